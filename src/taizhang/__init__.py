@@ -1,0 +1,1 @@
+"""Taizhang (台账): ledger and supervision for a campaign office against organised crime."""
