@@ -1,0 +1,1 @@
+"""Signing in: passwords, throttling, two-factor, API tokens."""

@@ -1,0 +1,45 @@
+"""Authentication for the JSON API: a bearer token, or the browser session (with CSRF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from taizhang.accounts.models import ApiToken
+from taizhang.accounts.twofactor import is_verified, requires_2fa
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer tz_...` issued to a staff member."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (
+            ApiToken.objects.select_related("user", "user__unit")
+            .filter(key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session (CSRF-checked by ninja); refused until a required second factor passes."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if requires_2fa(user) and not is_verified(user):
+            return None
+        return user
+
+
+staff_auth = [TokenAuth(), SessionAuth()]

@@ -1,0 +1,37 @@
+"""`taizhang token issue USERNAME NAME`: issue an API token (printed once) or revoke one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from taizhang.accounts.models import ApiToken
+from taizhang.core import audit
+
+
+class Command(BaseCommand):
+    help = "Issue or revoke API tokens."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("operation", choices=["issue", "revoke"])
+        parser.add_argument("username")
+        parser.add_argument("name", nargs="?", default="cli")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"no such user: {options['username']}")
+        if options["operation"] == "issue":
+            token, key = ApiToken.issue(user, options["name"])
+            audit.record("api_token.issue", actor="cli", obj=user, after={"token": token.prefix})
+            self.stdout.write(key)
+        else:
+            count = ApiToken.objects.filter(user=user, name=options["name"], revoked=False).update(
+                revoked=True
+            )
+            audit.record(
+                "api_token.revoke", actor="cli", obj=user, after={"name": options["name"], "count": count}
+            )
+            self.stdout.write(f"revoked {count}")

@@ -1,0 +1,114 @@
+"""Sign-in, sign-out, password change and TOTP two-factor views."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from taizhang.accounts import throttle
+from taizhang.accounts.forms import SignInForm, TokenForm
+from taizhang.accounts.twofactor import requires_2fa
+from taizhang.core import audit
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Password sign-in with lock-out after repeated failures."""
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        if throttle.is_locked(username):
+            form.errors.clear()
+            messages.error(
+                request,
+                _("登录失败次数过多，账户已临时锁定，请%(minutes)s分钟后再试。")
+                % {"minutes": throttle.lock_minutes()},
+            )
+            audit.record("auth.login_refused_locked", actor=username, object_type="auth", object_id=username)
+            return render(request, "accounts/login.html", {"form": SignInForm(request)}, status=429)
+        if form.is_valid():
+            user = form.get_user()
+            throttle.clear_failures(username)
+            login(request, user)
+            audit.record("auth.login", actor=user, obj=user)
+            if requires_2fa(user):
+                return redirect(f"{reverse_lazy('accounts:otp_verify')}?next={_safe_next(request)}")
+            return redirect(_safe_next(request))
+        throttle.note_failure(username)
+        audit.record("auth.login_failed", actor=username, object_type="auth", object_id=username)
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record("auth.logout", actor=request.user, obj=request.user)
+    logout(request)
+    return redirect("accounts:login")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change, audited."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        audit.record("auth.password_changed", actor=self.request.user, obj=self.request.user)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+def _qr_data_uri(device: TOTPDevice) -> str:
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the TOTP code; a person with no confirmed device first enrols one."""
+    user: Any = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name=_("身份验证器"), confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit.record("auth.otp_enrolled", actor=user, obj=user)
+            otp_login(request, device)
+            audit.record("auth.otp_verified", actor=user, obj=user)
+            return redirect(_safe_next(request))
+        audit.record("auth.otp_failed", actor=user, obj=user)
+        form.add_error("token", _("验证码不正确或已过期。"))
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        context["qr"] = _qr_data_uri(device)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_verify.html", context)

@@ -1,0 +1,71 @@
+"""Typed readers for the environment variables that configure Taizhang (no Django imports)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot make a safe configuration."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    """The variable as a stripped string, or the default."""
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """The variable read as a boolean: 1/true/yes/on are true."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """The variable read as an integer."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """The variable read as a comma-separated list."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def var_dir() -> Path:
+    """Where the installation keeps its files (database, attachments, keys): TAIZHANG_VAR_DIR or ./var."""
+    path = Path(env_str("TAIZHANG_VAR_DIR") or Path.cwd() / "var").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(debug: bool) -> str:
+    """TAIZHANG_SECRET_KEY; in development generated once into var/, in production required."""
+    key = env_str("TAIZHANG_SECRET_KEY")
+    if key:
+        if not debug and len(key) < 40:
+            raise ConfigError("TAIZHANG_SECRET_KEY must be at least 40 characters in production mode")
+        return key
+    if not debug:
+        raise ConfigError("TAIZHANG_SECRET_KEY is required in production mode (TAIZHANG_DEBUG=0)")
+    path = var_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Shared base: audit log, request context, workflow helpers, layout."""

@@ -1,0 +1,37 @@
+"""Template context every page gets: the navigation and the person's unit and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label): an area appears once its app defines the URL.
+NAVIGATION = [
+    ("clues:list", _("线索台账")),
+    ("cases:list", _("案件")),
+    ("supervision:board", _("督办")),
+    ("rectification:list", _("整改")),
+    ("reports:index", _("报送")),
+    ("reports:dashboard", _("统计")),
+]
+
+
+def _nav(request: HttpRequest) -> list[dict[str, Any]]:
+    items = []
+    for name, label in NAVIGATION:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    return items
+
+
+def taizhang(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": _nav(request), "me_roles": user.role_labels(), "me_unit": user.unit}

@@ -1,0 +1,32 @@
+"""`taizhang demo`: build a realistic demo city once (units, people, and each app's records)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from taizhang.core.demo import DemoContext
+from taizhang.core.discovery import app_modules
+
+
+class Command(BaseCommand):
+    help = "Create the demo city and its records (skipped when demo data already exists)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from taizhang.org.models import Unit
+
+        if Unit.objects.filter(code="CITY-SHB").exists():
+            self.stdout.write("demo data already present; nothing to do")
+            return
+        ctx = DemoContext(seed=options["seed"], out=None if options["quiet"] else self.stdout)
+        for module in [m for m in app_modules("demo") if hasattr(m, "populate")]:
+            with transaction.atomic():
+                module.populate(ctx)
+            ctx.say(f"{module.__name__}: done")
+        ctx.say("demo data ready")

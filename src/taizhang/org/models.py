@@ -1,0 +1,156 @@
+"""The unit tree, roles and people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.org.choices import RoleCode, UnitKind
+from taizhang.org.visibility import Scope, VisibleQuerySet
+
+
+class UnitQuerySet(VisibleQuerySet):
+    """Units, with the subtree helpers the rest of the code uses."""
+
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        return self.filter(path__startswith=unit.path)
+
+    @staticmethod
+    def visibility_q(scope: Scope) -> Q:
+        if scope.office_path:
+            return Q(path__startswith=scope.office_path)
+        return Q(pk=scope.unit_id)
+
+
+class Unit(models.Model):
+    """A node of the campaign's organisation tree: an office, a member unit, a judicial organ..."""
+
+    code = models.CharField(_("单位代码"), max_length=32, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.MEMBER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path "/1/7/23/": a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        old_path = self.path
+        if self.pk is None:
+            super().save(*args, **kwargs)  # the path is built from the primary key
+            args, kwargs = (), {}
+        self.path, self.depth = self._compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moved: each child recomputes its path, and so on down the subtree.
+            for child in self.children.all():
+                child.save(update_fields=["path", "depth"])
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def _compute_path(self) -> tuple[str, int]:
+        if self.parent_id is None:
+            return f"/{self.pk}/", 0
+        parent = Unit.objects.only("path", "depth").get(pk=self.parent_id)
+        if f"/{self.pk}/" in parent.path:
+            raise ValueError("a unit cannot be placed under its own descendant")
+        return f"{parent.path}{self.pk}/", parent.depth + 1
+
+    def ancestors(self) -> list[Unit]:
+        """From the root down to the parent."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        by_id = Unit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def office(self) -> Unit | None:
+        """The nearest office at or above this unit (the office it answers to)."""
+        if self.kind == UnitKind.OFFICE:
+            return self
+        for unit in reversed(self.ancestors()):
+            if unit.kind == UnitKind.OFFICE:
+                return unit
+        return None
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+
+class Role(models.Model):
+    """A role a person can hold in their unit; an administrator decides whether it requires two-factor sign-in."""
+
+    code = models.CharField(_("角色代码"), max_length=32, unique=True, choices=RoleCode.choices)
+    name = models.CharField(_("角色名称"), max_length=50)
+    requires_2fa = models.BooleanField(_("须双因素认证"), default=False)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: belongs to one unit and holds one or more roles there."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
+    wants_daily_digest = models.BooleanField(_("每日摘要邮件"), default=False)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def role_codes(self) -> frozenset[str]:
+        """The codes of the roles held, cached on the instance for the request."""
+        cached: frozenset[str] | None = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes() & set(codes))
+
+    def role_labels(self) -> list[str]:
+        return [str(RoleCode(code).label) for code in sorted(self.role_codes()) if code in RoleCode.values]

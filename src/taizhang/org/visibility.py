@@ -1,0 +1,69 @@
+"""The one visibility rule: what a person's unit and roles let them see, as queryset filters.
+
+Every list, detail, export, search, count and API path reads through `Model.objects.visible_to(user)`.
+A model says how its rows relate to units by implementing `visibility_q(scope)` on its queryset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+from taizhang.org.choices import OFFICE_ROLES, UnitKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything the visibility rule needs to know about a person, computed once per request."""
+
+    user_id: int
+    unit_id: int | None
+    unit_path: str
+    unit_kind: str
+    roles: frozenset[str]
+
+    @property
+    def office_path(self) -> str:
+        """The subtree an office person oversees ('' for everyone else)."""
+        if self.unit_kind == UnitKind.OFFICE and self.roles & OFFICE_ROLES:
+            return self.unit_path
+        return ""
+
+    def has(self, *codes: str) -> bool:
+        return bool(self.roles & set(codes))
+
+
+def scope_of(user: Any) -> Scope | None:
+    """The user's scope, or None for anonymous and inactive users (who see nothing)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cached = getattr(user, "_taizhang_scope", None)
+    if cached is not None:
+        return cached
+    unit = user.unit if user.unit_id else None
+    scope = Scope(
+        user_id=user.pk,
+        unit_id=user.unit_id,
+        unit_path=unit.path if unit else "",
+        unit_kind=unit.kind if unit else "",
+        roles=user.role_codes(),
+    )
+    user._taizhang_scope = scope
+    return scope
+
+
+class VisibleQuerySet(models.QuerySet):
+    """Base queryset of every record that people see through the visibility rule."""
+
+    def visible_to(self, user: Any) -> Self:
+        scope = scope_of(user)
+        if scope is None or scope.unit_id is None:
+            return self.none()
+        return self.filter(self.visibility_q(scope))
+
+    @staticmethod
+    def visibility_q(scope: Scope) -> Q:
+        raise NotImplementedError

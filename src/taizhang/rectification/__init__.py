@@ -1,0 +1,1 @@
+"""整改 (rectification)."""

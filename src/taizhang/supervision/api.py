@@ -1,0 +1,5 @@
+"""JSON API routes of supervision."""
+
+from ninja import Router
+
+router = Router(tags=["supervision"])

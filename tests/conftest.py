@@ -1,0 +1,106 @@
+"""Fixed personas: a city office with a district below it and member units, one person per role.
+
+alice-style naming after Healthchecks: each persona is named by what they are, so a test reads as a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from taizhang.org.choices import RoleCode, UnitKind
+from taizhang.org.models import Unit, User
+from tests.factories import UnitFactory, UserFactory
+
+
+@dataclass
+class World:
+    """The standard test world: units by key and people by key."""
+
+    units: dict[str, Unit]
+    people: dict[str, User]
+
+    def client_for(self, key: str) -> Client:
+        client = Client()
+        client.force_login(self.people[key])
+        return client
+
+
+PERSONAS: dict[str, tuple[str, list[str]]] = {
+    # key: (unit key, roles)
+    "office_staff": ("city", [RoleCode.OFFICE_STAFF]),
+    "office_leader": ("city", [RoleCode.OFFICE_LEADER, RoleCode.OFFICE_STAFF]),
+    "group_member": ("city", [RoleCode.GROUP_MEMBER]),
+    "custodian": ("city", [RoleCode.IDENTITY_CUSTODIAN, RoleCode.OFFICE_STAFF]),
+    "district_staff": ("district", [RoleCode.OFFICE_STAFF]),
+    "district_leader": ("district", [RoleCode.OFFICE_LEADER, RoleCode.OFFICE_STAFF]),
+    "liaison": ("transport", [RoleCode.LIAISON]),
+    "handler": ("transport", [RoleCode.HANDLER]),
+    "unit_leader": ("transport", [RoleCode.UNIT_LEADER]),
+    "other_liaison": ("construction", [RoleCode.LIAISON, RoleCode.HANDLER]),
+    "other_leader": ("construction", [RoleCode.UNIT_LEADER]),
+    "police_liaison": ("police", [RoleCode.LIAISON, RoleCode.HANDLER]),
+    "police_leader": ("police", [RoleCode.UNIT_LEADER]),
+    "discipline_handler": ("discipline", [RoleCode.DISCIPLINE_HANDLER, RoleCode.LIAISON]),
+    "discipline_leader": ("discipline", [RoleCode.UNIT_LEADER, RoleCode.DISCIPLINE_HANDLER]),
+    "district_police": ("district_police", [RoleCode.LIAISON, RoleCode.HANDLER]),
+    "sysadmin": ("city", [RoleCode.SYSADMIN]),
+}
+
+
+def build_world() -> World:
+    """Create the standard units and personas (roles come from the seeded migration)."""
+    city = UnitFactory(code="CITY", name="测试市扫黑办", kind=UnitKind.OFFICE)
+    district = UnitFactory(code="DIST", name="测试区扫黑办", kind=UnitKind.OFFICE, parent=city)
+    units = {
+        "city": city,
+        "district": district,
+        "transport": UnitFactory(code="JT", name="测试市交通运输局", kind=UnitKind.SECTOR_LEAD, parent=city),
+        "construction": UnitFactory(code="ZJ", name="测试市住建局", kind=UnitKind.MEMBER, parent=city),
+        "police": UnitFactory(code="GA", name="测试市公安局", kind=UnitKind.POLICE, parent=city),
+        "procuratorate": UnitFactory(
+            code="JCY", name="测试市检察院", kind=UnitKind.PROCURATORATE, parent=city
+        ),
+        "discipline": UnitFactory(code="JW", name="测试市纪委监委", kind=UnitKind.DISCIPLINE, parent=city),
+        "district_police": UnitFactory(
+            code="DGA", name="测试区公安分局", kind=UnitKind.POLICE, parent=district
+        ),
+    }
+    people = {}
+    for key, (unit_key, roles) in PERSONAS.items():
+        people[key] = UserFactory(
+            username=key, unit=units[unit_key], role_codes=roles, is_staff=RoleCode.SYSADMIN in roles
+        )
+    return World(units=units, people=people)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_flush(request: pytest.FixtureRequest) -> Any:
+    """SQLite's test flush deletes rows one table at a time, which the append-only trigger refuses.
+
+    For transactional tests, keep the triggers during the test and drop them just before pytest-django
+    flushes (PostgreSQL flushes with TRUNCATE, which the trigger does not see).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    from django.db import connection
+
+    from taizhang.core.migrations import _triggers
+
+    request.getfixturevalue("_django_db_helper" if transactional else "transactional_db")
+    if connection.vendor == "sqlite":
+        _triggers.install(connection)
+    yield
+    if connection.vendor == "sqlite":
+        _triggers.remove(connection)
