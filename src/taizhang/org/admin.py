@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.admin_mixins import AuditedAdmin
-from taizhang.org.models import Role, Unit, User
+from taizhang.org.models import Role, Sector, Unit, User
 
 
 @admin.register(Unit)
@@ -36,3 +36,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("台账"), {"fields": ("display_name", "unit", "roles")}),
     )
+
+
+@admin.register(Sector)
+class SectorAdmin(AuditedAdmin):
+    list_display = ("name", "code", "lead_unit", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")

@@ -154,3 +154,23 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(RoleCode(code).label) for code in sorted(self.role_codes()) if code in RoleCode.values]
+
+
+class Sector(models.Model):
+    """A sector (行业领域) clues and rectification are filed under; some have a lead unit (行业牵头单位)."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_sectors"
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("行业领域")
+        verbose_name_plural = _("行业领域")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -24,6 +24,8 @@ class Scope:
     unit_path: str
     unit_kind: str
     roles: frozenset[str]
+    # The path of the office the unit answers to (its own path for an office).
+    home_office_path: str = ""
 
     @property
     def office_path(self) -> str:
@@ -31,6 +33,11 @@ class Scope:
         if self.unit_kind == UnitKind.OFFICE and self.roles & OFFICE_ROLES:
             return self.unit_path
         return ""
+
+    @property
+    def lineage(self) -> tuple[int, ...]:
+        """Ids from the root down to the person's own unit."""
+        return tuple(int(part) for part in self.unit_path.strip("/").split("/") if part)
 
     def has(self, *codes: str) -> bool:
         return bool(self.roles & set(codes))
@@ -44,12 +51,17 @@ def scope_of(user: Any) -> Scope | None:
     if cached is not None:
         return cached
     unit = user.unit if user.unit_id else None
+    home_office_path = ""
+    if unit is not None:
+        office = unit.office()
+        home_office_path = office.path if office else ""
     scope = Scope(
         user_id=user.pk,
         unit_id=user.unit_id,
         unit_path=unit.path if unit else "",
         unit_kind=unit.kind if unit else "",
         roles=user.role_codes(),
+        home_office_path=home_office_path,
     )
     user._taizhang_scope = scope
     return scope

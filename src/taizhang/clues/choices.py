@@ -1,0 +1,139 @@
+"""States and vocabularies of a clue, and the allowed transitions, written once as data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("群众来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("电话/热线")
+    ONLINE = "online", _("电子邮件/网络")
+    PLATFORM_12337 = "platform_12337", _("12337平台交办")
+    SUPERIOR = "superior", _("上级交办")
+    AGENCY = "agency", _("部门移送")
+    PETITION = "petition", _("信访转办")
+    SCREENING = "screening", _("排查发现")
+    INSPECTION = "inspection", _("现场检查")
+    PORTAL = "portal", _("网络举报")
+    OTHER = "other", _("其他")
+
+
+class Category(models.TextChoices):
+    MAFIA = "mafia", _("涉黑")
+    EVIL = "evil", _("涉恶")
+    UMBRELLA = "umbrella", _("保护伞")
+    DISORDER = "disorder", _("乱点")
+    OTHER = "other", _("其他")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    HIGH = "high", _("重要")
+    URGENT = "urgent", _("紧急")
+
+
+class ClueStatus(models.TextChoices):
+    REGISTERED = "registered", _("待分流")
+    TRIAGED = "triaged", _("待交办")
+    REFERRED = "referred", _("已转办")
+    ASSIGNED = "assigned", _("待首次回告")
+    VERIFYING = "verifying", _("核查中")
+    AWAITING_SIGNOFF = "awaiting_signoff", _("待签字背书")
+    UNDER_REVIEW = "under_review", _("待审核")
+    RETURNED = "returned", _("退查重办")
+    ACCEPTED = "accepted", _("结论已审核")
+    TRANSFERRED = "transferred", _("已移送")
+    CONCLUDED = "concluded", _("已办结")
+    MERGED = "merged", _("已串并")
+
+
+# The whole life of a clue: from each state, the states an action may move it to.
+CLUE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ClueStatus.REGISTERED: frozenset({ClueStatus.TRIAGED, ClueStatus.REFERRED, ClueStatus.MERGED}),
+    ClueStatus.TRIAGED: frozenset({ClueStatus.TRIAGED, ClueStatus.REFERRED, ClueStatus.ASSIGNED, ClueStatus.MERGED}),
+    ClueStatus.REFERRED: frozenset({ClueStatus.TRIAGED}),
+    ClueStatus.ASSIGNED: frozenset({ClueStatus.ASSIGNED, ClueStatus.VERIFYING, ClueStatus.MERGED}),
+    ClueStatus.VERIFYING: frozenset(
+        {ClueStatus.VERIFYING, ClueStatus.ASSIGNED, ClueStatus.AWAITING_SIGNOFF, ClueStatus.MERGED}
+    ),
+    ClueStatus.AWAITING_SIGNOFF: frozenset({ClueStatus.UNDER_REVIEW, ClueStatus.VERIFYING}),
+    ClueStatus.UNDER_REVIEW: frozenset({ClueStatus.ACCEPTED, ClueStatus.RETURNED}),
+    ClueStatus.RETURNED: frozenset(
+        {ClueStatus.RETURNED, ClueStatus.ASSIGNED, ClueStatus.AWAITING_SIGNOFF, ClueStatus.MERGED}
+    ),
+    ClueStatus.ACCEPTED: frozenset({ClueStatus.TRANSFERRED, ClueStatus.CONCLUDED}),
+    ClueStatus.TRANSFERRED: frozenset({ClueStatus.TRANSFERRED, ClueStatus.ACCEPTED, ClueStatus.CONCLUDED}),
+    ClueStatus.CONCLUDED: frozenset({ClueStatus.TRIAGED}),
+    ClueStatus.MERGED: frozenset(),
+}
+
+# States in which a clue is still on the open ledger (not yet 销账).
+OPEN_STATUSES = frozenset(
+    {
+        ClueStatus.REGISTERED,
+        ClueStatus.TRIAGED,
+        ClueStatus.ASSIGNED,
+        ClueStatus.VERIFYING,
+        ClueStatus.AWAITING_SIGNOFF,
+        ClueStatus.UNDER_REVIEW,
+        ClueStatus.RETURNED,
+        ClueStatus.ACCEPTED,
+        ClueStatus.TRANSFERRED,
+    }
+)
+# States in which the assigned unit is the one expected to act.
+WITH_UNIT_STATUSES = frozenset(
+    {ClueStatus.ASSIGNED, ClueStatus.VERIFYING, ClueStatus.AWAITING_SIGNOFF, ClueStatus.RETURNED}
+)
+
+
+class FindingResult(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("查实")
+    PARTLY = "partly", _("部分查实")
+    UNFOUNDED = "unfounded", _("查否")
+    UNVERIFIABLE = "unverifiable", _("无法核实")
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("审核通过")
+    RETURNED = "returned", _("退查")
+
+
+class ReportStage(models.TextChoices):
+    FIRST = "first", _("首次回告")
+    PROGRESS = "progress", _("二次回告")
+    FINAL = "final", _("末次回告")
+
+
+class TransferKind(models.TextChoices):
+    POLICE = "police", _("移交公安机关")
+    PROCURATORATE = "procuratorate", _("移送检察机关")
+    DISCIPLINE = "discipline", _("移送纪委监委")
+    REGULATOR = "regulator", _("移交行业主管部门")
+
+
+class TransferAnswer(models.TextChoices):
+    PENDING = "pending", _("待答复")
+    FILED = "filed", _("受理并立案")
+    DECLINED = "declined", _("不予立案")
+    MERGED = "merged", _("并案处理")
+    RETURNED = "returned", _("退回")
+
+
+class SubjectKind(models.TextChoices):
+    PERSON = "person", _("个人")
+    ORGANISATION = "organisation", _("单位/组织")
+
+
+class ReporterKind(models.TextChoices):
+    ANONYMOUS = "anonymous", _("匿名")
+    REAL_NAME = "real_name", _("实名")
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("关联")
+    DUPLICATE = "duplicate", _("重复（串并）")
