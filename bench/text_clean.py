@@ -1,4 +1,4 @@
-"""Print the throughput of taizhang.pure.cleaning.clean on a few MB of generated report-like text."""
+"""Print throughput of text cleaning and folding (MB/s), and the cost of a MinHash signature (ms)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 
 from taizhang.pure.cleaning import clean
 from taizhang.pure.fold import bigrams, fold
+from taizhang.pure.minhash import signature
 
 PHRASES = [
     "打掉涉黑組織5個,惡勢力犯罪集團12個;",
@@ -54,6 +55,14 @@ def main() -> None:
     chunks = [text[i : i + 2000] for i in range(0, 1_000_000, 2000)]
     joined = "".join(chunks)
     measure("bigrams (2000-char docs)", joined, lambda _t: [bigrams(c) for c in chunks], repeat=1)
+    rng = random.Random(3)
+    clue = "".join(chr(rng.randrange(0x4E00, 0x4E00 + 3000)) for _ in range(500))
+    signature(clue)
+    runs = 500
+    start = time.perf_counter()
+    for _ in range(runs):
+        signature(clue)
+    print(f"{'minhash signature (500 chars)':<28} {(time.perf_counter() - start) / runs * 1000:8.3f} ms")
 
 
 if __name__ == "__main__":
