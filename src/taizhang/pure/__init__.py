@@ -1,0 +1,1 @@
+"""Django-free helpers for Chinese text, search folding, figures and the working-day calendar."""
