@@ -50,25 +50,55 @@ class ClueStatus(models.TextChoices):
     MERGED = "merged", _("已串并")
 
 
-# The whole life of a clue: from each state, the states an action may move it to.
-CLUE_TRANSITIONS: dict[str, frozenset[str]] = {
-    ClueStatus.REGISTERED: frozenset({ClueStatus.TRIAGED, ClueStatus.REFERRED, ClueStatus.MERGED}),
-    ClueStatus.TRIAGED: frozenset({ClueStatus.TRIAGED, ClueStatus.REFERRED, ClueStatus.ASSIGNED, ClueStatus.MERGED}),
-    ClueStatus.REFERRED: frozenset({ClueStatus.TRIAGED}),
-    ClueStatus.ASSIGNED: frozenset({ClueStatus.ASSIGNED, ClueStatus.VERIFYING, ClueStatus.MERGED}),
-    ClueStatus.VERIFYING: frozenset(
-        {ClueStatus.VERIFYING, ClueStatus.ASSIGNED, ClueStatus.AWAITING_SIGNOFF, ClueStatus.MERGED}
-    ),
-    ClueStatus.AWAITING_SIGNOFF: frozenset({ClueStatus.UNDER_REVIEW, ClueStatus.VERIFYING}),
-    ClueStatus.UNDER_REVIEW: frozenset({ClueStatus.ACCEPTED, ClueStatus.RETURNED}),
-    ClueStatus.RETURNED: frozenset(
-        {ClueStatus.RETURNED, ClueStatus.ASSIGNED, ClueStatus.AWAITING_SIGNOFF, ClueStatus.MERGED}
-    ),
-    ClueStatus.ACCEPTED: frozenset({ClueStatus.TRANSFERRED, ClueStatus.CONCLUDED}),
-    ClueStatus.TRANSFERRED: frozenset({ClueStatus.TRANSFERRED, ClueStatus.ACCEPTED, ClueStatus.CONCLUDED}),
-    ClueStatus.CONCLUDED: frozenset({ClueStatus.TRIAGED}),
-    ClueStatus.MERGED: frozenset(),
+class ClueStep(models.TextChoices):
+    """The steps of a clue's life; each is one action in clues/actions.py."""
+
+    TRIAGE = "triage", _("分流")
+    REFER = "refer", _("转办")
+    ASSIGN = "assign", _("交办")
+    REASSIGN = "reassign", _("改派")
+    FIRST_REPORT = "first_report", _("首次回告")
+    PROGRESS_REPORT = "progress_report", _("二次回告")
+    RECORD_FINDING = "record_finding", _("提交核查结论")
+    SIGN = "sign", _("签字背书")
+    REFUSE_SIGNOFF = "refuse_signoff", _("退回承办人")
+    ACCEPT = "accept", _("审核通过")
+    SEND_BACK = "send_back", _("退查")
+    TRANSFER = "transfer", _("移交移送")
+    ANSWER_TRANSFER = "answer_transfer", _("答复移送")
+    TRANSFER_RETURNED = "transfer_returned", _("移送退回")
+    CONCLUDE = "conclude", _("办结")
+    REOPEN = "reopen", _("重新启动")
+    MERGE = "merge", _("串并")
+
+
+S = ClueStatus
+# The whole life of a clue, written once: step -> (states it may start from, state it leads to; None = unchanged).
+CLUE_STEPS: dict[str, tuple[frozenset[str], str | None]] = {
+    ClueStep.TRIAGE: (frozenset({S.REGISTERED, S.TRIAGED}), S.TRIAGED),
+    ClueStep.REFER: (frozenset({S.REGISTERED, S.TRIAGED}), S.REFERRED),
+    ClueStep.ASSIGN: (frozenset({S.TRIAGED}), S.ASSIGNED),
+    ClueStep.REASSIGN: (frozenset({S.ASSIGNED, S.VERIFYING, S.RETURNED}), S.ASSIGNED),
+    ClueStep.FIRST_REPORT: (frozenset({S.ASSIGNED}), S.VERIFYING),
+    ClueStep.PROGRESS_REPORT: (frozenset({S.VERIFYING, S.RETURNED}), None),
+    ClueStep.RECORD_FINDING: (frozenset({S.VERIFYING, S.RETURNED}), S.AWAITING_SIGNOFF),
+    ClueStep.SIGN: (frozenset({S.AWAITING_SIGNOFF}), S.UNDER_REVIEW),
+    ClueStep.REFUSE_SIGNOFF: (frozenset({S.AWAITING_SIGNOFF}), S.VERIFYING),
+    ClueStep.ACCEPT: (frozenset({S.UNDER_REVIEW}), S.ACCEPTED),
+    ClueStep.SEND_BACK: (frozenset({S.UNDER_REVIEW}), S.RETURNED),
+    ClueStep.TRANSFER: (frozenset({S.ACCEPTED}), S.TRANSFERRED),
+    ClueStep.ANSWER_TRANSFER: (frozenset({S.TRANSFERRED}), None),
+    ClueStep.TRANSFER_RETURNED: (frozenset({S.TRANSFERRED}), S.ACCEPTED),
+    ClueStep.CONCLUDE: (frozenset({S.ACCEPTED, S.TRANSFERRED}), S.CONCLUDED),
+    ClueStep.REOPEN: (frozenset({S.CONCLUDED, S.REFERRED}), S.TRIAGED),
+    ClueStep.MERGE: (frozenset({S.REGISTERED, S.TRIAGED, S.ASSIGNED, S.VERIFYING, S.RETURNED}), S.MERGED),
 }
+
+
+def allowed_steps(status: str) -> list[str]:
+    """The steps a clue in `status` may take next (what the detail page offers)."""
+    return [step for step, (sources, _target) in CLUE_STEPS.items() if status in sources]
+
 
 # States in which a clue is still on the open ledger (not yet 销账).
 OPEN_STATUSES = frozenset(

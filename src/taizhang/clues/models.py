@@ -16,8 +16,8 @@ from taizhang.clues.choices import (
     FindingResult,
     LinkKind,
     Priority,
-    ReportStage,
     ReporterKind,
+    ReportStage,
     ReviewDecision,
     SubjectKind,
     TransferAnswer,
@@ -38,8 +38,9 @@ class ClueQuerySet(VisibleQuerySet):
     def visibility_q(scope: Scope) -> Q:
         nothing = Q(pk__in=[])
         # A member unit sees what was ever assigned or transferred to it.
-        handled = Q(Exists(Assignment.objects.filter(clue=OuterRef("pk"), unit_id=scope.unit_id))) | Q(
-            Exists(Transfer.objects.filter(clue=OuterRef("pk"), receiver_unit_id=scope.unit_id))
+        unit_id = scope.unit_id or 0
+        handled = Q(Exists(Assignment.objects.filter(clue=OuterRef("pk"), unit_id=unit_id))) | Q(
+            Exists(Transfer.objects.filter(clue=OuterRef("pk"), receiver_unit_id=unit_id))
         )
         # An office sees its own level and everything below it.
         in_tree = Q(office__path__startswith=scope.office_path) if scope.office_path else nothing
@@ -82,7 +83,9 @@ class Clue(Versioned):
     is_umbrella = models.BooleanField(_("涉保护伞"), default=False, db_index=True)
     category = models.CharField(_("线索类别"), max_length=20, choices=Category.choices, blank=True)
     priority = models.CharField(_("优先级"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    status = models.CharField(_("办理状态"), max_length=20, choices=ClueStatus.choices, default=ClueStatus.REGISTERED)
+    status = models.CharField(
+        _("办理状态"), max_length=20, choices=ClueStatus.choices, default=ClueStatus.REGISTERED
+    )
     referred_to = models.CharField(_("转办单位"), max_length=100, blank=True)
     triage_note = models.TextField(_("分流意见"), blank=True)
     responsible_unit = models.ForeignKey(
@@ -98,7 +101,12 @@ class Clue(Versioned):
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重新启动次数"), default=0)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入线索"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self",
+        verbose_name=_("并入线索"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
     )
     import_key = models.CharField(max_length=64, blank=True, db_index=True)
     registered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -137,7 +145,8 @@ class ClueCounter(models.Model):
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField()
     last = models.PositiveIntegerField(default=0)
-    # Python format string over year, seq and prefix, e.g. "{year}-SH-{seq:06d}".
+    # Python format string over year, seq and the office code, e.g. "{year}-SH-{seq:06d}"; a new year's
+    # counter copies the office's previous pattern, so an administrator sets it once.
     pattern = models.CharField(_("编号格式"), max_length=60, default="{year}-SH-{seq:06d}")
 
     class Meta:
@@ -158,7 +167,12 @@ class ReportedSubject(models.Model):
     unit_name = models.CharField(_("所在单位"), max_length=100, blank=True)
     # Set when the named unit is one of ours: that unit is recused from the clue.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("对应本系统单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("对应本系统单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_official = models.BooleanField(_("公职人员"), default=False)
     id_fragment = models.CharField(_("身份证号（部分）"), max_length=20, blank=True)
@@ -193,7 +207,9 @@ class Reporter(models.Model):
     """The person who reported a clue; identity fields are sealed (encrypted) and shown only on a logged reveal."""
 
     clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="reporter")
-    kind = models.CharField(_("举报方式"), max_length=20, choices=ReporterKind.choices, default=ReporterKind.ANONYMOUS)
+    kind = models.CharField(
+        _("举报方式"), max_length=20, choices=ReporterKind.choices, default=ReporterKind.ANONYMOUS
+    )
     # taizhang.core.sealing text: name, phone, id number, address, contact preferences.
     sealed_identity = models.TextField(blank=True)
     wants_feedback = models.BooleanField(_("需要反馈"), default=False)
@@ -210,7 +226,9 @@ class Assignment(models.Model):
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(USER, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        USER, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_at = models.DateTimeField(_("办理时限"))
     instructions = models.TextField(_("交办要求"), blank=True)
     reason = models.TextField(_("改派理由"), blank=True)
@@ -261,7 +279,9 @@ class Finding(models.Model):
     drafted_at = models.DateTimeField(default=timezone.now)
     signed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(_("审核意见"), max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING)
+    decision = models.CharField(
+        _("审核意见"), max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
     review_note = models.TextField(_("审核说明"), blank=True)
     reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -280,14 +300,18 @@ class Transfer(models.Model):
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="transfers")
     kind = models.CharField(_("移送类型"), max_length=20, choices=TransferKind.choices)
-    receiver_unit = models.ForeignKey(Unit, verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+")
+    receiver_unit = models.ForeignKey(
+        Unit, verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+"
+    )
     letter_number = models.CharField(_("移送函文号"), max_length=60, blank=True)
     evidence_list = models.TextField(_("移送材料清单"), blank=True)
     note = models.TextField(_("移送说明"), blank=True)
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
     answer_due_at = models.DateTimeField(_("接收登记时限"), null=True, blank=True, db_index=True)
-    answer = models.CharField(_("接收答复"), max_length=20, choices=TransferAnswer.choices, default=TransferAnswer.PENDING)
+    answer = models.CharField(
+        _("接收答复"), max_length=20, choices=TransferAnswer.choices, default=TransferAnswer.PENDING
+    )
     answer_note = models.TextField(_("答复说明"), blank=True)
     case_reference = models.CharField(_("立案/案件编号"), max_length=60, blank=True)
     answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -341,8 +365,12 @@ class Attachment(models.Model):
     """A file attached to a clue (or one of its reports), stored under var/ by checksum, outside the database."""
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="attachments")
-    stage_report = models.ForeignKey(StageReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
-    transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    stage_report = models.ForeignKey(
+        StageReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    transfer = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))

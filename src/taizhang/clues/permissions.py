@@ -24,14 +24,22 @@ def can_manage(actor: Any, clue: Clue) -> bool:
         return True
     scope = scope_of(actor)
     return bool(
-        scope and scope.office_path and scope.has(*OFFICE_ACTORS) and clue.office.path.startswith(scope.office_path)
+        scope
+        and scope.office_path
+        and scope.has(*OFFICE_ACTORS)
+        and clue.office.path.startswith(scope.office_path)
     )
 
 
 def can_report(actor: Any, clue: Clue) -> bool:
     """Liaison, handler or leader of the unit the clue is currently assigned to."""
     scope = scope_of(actor)
-    return bool(scope and clue.responsible_unit_id and scope.unit_id == clue.responsible_unit_id and scope.has(*UNIT_REPORTERS))
+    return bool(
+        scope
+        and clue.responsible_unit_id
+        and scope.unit_id == clue.responsible_unit_id
+        and scope.has(*UNIT_REPORTERS)
+    )
 
 
 def can_sign(actor: Any, clue: Clue) -> bool:

@@ -78,7 +78,9 @@ def sealed_key_id(sealed: str) -> str:
     return sealed.split(":", 2)[1] if sealed.startswith("v1:") else ""
 
 
-def open_sealed(sealed: str, *, keys: dict[str, bytes] | None = None, aad: bytes = b"identity") -> dict[str, Any]:
+def open_sealed(
+    sealed: str, *, keys: dict[str, bytes] | None = None, aad: bytes = b"identity"
+) -> dict[str, Any]:
     """Decrypt a sealed value with whichever known key sealed it."""
     try:
         version, kid, payload = sealed.split(":", 2)

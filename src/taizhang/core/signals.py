@@ -16,6 +16,8 @@ def emit_on_commit(*, model: str, object_id: int, action: str, actor: Any = None
     actor_id = getattr(actor, "pk", None)
 
     def _send() -> None:
-        workflow_event.send(sender=model, model=model, object_id=object_id, action=action, actor_id=actor_id, data=data)
+        workflow_event.send(
+            sender=model, model=model, object_id=object_id, action=action, actor_id=actor_id, data=data
+        )
 
     transaction.on_commit(_send)

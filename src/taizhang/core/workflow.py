@@ -29,6 +29,26 @@ def check_transition(
         )
 
 
+def check_step(
+    steps: Mapping[str, tuple[frozenset[str], str | None]],
+    step: str,
+    current: str,
+    *,
+    states: type[models.TextChoices],
+    step_labels: type[models.TextChoices],
+) -> str:
+    """Refuse unless `step` may start from `current`; return the state it leads to."""
+    sources, target = steps[step]
+    if current not in sources:
+        raise TransitionRefused(
+            "transition_refused",
+            _("当前状态为「%(current)s」，不能进行「%(step)s」。")
+            % {"current": states(current).label, "step": step_labels(step).label},
+            detail={"from": str(current), "step": str(step)},
+        )
+    return target or current
+
+
 def check_version(obj: Any, expected: int | None, fields: list[str]) -> None:
     """Refuse a save made from a stale copy; report the current values of `fields` as what changed."""
     if expected is None or int(expected) == obj.version:

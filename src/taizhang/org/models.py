@@ -162,7 +162,12 @@ class Sector(models.Model):
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=40)
     lead_unit = models.ForeignKey(
-        Unit, verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_sectors"
+        Unit,
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_sectors",
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
