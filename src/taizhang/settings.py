@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "taizhang.clues",
     "taizhang.supervision",
     "taizhang.portal",
+    "taizhang.reporters",
     "taizhang.cases",
     "taizhang.rectification",
     "taizhang.reports",

@@ -20,3 +20,14 @@ def app_modules(name: str) -> list[ModuleType]:
             if exc.name != f"{config.name}.{name}":
                 raise
     return found
+
+
+def clue_sections(request: object, clue: object) -> list[dict]:
+    """Extra sections for the clue detail page from every app's `clue_sections.sections(request, clue)`.
+
+    Each section is a dict with at least "template" (and "title"); the rest is passed to the template.
+    """
+    found: list[dict] = []
+    for module in app_modules("clue_sections"):
+        found.extend(module.sections(request, clue))
+    return found
