@@ -193,7 +193,9 @@ class _Undo(Exception):
 def _state_builders(walk, world):
     def awaiting_signoff():
         clue = walk.verifying()
-        actions.do_record_finding(clue.pk, actor=world.people["liaison"], result="substantiated", basis="属实")
+        actions.do_record_finding(
+            clue.pk, actor=world.people["liaison"], result="substantiated", basis="属实"
+        )
         return clue
 
     def returned():
@@ -208,7 +210,9 @@ def _state_builders(walk, world):
 
     def referred():
         clue = walk.register()
-        actions.do_triage_clue(clue.pk, actor=world.people["office_staff"], in_scope=False, referred_to="市信访局")
+        actions.do_triage_clue(
+            clue.pk, actor=world.people["office_staff"], in_scope=False, referred_to="市信访局"
+        )
         return clue
 
     def merged():

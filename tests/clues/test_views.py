@@ -92,7 +92,15 @@ def test_detail_shows_everything_and_the_timeline(world, walk):
     response = world.client_for("office_staff").get(reverse("clues:detail", args=[clue.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("张某某", "经走访核实，情况属实。", "测扫黑办移〔2026〕1号", "受理登记", "交办", "签字背书", "匿名"):
+    for text in (
+        "张某某",
+        "经走访核实，情况属实。",
+        "测扫黑办移〔2026〕1号",
+        "受理登记",
+        "交办",
+        "签字背书",
+        "匿名",
+    ):
         assert text in body
     assert "unit_leader" in body or str(world.people["unit_leader"]) in body
 
@@ -166,7 +174,9 @@ def test_register_creates_a_numbered_clue_with_sealed_reporter(world):
 
 def test_register_refused_for_units_and_anonymous(world, client):
     assert world.client_for("liaison").get(reverse("clues:register")).status_code == 404
-    assert world.client_for("group_member").post(reverse("clues:register"), _register_post()).status_code == 404
+    assert (
+        world.client_for("group_member").post(reverse("clues:register"), _register_post()).status_code == 404
+    )
     assert client.get(reverse("clues:register")).status_code == 302
     assert not Clue.objects.exists()
 
@@ -282,7 +292,9 @@ def test_steps_of_other_unit_and_anonymous(world, walk, client):
 
 def test_unit_walks_its_part_through_the_pages(world, walk):
     clue = walk.assigned()
-    world.client_for("liaison").post(reverse("clues:report", args=[clue.pk]), {"stage": "first", "body": "方案"})
+    world.client_for("liaison").post(
+        reverse("clues:report", args=[clue.pk]), {"stage": "first", "body": "方案"}
+    )
     world.client_for("handler").post(
         reverse("clues:finding", args=[clue.pk]), {"result": "substantiated", "basis": "查实"}
     )
@@ -296,7 +308,9 @@ def test_unit_walks_its_part_through_the_pages(world, walk):
     assert _status(clue) == ClueStatus.TRANSFERRED
     transfer = clue.transfers.get()
     police = world.client_for("police_liaison")
-    police.post(reverse("clues:answer", args=[clue.pk]), {"transfer": transfer.pk, "answer": TransferAnswer.FILED})
+    police.post(
+        reverse("clues:answer", args=[clue.pk]), {"transfer": transfer.pk, "answer": TransferAnswer.FILED}
+    )
     police.post(reverse("clues:outcome", args=[clue.pk]), {"transfer": transfer.pk, "body": "已刑拘2人"})
     office.post(reverse("clues:conclude", args=[clue.pk]), {"note": "办结"})
     assert _status(clue) == ClueStatus.CONCLUDED
@@ -304,7 +318,9 @@ def test_unit_walks_its_part_through_the_pages(world, walk):
     assert _status(clue) == ClueStatus.TRIAGED
     response = police.get(reverse("clues:letter", args=[transfer.pk]))
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    assert world.client_for("other_liaison").get(reverse("clues:letter", args=[transfer.pk])).status_code == 404
+    assert (
+        world.client_for("other_liaison").get(reverse("clues:letter", args=[transfer.pk])).status_code == 404
+    )
 
 
 def test_link_and_merge_by_number(world, walk):
@@ -325,14 +341,18 @@ def test_attachment_upload_download_and_audit(world, walk):
     clue = walk.assigned()
     client = world.client_for("liaison")
     client.post(
-        reverse("clues:attach", args=[clue.pk]), {"file": SimpleUploadedFile("笔录.txt", b"content", "text/plain")}
+        reverse("clues:attach", args=[clue.pk]),
+        {"file": SimpleUploadedFile("笔录.txt", b"content", "text/plain")},
     )
     attachment = Attachment.objects.get()
     assert attachment.size == 7 and attachment.original_name == "笔录.txt"
     response = world.client_for("office_staff").get(reverse("clues:attachment", args=[attachment.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"content"
     assert AuditEntry.objects.filter(action="clue.attachment_read", object_id=str(clue.pk)).count() == 1
-    assert world.client_for("other_liaison").get(reverse("clues:attachment", args=[attachment.pk])).status_code == 404
+    assert (
+        world.client_for("other_liaison").get(reverse("clues:attachment", args=[attachment.pk])).status_code
+        == 404
+    )
 
 
 def test_attachment_over_the_limit_is_refused(world, walk, settings):
