@@ -193,7 +193,9 @@ class Tables:
             self.buffers[table] = io.StringIO()
 
 
-def _clue_rows(i: int, clue_id: int, rng: random.Random, pools: Pools, now: dt.datetime, state: dict, t: Tables) -> None:
+def _clue_rows(
+    i: int, clue_id: int, rng: random.Random, pools: Pools, now: dt.datetime, state: dict, t: Tables
+) -> None:
     status = rng.choices(list(STATUS_MIX), list(STATUS_MIX.values()))[0]
     umbrella = rng.random() < 0.03
     text = rng.choice(pools.umbrella_texts if umbrella else pools.texts)
@@ -265,8 +267,16 @@ def _clue_rows(i: int, clue_id: int, rng: random.Random, pools: Pools, now: dt.d
     t.add("clues_reportedsubject", clue_id, "person", text.subject, "", "", None, False, "", "")
     if umbrella:
         t.add(
-            "clues_reportedsubject", clue_id, "person", text.official, text.official_post, text.official_unit,
-            None, True, "", "",
+            "clues_reportedsubject",
+            clue_id,
+            "person",
+            text.official,
+            text.official_post,
+            text.official_unit,
+            None,
+            True,
+            "",
+            "",
         )
     elif rng.random() < 0.25:
         t.add("clues_reportedsubject", clue_id, "organisation", text.company, "", "", None, False, "", "")
@@ -276,45 +286,91 @@ def _clue_rows(i: int, clue_id: int, rng: random.Random, pools: Pools, now: dt.d
             t.add("clues_recusal", clue_id, named.pk, "被举报对象所在单位")
     real = rng.random() < 0.3
     t.add(
-        "clues_reporter", clue_id, "real_name" if real else "anonymous",
-        hashlib.sha256(str(clue_id).encode()).hexdigest() if real else "", real,
+        "clues_reporter",
+        clue_id,
+        "real_name" if real else "anonymous",
+        hashlib.sha256(str(clue_id).encode()).hexdigest() if real else "",
+        real,
     )
     if unit is not None:
         state["assignment_id"] += 1
         assignment_id = state["assignment_id"]
         assigned_at = received + dt.timedelta(days=rng.uniform(1, 3))
         t.add(
-            "clues_assignment", assignment_id, clue_id, unit.pk, person, assigned_at + dt.timedelta(days=30),
-            "请认真核查，按期回告。", "", pools.staff, assigned_at, status != "concluded",
+            "clues_assignment",
+            assignment_id,
+            clue_id,
+            unit.pk,
+            person,
+            assigned_at + dt.timedelta(days=30),
+            "请认真核查，按期回告。",
+            "",
+            pools.staff,
+            assigned_at,
+            status != "concluded",
             concluded if status == "concluded" else None,
         )
     if finding and assignment_id:
         at = received + dt.timedelta(days=rng.uniform(10, 30))
-        decision = "accepted" if status in ("accepted", "transferred", "concluded") else (
-            "returned" if status == "returned" else "pending"
+        decision = (
+            "accepted"
+            if status in ("accepted", "transferred", "concluded")
+            else ("returned" if status == "returned" else "pending")
         )
         signed = status != "awaiting_signoff"
         t.add(
-            "clues_finding", clue_id, assignment_id, finding, text.finding, person or pools.staff, at,
-            person if signed else None, at if signed else None, decision, "", pools.staff if decision != "pending" else None,
+            "clues_finding",
+            clue_id,
+            assignment_id,
+            finding,
+            text.finding,
+            person or pools.staff,
+            at,
+            person if signed else None,
+            at if signed else None,
+            decision,
+            "",
+            pools.staff if decision != "pending" else None,
             at if decision != "pending" else None,
         )
-    if status == "transferred" or (status == "concluded" and finding in ("substantiated", "partly") and rng.random() < 0.5):
+    if status == "transferred" or (
+        status == "concluded" and finding in ("substantiated", "partly") and rng.random() < 0.5
+    ):
         receiver = rng.choice(pools.discipline if umbrella else pools.police)
         sent = received + dt.timedelta(days=rng.uniform(30, 40))
         answered = status == "concluded" or rng.random() < 0.5
         t.add(
-            "clues_transfer", clue_id, "discipline" if umbrella else "police", receiver.pk,
-            f"江扫黑移〔{sent.year}〕{clue_id}号", "核查报告\n询问笔录", "", pools.staff, sent,
-            sent + dt.timedelta(days=1), "filed" if answered else "pending", "",
+            "clues_transfer",
+            clue_id,
+            "discipline" if umbrella else "police",
+            receiver.pk,
+            f"江扫黑移〔{sent.year}〕{clue_id}号",
+            "核查报告\n询问笔录",
+            "",
+            pools.staff,
+            sent,
+            sent + dt.timedelta(days=1),
+            "filed" if answered else "pending",
+            "",
             f"江公刑立字〔{sent.year}〕{clue_id % 997}号" if answered else "",
-            pools.person_of.get(receiver.pk) if answered else None, sent + dt.timedelta(days=1) if answered else None,
+            pools.person_of.get(receiver.pk) if answered else None,
+            sent + dt.timedelta(days=1) if answered else None,
         )
     if rng.random() < 0.3:
         sha = hashlib.sha256(f"att{clue_id}".encode()).hexdigest()
         t.add(
-            "clues_attachment", clue_id, None, None, "举报材料.pdf", "application/pdf", rng.randint(20_000, 3_000_000),
-            sha, f"{sha[:2]}/{sha[2:4]}/{sha}", pools.staff, received, False,
+            "clues_attachment",
+            clue_id,
+            None,
+            None,
+            "举报材料.pdf",
+            "application/pdf",
+            rng.randint(20_000, 3_000_000),
+            sha,
+            f"{sha[:2]}/{sha[2:4]}/{sha}",
+            pools.staff,
+            received,
+            False,
         )
 
 
@@ -388,7 +444,9 @@ def main() -> None:
         call_command("migrate", verbosity=0)
     started = time.perf_counter()
     total = generate(args.clues, args.seed)
-    print(f"generated {args.clues} clues in {time.perf_counter() - started:.1f} s; database now holds {total}")
+    print(
+        f"generated {args.clues} clues in {time.perf_counter() - started:.1f} s; database now holds {total}"
+    )
 
 
 if __name__ == "__main__":
