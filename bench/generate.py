@@ -422,7 +422,7 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
             cursor.execute(definition)
         for table, seq_col in (("clues_clue", "id"), ("clues_assignment", "id")):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{seq_col}'), (SELECT max({seq_col}) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{seq_col}'), (SELECT max({seq_col}) FROM {table}))"  # noqa: S608 - constants
             )
     for (office_id, year), last in state["counters"].items():
         ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
