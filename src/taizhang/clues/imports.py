@@ -317,7 +317,7 @@ def write_rows(
     return created, skipped, errors
 
 
-def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int, str], User]) -> None:
+def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int | None, str], User]) -> None:
     facts = row.summary + ("\n" + row.legacy_note if row.legacy_note else "")
     clue = actions.do_register_clue(
         actor=actor,

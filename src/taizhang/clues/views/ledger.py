@@ -6,7 +6,7 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,7 +38,7 @@ def page_size(request: HttpRequest) -> int:
     return per if per in PAGE_SIZES else 50
 
 
-def list_queryset(user: object) -> object:
+def list_queryset(user: object) -> QuerySet[Clue]:
     """The visible clues with what a ledger row shows, in a constant number of queries."""
     return (
         Clue.objects.visible_to(user)
