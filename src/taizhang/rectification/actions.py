@@ -235,6 +235,8 @@ def do_create_problem_list(
         raise ActionError("invalid_source", _("请选择清单来源（三书一函的清单由回复生成）。"))
     if not rows:
         raise ActionError("required", _("清单中至少要有一项整改措施。"))
+    if any(row.signed_off for row in rows) and not perm.is_office_over(actor, office.path):
+        raise ActionError("signoff_by_office", _("只有扫黑办可以录入已销号的措施。"))
     problem_list = ProblemList.objects.create(
         title=_text(title, _("清单名称不能为空。"))[:120],
         source=source,
@@ -347,3 +349,22 @@ def do_review_measure(
     _sync_letter(problem_list)
     _emit("rectification.measure", measure, action, actor)
     return measure
+
+
+@transaction.atomic
+def do_add_measures(list_id: int, *, actor: Any, rows: list[MeasureData]) -> list[Measure]:
+    """Add problems and measures to an existing list (office, or the sector's lead unit for its lists)."""
+    # Lock the list so two people adding at once do not give two problems the same number.
+    problem_list = ProblemList.objects.visible_to(actor).select_for_update(of=("self",)).select_related("office", "sector").filter(pk=list_id).first()
+    if problem_list is None:
+        raise NotVisible()
+    sector = problem_list.sector
+    allowed = perm.is_office_over(actor, problem_list.office.path) or bool(
+        sector and sector.lead_unit_id and perm.is_unit_actor(actor, {sector.lead_unit_id})
+    )
+    perm.require(allowed, _("只有扫黑办或该行业牵头单位可以增加整改措施。"))
+    if any(row.signed_off for row in rows):
+        raise ActionError("signoff_by_office", _("新增措施须经审核后销号。"))
+    created = _add_measures(problem_list, rows, actor)
+    audit.record("problem_list.add", actor=actor, obj=problem_list, after={"measures": [m.pk for m in created]})
+    return created
