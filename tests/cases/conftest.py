@@ -26,7 +26,9 @@ class CaseMaker:
     def __init__(self, world):
         self.w = world
 
-    def register(self, name="张某某等人涉黑案", org_type=OrgType.MAFIA, units=("police",), office="city", **kw):
+    def register(
+        self, name="张某某等人涉黑案", org_type=OrgType.MAFIA, units=("police",), office="city", **kw
+    ):
         actor = self.w.people["office_staff" if office == "city" else "district_staff"]
         return actions.do_register_case(
             actor=actor,

@@ -23,16 +23,29 @@ def test_stages_move_in_order_and_are_audited(world, cases):
     case = cases.at(CaseStage.EXECUTION)
     assert case.stage == CaseStage.EXECUTION
     assert list(case.events.values_list("stage", flat=True)) == [
-        "investigation", "arrest", "prosecution", "first_instance", "effective", "execution"
+        "investigation",
+        "arrest",
+        "prosecution",
+        "first_instance",
+        "effective",
+        "execution",
     ]
-    assert AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk), action="case.stage").count() == 6
+    assert (
+        AuditEntry.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="case.stage"
+        ).count()
+        == 6
+    )
 
 
 def test_investigation_cannot_jump_to_execution(world, cases):
     case = cases.at(CaseStage.INVESTIGATION)
     with pytest.raises(TransitionRefused):
         actions.do_record_case_stage(
-            case.pk, actor=world.people["office_staff"], stage=CaseStage.EXECUTION, occurred_on=timezone.localdate()
+            case.pk,
+            actor=world.people["office_staff"],
+            stage=CaseStage.EXECUTION,
+            occurred_on=timezone.localdate(),
         )
     case.refresh_from_db()
     assert case.stage == CaseStage.INVESTIGATION
@@ -42,14 +55,20 @@ def test_registered_case_must_start_with_investigation(world, cases):
     case = cases.register()
     with pytest.raises(TransitionRefused):
         actions.do_record_case_stage(
-            case.pk, actor=world.people["office_staff"], stage=CaseStage.ARREST, occurred_on=timezone.localdate()
+            case.pk,
+            actor=world.people["office_staff"],
+            stage=CaseStage.ARREST,
+            occurred_on=timezone.localdate(),
         )
 
 
 def test_first_instance_may_become_effective_or_go_to_second_instance(world, cases):
     a = cases.at(CaseStage.FIRST_INSTANCE)
     actions.do_record_case_stage(
-        a.pk, actor=world.people["office_staff"], stage=CaseStage.SECOND_INSTANCE, occurred_on=timezone.localdate()
+        a.pk,
+        actor=world.people["office_staff"],
+        stage=CaseStage.SECOND_INSTANCE,
+        occurred_on=timezone.localdate(),
     )
     b = cases.at(CaseStage.FIRST_INSTANCE, name="李某恶势力团伙案")
     actions.do_record_case_stage(
@@ -60,11 +79,17 @@ def test_first_instance_may_become_effective_or_go_to_second_instance(world, cas
 def test_handling_police_records_stage_but_other_unit_cannot(world, cases):
     case = cases.register()
     actions.do_record_case_stage(
-        case.pk, actor=world.people["police_liaison"], stage=CaseStage.INVESTIGATION, occurred_on=timezone.localdate()
+        case.pk,
+        actor=world.people["police_liaison"],
+        stage=CaseStage.INVESTIGATION,
+        occurred_on=timezone.localdate(),
     )
     with pytest.raises(NotVisible):
         actions.do_record_case_stage(
-            case.pk, actor=world.people["other_liaison"], stage=CaseStage.ARREST, occurred_on=timezone.localdate()
+            case.pk,
+            actor=world.people["other_liaison"],
+            stage=CaseStage.ARREST,
+            occurred_on=timezone.localdate(),
         )
 
 
@@ -92,7 +117,10 @@ def test_conclusion_needs_effective_judgment(world, cases):
 def test_clue_found_raises_umbrella_clue_for_discipline(world, cases):
     case = cases.at(CaseStage.ARREST)
     case = actions.do_screen_case(
-        case.pk, actor=world.people["office_leader"], result=Screening.CLUE_FOUND, note="某派出所民警为其通风报信"
+        case.pk,
+        actor=world.people["office_leader"],
+        result=Screening.CLUE_FOUND,
+        note="某派出所民警为其通风报信",
     )
     clue = Clue.objects.get(pk=case.umbrella_clue_id)
     assert clue.is_umbrella and clue.channel == "screening"
@@ -105,7 +133,9 @@ def test_clue_found_raises_umbrella_clue_for_discipline(world, cases):
 
 def test_clue_found_by_staff_waits_triaged_for_leader(world, cases):
     case = cases.register()
-    case = actions.do_screen_case(case.pk, actor=world.people["office_staff"], result=Screening.CLUE_FOUND, note="线索")
+    case = actions.do_screen_case(
+        case.pk, actor=world.people["office_staff"], result=Screening.CLUE_FOUND, note="线索"
+    )
     assert Clue.objects.get(pk=case.umbrella_clue_id).status == ClueStatus.TRIAGED
 
 
@@ -115,7 +145,10 @@ def test_only_office_or_police_registers(world, cases):
             actor=world.people["liaison"], office=world.units["city"], name="某案", org_type="gang"
         )
     case = actions.do_register_case(
-        actor=world.people["police_liaison"], office=world.units["city"], name="王某等人恶势力团伙案", org_type="gang"
+        actor=world.people["police_liaison"],
+        office=world.units["city"],
+        name="王某等人恶势力团伙案",
+        org_type="gang",
     )
     assert list(case.handling_units.all()) == [world.units["police"]]
 

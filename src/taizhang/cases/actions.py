@@ -78,7 +78,9 @@ def _lock(case_id: int, actor: Any) -> Case:
     return case
 
 
-def _save(case: Case, action: str, actor: Any, before: dict[str, Any], fields: list[str], **extra: Any) -> None:
+def _save(
+    case: Case, action: str, actor: Any, before: dict[str, Any], fields: list[str], **extra: Any
+) -> None:
     case.version += 1
     case.save(update_fields=sorted({*fields, "version", "updated_at"}))
     after = audit.snapshot(case, AUDITED_FIELDS)
@@ -154,7 +156,9 @@ def do_register_case(
         units.append(actor.unit)  # a police unit reporting its own case handles it
     linked = list(clues or [])
     if linked and not perm.is_system(actor):
-        visible = set(Clue.objects.visible_to(actor).filter(pk__in=[c.pk for c in linked]).values_list("pk", flat=True))
+        visible = set(
+            Clue.objects.visible_to(actor).filter(pk__in=[c.pk for c in linked]).values_list("pk", flat=True)
+        )
         if len(visible) != len({c.pk for c in linked}):
             raise NotVisible()
     case = Case.objects.create(
@@ -243,7 +247,9 @@ def do_record_case_stage(
     """Move a case to its next stage (立案侦查 → 批捕 → 起诉 → 一审 → 二审/生效 → 执行) with date and persons."""
     case = _lock(case_id, actor)
     handling = set(case.handling_units.values_list("pk", flat=True))
-    perm.require(perm.can_record_stage(actor, case, handling), _("只有扫黑办或承办的政法单位可以登记诉讼阶段。"))
+    perm.require(
+        perm.can_record_stage(actor, case, handling), _("只有扫黑办或承办的政法单位可以登记诉讼阶段。")
+    )
     if case.status != CaseStatus.OPEN:
         raise ActionError("concluded", _("案件已办结，不能再登记诉讼阶段。"))
     if stage not in CaseStage.values or stage == CaseStage.REGISTERED:
@@ -268,7 +274,9 @@ def do_record_case_stage(
         recorded_by=None if perm.is_system(actor) else actor,
     )
     case.stage, case.stage_on = stage, occurred_on
-    _save(case, "case.stage", actor, before, ["stage", "stage_on"], event=event.pk, persons=persons, note=note)
+    _save(
+        case, "case.stage", actor, before, ["stage", "stage_on"], event=event.pk, persons=persons, note=note
+    )
     return event
 
 

@@ -21,7 +21,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAGE_COLUMNS = [s for s in CaseStage.values if s != CaseStage.REGISTERED]
 
 
-def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """A one-sheet workbook download with a bold header row."""
     book = Workbook(write_only=False)
     sheet = book.active
@@ -40,7 +42,9 @@ def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Itera
 
 
 def case_rows(qs: CaseQuerySet) -> Iterable[list[Any]]:
-    for case in qs.select_related("office", "sector").prefetch_related("handling_units", "events").order_by("id"):
+    for case in (
+        qs.select_related("office", "sector").prefetch_related("handling_units", "events").order_by("id")
+    ):
         by_stage = {e.stage: e for e in case.events.all()}
         stages: list[Any] = []
         for stage in STAGE_COLUMNS:

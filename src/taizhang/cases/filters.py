@@ -26,6 +26,7 @@ FILTER_KEYS = (
     "judged",
     "from",
     "to",
+    "listed",
 )
 
 
@@ -75,6 +76,11 @@ def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
     if (within := params.get("within")) and str(within).isdigit():
         unit = Unit.objects.filter(pk=int(within)).first()
         qs = qs.within(unit) if unit else qs.none()
+    if params.get("listed"):
+        from taizhang.cases.listing import listed_case_ids
+
+        ids = listed_case_ids(_date(params.get("from")), _date(params.get("to")))
+        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
     if (kwargs := event_filter(params)) is not None:
         qs = qs.filter(Exists(CaseStageEvent.objects.filter(case=OuterRef("pk"), **kwargs)))
     return qs

@@ -63,7 +63,9 @@ class Case(Versioned):
         _("诉讼阶段"), max_length=20, choices=CaseStage.choices, default=CaseStage.REGISTERED, db_index=True
     )
     stage_on = models.DateField(_("阶段日期"), null=True, blank=True)
-    status = models.CharField(_("办理状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(
+        _("办理状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
     persons_caught = models.PositiveIntegerField(_("抓获人数"), default=0)
     fugitives_caught = models.PositiveIntegerField(_("缉拿逃犯人数"), default=0)
     fugitives_at_large = models.PositiveIntegerField(_("在逃人数"), default=0)
@@ -142,3 +144,6 @@ class CaseCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last}"

@@ -26,7 +26,10 @@ def can_manage(actor: Any, case: Case) -> bool:
         return True
     scope = scope_of(actor)
     return bool(
-        scope and scope.office_path and scope.has(*OFFICE_ACTORS) and case.office.path.startswith(scope.office_path)
+        scope
+        and scope.office_path
+        and scope.has(*OFFICE_ACTORS)
+        and case.office.path.startswith(scope.office_path)
     )
 
 
@@ -39,7 +42,11 @@ def can_register(actor: Any, office: Unit) -> bool:
         return False
     if scope.office_path and scope.has(*OFFICE_ACTORS):
         return office.path.startswith(scope.office_path)
-    return scope.unit_kind == UnitKind.POLICE and scope.has(*UNIT_ACTORS) and scope.home_office_path == office.path
+    return (
+        scope.unit_kind == UnitKind.POLICE
+        and scope.has(*UNIT_ACTORS)
+        and scope.home_office_path == office.path
+    )
 
 
 def can_record_stage(actor: Any, case: Case, handling_ids: set[int]) -> bool:

@@ -92,7 +92,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline,
         "next_stages": [CaseStage(s).label for s in sorted(STAGE_TRANSITIONS[case.stage])],
         "can_manage": perm.can_manage(request.user, case),
-        "can_stage": case.status == CaseStatus.OPEN and perm.can_record_stage(request.user, case, handling_ids),
+        "can_stage": case.status == CaseStatus.OPEN
+        and perm.can_record_stage(request.user, case, handling_ids),
         "can_screen": perm.can_screen(request.user, case),
         "stage_form": StageForm(initial={"stage": next(iter(sorted(STAGE_TRANSITIONS[case.stage])), "")}),
         "screen_form": ScreeningForm(),
@@ -145,7 +146,9 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "sector": case.sector_id,
             "summary": case.summary,
             "handling_units": list(case.handling_units.values_list("pk", flat=True)),
-            "clue_numbers": " ".join(Clue.objects.visible_to(request.user).filter(cases=case).values_list("number", flat=True)),
+            "clue_numbers": " ".join(
+                Clue.objects.visible_to(request.user).filter(cases=case).values_list("number", flat=True)
+            ),
             "version": case.version,
             **{name: getattr(case, name) for name in FIGURE_FIELDS},
         }

@@ -35,7 +35,15 @@ from taizhang.rectification.models import (
 )
 
 LETTER_AUDITED = ["status", "reply_due_at", "replied_at", "replied_by", "rectified_at", "version"]
-MEASURE_AUDITED = ["status", "deadline", "progress", "requested_at", "signed_off_at", "review_note", "version"]
+MEASURE_AUDITED = [
+    "status",
+    "deadline",
+    "progress",
+    "requested_at",
+    "signed_off_at",
+    "review_note",
+    "version",
+]
 # Used when the supervision rules know no "letter_reply" step: 两个月内书面回复 is the usual wording.
 DEFAULT_REPLY_DAYS = 60
 
@@ -67,7 +75,9 @@ def reply_due(issued_on: dt.date, office: Any = None) -> dt.datetime:
 
 
 def _emit(model: str, obj: Any, action: str, actor: Any, **data: Any) -> None:
-    emit_on_commit(model=model, object_id=obj.pk, action=action, actor=None if perm.is_system(actor) else actor, **data)
+    emit_on_commit(
+        model=model, object_id=obj.pk, action=action, actor=None if perm.is_system(actor) else actor, **data
+    )
 
 
 def _lock_letter(letter_id: int, actor: Any) -> Letter:
@@ -122,7 +132,11 @@ def do_issue_letter(
         raise ActionError("invalid_recipient", _("接收单位不能与发出单位相同。"))
     if issued_on > timezone.localdate():
         raise ActionError("invalid_date", _("发出日期不能晚于今天。"))
-    if case is not None and not perm.is_system(actor) and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+    if (
+        case is not None
+        and not perm.is_system(actor)
+        and not Case.objects.visible_to(actor).filter(pk=case.pk).exists()
+    ):
         raise NotVisible()
     due = reply_due_at or reply_due(issued_on, issuer.office())
     if due.date() < issued_on:
@@ -282,7 +296,10 @@ def do_report_measure_progress(
     perm.require(perm.is_unit_actor(actor, unit_ids), _("只有责任单位可以报送整改进展。"))
     check_version(measure, version, ["status", "progress"])
     if measure.status != MeasureStatus.IN_PROGRESS:
-        raise ActionError("not_in_progress", _("该措施当前为「%(s)s」，不能报送进展。") % {"s": measure.get_status_display()})
+        raise ActionError(
+            "not_in_progress",
+            _("该措施当前为「%(s)s」，不能报送进展。") % {"s": measure.get_status_display()},
+        )
     before = audit.snapshot(measure, MEASURE_AUDITED)
     body = _text(body, _("进展情况不能为空。"))
     report = ProgressReport.objects.create(
@@ -303,7 +320,9 @@ def do_report_measure_progress(
     measure.version += 1
     measure.save(update_fields=[*fields, "version"])
     action = "measure.request_signoff" if request_completion else "measure.progress"
-    audit.record(action, actor=actor, obj=measure, before=before, after=audit.snapshot(measure, MEASURE_AUDITED))
+    audit.record(
+        action, actor=actor, obj=measure, before=before, after=audit.snapshot(measure, MEASURE_AUDITED)
+    )
     _emit("rectification.measure", measure, action, actor)
     return measure
 
@@ -313,15 +332,24 @@ def _sync_letter(problem_list: ProblemList) -> None:
     letter = Letter.objects.select_for_update().filter(problem_list=problem_list).first()
     if letter is None:
         return
-    done = not Measure.objects.filter(problem__problem_list=problem_list).exclude(status=MeasureStatus.SIGNED_OFF).exists()
+    done = (
+        not Measure.objects.filter(problem__problem_list=problem_list)
+        .exclude(status=MeasureStatus.SIGNED_OFF)
+        .exists()
+    )
     target = LetterStatus.RECTIFIED if done else LetterStatus.RECTIFYING
     if letter.status == target or letter.status == LetterStatus.ISSUED:
         return
     before = audit.snapshot(letter, LETTER_AUDITED)
     letter.status, letter.rectified_at = target, timezone.now() if done else None
     letter.save(update_fields=["status", "rectified_at"])
-    audit.record("letter.rectified" if done else "letter.reopened", actor="整改销号", obj=letter, before=before,
-                 after=audit.snapshot(letter, LETTER_AUDITED))
+    audit.record(
+        "letter.rectified" if done else "letter.reopened",
+        actor="整改销号",
+        obj=letter,
+        before=before,
+        after=audit.snapshot(letter, LETTER_AUDITED),
+    )
 
 
 @transaction.atomic
@@ -345,7 +373,14 @@ def do_review_measure(
     measure.version += 1
     measure.save(update_fields=["status", "review_note", "signed_off_at", "signed_off_by", "version"])
     action = "measure.sign_off" if approve else "measure.send_back"
-    audit.record(action, actor=actor, obj=measure, before=before, after=audit.snapshot(measure, MEASURE_AUDITED), reason=note)
+    audit.record(
+        action,
+        actor=actor,
+        obj=measure,
+        before=before,
+        after=audit.snapshot(measure, MEASURE_AUDITED),
+        reason=note,
+    )
     _sync_letter(problem_list)
     _emit("rectification.measure", measure, action, actor)
     return measure
@@ -355,7 +390,13 @@ def do_review_measure(
 def do_add_measures(list_id: int, *, actor: Any, rows: list[MeasureData]) -> list[Measure]:
     """Add problems and measures to an existing list (office, or the sector's lead unit for its lists)."""
     # Lock the list so two people adding at once do not give two problems the same number.
-    problem_list = ProblemList.objects.visible_to(actor).select_for_update(of=("self",)).select_related("office", "sector").filter(pk=list_id).first()
+    problem_list = (
+        ProblemList.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("office", "sector")
+        .filter(pk=list_id)
+        .first()
+    )
     if problem_list is None:
         raise NotVisible()
     sector = problem_list.sector
@@ -366,5 +407,7 @@ def do_add_measures(list_id: int, *, actor: Any, rows: list[MeasureData]) -> lis
     if any(row.signed_off for row in rows):
         raise ActionError("signoff_by_office", _("新增措施须经审核后销号。"))
     created = _add_measures(problem_list, rows, actor)
-    audit.record("problem_list.add", actor=actor, obj=problem_list, after={"measures": [m.pk for m in created]})
+    audit.record(
+        "problem_list.add", actor=actor, obj=problem_list, after={"measures": [m.pk for m in created]}
+    )
     return created

@@ -12,8 +12,19 @@ from taizhang.rectification.models import LetterQuerySet, MeasureQuerySet, Probl
 
 
 def letters_response(qs: LetterQuerySet) -> HttpResponse:
-    headers = [_("文书类型"), _("文号"), _("发出单位"), _("接收单位"), _("所涉案件"), _("发出日期"), _("指出的问题"),
-               _("回复期限"), _("状态"), _("回复时间"), _("回复内容")]
+    headers = [
+        _("文书类型"),
+        _("文号"),
+        _("发出单位"),
+        _("接收单位"),
+        _("所涉案件"),
+        _("发出日期"),
+        _("指出的问题"),
+        _("回复期限"),
+        _("状态"),
+        _("回复时间"),
+        _("回复内容"),
+    ]
     rows = (
         [
             letter.letter_type.name,
@@ -28,7 +39,9 @@ def letters_response(qs: LetterQuerySet) -> HttpResponse:
             timezone.localtime(letter.replied_at).strftime("%Y-%m-%d %H:%M") if letter.replied_at else "",
             letter.reply,
         ]
-        for letter in qs.select_related("letter_type", "issuer_unit", "recipient_unit", "case").order_by("issued_on", "id")
+        for letter in qs.select_related("letter_type", "issuer_unit", "recipient_unit", "case").order_by(
+            "issued_on", "id"
+        )
     )
     name = _("三书一函台账") + timezone.localdate().strftime("%Y%m%d") + ".xlsx"
     return xlsx_response(name, _("三书一函"), headers, rows)

@@ -29,8 +29,13 @@ def apply(qs: LetterQuerySet, params: Mapping[str, Any]) -> LetterQuerySet:
     """Narrow visible letters by the list's GET parameters (unknown values are ignored)."""
     if q := (params.get("q") or "").strip():
         qs = qs.filter(Q(number__icontains=q) | Q(problems__icontains=q))
-    for key, field in (("issuer", "issuer_unit_id"), ("recipient", "recipient_unit_id"), ("type", "letter_type_id"),
-                       ("sector", "sector_id"), ("case", "case_id")):
+    for key, field in (
+        ("issuer", "issuer_unit_id"),
+        ("recipient", "recipient_unit_id"),
+        ("type", "letter_type_id"),
+        ("sector", "sector_id"),
+        ("case", "case_id"),
+    ):
         value = params.get(key)
         if value and str(value).isdigit():
             qs = qs.filter(**{field: int(value)})

@@ -31,7 +31,9 @@ def parse_measure_lines(text: str, default_units: list[Unit]) -> list[MeasureDat
             deadline = dt.date.fromisoformat(parts[2])
         except ValueError:
             raise forms.ValidationError(_("第%(n)s行的完成时限不是有效日期。") % {"n": number}) from None
-        rows.append(MeasureData(problem=parts[0], description=parts[1], deadline=deadline, units=list(default_units)))
+        rows.append(
+            MeasureData(problem=parts[0], description=parts[1], deadline=deadline, units=list(default_units))
+        )
     return rows
 
 
@@ -45,7 +47,9 @@ class LetterForm(forms.Form):
     letter_type = forms.ModelChoiceField(LetterType.objects.filter(is_active=True), label=_l("文书类型"))
     number = forms.CharField(label=_l("文号"), max_length=60)
     issuer = forms.ModelChoiceField(Unit.objects.none(), label=_l("发出单位"))
-    recipient = forms.ModelChoiceField(Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("接收单位"))
+    recipient = forms.ModelChoiceField(
+        Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("接收单位")
+    )
     case_number = forms.CharField(label=_l("所涉案件编号"), required=False)
     issued_on = forms.DateField(label=_l("发出日期"), widget=DATE)
     reply_due = forms.DateField(label=_l("回复期限（不填按规定期限）"), required=False, widget=DATE)
@@ -58,7 +62,7 @@ class LetterForm(forms.Form):
             units = units.filter(path__startswith=user.unit.path).exclude(kind=UnitKind.OFFICE)
         else:
             units = units.filter(pk=user.unit_id or 0)
-        self.fields["issuer"].queryset = units
+        self.fields["issuer"].queryset = units  # type: ignore[attr-defined]
         self.user = user
 
     def clean_case_number(self) -> Any:
@@ -88,9 +92,13 @@ class ProblemListForm(forms.Form):
     """A problem list entered by hand."""
 
     title = forms.CharField(label=_l("清单名称"), max_length=120)
-    source = forms.ChoiceField(label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER])
+    source = forms.ChoiceField(
+        label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER]
+    )
     office = forms.ModelChoiceField(Unit.objects.none(), label=_l("主管扫黑办"))
-    sector = forms.ModelChoiceField(Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False)
+    sector = forms.ModelChoiceField(
+        Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
+    )
     units = forms.ModelMultipleChoiceField(
         Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("责任单位")
     )
@@ -100,21 +108,25 @@ class ProblemListForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = _offices(user)
+        self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):
     """Upload of a problem list workbook."""
 
     title = forms.CharField(label=_l("清单名称"), max_length=120)
-    source = forms.ChoiceField(label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER])
+    source = forms.ChoiceField(
+        label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER]
+    )
     office = forms.ModelChoiceField(Unit.objects.none(), label=_l("主管扫黑办"))
-    sector = forms.ModelChoiceField(Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False)
+    sector = forms.ModelChoiceField(
+        Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
+    )
     file = forms.FileField(label=_l("问题清单（.xlsx）"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = _offices(user)
+        self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
 
 
 class ProgressForm(forms.Form):

@@ -37,7 +37,15 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value or "").strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    text = (
+        str(value or "")
+        .strip()
+        .replace("年", "-")
+        .replace("月", "-")
+        .replace("日", "")
+        .replace("/", "-")
+        .replace(".", "-")
+    )
     try:
         return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
@@ -98,11 +106,15 @@ def parse(handle: IO[bytes]) -> ImportResult:
         if flag not in YES | NO:
             problems.append(_("“是否销号”只能填“是”或“否”"))
         if problems:
-            result.errors.append(_("第%(row)s行：%(errors)s") % {"row": number, "errors": "；".join(problems)})
+            result.errors.append(
+                _("第%(row)s行：%(errors)s") % {"row": number, "errors": "；".join(problems)}
+            )
             continue
         unit_list = [units[n] for n in names]
         person_name = str(person).strip()
-        matched = next((people[(u.pk, person_name)] for u in unit_list if (u.pk, person_name) in people), None)
+        matched = next(
+            (people[(u.pk, person_name)] for u in unit_list if (u.pk, person_name) in people), None
+        )
         assert due is not None
         result.rows.append(
             MeasureData(

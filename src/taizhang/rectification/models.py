@@ -62,12 +62,19 @@ class Letter(Versioned):
 
     number = models.CharField(_("文号"), max_length=60)
     letter_type = models.ForeignKey(LetterType, verbose_name=_("文书类型"), on_delete=models.PROTECT)
-    issuer_unit = models.ForeignKey(Unit, verbose_name=_("发出单位"), on_delete=models.PROTECT, related_name="+")
+    issuer_unit = models.ForeignKey(
+        Unit, verbose_name=_("发出单位"), on_delete=models.PROTECT, related_name="+"
+    )
     recipient_unit = models.ForeignKey(
         Unit, verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+"
     )
     case = models.ForeignKey(
-        Case, verbose_name=_("所涉案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+        Case,
+        verbose_name=_("所涉案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
     )
     sector = models.ForeignKey(
         Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -127,7 +134,12 @@ class ProblemList(models.Model):
         Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     letter = models.OneToOneField(
-        Letter, verbose_name=_("来源文书"), null=True, blank=True, on_delete=models.PROTECT, related_name="problem_list"
+        Letter,
+        verbose_name=_("来源文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problem_list",
     )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -194,7 +206,11 @@ class Measure(Versioned):
     person_name = models.CharField(_("责任人姓名"), max_length=50, blank=True)
     deadline = models.DateField(_("完成时限"), db_index=True)
     status = models.CharField(
-        _("状态"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.IN_PROGRESS, db_index=True
+        _("状态"),
+        max_length=12,
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.IN_PROGRESS,
+        db_index=True,
     )
     progress = models.TextField(_("进展情况"), blank=True)
     review_note = models.TextField(_("审核意见"), blank=True)

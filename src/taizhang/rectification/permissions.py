@@ -23,7 +23,9 @@ def is_office_over(actor: Any, path: str) -> bool:
     if is_system(actor):
         return True
     scope = scope_of(actor)
-    return bool(scope and scope.office_path and scope.has(*OFFICE_ACTORS) and path.startswith(scope.office_path))
+    return bool(
+        scope and scope.office_path and scope.has(*OFFICE_ACTORS) and path.startswith(scope.office_path)
+    )
 
 
 def is_unit_actor(actor: Any, unit_ids: set[int]) -> bool:

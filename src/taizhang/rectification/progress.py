@@ -18,12 +18,18 @@ def progress_by_list(user: Any, list_ids: list[int] | None = None) -> dict[int, 
     if list_ids is not None:
         qs = qs.filter(problem__problem_list_id__in=list_ids)
     today = timezone.localdate()
-    rows = qs.values("problem__problem_list_id").annotate(
-        total=Count("pk", distinct=True),
-        signed_off=Count("pk", filter=Q(status=MeasureStatus.SIGNED_OFF), distinct=True),
-        requested=Count("pk", filter=Q(status=MeasureStatus.REQUESTED), distinct=True),
-        overdue=Count("pk", filter=Q(status__in=OPEN_MEASURE_STATUSES, deadline__lt=today), distinct=True),
-    ).order_by()
+    rows = (
+        qs.values("problem__problem_list_id")
+        .annotate(
+            total=Count("pk", distinct=True),
+            signed_off=Count("pk", filter=Q(status=MeasureStatus.SIGNED_OFF), distinct=True),
+            requested=Count("pk", filter=Q(status=MeasureStatus.REQUESTED), distinct=True),
+            overdue=Count(
+                "pk", filter=Q(status__in=OPEN_MEASURE_STATUSES, deadline__lt=today), distinct=True
+            ),
+        )
+        .order_by()
+    )
     found = {}
     for row in rows:
         row["label"] = _("%(total)s项措施：已销号%(done)s，逾期%(overdue)s") % {

@@ -71,8 +71,11 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "letter": letter,
         "problem_list": problem_list,
-        "progress": progress_by_list(request.user, [problem_list.pk]).get(problem_list.pk) if problem_list else None,
-        "can_reply": letter.status == LetterStatus.ISSUED and perm.is_unit_actor(request.user, {letter.recipient_unit_id}),
+        "progress": progress_by_list(request.user, [problem_list.pk]).get(problem_list.pk)
+        if problem_list
+        else None,
+        "can_reply": letter.status == LetterStatus.ISSUED
+        and perm.is_unit_actor(request.user, {letter.recipient_unit_id}),
         "reply_form": ReplyForm(),
         "case_visible": bool(letter.case_id)
         and Case.objects.visible_to(request.user).filter(pk=letter.case_id).exists(),
@@ -83,14 +86,18 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.visible_to(request.user).select_related("recipient_unit"), pk=pk)
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related("recipient_unit"), pk=pk
+    )
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写回复内容。"))
         return redirect("rectification:letter", pk=letter.pk)
     try:
         rows = parse_measure_lines(form.cleaned_data["measures"], [letter.recipient_unit])
-        actions.do_reply_letter(letter.pk, actor=request.user, reply=form.cleaned_data["reply"], measures=rows)
+        actions.do_reply_letter(
+            letter.pk, actor=request.user, reply=form.cleaned_data["reply"], measures=rows
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except ActionError as exc:
@@ -116,7 +123,9 @@ def letter_create(request: HttpRequest) -> HttpResponse:
                 issued_on=d["issued_on"],
                 problems=d["problems"],
                 case=d["case_number"],
-                reply_due_at=timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59))) if due else None,
+                reply_due_at=timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59)))
+                if due
+                else None,
             )
         except ActionError as exc:
             messages.error(request, exc.message)

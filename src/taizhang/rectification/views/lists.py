@@ -18,7 +18,13 @@ from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import MeasureStatus
-from taizhang.rectification.forms import ImportForm, ProblemListForm, ProgressForm, ReviewForm, parse_measure_lines
+from taizhang.rectification.forms import (
+    ImportForm,
+    ProblemListForm,
+    ProgressForm,
+    ReviewForm,
+    parse_measure_lines,
+)
 from taizhang.rectification.models import Evidence, Measure, ProblemList
 from taizhang.rectification.progress import progress_by_list
 
@@ -46,7 +52,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(
         ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter"), pk=pk
     )
-    measures = measures_of(request, problem_list).select_related("problem", "person").prefetch_related("units")
+    measures = (
+        measures_of(request, problem_list).select_related("problem", "person").prefetch_related("units")
+    )
     context = {
         "problem_list": problem_list,
         "measures": measures,
@@ -70,7 +78,12 @@ def list_create(request: HttpRequest) -> HttpResponse:
         try:
             rows = parse_measure_lines(d["measures"], list(d["units"]))
             problem_list = actions.do_create_problem_list(
-                actor=request.user, title=d["title"], source=d["source"], office=d["office"], sector=d["sector"], rows=rows
+                actor=request.user,
+                title=d["title"],
+                source=d["source"],
+                office=d["office"],
+                sector=d["sector"],
+                rows=rows,
             )
         except ActionError as exc:
             messages.error(request, exc.message)
@@ -93,7 +106,11 @@ def list_import(request: HttpRequest) -> HttpResponse:
         if not errors:
             try:
                 problem_list = actions.do_create_problem_list(
-                    actor=request.user, title=d["title"], source=d["source"], office=d["office"], sector=d["sector"],
+                    actor=request.user,
+                    title=d["title"],
+                    source=d["source"],
+                    office=d["office"],
+                    sector=d["sector"],
                     rows=parsed.rows,
                 )
             except ActionError as exc:
@@ -101,13 +118,20 @@ def list_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已导入 %(n)s 项整改措施。") % {"n": len(parsed.rows)})
                 return redirect("rectification:problem_list", pk=problem_list.pk)
-    context = {"form": form, "errors": errors, "title": _("导入问题清单"), "multipart": True, "columns": imports.COLUMNS}
+    context = {
+        "form": form,
+        "errors": errors,
+        "title": _("导入问题清单"),
+        "multipart": True,
+        "columns": imports.COLUMNS,
+    }
     return render(request, "rectification/form.html", context)
 
 
 def _measure(request: HttpRequest, pk: int) -> Measure:
     return get_object_or_404(
-        Measure.objects.visible_to(request.user).select_related("problem__problem_list__office", "person"), pk=pk
+        Measure.objects.visible_to(request.user).select_related("problem__problem_list__office", "person"),
+        pk=pk,
     )
 
 
@@ -120,8 +144,10 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measure": measure,
         "units": measure.units.all(),
         "reports": measure.reports.select_related("reported_by").prefetch_related("evidence"),
-        "can_report": measure.status == MeasureStatus.IN_PROGRESS and perm.is_unit_actor(request.user, unit_ids),
-        "can_review": measure.status == MeasureStatus.REQUESTED and perm.is_office_over(request.user, office_path),
+        "can_report": measure.status == MeasureStatus.IN_PROGRESS
+        and perm.is_unit_actor(request.user, unit_ids),
+        "can_review": measure.status == MeasureStatus.REQUESTED
+        and perm.is_office_over(request.user, office_path),
         "progress_form": ProgressForm(initial={"version": measure.version}),
         "review_form": ReviewForm(initial={"version": measure.version}),
     }
@@ -134,7 +160,7 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measure(request, pk)
     form = ProgressForm(request.POST)
     if form.is_valid():
-        uploads = [(f.name, f.chunks()) for f in request.FILES.getlist("evidence")]
+        uploads = [(f.name or "", f.chunks()) for f in request.FILES.getlist("evidence")]
         try:
             actions.do_report_measure_progress(
                 measure.pk,
@@ -175,7 +201,9 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Measure.objects.visible_to(request.user).values("pk")
     evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
-    return FileResponse(files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name)
+    return FileResponse(
+        files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
+    )
