@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from taizhang.cases import actions, filters
 from taizhang.cases.models import Case
@@ -141,7 +142,7 @@ def read_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases", response={201: CaseDetailOut}, summary="登记案件")
-def register_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def register_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     from taizhang.clues.models import Clue
 
     data = payload.dict()
@@ -153,7 +154,7 @@ def register_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str,
     case = actions.do_register_case(
         actor=request.user, office=office, handling_units=units, clues=clues, sector=sector, **data
     )
-    return 201, _detail(case)
+    return Status(201, _detail(case))
 
 
 @router.patch("/cases/{case_id}", response=CaseDetailOut, summary="修改案件（须带版本号）")
@@ -165,9 +166,9 @@ def edit_case(request: HttpRequest, case_id: int, payload: CaseEditIn) -> dict[s
 
 
 @router.post("/cases/{case_id}/stages", response={201: StageEventOut}, summary="登记诉讼阶段")
-def record_stage(request: HttpRequest, case_id: int, payload: StageIn) -> tuple[int, Any]:
+def record_stage(request: HttpRequest, case_id: int, payload: StageIn) -> Status[Any]:
     event = actions.do_record_case_stage(_get(request, case_id).pk, actor=request.user, **payload.dict())
-    return 201, event
+    return Status(201, event)
 
 
 @router.post("/cases/{case_id}/screening", response=CaseDetailOut, summary="逐案过筛")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from taizhang.cases.models import Case
 from taizhang.org.models import Unit
@@ -120,7 +121,7 @@ def read_letter(request: HttpRequest, letter_id: int) -> Letter:
 
 
 @router.post("/letters", response={201: LetterOut}, summary="登记三书一函")
-def issue_letter(request: HttpRequest, payload: LetterIn) -> tuple[int, Letter]:
+def issue_letter(request: HttpRequest, payload: LetterIn) -> Status[Letter]:
     case = (
         get_object_or_404(Case.objects.visible_to(request.user), pk=payload.case_id)
         if payload.case_id
@@ -137,7 +138,7 @@ def issue_letter(request: HttpRequest, payload: LetterIn) -> tuple[int, Letter]:
         case=case,
         reply_due_at=payload.reply_due_at,
     )
-    return 201, letter
+    return Status(201, letter)
 
 
 @router.post("/letters/{letter_id}/reply", response=LetterOut, summary="回复文书并提出整改措施")
