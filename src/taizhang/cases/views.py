@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from taizhang.cases import actions, exports, filters
@@ -30,6 +31,39 @@ FIGURE_FIELDS = [
     "assets_frozen",
     "assets_confiscated",
 ]
+
+
+ACTION_LABELS = {
+    "case.register": _l("登记案件"),
+    "case.edit": _l("修改案件"),
+    "case.stage": _l("登记诉讼阶段"),
+    "case.judgment": _l("登记宣判日期"),
+    "case.screen": _l("逐案过筛"),
+    "case.conclude": _l("办结"),
+    "case.reopen": _l("重新启动"),
+}
+
+
+def timeline_of(case: Case) -> list[dict[str, Any]]:
+    """The case's audit entries, labelled for people (what staff see is what the auditor sees)."""
+    rows = []
+    for entry in AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id"):
+        after = entry.after or {}
+        detail = ""
+        if entry.action == "case.stage":
+            detail = f"{CaseStage(after.get('stage', 'registered')).label} {after.get('stage_on') or ''}"
+        elif entry.action == "case.screen":
+            detail = str(Screening(after.get("screening", "unscreened")).label)
+        rows.append(
+            {
+                "at": entry.at,
+                "actor": entry.actor_label,
+                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "detail": detail,
+                "reason": entry.reason,
+            }
+        )
+    return rows
 
 
 def listed(request: HttpRequest) -> Any:
@@ -82,14 +116,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handling = list(case.handling_units.all())
     handling_ids = {u.pk for u in handling}
     clues = Clue.objects.visible_to(request.user).filter(cases=case)
-    timeline = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id")
     context = {
         "case": case,
         "handling": handling,
         "events": case.events.all(),
         "clues": clues,
         "hidden_clues": case.clues.count() - clues.count(),
-        "timeline": timeline,
+        "timeline": timeline_of(case),
         "next_stages": [CaseStage(s).label for s in sorted(STAGE_TRANSITIONS[case.stage])],
         "can_manage": perm.can_manage(request.user, case),
         "can_stage": case.status == CaseStatus.OPEN
