@@ -211,3 +211,20 @@ def test_home_panel(world, cases):
     response = world.client_for("office_staff").get("/")
     assert "cases/panel.html" in [t.name for t in response.templates]
     assert timezone.now()
+
+
+def test_clue_page_shows_linked_case(world, cases):
+    from django.urls import reverse
+
+    from tests.clues.conftest import Walk
+
+    clue = Walk(world).triaged()
+    case = cases.register(clues=[clue])
+    page = world.client_for("office_staff").get(reverse("clues:detail", args=[clue.pk]))
+    assert page.status_code == 200 and case.number in page.content.decode()
+
+
+def test_timeline_is_labelled(world, cases):
+    case = cases.at(CaseStage.ARREST)
+    text = world.client_for("office_staff").get(f"/cases/{case.pk}/").content.decode()
+    assert "登记诉讼阶段" in text and "提请批捕/批捕" in text
