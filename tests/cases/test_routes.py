@@ -228,3 +228,17 @@ def test_timeline_is_labelled(world, cases):
     case = cases.at(CaseStage.ARREST)
     text = world.client_for("office_staff").get(f"/cases/{case.pk}/").content.decode()
     assert "登记诉讼阶段" in text and "提请批捕/批捕" in text
+
+
+def test_judgment_date_post(world, cases):
+    case = cases.at(CaseStage.FIRST_INSTANCE)
+    event = case.events.get(stage=CaseStage.FIRST_INSTANCE)
+    url = f"/cases/{case.pk}/judgment/"
+    data = {"event": event.pk, "judged_on": dt.date.today().isoformat()}
+    assert world.client_for("other_liaison").post(url, data).status_code == 404
+    world.client_for("group_member").post(url, data)
+    event.refresh_from_db()
+    assert event.judged_on is None
+    world.client_for("police_liaison").post(url, data)
+    event.refresh_from_db()
+    assert event.judged_on == dt.date.today()

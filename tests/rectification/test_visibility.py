@@ -61,3 +61,18 @@ def test_district_office_does_not_see_city_letters(world, rect):
     letter = rect.letter()
     assert Letter.objects.visible_to(world.people["office_staff"]).filter(pk=letter.pk).exists()
     assert not Letter.objects.visible_to(world.people["district_staff"]).filter(pk=letter.pk).exists()
+
+
+def test_sector_board_counts_follow_visibility(world, rect):
+    from tests.cases.conftest import CaseMaker
+
+    CaseMaker(world).register(sector=rect.sector, units=("police",))
+    rect.problem_list(units=("construction",), sector=rect.sector, deadlines=(5, -1))
+    for who, expected in (("liaison", (1, 2, 1)), ("other_liaison", (0, 2, 1)), ("office_staff", (1, 2, 1))):
+        response = world.client_for(who).get("/rectification/sectors/")
+        assert response.status_code == 200
+        row = next(r for r in response.context["rows"] if r["sector"].pk == rect.sector.pk)
+        assert (row["cases"], row["measures"], row["overdue"]) == expected, who
+    from django.test import Client
+
+    assert Client().get("/rectification/sectors/").status_code == 302

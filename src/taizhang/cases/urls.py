@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_form, name="edit"),
     path("<int:pk>/stage/", views.case_stage, name="stage"),
+    path("<int:pk>/judgment/", views.case_judgment, name="judgment"),
     path("<int:pk>/screen/", views.case_screen, name="screen"),
     path("<int:pk>/conclude/", views.case_conclude, name="conclude"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.cases import actions, exports, filters
 from taizhang.cases import permissions as perm
-from taizhang.cases.choices import STAGE_TRANSITIONS, CaseStage, CaseStatus, OrgType, Screening
+from taizhang.cases.choices import JUDGED_STAGES, STAGE_TRANSITIONS, CaseStage, CaseStatus, OrgType, Screening
 from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
@@ -124,6 +125,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hidden_clues": case.clues.count() - clues.count(),
         "timeline": timeline_of(case),
         "next_stages": [CaseStage(s).label for s in sorted(STAGE_TRANSITIONS[case.stage])],
+        "judged_stages": sorted(JUDGED_STAGES),
         "can_manage": perm.can_manage(request.user, case),
         "can_stage": case.status == CaseStatus.OPEN
         and perm.can_record_stage(request.user, case, handling_ids),
@@ -259,4 +261,23 @@ def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: actions.do_conclude_case(case.pk, actor=request.user, note=request.POST.get("note", "")),
         _("案件已办结。"),
+    )
+
+
+@login_required
+@require_POST
+def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
+    event_id, judged_on = request.POST.get("event", ""), request.POST.get("judged_on", "")
+    try:
+        day = dt.date.fromisoformat(judged_on)
+    except ValueError:
+        messages.error(request, _("请填写宣判日期。"))
+        return redirect("cases:detail", pk=_get(request, pk).pk)
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_record_judgment(
+            case.pk, actor=request.user, event_id=int(event_id) if event_id.isdigit() else 0, judged_on=day
+        ),
+        _("宣判日期已登记。"),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taizhang.rectification.views import letters, lists
+from taizhang.rectification.views import letters, lists, sectors
 
 app_name = "rectification"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("measures/<int:pk>/progress/", lists.measure_progress, name="measure_progress"),
     path("measures/<int:pk>/review/", lists.measure_review, name="measure_review"),
     path("evidence/<int:pk>/", lists.evidence_download, name="evidence"),
+    path("sectors/", sectors.sector_board, name="sectors"),
     path("letters/", letters.letter_list, name="letters"),
     path("letters/export.xlsx", letters.letter_export, name="letters_export"),
     path("letters/board/", letters.letter_board, name="board"),

@@ -34,6 +34,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
     qs = ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter")
     if request.GET.get("source"):
         qs = qs.filter(source=request.GET["source"])
+    if (sector := request.GET.get("sector")) and sector.isdigit():
+        qs = qs.filter(sector_id=int(sector))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     progress = progress_by_list(request.user, [pl.pk for pl in page])
     rows = [{"list": pl, "progress": progress.get(pl.pk)} for pl in page]
