@@ -110,3 +110,24 @@ def test_known_values(world, stocked):
         user=world.people["district_staff"], unit=world.units["district"], start=start, end=end
     )
     assert district["value"] == 1 and district["persons"] == 2
+
+
+def test_listed_cases_figure_equals_drill_down(world, cases):
+    records = pytest.importorskip("taizhang.supervision.actions.records")
+    listed = cases.register(name="挂牌案")
+    cases.register(name="未挂牌案")
+    records.do_list_target(
+        listed,
+        actor=world.people["office_staff"],
+        level="city",
+        authority="市扫黑办",
+        reason="群众反映强烈",
+        deadline_at=timezone.now() + dt.timedelta(days=30),
+    )
+    start, end = _period()
+    figure = INDICATORS["supervision.listed_cases"](
+        user=world.people["office_staff"], unit=world.units["city"], start=start, end=end
+    )
+    assert figure is not None and figure["value"] == 1
+    count, _persons, rows = _drill(world.client_for("office_staff"), figure["url"])
+    assert count == 1 and rows == [listed]
