@@ -168,3 +168,21 @@ def test_registered_from_clue(world, cases):
     clue = Walk(world).triaged()
     case = cases.register(clues=[clue])
     assert list(clue.cases.all()) == [case]
+
+
+def test_reopen_needs_reason_and_concluded_case(world, cases):
+    case = cases.at(CaseStage.EXECUTION)
+    staff = world.people["office_staff"]
+    with pytest.raises(TransitionRefused):
+        actions.do_reopen_case(case.pk, actor=staff, reason="再审")
+    actions.do_screen_case(case.pk, actor=staff, result=Screening.NOT_FOUND)
+    actions.do_conclude_case(case.pk, actor=staff)
+    with pytest.raises(ActionError):
+        actions.do_reopen_case(case.pk, actor=staff, reason=" ")
+    with pytest.raises(PermissionRefused):
+        actions.do_reopen_case(case.pk, actor=world.people["police_leader"], reason="再审")
+    assert actions.do_reopen_case(case.pk, actor=staff, reason="再审").status == CaseStatus.OPEN
+    client = world.client_for("office_staff")
+    actions.do_conclude_case(case.pk, actor=staff)
+    assert client.post(f"/cases/{case.pk}/reopen/", {"reason": "发回重审"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN

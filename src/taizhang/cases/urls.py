@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/judgment/", views.case_judgment, name="judgment"),
     path("<int:pk>/screen/", views.case_screen, name="screen"),
     path("<int:pk>/conclude/", views.case_conclude, name="conclude"),
+    path("<int:pk>/reopen/", views.case_reopen, name="reopen"),
 ]

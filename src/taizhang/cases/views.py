@@ -281,3 +281,16 @@ def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("宣判日期已登记。"),
     )
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_reopen_case(
+            case.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("案件已重新启动。"),
+    )
