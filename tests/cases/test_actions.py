@@ -186,3 +186,9 @@ def test_reopen_needs_reason_and_concluded_case(world, cases):
     actions.do_conclude_case(case.pk, actor=staff)
     assert client.post(f"/cases/{case.pk}/reopen/", {"reason": "发回重审"}).status_code == 302
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+
+
+def test_supervision_sees_the_case_by_name_and_police_unit(world, cases):
+    case = cases.register(units=("procuratorate", "police"))
+    assert case.title == case.name
+    assert case.owner_unit_id == world.units["police"].pk

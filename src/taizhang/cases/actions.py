@@ -56,7 +56,7 @@ EDITABLE_FIELDS = [
     "name",
     "org_type",
     "sector",
-    "summary",
+    "brief",
     "persons_caught",
     "fugitives_caught",
     "fugitives_at_large",
@@ -134,7 +134,7 @@ def do_register_case(
     handling_units: list[Unit] | None = None,
     clues: list[Clue] | None = None,
     sector: Sector | None = None,
-    summary: str = "",
+    brief: str = "",
     **figures: Any,
 ) -> Case:
     """Register a case (案件登记) from one or more clues, or directly when the police report one."""
@@ -167,7 +167,7 @@ def do_register_case(
         org_type=org_type,
         office=office,
         sector=sector,
-        summary=summary,
+        brief=brief,
         registered_by=None if perm.is_system(actor) else actor,
         **figures,
     )

@@ -47,7 +47,7 @@ class CaseOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    summary: str
+    brief: str
     handling_unit_ids: list[int]
     events: list[StageEventOut]
 
@@ -75,7 +75,7 @@ class CaseIn(Schema):
     handling_unit_ids: list[int] = []
     clue_ids: list[int] = []
     sector_id: int | None = None
-    summary: str = ""
+    brief: str = ""
     persons_caught: int = 0
     fugitives_caught: int = 0
     fugitives_at_large: int = 0
@@ -88,7 +88,7 @@ class CaseEditIn(Schema):
     version: int
     name: str | None = None
     org_type: str | None = None
-    summary: str | None = None
+    brief: str | None = None
     persons_caught: int | None = None
     fugitives_caught: int | None = None
     fugitives_at_large: int | None = None
@@ -116,7 +116,7 @@ class NoteIn(Schema):
 
 def _detail(case: Case) -> dict[str, Any]:
     data = CaseOut.from_orm(case).dict()
-    data["summary"] = case.summary
+    data["brief"] = case.brief
     data["handling_unit_ids"] = sorted(case.handling_units.values_list("pk", flat=True))
     data["events"] = list(case.events.all())
     return data

@@ -146,7 +146,7 @@ def populate(ctx: DemoContext) -> None:
             sector=sectors.get(sector),
             handling_units=_units(ctx, office),
             clues=linked,
-            summary="演示案件：" + name,
+            brief="演示案件：" + name,
             persons_caught=persons,
             fugitives_caught=rng.randint(0, 3),
             fugitives_at_large=rng.randint(0, 2),

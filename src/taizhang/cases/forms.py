@@ -31,7 +31,7 @@ class CaseForm(forms.Form):
     clue_numbers = forms.CharField(
         label=_("关联线索编号"), required=False, help_text=_("多个编号用逗号或空格分隔。")
     )
-    summary = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    brief = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     persons_caught = forms.IntegerField(label=_("抓获人数"), min_value=0, initial=0)
     fugitives_caught = forms.IntegerField(label=_("缉拿逃犯人数"), min_value=0, initial=0)
     fugitives_at_large = forms.IntegerField(label=_("在逃人数"), min_value=0, initial=0)

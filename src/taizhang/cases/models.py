@@ -58,7 +58,7 @@ class Case(Versioned):
     sector = models.ForeignKey(
         Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    summary = models.TextField(_("简要案情"), blank=True)
+    brief = models.TextField(_("简要案情"), blank=True)
     stage = models.CharField(
         _("诉讼阶段"), max_length=20, choices=CaseStage.choices, default=CaseStage.REGISTERED, db_index=True
     )
@@ -103,6 +103,18 @@ class Case(Versioned):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    @property
+    def title(self) -> str:
+        """What supervision's listings and notices call the case (its number is shown beside it)."""
+        return self.name
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit supervision notifies about the case: its police unit, else its first handling unit."""
+        units = list(self.handling_units.order_by("path").values_list("pk", "kind"))
+        police = [pk for pk, kind in units if kind == "police"]
+        return (police or [pk for pk, _kind in units] or [None])[0]
 
     @property
     def assets_total(self) -> Decimal:

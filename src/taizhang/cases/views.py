@@ -147,7 +147,7 @@ def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
             name=data["name"],
             org_type=data["org_type"],
             sector=data["sector"],
-            summary=data["summary"],
+            brief=data["brief"],
             handling_units=list(data["handling_units"]),
             clues=data["clue_numbers"],
             **figures,
@@ -161,7 +161,7 @@ def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
         name=data["name"],
         org_type=data["org_type"],
         sector=data["sector"],
-        summary=data["summary"],
+        brief=data["brief"],
         **figures,
     )
 
@@ -179,7 +179,7 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "name": case.name,
             "org_type": case.org_type,
             "sector": case.sector_id,
-            "summary": case.summary,
+            "brief": case.brief,
             "handling_units": list(case.handling_units.values_list("pk", flat=True)),
             "clue_numbers": " ".join(
                 Clue.objects.visible_to(request.user).filter(cases=case).values_list("number", flat=True)

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(max_length=40, unique=True, verbose_name='案件编号')),
                 ('name', models.CharField(max_length=120, verbose_name='案件名称')),
                 ('org_type', models.CharField(choices=[('mafia', '黑社会性质组织'), ('criminal_group', '恶势力犯罪集团'), ('gang', '恶势力团伙'), ('village_bully', '村霸'), ('other', '其他')], max_length=20, verbose_name='组织类型')),
-                ('summary', models.TextField(blank=True, verbose_name='简要案情')),
+                ('brief', models.TextField(blank=True, verbose_name='简要案情')),
                 ('stage', models.CharField(choices=[('registered', '已登记'), ('investigation', '立案侦查'), ('arrest', '提请批捕/批捕'), ('prosecution', '移送起诉/起诉'), ('first_instance', '一审'), ('second_instance', '二审'), ('effective', '判决生效'), ('execution', '执行')], db_index=True, default='registered', max_length=20, verbose_name='诉讼阶段')),
                 ('stage_on', models.DateField(blank=True, null=True, verbose_name='阶段日期')),
                 ('status', models.CharField(choices=[('open', '在办'), ('concluded', '已办结')], default='open', max_length=12, verbose_name='办理状态')),
