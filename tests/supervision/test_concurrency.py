@@ -13,8 +13,8 @@ from taizhang.clues.models import Clue
 from taizhang.supervision import worker
 from taizhang.supervision.choices import DispatchStatus
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
-from tests.conftest import build_world
 from tests.clues.conftest import Walk
+from tests.conftest import build_world
 from tests.supervision.conftest import at
 
 
@@ -42,7 +42,7 @@ def test_two_workers_send_everything_exactly_once(clock, monkeypatch):
             worker.plan_deadlines(now)
             worker.deliver(now, me=name, batch=3)
             worker.send_emails(now, me=name)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

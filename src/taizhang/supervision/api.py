@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from taizhang.clues.models import Clue
 from taizhang.supervision import actions, boards
@@ -142,7 +142,7 @@ def extensions(request: HttpRequest, status: str = "", clue_id: int | None = Non
 
 
 @router.post("/extensions", response={201: ExtensionOut}, summary="申请延期")
-def extension_request(request: HttpRequest, payload: ExtensionIn) -> tuple:
+def extension_request(request: HttpRequest, payload: ExtensionIn) -> Status:
     clue = get_object_or_404(Clue.objects.visible_to(request.user), pk=payload.clue_id)
     return 201, actions.do_request_extension(
         clue.pk, actor=request.user, days=payload.days, reason=payload.reason

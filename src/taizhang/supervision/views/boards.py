@@ -53,7 +53,17 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/overdue.html",
-        {"page": page, "kind": kind, "unit": unit, "band": band, "band_label": band_label, "now": now},
+        {
+            "page": page,
+            "kind": kind,
+            "unit": unit,
+            "band": band,
+            "band_label": band_label,
+            "now": now,
+            "query": "&".join(
+                f"{k}={v}" for k, v in (("kind", kind), ("unit", unit), ("band", band)) if v is not None
+            ),
+        },
     )
 
 
