@@ -144,9 +144,8 @@ def extensions(request: HttpRequest, status: str = "", clue_id: int | None = Non
 @router.post("/extensions", response={201: ExtensionOut}, summary="申请延期")
 def extension_request(request: HttpRequest, payload: ExtensionIn) -> Status:
     clue = get_object_or_404(Clue.objects.visible_to(request.user), pk=payload.clue_id)
-    return 201, actions.do_request_extension(
-        clue.pk, actor=request.user, days=payload.days, reason=payload.reason
-    )
+    ext = actions.do_request_extension(clue.pk, actor=request.user, days=payload.days, reason=payload.reason)
+    return Status(201, ext)
 
 
 @router.post("/extensions/{ext_id}/decide", response=ExtensionOut, summary="审批延期")
