@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils import timezone
 from docx import Document
@@ -13,7 +14,7 @@ from docx.shared import Pt
 from taizhang.supervision.models import UrgingNotice
 
 
-def _font(doc: Document) -> None:
+def _font(doc: Any) -> None:
     style = doc.styles["Normal"]
     style.font.name = "FangSong"
     style.font.size = Pt(16)

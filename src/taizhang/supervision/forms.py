@@ -82,9 +82,8 @@ class _UnitForm(_Bootstrap, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
-            Unit.objects.visible_to(user).filter(is_active=True).exclude(kind="office")
-        )  # type: ignore[attr-defined]
+        units = Unit.objects.visible_to(user).filter(is_active=True).exclude(kind="office")
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self._style()
 
 

@@ -36,7 +36,7 @@ OFFICE_STATES = [ClueStatus.REGISTERED, ClueStatus.TRIAGED, ClueStatus.UNDER_REV
 UNIT_STATES = [ClueStatus.ASSIGNED, ClueStatus.VERIFYING, ClueStatus.RETURNED]
 
 
-def _clue_todo(clue: Clue, action: str, kind: str = "clue") -> Todo:
+def _clue_todo(clue: Clue, action: Any, kind: str = "clue") -> Todo:
     return Todo(
         title=f"{clue.number} {clue.summary}",
         url=clue_url(clue.pk),

@@ -87,7 +87,7 @@ def do_request_extension(clue_id: int, *, actor: Any, days: int, reason: str) ->
         reason=reason,
         requested_by=actor,
         requested_at=timezone.now(),
-        unit_id=clue.responsible_unit_id,
+        unit_id=clue.responsible_unit_id,  # type: ignore[misc]
         old_deadline=clue.deadline_at,
     )
     audit.record(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core import audit
-from taizhang.core.errors import ActionError, NotVisible
+from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
 from taizhang.org.models import Unit
@@ -37,11 +37,8 @@ def _required(value: str, message: str) -> str:
 
 
 def _visible_target(target: Model, actor: Any) -> Model:
-    manager = type(target)._default_manager
-    if (
-        not hasattr(manager.all(), "visible_to")
-        or not manager.visible_to(actor).filter(pk=target.pk).exists()
-    ):
+    qs: Any = type(target)._default_manager.all()
+    if not hasattr(qs, "visible_to") or not qs.visible_to(actor).filter(pk=target.pk).exists():
         raise NotVisible()
     return target
 
@@ -70,7 +67,8 @@ def do_issue_urging_notice(
     office = _own_office(actor)
     unit_id = _responsible_unit_id(target)
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
-    require(unit is not None and can_supervise(actor, unit), _("只能向本级及下级管辖范围内的责任单位催办。"))
+    if unit is None or not can_supervise(actor, unit):
+        raise PermissionRefused(_("只能向本级及下级管辖范围内的责任单位催办。"))
     now = timezone.now()
     deadline = getattr(target, "deadline_at", None) or getattr(target, "due_at", None)
     reply_by = deadlines.add_workdays(now, reply_workdays)

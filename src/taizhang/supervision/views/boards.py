@@ -35,7 +35,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None
 

@@ -24,7 +24,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     qs = Meeting.objects.visible_to(request.user).select_related("office", "series")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     office = permissions.is_office_actor(request.user)
-    series = MeetingSeries.objects.filter(office_id=request.user.unit_id) if office else []
+    series = MeetingSeries.objects.filter(office_id=getattr(request.user, "unit_id", None)) if office else []
     return render(
         request,
         "supervision/meeting_list.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,7 +113,8 @@ def urging_download(request: HttpRequest, pk: int) -> HttpResponse:
 def _target(request: HttpRequest, model: str, pk: int):  # type: ignore[no-untyped-def]
     for cls in target_models():
         if cls._meta.label_lower == model and hasattr(cls._default_manager.all(), "visible_to"):
-            return get_object_or_404(cls._default_manager.visible_to(request.user), pk=pk)
+            qs: Any = cls._default_manager.all()
+            return get_object_or_404(qs.visible_to(request.user), pk=pk)
     raise Http404
 
 
