@@ -90,8 +90,13 @@ def test_urging_notice_document_opens_and_names_the_clue(world, clock, assigned)
     assert "催 办 单" in text and world.units["transport"].name in text
 
 
-def test_a_dead_workers_lease_expires_and_nothing_is_doubled(world, clock, assigned):
-    worker.plan_deadlines(clock.now)
+def test_a_dead_workers_lease_expires_and_nothing_is_doubled(world, clock):
+    people = [world.people["liaison"].pk, world.people["handler"].pk]
+    for n in range(3):
+        worker.enqueue(
+            f"report:late:{n}", recipients=people, title=f"月报逾期{n}", url="/reports/", due_at=clock.now
+        )
+    worker.enqueue("report:late:0", recipients=people, title="重复", due_at=clock.now)  # same key: ignored
     claimed = worker.claim(
         Dispatch,
         worker._claimable_dispatches(clock.now),
@@ -101,14 +106,32 @@ def test_a_dead_workers_lease_expires_and_nothing_is_doubled(world, clock, assig
         lease_field="lease_until",
         mark={"status": DispatchStatus.CLAIMED, "claimed_by": "dead-worker"},
     )
-    assert claimed
+    assert len(claimed) == 3
     # While the lease holds, nobody else takes it.
     assert worker.deliver(clock.advance(minutes=1), me="live") == 0
     assert Notification.objects.count() == 0
-    # After it expires the live worker delivers; the dead one coming back cannot mark or double it.
-    assert worker.deliver(clock.advance(minutes=10), me="live") == len(claimed)
+    # After it expires the live worker delivers; the dead one coming back can neither mark nor double it.
+    assert worker.deliver(clock.advance(minutes=10), me="live") == 3
     assert worker._deliver_batch(claimed, clock.now, "dead-worker", {}) == 0
-    assert Notification.objects.filter(key__endswith=":remind3").count() == 2  # handler + liaison
+    assert Notification.objects.count() == 6
+    assert set(Dispatch.objects.values_list("claimed_by", flat=True)) == {"live"}
+
+
+def test_a_worker_dying_mid_plan_loses_nothing(world, clock, assigned, monkeypatch):
+    real = worker.insert_new
+
+    def dies(table, *args, **kwargs):
+        if table == "supervision_notification":
+            raise RuntimeError("killed")
+        return real(table, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "insert_new", dies)
+    with pytest.raises(RuntimeError):
+        worker.plan_deadlines(clock.now)
+    assert not Dispatch.objects.exists()
+    monkeypatch.setattr(worker, "insert_new", real)
+    worker.run_once(clock.now)
+    assert keys_for(world.people["handler"]) == ["remind3"]
 
 
 def test_emails_go_once_and_digest_people_get_one_digest(world, clock, assigned):

@@ -57,6 +57,20 @@ class _Config:
     lineage: dict[int, tuple[int, ...]]
 
 
+class CachedCalendar(WorkCalendar):
+    """WorkCalendar remembering each day's answer (chinese_calendar is slow per call; the worker asks a lot)."""
+
+    def __init__(self, overrides: dict[dt.date, bool]) -> None:
+        super().__init__(overrides)
+        self._memo: dict[dt.date, bool] = {}
+
+    def is_workday(self, d: dt.date) -> bool:
+        found = self._memo.get(d)
+        if found is None:
+            found = self._memo[d] = super().is_workday(d)
+        return found
+
+
 _lock = threading.Lock()
 _config: _Config | None = None
 
@@ -91,7 +105,7 @@ def _load() -> _Config:
         pk: tuple(int(x) for x in path.strip("/").split("/") if x)
         for pk, path in Unit.objects.filter(kind=UnitKind.OFFICE).values_list("pk", "path")
     }
-    return _Config(time.monotonic(), WorkCalendar(overrides), rules, policies, lineage)
+    return _Config(time.monotonic(), CachedCalendar(overrides), rules, policies, lineage)
 
 
 def _current() -> _Config:

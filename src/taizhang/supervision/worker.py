@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import socket
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from taizhang.core.discovery import app_modules
 from taizhang.org.models import User
 from taizhang.supervision import deadlines
+from taizhang.supervision.bulk import insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
 from taizhang.supervision.notify import notify_rows
@@ -124,8 +126,15 @@ def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def plan_deadlines(now: dt.datetime) -> int:
-    """Insert a Dispatch for every reminder, urging and escalation that is due; return how many were new."""
+def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
+    """Record and deliver every reminder, urging and escalation that is due; return how many were new.
+
+    Each chunk is one transaction: insert the dispatch keys (skipping known ones) and, for exactly the keys this
+    worker inserted, the notifications and urging notices. A second worker planning the same chunk waits on the
+    unique key, then gets nothing back, so it writes nothing; a worker dying mid-chunk rolls the chunk back and
+    the next pass plans it again. Nothing leaves the database here, so no lease is needed (email has one).
+    """
+    me = me or worker_id()
     horizon = _horizon(now)
     d = Directory()
     planned = 0
@@ -139,15 +148,99 @@ def plan_deadlines(now: dt.datetime) -> int:
     for chunk in _chunks(events(), PLAN_BATCH):
         keys = [event[1] for _item, event in chunk]
         known = set(Dispatch.objects.filter(key__in=keys).values_list("key", flat=True))
-        rows = [
-            Dispatch(key=key, kind=kind, due_at=now, payload=_payload(item, kind, recipients, title, now))
-            for item, (kind, key, recipients, title) in chunk
-            if key not in known and recipients
-        ]
-        # ignore_conflicts: another worker may plan the same keys between our check and our insert.
-        Dispatch.objects.bulk_create(rows, ignore_conflicts=True)
-        planned += len(rows)
+        fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
+        if not fresh:
+            continue
+        with transaction.atomic():
+            # The payload records who was told, so the dispatch row is the record of what was sent.
+            rows = [
+                (
+                    ev[1],
+                    ev[0],
+                    json.dumps({"recipients": list(dict.fromkeys(ev[2]))}),
+                    DispatchStatus.DONE,
+                    now,
+                    me,
+                    1,
+                    now,
+                    now,
+                )
+                for _item, ev in fresh
+            ]
+            inserted = dict(
+                (key, pk)
+                for pk, key in insert_new("supervision_dispatch", DISPATCH_COLUMNS, rows, returning="id, key")
+            )
+            mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
+            _write_notifications(
+                [
+                    (uid, ev[1], ev[3][:200], item.title, item.url[:300], now)
+                    for item, ev in mine
+                    for uid in dict.fromkeys(ev[2])
+                ],
+                d,
+            )
+            notices = [
+                _urging_row(inserted[ev[1]], ev[1], _payload(item, ev[0], ev[2], ev[3], now), now)
+                for item, ev in mine
+                if ev[0] == DispatchKind.URGE and item.urging_notice
+            ]
+            insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
+        planned += len(mine)
     return planned
+
+
+DISPATCH_COLUMNS = [
+    ("key", "text"),
+    ("kind", "text"),
+    ("payload", "jsonb"),
+    ("status", "text"),
+    ("due_at", "timestamptz"),
+    ("claimed_by", "text"),
+    ("attempts", "smallint"),
+    ("created_at", "timestamptz"),
+    ("done_at", "timestamptz"),
+]
+NOTIFICATION_COLUMNS = [
+    ("user_id", "bigint"),
+    ("key", "text"),
+    ("title", "text"),
+    ("body", "text"),
+    ("url", "text"),
+    ("created_at", "timestamptz"),
+    ("email_state", "text"),
+]
+URGING_COLUMNS = [
+    ("number", "text"),
+    ("target_type_id", "integer"),
+    ("target_id", "bigint"),
+    ("target_label", "text"),
+    ("office_id", "bigint"),
+    ("unit_id", "bigint"),
+    ("step", "text"),
+    ("deadline_at", "timestamptz"),
+    ("reply_by", "timestamptz"),
+    ("body", "text"),
+    ("issued_at", "timestamptz"),
+    ("key", "text"),
+]
+
+
+def _write_notifications(rows: list[tuple], d: Directory) -> None:
+    """Insert (user, key, title, body, url, at) rows with each person's email preference; skip known (user, key)."""
+    d.people(list({r[0] for r in rows}))
+    full = []
+    for uid, key, title, body, url, at in rows:
+        user = d.users.get(uid)
+        if user is None or not user.is_active:
+            continue
+        email = (
+            EmailState.NONE
+            if not user.email
+            else (EmailState.DIGEST if user.wants_daily_digest else EmailState.PENDING)
+        )
+        full.append((uid, key, title, body, url, at, email))
+    insert_new("supervision_notification", NOTIFICATION_COLUMNS, full, returning="id")
 
 
 def enqueue(
@@ -278,6 +371,25 @@ def _ct_id(kind: str) -> int:
     return _CT_CACHE[kind]
 
 
+def _urging_row(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> tuple:
+    """The URGING_COLUMNS values of the notice an urging dispatch issues."""
+    n = _urging_notice(dispatch_id, key, payload, now)
+    return (
+        n.number,
+        n.target_type_id,
+        n.target_id,
+        n.target_label,
+        n.office_id,
+        n.unit_id,
+        n.step,
+        n.deadline_at,
+        n.reply_by,
+        n.body,
+        n.issued_at,
+        n.key,
+    )
+
+
 def _urging_notice(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> UrgingNotice:
     u = payload["urging"]
     local = timezone.localtime(now)
@@ -314,8 +426,12 @@ def _absolute(url: str) -> str:
     return url if url.startswith("http") or not url else settings.SITE_URL.rstrip("/") + url
 
 
+EMAIL_BATCH = 2000
+
+
 def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
-    """Email each pending notification once (claim → send → mark); return how many were sent."""
+    """Email pending notifications, one message per person per batch (claim → send → mark); return how many
+    notifications were emailed. Each message names its notifications in X-Taizhang-Notifications."""
     me = me or worker_id()
     sent = 0
     claimable = Q(email_state=EmailState.PENDING) & (
@@ -323,19 +439,21 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
     )
     while True:
         ids = claim(
-            Notification, claimable, now=now, me=me, size=200, lease_field="email_lease_until", mark={}
+            Notification,
+            claimable,
+            now=now,
+            me=me,
+            size=EMAIL_BATCH,
+            lease_field="email_lease_until",
+            mark={},
         )
         if not ids:
             return sent
-        notes = list(Notification.objects.filter(pk__in=ids).select_related("user"))
-        messages = [
-            mail.EmailMessage(
-                subject=n.title,
-                body=f"{n.body}\n\n{_absolute(n.url)}\n\n" + _("（台账系统自动发送，请勿直接回复。）"),
-                to=[n.user.email],
-            )
-            for n in notes
-        ]
+        by_person: dict[str, list[tuple[int, str, str]]] = {}
+        rows = Notification.objects.filter(pk__in=ids).values_list("pk", "user__email", "title", "url")
+        for pk, email, title, url in rows:
+            by_person.setdefault(email, []).append((pk, title, url))
+        messages = [_email(address, notes) for address, notes in by_person.items() if address]
         try:
             with mail.get_connection() as connection:
                 connection.send_messages(messages)
@@ -346,6 +464,18 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
             email_state=EmailState.SENT, emailed_at=now, email_lease_until=None
         )
         sent += len(ids)
+
+
+def _email(address: str, notes: list[tuple[int, str, str]]) -> mail.EmailMessage:
+    subject = notes[0][1] if len(notes) == 1 else _("【台账】您有 %(n)s 条新的督办消息") % {"n": len(notes)}
+    lines = [f"· {title}\n  {_absolute(url)}" for _pk, title, url in notes]
+    body = "\n".join(lines) + "\n\n" + _("（台账系统自动发送，请勿直接回复。）")
+    return mail.EmailMessage(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={"X-Taizhang-Notifications": ",".join(str(pk) for pk, _t, _u in notes)},
+    )
 
 
 def plan_digests(now: dt.datetime) -> int:
