@@ -362,13 +362,9 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
     return finished
 
 
-_CT_CACHE: dict[str, int] = {}
-
-
 def _ct_id(kind: str) -> int:
-    if kind not in _CT_CACHE:
-        _CT_CACHE[kind] = ContentType.objects.get_for_model(target_model(kind)).pk
-    return _CT_CACHE[kind]
+    # ContentType's own cache: it is cleared whenever content types are recreated (a flush, a migration).
+    return ContentType.objects.get_for_model(target_model(kind)).pk
 
 
 def _urging_row(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> tuple:
