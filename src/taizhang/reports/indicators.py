@@ -1,0 +1,88 @@
+"""Clue indicators computed from the ledger, in the shape every app's indicators.py uses.
+
+Each function takes (*, user, unit, start, end) with local dates (both included) and answers
+{"value", "persons", "url"}: counted over `Clue.objects.visible_to(user)` and `drill.unit_q(unit)`.
+- clues.received: received in the period;
+- clues.concluded: concluded (办结) in the period;
+- clues.substantiated: concluded in the period with the finding 查实 (部分查实 is not counted);
+- clues.conclusion_rate: of the clues received in the period, the share concluded by its end (%); the link
+  lists the concluded ones (the numerator);
+- clues.overdue: open clues past their deadline now (not bound to the period).
+Clues are counted in 条; they carry no person count, so persons is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count, Q
+
+from taizhang.clues.choices import OPEN_STATUSES, FindingResult
+from taizhang.clues.models import Clue
+from taizhang.org.models import Unit
+from taizhang.reports import drill
+from taizhang.reports.periods import local_midnight
+
+Result = dict[str, Any]
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_midnight(start), local_midnight(end + dt.timedelta(days=1))
+
+
+def clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Received, concluded, substantiated, received-and-concluded and overdue in one query."""
+    from django.utils import timezone
+
+    lo, hi = _bounds(start, end)
+    got = Q(received_at__gte=lo, received_at__lt=hi)
+    done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
+    return Clue.objects.visible_to(user).filter(drill.unit_q(unit)).aggregate(
+        received=Count("id", filter=got),
+        concluded=Count("id", filter=done),
+        substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
+        received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())),
+    )
+
+
+def rate(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def received(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["received"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.received(start, end))}
+
+
+def concluded(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["concluded"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.concluded(start, end))}
+
+
+def substantiated(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["substantiated"]
+    url = drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **drill.concluded(start, end))
+    return {"value": value, "persons": None, "url": url}
+
+
+def conclusion_rate(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+    counts = clue_counts(user=user, unit=unit, start=start, end=end)
+    url = drill.clue_url(unit, **drill.received(start, end), concluded_to=drill.day(end))
+    return {"value": rate(counts["received_concluded"], counts["received"]), "persons": None, "url": url}
+
+
+def overdue(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["overdue"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, overdue=1)}
+
+
+INDICATORS: dict[str, Callable[..., Result | None]] = {
+    "clues.received": received,
+    "clues.concluded": concluded,
+    "clues.substantiated": substantiated,
+    "clues.conclusion_rate": conclusion_rate,
+    "clues.overdue": overdue,
+}
