@@ -52,7 +52,9 @@ def _move(report: PeriodicReport, step: str) -> None:
     report.status = check_step(REPORT_STEPS, step, report.status, states=ReportStatus, step_labels=ReportStep)
 
 
-def _save(report: PeriodicReport, action: str, actor: Any, before: dict, fields: list[str], reason: str = "") -> None:
+def _save(
+    report: PeriodicReport, action: str, actor: Any, before: dict, fields: list[str], reason: str = ""
+) -> None:
     report.save(update_fields=bump_version(report, fields))
     audit.record(
         action, actor=actor, obj=report, before=before, after=audit.snapshot(report, AUDITED), reason=reason
@@ -79,7 +81,9 @@ def _write_entered(report: PeriodicReport, values: dict[str, dict]) -> None:
         if indicator is None:
             raise ActionError("unknown_indicator", _("未知的统计指标：%(c)s") % {"c": code})
         if code in computed:
-            raise ActionError("computed_indicator", _("「%(n)s」由系统计算，不能填报。") % {"n": indicator.name})
+            raise ActionError(
+                "computed_indicator", _("「%(n)s」由系统计算，不能填报。") % {"n": indicator.name}
+            )
         if item.get("value") in (None, ""):
             ReportValue.objects.filter(report=report, indicator=indicator).delete()
             continue
@@ -121,13 +125,17 @@ def do_open_report(
     else:
         if not title.strip():
             raise ActionError("title_required", _("重大信息须填写标题。"))
-        report = PeriodicReport(report_type=report_type, unit=unit, title=title.strip()[:200], drafted_by=actor)
+        report = PeriodicReport(
+            report_type=report_type, unit=unit, title=title.strip()[:200], drafted_by=actor
+        )
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:
         # Two people opened the same period at once; the other one's draft is the report.
-        return PeriodicReport.objects.get(report_type=report_type, unit=unit, period_start=report.period_start)
+        return PeriodicReport.objects.get(
+            report_type=report_type, unit=unit, period_start=report.period_start
+        )
     audit.record("report.open", actor=actor, obj=report, after=audit.snapshot(report, AUDITED))
     emit_on_commit(model="reports.periodicreport", object_id=report.pk, action="report.open", actor=actor)
     return report
@@ -177,7 +185,11 @@ def _snapshot_computed(report: PeriodicReport, actor: Any) -> None:
         ReportValue.objects.update_or_create(
             report=report,
             indicator=indicators[code],
-            defaults={"value": Decimal(str(result["value"])), "persons": result.get("persons"), "is_computed": True},
+            defaults={
+                "value": Decimal(str(result["value"])),
+                "persons": result.get("persons"),
+                "is_computed": True,
+            },
         )
 
 
@@ -201,7 +213,9 @@ def do_submit_report(report_id: int, *, actor: Any, version: int | None = None) 
 
 
 @transaction.atomic
-def do_accept_report(report_id: int, *, actor: Any, comment: str = "", version: int | None = None) -> PeriodicReport:
+def do_accept_report(
+    report_id: int, *, actor: Any, comment: str = "", version: int | None = None
+) -> PeriodicReport:
     """The office accepts the report (采用)."""
     report = _lock(report_id, actor)
     perm.require(perm.can_review(actor, report.unit), _("只有上级扫黑办可以审核报送。"))
@@ -214,7 +228,9 @@ def do_accept_report(report_id: int, *, actor: Any, comment: str = "", version: 
 
 
 @transaction.atomic
-def do_return_report(report_id: int, *, actor: Any, comment: str, version: int | None = None) -> PeriodicReport:
+def do_return_report(
+    report_id: int, *, actor: Any, comment: str, version: int | None = None
+) -> PeriodicReport:
     """The office returns the report with comments (退回修改); the unit edits and submits again."""
     report = _lock(report_id, actor)
     perm.require(perm.can_review(actor, report.unit), _("只有上级扫黑办可以审核报送。"))
@@ -248,7 +264,11 @@ def do_record_legacy_figures(
         raise ActionError("source_required", _("请注明数据来源。"))
     by_code = Indicator.objects.in_bulk([str(f["indicator"]) for f in figures], field_name="code")
     record = LegacyFigureRecord.objects.create(
-        unit=unit, period_start=period_start, period_end=period_end, source=source.strip()[:200], recorded_by=actor
+        unit=unit,
+        period_start=period_start,
+        period_end=period_end,
+        source=source.strip()[:200],
+        recorded_by=actor,
     )
     rows = []
     for item in figures:
@@ -273,7 +293,9 @@ def do_record_legacy_figures(
         obj=record,
         after={"figures": [{"indicator": r.indicator.code, "value": r.value} for r in rows]},
     )
-    emit_on_commit(model="reports.legacyfigurerecord", object_id=record.pk, action="report.legacy_figures", actor=actor)
+    emit_on_commit(
+        model="reports.legacyfigurerecord", object_id=record.pk, action="report.legacy_figures", actor=actor
+    )
     return record
 
 
@@ -304,7 +326,9 @@ def do_add_assessment_deduction(
 ) -> AssessmentDeduction:
     """Deduct points from a unit in an assessment scheme, with the reason (shown in the drill-down)."""
     # Locks the scheme so deductions and a concurrent scheme edit are serialised.
-    scheme = AssessmentScheme.objects.select_for_update().select_related("office").filter(pk=scheme_id).first()
+    scheme = (
+        AssessmentScheme.objects.select_for_update().select_related("office").filter(pk=scheme_id).first()
+    )
     if scheme is None or not perm.can_manage_office(actor, scheme.office):
         raise NotVisible()
     perm.require(unit.path.startswith(scheme.office.path))

@@ -71,7 +71,9 @@ def entered_totals(unit: Unit, period: Period, codes: Iterable[str]) -> dict[str
     return totals
 
 
-def figures_for(user: Any, unit: Unit, period: Period, indicators: Iterable[Indicator]) -> list[dict[str, Any]]:
+def figures_for(
+    user: Any, unit: Unit, period: Period, indicators: Iterable[Indicator]
+) -> list[dict[str, Any]]:
     """Rows of (indicator, value, persons, url, computed?) for one unit subtree and period."""
     indicators = list(indicators)
     computed = providers()
@@ -106,4 +108,4 @@ def figures_with_changes(
         row["last_year"] = ly["value"] if ly else None
         row["pop"] = change(value, float(prev["value"])) if prev else None
         row["yoy"] = change(value, float(ly["value"])) if ly else None
-    return rows
+    return now

@@ -39,12 +39,16 @@ def clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[
     lo, hi = _bounds(start, end)
     got = Q(received_at__gte=lo, received_at__lt=hi)
     done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
-    return Clue.objects.visible_to(user).filter(drill.unit_q(unit)).aggregate(
-        received=Count("id", filter=got),
-        concluded=Count("id", filter=done),
-        substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
-        received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())),
+    return (
+        Clue.objects.visible_to(user)
+        .filter(drill.unit_q(unit))
+        .aggregate(
+            received=Count("id", filter=got),
+            concluded=Count("id", filter=done),
+            substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
+            received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())),
+        )
     )
 
 

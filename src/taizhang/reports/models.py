@@ -40,7 +40,9 @@ class Indicator(models.Model):
     variants = models.CharField(_("别称"), max_length=200, blank=True)
     unit_label = models.CharField(_("计量单位"), max_length=10)
     counts_persons = models.BooleanField(_("同时统计人数"), default=False)
-    kind = models.CharField(_("来源"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.ENTERED)
+    kind = models.CharField(
+        _("来源"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.ENTERED
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 

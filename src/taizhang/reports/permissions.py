@@ -22,7 +22,9 @@ def can_draft(actor: Any, unit: Unit) -> bool:
 def can_submit(actor: Any, unit: Unit) -> bool:
     """Only the unit's leader submits (for an office: its leader)."""
     scope = scope_of(actor)
-    return bool(scope and scope.unit_id == unit.pk and scope.has(RoleCode.UNIT_LEADER, RoleCode.OFFICE_LEADER))
+    return bool(
+        scope and scope.unit_id == unit.pk and scope.has(RoleCode.UNIT_LEADER, RoleCode.OFFICE_LEADER)
+    )
 
 
 def can_review(actor: Any, unit: Unit) -> bool:
@@ -40,7 +42,12 @@ def can_review(actor: Any, unit: Unit) -> bool:
 def can_manage_office(actor: Any, office: Unit) -> bool:
     """Office staff or leaders of this office (bulletin notes, assessment deductions, legacy figures)."""
     scope = scope_of(actor)
-    return bool(scope and scope.office_path and scope.has(*OFFICE_ACTORS) and office.path.startswith(scope.office_path))
+    return bool(
+        scope
+        and scope.office_path
+        and scope.has(*OFFICE_ACTORS)
+        and office.path.startswith(scope.office_path)
+    )
 
 
 def can_record_for(actor: Any, unit: Unit) -> bool:

@@ -1,0 +1,21 @@
+"""Home panel: my unit's reports due (drafters and leaders of a unit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from taizhang.reports import permissions as perm
+from taizhang.reports.due import unfiled
+
+
+def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    user: Any = request.user
+    if not getattr(user, "unit_id", None) or not (
+        perm.can_draft(user, user.unit) or perm.can_submit(user, user.unit)
+    ):
+        return []
+    items = unfiled([user.unit], timezone.now())
+    return [{"template": "reports/panel.html", "width": 6, "items": items}]
