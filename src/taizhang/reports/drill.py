@@ -40,7 +40,7 @@ def day(value: dt.date) -> str:
     return value.strftime("%Y-%m-%d")
 
 
-def clue_url(unit: Unit, **params: Any) -> str:
+def clue_url(unit: Unit, /, **params: Any) -> str:
     """The ledger list URL for `unit`'s clues narrowed by `params` (lists become repeated parameters)."""
     query = {**unit_params(unit), **{k: v for k, v in params.items() if v not in (None, "")}}
     return f"{CLUE_LIST}?{urlencode(query, doseq=True)}"
