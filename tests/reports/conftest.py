@@ -61,7 +61,9 @@ def assigned(world, when, unit, **kw):
 def concluded(world, when, unit, result, done_at):
     clue = assigned(world, when, unit)
     liaison, handler, leader = PEOPLE[unit]
-    actions.do_file_stage_report(clue.pk, actor=world.people[liaison], stage=ReportStage.FIRST, body="已成立核查组。")
+    actions.do_file_stage_report(
+        clue.pk, actor=world.people[liaison], stage=ReportStage.FIRST, body="已成立核查组。"
+    )
     actions.do_record_finding(clue.pk, actor=world.people[handler], result=result, basis="经走访核实。")
     actions.do_sign_finding(clue.pk, actor=world.people[leader])
     actions.do_review_finding(clue.pk, actor=world.people["office_staff"], accept=True)
@@ -73,12 +75,16 @@ def concluded(world, when, unit, result, done_at):
 
 @pytest.fixture
 def ledger(world):
-    a = concluded(world, local(2026, 3, 5, 10), "transport", FindingResult.SUBSTANTIATED, local(2026, 3, 20, 9))
+    a = concluded(
+        world, local(2026, 3, 5, 10), "transport", FindingResult.SUBSTANTIATED, local(2026, 3, 20, 9)
+    )
     b = assigned(world, local(2026, 3, 31, 23, 30), "transport")
     # Past its deadline: the deadline is a stored column the actions compute; put it in the past.
     Clue.objects.filter(pk=b.pk).update(deadline_at=timezone.now() - dt.timedelta(days=2))
     c = assigned(world, local(2026, 4, 1, 0, 10), "construction")
-    d = concluded(world, local(2026, 3, 10, 9), "construction", FindingResult.UNFOUNDED, local(2026, 4, 2, 10))
+    d = concluded(
+        world, local(2026, 3, 10, 9), "construction", FindingResult.UNFOUNDED, local(2026, 4, 2, 10)
+    )
     e = register(world, local(2026, 3, 12, 15), office="district")
     u = register(world, local(2026, 3, 15, 11), umbrella=True)
     return SimpleNamespace(a=a, b=b, c=c, d=d, e=e, u=u)

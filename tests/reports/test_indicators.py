@@ -61,7 +61,9 @@ def test_office_leader_also_counts_the_umbrella_clue(world, ledger):
 @pytest.mark.django_db
 def test_every_figure_respects_visibility(world, ledger):
     city = world.units["city"]
-    assert figure("clues.received", world.people["liaison"], city)["value"] == 2  # only what transport handles
+    assert (
+        figure("clues.received", world.people["liaison"], city)["value"] == 2
+    )  # only what transport handles
     assert figure("clues.received", world.people["other_liaison"], world.units["transport"])["value"] == 0
     assert figure("clues.received", world.people["district_staff"], city)["value"] == 1  # E only
     assert figure("clues.overdue", world.people["other_liaison"], city)["value"] == 0
@@ -84,7 +86,9 @@ def test_each_figure_url_lists_exactly_the_records_counted(world, ledger, who):
 def test_dashboard_elements_count_what_their_links_list(world, ledger, django_assert_max_num_queries):
     user, city = world.people["office_leader"], world.units["city"]
     with django_assert_max_num_queries(20):
-        data = dashboard.dashboard_data(user, city, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+        data = dashboard.dashboard_data(
+            user, city, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+        )
     checked = 0
     for card in data["cards"]:
         if card["key"] != "conclusion_rate":

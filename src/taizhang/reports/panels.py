@@ -13,8 +13,11 @@ from taizhang.reports.due import unfiled
 
 def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
     user: Any = request.user
-    if not getattr(user, "unit_id", None) or not (
-        perm.can_draft(user, user.unit) or perm.can_submit(user, user.unit)
+    # A root office reports to no one; everyone else files reports to the office above.
+    if (
+        not getattr(user, "unit_id", None)
+        or user.unit.parent_id is None
+        or not (perm.can_draft(user, user.unit) or perm.can_submit(user, user.unit))
     ):
         return []
     items = unfiled([user.unit], timezone.now())

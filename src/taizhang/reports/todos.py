@@ -18,7 +18,11 @@ def todos_for(user: Any) -> list[Any]:
 
     found: list[Any] = []
     unit = getattr(user, "unit", None)
-    if unit is not None and (perm.can_draft(user, unit) or perm.can_submit(user, unit)):
+    if (
+        unit is not None
+        and unit.parent_id is not None
+        and (perm.can_draft(user, unit) or perm.can_submit(user, unit))
+    ):
         for item in unfiled([unit], timezone.now()):
             url = f"/reports/{item['report'].pk}/" if item["report"] else "/reports/"
             found.append(
