@@ -18,6 +18,7 @@ from taizhang.org.models import Unit
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import REPORT_STEPS, NoteKind, ReportStatus, ReportStep
 from taizhang.reports.figures import providers
+from taizhang.reports.indicators import batch
 from taizhang.reports.models import (
     AssessmentDeduction,
     AssessmentScheme,
@@ -93,7 +94,7 @@ def _write_entered(report: PeriodicReport, values: dict[str, dict]) -> None:
             indicator=indicator,
             defaults={
                 "value": _decimal(item["value"]),
-                "persons": int(persons) if persons not in (None, "") else None,
+                "persons": int(str(persons)) if persons not in (None, "") else None,
                 "is_computed": False,
             },
         )
@@ -171,15 +172,18 @@ def do_fill_entered_indicators(report_id: int, *, actor: Any, values: dict[str, 
 
 def _snapshot_computed(report: PeriodicReport, actor: Any) -> None:
     """Freeze the computed figures as they stood at submission, so the report reads the same later."""
-    if not report.report_type.is_periodic:
+    if not report.report_type.is_periodic or report.period_start is None:
         return
     period = Period.of(report.report_type.period_kind, report.period_start)
     wanted = set(report.report_type.indicators.values_list("code", flat=True))
     indicators = Indicator.objects.in_bulk(list(wanted), field_name="code")
-    for code, fn in providers().items():
-        if code not in wanted:
-            continue
-        result = fn(user=actor, unit=report.unit, start=period.start, end=period.end)
+    with batch():
+        found = {
+            code: fn(user=actor, unit=report.unit, start=period.start, end=period.end)
+            for code, fn in providers().items()
+            if code in wanted
+        }
+    for code, result in found.items():
         if result is None:
             continue
         ReportValue.objects.update_or_create(

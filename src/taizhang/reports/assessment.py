@@ -89,7 +89,7 @@ def score(user: Any, scheme: AssessmentScheme) -> list[dict[str, Any]]:
     deductions: dict[int, list[AssessmentDeduction]] = {}
     for d in AssessmentDeduction.objects.filter(scheme=scheme).order_by("id"):
         deductions.setdefault(d.unit_id, []).append(d)
-    results = []
+    results: list[dict[str, Any]] = []
     for unit in units:
         lines = []
         for item in items:
@@ -106,8 +106,8 @@ def score(user: Any, scheme: AssessmentScheme) -> list[dict[str, Any]]:
                 )
             )
         total = sum((line["points"] for line in lines), Decimal(0))
-        results.append({"unit": unit, "lines": lines, "total": total})
-    results.sort(key=lambda r: (-r["total"], r["unit"].path))
+        results.append({"unit": unit, "lines": lines, "total": total, "path": unit.path})
+    results.sort(key=lambda r: (-Decimal(r["total"]), str(r["path"])))
     for rank, row in enumerate(results, start=1):
         row["rank"] = rank
     return results

@@ -29,6 +29,7 @@ from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import board, charts, dashboard
 from taizhang.reports.figures import figures_with_changes
+from taizhang.reports.indicators import batch
 from taizhang.reports.models import BulletinNote, Indicator
 from taizhang.reports.periods import Period
 
@@ -74,7 +75,8 @@ def default_number(office: Unit, period: Period) -> str:
 def gather(user: Any, office: Unit, period: Period, number: str = "") -> BulletinData:
     """Collect the figures, the ranking, the overdue list and the notes of a period."""
     indicators = list(Indicator.objects.filter(code__in=BULLETIN_CODES, is_active=True))
-    figures = figures_with_changes(user, office, period, indicators)
+    with batch():
+        figures = figures_with_changes(user, office, period, indicators)
     series = dashboard.clue_series(user, office, period)
     punctual = board.punctuality(user, office, period.start.year)
     ranking = []
@@ -160,17 +162,18 @@ def _red_rule(paragraph: Any) -> None:
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> Any:
-    table = doc.add_table(rows=1, cols=len(header))
+    """A grid table created at its full size at once (adding rows one by one is quadratic in python-docx)."""
+    table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        _fonts(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = ""
-            _fonts(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, 12)
+    cells = table._cells  # every cell in one pass, row by row
+    width = len(header)
+    for index, text in enumerate(header):
+        _fonts(cells[index].paragraphs[0].add_run(text), HEADING_FONT, 12)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            run = cells[r * width + c].paragraphs[0].add_run("" if value is None else str(value))
+            _fonts(run, BODY_FONT, 12)
     return table
 
 

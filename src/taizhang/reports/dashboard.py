@@ -4,21 +4,18 @@ URL of the records behind it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
+from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import drill
 from taizhang.reports.figures import providers
+from taizhang.reports.grouping import ClueCounts, count_clues, twelve_months
 from taizhang.reports.indicators import rate
-from taizhang.reports.periods import LOCAL, Period
+from taizhang.reports.periods import Period
 
 ORG_CODES = ["orgs.mafia", "orgs.criminal_group", "orgs.gang", "orgs.village_bully"]
 FUNNEL_CODES = [
@@ -30,38 +27,25 @@ FUNNEL_CODES = [
 ]
 
 
-def _labelled(rows: Any, key: str, labels: dict[str, str], url: Any) -> list[dict[str, Any]]:
+def _labelled(counts: dict[Any, int], labels: dict[Any, Any], url: Any) -> list[dict[str, Any]]:
     out = []
-    for row in rows:
-        code = row[key]
+    for code, n in counts.items():
+        name = labels.get(code) if code not in (None, "") else None
         out.append(
-            {
-                "name": labels.get(code, _("未分类")) if code else _("未分类"),
-                "value": row["n"],
-                "url": url(code) if code else "",
-            }
+            {"name": str(name or _("未分类")), "value": n, "url": url(code) if code not in (None, "") else ""}
         )
     return sorted(out, key=lambda item: -item["value"])
 
 
 def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
-    """Totals and clue charts; about nine queries whatever the number of clues or units."""
-    lo, hi = period.bounds()
-    now = timezone.now()
+    """Totals and clue charts: one pass over the clue table on PostgreSQL (grouping.count_clues)."""
+    from taizhang.org.models import Sector
+
     base = Clue.objects.visible_to(user).filter(drill.unit_q(unit))
-    got = base.filter(received_at__gte=lo, received_at__lt=hi)
+    counts = count_clues(base, period)
+    totals = counts.totals
     rp = drill.received(period.start, period.end)
     cp = drill.concluded(period.start, period.end)
-    done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
-    totals = base.aggregate(
-        received=Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi)),
-        concluded=Count("id", filter=done),
-        substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
-        received_concluded=Count(
-            "id", filter=Q(received_at__gte=lo, received_at__lt=hi, concluded_at__lt=hi)
-        ),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=now)),
-    )
     cards = [
         {
             "key": "received",
@@ -99,130 +83,67 @@ def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
             "url": drill.clue_url(unit, overdue=1),
         },
     ]
-    channels = dict(Channel.choices)
-    categories = dict(Category.choices)
-    statuses = dict(ClueStatus.choices)
-    by_channel = _labelled(
-        got.values("channel").annotate(n=Count("id")).order_by(),
-        "channel",
-        channels,
-        lambda c: drill.clue_url(unit, channel=c, **rp),
+    sectors = dict(
+        Sector.objects.filter(pk__in=[k for k in counts.by["sector_id"] if k]).values_list("id", "name")
     )
-    by_category = _labelled(
-        got.values("category").annotate(n=Count("id")).order_by(),
-        "category",
-        categories,
-        lambda c: drill.clue_url(unit, category=c, **rp),
-    )
-    by_status = _labelled(
-        got.values("status").annotate(n=Count("id")).order_by(),
-        "status",
-        statuses,
-        lambda c: drill.clue_url(unit, status=c, **rp),
-    )
-    sector_rows = list(got.values("sector_id", "sector__name").annotate(n=Count("id")).order_by())
-    sector_names = {r["sector_id"]: r["sector__name"] for r in sector_rows}
-    by_sector = _labelled(
-        sector_rows, "sector_id", sector_names, lambda s: drill.clue_url(unit, sector=s, **rp)
-    )
+    months = twelve_months(period)
+    unit_names = dict(Unit.objects.filter(pk__in=list(counts.units)).values_list("id", "name"))
     return {
         "cards": cards,
-        "by_channel": by_channel,
-        "by_category": by_category,
-        "by_status": by_status,
-        "by_sector": by_sector,
-        "monthly": _monthly(base, unit, period),
-        "units": _by_unit(base, got, unit, period, hi, now),
+        "by_channel": _labelled(
+            counts.by["channel"], dict(Channel.choices), lambda c: drill.clue_url(unit, channel=c, **rp)
+        ),
+        "by_category": _labelled(
+            counts.by["category"], dict(Category.choices), lambda c: drill.clue_url(unit, category=c, **rp)
+        ),
+        "by_status": _labelled(
+            counts.by["status"], dict(ClueStatus.choices), lambda c: drill.clue_url(unit, status=c, **rp)
+        ),
+        "by_sector": _labelled(
+            counts.by["sector_id"], sectors, lambda s: drill.clue_url(unit, sector=s, **rp)
+        ),
+        "monthly": {
+            "months": [m.key for m in months],
+            "received": [
+                {
+                    "value": counts.months_received.get(m.key, 0),
+                    "url": drill.clue_url(unit, **drill.received(m.start, m.end)),
+                }
+                for m in months
+            ],
+            "concluded": [
+                {
+                    "value": counts.months_concluded.get(m.key, 0),
+                    "url": drill.clue_url(unit, **drill.concluded(m.start, m.end)),
+                }
+                for m in months
+            ],
+        },
+        "units": _by_unit(counts, unit_names, unit, period),
     }
 
 
-def _monthly(base: Any, unit: Unit, period: Period) -> dict[str, Any]:
-    """Received and concluded in each of the 12 months ending with the period's last month."""
-    last = Period.of("month", period.end)
-    months = [last]
-    for _i in range(11):
-        months.insert(0, months[0].previous())
-    lo, hi = months[0].bounds()[0], last.bounds()[1]
-
-    def counts(field: str) -> dict[str, int]:
-        rows = (
-            base.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
-            .annotate(month=TruncMonth(field, tzinfo=LOCAL))
-            .values("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        out: dict[str, int] = {}
-        for row in rows:
-            month = row["month"]
-            if isinstance(month, dt.datetime):
-                month = timezone.localtime(month, LOCAL) if timezone.is_aware(month) else month
-            out[f"{month:%Y-%m}"] = row["n"]
-        return out
-
-    got, done = counts("received_at"), counts("concluded_at")
-    return {
-        "months": [m.key for m in months],
-        "received": [
-            {"value": got.get(m.key, 0), "url": drill.clue_url(unit, **drill.received(m.start, m.end))}
-            for m in months
-        ],
-        "concluded": [
-            {"value": done.get(m.key, 0), "url": drill.clue_url(unit, **drill.concluded(m.start, m.end))}
-            for m in months
-        ],
-    }
-
-
-def _by_unit(
-    base: Any, got: Any, unit: Unit, period: Period, hi: dt.datetime, now: dt.datetime
-) -> list[dict]:
-    """Conclusion rate and overdue clues per responsible unit (two GROUP BY queries)."""
+def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """Conclusion rate and overdue clues per responsible unit, best first."""
     rp = drill.received(period.start, period.end)
-    rows = (
-        got.exclude(responsible_unit=None)
-        .values("responsible_unit_id", "responsible_unit__name")
-        .annotate(received=Count("id"), concluded=Count("id", filter=Q(concluded_at__lt=hi)))
-        .order_by()
-    )
-    late = (
-        base.filter(status__in=OPEN_STATUSES, deadline_at__lt=now)
-        .exclude(responsible_unit=None)
-        .values("responsible_unit_id", "responsible_unit__name")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    table: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        uid = row["responsible_unit_id"]
-        table[uid] = {
-            "unit_id": uid,
-            "name": row["responsible_unit__name"],
-            "received": row["received"],
-            "concluded": row["concluded"],
-            "rate": rate(row["concluded"], row["received"]),
-            "rate_url": drill.clue_url(unit, **{**rp, "unit": uid, "concluded_to": drill.day(period.end)}),
-            "received_url": drill.clue_url(unit, **{**rp, "unit": uid}),
-            "overdue": 0,
-            "overdue_url": drill.clue_url(unit, unit=uid, overdue=1),
-        }
-    for row in late:
-        uid = row["responsible_unit_id"]
-        entry = table.setdefault(
-            uid,
+    rows = []
+    for uid, c in counts.units.items():
+        rows.append(
             {
                 "unit_id": uid,
-                "name": row["responsible_unit__name"],
-                "received": 0,
-                "concluded": 0,
-                "rate": 0.0,
-                "rate_url": "",
-                "received_url": "",
+                "name": names.get(uid, ""),
+                "received": c["received"],
+                "concluded": c["received_concluded"],
+                "rate": rate(c["received_concluded"], c["received"]),
+                "rate_url": drill.clue_url(unit, **{**rp, "unit": uid, "concluded_to": drill.day(period.end)})
+                if c["received"]
+                else "",
+                "received_url": drill.clue_url(unit, **{**rp, "unit": uid}) if c["received"] else "",
+                "overdue": c["overdue"],
                 "overdue_url": drill.clue_url(unit, unit=uid, overdue=1),
-            },
+            }
         )
-        entry["overdue"] = row["n"]
-    return sorted(table.values(), key=lambda r: (-r["rate"], r["overdue"], r["name"]))
+    return sorted(rows, key=lambda r: (-r["rate"], r["overdue"], r["name"]))
 
 
 def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:

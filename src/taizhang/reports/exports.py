@@ -44,7 +44,7 @@ def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
         .order_by()
     }
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.title = _("汇总表")
     ws.append([_("%(p)s各单位扫黑除恶工作数据汇总表") % {"p": period.label}])
     ws["A1"].font = Font(bold=True, size=14)
@@ -68,7 +68,7 @@ def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
 def assessment_xlsx(scheme_name: str, results: list[dict[str, Any]]) -> bytes:
     """Ranking on the first sheet, every point gained or lost on the second."""
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.title = _("排名")
     ws.append([_("名次"), _("单位"), _("总分")])
     for row in results:

@@ -14,7 +14,9 @@ Clues are counted in 条; they carry no person count, so persons is None.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Q
@@ -32,8 +34,33 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(start), local_midnight(end + dt.timedelta(days=1))
 
 
+# Within `batch()`, the counts of one (user, unit, period) are computed once for all five indicators.
+_batch: ContextVar[dict[tuple, dict[str, int]] | None] = ContextVar("reports_clue_counts", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Share clue counts between the indicators computed inside the block (one page, one document)."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
 def clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
     """Received, concluded, substantiated, received-and-concluded and overdue in one query."""
+    memo = _batch.get()
+    key = (getattr(user, "pk", None), unit.pk, start, end)
+    if memo is not None and key in memo:
+        return memo[key]
+    counts = _clue_counts(user=user, unit=unit, start=start, end=end)
+    if memo is not None:
+        memo[key] = counts
+    return counts
+
+
+def _clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
     from django.utils import timezone
 
     lo, hi = _bounds(start, end)

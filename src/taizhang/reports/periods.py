@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from taizhang.reports.choices import PeriodKind
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-_MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}
+_MONTHS: dict[str, int] = {
+    PeriodKind.MONTH: 1,
+    PeriodKind.QUARTER: 3,
+    PeriodKind.HALF: 6,
+    PeriodKind.YEAR: 12,
+}
 
 
 def _add_months(year: int, month: int, months: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from taizhang.reports import actions, board
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import PeriodKind, ReportStatus
 from taizhang.reports.figures import providers
+from taizhang.reports.indicators import batch
 from taizhang.reports.models import PeriodicReport, ReportType
 from taizhang.reports.periods import Period
 from taizhang.reports.views.common import chosen_period, chosen_unit
@@ -100,9 +101,10 @@ def _rows(report: PeriodicReport, user: Any) -> list[dict[str, Any]]:
             if live is None:
                 continue
             row["url"] = live.get("url", "")
-            frozen = value is not None and report.status != ReportStatus.DRAFT
-            row["value"] = value.value if frozen else live["value"]
-            row["persons"] = value.persons if frozen else live.get("persons")
+            if value is not None and report.status != ReportStatus.DRAFT:
+                row["value"], row["persons"] = value.value, value.persons
+            else:
+                row["value"], row["persons"] = live["value"], live.get("persons")
         elif not row["computed"]:
             row["value"] = value.value if value else None
             row["persons"] = value.persons if value else None
@@ -122,13 +124,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     from taizhang.core.models import AuditEntry
 
+    with batch():
+        rows = _rows(report, user)
     history = AuditEntry.objects.filter(object_type="reports.periodicreport", object_id=str(report.pk))
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
-            "rows": _rows(report, user),
+            "rows": rows,
             "can_edit": editable and perm.can_draft(user, report.unit),
             "can_submit": editable and perm.can_submit(user, report.unit),
             "can_review": report.status == ReportStatus.SUBMITTED and perm.can_review(user, report.unit),
@@ -139,7 +143,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _values_from(request: HttpRequest) -> dict[str, dict]:
     values: dict[str, dict] = {}
-    for key, raw in request.POST.items():
+    for key in request.POST:
+        raw = request.POST.get(key, "")
         if key.startswith("v:"):
             code = key[2:]
             values[code] = {

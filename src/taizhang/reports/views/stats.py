@@ -18,6 +18,7 @@ from taizhang.org.models import Unit
 from taizhang.reports import actions, assessment, bulletin, dashboard, exports
 from taizhang.reports.choices import NoteKind, PeriodKind
 from taizhang.reports.figures import figures_with_changes
+from taizhang.reports.indicators import batch
 from taizhang.reports.models import AssessmentScheme, Indicator
 from taizhang.reports.periods import Period
 from taizhang.reports.views.common import (
@@ -58,7 +59,8 @@ def figures(request: HttpRequest) -> HttpResponse:
     """Every indicator for a unit subtree and period, with 同比 and 环比 (aggregated up the unit tree)."""
     require_roles(request, *STATS_ROLES)
     unit, period = chosen_unit(request), chosen_period(request)
-    rows = figures_with_changes(request.user, unit, period, Indicator.objects.filter(is_active=True))
+    with batch():
+        rows = figures_with_changes(request.user, unit, period, Indicator.objects.filter(is_active=True))
     return render(request, "reports/figures.html", {"rows": rows, **_filters(request, unit, period)})
 
 
