@@ -113,19 +113,26 @@ def test_dashboard_elements_count_what_their_links_list(world, ledger, django_as
     assert data["monthly"]["received"][march]["value"] == 5
 
 
-@pytest.mark.django_db
-def test_ledger_list_count_equals_the_figure_when_the_list_exists(world, ledger):
-    """Once the ledger list (/clues/) lands, fetch it and compare its count with the figure."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("clues:list")
-    except NoReverseMatch:
-        pytest.skip("the ledger list is not installed on this branch yet")
-    client = world.client_for("office_staff")
-    result = figure("clues.received", world.people["office_staff"], world.units["city"])
-    response = client.get(result["url"])
+def list_count(client, url):
+    response = client.get(url)
     assert response.status_code == 200
-    page = response.context.get("page_obj") or response.context.get("page")
-    total = page.paginator.count if page is not None else response.context["count"]
-    assert total == result["value"]
+    return response.context["page"].paginator.count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["office_staff", "office_leader", "liaison"])
+def test_the_ledger_list_behind_each_figure_has_that_many_records(world, ledger, who):
+    """Fetch the ledger list (/clues/) each link points to and compare its count with the figure."""
+    user, client = world.people[who], world.client_for(who)
+    for unit_key in ("city", "transport"):
+        unit = world.units[unit_key]
+        for code in ("clues.received", "clues.concluded", "clues.substantiated", "clues.overdue"):
+            result = figure(code, user, unit)
+            assert list_count(client, result["url"]) == result["value"], (who, unit_key, code)
+    data = dashboard.dashboard_data(
+        user,
+        world.units[world.people[who].unit.code == "JT" and "transport" or "city"],
+        Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    )
+    for item in data["by_channel"] + data["by_status"] + data["cards"][:3]:
+        assert list_count(client, item["url"]) == item["value"]
