@@ -129,10 +129,7 @@ def test_the_ledger_list_behind_each_figure_has_that_many_records(world, ledger,
         for code in ("clues.received", "clues.concluded", "clues.substantiated", "clues.overdue"):
             result = figure(code, user, unit)
             assert list_count(client, result["url"]) == result["value"], (who, unit_key, code)
-    data = dashboard.dashboard_data(
-        user,
-        world.units[world.people[who].unit.code == "JT" and "transport" or "city"],
-        Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
-    )
+    home = world.units["transport" if who == "liaison" else "city"]
+    data = dashboard.dashboard_data(user, home, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
     for item in data["by_channel"] + data["by_status"] + data["cards"][:3]:
         assert list_count(client, item["url"]) == item["value"]
