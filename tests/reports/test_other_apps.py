@@ -92,3 +92,22 @@ def test_reminder_job_notifies_once_per_stage(world):
     first = remind_reports(now)
     assert first > 0
     assert remind_reports(now) == 0  # the notification key makes a rerun harmless
+
+
+@pytest.mark.django_db
+def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
+    report = actions.do_open_report(
+        actor=world.people["liaison"],
+        report_type=ReportType.objects.get(code="monthly"),
+        unit=world.units["transport"],
+        period=Period.parse("month", "2026-03"),
+    )
+    actions.do_fill_entered_indicators(
+        report.pk,
+        actor=world.people["liaison"],
+        values={"discipline.sanctioned": {"value": 4, "persons": None}},
+    )
+    value = report.values.get(indicator__code="discipline.sanctioned")
+    assert (value.value, value.is_computed) == (4, False)
+    page = world.client_for("liaison").get(f"/reports/{report.pk}/").content.decode()
+    assert 'name="v:discipline.sanctioned"' in page and 'name="v:procuratorate.arrests"' not in page

@@ -17,7 +17,7 @@ from taizhang.core.workflow import bump_version, check_step, check_version
 from taizhang.org.models import Unit
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import REPORT_STEPS, NoteKind, ReportStatus, ReportStep
-from taizhang.reports.figures import providers
+from taizhang.reports.figures import computed_results
 from taizhang.reports.indicators import batch
 from taizhang.reports.models import (
     AssessmentDeduction,
@@ -73,9 +73,18 @@ def _decimal(value: Any) -> Decimal:
     return number
 
 
-def _write_entered(report: PeriodicReport, values: dict[str, dict]) -> None:
+def _computed_for(report: PeriodicReport, actor: Any, codes: list[str]) -> dict[str, dict]:
+    """The figures the ledger computes for this report's unit and period (none for a major-event report)."""
+    if not report.report_type.is_periodic or report.period_start is None:
+        return {}
+    period = Period.of(report.report_type.period_kind, report.period_start)
+    with batch():
+        return computed_results(actor, report.unit, period, codes)
+
+
+def _write_entered(report: PeriodicReport, values: dict[str, dict], actor: Any) -> None:
     """Upsert the entered figures; computed indicators cannot be typed over."""
-    computed = providers()
+    computed = _computed_for(report, actor, [str(c) for c in values])
     by_code = Indicator.objects.in_bulk([str(c) for c in values], field_name="code")
     for code, item in values.items():
         indicator = by_code.get(code)
@@ -153,7 +162,7 @@ def do_save_report(
     before = audit.snapshot(report, AUDITED)
     _move(report, ReportStep.SAVE)
     report.narrative = narrative.strip()
-    _write_entered(report, values or {})
+    _write_entered(report, values or {}, actor)
     _save(report, "report.save", actor, before, ["narrative"])
     return report
 
@@ -165,27 +174,17 @@ def do_fill_entered_indicators(report_id: int, *, actor: Any, values: dict[str, 
     perm.require(perm.can_draft(actor, report.unit))
     before = audit.snapshot(report, AUDITED)
     _move(report, ReportStep.SAVE)
-    _write_entered(report, values)
+    _write_entered(report, values, actor)
     _save(report, "report.fill", actor, before, [], reason=_("从文本识别填报数值"))
     return report
 
 
 def _snapshot_computed(report: PeriodicReport, actor: Any) -> None:
     """Freeze the computed figures as they stood at submission, so the report reads the same later."""
-    if not report.report_type.is_periodic or report.period_start is None:
-        return
-    period = Period.of(report.report_type.period_kind, report.period_start)
-    wanted = set(report.report_type.indicators.values_list("code", flat=True))
-    indicators = Indicator.objects.in_bulk(list(wanted), field_name="code")
-    with batch():
-        found = {
-            code: fn(user=actor, unit=report.unit, start=period.start, end=period.end)
-            for code, fn in providers().items()
-            if code in wanted
-        }
+    wanted = list(report.report_type.indicators.values_list("code", flat=True))
+    found = _computed_for(report, actor, wanted)
+    indicators = Indicator.objects.in_bulk(list(found), field_name="code")
     for code, result in found.items():
-        if result is None:
-            continue
         ReportValue.objects.update_or_create(
             report=report,
             indicator=indicators[code],

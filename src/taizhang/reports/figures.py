@@ -71,23 +71,33 @@ def entered_totals(unit: Unit, period: Period, codes: Iterable[str]) -> dict[str
     return totals
 
 
+def computed_results(
+    user: Any, unit: Unit, period: Period, codes: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The computed figures among `codes`; an app answering None leaves that indicator to be entered."""
+    found = providers()
+    results = {}
+    for code in codes:
+        fn = found.get(code)
+        result = fn(user=user, unit=unit, start=period.start, end=period.end) if fn else None
+        if result is not None:
+            results[code] = result
+    return results
+
+
 def figures_for(
     user: Any, unit: Unit, period: Period, indicators: Iterable[Indicator]
 ) -> list[dict[str, Any]]:
     """Rows of (indicator, value, persons, url, computed?) for one unit subtree and period."""
     indicators = list(indicators)
-    computed = providers()
+    computed = computed_results(user, unit, period, [i.code for i in indicators])
     entered = entered_totals(unit, period, [i.code for i in indicators if i.code not in computed])
     rows = []
     for indicator in indicators:
         if indicator.code in computed:
-            result = computed[indicator.code](user=user, unit=unit, start=period.start, end=period.end)
-            if result is None:
-                continue
-            rows.append({"indicator": indicator, "computed": True, **result})
+            rows.append({"indicator": indicator, "computed": True, **computed[indicator.code]})
         else:
-            slot = entered[indicator.code]
-            rows.append({"indicator": indicator, "computed": False, "url": "", **slot})
+            rows.append({"indicator": indicator, "computed": False, "url": "", **entered[indicator.code]})
     return rows
 
 

@@ -17,7 +17,7 @@ from taizhang.org.visibility import scope_of
 from taizhang.reports import actions, board
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import PeriodKind, ReportStatus
-from taizhang.reports.figures import providers
+from taizhang.reports.figures import computed_results
 from taizhang.reports.indicators import batch
 from taizhang.reports.models import PeriodicReport, ReportType
 from taizhang.reports.periods import Period
@@ -90,26 +90,25 @@ def open_report(request: HttpRequest) -> HttpResponse:
 def _rows(report: PeriodicReport, user: Any) -> list[dict[str, Any]]:
     """The form's rows: computed figures (live while a draft, frozen once submitted) and entered ones."""
     stored = {v.indicator_id: v for v in report.values.all()}
-    computed = providers()
+    indicators = list(report.report_type.indicators.filter(is_active=True))
+    computed: dict[str, dict] = {}
+    if report.period_start is not None:
+        period = Period.of(report.report_type.period_kind, report.period_start)
+        computed = computed_results(user, report.unit, period, [i.code for i in indicators])
     rows = []
-    period = Period.of(report.report_type.period_kind, report.period_start) if report.period_start else None
-    for indicator in report.report_type.indicators.filter(is_active=True):
-        row: dict[str, Any] = {"indicator": indicator, "computed": indicator.code in computed}
+    for indicator in indicators:
         value = stored.get(indicator.pk)
-        if row["computed"] and period is not None:
-            live = computed[indicator.code](user=user, unit=report.unit, start=period.start, end=period.end)
-            if live is None:
-                continue
+        live = computed.get(indicator.code)
+        row: dict[str, Any] = {"indicator": indicator, "computed": live is not None, "url": ""}
+        if live is not None:
             row["url"] = live.get("url", "")
             if value is not None and report.status != ReportStatus.DRAFT:
                 row["value"], row["persons"] = value.value, value.persons
             else:
                 row["value"], row["persons"] = live["value"], live.get("persons")
-        elif not row["computed"]:
+        else:
             row["value"] = value.value if value else None
             row["persons"] = value.persons if value else None
-        else:
-            continue
         rows.append(row)
     return rows
 
