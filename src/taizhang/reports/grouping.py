@@ -102,7 +102,7 @@ def _grouping_sets(base: Any, period: Period) -> ClueCounts:
         FROM ({inner_sql}) AS v
         GROUP BY GROUPING SETS ({sets})
     """  # noqa: S608
-    params = [
+    params: list[Any] = [
         b["lo"],
         b["hi"],
         b["lo"],
