@@ -133,3 +133,24 @@ def test_the_ledger_list_behind_each_figure_has_that_many_records(world, ledger,
     data = dashboard.dashboard_data(user, home, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
     for item in data["by_channel"] + data["by_status"] + data["cards"][:3]:
         assert list_count(client, item["url"]) == item["value"]
+
+
+@pytest.mark.django_db
+def test_prefetched_neighbours_match_the_figures_counted_one_by_one(
+    world, ledger, django_assert_max_num_queries
+):
+    from taizhang.reports.figures import figures_with_changes
+    from taizhang.reports.indicators import batch
+    from taizhang.reports.models import Indicator
+
+    user, city = world.people["office_staff"], world.units["city"]
+    codes = ["clues.received", "clues.concluded", "clues.substantiated", "clues.conclusion_rate"]
+    indicators = list(Indicator.objects.filter(code__in=codes).order_by("sort_order"))
+    with batch(), django_assert_max_num_queries(3):
+        rows = figures_with_changes(user, city, APRIL, indicators)
+    for row in rows:
+        code = row["indicator"].code
+        assert row["value"] == figure(code, user, city, APRIL)["value"]
+        assert row["previous"] == figure(code, user, city, MARCH)["value"]
+    received = next(r for r in rows if r["indicator"].code == "clues.received")
+    assert (received["value"], received["previous"], received["pop"]) == (1, 4, -75.0)

@@ -105,7 +105,11 @@ def figures_with_changes(
     user: Any, unit: Unit, period: Period, indicators: Iterable[Indicator]
 ) -> list[dict[str, Any]]:
     """figures_for with the same period last year (同比) and the period before (环比)."""
+    from taizhang.reports.indicators import prefetch
+
     indicators = list(indicators)
+    neighbours = [period, period.previous(), period.year_before()]
+    prefetch(user, unit, [(p.start, p.end) for p in neighbours])
     now = figures_for(user, unit, period, indicators)
     before = {r["indicator"].code: r for r in figures_for(user, unit, period.previous(), indicators)}
     last_year = {r["indicator"].code: r for r in figures_for(user, unit, period.year_before(), indicators)}
