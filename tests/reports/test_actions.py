@@ -51,13 +51,13 @@ def test_draft_submit_return_resubmit_accept(world, ledger):
         actor=world.people["liaison"],
         version=report.version,
         narrative="本月开展行业乱象排查。",
-        values={"work.meetings": {"value": "2"}, "procuratorate.arrests": {"value": "3", "persons": "7"}},
+        values={"work.meetings": {"value": "2"}, "discipline.umbrella_cases": {"value": "3", "persons": "7"}},
     )
     report = actions.do_submit_report(report.pk, actor=world.people["unit_leader"], version=report.version)
     assert report.status == ReportStatus.SUBMITTED and report.first_submitted_at is not None
     values = {v.indicator.code: v for v in report.values.all()}
     # 件 and 人 kept apart; computed figures frozen at submission (transport: A and B received in March).
-    assert (values["procuratorate.arrests"].value, values["procuratorate.arrests"].persons) == (3, 7)
+    assert (values["discipline.umbrella_cases"].value, values["discipline.umbrella_cases"].persons) == (3, 7)
     assert values["clues.received"].value == 2 and values["clues.received"].is_computed
     report = actions.do_return_report(
         report.pk, actor=world.people["office_staff"], comment="请补充数据来源。"
@@ -141,9 +141,11 @@ def test_major_event_report_has_no_period_and_needs_a_title(world):
 def test_fill_entered_indicators_refuses_computed_codes(world):
     report = open_march(world)
     actions.do_fill_entered_indicators(
-        report.pk, actor=world.people["liaison"], values={"orgs.village_bully": {"value": 1, "persons": None}}
+        report.pk,
+        actor=world.people["liaison"],
+        values={"discipline.persons_handled": {"value": 1, "persons": None}},
     )
-    assert report.values.get(indicator__code="orgs.village_bully").value == 1
+    assert report.values.get(indicator__code="discipline.persons_handled").value == 1
     with pytest.raises(Exception, match="系统计算"):
         actions.do_fill_entered_indicators(
             report.pk, actor=world.people["liaison"], values={"clues.received": {"value": 9, "persons": None}}

@@ -85,7 +85,7 @@ def test_each_figure_url_lists_exactly_the_records_counted(world, ledger, who):
 @pytest.mark.django_db
 def test_dashboard_elements_count_what_their_links_list(world, ledger, django_assert_max_num_queries):
     user, city = world.people["office_leader"], world.units["city"]
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(45):
         data = dashboard.dashboard_data(
             user, city, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
         )

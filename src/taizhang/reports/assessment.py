@@ -24,7 +24,7 @@ from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import board, drill
 from taizhang.reports.choices import FormulaKind, PeriodKind
-from taizhang.reports.figures import providers
+from taizhang.reports.figures import call, providers
 from taizhang.reports.models import AssessmentDeduction, AssessmentItem, AssessmentScheme
 from taizhang.reports.periods import Period
 
@@ -156,7 +156,7 @@ def _lines(
             }
         ]
     fn = found.get(item.indicator_code)
-    result = fn(user=user, unit=unit, start=year.start, end=year.end) if fn else None
+    result = call(fn, user=user, unit=unit, period=year) if fn else None
     if result is None:
         return [
             {

@@ -12,7 +12,7 @@ from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import drill
-from taizhang.reports.figures import providers
+from taizhang.reports.figures import call, providers
 from taizhang.reports.grouping import ClueCounts, count_clues, twelve_months
 from taizhang.reports.indicators import rate
 from taizhang.reports.periods import Period
@@ -159,7 +159,7 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         for code in codes:
             if code not in found:
                 continue
-            result = found[code](user=user, unit=unit, start=period.start, end=period.end)
+            result = call(found[code], user=user, unit=unit, period=period)
             if result is not None:
                 items.append({"code": code, "name": names.get(code, code), **result})
         return items

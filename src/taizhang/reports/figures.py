@@ -27,12 +27,18 @@ def providers() -> dict[str, Provider]:
     return found
 
 
+def call(fn: Provider, *, user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
+    """Call an indicator function with the period as aware datetimes [start, end) (local midnights)."""
+    start, end = period.bounds()
+    return fn(user=user, unit=unit, start=start, end=end)
+
+
 def compute(code: str, *, user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
     """One computed figure, or None when no app computes it."""
     fn = providers().get(code)
     if fn is None:
         return None
-    return fn(user=user, unit=unit, start=period.start, end=period.end)
+    return call(fn, user=user, unit=unit, period=period)
 
 
 def entered_totals(unit: Unit, period: Period, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -79,7 +85,7 @@ def computed_results(
     results = {}
     for code in codes:
         fn = found.get(code)
-        result = fn(user=user, unit=unit, start=period.start, end=period.end) if fn else None
+        result = call(fn, user=user, unit=unit, period=period) if fn else None
         if result is not None:
             results[code] = result
     return results

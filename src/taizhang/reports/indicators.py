@@ -1,6 +1,7 @@
 """Clue indicators computed from the ledger, in the shape every app's indicators.py uses.
 
-Each function takes (*, user, unit, start, end) with local dates (both included) and answers
+Each function takes (*, user, unit, start, end) — aware datetimes, the half-open period [start, end) between
+local midnights, as every app's indicators.py receives it (plain dates, both included, are accepted too) — and answers
 {"value", "persons", "url"}: counted over `Clue.objects.visible_to(user)` and `drill.unit_q(unit)`.
 - clues.received: received in the period;
 - clues.concluded: concluded (办结) in the period;
@@ -25,13 +26,22 @@ from taizhang.clues.choices import OPEN_STATUSES, FindingResult
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import drill
-from taizhang.reports.periods import local_midnight
+from taizhang.reports.periods import LOCAL, local_midnight
 
 Result = dict[str, Any]
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(start), local_midnight(end + dt.timedelta(days=1))
+
+
+def local_days(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> tuple[dt.date, dt.date]:
+    """The local days covered: [start, end) datetimes, or dates taken as both included."""
+    if isinstance(start, dt.datetime):
+        start = start.astimezone(LOCAL).date()
+    if isinstance(end, dt.datetime):
+        end = (end.astimezone(LOCAL) - dt.timedelta(microseconds=1)).date()
+    return start, end
 
 
 # Within `batch()`, the counts of one (user, unit, period) are computed once for all five indicators.
@@ -48,8 +58,9 @@ def batch() -> Iterator[None]:
         _batch.reset(token)
 
 
-def clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+def clue_counts(*, user: Any, unit: Unit, start: Any, end: Any) -> dict[str, int]:
     """Received, concluded, substantiated, received-and-concluded and overdue in one query."""
+    start, end = local_days(start, end)
     memo = _batch.get()
     key = (getattr(user, "pk", None), unit.pk, start, end)
     if memo is not None and key in memo:
@@ -117,29 +128,34 @@ def rate(part: int, whole: int) -> float:
     return round(part * 100 / whole, 1) if whole else 0.0
 
 
-def received(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+def received(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
     value = clue_counts(user=user, unit=unit, start=start, end=end)["received"]
     return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.received(start, end))}
 
 
-def concluded(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+def concluded(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
     value = clue_counts(user=user, unit=unit, start=start, end=end)["concluded"]
     return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.concluded(start, end))}
 
 
-def substantiated(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+def substantiated(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
     value = clue_counts(user=user, unit=unit, start=start, end=end)["substantiated"]
     url = drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **drill.concluded(start, end))
     return {"value": value, "persons": None, "url": url}
 
 
-def conclusion_rate(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+def conclusion_rate(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
     counts = clue_counts(user=user, unit=unit, start=start, end=end)
     url = drill.clue_url(unit, **drill.received(start, end), concluded_to=drill.day(end))
     return {"value": rate(counts["received_concluded"], counts["received"]), "persons": None, "url": url}
 
 
-def overdue(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> Result:
+def overdue(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
     value = clue_counts(user=user, unit=unit, start=start, end=end)["overdue"]
     return {"value": value, "persons": None, "url": drill.clue_url(unit, overdue=1)}
 
