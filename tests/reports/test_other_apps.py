@@ -116,3 +116,23 @@ def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
     assert (value.value, value.is_computed) == (4, False)
     page = world.client_for("liaison").get(f"/reports/{report.pk}/").content.decode()
     assert 'name="v:discipline.sanctioned"' in page and 'name="v:procuratorate.arrests"' not in page
+
+
+@pytest.mark.django_db
+def test_todos_list_reports_to_file_and_to_review(world):
+    from taizhang.reports.todos import todos_for
+
+    assert any(t.kind == "report" for t in todos_for(world.people["liaison"]))
+    assert not any(t.kind == "report" for t in todos_for(world.people["office_staff"]))  # the root office
+    report = actions.do_open_report(
+        actor=world.people["liaison"],
+        report_type=ReportType.objects.get(code="monthly"),
+        unit=world.units["transport"],
+        period=Period.parse("month", "2026-03"),
+    )
+    actions.do_save_report(report.pk, actor=world.people["liaison"], version=None, narrative="情况")
+    actions.do_submit_report(report.pk, actor=world.people["unit_leader"])
+    assert [t.url for t in todos_for(world.people["office_staff"]) if t.kind == "report_review"] == [
+        f"/reports/{report.pk}/"
+    ]
+    assert not [t for t in todos_for(world.people["district_staff"]) if t.kind == "report_review"]
