@@ -97,7 +97,7 @@ def test_a_malformed_body_gets_a_clear_error(world, client):
     response = client.generic(
         "POST",
         reverse("portal:report"),
-        b"--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end",
+        b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\nno end',
         content_type="multipart/form-data; boundary=",
     )
     assert response.status_code == 400 and Clue.objects.count() == 0

@@ -26,7 +26,10 @@ def test_portal_imports_only_models_choices_and_the_register_action():
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("taizhang"):
-                assert node.module.startswith(ALLOWED_PREFIXES) or node.module == "taizhang", (path, node.module)
+                assert node.module.startswith(ALLOWED_PREFIXES) or node.module == "taizhang", (
+                    path,
+                    node.module,
+                )
                 if node.module == "taizhang.clues.actions":
                     assert {a.name for a in node.names} <= {"do_register_clue", "ReporterData", "SubjectData"}
             if isinstance(node, ast.Import):

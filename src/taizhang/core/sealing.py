@@ -109,7 +109,9 @@ def add_key_to_file(path: str | Path, new_key: str | None = None) -> str:
     Written to a temporary file and renamed, so an interruption leaves either the old file or the new one.
     """
     path = Path(path)
-    old_lines = [line.strip() for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    old_lines = (
+        [line.strip() for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    )
     text = new_key or generate_key()
     raw = _decode_key(text)
     tmp = path.with_suffix(path.suffix + ".tmp")

@@ -70,7 +70,8 @@ def prepare_passphrase(chosen: str) -> tuple[str, str]:
     if chosen and len(chosen) < credentials.MIN_CHOSEN_LENGTH:
         raise ActionError(
             "weak_passphrase",
-            _("自设查询密码至少 %(n)s 个字符；也可以留空，由系统生成。") % {"n": credentials.MIN_CHOSEN_LENGTH},
+            _("自设查询密码至少 %(n)s 个字符；也可以留空，由系统生成。")
+            % {"n": credentials.MIN_CHOSEN_LENGTH},
         )
     passphrase = chosen or credentials.new_passphrase()
     return passphrase, credentials.hash_passphrase(passphrase)
@@ -206,7 +207,9 @@ def do_add_reporter_message(
     except BaseException:
         _forget_unreferenced(stored)
         raise
-    emit_on_commit(model="clues.clue", object_id=clue.pk, action="portal.reporter_message", message=message.pk)
+    emit_on_commit(
+        model="clues.clue", object_id=clue.pk, action="portal.reporter_message", message=message.pk
+    )
     return message
 
 

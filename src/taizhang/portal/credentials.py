@@ -60,7 +60,8 @@ def format_code(code: str) -> str:
 def new_passphrase() -> str:
     """A readable random passphrase such as 'k7pm-x3qa-9tfe-2hwd' (79 bits, no look-alike characters)."""
     groups = (
-        "".join(secrets.choice(_ALPHABET) for _ in range(PASSPHRASE_GROUP_LEN)) for _ in range(PASSPHRASE_GROUPS)
+        "".join(secrets.choice(_ALPHABET) for _ in range(PASSPHRASE_GROUP_LEN))
+        for _ in range(PASSPHRASE_GROUPS)
     )
     return "-".join(groups)
 
@@ -87,7 +88,7 @@ def verify_passphrase(stored_hash: str | None, passphrase: str) -> bool:
     """Check a passphrase; with no stored hash, spend the same time on a dummy one and answer False."""
     target = stored_hash or _dummy_hash()
     try:
-        ok = hasher().verify(target, normalise_passphrase(passphrase))
+        ok: bool = hasher().verify(target, normalise_passphrase(passphrase))
     except (VerificationError, InvalidHashError):
         ok = False
     return bool(ok and stored_hash)

@@ -64,7 +64,10 @@ class ReportForm(GuardedForm):
         help_text=_("请尽量写清：谁、在什么时间和地点、做了什么、造成了什么后果，有哪些证据或知情人。"),
     )
     sector = forms.ModelChoiceField(
-        label=_("涉及行业领域"), queryset=Sector.objects.none(), required=False, empty_label=_("不清楚 / 其他")
+        label=_("涉及行业领域"),
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label=_("不清楚 / 其他"),
     )
     passphrase = forms.CharField(
         label=_("自设查询密码（可留空，由系统生成）"),
@@ -114,7 +117,9 @@ class ReportForm(GuardedForm):
         ]
         if d["umbrella_name"].strip():
             subjects.append(
-                SubjectData(name=d["umbrella_name"].strip(), position=d["umbrella_position"].strip(), is_official=True)
+                SubjectData(
+                    name=d["umbrella_name"].strip(), position=d["umbrella_position"].strip(), is_official=True
+                )
             )
         real = d["reporter_kind"] == ReporterKind.REAL_NAME
         identity = {

@@ -67,6 +67,9 @@ class MessageFile(models.Model):
     class Meta:
         verbose_name = _("消息附件")
 
+    def __str__(self) -> str:
+        return f"{self.message_id}/{self.attachment_id}"
+
 
 class RateCounter(models.Model):
     """Requests counted per bucket and window; `client` is a keyed hash, rows die with their window."""

@@ -144,7 +144,8 @@ def check_files(files: list[UploadedFile]) -> list[CleanFile]:
         if (upload.size or 0) > max_file_bytes():
             raise ActionError(
                 "file_too_large",
-                _("附件「%(name)s」超过 %(mb)s MB。") % {"name": display, "mb": max_file_bytes() // (1024 * 1024)},
+                _("附件「%(name)s」超过 %(mb)s MB。")
+                % {"name": display, "mb": max_file_bytes() // (1024 * 1024)},
             )
         data = upload.read(max_file_bytes() + 1)
         if len(data) > max_file_bytes():
@@ -153,7 +154,9 @@ def check_files(files: list[UploadedFile]) -> list[CleanFile]:
         if kind is None:
             raise ActionError(
                 "file_type",
-                _("附件「%(name)s」的类型不被接受。可上传：图片（JPG、PNG）、PDF、Word、Excel、文本、录音（MP3、M4A）。")
+                _(
+                    "附件「%(name)s」的类型不被接受。可上传：图片（JPG、PNG）、PDF、Word、Excel、文本、录音（MP3、M4A）。"
+                )
                 % {"name": display},
             )
         if kind in ("jpeg", "png"):

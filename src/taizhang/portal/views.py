@@ -61,8 +61,11 @@ def _parse(request: HttpRequest) -> None:
     except ValueError:
         length = 0
     if length > max_request_bytes():
-        raise Malformed(413, _("提交的内容过大（附件合计最多 %(mb)s MB），请减少附件后重试。")
-                        % {"mb": uploads.max_total_bytes() // (1024 * 1024)})
+        raise Malformed(
+            413,
+            _("提交的内容过大（附件合计最多 %(mb)s MB），请减少附件后重试。")
+            % {"mb": uploads.max_total_bytes() // (1024 * 1024)},
+        )
     try:
         request.POST  # noqa: B018 - parse now, so a broken body fails here and not inside the action
         request.FILES  # noqa: B018
@@ -171,7 +174,9 @@ def followup(request: HttpRequest) -> HttpResponse:
             raise ActionError("bad_credentials", _("回执码或查询密码不正确。"))
     except ActionError as exc:
         status = exc.status if exc.status == 429 else 400
-        return render(request, "portal/followup.html", _context(FollowupForm(), error=exc.message), status=status)
+        return render(
+            request, "portal/followup.html", _context(FollowupForm(), error=exc.message), status=status
+        )
     request.session.cycle_key()
     request.session[SESSION_RECEIPT] = receipt.pk
     request.session[SESSION_SEEN] = int(time.time())
@@ -246,4 +251,3 @@ def close(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_RECEIPT, None)
     request.session.pop(SESSION_SEEN, None)
     return redirect("portal:index")
-

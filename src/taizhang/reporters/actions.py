@@ -37,7 +37,9 @@ def _visible_clue(clue_id: int, actor: Any, *, lock: bool = False) -> Clue:
 def _refuse_reveal(clue: Clue, actor: Any, reason: str, why: str) -> None:
     # A refused attempt is logged in its own transaction (the caller's is about to roll back).
     with transaction.atomic():
-        audit.record("reporter.reveal_refused", actor=actor, obj=clue, reason=reason[:500], after={"why": why})
+        audit.record(
+            "reporter.reveal_refused", actor=actor, obj=clue, reason=reason[:500], after={"why": why}
+        )
 
 
 def do_reveal_identity(clue_id: int, *, actor: Any, reason: str, second_factor: bool) -> dict[str, str]:
@@ -51,14 +53,18 @@ def do_reveal_identity(clue_id: int, *, actor: Any, reason: str, second_factor: 
         _refuse_reveal(clue, actor, reason, "no_second_factor")
         raise PermissionRefused(_("查看举报人身份须先通过双因素认证（接口令牌不能用于查看身份）。"))
     if len(reason) < MIN_REASON:
-        raise ActionError("reason_required", _("请说明查看举报人身份的理由（至少 %(n)s 个字）。") % {"n": MIN_REASON})
+        raise ActionError(
+            "reason_required", _("请说明查看举报人身份的理由（至少 %(n)s 个字）。") % {"n": MIN_REASON}
+        )
     reporter = Reporter.objects.filter(clue=clue).first()
     if reporter is None or reporter.kind != ReporterKind.REAL_NAME or not reporter.sealed_identity:
         raise ActionError("no_identity", _("该线索为匿名举报，没有可查看的身份信息。"))
     try:
         identity = sealing.open_sealed(reporter.sealed_identity)
     except sealing.SealError as exc:
-        raise ActionError("seal_error", _("身份信息无法解密（密钥缺失或数据被改动），请联系系统管理员。")) from exc
+        raise ActionError(
+            "seal_error", _("身份信息无法解密（密钥缺失或数据被改动），请联系系统管理员。")
+        ) from exc
     with transaction.atomic():
         # The audit row names who, when and why — never the identity itself.
         audit.record(
@@ -140,11 +146,17 @@ def do_open_feedback(clue_id: int, *, actor: Any = "system") -> FeedbackRecord |
     if not created:
         # Concluded again after a reopen: the reporter is owed feedback on the new outcome.
         record.status, record.method, record.note, record.given_at, record.given_by = (
-            FeedbackStatus.DUE, "", "", None, None,
+            FeedbackStatus.DUE,
+            "",
+            "",
+            None,
+            None,
         )
         record.due_since = timezone.now()
         record.version += 1
-        record.save(update_fields=["status", "method", "note", "given_at", "given_by", "due_since", "version"])
+        record.save(
+            update_fields=["status", "method", "note", "given_at", "given_by", "due_since", "version"]
+        )
     audit.record("reporter.feedback_due", actor=actor, object_type="clues.clue", object_id=clue_id)
     return record
 
@@ -172,7 +184,11 @@ def do_record_feedback(
     if status == FeedbackStatus.GIVEN and method not in FeedbackMethod.values:
         raise ActionError("invalid_method", _("请选择反馈方式。"))
     before = audit.snapshot(record, ["status", "method", "note"])
-    record.status, record.method, record.note = status, method if method in FeedbackMethod.values else "", note.strip()
+    record.status, record.method, record.note = (
+        status,
+        method if method in FeedbackMethod.values else "",
+        note.strip(),
+    )
     record.given_at, record.given_by = timezone.now(), actor
     record.version += 1
     record.save(update_fields=["status", "method", "note", "given_at", "given_by", "version"])

@@ -36,7 +36,9 @@ def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
         "is_real_name": bool(reporter and reporter.kind == ReporterKind.REAL_NAME),
         "wants_feedback": bool(reporter and reporter.wants_feedback),
         "can_reveal": bool(
-            reporter and reporter.sealed_identity and reporter.kind == ReporterKind.REAL_NAME
+            reporter
+            and reporter.sealed_identity
+            and reporter.kind == ReporterKind.REAL_NAME
             and perm.is_custodian(user)
         ),
         "needs_2fa": perm.custodian_needs_2fa() and not perm.has_second_factor(user),
@@ -49,7 +51,9 @@ def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
         "feedback": None,
     }
     if receipt:
-        section["unread"] = sum(1 for m in section["messages"] if m.sender == Sender.REPORTER and not m.read_at)
+        section["unread"] = sum(
+            1 for m in section["messages"] if m.sender == Sender.REPORTER and not m.read_at
+        )
     if can_talk:
         section["feedback"] = FeedbackRecord.objects.filter(clue=clue).first()
         section["feedback_methods"] = FeedbackMethod.choices

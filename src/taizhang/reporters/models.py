@@ -27,7 +27,11 @@ class FeedbackRecord(Versioned):
 
     clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="feedback")
     status = models.CharField(
-        _("反馈状态"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.DUE, db_index=True
+        _("反馈状态"),
+        max_length=20,
+        choices=FeedbackStatus.choices,
+        default=FeedbackStatus.DUE,
+        db_index=True,
     )
     due_since = models.DateTimeField(_("应反馈时间"), default=timezone.now)
     method = models.CharField(_("反馈方式"), max_length=20, choices=FeedbackMethod.choices, blank=True)

@@ -7,12 +7,12 @@ from typing import Any
 from django.db.models import Count, Max
 
 from taizhang.clues.models import Clue
+from taizhang.clues.permissions import OFFICE_ACTORS
 from taizhang.org.visibility import scope_of
 from taizhang.portal.choices import Sender
 from taizhang.portal.models import Message
 from taizhang.reporters.choices import FeedbackStatus
 from taizhang.reporters.models import FeedbackRecord
-from taizhang.clues.permissions import OFFICE_ACTORS
 
 
 def home_panels(request: Any) -> list[dict[str, Any]]:

@@ -27,12 +27,14 @@ def pending(current_kid: str):  # type: ignore[no-untyped-def]
 def key_usage() -> Counter[str]:
     """How many sealed identities each key id holds."""
     usage: Counter[str] = Counter()
-    for sealed in Reporter.objects.exclude(sealed_identity="").values_list("sealed_identity", flat=True).iterator():
+    for sealed in (
+        Reporter.objects.exclude(sealed_identity="").values_list("sealed_identity", flat=True).iterator()
+    ):
         usage[sealing.sealed_key_id(sealed)] += 1
     return usage
 
 
-def reseal_all(batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
+def reseal_all(batch: int = 200, progress: Callable[[int], object] | None = None) -> int:
     """Re-encrypt every identity not under the current key; each batch commits on its own."""
     current, keys = sealing.keyring()
     current_kid = sealing.key_id(current)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -47,14 +47,19 @@ def reveal(request: HttpRequest, clue_id: int) -> HttpResponse:
         )
     except ActionError as exc:
         if exc.status == 404:
-            raise
+            raise Http404 from exc
         messages.error(request, exc.message)
         return redirect(clue_url(clue_id))
     obj = get_object_or_404(Clue.objects.visible_to(request.user), pk=clue_id)
     response = render(
         request,
         "reporters/revealed.html",
-        {"clue": obj, "identity": identity, "reason": request.POST.get("reason", ""), "back": clue_url(clue_id)},
+        {
+            "clue": obj,
+            "identity": identity,
+            "reason": request.POST.get("reason", ""),
+            "back": clue_url(clue_id),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -65,7 +70,7 @@ def _do(request: HttpRequest, clue_id: int, call: object, done: str) -> HttpResp
         call()  # type: ignore[operator]
     except ActionError as exc:
         if exc.status == 404:
-            raise
+            raise Http404 from exc
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
@@ -90,7 +95,10 @@ def reply(request: HttpRequest, clue_id: int) -> HttpResponse:
 def mark_read(request: HttpRequest, clue_id: int) -> HttpResponse:
     """Mark the reporter's messages read."""
     return _do(
-        request, clue_id, lambda: actions.do_mark_messages_read(clue_id, actor=request.user), _("已标记为已读。")
+        request,
+        clue_id,
+        lambda: actions.do_mark_messages_read(clue_id, actor=request.user),
+        _("已标记为已读。"),
     )
 
 

@@ -41,9 +41,12 @@ class Command(BaseCommand):
         else:
             kid = sealing.add_key_to_file(settings.IDENTITY_KEY_FILE)
             audit.record("keys.rotate", actor="cli", object_type="core.identity_key", object_id=kid)
-            self.stdout.write(f"new key {kid} is now first in {settings.IDENTITY_KEY_FILE}; older keys kept below")
+            self.stdout.write(
+                f"new key {kid} is now first in {settings.IDENTITY_KEY_FILE}; older keys kept below"
+            )
         total = rotation.pending(kid).count()
-        with tqdm(total=total, unit="identity", desc="re-encrypting", file=self.stderr._out) as bar:
+        bar_out: Any = self.stderr._out
+        with tqdm(total=total, unit="identity", desc="re-encrypting", file=bar_out) as bar:
             done = rotation.reseal_all(batch=options["batch"], progress=bar.update)
         self.stdout.write(f"re-encrypted {done} identities; all sealed identities are under key {kid}")
         self._status()
@@ -53,7 +56,11 @@ class Command(BaseCommand):
         usage = rotation.key_usage()
         self.stdout.write(f"current key: {current}")
         for kid in sealing.keyring()[1]:
-            self.stdout.write(f"  {kid}: {usage.get(kid, 0)} identities{' (current)' if kid == current else ''}")
+            self.stdout.write(
+                f"  {kid}: {usage.get(kid, 0)} identities{' (current)' if kid == current else ''}"
+            )
         unknown = {k: n for k, n in usage.items() if k not in sealing.keyring()[1]}
         for kid, n in unknown.items():
-            self.stdout.write(self.style.ERROR(f"  {kid}: {n} identities under a key that is NOT in the key file"))
+            self.stdout.write(
+                self.style.ERROR(f"  {kid}: {n} identities under a key that is NOT in the key file")
+            )
