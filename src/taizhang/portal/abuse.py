@@ -14,8 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,20 +76,20 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _bump(bucket: str, client: str, window: dt.datetime) -> int:
-    # Counting happens in its own short transaction (autocommit), so a refused submission still counts.
-    updated = RateCounter.objects.filter(bucket=bucket, client=client, window_start=window).update(
-        count=F("count") + 1
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(bucket=bucket, client=client, window_start=window, count=1)
-        except IntegrityError:
-            RateCounter.objects.filter(bucket=bucket, client=client, window_start=window).update(
-                count=F("count") + 1
-            )
-    row = RateCounter.objects.filter(bucket=bucket, client=client, window_start=window).first()
-    return row.count if row else 1
+    """Add one to the counter and return it, in one statement (PostgreSQL and SQLite both upsert).
+
+    Runs in autocommit outside the submission's transaction, so a refused or failed submission still counts.
+    """
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, client, window_start, count) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (bucket, client, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [bucket, client, connection.ops.adapt_datetimefield_value(window)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 1
 
 
 def hit(bucket: str, identity: str) -> None:

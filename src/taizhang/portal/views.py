@@ -14,7 +14,10 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -97,6 +100,27 @@ def _context(form: Any, **extra: Any) -> dict[str, Any]:
     return {"form": form, "pow_bits": abuse.pow_bits(), "accept": uploads.ACCEPT, **extra}
 
 
+# The blank report form is the same for everyone except the CSRF token and the challenge; rendering its
+# thirty widgets is most of a submission's cost outside the passphrase hash, so it is rendered once a minute
+# per process and language, with placeholders filled per request.
+_CSRF_SLOT, _CHALLENGE_SLOT = "@@csrf-slot@@", "@@challenge-slot@@"
+_BLANK_TTL = 60.0
+_blank_pages: dict[str, tuple[float, str]] = {}
+
+
+def _blank_report_page(request: HttpRequest) -> HttpResponse:
+    language = get_language() or ""
+    cached = _blank_pages.get(language)
+    if cached is None or cached[0] < time.monotonic():
+        form = ReportForm(initial={"challenge": _CHALLENGE_SLOT})
+        context = {"form": form, "pow_bits": abuse.pow_bits(), "accept": uploads.ACCEPT, "limits": _limits()}
+        page = render_to_string("portal/report.html", {**context, "csrf_token": _CSRF_SLOT})
+        cached = (time.monotonic() + _BLANK_TTL, page)
+        _blank_pages[language] = cached
+    page = cached[1].replace(_CSRF_SLOT, get_token(request)).replace(_CHALLENGE_SLOT, abuse.new_challenge())
+    return HttpResponse(page)
+
+
 @require_GET
 @public
 def index(request: HttpRequest) -> HttpResponse:
@@ -109,7 +133,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """The report form; on POST one transaction registers the clue and issues the receipt."""
     if request.method == "GET":
-        return render(request, "portal/report.html", _context(ReportForm(), limits=_limits()))
+        return _blank_report_page(request)
     try:
         _parse(request)
     except Malformed as exc:
