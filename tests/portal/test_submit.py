@@ -163,7 +163,7 @@ def test_pages_are_csp_clean_and_self_contained(world, client, name):
     body = response.content.decode()
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
     assert not re.search(r"<script(?![^>]*\bsrc=)", body), "inline script"
     assert not re.search(r"\sstyle=", body) and not re.search(r"<style", body), "inline style"
     assert not re.search(r"\son[a-z]+=", body), "inline handler"

@@ -25,7 +25,10 @@ REPORTS = [
             happened_when="2026年3月",
             place="东湖区锦绣花园小区",
             facts="物业负责人周某某带人挨户强收“装修管理费”，业主拒交即断水断电，两名业主维权时被打伤。",
-            subjects=[SubjectData(name="周某某", position="物业公司负责人"), SubjectData(name="吴某", position="保安队长")],
+            subjects=[
+                SubjectData(name="周某某", position="物业公司负责人"),
+                SubjectData(name="吴某", position="保安队长"),
+            ],
             reporter=ReporterData(
                 kind="real_name",
                 identity={"name": "李明华", "phone": "13900002222", "address": "锦绣花园3栋"},
@@ -66,7 +69,9 @@ def populate(ctx: DemoContext) -> None:
         issued.append(receipt)
     first = issued[0]
     actions.do_add_reporter_message(
-        first.receipt.pk, body="补充：他们每天早上六点在码头收“过路费”，车牌号我记下了一部分。", attachments=[]
+        first.receipt.pk,
+        body="补充：他们每天早上六点在码头收“过路费”，车牌号我记下了一部分。",
+        attachments=[],
     )
     ctx.extra["portal_receipts"] = issued
     ctx.say(

@@ -15,6 +15,21 @@ from taizhang.portal.actions import Submission
 SUBJECT_ROWS = 3
 
 
+def style_widgets(form: forms.Form) -> None:
+    """Bootstrap classes on every widget (the public pages load the vendored Bootstrap, nothing else)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
 class GuardedForm(forms.Form):
     """Every public form carries a proof-of-work challenge and a honeypot field people never see."""
 
@@ -92,6 +107,7 @@ class ReportForm(GuardedForm):
             self.fields[f"subject_{i}_unit_name"] = forms.CharField(
                 label=_("所在单位或地址"), required=False, max_length=100
             )
+        style_widgets(self)
 
     def subject_rows(self) -> list[list[forms.BoundField]]:
         names = ("kind", "name", "position", "unit_name")
@@ -149,6 +165,10 @@ class ReportForm(GuardedForm):
 class FollowupForm(GuardedForm):
     """Receipt code and passphrase."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
     code = forms.CharField(
         label=_("回执码（16位数字）"),
         max_length=40,
@@ -161,6 +181,10 @@ class FollowupForm(GuardedForm):
 
 class MessageForm(forms.Form):
     """More information from the reporter (files come from the multiple file input)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
     body = forms.CharField(
         label=_("补充内容"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

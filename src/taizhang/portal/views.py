@@ -44,13 +44,15 @@ class Malformed(ActionError):
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Headers every portal page carries: never cached, never framed, no referrer, not indexed."""
+    """Headers every portal page carries: never cached, never framed, no referrer to other sites, not indexed."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts, which CSRF
+        # protection must refuse; same-origin still tells other sites nothing.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
