@@ -14,7 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,21 +75,26 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _bump(bucket: str, client: str, window: dt.datetime) -> int:
-    """Add one to the counter and return it, in one statement (PostgreSQL and SQLite both upsert).
+def _bump(bucket: str, keys: list[str], window: dt.datetime) -> list[int]:
+    """Add one to each counter and return the new counts, in one statement (PostgreSQL and SQLite upsert).
 
     Runs in autocommit outside the submission's transaction, so a refused or failed submission still counts.
     """
     table = connection.ops.quote_name(RateCounter._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(window)
+    rows = ", ".join(["(%s, %s, %s, 1)"] * len(keys))
+    params: list[object] = []
+    for key in keys:
+        params += [bucket, key, at]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (bucket, client, window_start, count) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"INSERT INTO {table} (bucket, client, window_start, count) VALUES {rows} "  # noqa: S608
             f"ON CONFLICT (bucket, client, window_start) DO UPDATE SET count = {table}.count + 1 "
-            "RETURNING count",
-            [bucket, client, connection.ops.adapt_datetimefield_value(window)],
+            "RETURNING client, count",
+            params,
         )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 1
+        counts = dict(cursor.fetchall())
+    return [int(counts.get(key, 1)) for key in keys]
 
 
 def hit(bucket: str, identity: str) -> None:
@@ -100,9 +105,10 @@ def hit(bucket: str, identity: str) -> None:
         # Old windows are useless and hold hashes: prune now and then instead of with a scheduler.
         RateCounter.objects.filter(window_start__lt=window - dt.timedelta(seconds=seconds)).delete()
         SpentChallenge.objects.filter(expires_at__lt=timezone.now()).delete()
-    over_client = _bump(bucket, client_key(identity, window), window) > setting(client_name, client_default)
-    over_total = _bump(bucket, "", window) > setting(total_name, total_default)
-    if over_client or over_total:
+    client_count, total_count = _bump(bucket, [client_key(identity, window), ""], window)
+    if client_count > setting(client_name, client_default) or total_count > setting(
+        total_name, total_default
+    ):
         raise Throttled()
 
 
@@ -166,11 +172,14 @@ def check_challenge(challenge: str, answer: str) -> str:
 
 
 def spend_challenge(nonce: str) -> None:
-    """Mark a nonce used inside the caller's transaction; a second use is refused."""
+    """Mark a nonce used; a second use is refused.
+
+    No savepoint: inside the submission's transaction a duplicate aborts the whole submission, which is the
+    point; in autocommit (opening a receipt) the failed insert is its own statement.
+    """
     try:
-        with transaction.atomic():
-            SpentChallenge.objects.create(
-                nonce=nonce, expires_at=timezone.now() + dt.timedelta(seconds=pow_max_age())
-            )
+        SpentChallenge.objects.create(
+            nonce=nonce, expires_at=timezone.now() + dt.timedelta(seconds=pow_max_age())
+        )
     except IntegrityError as exc:
         raise ChallengeFailed() from exc
