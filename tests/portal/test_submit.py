@@ -177,3 +177,15 @@ def test_csrf_is_enforced(world):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("portal:report"), {"summary": "x"})
     assert response.status_code == 403 and Clue.objects.count() == 0
+
+
+def test_the_cached_blank_form_carries_a_fresh_challenge_and_token_each_time(world):
+    from django.test import Client
+
+    first, second = Client().get(reverse("portal:report")), Client().get(reverse("portal:report"))
+    challenge = re.compile(r'name="challenge" value="([^"]+)"')
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    a, b = first.content.decode(), second.content.decode()
+    assert challenge.search(a).group(1) != challenge.search(b).group(1)
+    assert token.search(a).group(1) != token.search(b).group(1)
+    assert "@@" not in a and first.cookies.get("csrftoken")

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -83,7 +84,7 @@ def _bump(bucket: str, keys: list[str], window: dt.datetime) -> list[int]:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(window)
     rows = ", ".join(["(%s, %s, %s, 1)"] * len(keys))
-    params: list[object] = []
+    params: list[Any] = []
     for key in keys:
         params += [bucket, key, at]
     with connection.cursor() as cursor:

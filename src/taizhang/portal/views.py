@@ -107,18 +107,19 @@ def _context(form: Any, **extra: Any) -> dict[str, Any]:
 # per process and language, with placeholders filled per request.
 _CSRF_SLOT, _CHALLENGE_SLOT = "@@csrf-slot@@", "@@challenge-slot@@"
 _BLANK_TTL = 60.0
-_blank_pages: dict[str, tuple[float, str]] = {}
+_blank_pages: dict[tuple[object, ...], tuple[float, str]] = {}
 
 
 def _blank_report_page(request: HttpRequest) -> HttpResponse:
-    language = get_language() or ""
-    cached = _blank_pages.get(language)
+    limits = _limits()
+    key = (get_language() or "", abuse.pow_bits(), *limits.values())
+    cached = _blank_pages.get(key)
     if cached is None or cached[0] < time.monotonic():
         form = ReportForm(initial={"challenge": _CHALLENGE_SLOT})
-        context = {"form": form, "pow_bits": abuse.pow_bits(), "accept": uploads.ACCEPT, "limits": _limits()}
-        page = render_to_string("portal/report.html", {**context, "csrf_token": _CSRF_SLOT})
-        cached = (time.monotonic() + _BLANK_TTL, page)
-        _blank_pages[language] = cached
+        context = {"form": form, "pow_bits": abuse.pow_bits(), "accept": uploads.ACCEPT, "limits": limits}
+        blank = render_to_string("portal/report.html", {**context, "csrf_token": _CSRF_SLOT})
+        cached = (time.monotonic() + _BLANK_TTL, str(blank))
+        _blank_pages[key] = cached
     page = cached[1].replace(_CSRF_SLOT, get_token(request)).replace(_CHALLENGE_SLOT, abuse.new_challenge())
     return HttpResponse(page)
 
