@@ -298,6 +298,7 @@ def main() -> None:
     from taizhang.portal.credentials import hasher
 
     params = hasher()
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(
         f"machine: {os.cpu_count()} CPUs; server: gunicorn, {WORKERS} workers × {THREADS_PER_WORKER} threads; database: {db_url.split('@')[-1]}"
     )

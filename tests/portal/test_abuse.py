@@ -156,3 +156,12 @@ def test_nothing_left_when_receipt_limit_refused(world, client, settings):
     settings.PORTAL_SUBMIT_PER_CLIENT = 0
     assert submit(client).status_code == 429
     assert Receipt.objects.count() == 0 and Clue.objects.count() == 0
+
+
+def test_pruning_old_windows_keeps_every_current_counter(world, monkeypatch):
+    monkeypatch.setattr(abuse.secrets, "randbelow", lambda n: 0)  # prune on every hit
+    abuse.hit("submit", "192.0.2.1")
+    abuse.hit("submit", "192.0.2.1")
+    abuse.hit("open", "192.0.2.1")
+    submit_rows = RateCounter.objects.filter(bucket="submit").exclude(client="")
+    assert [row.count for row in submit_rows] == [2]

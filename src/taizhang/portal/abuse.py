@@ -104,7 +104,7 @@ def hit(bucket: str, identity: str) -> None:
     window = _window(seconds)
     if secrets.randbelow(50) == 0:
         # Old windows are useless and hold hashes: prune now and then instead of with a scheduler.
-        RateCounter.objects.filter(window_start__lt=window - dt.timedelta(seconds=seconds)).delete()
+        RateCounter.objects.filter(bucket=bucket, window_start__lt=window).delete()
         SpentChallenge.objects.filter(expires_at__lt=timezone.now()).delete()
     client_count, total_count = _bump(bucket, [client_key(identity, window), ""], window)
     if client_count > setting(client_name, client_default) or total_count > setting(
