@@ -1,0 +1,160 @@
+"""Running a search: folded query terms matched in the index, restricted to what the person may see, ranked.
+
+Every result set is filtered by the source's `visible(user)` (Model.objects.visible_to(user)) inside the
+database query, so a recused unit or anyone outside a 保护伞 clue's reach finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from taizhang.pure.fold import fold, highlight_spans, query_terms
+from taizhang.pure.script import HAN
+from taizhang.search.models import SearchDocument
+from taizhang.search.sources import SearchSource, iter_sources
+
+_HAN_RE = re.compile(f"[{HAN}]")
+SNIPPET_CHARS = 120
+
+
+@dataclass
+class Hit:
+    """One result: the record, where it is, and its text with the matching parts marked."""
+
+    model: str
+    label: Any
+    object_id: int
+    url: str
+    title_html: SafeString
+    snippet_html: SafeString
+    rank: float
+
+
+@dataclass
+class Group:
+    """The results from one source (clues, cases, rectification items)."""
+
+    model: str
+    label: Any
+    hits: list[Hit]
+    more: bool
+
+
+def _is_word(term: str) -> bool:
+    """Latin/digit words are matched as prefixes (a phone or number fragment); Han terms exactly."""
+    return not _HAN_RE.search(term)
+
+
+def fts5_query(terms: list[str]) -> str:
+    """FTS5 MATCH text: every term quoted, words as prefixes, all required."""
+    parts = []
+    for term in terms:
+        quoted = '"' + term.replace('"', '""') + '"'
+        parts.append(quoted + "*" if _is_word(term) else quoted)
+    return " AND ".join(parts)
+
+
+def ts_query(terms: list[str]) -> str:
+    """PostgreSQL tsquery text over the verbatim lexemes (no parser, so any locale keeps Han characters)."""
+    parts = []
+    for term in terms:
+        quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+        parts.append(quoted + ":*" if _is_word(term) else quoted)
+    return " & ".join(parts)
+
+
+def matching(docs: QuerySet, terms: list[str]) -> QuerySet:
+    """Restrict documents to those containing every term, annotated with the database's rank."""
+    table = SearchDocument._meta.db_table
+    if connection.vendor == "postgresql":
+        tsq = ts_query(terms)
+        return docs.extra(where=[f"{table}.tsv @@ %s::tsquery"], params=[tsq]).annotate(
+            rank=RawSQL(f"ts_rank({table}.tsv, %s::tsquery)", [tsq], output_field=FloatField())
+        )
+    match = fts5_query(terms)
+    return docs.extra(
+        where=[f"{table}.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"], params=[match]
+    ).annotate(
+        rank=RawSQL(
+            "(SELECT -bm25(search_fts, 5.0, 1.0) FROM search_fts"
+            f" WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)",
+            [match],
+            output_field=FloatField(),
+        )
+    )
+
+
+def highlight(text: str, q: str) -> SafeString:
+    """Escape the text, then wrap the parts matching the query in <mark> (escaping first: no markup gets in)."""
+    out: list[str] = []
+    pos = 0
+    for start, end in highlight_spans(text, q):
+        out.append(escape(text[pos:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 — every piece above is escaped
+
+
+def snippet(text: str, q: str, width: int = SNIPPET_CHARS) -> SafeString:
+    """A window of the text around its first match, highlighted."""
+    spans = highlight_spans(text, q)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    piece = text[start : start + width]
+    html = highlight(piece, q)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return mark_safe(prefix + html + suffix)  # noqa: S308 — highlight() escaped the text
+
+
+def _phrase_bonus(doc: SearchDocument, q: str) -> int:
+    """Whole query pieces present as written (after folding) rank above scattered bigrams."""
+    folded_q = fold(q).strip()
+    if not folded_q:
+        return 0
+    return 2 * (folded_q in fold(doc.title)) + (folded_q in fold(doc.body))
+
+
+def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> Group:
+    """Search one source within what the user may see; the best `limit` hits, newest first among equals."""
+    terms = query_terms(q)
+    hits: list[Hit] = []
+    if not terms:
+        return Group(source.model, source.label, hits, False)
+    visible = source.visible(user).values("pk")
+    docs = SearchDocument.objects.filter(model=source.model, object_id__in=visible)
+    docs = matching(docs, terms).order_by("-rank", "-sort_at", "-object_id")
+    rows = list(docs.only("model", "object_id", "title", "body")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    rows.sort(key=lambda d: (_phrase_bonus(d, q), d.rank), reverse=True)
+    for doc in rows:
+        hits.append(
+            Hit(
+                model=doc.model,
+                label=source.label,
+                object_id=doc.object_id,
+                url=source.url(doc.object_id),
+                title_html=highlight(doc.title, q),
+                snippet_html=snippet(doc.body, q),
+                rank=float(doc.rank or 0.0),
+            )
+        )
+    return Group(source.model, source.label, hits, more)
+
+
+def search(user: Any, q: str, *, models: list[str] | None = None, limit: int = 20) -> list[Group]:
+    """Search every source (or the named ones) for the user; one group per source."""
+    return [
+        search_source(user, source, q, limit)
+        for source in iter_sources()
+        if models is None or source.model in models
+    ]
