@@ -71,24 +71,24 @@ def ts_query(terms: list[str]) -> str:
     return " & ".join(parts)
 
 
+# Constant SQL over the index tables; the query text is always a bound parameter.
+_PG_WHERE = "search_searchdocument.tsv @@ %s::tsquery"
+_PG_RANK = "ts_rank(search_searchdocument.tsv, %s::tsquery)"
+_FTS_WHERE = "search_searchdocument.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+_FTS_RANK = (
+    "(SELECT -bm25(search_fts, 5.0, 1.0) FROM search_fts"
+    " WHERE search_fts MATCH %s AND search_fts.rowid = search_searchdocument.id)"
+)
+
+
 def matching(docs: QuerySet, terms: list[str]) -> QuerySet:
     """Restrict documents to those containing every term, annotated with the database's rank."""
-    table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
-        tsq = ts_query(terms)
-        return docs.extra(where=[f"{table}.tsv @@ %s::tsquery"], params=[tsq]).annotate(
-            rank=RawSQL(f"ts_rank({table}.tsv, %s::tsquery)", [tsq], output_field=FloatField())
-        )
-    match = fts5_query(terms)
-    return docs.extra(
-        where=[f"{table}.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"], params=[match]
-    ).annotate(
-        rank=RawSQL(
-            "(SELECT -bm25(search_fts, 5.0, 1.0) FROM search_fts"
-            f" WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)",
-            [match],
-            output_field=FloatField(),
-        )
+        where, rank, text = _PG_WHERE, _PG_RANK, ts_query(terms)
+    else:
+        where, rank, text = _FTS_WHERE, _FTS_RANK, fts5_query(terms)
+    return docs.extra(where=[where], params=[text]).annotate(  # noqa: S610 — constant SQL, bound text
+        rank=RawSQL(rank, [text], output_field=FloatField())  # noqa: S611 — constant SQL, bound text
     )
 
 
@@ -123,6 +123,10 @@ def _phrase_bonus(doc: SearchDocument, q: str) -> int:
     return 2 * (folded_q in fold(doc.title)) + (folded_q in fold(doc.body))
 
 
+def _rank(doc: SearchDocument) -> float:
+    return float(getattr(doc, "rank", None) or 0.0)
+
+
 def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> Group:
     """Search one source within what the user may see; the best `limit` hits, newest first among equals."""
     terms = query_terms(q)
@@ -135,7 +139,7 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     rows = list(docs.only("model", "object_id", "title", "body")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    rows.sort(key=lambda d: (_phrase_bonus(d, q), d.rank), reverse=True)
+    rows.sort(key=lambda d: (_phrase_bonus(d, q), _rank(d)), reverse=True)
     for doc in rows:
         hits.append(
             Hit(
@@ -145,7 +149,7 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
                 url=source.url(doc.object_id),
                 title_html=highlight(doc.title, q),
                 snippet_html=snippet(doc.body, q),
-                rank=float(doc.rank or 0.0),
+                rank=_rank(doc),
             )
         )
     return Group(source.model, source.label, hits, more)

@@ -73,7 +73,8 @@ def _back(request: HttpRequest, clue_id: int) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return redirect(target)
-    url = source_for("clues.clue").url(clue_id) if source_for("clues.clue") else ""
+    source = source_for("clues.clue")
+    url = source.url(clue_id) if source else ""
     return redirect(url or "search:index")
 
 
