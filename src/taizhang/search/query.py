@@ -23,6 +23,9 @@ from taizhang.search.sources import SearchSource, iter_sources
 
 _HAN_RE = re.compile(f"[{HAN}]")
 SNIPPET_CHARS = 120
+# Ranking reads the newest RANK_WINDOW matches a person may see, then orders those by relevance: a frequent
+# two-character term can match a tenth of a million clues, and ranking all of them would take seconds.
+RANK_WINDOW = 400
 
 
 @dataclass
@@ -71,25 +74,33 @@ def ts_query(terms: list[str]) -> str:
     return " & ".join(parts)
 
 
-# Constant SQL over the index tables; the query text is always a bound parameter.
-_PG_WHERE = "search_searchdocument.tsv @@ %s::tsquery"
+# Constant SQL over the index tables; the query text is always a bound parameter. Columns in the WHERE
+# fragments are unqualified on purpose: they bind to the nearest search_searchdocument, also in a subquery.
+_PG_WHERE = "tsv @@ %s::tsquery"
 _PG_RANK = "ts_rank(search_searchdocument.tsv, %s::tsquery)"
-_FTS_WHERE = "search_searchdocument.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+_FTS_WHERE = "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
 _FTS_RANK = (
     "(SELECT -bm25(search_fts, 5.0, 1.0) FROM search_fts"
     " WHERE search_fts MATCH %s AND search_fts.rowid = search_searchdocument.id)"
 )
 
 
-def matching(docs: QuerySet, terms: list[str]) -> QuerySet:
-    """Restrict documents to those containing every term, annotated with the database's rank."""
+def _backend(terms: list[str]) -> tuple[str, str, str]:
     if connection.vendor == "postgresql":
-        where, rank, text = _PG_WHERE, _PG_RANK, ts_query(terms)
-    else:
-        where, rank, text = _FTS_WHERE, _FTS_RANK, fts5_query(terms)
-    return docs.extra(where=[where], params=[text]).annotate(  # noqa: S610 — constant SQL, bound text
-        rank=RawSQL(rank, [text], output_field=FloatField())  # noqa: S611 — constant SQL, bound text
-    )
+        return _PG_WHERE, _PG_RANK, ts_query(terms)
+    return _FTS_WHERE, _FTS_RANK, fts5_query(terms)
+
+
+def matching(docs: QuerySet, terms: list[str]) -> QuerySet:
+    """Restrict documents to those containing every term."""
+    where, _rank_sql, text = _backend(terms)
+    return docs.extra(where=[where], params=[text])  # noqa: S610 — constant SQL, bound text
+
+
+def ranked(docs: QuerySet, terms: list[str]) -> QuerySet:
+    """Annotate documents (of the outer query, unaliased) with the database's relevance rank."""
+    _where, rank, text = _backend(terms)
+    return docs.annotate(rank=RawSQL(rank, [text], output_field=FloatField()))  # noqa: S611 — bound text
 
 
 def highlight(text: str, q: str) -> SafeString:
@@ -134,8 +145,12 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     if not terms:
         return Group(source.model, source.label, hits, False)
     visible = source.visible(user).values("pk")
-    docs = SearchDocument.objects.filter(model=source.model, object_id__in=visible)
-    docs = matching(docs, terms).order_by("-rank", "-sort_at", "-object_id")
+    window = matching(
+        SearchDocument.objects.filter(model=source.model, object_id__in=visible), terms
+    ).order_by("-sort_at")
+    docs = ranked(SearchDocument.objects.filter(pk__in=window.values("pk")[:RANK_WINDOW]), terms).order_by(
+        "-rank", "-sort_at", "-object_id"
+    )
     rows = list(docs.only("model", "object_id", "title", "body")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
