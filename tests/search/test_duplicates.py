@@ -33,7 +33,9 @@ def _found(user, probe, exclude=None):
 def test_registration_stores_keys(world, reg):
     clue = reg.clue(facts=FACTS, subjects=[SubjectData(name="刘某", phone_fragment="1390000****")])
     kinds = set(ClueKey.objects.filter(clue=clue).values_list("kind", flat=True))
-    assert kinds == {"band", "name_unit", "phone"}
+    assert kinds == {"band", "phone"}  # a name without a unit is not a key
+    clue = reg.clue(facts=FACTS, subjects=[SubjectData(name="刘某", unit_name="城东砂石场")])
+    assert set(ClueKey.objects.filter(clue=clue).values_list("kind", flat=True)) == {"band", "name_unit"}
     assert ClueKey.objects.filter(clue=clue, kind="band").count() == 32
 
 

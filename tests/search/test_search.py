@@ -86,6 +86,21 @@ def test_assigned_unit_finds_its_clue(world, walk, django_capture_on_commit_call
     assert _ids(world.people["other_liaison"], "土方") == []
 
 
+def test_restricted_user_beyond_the_newest_matches(
+    world, walk, reg, monkeypatch, django_capture_on_commit_callbacks
+):
+    from taizhang.search import query
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assigned = walk.assigned(unit="transport")
+    for _ in range(4):
+        reg.clue(facts="又有人强揽土方工程。")
+    monkeypatch.setattr(query, "RANK_WINDOW", 3)
+    monkeypatch.setattr(query, "RANK_MIN_VISIBLE", 2)
+    assert _ids(world.people["liaison"], "土方") == [assigned.pk]
+    assert len(_ids(world.people["office_staff"], "土方")) == 3
+
+
 def test_recused_unit_finds_nothing(world, reg):
     clue = reg.clue(
         facts="交通运输局某科长收受砂石老板好处。",

@@ -85,11 +85,12 @@ def keys_of(probe: Probe) -> list[tuple[str, int, str]]:
             keys[key] = (Kind.BAND, key, "")
     for name, unit_name in probe.subjects:
         folded_name = _SPACE_RE.sub("", fold(name or ""))
-        if not folded_name:
-            continue
         folded_unit = _SPACE_RE.sub("", fold(unit_name or ""))
+        # A name alone (often a pseudonym like 王某) says little; the name together with the unit does.
+        if not folded_name or not folded_unit:
+            continue
         key = _hash64(Kind.NAME_UNIT, f"{folded_name}|{folded_unit}")
-        keys[key] = (Kind.NAME_UNIT, key, f"{name}（{unit_name}）" if unit_name else name)
+        keys[key] = (Kind.NAME_UNIT, key, f"{name}（{unit_name}）")
     for kind, values in ((Kind.PHONE, probe.phones), (Kind.ID, probe.id_fragments)):
         for value in values:
             fragment = _fragment(value or "")

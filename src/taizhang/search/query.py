@@ -26,6 +26,8 @@ SNIPPET_CHARS = 120
 # Ranking reads the newest RANK_WINDOW matches a person may see, then orders those by relevance: a frequent
 # two-character term can match a tenth of a million clues, and ranking all of them would take seconds.
 RANK_WINDOW = 400
+# Below this many visible records among the newest matches, visibility is applied inside the match query.
+RANK_MIN_VISIBLE = 40
 
 
 @dataclass
@@ -134,6 +136,28 @@ def _phrase_bonus(doc: SearchDocument, q: str) -> int:
     return 2 * (folded_q in fold(doc.title)) + (folded_q in fold(doc.body))
 
 
+def _visible_window(user: Any, source: SearchSource, terms: list[str]) -> list[int]:
+    """Ids of the newest RANK_WINDOW matching documents the user may see.
+
+    First the newest matches regardless of visibility, then the visibility rule on just those records (a few
+    hundred primary-key probes instead of evaluating the rule over every record). When that leaves too few —
+    someone who sees a small part of the ledger — the database intersects the rule and the match directly.
+    """
+    recent = list(
+        matching(SearchDocument.objects.filter(model=source.model), terms)
+        .order_by("-sort_at")
+        .values_list("pk", "object_id")[:RANK_WINDOW]
+    )
+    allowed = set(
+        source.visible(user).filter(pk__in=[oid for _pk, oid in recent]).values_list("pk", flat=True)
+    )
+    if len(allowed) >= min(len(recent), RANK_MIN_VISIBLE):
+        return [pk for pk, oid in recent if oid in allowed]
+    visible = source.visible(user).values("pk")
+    scoped = matching(SearchDocument.objects.filter(model=source.model, object_id__in=visible), terms)
+    return list(scoped.order_by("-sort_at").values_list("pk", flat=True)[:RANK_WINDOW])
+
+
 def _rank(doc: SearchDocument) -> float:
     return float(getattr(doc, "rank", None) or 0.0)
 
@@ -144,11 +168,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     hits: list[Hit] = []
     if not terms:
         return Group(source.model, source.label, hits, False)
-    visible = source.visible(user).values("pk")
-    window = matching(
-        SearchDocument.objects.filter(model=source.model, object_id__in=visible), terms
-    ).order_by("-sort_at")
-    docs = ranked(SearchDocument.objects.filter(pk__in=window.values("pk")[:RANK_WINDOW]), terms).order_by(
+    window_ids = _visible_window(user, source, terms)
+    docs = ranked(SearchDocument.objects.filter(pk__in=window_ids), terms).order_by(
         "-rank", "-sort_at", "-object_id"
     )
     rows = list(docs.only("model", "object_id", "title", "body")[: limit + 1])
