@@ -18,7 +18,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import search_data  # noqa: E402
+import search_data
+
+
+def explain(world: dict, source: object, q: str) -> None:
+    """Print EXPLAIN ANALYZE of every statement one search runs, per person."""
+    from django.db import connection
+
+    from taizhang.search.query import search_source
+
+    for who in ("bench_staff", "bench_liaison"):
+        statements: list[tuple[str, object]] = []
+
+        def capture(execute, sql, params, many, context, statements=statements):  # type: ignore[no-untyped-def]
+            statements.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            search_source(world["people"][who], source, q)  # type: ignore[arg-type]
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                print(f"--- {who} {q}:", sql[:300])
+                print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def main() -> None:
@@ -26,6 +48,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the plans of one query per person")
     args = parser.parse_args()
     search_data.setup()
     world = search_data.ensure(args.n, args.seed)
@@ -45,6 +68,8 @@ def main() -> None:
     one = [rng.choice(search_data.SURNAMES) for _ in range(10)]
     mixed = [f"{rng.choice(search_data.WORDS)[:2]} {rng.choice(search_data.WORDS)[:2]}" for _ in range(10)]
     print(f"documents: {SearchDocument.objects.count():,}")
+    if args.explain:
+        explain(world, source, two[0])
     for who in ("bench_staff", "bench_leader", "bench_liaison"):
         user = world["people"][who]
         for label, queries in (("2-char", two), ("1-char", one), ("2 words", mixed)):

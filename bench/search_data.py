@@ -18,21 +18,206 @@ import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
 
-WORDS = (
-    "渣土 砂石 运输 垄断 工程 强揽 土方 殴打 威胁 恐吓 收取 保护费 高利 放贷 暴力 催收 赌场 聚众 斗殴 "
-    "寻衅 滋事 非法 采砂 采矿 占地 拆迁 补偿 村霸 宗族 势力 操纵 选举 干扰 基层 政权 欺行 霸市 农贸 "
-    "市场 摊位 出租 车站 码头 物流 客运 线路 出租车 营运 停车 场所 娱乐 歌厅 酒吧 洗浴 网吧 棋牌 "
-    "传销 诈骗 套路贷 虚假 诉讼 强迫 交易 敲诈 勒索 故意 伤害 非法 拘禁 开设 赌场 组织 卖淫 毒品 "
-    "贩卖 吸毒 工地 材料 供应 承包 转包 招标 投标 围标 串标 国有 资产 侵占 挪用 资金 贪污 受贿 "
-    "行贿 包庇 纵容 充当 保护伞 民警 干部 村支书 村主任 镇长 局长 科长 所长 队长 社区 物业 小区 "
-    "业主 装修 押金 垃圾 清运 殡葬 墓地 医疗 药品 器械 校园 周边 食品 安全 环境 污染 排放 河道 "
-    "森林 草原 养殖 屠宰 生猪 水产 海域 渔船 电信 网络 平台 直播 刷单 洗钱 跑分 银行卡 手机卡 "
-    "城东 城西 城南 城北 开发区 新区 老城 郊区 乡镇 街道 夜间 长期 多次 纠集 闲散 人员 群众 来信 "
-    "来电 反映 举报 投诉 无果 要求 调查 处理 核实 情况 严重 影响 恶劣 损失 巨大 受害 车主 司机 "
-    "老板 商户 居民 农户 村民 工人 学生 老人"
-).split()
+WORDS = [
+    "渣土",
+    "砂石",
+    "运输",
+    "垄断",
+    "工程",
+    "强揽",
+    "土方",
+    "殴打",
+    "威胁",
+    "恐吓",
+    "收取",
+    "保护费",
+    "高利",
+    "放贷",
+    "暴力",
+    "催收",
+    "赌场",
+    "聚众",
+    "斗殴",
+    "寻衅",
+    "滋事",
+    "非法",
+    "采砂",
+    "采矿",
+    "占地",
+    "拆迁",
+    "补偿",
+    "村霸",
+    "宗族",
+    "势力",
+    "操纵",
+    "选举",
+    "干扰",
+    "基层",
+    "政权",
+    "欺行",
+    "霸市",
+    "农贸",
+    "市场",
+    "摊位",
+    "出租",
+    "车站",
+    "码头",
+    "物流",
+    "客运",
+    "线路",
+    "出租车",
+    "营运",
+    "停车",
+    "场所",
+    "娱乐",
+    "歌厅",
+    "酒吧",
+    "洗浴",
+    "网吧",
+    "棋牌",
+    "传销",
+    "诈骗",
+    "套路贷",
+    "虚假",
+    "诉讼",
+    "强迫",
+    "交易",
+    "敲诈",
+    "勒索",
+    "故意",
+    "伤害",
+    "非法",
+    "拘禁",
+    "开设",
+    "赌场",
+    "组织",
+    "卖淫",
+    "毒品",
+    "贩卖",
+    "吸毒",
+    "工地",
+    "材料",
+    "供应",
+    "承包",
+    "转包",
+    "招标",
+    "投标",
+    "围标",
+    "串标",
+    "国有",
+    "资产",
+    "侵占",
+    "挪用",
+    "资金",
+    "贪污",
+    "受贿",
+    "行贿",
+    "包庇",
+    "纵容",
+    "充当",
+    "保护伞",
+    "民警",
+    "干部",
+    "村支书",
+    "村主任",
+    "镇长",
+    "局长",
+    "科长",
+    "所长",
+    "队长",
+    "社区",
+    "物业",
+    "小区",
+    "业主",
+    "装修",
+    "押金",
+    "垃圾",
+    "清运",
+    "殡葬",
+    "墓地",
+    "医疗",
+    "药品",
+    "器械",
+    "校园",
+    "周边",
+    "食品",
+    "安全",
+    "环境",
+    "污染",
+    "排放",
+    "河道",
+    "森林",
+    "草原",
+    "养殖",
+    "屠宰",
+    "生猪",
+    "水产",
+    "海域",
+    "渔船",
+    "电信",
+    "网络",
+    "平台",
+    "直播",
+    "刷单",
+    "洗钱",
+    "跑分",
+    "银行卡",
+    "手机卡",
+    "城东",
+    "城西",
+    "城南",
+    "城北",
+    "开发区",
+    "新区",
+    "老城",
+    "郊区",
+    "乡镇",
+    "街道",
+    "夜间",
+    "长期",
+    "多次",
+    "纠集",
+    "闲散",
+    "人员",
+    "群众",
+    "来信",
+    "来电",
+    "反映",
+    "举报",
+    "投诉",
+    "无果",
+    "要求",
+    "调查",
+    "处理",
+    "核实",
+    "情况",
+    "严重",
+    "影响",
+    "恶劣",
+    "损失",
+    "巨大",
+    "受害",
+    "车主",
+    "司机",
+    "老板",
+    "商户",
+    "居民",
+    "农户",
+    "村民",
+    "工人",
+    "学生",
+    "老人",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-COMPANIES = ["宏达物业公司", "顺风运输公司", "鑫源砂石场", "恒通建筑公司", "金鼎娱乐城", "永兴物流", "华宇建材"]
+COMPANIES = [
+    "宏达物业公司",
+    "顺风运输公司",
+    "鑫源砂石场",
+    "恒通建筑公司",
+    "金鼎娱乐城",
+    "永兴物流",
+    "华宇建材",
+]
 
 
 def facts_text(rng: random.Random) -> str:
@@ -85,15 +270,26 @@ def _derive(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str, str, 
         subjects = row["subjects"]
         title = f"{row['number']} {row['summary']}"
         body = "\n".join(
-            ["；".join(s["name"] + (f"（{s['unit_name']}）" if s["unit_name"] else "") for s in subjects)]
-            + [row["place"], row["facts"]]
+            [
+                "；".join(s["name"] + (f"（{s['unit_name']}）" if s["unit_name"] else "") for s in subjects),
+                row["place"],
+                row["facts"],
+            ]
         )
         probe = Probe(
             facts=row["facts"],
             subjects=[(s["name"], s["unit_name"]) for s in subjects],
             phones=[s["phone_fragment"] for s in subjects if s["phone_fragment"]],
         )
-        keys = [(kind, key) for kind, key, _l in keys_of(probe)]
+        if row.get("real_bands"):
+            keys = [(kind, key) for kind, key, _l in keys_of(probe)]
+        else:
+            # Unrelated texts' band keys are effectively random 64-bit values; drawing them instead of hashing
+            # a million texts keeps the load in minutes on a small machine (bench/dedupe.py adds real ones).
+            probe.facts = ""
+            rng = random.Random(row["id"])
+            keys = [(kind, key) for kind, key, _l in keys_of(probe)]
+            keys += [("band", rng.getrandbits(64) - (1 << 63)) for _ in range(32)]
         out.append((row, title, body, keys, tokens(title), tokens(body)))
     return out
 
@@ -116,7 +312,9 @@ def world() -> dict[str, Any]:
     from taizhang.org.choices import RoleCode, UnitKind
     from taizhang.org.models import Role, Unit, User
 
-    city, _ = Unit.objects.get_or_create(code="BCITY", defaults={"name": "基准市扫黑办", "kind": UnitKind.OFFICE})
+    city, _ = Unit.objects.get_or_create(
+        code="BCITY", defaults={"name": "基准市扫黑办", "kind": UnitKind.OFFICE}
+    )
     member, _ = Unit.objects.get_or_create(
         code="BJT", defaults={"name": "基准市交通运输局", "kind": UnitKind.SECTOR_LEAD, "parent": city}
     )
@@ -179,7 +377,7 @@ def ensure(n: int, seed: int = 7, batch: int = 20_000) -> dict[str, Any]:
         cursor.execute("CREATE INDEX cluekey_clue ON search_cluekey (clue_id)")
         for table in ("clues_clue", "clues_reportedsubject", "clues_assignment", "clues_recusal"):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
             )
         cursor.execute("ANALYZE")
     print(f"loaded in {time.perf_counter() - started:,.0f} s", flush=True)
@@ -187,9 +385,29 @@ def ensure(n: int, seed: int = 7, batch: int = 20_000) -> dict[str, Any]:
 
 
 CLUE_COLUMNS = [
-    "id", "number", "office_id", "channel", "source_ref", "received_at", "summary", "facts", "place",
-    "alleges_umbrella", "is_umbrella", "category", "priority", "status", "referred_to", "triage_note",
-    "deadline_step", "finding_result", "reopen_count", "import_key", "version", "created_at", "updated_at",
+    "id",
+    "number",
+    "office_id",
+    "channel",
+    "source_ref",
+    "received_at",
+    "summary",
+    "facts",
+    "place",
+    "alleges_umbrella",
+    "is_umbrella",
+    "category",
+    "priority",
+    "status",
+    "referred_to",
+    "triage_note",
+    "deadline_step",
+    "finding_result",
+    "reopen_count",
+    "import_key",
+    "version",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -200,28 +418,109 @@ def _write(derived: list, city: Any, member: Any, staff: Any, now: dt.datetime) 
     for row, title, body, row_keys, title_tokens, body_tokens in derived:
         received = now - dt.timedelta(days=row["days"], minutes=row["id"] % 1440)
         clues.append(
-            (row["id"], row["number"], city.pk, "letter", "", received, row["summary"], row["facts"], row["place"],
-             row["umbrella"], row["umbrella"], "evil", "normal", "assigned" if row["assigned"] else "triaged",
-             "", "", "", "", 0, "", 1, received, received)
+            (
+                row["id"],
+                row["number"],
+                city.pk,
+                "letter",
+                "",
+                received,
+                row["summary"],
+                row["facts"],
+                row["place"],
+                row["umbrella"],
+                row["umbrella"],
+                "evil",
+                "normal",
+                "assigned" if row["assigned"] else "triaged",
+                "",
+                "",
+                "",
+                "",
+                0,
+                "",
+                1,
+                received,
+                received,
+            )
         )
         for s in row["subjects"]:
-            subjects.append((row["id"], "person", s["name"], "", s["unit_name"], False, "", s["phone_fragment"]))
+            subjects.append(
+                (row["id"], "person", s["name"], "", s["unit_name"], False, "", s["phone_fragment"])
+            )
         docs.append(("clues.clue", row["id"], title[:300], body, title_tokens, body_tokens, received, now))
         keys += [(row["id"], kind, key) for kind, key in row_keys]
         if row["assigned"]:
-            assignments.append((row["id"], member.pk, received + dt.timedelta(days=30), "", "", staff.pk, received, True))
+            assignments.append(
+                (row["id"], member.pk, received + dt.timedelta(days=30), "", "", staff.pk, received, True)
+            )
         if row["recused"]:
             recusals.append((row["id"], member.pk, ""))
     with transaction.atomic(), connection.cursor() as cursor:
         _copy(cursor, "clues_clue", CLUE_COLUMNS, clues)
-        _copy(cursor, "clues_reportedsubject", [
-            "clue_id", "kind", "name", "position", "unit_name", "is_official", "id_fragment", "phone_fragment",
-        ], subjects)
-        _copy(cursor, "search_searchdocument", [
-            "model", "object_id", "title", "body", "title_tokens", "body_tokens", "sort_at", "indexed_at",
-        ], docs)
+        _copy(
+            cursor,
+            "clues_reportedsubject",
+            [
+                "clue_id",
+                "kind",
+                "name",
+                "position",
+                "unit_name",
+                "is_official",
+                "id_fragment",
+                "phone_fragment",
+            ],
+            subjects,
+        )
+        _copy(
+            cursor,
+            "search_searchdocument",
+            [
+                "model",
+                "object_id",
+                "title",
+                "body",
+                "title_tokens",
+                "body_tokens",
+                "sort_at",
+                "indexed_at",
+            ],
+            docs,
+        )
         _copy(cursor, "search_cluekey", ["clue_id", "kind", "key"], keys)
-        _copy(cursor, "clues_assignment", [
-            "clue_id", "unit_id", "due_at", "instructions", "reason", "assigned_by_id", "assigned_at", "is_current",
-        ], assignments)
+        _copy(
+            cursor,
+            "clues_assignment",
+            [
+                "clue_id",
+                "unit_id",
+                "due_at",
+                "instructions",
+                "reason",
+                "assigned_by_id",
+                "assigned_at",
+                "is_current",
+            ],
+            assignments,
+        )
         _copy(cursor, "clues_recusal", ["clue_id", "unit_id", "reason"], recusals)
+
+
+def add_real(w: dict[str, Any], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert clues whose band keys come from their real facts (for the duplicate bench); returns their ids."""
+    from django.db.models import Max
+
+    from taizhang.clues.models import Clue
+
+    first = (Clue.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    for i, row in enumerate(rows):
+        row.update(id=first + i, number=f"R{first + i:09d}", real_bands=True)
+    _write(_derive(rows), w["city"], w["member"], w["people"]["bench_staff"], dt.datetime.now(dt.UTC))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('clues_clue', 'id'), (SELECT max(id) FROM clues_clue))"
+        )
+    return [row["id"] for row in rows]

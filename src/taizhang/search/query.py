@@ -26,8 +26,9 @@ SNIPPET_CHARS = 120
 # Ranking reads the newest RANK_WINDOW matches a person may see, then orders those by relevance: a frequent
 # two-character term can match a tenth of a million clues, and ranking all of them would take seconds.
 RANK_WINDOW = 400
-# Below this many visible records among the newest matches, visibility is applied inside the match query.
+# Enough visible matches to rank; slices of the newest matches read until there are this many.
 RANK_MIN_VISIBLE = 40
+WINDOW_SLICES = (RANK_WINDOW, 4 * RANK_WINDOW, 16 * RANK_WINDOW)
 
 
 @dataclass
@@ -137,25 +138,27 @@ def _phrase_bonus(doc: SearchDocument, q: str) -> int:
 
 
 def _visible_window(user: Any, source: SearchSource, terms: list[str]) -> list[int]:
-    """Ids of the newest RANK_WINDOW matching documents the user may see.
+    """Ids of the newest matching documents the user may see (at most RANK_WINDOW).
 
-    First the newest matches regardless of visibility, then the visibility rule on just those records (a few
-    hundred primary-key probes instead of evaluating the rule over every record). When that leaves too few —
-    someone who sees a small part of the ledger — the database intersects the rule and the match directly.
+    The newest matches are read in growing slices regardless of visibility, and the visibility rule is applied
+    to just those records (primary-key probes instead of evaluating the rule over the whole ledger). Someone
+    who sees a small part of the ledger gets further slices; when even those hold too few, the database
+    intersects the rule and the match directly.
     """
-    recent = list(
-        matching(SearchDocument.objects.filter(model=source.model), terms)
-        .order_by("-sort_at")
-        .values_list("pk", "object_id")[:RANK_WINDOW]
-    )
-    allowed = set(
-        source.visible(user).filter(pk__in=[oid for _pk, oid in recent]).values_list("pk", flat=True)
-    )
-    if len(allowed) >= min(len(recent), RANK_MIN_VISIBLE):
-        return [pk for pk, oid in recent if oid in allowed]
-    visible = source.visible(user).values("pk")
-    scoped = matching(SearchDocument.objects.filter(model=source.model, object_id__in=visible), terms)
-    return list(scoped.order_by("-sort_at").values_list("pk", flat=True)[:RANK_WINDOW])
+    newest = matching(SearchDocument.objects.filter(model=source.model), terms).order_by("-sort_at")
+    allowed: list[int] = []
+    start = 0
+    for size in WINDOW_SLICES:
+        chunk = list(newest.values_list("pk", "object_id")[start : start + size])
+        visible = set(
+            source.visible(user).filter(pk__in=[oid for _pk, oid in chunk]).values_list("pk", flat=True)
+        )
+        allowed += [pk for pk, oid in chunk if oid in visible]
+        if len(chunk) < size or len(allowed) >= RANK_MIN_VISIBLE:
+            return allowed[:RANK_WINDOW]
+        start += size
+    scoped = newest.filter(object_id__in=source.visible(user).values("pk"))
+    return list(scoped.values_list("pk", flat=True)[:RANK_WINDOW])
 
 
 def _rank(doc: SearchDocument) -> float:
