@@ -363,13 +363,19 @@ def ensure(n: int, seed: int = 7, batch: int = 20_000) -> dict[str, Any]:
             for row in rows:
                 row["number"] = f"B{row['id']:09d}"
             jobs.append(pool.apply_async(_derive, (rows,)))
-        done = 0
+        done, waited, written = 0, 0.0, 0.0
         for job in jobs:
+            t0 = time.perf_counter()
             derived = job.get()
+            t1 = time.perf_counter()
             _write(derived, city, member, staff, now)
+            waited, written = waited + t1 - t0, written + time.perf_counter() - t1
             done += len(derived)
             rate = done / (time.perf_counter() - started)
-            print(f"  {done:,} clues ({rate:,.0f}/s)", flush=True)
+            print(
+                f"  {done:,} clues ({rate:,.0f}/s; waiting {waited:.0f} s, writing {written:.0f} s)",
+                flush=True,
+            )
     with connection.cursor() as cursor:
         print("building indexes …", flush=True)
         cursor.execute("CREATE INDEX search_doc_tsv ON search_searchdocument USING gin (tsv)")

@@ -129,6 +129,26 @@ def test_duplicates_fragment_for_a_form_in_progress(world, reg):
     assert "被举报人姓名及单位相同" in body and "反映内容高度相似" in body
 
 
+def test_duplicates_fragment_reads_the_register_form_as_is(world, reg):
+    first = reg.clue(
+        facts=OTHER, subjects=[SubjectData(name="甲", unit_name="宏达物业公司", id_fragment="320102198")]
+    )
+    response = world.client_for("office_staff").post(
+        reverse("search:duplicates"),
+        {
+            "facts": "另一件事。",
+            "subjects-TOTAL_FORMS": "2",
+            "subjects-0-name": "甲",
+            "subjects-0-unit_name": "宏达物业公司",
+            "subjects-1-name": "乙",
+            "subjects-1-id_fragment": "320102198",
+        },
+    )
+    body = response.content.decode()
+    assert first.number in body
+    assert "被举报人姓名及单位相同：甲（宏达物业公司）" in body and "身份证号相同：320102198" in body
+
+
 def test_duplicates_fragment_by_get(world, reg):
     first = reg.clue(facts=OTHER, subjects=[SubjectData(name="甲", phone_fragment="13800138000")])
     response = world.client_for("district_leader").get(reverse("search:duplicates"), {"phone": "13800138000"})
@@ -200,3 +220,12 @@ def test_link_refused_for_a_reader(world, reg):
 
 def test_link_anonymous(client):
     assert client.post(reverse("search:link", args=[1]), {"other": 2}).status_code == 302
+
+
+def test_clue_page_shows_the_section(world, reg):
+    first, second = reg.clue(facts=FACTS), reg.clue(facts=REWORDED)
+    response = world.client_for("office_staff").get(reverse("clues:detail", args=[second.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "疑似重复及关联线索" in body and first.number in body
+    assert reverse("search:merge", args=[second.pk]) in body

@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from taizhang.core.signals import workflow_event
-        from taizhang.search.receivers import on_workflow_event
+        from taizhang.search.receivers import connect_save_signals, on_workflow_event
 
         workflow_event.connect(on_workflow_event, dispatch_uid="taizhang.search.index")
+        connect_save_signals()

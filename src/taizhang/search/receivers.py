@@ -26,3 +26,27 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
     except Exception:
         # The change itself is committed; a stale index entry is repaired by `taizhang search rebuild`.
         log.exception("search index update failed for %s#%s (%s)", model, object_id, action)
+
+
+def on_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_save of a source that asked for it: re-index once the transaction commits."""
+    from django.db import transaction
+
+    model = sender._meta.label_lower
+    transaction.on_commit(
+        lambda: on_workflow_event(sender, model=model, object_id=instance.pk, action="save")
+    )
+
+
+def connect_save_signals() -> None:
+    """Listen to post_save of the sources whose records appear without a workflow_event."""
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    from taizhang.search.sources import iter_sources
+
+    for source in iter_sources():
+        if source.index_on_save:
+            post_save.connect(
+                on_saved, sender=apps.get_model(source.model), dispatch_uid=f"search:{source.model}"
+            )

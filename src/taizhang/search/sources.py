@@ -38,6 +38,9 @@ class SearchSource:
     document: Callable[[Any], Document]
     visible: Callable[[Any], QuerySet]  # the records a user may see: Model.objects.visible_to(user)
     url_name: str = ""  # detail page, reversed with the record's pk; empty when the app has none yet
+    # Also re-index on the model's post_save, for records created without a workflow_event of their own
+    # (e.g. measures created with their problem list).
+    index_on_save: bool = False
 
     def url(self, object_id: int) -> str:
         if not self.url_name:
@@ -49,7 +52,7 @@ class SearchSource:
 
 
 # Sources shipped inside the search app for apps whose own directory another team owns for now.
-BUILTIN_MODULES = ("taizhang.search.clue_docs",)
+BUILTIN_MODULES = ("taizhang.search.clue_docs", "taizhang.search.case_docs")
 
 
 @cache

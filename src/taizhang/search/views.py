@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -43,16 +44,36 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+_SUBJECT_FIELD_RE = re.compile(
+    r"^(?P<prefix>[\w]+-\d+)-(?P<field>name|unit_name|phone_fragment|id_fragment)$"
+)
+
+
 def probe_from(data: Any) -> duplicates.Probe:
-    """Read a registration form in progress: facts, subject_name/subject_unit (paired), phone, id_fragment."""
+    """Read a registration form in progress.
+
+    Accepts the plain names (facts, subject_name/subject_unit paired by position, phone, id_fragment, all
+    repeatable) and the ledger's subject formset fields as they are (<prefix>-<n>-name, -unit_name,
+    -phone_fragment, -id_fragment), so the register form can send itself unchanged.
+    """
     names = data.getlist("subject_name")
     units = data.getlist("subject_unit")
     units += [""] * (len(names) - len(units))
+    subjects = [(n.strip(), u.strip()) for n, u in zip(names, units, strict=False) if n.strip()]
+    phones = [p for p in data.getlist("phone") if p.strip()]
+    ids = [p for p in data.getlist("id_fragment") if p.strip()]
+    rows: dict[str, dict[str, str]] = {}
+    for key in data:
+        match = _SUBJECT_FIELD_RE.match(key)
+        if match:
+            rows.setdefault(match["prefix"], {})[match["field"]] = data.get(key, "").strip()
+    for row in rows.values():
+        if row.get("name"):
+            subjects.append((row["name"], row.get("unit_name", "")))
+        phones += [row["phone_fragment"]] if row.get("phone_fragment") else []
+        ids += [row["id_fragment"]] if row.get("id_fragment") else []
     return duplicates.Probe(
-        facts=data.get("facts", "")[:20000],
-        subjects=[(n.strip(), u.strip()) for n, u in zip(names, units, strict=False) if n.strip()],
-        phones=[p for p in data.getlist("phone") if p.strip()],
-        id_fragments=[p for p in data.getlist("id_fragment") if p.strip()],
+        facts=data.get("facts", "")[:20000], subjects=subjects, phones=phones, id_fragments=ids
     )
 
 
