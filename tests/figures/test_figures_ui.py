@@ -170,3 +170,8 @@ def test_allowed_roles_see_the_form(world):
 def test_anonymous(client):
     assert client.get(reverse("figures:index")).status_code == 302
     assert client.post(reverse("figures:apply")).status_code == 302
+
+
+def test_home_panel_links_for_allowed_roles_only(world):
+    assert reverse("figures:index") in world.client_for("liaison").get("/").content.decode()
+    assert reverse("figures:index") not in world.client_for("handler").get("/").content.decode()
