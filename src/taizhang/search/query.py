@@ -26,8 +26,8 @@ SNIPPET_CHARS = 120
 # Ranking reads the newest RANK_WINDOW matches a person may see, then orders those by relevance: a frequent
 # two-character term can match a tenth of a million clues, and ranking all of them would take seconds.
 RANK_WINDOW = 400
-# Enough visible matches to rank; slices of the newest matches read until there are this many.
-RANK_MIN_VISIBLE = 40
+# Slices of the newest matches are read until this many (or a page and one) are visible.
+RANK_MIN_VISIBLE = 21
 WINDOW_SLICES = (RANK_WINDOW, 4 * RANK_WINDOW, 16 * RANK_WINDOW)
 
 
@@ -129,15 +129,16 @@ def snippet(text: str, q: str, width: int = SNIPPET_CHARS) -> SafeString:
     return mark_safe(prefix + html + suffix)  # noqa: S308 — highlight() escaped the text
 
 
-def _phrase_bonus(doc: SearchDocument, q: str) -> int:
-    """Whole query pieces present as written (after folding) rank above scattered bigrams."""
-    folded_q = fold(q).strip()
+def _phrase_bonus(doc: SearchDocument, folded_q: str) -> int:
+    """The whole query present as written (after folding) ranks above scattered bigrams; title first."""
     if not folded_q:
         return 0
-    return 2 * (folded_q in fold(doc.title)) + (folded_q in fold(doc.body))
+    if folded_q in fold(doc.title):
+        return 2
+    return int(folded_q in fold(doc.body))
 
 
-def _visible_window(user: Any, source: SearchSource, terms: list[str]) -> list[int]:
+def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> list[int]:
     """Ids of the newest matching documents the user may see (at most RANK_WINDOW).
 
     The newest matches are read in growing slices regardless of visibility, and the visibility rule is applied
@@ -154,7 +155,7 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str]) -> list[i
             source.visible(user).filter(pk__in=[oid for _pk, oid in chunk]).values_list("pk", flat=True)
         )
         allowed += [pk for pk, oid in chunk if oid in visible]
-        if len(chunk) < size or len(allowed) >= RANK_MIN_VISIBLE:
+        if len(chunk) < size or len(allowed) >= max(need, RANK_MIN_VISIBLE):
             return allowed[:RANK_WINDOW]
         start += size
     scoped = newest.filter(object_id__in=source.visible(user).values("pk"))
@@ -171,14 +172,15 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     hits: list[Hit] = []
     if not terms:
         return Group(source.model, source.label, hits, False)
-    window_ids = _visible_window(user, source, terms)
+    window_ids = _visible_window(user, source, terms, limit + 1)
     docs = ranked(SearchDocument.objects.filter(pk__in=window_ids), terms).order_by(
         "-rank", "-sort_at", "-object_id"
     )
     rows = list(docs.only("model", "object_id", "title", "body")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    rows.sort(key=lambda d: (_phrase_bonus(d, q), _rank(d)), reverse=True)
+    folded_q = fold(q).strip()
+    rows.sort(key=lambda d: (_phrase_bonus(d, folded_q), _rank(d)), reverse=True)
     for doc in rows:
         hits.append(
             Hit(
