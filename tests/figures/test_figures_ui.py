@@ -175,3 +175,27 @@ def test_anonymous(client):
 def test_home_panel_links_for_allowed_roles_only(world):
     assert reverse("figures:index") in world.client_for("liaison").get("/").content.decode()
     assert reverse("figures:index") not in world.client_for("handler").get("/").content.decode()
+
+
+def test_apply_to_legacy_record_with_the_real_reports_app(world):
+    from taizhang.reports.models import LegacyFigure, LegacyFigureRecord
+
+    data = _review_post(
+        [MAFIA, ARRESTS, ARRESTED_PERSONS],
+        target="legacy",
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        source="2025年工作总结",
+    )
+    response = world.client_for("liaison").post(reverse("figures:apply"), data)
+    assert response.status_code == 302
+    record = LegacyFigureRecord.objects.get()
+    assert record.unit == world.units["transport"] and record.recorded_by == world.people["liaison"]
+    got = sorted(
+        (f.indicator.code, f.value, f.unit_label) for f in LegacyFigure.objects.filter(record=record)
+    )
+    assert got == [
+        ("orgs.mafia", Decimal(5), "个"),
+        ("procuratorate.arrests", Decimal(120), "件"),
+        ("procuratorate.arrests", Decimal(356), "人"),
+    ]
