@@ -28,9 +28,8 @@ def _ids(user, q, model):
 
 @pytest.mark.skipif(not _has("cases.Case"), reason="the cases app has not landed on this branch")
 def test_cases_are_found_within_visibility(world, django_capture_on_commit_callbacks):
-    from taizhang.cases.choices import OrgType
-
     from taizhang.cases import actions
+    from taizhang.cases.choices import OrgType
 
     with django_capture_on_commit_callbacks(execute=True):
         case = actions.do_register_case(
@@ -48,9 +47,8 @@ def test_cases_are_found_within_visibility(world, django_capture_on_commit_callb
 
 @pytest.mark.skipif(not _has("rectification.Measure"), reason="rectification has not landed on this branch")
 def test_measures_are_found_within_visibility(world, django_capture_on_commit_callbacks):
-    from taizhang.rectification.choices import ListSource
-
     from taizhang.rectification import actions
+    from taizhang.rectification.choices import ListSource
     from taizhang.rectification.models import Measure
 
     with django_capture_on_commit_callbacks(execute=True):

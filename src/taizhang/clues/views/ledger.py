@@ -123,9 +123,9 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     page = _page(filter_clues(list_queryset(request.user), values), values.get("page"), page_size(request))
     channel, category, status_label = labels(Channel), labels(Category), labels(ClueStatus)
     for clue in page.object_list:
-        clue.channel_label = channel.get(clue.channel, "")
-        clue.category_label = category.get(clue.category, "")
-        clue.status_label = status_label.get(clue.status, "")
+        clue.channel_label = channel.get(clue.channel, "")  # type: ignore[attr-defined]
+        clue.category_label = category.get(clue.category, "")  # type: ignore[attr-defined]
+        clue.status_label = status_label.get(clue.status, "")  # type: ignore[attr-defined]
     scope = scope_of(request.user)
     return render(
         request,
