@@ -98,6 +98,8 @@ def main() -> None:
             "list, deep page (status+category, sort received)",
             "/clues/?status=concluded&category=evil&sort=received_at&page=20&per={per}",
         ),
+        ("office", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
+        ("unit", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
         ("office", "detail", f"/clues/{detail_clue}/"),
         ("unit", "detail", f"/clues/{detail_clue}/"),
     ]
