@@ -207,3 +207,15 @@ def test_import_runs_in_a_background_thread_by_default(world, settings, django_c
         threading.Thread.start = original  # type: ignore[method-assign]
     job = ImportJob.objects.get()
     assert started == [f"import-{job.pk}"] and job.status == ImportJob.Status.PENDING
+
+
+def test_legacy_labels_are_read_in_chinese_whatever_the_page_language():
+    from django.utils import translation
+
+    from taizhang.clues.choices import Category, FindingResult
+    from taizhang.clues.imports import _lookup
+
+    with translation.override("en"):
+        categories, findings = _lookup(Category.choices), _lookup(FindingResult.choices)
+    assert categories["涉黑"] == Category.MAFIA and findings["查实"] == FindingResult.SUBSTANTIATED
+    assert categories["mafia"] == Category.MAFIA

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from taizhang.clues import actions
@@ -129,7 +129,11 @@ def parse_when(value: Any) -> dt.datetime | None:
 
 
 def _lookup(choices: Any) -> dict[str, str]:
-    table = {str(label): value for value, label in choices}
+    # Legacy ledgers are written in Chinese whatever language the importing person's pages are in: accept the
+    # Simplified Chinese label, the label in the active language and the stored value.
+    with translation.override("zh-hans"):
+        table = {str(label): value for value, label in choices}
+    table.update({str(label): value for value, label in choices})
     table.update({value: value for value, _label in choices})
     return table
 
