@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from taizhang.core.errors import PermissionRefused
+from taizhang.core.errors import ActionError, PermissionRefused
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 from taizhang.reports import actions, dashboard
@@ -144,5 +144,7 @@ def dashboard_api(
     try:
         chosen = Period.parse(kind, period) if period else Period.of(kind, timezone.localdate())
     except (ValueError, IndexError) as exc:
-        raise PermissionDenied from exc
+        raise ActionError(
+            "invalid_period", _("期间格式不正确，例如 2026-03、2026-Q1、2026-H1、2026。")
+        ) from exc
     return dashboard.dashboard_data(request.user, target, chosen)

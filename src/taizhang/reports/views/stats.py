@@ -121,7 +121,11 @@ def note_add(request: HttpRequest) -> HttpResponse:
     """Add a commendation or criticism to the bulletin of a quarter."""
     require_roles(request, *OFFICE_READERS, office=True)
     office = _office_of(request)
-    period = Period.parse(PeriodKind.QUARTER, request.POST.get("period", ""))
+    try:
+        period = Period.parse(PeriodKind.QUARTER, request.POST.get("period", ""))
+    except (ValueError, IndexError):
+        messages.error(request, _("请选择正确的通报期间（季度）。"))
+        return redirect(f"/reports/bulletin/?unit={office.pk}&kind=quarter")
     target = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST.get("target") or 0)
     try:
         actions.do_add_bulletin_note(
