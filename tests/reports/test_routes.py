@@ -1,5 +1,3 @@
-
-
 def test_a_bulletin_note_without_a_period_is_a_clear_message_not_an_error(world):
     client = world.client_for("office_staff")
     response = client.post("/reports/bulletin/notes/", {}, follow=True)
