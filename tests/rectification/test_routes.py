@@ -156,3 +156,11 @@ def test_list_pages_query_count_is_constant(world, rect, django_assert_max_num_q
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/rectification/lists/{pl.pk}/")
         client.get("/rectification/")
+
+
+def test_api_lists_clamp_a_negative_or_huge_offset(world):
+    client = world.client_for("office_staff")
+    for path in ("/api/rectification/letters", "/api/rectification/lists"):
+        for offset in (-5, 10**30):
+            response = client.get(path, {"offset": offset, "limit": -1})
+            assert response.status_code in (200, 422), (path, offset, response.status_code)

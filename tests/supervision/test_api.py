@@ -108,3 +108,12 @@ def test_listed_board(world, clue, clock):
     ] == [clue.pk]
     assert world.client_for("other_leader").get("/api/supervision/listed").json() == []
     assert world.client_for("district_staff").get("/api/supervision/listed").json() == []
+
+
+def test_marking_read_with_an_absurd_id_is_a_validation_error(world):
+    response = world.client_for("liaison").post(
+        "/api/supervision/notifications/read",
+        data='{"ids": [100000000000000000000000]}',
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"

@@ -111,8 +111,8 @@ class ReviewIn(Schema):
 def list_letters(request: HttpRequest, f: Query[LetterFilters]) -> list[Letter]:
     params = {k: v for k, v in f.dict().items() if v is not None}
     qs = filters.apply(Letter.objects.visible_to(request.user), params)
-    limit = max(1, min(f.limit, 200))
-    return list(qs[f.offset : f.offset + limit])
+    limit, offset = max(1, min(f.limit, 200)), max(0, min(f.offset, 10**9))
+    return list(qs[offset : offset + limit])
 
 
 @router.get("/letters/{letter_id}", response=LetterOut, summary="文书详情")
@@ -157,6 +157,7 @@ def reply_letter(request: HttpRequest, letter_id: int, payload: ReplyIn) -> Lett
 
 @router.get("/lists", response=list[ProblemListOut], summary="问题清单及整改进度")
 def list_problem_lists(request: HttpRequest, offset: int = 0, limit: int = 50) -> list[dict[str, Any]]:
+    offset = max(0, min(offset, 10**9))
     page = list(ProblemList.objects.visible_to(request.user)[offset : offset + max(1, min(limit, 200))])
     progress = progress_by_list(request.user, [pl.pk for pl in page])
     out = []

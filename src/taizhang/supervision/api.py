@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from taizhang.clues.models import Clue
 from taizhang.supervision import actions, boards
@@ -49,7 +51,8 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    # Bounded like a database id, so a huge number is a 422, not an overflow in the database driver.
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = None
 
 
 class ReadOut(Schema):
