@@ -1,0 +1,226 @@
+"""The authorization matrix: every route and API operation × every persona × every record context.
+
+The routes are discovered from Django's resolver and the API's URL patterns; tests/proof/matrix.py says who
+may use each one. A route that is served but not classified there fails test_every_route_is_classified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from taizhang.core.models import AuditEntry
+from tests.proof import matrix
+from tests.proof.conftest import Proof, fill
+from tests.proof.discovery import api_operations, page_routes
+
+HIDDEN = matrix.HIDDEN
+_PASSED_AUTH = {400, 409, 422}  # the route let the person in and refused the (empty) input
+
+
+def _outcome(response: Any) -> str:
+    code = response.status_code
+    if code in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        if "/accounts/login/" in location:
+            return matrix.LOGIN
+        if "/accounts/2fa/" in location:
+            return "second-factor"
+        if "/admin/login/" in location:
+            return "admin-login"
+        return matrix.OK
+    if 200 <= code < 300:
+        return matrix.OK
+    if code == 401:
+        return matrix.UNAUTH
+    if code == 404:
+        return HIDDEN
+    if code == 403:
+        return matrix.DENY
+    return f"status {code}"
+
+
+def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
+    if expected == got:
+        return True
+    if expected == matrix.DENY and got == HIDDEN:
+        return True
+    if expected == matrix.OK and got == matrix.LOGIN and rule.signs_out:
+        return True
+    return expected == matrix.OK and rule.method != "GET" and code in _PASSED_AUTH
+
+
+def _expected(rule: matrix.Rule, persona: str | None, context: str | None) -> str:
+    if persona is None:
+        return rule.anon
+    if rule.obj == "missing":
+        return HIDDEN
+    if context is not None and persona not in matrix.VIEWERS[context]:
+        return HIDDEN
+    return matrix.OK if persona in rule.allow else matrix.DENY
+
+
+def _values(route_params: tuple[str, ...], rule: matrix.Rule, proof: Proof, context: str | None) -> dict:
+    values: dict[str, Any] = dict(rule.params)
+    clue = proof.clues[context] if context else None
+    for name in route_params:
+        if name in values:
+            continue
+        if rule.obj == "missing":
+            values[name] = 987654321
+        elif clue is not None and name in {"pk", "id", "clue_id", "clue_pk"}:
+            values[name] = clue.pk
+        elif clue is not None and name == "number":
+            values[name] = clue.number
+    return values
+
+
+def _request(client: Any, rule: matrix.Rule, url: str) -> Any:
+    if rule.method == "GET":
+        return client.get(url)
+    # A refused change must write nothing: the request runs in a savepoint, its audit rows are counted.
+    with transaction.atomic():
+        before = AuditEntry.objects.count()
+        response = getattr(client, rule.method.lower())(url, data=rule.data)
+        response.audit_rows = AuditEntry.objects.count() - before
+        transaction.set_rollback(True)
+    return response
+
+
+def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: matrix.Rule, *, api: bool):
+    contexts: tuple[str | None, ...] = matrix.CLUE_CONTEXTS if rule.obj == "clue" else (None,)
+    clients = {p: (proof.api_client(p) if api else proof.client(p)) for p in [*matrix.PERSONAS, None]}
+    problems = []
+    for context in contexts:
+        url = fill(pattern, _values(params, rule, proof, context))
+        secret = proof.clues[context].summary if context else None
+        for persona, client in clients.items():
+            response = _request(client, rule, url)
+            got = _outcome(response)
+            expected = _expected(rule, persona, context)
+            who = persona or "anonymous"
+            where = f" [{context}]" if context else ""
+            if not _matches(expected, got, rule, response.status_code):
+                problems.append(f"{who}{where}: expected {expected}, got {got} ({response.status_code})")
+            elif expected in (matrix.DENY, HIDDEN, matrix.LOGIN, matrix.UNAUTH):
+                if getattr(response, "audit_rows", 0):
+                    problems.append(f"{who}{where}: refused but wrote {response.audit_rows} audit rows")
+                if secret and secret in response.content.decode(errors="replace"):
+                    problems.append(f"{who}{where}: refused answer shows the record")
+            if api and response.status_code >= 400:
+                body = response.json()
+                if not {"code", "message"} <= set(body):
+                    problems.append(f"{who}{where}: error without code/message: {body}")
+    assert not problems, f"{key} {pattern}:\n  " + "\n  ".join(problems)
+
+
+# ---- the route set and the matrix data agree ----
+
+
+def _page_keys() -> set[str]:
+    return {k for k in page_routes() if not k.startswith(matrix.ADMIN_PREFIX)}
+
+
+def test_every_route_is_classified(db):
+    routes, ops = _page_keys(), set(api_operations())
+    unclassified = sorted((routes - set(matrix.PAGES)) | (ops - set(matrix.API)))
+    stale = sorted((set(matrix.PAGES) - routes) | (set(matrix.API) - ops))
+    assert not unclassified, "routes without an entry in tests/proof/matrix.py:\n  " + "\n  ".join(
+        unclassified
+    )
+    assert not stale, "entries in tests/proof/matrix.py for routes that no longer exist:\n  " + "\n  ".join(
+        stale
+    )
+
+
+def test_every_personas_appears_in_the_world(proof):
+    assert set(matrix.PERSONAS) == set(proof.world.people)
+
+
+@pytest.mark.parametrize("context", matrix.CLUE_CONTEXTS)
+def test_contexts_are_seen_as_the_rules_say(proof, db, context):
+    """The independent VIEWERS table and the clue queryset agree (the matrix below relies on both)."""
+    from taizhang.clues.models import Clue
+
+    clue = proof.clues[context]
+    seen = {p for p, user in proof.world.people.items() if Clue.objects.visible_to(user).filter(pk=clue.pk)}
+    assert seen == matrix.VIEWERS[context]
+
+
+# ---- every page × persona × context ----
+
+
+@pytest.mark.parametrize("key", sorted(matrix.PAGES))
+def test_page(proof, db, key):
+    route = page_routes().get(key)
+    if route is None:
+        pytest.fail(f"{key} is in the matrix but not served (see test_every_route_is_classified)")
+    _run(proof, key, route.pattern, route.params, matrix.PAGES[key], api=False)
+
+
+@pytest.mark.parametrize("key", sorted(matrix.API))
+def test_api(proof, db, key):
+    op = api_operations().get(key)
+    if op is None:
+        pytest.fail(f"{key} is in the matrix but not served (see test_every_route_is_classified)")
+    _run(proof, key, op.path, op.params, matrix.API[key], api=True)
+
+
+def test_api_by_session_matches_token(proof, db):
+    """The browser session reaches the API like a token does (GET), and an anonymous session gets 401."""
+    for key, rule in matrix.API.items():
+        op = api_operations()[key]
+        if op.method != "GET" or op.params:
+            continue
+        assert proof.client("office_staff").get(op.path).status_code == (
+            200 if "office_staff" in rule.allow else 403
+        )
+        assert proof.client(None).get(op.path).status_code == 401
+
+
+# ---- Django's admin and the second factor ----
+
+
+def _admin_urls() -> list[str]:
+    values = {"object_id": 1, "content_type_id": 1, "pk": 1, "id": 1, "app_label": "org", "url": "x"}
+    urls = []
+    for key, route in page_routes().items():
+        if key.startswith(matrix.ADMIN_PREFIX) and "(?P" not in route.pattern and "^" not in route.pattern:
+            urls.append(fill(route.pattern, values))
+    return sorted(set(urls))
+
+
+def test_admin_answers_only_staff_accounts(proof, db):
+    urls = _admin_urls()
+    assert "/admin/" in urls
+    problems = []
+    for persona in [None, *sorted(matrix.STAFF - matrix.ADMINS)]:
+        client = proof.client(persona)
+        for url in urls:
+            if url in ("/admin/login/", "/admin/logout/", "/admin/jsi18n/"):
+                continue
+            response = client.get(url)
+            if _outcome(response) not in ("admin-login", matrix.LOGIN) and response.status_code != 404:
+                problems.append(f"{persona or 'anonymous'} {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert proof.client("sysadmin").get("/admin/").status_code == 200
+
+
+def test_unverified_second_factor_holds_every_staff_page(proof, db):
+    """A custodian signed in with a password only reaches nothing but the sign-in pages."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(proof.world.people["custodian"])
+    for key, rule in matrix.PAGES.items():
+        route = page_routes()[key]
+        if rule.anon != matrix.LOGIN or rule.obj or rule.method != "GET" or key.startswith("accounts:"):
+            continue
+        assert _outcome(client.get(route.pattern)) == "second-factor", key
+    for key in matrix.API:
+        op = api_operations()[key]
+        if op.method == "GET" and not op.params:
+            response = client.get(op.path)
+            assert response.status_code == 403 and response.json()["code"] == "second_factor_required"
