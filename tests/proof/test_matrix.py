@@ -135,7 +135,7 @@ def test_every_route_is_classified(db):
     )
 
 
-def test_every_personas_appears_in_the_world(proof):
+def test_every_persona_appears_in_the_world(proof, db):
     assert set(matrix.PERSONAS) == set(proof.world.people)
 
 
