@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Refresh the translation catalogues: Simplified Chinese is the source language (the msgids).
+
+- zh_Hant is generated from every msgid with OpenCC (s2twp: Taiwan-standard phrasing), so it is always complete.
+- en is filled from scripts/en_glossary.tsv (msgid<TAB>English); entries without a translation fall back to the
+  Simplified Chinese text.
+- Both are compiled to .mo, which is committed so `make run` needs no gettext tools.
+Needs xgettext/msgfmt (Debian package gettext) only when the strings changed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import opencc
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "taizhang"
+LOCALE = PACKAGE / "locale"
+
+
+def _glossary() -> dict[str, str]:
+    path = ROOT / "scripts" / "en_glossary.tsv"
+    pairs: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" in line and not line.startswith("#"):
+                zh, en = line.split("\t", 1)
+                pairs[zh] = en
+    return pairs
+
+
+def main() -> int:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taizhang.settings"}
+    env.setdefault("TAIZHANG_VAR_DIR", str(ROOT / "var"))
+    for domain in ("django", "djangojs"):
+        subprocess.run(
+            [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hant", "-l", "en", "-d", domain,
+             "--no-location", "--no-obsolete", "-i", "static/vendor/*"],
+            cwd=PACKAGE, env=env, check=True,
+        )
+    converter = opencc.OpenCC("s2twp")
+    glossary = _glossary()
+    for po_path in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        catalogue = polib.pofile(str(po_path))
+        lang = po_path.parent.parent.name
+        for entry in catalogue:
+            if lang == "zh_Hant":
+                entry.msgstr = converter.convert(entry.msgid)
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: converter.convert(entry.msgid_plural)}
+            elif lang == "en" and entry.msgid in glossary:
+                entry.msgstr = glossary[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        catalogue.save()
+        catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+        done = sum(1 for e in catalogue if e.msgstr)
+        print(f"{po_path.relative_to(ROOT)}: {done}/{len(catalogue)} translated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
