@@ -86,6 +86,7 @@ def _page_urls(proof):
 
 def test_every_page_sends_the_headers_and_has_no_inline_code(proof, db):
     problems = []
+    assets: dict[str, str] = {}
     for key, persona, url in _page_urls(proof):
         response = proof.client(persona).get(url)
         where = f"{key} {url} as {persona}"
@@ -93,6 +94,14 @@ def test_every_page_sends_the_headers_and_has_no_inline_code(proof, db):
             problems.append(f"{where}: {response.status_code}")
         problems += _check_headers(response, where)
         problems += _check_html(response, where)
+        if "text/html" in response.get("Content-Type", ""):
+            for asset in re.findall(r"""(?:src|href)=["'](/static/[^"'?#]+)""", response.content.decode()):
+                assets.setdefault(asset, where)
+    # Every script, style and image a page links to is served (a missing file breaks the page silently).
+    for asset, where in sorted(assets.items()):
+        status = proof.client(None).get(asset).status_code
+        if status != 200:
+            problems.append(f"{where}: links {asset}, which answers {status}")
     anon = proof.client(None)
     for url in ("/accounts/login/", "/api/org/me", "/no-such-page/"):
         problems += _check_headers(anon.get(url), f"anonymous {url}")
