@@ -42,3 +42,20 @@ def test_development_generates_a_key_into_var(tmp_path):
 def test_bad_boolean_is_a_clear_error(tmp_path):
     result = _import_settings({"TAIZHANG_DEBUG": "maybe", "TAIZHANG_VAR_DIR": str(tmp_path)})
     assert "TAIZHANG_DEBUG must be a boolean" in result.stderr
+
+
+def test_simplified_chinese_whatever_the_browser_says(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "工作人员登录" in response.content.decode()
+
+
+def test_chosen_language_is_kept(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    response = client.get("/accounts/login/")
+    assert response["Content-Language"] == "zh-hant"
+    assert "工作人員登入" in response.content.decode()
+
+
+def test_static_files_are_served(client, db):
+    assert client.get("/static/vendor/bootstrap-5.3.3/bootstrap.min.css").status_code == 200

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,16 +66,6 @@ def test_short_texts_are_densified() -> None:
     sig = signature("涉黑线索")
     assert len(set(sig)) > 3
     assert similarity(sig, signature("涉黑线索")) == 1.0
-
-
-def test_signature_under_two_ms_for_500_chars() -> None:
-    rng = random.Random(3)
-    text = "".join(chr(rng.randrange(0x4E00, 0x4E00 + 3000)) for _ in range(500))
-    signature(text)
-    start = time.perf_counter()
-    for _ in range(50):
-        signature(text)
-    assert (time.perf_counter() - start) / 50 < 0.002  # about 0.8 ms here; generous for slow CI
 
 
 @settings(max_examples=100, deadline=None)

@@ -28,6 +28,7 @@ from taizhang.clues.choices import (
 )
 from taizhang.clues.models import (
     Assignment,
+    Attachment,
     Clue,
     ClueCounter,
     ClueLink,
@@ -39,7 +40,7 @@ from taizhang.clues.models import (
     Transfer,
     TransferOutcome,
 )
-from taizhang.core import audit, sealing
+from taizhang.core import audit, files, sealing
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step, check_version
@@ -753,3 +754,56 @@ def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Any, note: str = ""
         "clue.merged_in", actor=actor, obj=target, after={"duplicate": duplicate.number, "note": note}
     )
     return duplicate
+
+
+@transaction.atomic
+def do_add_attachment(
+    clue_id: int,
+    *,
+    actor: Any,
+    name: str,
+    content_type: str,
+    chunks: Any,
+    stage_report_id: int | None = None,
+    transfer_id: int | None = None,
+    from_reporter: bool = False,
+) -> Attachment:
+    """Attach a file to a clue (or one of its reports or transfers); stored by checksum under var/, size-limited."""
+    clue = _lock(clue_id, actor)
+    scope_ok = perm.can_manage(actor, clue) or perm.can_report(actor, clue)
+    if not scope_ok and transfer_id is not None:
+        receiver = Transfer.objects.filter(pk=transfer_id, clue=clue).values_list(
+            "receiver_unit_id", flat=True
+        )
+        scope_ok = bool(receiver) and perm.can_answer(actor, receiver[0])
+    perm.require(scope_ok, _("只有扫黑办或责任单位人员可以上传附件。"))
+    if stage_report_id is not None and not StageReport.objects.filter(pk=stage_report_id, clue=clue).exists():
+        raise NotVisible()
+    if transfer_id is not None and not Transfer.objects.filter(pk=transfer_id, clue=clue).exists():
+        raise NotVisible()
+    stored = files.store(chunks)
+    attachment = Attachment.objects.create(
+        clue=clue,
+        stage_report_id=stage_report_id,
+        transfer_id=transfer_id,
+        original_name=files.safe_name(name),
+        content_type=(content_type or "application/octet-stream")[:100],
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_path=stored.storage_path,
+        uploaded_by=None if perm.is_system(actor) else actor,
+        from_reporter=from_reporter,
+    )
+    audit.record(
+        "clue.attach",
+        actor=actor,
+        obj=clue,
+        after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": stored.sha256},
+    )
+    emit_on_commit(
+        model="clues.clue",
+        object_id=clue.pk,
+        action="clue.attach",
+        actor=None if perm.is_system(actor) else actor,
+    )
+    return attachment

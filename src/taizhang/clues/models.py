@@ -388,3 +388,39 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ImportJob(models.Model):
+    """A legacy ledger .xlsx being imported: its status and progress, polled by the page that started it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        FAILED = "failed", _("未导入（有错误）")
+        DONE = "done", _("已完成")
+
+    office = models.ForeignKey(Unit, verbose_name=_("受理机关"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    storage_path = models.CharField(max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    skipped_count = models.PositiveIntegerField(_("已存在跳过"), default=0)
+    # [{"row": 7, "column": "受理时间", "message": "..."}]; empty when the import succeeded.
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.DONE)

@@ -1,0 +1,183 @@
+"""The ledger's one filter: the list, the export, the API and other apps' drill-downs all read through it.
+
+GET parameters (documented in docs/clues.md; the reports dashboard links to `/clues/?<params>`):
+status (repeatable), category, sector, channel, unit, office, overdue=1, received_from, received_to,
+concluded_from, concluded_to, finding, umbrella=1, q, sort, page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
+from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.org.models import Unit
+
+# sort parameter -> order_by; the id tie-breaker keeps pages stable.
+SORTS: dict[str, tuple[str, ...]] = {
+    "-received_at": ("-received_at", "-id"),
+    "received_at": ("received_at", "id"),
+    "deadline_at": ("deadline_at", "id"),
+    "-deadline_at": ("-deadline_at", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "-concluded_at": ("-concluded_at", "-id"),
+    "concluded_at": ("concluded_at", "id"),
+}
+SORT_LABELS = {
+    "-received_at": _("受理时间（新→旧）"),
+    "received_at": _("受理时间（旧→新）"),
+    "deadline_at": _("办理时限（近→远）"),
+    "-deadline_at": _("办理时限（远→近）"),
+    "number": _("线索编号（升序）"),
+    "-number": _("线索编号（降序）"),
+    "-concluded_at": _("办结时间（新→旧）"),
+    "concluded_at": _("办结时间（旧→新）"),
+}
+DEFAULT_SORT = "-received_at"
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", _("全部")), *choices]
+
+
+class ClueFilterForm(forms.Form):
+    """Parses the ledger's GET parameters; invalid values are ignored rather than failing the page."""
+
+    q = forms.CharField(label=_("编号/被举报人/内容"), required=False, max_length=100)
+    status = forms.MultipleChoiceField(label=_("办理状态"), required=False, choices=ClueStatus.choices)
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=_blank(Category.choices))
+    sector = forms.IntegerField(label=_("行业领域"), required=False, min_value=1)
+    channel = forms.ChoiceField(label=_("来源"), required=False, choices=_blank(Channel.choices))
+    unit = forms.IntegerField(label=_("责任单位"), required=False, min_value=1)
+    office = forms.IntegerField(label=_("受理机关（含下级）"), required=False, min_value=1)
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    umbrella = forms.BooleanField(label=_("仅涉保护伞"), required=False)
+    finding = forms.ChoiceField(label=_("核查结论"), required=False, choices=_blank(FindingResult.choices))
+    received_from = forms.DateField(label=_("受理日期自"), required=False)
+    received_to = forms.DateField(label=_("受理日期至"), required=False)
+    concluded_from = forms.DateField(label=_("办结日期自"), required=False)
+    concluded_to = forms.DateField(label=_("办结日期至"), required=False)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=list(SORT_LABELS.items()))
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values, dropping any field that did not validate."""
+        self.is_valid()
+        data = dict(getattr(self, "cleaned_data", {}))
+        for name in self.errors:
+            data.pop(name, None)
+        return data
+
+
+class Parsed(dict):
+    """Cleaned filter values (so a caller that filters twice parses, and looks the office up, once)."""
+
+
+def parse(params: Mapping[str, Any] | None) -> Parsed:
+    """Clean GET-style parameters (a QueryDict, or a dict whose `status` may be a list) into values."""
+    if params is None:
+        params = {}
+    if not isinstance(params, QueryDict):
+        query = QueryDict(mutable=True)
+        for key, value in params.items():
+            if value is None or value == "" or value == []:
+                continue
+            if isinstance(value, list | tuple):
+                query.setlist(key, [str(v) for v in value])
+            elif isinstance(value, bool):
+                if value:
+                    query[key] = "1"
+            else:
+                query[key] = str(value)
+        params = query
+    return Parsed(ClueFilterForm(params).values())
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    # Days are Asia/Shanghai days (the project's TIME_ZONE), whatever the database stores.
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def _between(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q()
+    if start:
+        q &= Q(**{f"{field}__gte": _day_start(start)})
+    if end:
+        q &= Q(**{f"{field}__lt": _day_start(end + dt.timedelta(days=1))})
+    return q
+
+
+def filter_clues(
+    qs: QuerySet[Clue], params: Mapping[str, Any] | None, *, skip_status: bool = False
+) -> QuerySet[Clue]:
+    """Apply the ledger filters and sort to an already visible queryset.
+
+    `skip_status` leaves the status filter out, for the per-status counts beside the list.
+    """
+    v = params if isinstance(params, Parsed) else parse(params)
+    q = Q()
+    if v.get("status") and not skip_status:
+        q &= Q(status__in=v["status"])
+    for name in ("category", "channel"):
+        if v.get(name):
+            q &= Q(**{name: v[name]})
+    if v.get("finding"):
+        q &= Q(finding_result=v["finding"])
+    if v.get("sector"):
+        q &= Q(sector_id=v["sector"])
+    if v.get("unit"):
+        q &= Q(responsible_unit_id=v["unit"])
+    if v.get("office"):
+        if "_office_path" not in v:
+            v["_office_path"] = Unit.objects.filter(pk=v["office"]).values_list("path", flat=True).first()
+        path = v["_office_path"]
+        q &= Q(office__path__startswith=path) if path else Q(pk__in=[])
+    if v.get("overdue"):
+        q &= Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())
+    if v.get("umbrella"):
+        q &= Q(is_umbrella=True)
+    q &= _between("received_at", v.get("received_from"), v.get("received_to"))
+    q &= _between("concluded_at", v.get("concluded_from"), v.get("concluded_to"))
+    text = (v.get("q") or "").strip()
+    if text:
+        named = ReportedSubject.objects.filter(clue=OuterRef("pk"), name__icontains=text)
+        q &= (
+            Q(number__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(source_ref__icontains=text)
+            | Q(Exists(named))
+        )
+    qs = qs.filter(q)
+    return qs.order_by(*SORTS.get(v.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
+    """How many visible clues match the other filters, per status (one query)."""
+    rows = filter_clues(qs, params, skip_status=True).order_by().values_list("status").annotate(n=Count("id"))
+    return {status: n for status, n in rows}
+
+
+def querystring(params: Mapping[str, Any], **overrides: Any) -> str:
+    """The GET string for the same filters (for links to other pages, sorting and the export)."""
+    query = QueryDict(mutable=True)
+    if isinstance(params, QueryDict):
+        for key in params:
+            query.setlist(key, params.getlist(key))
+    else:
+        for key, value in params.items():
+            query.setlist(key, value if isinstance(value, list) else [value])
+    for key, value in overrides.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return query.urlencode()

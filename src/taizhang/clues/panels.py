@@ -1,0 +1,82 @@
+"""Home-page panel: what is waiting for the viewer in the clue ledger (counts within what they may see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.clues.choices import OPEN_STATUSES, WITH_UNIT_STATUSES, ClueStatus, TransferAnswer
+from taizhang.clues.models import Clue
+from taizhang.clues.permissions import OFFICE_ACTORS, UNIT_REPORTERS
+from taizhang.org.choices import RoleCode
+from taizhang.org.visibility import scope_of
+
+
+def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    scope = scope_of(request.user)
+    if scope is None or scope.unit_id is None:
+        return []
+    now = timezone.now()
+    soon = now + dt.timedelta(days=3)
+    url = reverse("clues:list")
+    visible = Clue.objects.visible_to(request.user)
+    items: list[dict[str, Any]] = []
+    if scope.office_path and scope.has(*OFFICE_ACTORS, RoleCode.GROUP_MEMBER):
+        c = visible.aggregate(
+            registered=Count("id", filter=Q(status=ClueStatus.REGISTERED)),
+            triaged=Count("id", filter=Q(status=ClueStatus.TRIAGED)),
+            review=Count("id", filter=Q(status=ClueStatus.UNDER_REVIEW)),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=now)),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        )
+        items = [
+            {"label": _("待分流"), "count": c["registered"], "url": f"{url}?status=registered"},
+            {"label": _("待交办"), "count": c["triaged"], "url": f"{url}?status=triaged"},
+            {"label": _("待审核"), "count": c["review"], "url": f"{url}?status=under_review"},
+            {
+                "label": _("超期未办"),
+                "count": c["overdue"],
+                "url": f"{url}?overdue=1&sort=deadline_at",
+                "alert": True,
+            },
+            {
+                "label": _("在办线索"),
+                "count": c["open"],
+                "url": f"{url}?" + "&".join(f"status={s}" for s in sorted(OPEN_STATUSES)),
+            },
+        ]
+    elif scope.has(*UNIT_REPORTERS):
+        mine = Q(responsible_unit_id=scope.unit_id, status__in=WITH_UNIT_STATUSES)
+        c = visible.aggregate(
+            assigned=Count("id", filter=mine),
+            due_soon=Count("id", filter=mine & Q(deadline_at__gte=now, deadline_at__lt=soon)),
+            overdue=Count("id", filter=mine & Q(deadline_at__lt=now)),
+            signoff=Count(
+                "id", filter=Q(responsible_unit_id=scope.unit_id, status=ClueStatus.AWAITING_SIGNOFF)
+            ),
+            transfers=Count(
+                "transfers",
+                filter=Q(
+                    transfers__receiver_unit_id=scope.unit_id,
+                    transfers__answer=TransferAnswer.PENDING,
+                    status=ClueStatus.TRANSFERRED,
+                ),
+            ),
+        )
+        base = f"{url}?unit={scope.unit_id}"
+        items = [
+            {"label": _("交本单位办理"), "count": c["assigned"], "url": f"{base}&sort=deadline_at"},
+            {"label": _("3日内到期"), "count": c["due_soon"], "url": f"{base}&sort=deadline_at"},
+            {"label": _("已超期"), "count": c["overdue"], "url": f"{base}&overdue=1", "alert": True},
+            {"label": _("待签字背书"), "count": c["signoff"], "url": f"{base}&status=awaiting_signoff"},
+            {"label": _("待答复移送"), "count": c["transfers"], "url": f"{url}?status=transferred"},
+        ]
+    if not items:
+        return []
+    return [{"template": "clues/_panel.html", "width": 6, "title": _("线索台账"), "items": items}]

@@ -1,0 +1,86 @@
+"""The clue's timeline: its audit entries, labelled in Chinese (what staff see is what the auditor sees)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.clues.choices import ClueStatus, FindingResult, TransferAnswer
+from taizhang.core.models import AuditEntry
+
+ACTION_LABELS = {
+    "clue.register": _("受理登记"),
+    "clue.edit": _("修改登记信息"),
+    "clue.triage": _("分流"),
+    "clue.assign": _("交办"),
+    "clue.reassign": _("改派"),
+    "clue.report_first": _("首次回告"),
+    "clue.report_progress": _("二次回告"),
+    "clue.finding_recorded": _("提交核查结论（末次回告）"),
+    "clue.finding_signed": _("签字背书"),
+    "clue.finding_signoff_refused": _("负责人退回核查结论"),
+    "clue.review_accept": _("审核通过"),
+    "clue.review_return": _("退查"),
+    "clue.transfer": _("移交移送"),
+    "clue.transfer_answered": _("接收单位答复"),
+    "clue.transfer_outcome": _("移送办理结果"),
+    "clue.conclude": _("办结销账"),
+    "clue.reopen": _("重新启动"),
+    "clue.link": _("关联线索"),
+    "clue.merge": _("串并（并入其他线索）"),
+    "clue.merged_in": _("有线索并入本线索"),
+    "clue.attach": _("上传附件"),
+    "clue.attachment_read": _("查阅附件"),
+    "clue.letter": _("生成移送函"),
+    "clue.import": _("从历史台账导入"),
+}
+_RESULTS = dict(FindingResult.choices)
+_ANSWERS = dict(TransferAnswer.choices)
+
+
+def _detail(after: dict[str, Any]) -> str:
+    detail = after.get("detail") or {}
+    parts = []
+    for key in ("unit", "receiver"):
+        if detail.get(key):
+            parts.append(str(detail[key]))
+    if detail.get("result") in _RESULTS:
+        parts.append(str(_RESULTS[detail["result"]]))
+    if detail.get("answer") in _ANSWERS:
+        parts.append(str(_ANSWERS[detail["answer"]]))
+    for key in ("into", "linked", "duplicate", "name"):
+        value = detail.get(key) or after.get(key)
+        if value:
+            parts.append(str(value))
+    if after.get("body"):
+        parts.append(str(after["body"])[:200])
+    return "；".join(parts)
+
+
+def timeline(clue_id: int) -> list[dict[str, Any]]:
+    """One dict per audit entry of the clue, oldest first, ready for the template (one query)."""
+    entries = (
+        AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    labels = dict(ClueStatus.choices)
+    items = []
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        old, new = before.get("status"), after.get("status")
+        items.append(
+            {
+                "at": entry.at,
+                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "actor": str(entry.actor) if entry.actor else entry.actor_label,
+                "status_change": (labels.get(old, old), labels.get(new, new))
+                if old and new and old != new
+                else None,
+                "status": labels.get(new) if new and not old else None,
+                "reason": entry.reason,
+                "detail": _detail(after) if isinstance(after, dict) else "",
+            }
+        )
+    return items

@@ -1,0 +1,140 @@
+"""The clue detail page: everything about one clue, its timeline, and the steps the viewer may take now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from taizhang.clues import forms as f
+from taizhang.clues import permissions as perm
+from taizhang.clues.choices import ClueStep, ReporterKind, ReportStage, TransferAnswer, allowed_steps
+from taizhang.clues.models import (
+    Assignment,
+    Attachment,
+    Clue,
+    ClueLink,
+    Finding,
+    StageReport,
+    Transfer,
+    TransferOutcome,
+)
+from taizhang.clues.timeline import timeline
+from taizhang.clues.views.common import visible_clue
+from taizhang.core.discovery import clue_sections
+
+
+def reporter_label(clue: Clue) -> str:
+    """The reporter is never shown: only whether the report was anonymous or real-name."""
+    from django.utils.translation import gettext as _
+
+    reporter = getattr(clue, "reporter", None)
+    if reporter is not None and reporter.kind == ReporterKind.REAL_NAME:
+        return _("实名举报（身份已加密）")
+    return _("匿名")
+
+
+def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> list[dict[str, Any]]:
+    """The forms for the steps the clue's state allows and the viewer's roles permit (in life order)."""
+    user = request.user
+    steps = set(allowed_steps(clue.status))
+    manage, report, sign = perm.can_manage(user, clue), perm.can_report(user, clue), perm.can_sign(user, clue)
+    v = {"version": clue.version}
+    panels: list[dict[str, Any]] = []
+
+    def add(step: str, title: Any, form: Any, url: str, **extra: Any) -> None:
+        panels.append({"step": step, "title": title, "form": form, "url": url, **extra})
+
+    from django.utils.translation import gettext as _
+
+    if manage and steps & {ClueStep.TRIAGE, ClueStep.REFER}:
+        add("triage", _("分流"), f.TriageForm(initial={**v, "sector": clue.sector_id}), "clues:triage")
+    if manage and ClueStep.ASSIGN in steps:
+        add("assign", _("交办"), f.AssignForm(initial=v, user=user), "clues:assign")
+    if manage and ClueStep.REASSIGN in steps:
+        add("reassign", _("改派"), f.ReassignForm(initial=v, user=user), "clues:reassign")
+    if report and steps & {ClueStep.FIRST_REPORT, ClueStep.PROGRESS_REPORT}:
+        form = f.StageReportForm(
+            initial={"stage": ReportStage.FIRST if ClueStep.FIRST_REPORT in steps else ReportStage.PROGRESS}
+        )
+        if ClueStep.FIRST_REPORT not in steps:
+            form.fields["stage"].choices = [(ReportStage.PROGRESS, _("二次回告"))]  # type: ignore[attr-defined]
+        elif ClueStep.PROGRESS_REPORT not in steps:
+            form.fields["stage"].choices = [(ReportStage.FIRST, _("首次回告"))]  # type: ignore[attr-defined]
+        add("report", _("回告"), form, "clues:report", upload=True)
+    if report and ClueStep.RECORD_FINDING in steps:
+        add("finding", _("提交核查结论（末次回告）"), f.FindingForm(), "clues:finding")
+    if sign and ClueStep.SIGN in steps:
+        add("sign", _("签字背书"), f.SignForm(), "clues:sign")
+    if manage and ClueStep.ACCEPT in steps:
+        add("review", _("审核核查结论"), f.ReviewForm(initial=v), "clues:review")
+    if manage and ClueStep.TRANSFER in steps:
+        add("transfer", _("移交移送"), f.TransferForm(user=user), "clues:transfer")
+    for t in transfers:
+        if perm.can_answer(user, t.receiver_unit_id):
+            if t.answer == TransferAnswer.PENDING and ClueStep.ANSWER_TRANSFER in steps:
+                add("answer", _("答复移送"), f.AnswerTransferForm(initial={"transfer": t.pk}), "clues:answer")
+            elif t.answer != TransferAnswer.PENDING:
+                add(
+                    "outcome",
+                    _("填报移送办理结果"),
+                    f.OutcomeForm(initial={"transfer": t.pk}),
+                    "clues:outcome",
+                )
+    if manage and ClueStep.CONCLUDE in steps:
+        add("conclude", _("办结销账"), f.ConcludeForm(initial=v), "clues:conclude")
+    if manage and ClueStep.REOPEN in steps:
+        add("reopen", _("重新启动"), f.ReopenForm(), "clues:reopen")
+    if manage:
+        add("link", _("关联线索"), f.LinkForm(), "clues:link")
+    if manage and ClueStep.MERGE in steps:
+        add("merge", _("串并（并入其他线索）"), f.MergeForm(), "clues:merge")
+    if manage or report:
+        add("attach", _("上传附件"), f.AttachmentForm(), "clues:attach", upload=True)
+    return panels
+
+
+@login_required
+def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps."""
+    clue = visible_clue(request, pk)
+    visible_ids = Clue.objects.visible_to(request.user).values("pk")
+    transfers = list(
+        Transfer.objects.filter(clue=clue)
+        .select_related("receiver_unit", "sent_by", "answered_by")
+        .prefetch_related(
+            Prefetch("outcomes", queryset=TransferOutcome.objects.select_related("reported_by"))
+        )
+    )
+    links = (
+        ClueLink.objects.filter(Q(from_clue=clue) | Q(to_clue=clue))
+        .filter(from_clue__in=visible_ids, to_clue__in=visible_ids)
+        .select_related("from_clue", "to_clue")
+    )
+    context = {
+        "clue": clue,
+        "reporter_label": reporter_label(clue),
+        "subjects": clue.subjects.select_related("unit"),
+        "assignments": Assignment.objects.filter(clue=clue)
+        .select_related("unit", "person", "assigned_by")
+        .order_by("assigned_at", "id"),
+        "reports": StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit"),
+        "findings": Finding.objects.filter(clue=clue).select_related(
+            "drafted_by", "signed_by", "reviewed_by"
+        ),
+        "transfers": transfers,
+        "links": [
+            {"other": link.to_clue if link.from_clue_id == clue.pk else link.from_clue, "link": link}
+            for link in links
+        ],
+        "attachments": Attachment.objects.filter(clue=clue).select_related("uploaded_by"),
+        "recusals": clue.recusals.select_related("unit") if perm.can_manage(request.user, clue) else [],
+        "timeline": timeline(clue.pk),
+        "steps": step_forms(request, clue, transfers),
+        "can_edit": perm.can_manage(request.user, clue),
+        "sections": clue_sections(request, clue),
+    }
+    return render(request, "clues/detail.html", context)

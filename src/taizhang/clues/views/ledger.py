@@ -1,0 +1,119 @@
+"""The ledger (台账): the filtered list with counts per status, and the export of exactly what is listed."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from taizhang.clues import exports
+from taizhang.clues.choices import ClueStatus
+from taizhang.clues.filters import (
+    SORT_LABELS,
+    ClueFilterForm,
+    filter_clues,
+    parse,
+    querystring,
+    status_counts,
+)
+from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.clues.permissions import OFFICE_ACTORS
+from taizhang.core import audit
+from taizhang.org.models import Sector, Unit
+from taizhang.org.visibility import scope_of
+
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def page_size(request: HttpRequest) -> int:
+    try:
+        per = int(request.GET.get("per", 50))
+    except ValueError:
+        per = 50
+    return per if per in PAGE_SIZES else 50
+
+
+def list_queryset(user: object) -> object:
+    """The visible clues with what a ledger row shows, in a constant number of queries."""
+    return (
+        Clue.objects.visible_to(user)
+        .select_related("sector", "responsible_unit", "responsible_person", "office")
+        .prefetch_related(
+            Prefetch(
+                "subjects", queryset=ReportedSubject.objects.only("id", "clue_id", "name").order_by("id")
+            )
+        )
+    )
+
+
+@login_required
+def clue_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: filters, sort, pagination and counts per status, all within what the person may see."""
+    values = parse(request.GET)
+    visible = Clue.objects.visible_to(request.user)
+    counts = status_counts(visible, values)
+    chosen = values.get("status") or []
+    total = sum(n for status, n in counts.items() if not chosen or status in chosen)
+    paginator = Paginator(filter_clues(list_queryset(request.user), values), page_size(request))
+    paginator.__dict__["count"] = total  # already known from the per-status counts: saves a COUNT(*)
+    page = paginator.get_page(values.get("page") or 1)
+    scope = scope_of(request.user)
+    status_tabs = [
+        {
+            "value": status.value,
+            "label": status.label,
+            "count": counts.get(status.value, 0),
+            "active": status.value in chosen,
+            "query": querystring(request.GET, status=status.value, page=None),
+        }
+        for status in ClueStatus
+    ]
+    return render(
+        request,
+        "clues/list.html",
+        {
+            "form": ClueFilterForm(request.GET),
+            "page": page,
+            "total": total,
+            "total_all": sum(counts.values()),
+            "status_tabs": status_tabs,
+            "all_query": querystring(request.GET, status=None, page=None),
+            "query": querystring(request.GET, page=None),
+            "sorts": SORT_LABELS,
+            "current_sort": values.get("sort") or "-received_at",
+            "sectors": Sector.objects.filter(is_active=True).order_by("sort_order", "id"),
+            "units": Unit.objects.visible_to(request.user).order_by("path"),
+            "can_register": bool(scope and scope.office_path and scope.has(*OFFICE_ACTORS)),
+            "now": timezone.now(),
+            "per": page_size(request),
+            "page_sizes": PAGE_SIZES,
+        },
+    )
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    """Export what I see: the same filters and visibility as the list, as an .xlsx in the ledger layout."""
+    values = parse(request.GET)
+    qs = filter_clues(Clue.objects.visible_to(request.user), values)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+    count = exports.write_xlsx(qs, out)
+    out.seek(0)
+    audit.record(
+        "clue.export",
+        actor=request.user,
+        object_type="clues.ledger",
+        after={"rows": count, "query": request.GET.urlencode()[:500]},
+    )
+    name = f"线索台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
