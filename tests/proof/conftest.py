@@ -22,7 +22,7 @@ from taizhang.accounts.models import ApiToken
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.clues import actions
 from taizhang.clues.actions import SubjectData
-from taizhang.clues.models import Clue
+from taizhang.clues.models import Clue, Transfer
 from tests.clues.conftest import Walk
 from tests.conftest import World, build_world
 
@@ -35,6 +35,9 @@ class Proof:
     clues: dict[str, Clue]
     tokens: dict[str, str]
     sessions: dict[str, str]
+    # An attachment on each context clue, and the transfer of the transferred one.
+    attachments: dict[str, int]
+    transfers: dict[str, int]
 
     def client(self, persona: str | None) -> Client:
         """A client signed in as the persona (second factor passed where the role needs it); None = anonymous."""
@@ -86,11 +89,23 @@ def _session(user: Any) -> str:
 def build_proof() -> Proof:
     world = build_world()
     clues = build_contexts(world)
+    attachments = {
+        key: actions.do_add_attachment(
+            clue.pk,
+            actor=world.people["office_leader"],
+            name=f"{key}-证据.pdf",
+            content_type="application/pdf",
+            chunks=[b"%PDF-1.4 " + key.encode()],
+        ).pk
+        for key, clue in clues.items()
+    }
     return Proof(
         world=world,
         clues={k: Clue.objects.get(pk=c.pk) for k, c in clues.items()},
         tokens={key: ApiToken.issue(user, "proof")[1] for key, user in world.people.items()},
         sessions={key: _session(user) for key, user in world.people.items()},
+        attachments=attachments,
+        transfers={"transferred": Transfer.objects.get(clue=clues["transferred"]).pk},
     )
 
 

@@ -6,12 +6,17 @@ world (tests/conftest.py) get an answer, what anonymous visitors get, and, for a
 which record it is about. For records, who may see which one is written out below (VIEWERS) from the
 rules in docs/architecture.md, independently of the code's querysets: the test intersects the two.
 
-Outcomes:
+Outcomes of a GET:
   OK      2xx, or a redirect that is not to the sign-in or two-factor page
   LOGIN   a redirect to the sign-in page (pages)
   UNAUTH  401 with {"code", "message"} (API)
   DENY    403 or 404 (a role that may not use the route)
   HIDDEN  exactly 404: a record outside a person's sight, or a route that answers nobody
+
+A change (POST/PATCH) is judged by what it did, because a page answers a refused step with a redirect and
+a message: ACTED means audit rows were written; REFUSED means nothing was written and no server error.
+A change rule names the valid request to send (`data`, built in test_matrix.DATA) and the record contexts
+where the step is possible; `allow` may then depend on the context (e.g. the responsible unit's people).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 OK, LOGIN, UNAUTH, DENY, HIDDEN = "ok", "login", "unauth", "deny", "hidden"
+ACTED, REFUSED = "acted", "refused"
 
 # ---- personas (the keys of tests/conftest.py PERSONAS), grouped the way the rules talk about them ----
 CITY_OFFICE = frozenset({"office_staff", "office_leader", "group_member", "custodian"})
@@ -55,18 +61,36 @@ VIEWERS: dict[str, frozenset[str]] = {
     "transferred": CITY_OFFICE | TRANSPORT | POLICE,
 }
 CLUE_CONTEXTS = tuple(VIEWERS)
+# People who manage a clue (office staff or leaders of its office or an office above it).
+MANAGERS = OFFICE_ACTORS
+# The responsible unit's people in each context (who report, record findings and sign).
+RESPONSIBLE: dict[str, frozenset[str]] = {
+    "own": TRANSPORT,
+    "other": CONSTRUCTION,
+    "umbrella": DISCIPLINE,
+    "recused": TRANSPORT,
+    "district": frozenset({"district_police"}),
+    "transferred": TRANSPORT,
+}
+# Contexts whose clue is in a state a step can start from.
+WITH_UNIT = ("own", "other", "umbrella", "recused", "district")
+# Where a refused step is tried when no context allows it: the contexts that hide something.
+SENSITIVE = ("own", "umbrella", "recused")
 
 
 @dataclass(frozen=True)
 class Rule:
     """Who may use a route: personas answered OK, what anonymous visitors get, and the record it is about."""
 
-    allow: frozenset[str]
+    allow: frozenset[str] | dict[str, frozenset[str]]
     anon: str = LOGIN
-    # None, "clue" (filled with each context clue), or "missing" (a record that does not exist: 404 for all)
+    # None; "clue", "attachment" or "transfer" (filled from each context); "missing" (404 for everyone)
     obj: str | None = None
     method: str = "GET"
-    data: dict[str, str] = field(default_factory=dict)
+    # For a change: the name of the valid request in test_matrix.DATA ("" sends an empty one: nobody acts).
+    data: str = ""
+    # The contexts tried (default: all for a record route).
+    contexts: tuple[str, ...] = ()
     # Fixed values for other URL parameters.
     params: dict[str, str] = field(default_factory=dict)
     # The route's success is a redirect to the sign-in page (signing out).
@@ -86,12 +110,23 @@ def api(allow: frozenset[str], **kw) -> Rule:
     return Rule(allow=allow, anon=UNAUTH, **kw)
 
 
+def step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
+    """A POST step on a clue page; without `data` it is sent empty and must change nothing."""
+    kw.setdefault("contexts", () if allow else SENSITIVE)
+    return Rule(allow=allow, obj=kw.pop("obj", "clue"), method="POST", **kw)
+
+
+def api_step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
+    kw.setdefault("contexts", () if allow else SENSITIVE)
+    return Rule(allow=allow, anon=UNAUTH, obj=kw.pop("obj", "clue"), method=kw.pop("method", "POST"), **kw)
+
+
 # ---- pages: "namespace:name" of every URL pattern (admin:* is checked as a whole, see below) ----
 PAGES: dict[str, Rule] = {
     "core:home": page(STAFF),
     "core:healthz": public(),
     "accounts:login": public(),
-    "accounts:logout": page(STAFF, method="POST", signs_out=True),
+    "accounts:logout": page(STAFF, method="POST", data="logout", signs_out=True),
     "accounts:password_change": page(STAFF),
     "accounts:otp_verify": page(STAFF),
     "org:units": page(STAFF),
@@ -100,13 +135,71 @@ PAGES: dict[str, Rule] = {
     "api:openapi-view": public(),
     # django-ninja's root answers 404 outside DEBUG.
     "api:api-root": Rule(allow=frozenset(), anon=HIDDEN, obj="missing"),
-    "set_language": public(method="POST", data={"language": "en", "next": "/"}),
+    "set_language": public(method="POST", data="language"),
+    # ---- the clue ledger ----
+    "clues:list": page(STAFF),
+    "clues:export": page(STAFF),
+    "clues:register": page(OFFICE_ACTORS),
+    "clues:subject_row": page(OFFICE_ACTORS),
+    "clues:import": page(OFFICE_ACTORS),
+    # An import job is seen by the person who started it only.
+    "clues:import_job": page(frozenset(), obj="missing"),
+    "clues:import_status": page(frozenset(), obj="missing"),
+    "clues:detail": page(STAFF, obj="clue"),
+    "clues:edit": page(MANAGERS, obj="clue"),
+    "clues:attachment": page(STAFF, obj="attachment"),
+    "clues:letter": page(STAFF, obj="transfer", contexts=("transferred",)),
+    "clues:report": step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
+    "clues:reassign": step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "clues:answer": step(POLICE, data="answer", contexts=("transferred",)),
+    "clues:attach": step(
+        {
+            c: MANAGERS | RESPONSIBLE[c] | (POLICE if c == "transferred" else frozenset())
+            for c in CLUE_CONTEXTS
+        },
+        data="attach",
+    ),
+    # Steps whose state no context is in: sent empty, they must change nothing and show nothing.
+    "clues:triage": step(),
+    "clues:assign": step(),
+    "clues:sign": step(),
+    "clues:review": step(),
+    "clues:transfer": step(),
+    "clues:outcome": step(),
+    "clues:conclude": step(),
+    "clues:reopen": step(),
+    "clues:link": step(),
+    "clues:merge": step(),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
 API: dict[str, Rule] = {
     "GET /api/org/units": api(STAFF),
     "GET /api/org/me": api(STAFF),
+    # ---- the clue ledger ----
+    "GET /api/clues/": api(STAFF),
+    "GET /api/clues/export.xlsx": api(STAFF),
+    "POST /api/clues/": api(OFFICE_ACTORS, method="POST", data="register"),
+    "GET /api/clues/<int:clue_id>": api(STAFF, obj="clue"),
+    "PATCH /api/clues/<int:clue_id>": api_step(MANAGERS, method="PATCH", data="edit"),
+    "POST /api/clues/<int:clue_id>/reports": api_step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
+    "POST /api/clues/<int:clue_id>/reassign": api_step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "POST /api/clues/transfers/<int:transfer_id>/answer": api_step(
+        POLICE, obj="transfer", data="answer", contexts=("transferred",)
+    ),
+    "POST /api/clues/transfers/<int:transfer_id>/outcomes": api_step(
+        obj="transfer", data="outcome", contexts=("transferred",)
+    ),
+    "POST /api/clues/<int:clue_id>/triage": api_step(data="triage"),
+    "POST /api/clues/<int:clue_id>/assign": api_step(data="assign"),
+    "POST /api/clues/<int:clue_id>/finding": api_step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
+    "POST /api/clues/<int:clue_id>/sign": api_step(data="sign"),
+    "POST /api/clues/<int:clue_id>/review": api_step(data="review"),
+    "POST /api/clues/<int:clue_id>/transfer": api_step(data="transfer"),
+    "POST /api/clues/<int:clue_id>/conclude": api_step(data="note"),
+    "POST /api/clues/<int:clue_id>/reopen": api_step(data="reason"),
+    "POST /api/clues/<int:clue_id>/link": api_step(data="other"),
+    "POST /api/clues/<int:clue_id>/merge": api_step(data="other"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);

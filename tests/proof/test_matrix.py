@@ -6,6 +6,7 @@ may use each one. A route that is served but not classified there fails test_eve
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,8 +17,8 @@ from tests.proof import matrix
 from tests.proof.conftest import Proof, fill
 from tests.proof.discovery import api_operations, page_routes
 
-HIDDEN = matrix.HIDDEN
-_PASSED_AUTH = {400, 409, 422}  # the route let the person in and refused the (empty) input
+HIDDEN, ACTED, REFUSED = matrix.HIDDEN, matrix.ACTED, matrix.REFUSED
+_REFUSAL_CODES = {302, 400, 403, 404, 409, 422}
 
 
 def _outcome(response: Any) -> str:
@@ -42,14 +43,34 @@ def _outcome(response: Any) -> str:
     return f"status {code}"
 
 
-def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
-    if expected == got:
-        return True
-    if expected == matrix.DENY and got == HIDDEN:
-        return True
-    if expected == matrix.OK and got == matrix.LOGIN and rule.signs_out:
-        return True
-    return expected == matrix.OK and rule.method != "GET" and code in _PASSED_AUTH
+def _change_outcome(response: Any) -> str:
+    """What a POST/PATCH did: acted (audit rows written), refused (nothing written), or how it was refused."""
+    got = _outcome(response)
+    if response.audit_rows and response.status_code < 400:
+        return ACTED
+    if got in (matrix.LOGIN, matrix.UNAUTH, "second-factor"):
+        return got
+    if response.status_code == 404:
+        return HIDDEN
+    if response.status_code >= 500:
+        return f"status {response.status_code}"
+    if response.audit_rows:
+        return (
+            ACTED
+            if response.status_code < 400
+            else f"wrote {response.audit_rows} rows and answered {response.status_code}"
+        )
+    return (
+        REFUSED
+        if response.status_code in _REFUSAL_CODES or response.status_code < 300
+        else f"status {response.status_code}"
+    )
+
+
+def _allowed(rule: matrix.Rule, context: str | None) -> frozenset[str]:
+    if isinstance(rule.allow, dict):
+        return rule.allow.get(context or "", frozenset())
+    return rule.allow
 
 
 def _expected(rule: matrix.Rule, persona: str | None, context: str | None) -> str:
@@ -59,61 +80,193 @@ def _expected(rule: matrix.Rule, persona: str | None, context: str | None) -> st
         return HIDDEN
     if context is not None and persona not in matrix.VIEWERS[context]:
         return HIDDEN
-    return matrix.OK if persona in rule.allow else matrix.DENY
+    allowed = persona in _allowed(rule, context)
+    if rule.method != "GET":
+        return ACTED if allowed and rule.data else REFUSED
+    return matrix.OK if allowed else matrix.DENY
+
+
+def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
+    if expected == got:
+        return True
+    if expected == matrix.DENY and got == HIDDEN:
+        return True
+    if rule.method == "GET":
+        return False
+    # A change that is allowed on its face but whose route redirects to sign in (signing out) acted.
+    if expected == ACTED and got == matrix.LOGIN and rule.signs_out:
+        return True
+    # Public changes (set_language) write nothing and are still fine.
+    if expected in (ACTED, matrix.OK) and got in (REFUSED, matrix.OK) and rule.anon == matrix.OK:
+        return True
+    # Outside a person's sight, a malformed request may be refused before the record is looked up.
+    return expected == HIDDEN and got == REFUSED and code == 422
+
+
+def _contexts(rule: matrix.Rule) -> tuple[str | None, ...]:
+    if rule.obj in ("clue", "attachment", "transfer"):
+        return rule.contexts or matrix.CLUE_CONTEXTS
+    return (None,)
 
 
 def _values(route_params: tuple[str, ...], rule: matrix.Rule, proof: Proof, context: str | None) -> dict:
     values: dict[str, Any] = dict(rule.params)
-    clue = proof.clues[context] if context else None
     for name in route_params:
         if name in values:
             continue
-        if rule.obj == "missing":
+        if rule.obj == "missing" or context is None:
             values[name] = 987654321
-        elif clue is not None and name in {"pk", "id", "clue_id", "clue_pk"}:
-            values[name] = clue.pk
-        elif clue is not None and name == "number":
-            values[name] = clue.number
+        elif rule.obj == "attachment":
+            values[name] = proof.attachments[context]
+        elif rule.obj == "transfer" or name == "transfer_id":
+            values[name] = proof.transfers[context]
+        elif name == "number":
+            values[name] = proof.clues[context].number
+        else:
+            values[name] = proof.clues[context].pk
     return values
 
 
-def _request(client: Any, rule: matrix.Rule, url: str) -> Any:
+def _request(
+    client: Any,
+    rule: matrix.Rule,
+    url: str,
+    proof: Proof,
+    persona: str | None,
+    context: str | None,
+    api: bool,
+):
     if rule.method == "GET":
         return client.get(url)
-    # A refused change must write nothing: the request runs in a savepoint, its audit rows are counted.
+    # A change runs in a savepoint that is rolled back, so every persona meets the same record; its audit
+    # rows are counted to tell what it did.
     with transaction.atomic():
         before = AuditEntry.objects.count()
-        response = getattr(client, rule.method.lower())(url, data=rule.data)
+        data = DATA[rule.data](proof, context, persona) if rule.data else {}
+        send = getattr(client, rule.method.lower())
+        if api:
+            response = send(url, data=json.dumps(data), content_type="application/json")
+        else:
+            response = send(url, data=data)
         response.audit_rows = AuditEntry.objects.count() - before
         transaction.set_rollback(True)
     return response
 
 
 def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: matrix.Rule, *, api: bool):
-    contexts: tuple[str | None, ...] = matrix.CLUE_CONTEXTS if rule.obj == "clue" else (None,)
     clients = {p: (proof.api_client(p) if api else proof.client(p)) for p in [*matrix.PERSONAS, None]}
     problems = []
-    for context in contexts:
+    for context in _contexts(rule):
         url = fill(pattern, _values(params, rule, proof, context))
         secret = proof.clues[context].summary if context else None
         for persona, client in clients.items():
-            response = _request(client, rule, url)
-            got = _outcome(response)
+            response = _request(client, rule, url, proof, persona, context, api)
+            got = _outcome(response) if rule.method == "GET" else _change_outcome(response)
             expected = _expected(rule, persona, context)
             who = persona or "anonymous"
             where = f" [{context}]" if context else ""
             if not _matches(expected, got, rule, response.status_code):
                 problems.append(f"{who}{where}: expected {expected}, got {got} ({response.status_code})")
-            elif expected in (matrix.DENY, HIDDEN, matrix.LOGIN, matrix.UNAUTH):
+            elif expected in (matrix.DENY, HIDDEN, matrix.LOGIN, matrix.UNAUTH, REFUSED):
                 if getattr(response, "audit_rows", 0):
                     problems.append(f"{who}{where}: refused but wrote {response.audit_rows} audit rows")
-                if secret and secret in response.content.decode(errors="replace"):
+                if secret and expected != REFUSED and secret in response.content.decode(errors="replace"):
                     problems.append(f"{who}{where}: refused answer shows the record")
             if api and response.status_code >= 400:
                 body = response.json()
                 if not {"code", "message"} <= set(body):
                     problems.append(f"{who}{where}: error without code/message: {body}")
     assert not problems, f"{key} {pattern}:\n  " + "\n  ".join(problems)
+
+
+# ---- valid requests for the changes the matrix makes (see matrix.Rule.data) ----
+
+
+def _clue(proof: Proof, context: str | None):
+    from taizhang.clues.models import Clue
+
+    return Clue.objects.get(pk=proof.clues[context].pk) if context else None
+
+
+def _report(proof, context, persona):
+    clue = _clue(proof, context)
+    return {"stage": "first" if clue.status == "assigned" else "progress", "body": "已成立核查组，正在核查。"}
+
+
+def _reassign_unit(proof, context):
+    key = {"other": "transport", "umbrella": "discipline", "district": "district_police"}.get(
+        context, "construction"
+    )
+    return proof.world.units[key].pk
+
+
+def _reassign(proof, context, persona):
+    clue = _clue(proof, context)
+    return {
+        "unit": _reassign_unit(proof, context),
+        "unit_id": _reassign_unit(proof, context),
+        "reason": "职责调整",
+        "version": clue.version,
+    }
+
+
+def _answer(proof, context, persona):
+    return {
+        "transfer": proof.transfers[context],
+        "answer": "filed",
+        "case_reference": "公立〔2026〕1号",
+        "note": "",
+    }
+
+
+def _attach(proof, context, persona):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("补充材料.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")}
+
+
+def _register(proof, context, persona):
+    from django.utils import timezone
+
+    office = "district" if persona in matrix.DISTRICT_OFFICE else "city"
+    return {
+        "office_id": proof.world.units[office].pk,
+        "channel": "letter",
+        "received_at": timezone.now().isoformat(),
+        "summary": "矩阵登记",
+        "facts": "矩阵测试登记的线索。",
+        "subjects": [{"name": "某某"}],
+    }
+
+
+def _edit(proof, context, persona):
+    return {"version": _clue(proof, context).version, "place": "矩阵修改"}
+
+
+DATA = {
+    "language": lambda proof, context, persona: {"language": "en", "next": "/"},
+    "logout": lambda proof, context, persona: {},
+    "report": _report,
+    "reassign": _reassign,
+    "answer": _answer,
+    "attach": _attach,
+    "register": _register,
+    "edit": _edit,
+    "outcome": lambda proof, context, persona: {"body": "已批捕"},
+    "triage": lambda proof, context, persona: {"in_scope": True, "category": "evil"},
+    "assign": lambda proof, context, persona: {"unit_id": proof.world.units["construction"].pk},
+    "finding": lambda proof, context, persona: {"result": "substantiated", "basis": "属实"},
+    "sign": lambda proof, context, persona: {"approve": True},
+    "review": lambda proof, context, persona: {"accept": True},
+    "transfer": lambda proof, context, persona: {
+        "kind": "police",
+        "receiver_unit_id": proof.world.units["police"].pk,
+    },
+    "note": lambda proof, context, persona: {"note": "办结"},
+    "reason": lambda proof, context, persona: {"reason": "重新核查"},
+    # Linking or merging a clue with itself: refused by the action, after the visibility check.
+    "other": lambda proof, context, persona: {"other_id": proof.clues[context].pk},
+}
 
 
 # ---- the route set and the matrix data agree ----
