@@ -152,13 +152,10 @@ PAGES: dict[str, Rule] = {
     "clues:report": step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
     "clues:reassign": step(MANAGERS, data="reassign", contexts=WITH_UNIT),
     "clues:answer": step(POLICE, data="answer", contexts=("transferred",)),
-    "clues:attach": step(
-        {
-            c: MANAGERS | RESPONSIBLE[c] | (POLICE if c == "transferred" else frozenset())
-            for c in CLUE_CONTEXTS
-        },
-        data="attach",
-    ),
+    # Through the page, the office and the responsible unit attach files (receivers attach to transfers).
+    "clues:attach": step({c: MANAGERS | RESPONSIBLE[c] for c in CLUE_CONTEXTS}, data="attach"),
+    # Only the own-unit clue is being verified: its unit records the finding there.
+    "clues:finding": step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
     # Steps whose state no context is in: sent empty, they must change nothing and show nothing.
     "clues:triage": step(),
     "clues:assign": step(),
