@@ -44,7 +44,7 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: list[str] = field(default_factory=list)
-    receipts: list[tuple[str, str]] = field(default_factory=list)
+    receipts: list[tuple[str, str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, kind: str, started: float, ok: bool, detail: str = "") -> None:
@@ -178,9 +178,6 @@ def _staff_loop(
         time.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
 
 
-_RECEIPT = re.compile(r"\b([A-Z0-9]{4}(?:-[A-Z0-9]{4}){2,4})\b")
-
-
 def _public_loop(base: str, rate: float, stats: Stats, stop: float, submit: Any) -> None:
     rng = random.Random(7)
     while time.time() < stop:
@@ -202,42 +199,65 @@ def _csrf(http: requests.Session, html: str) -> str:
     return match.group(1) if match else http.cookies.get("csrftoken", "")
 
 
-def submit_report(base: str, rng: random.Random) -> tuple[bool, str, tuple[str, str] | None]:
-    """A citizen files an anonymous report through /report/ and keeps the receipt and passphrase."""
+def _guard(html: str) -> dict[str, str]:
+    """Solve the portal's proof-of-work as a browser would (the bench lowers its difficulty)."""
+    from taizhang.portal.abuse import solve
+
+    challenge = re.search(r'name="challenge" value="([^"]*)"', html)
+    bits = re.search(r'data-pow-bits="(\d+)"', html)
+    if not challenge:
+        return {}
+    return {
+        "challenge": challenge.group(1),
+        "pow_answer": solve(challenge.group(1), int(bits.group(1)) if bits else 8),
+    }
+
+
+def submit_report(base: str, rng: random.Random) -> tuple[bool, str, tuple[str, str, str] | None]:
+    """A citizen files an anonymous report through /report/new/ and keeps the receipt and passphrase."""
     http = requests.Session()
     page = http.get(f"{base}/report/new/", timeout=30)
     if page.status_code != 200:
         return False, f"GET /report/new/ {page.status_code}", None
+    summary = f"反映某村霸强占集体土地{rng.randint(1, 10**9)}"
     data = {
         "csrfmiddlewaretoken": _csrf(http, page.text),
-        "summary": f"反映某村霸强占集体土地{rng.randint(1, 10**6)}",
+        **_guard(page.text),
+        "reporter_kind": "anonymous",
+        "summary": summary,
         "facts": "该人长期纠集闲散人员，强占村集体土地，威胁村民，群众敢怒不敢言。",
-        "subject_name": "赵某某",
+        "subject_0_name": "赵某某",
+        "subject_0_kind": "person",
         "place": "某某镇",
     }
-    response = http.post(f"{base}/report/new/", data=data, timeout=30)
-    match = _RECEIPT.search(response.text)
-    passphrase = re.search(r'data-passphrase="([^"]+)"', response.text)
-    if response.status_code != 200 or not match:
+    response = http.post(
+        f"{base}/report/new/", data=data, timeout=30, headers={"Referer": f"{base}/report/new/"}
+    )
+    code = re.search(r"data-receipt-code>([^<]+)<", response.text)
+    passphrase = re.search(r"data-passphrase>([^<]+)<", response.text)
+    if response.status_code != 200 or not code or not passphrase:
         return False, f"POST /report/new/ {response.status_code}", None
-    return True, "", (match.group(1), passphrase.group(1) if passphrase else "")
+    return True, "", (code.group(1).strip(), passphrase.group(1).strip(), summary)
 
 
-def _check_receipts(base: str, receipts: list[tuple[str, str]]) -> int:
+def _check_receipts(base: str, receipts: list[tuple[str, str, str]]) -> int:
+    """Every receipt opens its own report (the thread shows the summary the citizen wrote)."""
     failed = 0
-    for receipt, passphrase in receipts:
+    for code, passphrase, summary in receipts:
         http = requests.Session()
-        page = http.get(f"{base}/report/follow/", timeout=30)
+        page = http.get(f"{base}/report/follow-up/", timeout=30)
         response = http.post(
-            f"{base}/report/follow/",
+            f"{base}/report/follow-up/",
             data={
                 "csrfmiddlewaretoken": _csrf(http, page.text),
-                "receipt": receipt,
+                **_guard(page.text),
+                "code": code,
                 "passphrase": passphrase,
             },
             timeout=30,
+            headers={"Referer": f"{base}/report/follow-up/"},
         )
-        if response.status_code != 200 or receipt not in response.text:
+        if response.status_code != 200 or summary not in response.text:
             failed += 1
     return failed
 
@@ -268,6 +288,12 @@ def main() -> int:
         "TAIZHANG_SECRET_KEY": secrets.token_urlsafe(60),
         "TAIZHANG_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TAIZHANG_LOG_LEVEL": "ERROR",
+        # Every simulated citizen comes from 127.0.0.1: lift the per-client limits, keep the work small.
+        "TAIZHANG_PORTAL_POW_BITS": "8",
+        "TAIZHANG_PORTAL_SUBMIT_PER_CLIENT": "1000000",
+        "TAIZHANG_PORTAL_SUBMIT_TOTAL": "1000000",
+        "TAIZHANG_PORTAL_OPEN_PER_CLIENT": "1000000",
+        "TAIZHANG_PORTAL_OPEN_TOTAL": "1000000",
         "DJANGO_SETTINGS_MODULE": "taizhang.settings",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
     }

@@ -37,4 +37,13 @@ def test_no_server_errors_and_structured_errors(schema, proof, db, sender):
     assert report.requests > 0
     assert not report.problems, "\n".join(report.problems[:30])
     if sender is None:
-        assert set(report.statuses) <= {401, 404, 405, 422}, report.statuses
+        # 403: a forged session cookie without a CSRF token is refused before authentication.
+        assert set(report.statuses) <= {401, 403, 404, 405, 422}, report.statuses
+
+
+def test_a_path_no_operation_matches_answers_json(client, db):
+    for path in ("/api/no-such-thing", "/api/clues/null", "/api/clues/1.5"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found" and response.json()["message"]
+    assert "text/html" in client.get("/no-such-page/")["Content-Type"]

@@ -174,3 +174,130 @@ def test_a_registration_killed_mid_transaction_leaves_nothing(installation):
     number = installation.run(REGISTER, "重启后的登记")["number"]
     last = int(numbers_before[-1].rsplit("-", 1)[-1])
     assert int(number.rsplit("-", 1)[-1]) == last + 1, (numbers_before, number)
+
+
+# ---- the server killed while it writes: an import (background thread) and a public submission ----
+
+SESSION = """
+from django.conf import settings
+from django.test import Client
+from taizhang.org.models import User
+client = Client()
+client.force_login(User.objects.get(username=sys.argv[1]))
+print(json.dumps({"session": client.cookies[settings.SESSION_COOKIE_NAME].value}))
+"""
+
+IMPORT_STATE = """
+from taizhang.clues.models import Clue, ImportJob
+print(json.dumps({"imported": Clue.objects.exclude(import_key="").count(),
+                  "jobs": list(ImportJob.objects.order_by("id").values_list("status", flat=True))}))
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(inst: Installation, *, pause: str = "") -> tuple[subprocess.Popen[bytes], str, Path]:
+    """gunicorn (1 worker, 4 threads) on a free loopback port; with `pause`, writes stop mid-transaction."""
+    import requests
+
+    port = _free_port()
+    marker = inst.root / f"paused-{secrets.token_hex(3)}"
+    env = {**inst.env, "TAIZHANG_FAULT_PAUSE": pause, "TAIZHANG_FAULT_MARKER": str(marker)}
+    log = (inst.root / "gunicorn.log").open("ab")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "taizhang.wsgi:application", "-c", str(ROOT / "tests/proof/fault_hooks.py"),
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--worker-class", "gthread"],
+        env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return server, base, marker
+        except requests.RequestException:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGKILL)
+    raise AssertionError("gunicorn did not start: " + (inst.root / "gunicorn.log").read_text()[-2000:])
+
+
+def _ledger_xlsx(rows: int) -> bytes:
+    import io
+
+    import openpyxl
+
+    from taizhang.clues.exports import COLUMNS
+
+    book = openpyxl.Workbook()
+    book.active.append(COLUMNS)
+    for i in range(rows):
+        book.active.append(
+            {COLUMNS.index("线索编号") + 1: f"旧-2024-{i:04d}", COLUMNS.index("来源") + 1: "群众来信",
+             COLUMNS.index("受理时间") + 1: "2024-03-05", COLUMNS.index("被举报人") + 1: f"某甲{i}",
+             COLUMNS.index("主要问题") + 1: f"旧台账第{i}条：强揽工程"}
+        )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _post_import(base: str, session: str, content: bytes, office_id: int) -> int:
+    import re
+
+    import requests
+
+    http = requests.Session()
+    http.cookies.set("sessionid", session)
+    page = http.get(base + "/clues/import/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = http.post(
+        base + "/clues/import/",
+        data={"csrfmiddlewaretoken": token, "office": str(office_id)},
+        files={"file": ("旧台账.xlsx", content)},
+        timeout=60,
+        allow_redirects=False,
+    )
+    return response.status_code
+
+
+def test_the_server_killed_during_an_import_leaves_no_partial_import(installation):
+    session = installation.run(SESSION, "office_staff")["session"]
+    office_id = installation.run(
+        "from taizhang.org.models import Unit\nprint(json.dumps(Unit.objects.get(code='CITY').pk))"
+    )
+    content = _ledger_xlsx(30)
+    before = installation.run(COUNTS)
+    # The import writes its rows in a background thread of the worker; stop it after the first row.
+    server, base, marker = start_server(installation, pause="taizhang.clues.imports:_write_row")
+    try:
+        assert _post_import(base, session, content, office_id) == 302
+        wait_for(marker, server)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    state = installation.run(IMPORT_STATE)
+    assert state["imported"] == 0, "rows of the killed import were committed"
+    chain = installation.run(VERIFY)
+    assert chain["problem"] is None, chain
+    after = installation.run(COUNTS)
+    grown = {k for k in after if after[k] != before.get(k)}
+    assert grown <= {"clues.importjob", "sessions.session", "core.auditentry", "core.audithead"}, grown
+    # After a restart the same file imports whole: 30 clues, once.
+    server, base, _marker = start_server(installation)
+    try:
+        assert _post_import(base, session, content, office_id) == 302
+        deadline = time.time() + 120
+        while installation.run(IMPORT_STATE)["jobs"][-1] in ("pending", "running") and time.time() < deadline:
+            time.sleep(1)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    state = installation.run(IMPORT_STATE)
+    assert state["imported"] == 30, state
+    assert installation.run(VERIFY)["problem"] is None
