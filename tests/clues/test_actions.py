@@ -177,3 +177,148 @@ def test_merge_takes_the_duplicate_off_the_open_ledger(world, walk):
     b.refresh_from_db()
     assert b.status == ClueStatus.MERGED and b.merged_into_id == a.pk
     assert not Clue.objects.open().filter(pk=b.pk).exists()
+
+
+# --- every step from every state: allowed exactly where CLUE_STEPS says so ------------------------------
+
+from django.db import transaction  # noqa: E402
+
+from taizhang.clues.choices import CLUE_STEPS, ClueStep  # noqa: E402
+
+
+class _Undo(Exception):
+    pass
+
+
+def _state_builders(walk, world):
+    def awaiting_signoff():
+        clue = walk.verifying()
+        actions.do_record_finding(
+            clue.pk, actor=world.people["liaison"], result="substantiated", basis="属实"
+        )
+        return clue
+
+    def returned():
+        clue = walk.under_review()
+        actions.do_review_finding(clue.pk, actor=world.people["office_staff"], accept=False, note="证据不足")
+        return clue
+
+    def concluded():
+        clue = walk.accepted(result=FindingResult.UNFOUNDED)
+        actions.do_conclude_clue(clue.pk, actor=world.people["office_staff"])
+        return clue
+
+    def referred():
+        clue = walk.register()
+        actions.do_triage_clue(
+            clue.pk, actor=world.people["office_staff"], in_scope=False, referred_to="市信访局"
+        )
+        return clue
+
+    def merged():
+        clue, other = walk.register(), walk.register()
+        actions.do_merge_clue(clue.pk, other.pk, actor=world.people["office_staff"])
+        return clue
+
+    return {
+        ClueStatus.REGISTERED: walk.register,
+        ClueStatus.TRIAGED: walk.triaged,
+        ClueStatus.REFERRED: referred,
+        ClueStatus.ASSIGNED: walk.assigned,
+        ClueStatus.VERIFYING: walk.verifying,
+        ClueStatus.AWAITING_SIGNOFF: awaiting_signoff,
+        ClueStatus.UNDER_REVIEW: walk.under_review,
+        ClueStatus.RETURNED: returned,
+        ClueStatus.ACCEPTED: walk.accepted,
+        ClueStatus.TRANSFERRED: walk.transferred,
+        ClueStatus.CONCLUDED: concluded,
+        ClueStatus.MERGED: merged,
+    }
+
+
+def _step_callers(world, spare):
+    p, u = world.people, world.units
+
+    def pending_transfer(clue):
+        t = clue.transfers.filter(answer=TransferAnswer.PENDING).first()
+        return t.pk if t else 0
+
+    return {
+        ClueStep.TRIAGE: lambda c: actions.do_triage_clue(
+            c.pk, actor=p["office_staff"], in_scope=True, category=Category.EVIL
+        ),
+        ClueStep.REFER: lambda c: actions.do_triage_clue(
+            c.pk, actor=p["office_staff"], in_scope=False, referred_to="市信访局"
+        ),
+        ClueStep.ASSIGN: lambda c: actions.do_assign_clue(
+            c.pk, actor=p["office_staff"], unit=u["transport"], person=p["handler"]
+        ),
+        ClueStep.REASSIGN: lambda c: actions.do_reassign_clue(
+            c.pk, actor=p["office_staff"], unit=u["construction"], reason="职责调整"
+        ),
+        ClueStep.FIRST_REPORT: lambda c: actions.do_file_stage_report(
+            c.pk, actor=p["liaison"], stage=ReportStage.FIRST, body="方案"
+        ),
+        ClueStep.PROGRESS_REPORT: lambda c: actions.do_file_stage_report(
+            c.pk, actor=p["liaison"], stage=ReportStage.PROGRESS, body="进展"
+        ),
+        ClueStep.RECORD_FINDING: lambda c: actions.do_record_finding(
+            c.pk, actor=p["liaison"], result=FindingResult.PARTLY, basis="部分属实"
+        ),
+        ClueStep.SIGN: lambda c: actions.do_sign_finding(c.pk, actor=p["unit_leader"]),
+        ClueStep.REFUSE_SIGNOFF: lambda c: actions.do_sign_finding(
+            c.pk, actor=p["unit_leader"], approve=False, note="不充分"
+        ),
+        ClueStep.ACCEPT: lambda c: actions.do_review_finding(c.pk, actor=p["office_staff"], accept=True),
+        ClueStep.SEND_BACK: lambda c: actions.do_review_finding(
+            c.pk, actor=p["office_staff"], accept=False, note="补充"
+        ),
+        ClueStep.TRANSFER: lambda c: actions.do_transfer_clue(
+            c.pk, actor=p["office_staff"], kind=TransferKind.POLICE, receiver_unit=u["police"]
+        ),
+        ClueStep.ANSWER_TRANSFER: lambda c: actions.do_answer_transfer(
+            pending_transfer(c), actor=p["police_liaison"], answer=TransferAnswer.FILED
+        ),
+        ClueStep.TRANSFER_RETURNED: lambda c: actions.do_answer_transfer(
+            pending_transfer(c), actor=p["police_liaison"], answer=TransferAnswer.RETURNED, note="材料不全"
+        ),
+        ClueStep.CONCLUDE: lambda c: actions.do_conclude_clue(c.pk, actor=p["office_staff"]),
+        ClueStep.REOPEN: lambda c: actions.do_reopen_clue(c.pk, actor=p["office_staff"], reason="新情况"),
+        ClueStep.MERGE: lambda c: actions.do_merge_clue(c.pk, spare.pk, actor=p["office_staff"]),
+    }
+
+
+# Where the map allows the step but a business rule still refuses it (and says why).
+RULE_REFUSALS = {(ClueStatus.TRANSFERRED, ClueStep.CONCLUDE): "transfer_pending"}
+
+
+def test_every_step_from_every_state(world, walk):
+    spare = walk.register()
+    callers = _step_callers(world, spare)
+    assert set(callers) == set(CLUE_STEPS)
+    checked = 0
+    for state, build in _state_builders(walk, world).items():
+        clue = build()
+        assert Clue.objects.get(pk=clue.pk).status == state
+        for step, (sources, target) in CLUE_STEPS.items():
+            before = Clue.objects.get(pk=clue.pk)
+            expected_ok = state in sources and (state, step) not in RULE_REFUSALS
+            try:
+                with transaction.atomic():
+                    try:
+                        callers[step](before)
+                    except ActionError as exc:
+                        assert not expected_ok, f"{state} --{step}--> refused: {exc.message}"
+                        if (state, step) in RULE_REFUSALS:
+                            assert exc.code == RULE_REFUSALS[(state, step)]
+                        after = Clue.objects.get(pk=clue.pk)
+                        assert (after.status, after.version) == (before.status, before.version)
+                    else:
+                        assert expected_ok, f"{state} --{step}--> was allowed"
+                        after = Clue.objects.get(pk=clue.pk)
+                        assert after.status == (target or state)
+                    raise _Undo
+            except _Undo:
+                pass
+            checked += 1
+    assert checked == 12 * len(CLUE_STEPS)

@@ -1,1 +1,161 @@
-"""Models of cases."""
+"""Cases (案件): built from clues or reported by the police, followed stage by stage, screened for 保护伞."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.cases.choices import CaseStage, CaseStatus, OrgType, Screening
+from taizhang.clues.models import Clue
+from taizhang.core.models import Versioned
+from taizhang.org.choices import RoleCode
+from taizhang.org.models import Sector, Unit
+from taizhang.org.visibility import Scope, VisibleQuerySet
+
+USER = settings.AUTH_USER_MODEL
+MONEY = {"max_digits": 16, "decimal_places": 2, "default": Decimal("0")}
+
+
+class CaseQuerySet(VisibleQuerySet):
+    """Cases, limited by the one visibility rule."""
+
+    @staticmethod
+    def visibility_q(scope: Scope) -> Q:
+        unit_id = scope.unit_id or 0
+        rule = Q(Exists(Case.handling_units.through.objects.filter(case=OuterRef("pk"), unit_id=unit_id)))
+        if scope.office_path:
+            rule |= Q(office__path__startswith=scope.office_path)
+        # 行业牵头单位: a sector's lead unit follows that sector's cases.
+        rule |= Q(sector__lead_unit_id=unit_id)
+        # The discipline commission screens every case of its office's tree for 保护伞 (逐案过筛).
+        if scope.has(RoleCode.DISCIPLINE_HANDLER) and scope.home_office_path:
+            rule |= Q(office__path__startswith=scope.home_office_path)
+        return rule
+
+    def within(self, unit: Unit) -> CaseQuerySet:
+        """Cases of `unit`'s subtree: owned by an office in it or handled by a unit in it."""
+        handled = Case.handling_units.through.objects.filter(
+            case=OuterRef("pk"), unit__path__startswith=unit.path
+        )
+        return self.filter(Q(office__path__startswith=unit.path) | Q(Exists(handled)))
+
+
+class Case(Versioned):
+    """A criminal case (案件) against an organisation, followed from 立案侦查 to 执行."""
+
+    number = models.CharField(_("案件编号"), max_length=40, unique=True)
+    name = models.CharField(_("案件名称"), max_length=120)
+    org_type = models.CharField(_("组织类型"), max_length=20, choices=OrgType.choices)
+    office = models.ForeignKey(Unit, verbose_name=_("主管扫黑办"), on_delete=models.PROTECT, related_name="+")
+    handling_units = models.ManyToManyField(
+        Unit, verbose_name=_("承办单位"), related_name="handled_cases", blank=True
+    )
+    clues = models.ManyToManyField(Clue, verbose_name=_("关联线索"), related_name="cases", blank=True)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    brief = models.TextField(_("简要案情"), blank=True)
+    stage = models.CharField(
+        _("诉讼阶段"), max_length=20, choices=CaseStage.choices, default=CaseStage.REGISTERED, db_index=True
+    )
+    stage_on = models.DateField(_("阶段日期"), null=True, blank=True)
+    status = models.CharField(
+        _("办理状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    persons_caught = models.PositiveIntegerField(_("抓获人数"), default=0)
+    fugitives_caught = models.PositiveIntegerField(_("缉拿逃犯人数"), default=0)
+    fugitives_at_large = models.PositiveIntegerField(_("在逃人数"), default=0)
+    assets_seized = models.DecimalField(_("查封扣押资产（元）"), **MONEY)  # type: ignore[arg-type]
+    assets_frozen = models.DecimalField(_("冻结资产（元）"), **MONEY)  # type: ignore[arg-type]
+    assets_confiscated = models.DecimalField(_("没收资产（元）"), **MONEY)  # type: ignore[arg-type]
+    screening = models.CharField(
+        _("逐案过筛"), max_length=12, choices=Screening.choices, default=Screening.UNSCREENED, db_index=True
+    )
+    screened_by = models.ForeignKey(
+        USER, verbose_name=_("过筛人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    screened_at = models.DateTimeField(_("过筛时间"), null=True, blank=True)
+    screening_note = models.TextField(_("过筛情况"), blank=True)
+    umbrella_clue = models.ForeignKey(
+        Clue,
+        verbose_name=_("保护伞线索"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="screened_cases",
+    )
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    registered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "-created_at"], name="case_office_created")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def title(self) -> str:
+        """What supervision's listings and notices call the case (its number is shown beside it)."""
+        return self.name
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit supervision notifies about the case: its police unit, else its first handling unit."""
+        units = list(self.handling_units.order_by("path").values_list("pk", "kind"))
+        police = [pk for pk, kind in units if kind == "police"]
+        return (police or [pk for pk, _kind in units] or [None])[0]
+
+    @property
+    def assets_total(self) -> Decimal:
+        return self.assets_seized + self.assets_frozen
+
+
+class CaseStageEvent(models.Model):
+    """A case reaching a stage (立案, 批捕, 起诉 ...) on a date, with the number of persons at that stage."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    stage = models.CharField(_("诉讼阶段"), max_length=20, choices=CaseStage.choices)
+    occurred_on = models.DateField(_("日期"))
+    # 一审/二审: the day judgment was given (宣判); the event's own date is when the court accepted the case.
+    judged_on = models.DateField(_("宣判日期"), null=True, blank=True)
+    persons = models.PositiveIntegerField(_("人数"), default=0)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("诉讼阶段记录")
+        verbose_name_plural = _("诉讼阶段记录")
+        ordering = ["occurred_on", "id"]
+        indexes = [
+            models.Index(fields=["stage", "occurred_on"], name="case_event_stage_on"),
+            models.Index(fields=["stage", "judged_on"], name="case_event_stage_judged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.occurred_on}"
+
+
+class CaseCounter(models.Model):
+    """The last case number given by an office in a year (numbers are gap-free per office and year)."""
+
+    office = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last}"

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
@@ -395,7 +396,7 @@ def export(request: HttpRequest, filters: Query[FilterIn]) -> FileResponse:
 
 
 @router.post("/", response={201: ClueOut}, summary="受理登记")
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, Any]]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status:
     office = Unit.objects.filter(pk=payload.office_id).first()
     if office is None:
         raise ActionError("invalid_office", "受理机关不存在。")
@@ -416,7 +417,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, 
         if rep
         else None,
     )
-    return 201, _detail(request, clue.pk)
+    return Status(201, _detail(request, clue.pk))
 
 
 @router.get("/{int:clue_id}", response=ClueOut, summary="线索详情")

@@ -167,3 +167,12 @@ class ReporterKind(models.TextChoices):
 class LinkKind(models.TextChoices):
     RELATED = "related", _("关联")
     DUPLICATE = "duplicate", _("重复（串并）")
+
+
+def labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Value -> translated label, computed once per request or export.
+
+    Model.get_FOO_display() hashes every lazy label on each call, which costs about a millisecond per row on
+    a busy machine; lists and exports look labels up in this dict instead.
+    """
+    return {value: str(label) for value, label in choices.choices}

@@ -13,6 +13,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from taizhang.clues.choices import (
+    Category,
+    Channel,
+    ClueStatus,
+    FindingResult,
+    TransferAnswer,
+    TransferKind,
+    labels,
+)
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
 
 # The ledger layout; the import reads the same columns.
@@ -62,36 +71,50 @@ def export_queryset(qs: QuerySet[Clue]) -> QuerySet[Clue]:
     )
 
 
-def transfer_summary(clue: Clue) -> str:
+class Labels:
+    """The translated labels an export needs, looked up once."""
+
+    def __init__(self) -> None:
+        self.channel = labels(Channel)
+        self.category = labels(Category)
+        self.status = labels(ClueStatus)
+        self.finding = labels(FindingResult)
+        self.kind = labels(TransferKind)
+        self.answer = labels(TransferAnswer)
+
+
+def transfer_summary(clue: Clue, lab: Labels) -> str:
     return "；".join(
-        f"{t.get_kind_display()}：{t.receiver_unit.label}（{t.get_answer_display()}）"
+        f"{lab.kind.get(t.kind, t.kind)}：{t.receiver_unit.label}（{lab.answer.get(t.answer, t.answer)}）"
         for t in clue.transfers.all()
     )
 
 
-def ledger_row(index: int, clue: Clue) -> list[Any]:
+def ledger_row(index: int, clue: Clue, lab: Labels | None = None) -> list[Any]:
+    lab = lab or Labels()
     return [
         index,
         clue.number,
-        clue.get_channel_display(),
+        lab.channel.get(clue.channel, clue.channel),
         _local(clue.received_at, "%Y-%m-%d %H:%M"),
         "、".join(s.name for s in clue.subjects.all()),
         clue.summary,
-        clue.get_category_display() if clue.category else "",
+        lab.category.get(clue.category, ""),
         clue.sector.name if clue.sector else "",
         clue.responsible_unit.name if clue.responsible_unit else "",
         str(clue.responsible_person) if clue.responsible_person else "",
         _local(clue.deadline_at, "%Y-%m-%d") if clue.is_open else "",
-        clue.get_status_display(),
-        clue.get_finding_result_display() if clue.finding_result else "",
-        transfer_summary(clue),
+        lab.status.get(clue.status, clue.status),
+        lab.finding.get(clue.finding_result, ""),
+        transfer_summary(clue, lab),
         _local(clue.concluded_at, "%Y-%m-%d %H:%M"),
     ]
 
 
 def rows(qs: QuerySet[Clue], limit: int = MAX_ROWS) -> Iterator[list[Any]]:
+    lab = Labels()
     for index, clue in enumerate(export_queryset(qs[:limit]).iterator(chunk_size=2000), start=1):
-        yield ledger_row(index, clue)
+        yield ledger_row(index, clue, lab)
 
 
 def write_xlsx(qs: QuerySet[Clue], out: IO[bytes], *, title: str = "") -> int:

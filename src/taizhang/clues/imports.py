@@ -30,7 +30,7 @@ from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.exports import COLUMNS
 from taizhang.clues.models import Clue, ImportJob
 from taizhang.core import audit, files
-from taizhang.core.errors import ActionError
+from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -242,9 +242,11 @@ def read_workbook(path: Path, office: Unit) -> tuple[list[LegacyRow], list[dict[
     from openpyxl import load_workbook
 
     check_xlsx(path)
+    handle = path.open("rb")  # stored files have no extension, which openpyxl insists on for a path
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        handle.close()
         raise ImportRefused("not_xlsx", _("无法读取该工作簿：文件已损坏或不是 .xlsx。")) from exc
     try:
         ws = wb.worksheets[0]
@@ -270,6 +272,7 @@ def read_workbook(path: Path, office: Unit) -> tuple[list[LegacyRow], list[dict[
             errors.extend(row.errors)
     finally:
         wb.close()
+        handle.close()
     return rows, errors
 
 
@@ -299,6 +302,10 @@ def write_rows(
                 # transaction is rolled back below if any failed, so nothing is written.
                 with transaction.atomic():
                     _write_row(row, office, actor, people)
+            except NotVisible:
+                # Registered, but out of the importer's sight (a 保护伞 clue seen only by leaders).
+                message = _("该行为涉保护伞线索，登记后仅办公室领导和纪委监委可见，须由办公室领导导入。")
+                errors.append({"row": row.row, "column": "类别", "message": message})
             except ActionError as exc:
                 errors.append({"row": row.row, "column": "", "message": exc.message})
             else:
@@ -310,7 +317,7 @@ def write_rows(
     return created, skipped, errors
 
 
-def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int, str], User]) -> None:
+def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int | None, str], User]) -> None:
     facts = row.summary + ("\n" + row.legacy_note if row.legacy_note else "")
     clue = actions.do_register_clue(
         actor=actor,

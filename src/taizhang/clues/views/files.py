@@ -83,5 +83,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     )
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(True, f"移送函-{transfer.clue.number}.docx")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"移送函-{transfer.clue.number}.docx") or ""
+    )
     return response

@@ -6,13 +6,13 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from taizhang.clues import exports
-from taizhang.clues.choices import ClueStatus
+from taizhang.clues.choices import Category, Channel, ClueStatus, labels
 from taizhang.clues.filters import (
     SORT_LABELS,
     ClueFilterForm,
@@ -38,7 +38,7 @@ def page_size(request: HttpRequest) -> int:
     return per if per in PAGE_SIZES else 50
 
 
-def list_queryset(user: object) -> object:
+def list_queryset(user: object) -> QuerySet[Clue]:
     """The visible clues with what a ledger row shows, in a constant number of queries."""
     return (
         Clue.objects.visible_to(user)
@@ -62,6 +62,11 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(filter_clues(list_queryset(request.user), values), page_size(request))
     paginator.__dict__["count"] = total  # already known from the per-status counts: saves a COUNT(*)
     page = paginator.get_page(values.get("page") or 1)
+    channel, category, status_label = labels(Channel), labels(Category), labels(ClueStatus)
+    for clue in page.object_list:
+        clue.channel_label = channel.get(clue.channel, "")
+        clue.category_label = category.get(clue.category, "")
+        clue.status_label = status_label.get(clue.status, "")
     scope = scope_of(request.user)
     status_tabs = [
         {

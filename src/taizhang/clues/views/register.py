@@ -41,7 +41,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 clue = actions.do_register_clue(
                     actor=request.user,
                     office=form.cleaned_data["office"],
-                    subjects=subjects.subjects(),
+                    subjects=subjects.subjects(),  # type: ignore[attr-defined]
                     reporter=form.reporter(),
                     **form.changes(),
                 )
@@ -92,10 +92,11 @@ def conflict_changes(clue: Clue, since_version: int) -> list[dict[str, Any]]:
             if name in ("version", "detail") or before.get(name) == value:
                 continue
             field = fields.get(name)
-            display = dict(field.choices).get(value, value) if field is not None and field.choices else value
+            choices = getattr(field, "choices", None)
+            display = dict(choices).get(value, value) if choices else value
             changes.append(
                 {
-                    "field": str(field.verbose_name) if field is not None else name,
+                    "field": str(getattr(field, "verbose_name", name)),
                     "value": display,
                     "by": str(entry.actor) if entry.actor else entry.actor_label,
                     "at": entry.at,
@@ -133,7 +134,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             version = changes.pop("version")
             try:
                 actions.do_edit_clue(
-                    clue.pk, actor=request.user, version=version, subjects=subjects.subjects(), **changes
+                    clue.pk,
+                    actor=request.user,
+                    version=version,
+                    subjects=subjects.subjects(),  # type: ignore[attr-defined]
+                    **changes,
                 )
             except ConflictError as exc:
                 show_error(request, exc)

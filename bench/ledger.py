@@ -1,0 +1,128 @@
+"""Ledger benchmark: list (first and deep page), detail and the 10,000-row export on a large PostgreSQL ledger.
+
+    PYTHONPATH=src python scripts/with_postgres.py -- python bench/ledger.py --clues 1000000
+
+Migrates, tops the database up to --clues clues with bench/generate.py, then measures server time in-process
+(Django test client: middleware, views, templates and SQL; no network) as the city office (shb_staff) and as a
+member unit (jt_liaison). Prints medians, SQL query counts per page for two page sizes, and export seconds.
+Goals: list and detail median < 100 ms, query counts constant in page size and data size, export 10k < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate, setup_django  # noqa: E402
+
+
+def median_ms(client, url: str, runs: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # warm caches and connections
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return statistics.median(times), len(ctx)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clues", type=int, default=1_000_000, help="top the database up to this many clues")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    if not args.no_migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from taizhang.clues import exports
+    from taizhang.clues.filters import filter_clues, parse
+    from taizhang.clues.models import Clue
+    from taizhang.org.models import User
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/ledger.py needs PostgreSQL")
+    have = Clue.objects.count()
+    if have < args.clues:
+        started = time.perf_counter()
+        generate(args.clues - have, seed=have + 1)
+        print(f"generated {args.clues - have} clues in {time.perf_counter() - started:.0f} s")
+    total = Clue.objects.count()
+    print(f"clues in the database: {total:,}")
+
+    clients = {}
+    for who in ("shb_staff", "jt_liaison"):
+        client = Client()
+        client.force_login(User.objects.get(username=who))
+        clients[who] = client
+    unit_id = User.objects.get(username="jt_liaison").unit_id
+    detail_clue = (
+        Clue.objects.filter(responsible_unit_id=unit_id, transfers__isnull=False, is_umbrella=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    pages = [
+        ("office", "list, first page", "/clues/?per={per}"),
+        (
+            "office",
+            "list, deep page (category+channel, sort deadline)",
+            "/clues/?category=evil&channel=phone&sort=deadline_at&page=100&per={per}",
+        ),
+        ("unit", "list, first page", "/clues/?per={per}"),
+        (
+            "unit",
+            "list, deep page (status+category, sort received)",
+            "/clues/?status=concluded&category=evil&sort=received_at&page=20&per={per}",
+        ),
+        ("office", "detail", f"/clues/{detail_clue}/"),
+        ("unit", "detail", f"/clues/{detail_clue}/"),
+    ]
+    who_of = {"office": "shb_staff", "unit": "jt_liaison"}
+    print(f"\n{'as':7} {'page':52} {'median ms (per=50)':>18} {'queries per=20':>15} {'per=100':>8}")
+    for who, label, url in pages:
+        client = clients[who_of[who]]
+        ms, _q = median_ms(client, url.format(per=50), args.runs)
+        _ms20, q20 = median_ms(client, url.format(per=20), 1)
+        _ms100, q100 = median_ms(client, url.format(per=100), 1)
+        print(f"{who:7} {label:52} {ms:18.1f} {q20:15d} {q100:8d}")
+
+    qs = filter_clues(Clue.objects.visible_to(User.objects.get(username="shb_staff")), parse({}))[:10_000]
+    timings = []
+    for _ in range(3):
+        out = io.BytesIO()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            rows = exports.write_xlsx(qs, out)
+            timings.append(time.perf_counter() - started)
+    print(
+        f"\nexport .xlsx as office: {rows:,} rows, median {statistics.median(timings):.2f} s "
+        f"({len(out.getvalue()) / 1e6:.1f} MB, {len(ctx)} queries)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Vocabularies of a case, its stages and the allowed stage transitions, written once as data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgType(models.TextChoices):
+    MAFIA = "mafia", _("黑社会性质组织")
+    CRIMINAL_GROUP = "criminal_group", _("恶势力犯罪集团")
+    GANG = "gang", _("恶势力团伙")
+    VILLAGE_BULLY = "village_bully", _("村霸")
+    OTHER = "other", _("其他")
+
+
+# The organisation types the office counts as 涉黑涉恶组织 (orgs.total).
+COUNTED_ORG_TYPES = frozenset({OrgType.MAFIA, OrgType.CRIMINAL_GROUP, OrgType.GANG, OrgType.VILLAGE_BULLY})
+
+
+class CaseStage(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    INVESTIGATION = "investigation", _("立案侦查")
+    ARREST = "arrest", _("提请批捕/批捕")
+    PROSECUTION = "prosecution", _("移送起诉/起诉")
+    FIRST_INSTANCE = "first_instance", _("一审")
+    SECOND_INSTANCE = "second_instance", _("二审")
+    EFFECTIVE = "effective", _("判决生效")
+    EXECUTION = "execution", _("执行")
+
+
+St = CaseStage
+# The stage a case may move to next, from the stage it is at. No skipping: 立案侦查 cannot go straight to 执行.
+# A first-instance judgment that nobody appeals becomes effective without a second instance.
+STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    St.REGISTERED: frozenset({St.INVESTIGATION}),
+    St.INVESTIGATION: frozenset({St.ARREST}),
+    St.ARREST: frozenset({St.PROSECUTION}),
+    St.PROSECUTION: frozenset({St.FIRST_INSTANCE}),
+    St.FIRST_INSTANCE: frozenset({St.SECOND_INSTANCE, St.EFFECTIVE}),
+    St.SECOND_INSTANCE: frozenset({St.EFFECTIVE}),
+    St.EFFECTIVE: frozenset({St.EXECUTION}),
+    St.EXECUTION: frozenset(),
+}
+# Stages with a second date: the judgment (宣判) of a trial that began (受理) on the event's date.
+JUDGED_STAGES = frozenset({St.FIRST_INSTANCE, St.SECOND_INSTANCE})
+# A case may be concluded (办结) once a judgment is effective.
+CONCLUDABLE_STAGES = frozenset({St.EFFECTIVE, St.EXECUTION})
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("在办")
+    CONCLUDED = "concluded", _("已办结")
+
+
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.OPEN: frozenset({CaseStatus.CONCLUDED}),
+    CaseStatus.CONCLUDED: frozenset({CaseStatus.OPEN}),
+}
+
+
+class Screening(models.TextChoices):
+    """逐案过筛: whether the case was screened for officials shielding it (保护伞)."""
+
+    UNSCREENED = "unscreened", _("未过筛")
+    CHECKING = "checking", _("正在核查")
+    NOT_FOUND = "not_found", _("未发现")
+    CLUE_FOUND = "clue_found", _("发现线索")
+
+
+SCREENING_TRANSITIONS: dict[str, frozenset[str]] = {
+    Screening.UNSCREENED: frozenset({Screening.CHECKING, Screening.NOT_FOUND, Screening.CLUE_FOUND}),
+    Screening.CHECKING: frozenset({Screening.NOT_FOUND, Screening.CLUE_FOUND}),
+    Screening.NOT_FOUND: frozenset({Screening.CLUE_FOUND}),
+    Screening.CLUE_FOUND: frozenset(),
+}
+# Screening results that let a case be concluded.
+SCREENED = frozenset({Screening.NOT_FOUND, Screening.CLUE_FOUND})

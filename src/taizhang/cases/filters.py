@@ -1,0 +1,101 @@
+"""The case list's filters, shared by the page, the export, the API and the indicators' drill-down URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.urls import reverse
+
+from taizhang.cases.choices import CaseStage, CaseStatus, OrgType, Screening
+from taizhang.cases.models import CaseQuerySet, CaseStageEvent
+from taizhang.org.models import Unit
+
+FILTER_KEYS = (
+    "q",
+    "org_type",
+    "stage",
+    "status",
+    "screening",
+    "sector",
+    "within",
+    "event",
+    "judged",
+    "from",
+    "to",
+    "listed",
+)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _choices(value: str | None, allowed: list[str]) -> list[str]:
+    return [v for v in (value or "").split(",") if v in allowed]
+
+
+def event_filter(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Events matching the period filter: `event` on their date or `judged` on the judgment date, in [from, to)."""
+    start, end = _date(params.get("from")), _date(params.get("to"))
+    if params.get("event") in CaseStage.values:
+        kwargs: dict[str, Any] = {"stage": params["event"]}
+        field = "occurred_on"
+    elif params.get("judged") in CaseStage.values:
+        kwargs = {"stage": params["judged"], "judged_on__isnull": False}
+        field = "judged_on"
+    else:
+        return None
+    if start:
+        kwargs[f"{field}__gte"] = start
+    if end:
+        kwargs[f"{field}__lt"] = end
+    return kwargs
+
+
+def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
+    """Narrow a (visible) case queryset by the list's GET parameters; unknown values are ignored."""
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(number__icontains=q))
+    if org := _choices(params.get("org_type"), OrgType.values):
+        qs = qs.filter(org_type__in=org)
+    if stage := _choices(params.get("stage"), CaseStage.values):
+        qs = qs.filter(stage__in=stage)
+    if params.get("status") in CaseStatus.values:
+        qs = qs.filter(status=params["status"])
+    if screening := _choices(params.get("screening"), Screening.values):
+        qs = qs.filter(screening__in=screening)
+    if (sector := params.get("sector")) and str(sector).isdigit():
+        qs = qs.filter(sector_id=int(sector))
+    if (within := params.get("within")) and str(within).isdigit():
+        unit = Unit.objects.filter(pk=int(within)).first()
+        qs = qs.within(unit) if unit else qs.none()
+    if params.get("listed"):
+        from taizhang.cases.listing import listed_case_ids
+
+        ids = listed_case_ids(_date(params.get("from")), _date(params.get("to")))
+        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
+    if (kwargs := event_filter(params)) is not None:
+        qs = qs.filter(Exists(CaseStageEvent.objects.filter(case=OuterRef("pk"), **kwargs)))
+    return qs
+
+
+def with_period_persons(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
+    """Annotate `period_persons`: persons on the events the period filter matched (None without one)."""
+    kwargs = event_filter(params)
+    if kwargs is None:
+        return qs
+    matched = Q(**{f"events__{k}": v for k, v in kwargs.items()})
+    return qs.annotate(period_persons=Sum("events__persons", filter=matched))
+
+
+def list_url(**params: Any) -> str:
+    """The case list URL with these filters (what an indicator links to)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "") and k in FILTER_KEYS}
+    return reverse("cases:list") + ("?" + urlencode(clean) if clean else "")

@@ -1,0 +1,296 @@
+"""Case pages: list (with the indicators' drill-down filters), detail and timeline, forms, board, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from taizhang.cases import actions, exports, filters
+from taizhang.cases import permissions as perm
+from taizhang.cases.choices import JUDGED_STAGES, STAGE_TRANSITIONS, CaseStage, CaseStatus, OrgType, Screening
+from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
+from taizhang.cases.models import Case
+from taizhang.clues.models import Clue
+from taizhang.core.errors import ActionError
+from taizhang.core.models import AuditEntry
+from taizhang.org.models import Sector
+
+FIGURE_FIELDS = [
+    "persons_caught",
+    "fugitives_caught",
+    "fugitives_at_large",
+    "assets_seized",
+    "assets_frozen",
+    "assets_confiscated",
+]
+
+
+ACTION_LABELS = {
+    "case.register": _l("登记案件"),
+    "case.edit": _l("修改案件"),
+    "case.stage": _l("登记诉讼阶段"),
+    "case.judgment": _l("登记宣判日期"),
+    "case.screen": _l("逐案过筛"),
+    "case.conclude": _l("办结"),
+    "case.reopen": _l("重新启动"),
+}
+
+
+def timeline_of(case: Case) -> list[dict[str, Any]]:
+    """The case's audit entries, labelled for people (what staff see is what the auditor sees)."""
+    rows = []
+    for entry in AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id"):
+        after = entry.after or {}
+        detail = ""
+        if entry.action == "case.stage":
+            detail = f"{CaseStage(after.get('stage', 'registered')).label} {after.get('stage_on') or ''}"
+        elif entry.action == "case.screen":
+            detail = str(Screening(after.get("screening", "unscreened")).label)
+        rows.append(
+            {
+                "at": entry.at,
+                "actor": entry.actor_label,
+                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "detail": detail,
+                "reason": entry.reason,
+            }
+        )
+    return rows
+
+
+def listed(request: HttpRequest) -> Any:
+    """The visible cases narrowed by the request's filters (the list, the export and the API use this)."""
+    qs = filters.apply(Case.objects.visible_to(request.user), request.GET)
+    return filters.with_period_persons(qs, request.GET)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    qs = listed(request).select_related("office", "sector").prefetch_related("handling_units")
+    page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": request.GET,
+        "query": request.GET.urlencode(),
+        "has_period": filters.event_filter(request.GET) is not None,
+        "org_types": OrgType.choices,
+        "stages": CaseStage.choices,
+        "statuses": CaseStatus.choices,
+        "screenings": Screening.choices,
+        "sectors": Sector.objects.filter(is_active=True),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    return exports.cases_response(listed(request))
+
+
+@login_required
+def screening_board(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Case.objects.visible_to(request.user)
+        .filter(screening__in=[Screening.UNSCREENED, Screening.CHECKING])
+        .select_related("office")
+        .order_by("created_at", "id")
+    )
+    return render(request, "cases/screening_board.html", {"cases": qs[:500], "total": qs.count()})
+
+
+def _get(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(Case.objects.visible_to(request.user).select_related("office", "sector"), pk=pk)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, pk)
+    handling = list(case.handling_units.all())
+    handling_ids = {u.pk for u in handling}
+    clues = Clue.objects.visible_to(request.user).filter(cases=case)
+    context = {
+        "case": case,
+        "handling": handling,
+        "events": case.events.all(),
+        "clues": clues,
+        "hidden_clues": case.clues.count() - clues.count(),
+        "timeline": timeline_of(case),
+        "next_stages": [CaseStage(s).label for s in sorted(STAGE_TRANSITIONS[case.stage])],
+        "judged_stages": sorted(JUDGED_STAGES),
+        "can_manage": perm.can_manage(request.user, case),
+        "can_stage": case.status == CaseStatus.OPEN
+        and perm.can_record_stage(request.user, case, handling_ids),
+        "can_screen": perm.can_screen(request.user, case),
+        "stage_form": StageForm(initial={"stage": next(iter(sorted(STAGE_TRANSITIONS[case.stage])), "")}),
+        "screen_form": ScreeningForm(),
+        "letters": case.letters.visible_to(request.user).select_related("letter_type", "recipient_unit"),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
+    data = form.cleaned_data
+    figures = {name: data[name] for name in FIGURE_FIELDS}
+    if case is None:
+        return actions.do_register_case(
+            actor=request.user,
+            office=data["office"],
+            name=data["name"],
+            org_type=data["org_type"],
+            sector=data["sector"],
+            brief=data["brief"],
+            handling_units=list(data["handling_units"]),
+            clues=data["clue_numbers"],
+            **figures,
+        )
+    return actions.do_edit_case(
+        case.pk,
+        actor=request.user,
+        version=data.get("version"),
+        handling_units=list(data["handling_units"]),
+        clues=data["clue_numbers"],
+        name=data["name"],
+        org_type=data["org_type"],
+        sector=data["sector"],
+        brief=data["brief"],
+        **figures,
+    )
+
+
+@login_required
+def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    case = _get(request, pk) if pk else None
+    if case is not None and not perm.can_manage(request.user, case):
+        messages.error(request, _("您没有执行此操作的权限。"))
+        return redirect("cases:detail", pk=case.pk)
+    initial: dict[str, Any] = {}
+    if case is not None:
+        initial = {
+            "office": case.office_id,
+            "name": case.name,
+            "org_type": case.org_type,
+            "sector": case.sector_id,
+            "brief": case.brief,
+            "handling_units": list(case.handling_units.values_list("pk", flat=True)),
+            "clue_numbers": " ".join(
+                Clue.objects.visible_to(request.user).filter(cases=case).values_list("number", flat=True)
+            ),
+            "version": case.version,
+            **{name: getattr(case, name) for name in FIGURE_FIELDS},
+        }
+    form = CaseForm(request.POST or None, user=request.user, initial=initial)
+    if case is not None:
+        form.fields["office"].disabled = True
+        form.fields["office"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_form(request, form, case)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("案件已保存。"))
+            return redirect("cases:detail", pk=saved.pk)
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+def _act(request: HttpRequest, pk: int, call: Any, done: str) -> HttpResponse:
+    case = _get(request, pk)
+    try:
+        call(case)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写诉讼阶段和日期。"))
+        return redirect("cases:detail", pk=_get(request, pk).pk)
+    d = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_record_case_stage(
+            case.pk,
+            actor=request.user,
+            stage=d["stage"],
+            occurred_on=d["occurred_on"],
+            judged_on=d["judged_on"],
+            persons=d["persons"],
+            note=d["note"],
+        ),
+        _("诉讼阶段已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ScreeningForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择过筛结果。"))
+        return redirect("cases:detail", pk=_get(request, pk).pk)
+    d = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_screen_case(case.pk, actor=request.user, result=d["result"], note=d["note"]),
+        _("逐案过筛结果已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_conclude_case(case.pk, actor=request.user, note=request.POST.get("note", "")),
+        _("案件已办结。"),
+    )
+
+
+@login_required
+@require_POST
+def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
+    event_id, judged_on = request.POST.get("event", ""), request.POST.get("judged_on", "")
+    try:
+        day = dt.date.fromisoformat(judged_on)
+    except ValueError:
+        messages.error(request, _("请填写宣判日期。"))
+        return redirect("cases:detail", pk=_get(request, pk).pk)
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_record_judgment(
+            case.pk, actor=request.user, event_id=int(event_id) if event_id.isdigit() else 0, judged_on=day
+        ),
+        _("宣判日期已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda case: actions.do_reopen_case(
+            case.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("案件已重新启动。"),
+    )

@@ -1,0 +1,147 @@
+"""Forms of the rectification pages; they parse input, the actions decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from taizhang.org.choices import UnitKind
+from taizhang.org.models import Sector, Unit
+from taizhang.rectification.actions import MeasureData
+from taizhang.rectification.choices import ListSource
+from taizhang.rectification.models import LetterType
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def parse_measure_lines(text: str, default_units: list[Unit]) -> list[MeasureData]:
+    """Lines of "问题 | 整改措施 | 完成时限" (dates as 2026-06-30) typed into a reply or a list."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+        if len(parts) != 3:
+            raise forms.ValidationError(_("第%(n)s行须为“问题 | 整改措施 | 完成时限”。") % {"n": number})
+        try:
+            deadline = dt.date.fromisoformat(parts[2])
+        except ValueError:
+            raise forms.ValidationError(_("第%(n)s行的完成时限不是有效日期。") % {"n": number}) from None
+        rows.append(
+            MeasureData(problem=parts[0], description=parts[1], deadline=deadline, units=list(default_units))
+        )
+    return rows
+
+
+def _offices(user: Any) -> Any:
+    return Unit.objects.filter(kind=UnitKind.OFFICE, path__startswith=user.unit.path if user.unit else "-")
+
+
+class LetterForm(forms.Form):
+    """Register a letter."""
+
+    letter_type = forms.ModelChoiceField(LetterType.objects.filter(is_active=True), label=_l("文书类型"))
+    number = forms.CharField(label=_l("文号"), max_length=60)
+    issuer = forms.ModelChoiceField(Unit.objects.none(), label=_l("发出单位"))
+    recipient = forms.ModelChoiceField(
+        Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("接收单位")
+    )
+    case_number = forms.CharField(label=_l("所涉案件编号"), required=False)
+    issued_on = forms.DateField(label=_l("发出日期"), widget=DATE)
+    reply_due = forms.DateField(label=_l("回复期限（不填按规定期限）"), required=False, widget=DATE)
+    problems = forms.CharField(label=_l("指出的问题"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True)
+        if user.unit and user.unit.kind == UnitKind.OFFICE:
+            units = units.filter(path__startswith=user.unit.path).exclude(kind=UnitKind.OFFICE)
+        else:
+            units = units.filter(pk=user.unit_id or 0)
+        self.fields["issuer"].queryset = units  # type: ignore[attr-defined]
+        self.user = user
+
+    def clean_case_number(self) -> Any:
+        from taizhang.cases.models import Case
+
+        number = (self.cleaned_data.get("case_number") or "").strip()
+        if not number:
+            return None
+        case = Case.objects.visible_to(self.user).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("找不到该案件。"))
+        return case
+
+
+class ReplyForm(forms.Form):
+    """The recipient's reply and the measures it commits to."""
+
+    reply = forms.CharField(label=_l("回复内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(
+        label=_l("整改措施（每行：问题 | 整改措施 | 完成时限）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ProblemListForm(forms.Form):
+    """A problem list entered by hand."""
+
+    title = forms.CharField(label=_l("清单名称"), max_length=120)
+    source = forms.ChoiceField(
+        label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER]
+    )
+    office = forms.ModelChoiceField(Unit.objects.none(), label=_l("主管扫黑办"))
+    sector = forms.ModelChoiceField(
+        Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
+    )
+    units = forms.ModelMultipleChoiceField(
+        Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("责任单位")
+    )
+    measures = forms.CharField(
+        label=_l("整改措施（每行：问题 | 整改措施 | 完成时限）"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    """Upload of a problem list workbook."""
+
+    title = forms.CharField(label=_l("清单名称"), max_length=120)
+    source = forms.ChoiceField(
+        label=_l("来源"), choices=[c for c in ListSource.choices if c[0] != ListSource.LETTER]
+    )
+    office = forms.ModelChoiceField(Unit.objects.none(), label=_l("主管扫黑办"))
+    sector = forms.ModelChoiceField(
+        Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
+    )
+    file = forms.FileField(label=_l("问题清单（.xlsx）"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
+
+
+class ProgressForm(forms.Form):
+    """A progress report with evidence, optionally asking for sign-off."""
+
+    body = forms.CharField(label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    request_completion = forms.BooleanField(label=_l("已完成，申请销号"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(forms.Form):
+    """The office's sign-off or sending back."""
+
+    approve = forms.TypedChoiceField(
+        label=_l("审核"), choices=[("1", _l("同意销号")), ("0", _l("退回"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_l("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

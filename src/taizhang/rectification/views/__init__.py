@@ -1,0 +1,1 @@
+"""Rectification pages: problem lists and measures (lists.py), 三书一函 letters and their board (letters.py)."""

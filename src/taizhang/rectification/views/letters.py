@@ -1,0 +1,135 @@
+"""三书一函: list (with the board's drill-down filters), detail and reply, registration, board, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.cases.models import Case
+from taizhang.core.errors import ActionError
+from taizhang.rectification import actions, exports, filters
+from taizhang.rectification import permissions as perm
+from taizhang.rectification.choices import LetterBucket, LetterStatus
+from taizhang.rectification.forms import LetterForm, ReplyForm, parse_measure_lines
+from taizhang.rectification.models import Letter, LetterType
+from taizhang.rectification.progress import progress_by_list
+
+
+def listed(request: HttpRequest) -> Any:
+    return filters.apply(Letter.objects.visible_to(request.user), request.GET)
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    qs = listed(request).select_related("letter_type", "issuer_unit", "recipient_unit", "case")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": request.GET,
+        "query": request.GET.urlencode(),
+        "buckets": LetterBucket.choices,
+        "types": LetterType.objects.filter(is_active=True),
+    }
+    return render(request, "rectification/letter_list.html", context)
+
+
+@login_required
+def letter_export(request: HttpRequest) -> HttpResponse:
+    return exports.letters_response(listed(request))
+
+
+@login_required
+def letter_board(request: HttpRequest) -> HttpResponse:
+    qs = Letter.objects.visible_to(request.user)
+    context = {
+        "by_issuer": filters.board(qs, "issuer"),
+        "by_recipient": filters.board(qs, "recipient"),
+        "buckets": LetterBucket.choices,
+    }
+    return render(request, "rectification/letter_board.html", context)
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related(
+            "letter_type", "issuer_unit", "recipient_unit", "case", "replied_by"
+        ),
+        pk=pk,
+    )
+    problem_list = getattr(letter, "problem_list", None)
+    context = {
+        "letter": letter,
+        "problem_list": problem_list,
+        "progress": progress_by_list(request.user, [problem_list.pk]).get(problem_list.pk)
+        if problem_list
+        else None,
+        "can_reply": letter.status == LetterStatus.ISSUED
+        and perm.is_unit_actor(request.user, {letter.recipient_unit_id}),
+        "reply_form": ReplyForm(),
+        "case_visible": bool(letter.case_id)
+        and Case.objects.visible_to(request.user).filter(pk=letter.case_id).exists(),
+    }
+    return render(request, "rectification/letter_detail.html", context)
+
+
+@login_required
+@require_POST
+def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related("recipient_unit"), pk=pk
+    )
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写回复内容。"))
+        return redirect("rectification:letter", pk=letter.pk)
+    try:
+        rows = parse_measure_lines(form.cleaned_data["measures"], [letter.recipient_unit])
+        actions.do_reply_letter(
+            letter.pk, actor=request.user, reply=form.cleaned_data["reply"], measures=rows
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("回复已登记。"))
+    return redirect("rectification:letter", pk=letter.pk)
+
+
+@login_required
+def letter_create(request: HttpRequest) -> HttpResponse:
+    form = LetterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        due = d["reply_due"]
+        try:
+            letter = actions.do_issue_letter(
+                actor=request.user,
+                letter_type=d["letter_type"],
+                number=d["number"],
+                issuer=d["issuer"],
+                recipient=d["recipient"],
+                issued_on=d["issued_on"],
+                problems=d["problems"],
+                case=d["case_number"],
+                reply_due_at=timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59)))
+                if due
+                else None,
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("文书已登记。"))
+            return redirect("rectification:letter", pk=letter.pk)
+    return render(request, "rectification/form.html", {"form": form, "title": _("登记三书一函")})

@@ -1,0 +1,211 @@
+"""Problem lists and measures: overview with progress, a list's measures, a measure's progress and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.core import files
+from taizhang.core.errors import ActionError
+from taizhang.rectification import actions, exports, imports
+from taizhang.rectification import permissions as perm
+from taizhang.rectification.choices import MeasureStatus
+from taizhang.rectification.forms import (
+    ImportForm,
+    ProblemListForm,
+    ProgressForm,
+    ReviewForm,
+    parse_measure_lines,
+)
+from taizhang.rectification.models import Evidence, Measure, ProblemList
+from taizhang.rectification.progress import progress_by_list
+
+
+@login_required
+def list_index(request: HttpRequest) -> HttpResponse:
+    qs = ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter")
+    if request.GET.get("source"):
+        qs = qs.filter(source=request.GET["source"])
+    if (sector := request.GET.get("sector")) and sector.isdigit():
+        qs = qs.filter(sector_id=int(sector))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    progress = progress_by_list(request.user, [pl.pk for pl in page])
+    rows = [{"list": pl, "progress": progress.get(pl.pk)} for pl in page]
+    return render(request, "rectification/list_index.html", {"page": page, "rows": rows})
+
+
+def measures_of(request: HttpRequest, problem_list: ProblemList) -> Any:
+    qs = Measure.objects.visible_to(request.user).filter(problem__problem_list=problem_list)
+    if request.GET.get("status") in MeasureStatus.values:
+        qs = qs.filter(status=request.GET["status"])
+    return qs.order_by("problem__seq", "seq", "id")
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem_list = get_object_or_404(
+        ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter"), pk=pk
+    )
+    measures = (
+        measures_of(request, problem_list).select_related("problem", "person").prefetch_related("units")
+    )
+    context = {
+        "problem_list": problem_list,
+        "measures": measures,
+        "progress": progress_by_list(request.user, [pk]).get(pk),
+        "statuses": MeasureStatus.choices,
+    }
+    return render(request, "rectification/list_detail.html", context)
+
+
+@login_required
+def list_export(request: HttpRequest, pk: int) -> HttpResponse:
+    problem_list = get_object_or_404(ProblemList.objects.visible_to(request.user), pk=pk)
+    return exports.problem_list_response(problem_list, measures_of(request, problem_list))
+
+
+@login_required
+def list_create(request: HttpRequest) -> HttpResponse:
+    form = ProblemListForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rows = parse_measure_lines(d["measures"], list(d["units"]))
+            problem_list = actions.do_create_problem_list(
+                actor=request.user,
+                title=d["title"],
+                source=d["source"],
+                office=d["office"],
+                sector=d["sector"],
+                rows=rows,
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            form.add_error("measures", exc)
+        else:
+            messages.success(request, _("问题清单已建立。"))
+            return redirect("rectification:problem_list", pk=problem_list.pk)
+    return render(request, "rectification/form.html", {"form": form, "title": _("录入问题清单")})
+
+
+@login_required
+def list_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        parsed = imports.parse(d["file"])
+        errors = parsed.errors
+        if not errors:
+            try:
+                problem_list = actions.do_create_problem_list(
+                    actor=request.user,
+                    title=d["title"],
+                    source=d["source"],
+                    office=d["office"],
+                    sector=d["sector"],
+                    rows=parsed.rows,
+                )
+            except ActionError as exc:
+                errors = [exc.message]
+            else:
+                messages.success(request, _("已导入 %(n)s 项整改措施。") % {"n": len(parsed.rows)})
+                return redirect("rectification:problem_list", pk=problem_list.pk)
+    context = {
+        "form": form,
+        "errors": errors,
+        "title": _("导入问题清单"),
+        "multipart": True,
+        "columns": imports.COLUMNS,
+    }
+    return render(request, "rectification/form.html", context)
+
+
+def _measure(request: HttpRequest, pk: int) -> Measure:
+    return get_object_or_404(
+        Measure.objects.visible_to(request.user).select_related("problem__problem_list__office", "person"),
+        pk=pk,
+    )
+
+
+@login_required
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _measure(request, pk)
+    unit_ids = set(measure.units.values_list("pk", flat=True))
+    office_path = measure.problem.problem_list.office.path
+    context = {
+        "measure": measure,
+        "units": measure.units.all(),
+        "reports": measure.reports.select_related("reported_by").prefetch_related("evidence"),
+        "can_report": measure.status == MeasureStatus.IN_PROGRESS
+        and perm.is_unit_actor(request.user, unit_ids),
+        "can_review": measure.status == MeasureStatus.REQUESTED
+        and perm.is_office_over(request.user, office_path),
+        "progress_form": ProgressForm(initial={"version": measure.version}),
+        "review_form": ReviewForm(initial={"version": measure.version}),
+    }
+    return render(request, "rectification/measure_detail.html", context)
+
+
+@login_required
+@require_POST
+def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _measure(request, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        uploads = [(f.name or "", f.chunks()) for f in request.FILES.getlist("evidence")]
+        try:
+            actions.do_report_measure_progress(
+                measure.pk,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                evidence=uploads,
+                request_completion=form.cleaned_data["request_completion"],
+                version=form.cleaned_data["version"],
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("整改进展已报送。"))
+    else:
+        messages.error(request, _("请填写进展情况。"))
+    return redirect("rectification:measure", pk=measure.pk)
+
+
+@login_required
+@require_POST
+def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _measure(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_review_measure(
+                measure.pk,
+                actor=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("审核意见已登记。"))
+    return redirect("rectification:measure", pk=measure.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    visible = Measure.objects.visible_to(request.user).values("pk")
+    evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
+    return FileResponse(
+        files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
+    )

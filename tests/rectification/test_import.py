@@ -1,0 +1,97 @@
+"""Importing a problem list: a clean file creates everything, one bad row creates nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from taizhang.rectification import imports
+from taizhang.rectification.choices import MeasureStatus
+from taizhang.rectification.models import Measure, ProblemList
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(imports.COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "清单.xlsx"
+    return buffer
+
+
+GOOD = [
+    [1, "线索排查不深入", "开展集中排查", "测试市住建局", "张三", "2026-12-31", "已部署", "否"],
+    [2, "", "建立长效机制", "测试市住建局、测试市交通运输局", "", "2026年6月30日", "", "是"],
+    [3, "宣传不到位", "开展宣传", "测试市交通运输局", "", "2026/03/01", "", ""],
+]
+
+
+def post(client, rows):
+    return client.post(
+        "/rectification/lists/import/",
+        {
+            "title": "督导反馈清单",
+            "source": "inspection_team",
+            "office": client.office_id,
+            "file": workbook(rows),
+        },
+    )
+
+
+@pytest.fixture
+def staff(world):
+    client = world.client_for("office_staff")
+    client.office_id = world.units["city"].pk
+    return client
+
+
+def test_clean_file_imports_all_rows(world, staff):
+    response = post(staff, GOOD)
+    assert response.status_code == 302
+    pl = ProblemList.objects.get()
+    measures = Measure.objects.filter(problem__problem_list=pl).order_by("id")
+    assert measures.count() == 3
+    assert pl.problems.count() == 2  # row 2 continues the merged 问题 cell of row 1
+    assert measures[1].units.count() == 2
+    assert measures[1].status == MeasureStatus.SIGNED_OFF
+
+
+def test_bad_row_imports_nothing_and_names_the_row(world, staff):
+    bad = [*GOOD, [4, "问题", "", "不存在的局", "", "明年", "", "也许"]]
+    response = post(staff, bad)
+    assert response.status_code == 200
+    assert ProblemList.objects.count() == 0 and Measure.objects.count() == 0
+    text = response.content.decode()
+    assert "第5行" in text and "整改措施" in text and "不存在的局" in text and "完成时限" in text
+
+
+def test_wrong_header_is_refused(world, staff):
+    book = Workbook()
+    book.active.append(["问题", "措施"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = imports.parse(buffer)
+    assert result.errors and not result.rows
+
+
+def test_export_uses_the_import_layout(world, staff, rect):
+    pl = rect.problem_list()
+    response = staff.get(f"/rectification/lists/{pl.pk}/export.xlsx")
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == imports.COLUMNS
+    assert sheet.max_row == 3
+    # the exported file imports again
+    result = imports.parse(io.BytesIO(response.content))
+    assert not result.errors and len(result.rows) == 2
