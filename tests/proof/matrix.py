@@ -167,6 +167,36 @@ PAGES: dict[str, Rule] = {
     "clues:reopen": step(),
     "clues:link": step(),
     "clues:merge": step(),
+    # ---- cases (records: a missing id answers 404 to everyone; anonymous is sent to sign in) ----
+    "cases:list": page(STAFF),
+    "cases:export": page(STAFF),
+    "cases:screening": page(STAFF),
+    # The blank form is shown to every signed-in person; registering is refused by the action (POST below).
+    "cases:create": page(STAFF),
+    "cases:detail": page(frozenset(), obj="missing"),
+    "cases:edit": page(frozenset(), obj="missing"),
+    "cases:stage": step(obj="missing"),
+    "cases:judgment": step(obj="missing"),
+    "cases:screen": step(obj="missing"),
+    "cases:conclude": step(obj="missing"),
+    "cases:reopen": step(obj="missing"),
+    # ---- rectification ----
+    "rectification:list": page(STAFF),
+    "rectification:sectors": page(STAFF),
+    "rectification:letters": page(STAFF),
+    "rectification:letters_export": page(STAFF),
+    "rectification:board": page(STAFF),
+    "rectification:list_create": page(STAFF),
+    "rectification:list_import": page(STAFF),
+    "rectification:letter_create": page(STAFF),
+    "rectification:problem_list": page(frozenset(), obj="missing"),
+    "rectification:list_export": page(frozenset(), obj="missing"),
+    "rectification:measure": page(frozenset(), obj="missing"),
+    "rectification:evidence": page(frozenset(), obj="missing"),
+    "rectification:letter": page(frozenset(), obj="missing"),
+    "rectification:measure_progress": step(obj="missing"),
+    "rectification:measure_review": step(obj="missing"),
+    "rectification:letter_reply": step(obj="missing"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -197,6 +227,24 @@ API: dict[str, Rule] = {
     "POST /api/clues/<int:clue_id>/reopen": api_step(data="reason"),
     "POST /api/clues/<int:clue_id>/link": api_step(data="other"),
     "POST /api/clues/<int:clue_id>/merge": api_step(data="other"),
+    # ---- cases ----
+    "GET /api/cases/cases": api(STAFF),
+    "POST /api/cases/cases": api(frozenset(), method="POST"),
+    "GET /api/cases/cases/<case_id>": api(frozenset(), obj="missing"),
+    "PATCH /api/cases/cases/<case_id>": api_step(obj="missing", method="PATCH"),
+    "POST /api/cases/cases/<case_id>/stages": api_step(obj="missing"),
+    "POST /api/cases/cases/<case_id>/screening": api_step(obj="missing"),
+    "POST /api/cases/cases/<case_id>/conclude": api_step(obj="missing"),
+    # ---- rectification ----
+    "GET /api/rectification/letters": api(STAFF),
+    "POST /api/rectification/letters": api(frozenset(), method="POST"),
+    "GET /api/rectification/letters/<letter_id>": api(frozenset(), obj="missing"),
+    "POST /api/rectification/letters/<letter_id>/reply": api_step(obj="missing"),
+    "GET /api/rectification/lists": api(STAFF),
+    "GET /api/rectification/lists/<list_id>/measures": api(frozenset(), obj="missing"),
+    "GET /api/rectification/measures/<measure_id>": api(frozenset(), obj="missing"),
+    "POST /api/rectification/measures/<measure_id>/progress": api_step(obj="missing"),
+    "POST /api/rectification/measures/<measure_id>/review": api_step(obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);
