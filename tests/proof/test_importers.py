@@ -149,7 +149,7 @@ def test_an_xlsx_zip_bomb_is_refused_by_the_importer(world):
     assert "压缩炸弹" in job.errors[0]["message"]
 
 
-@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "=1+1", "\u202e"])
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "=1+1", "</textarea>"])
 def test_hostile_text_is_stored_as_text(world, text):
     job = _run(
         world,
@@ -163,3 +163,51 @@ def test_hostile_text_is_stored_as_text(world, text):
 
 def test_importer_errors_are_action_errors():
     assert issubclass(imports.ImportRefused, ActionError)
+
+
+# ---- the rectification problem list (问题清单) ----
+
+PROBLEM_COLUMNS = ["序号", "问题", "整改措施", "责任单位", "责任人", "完成时限", "进展情况", "是否销号"]
+
+
+@st.composite
+def problem_row(draw):
+    if draw(st.booleans()):
+        return [
+            draw(st.integers(1, 99)),
+            draw(st.sampled_from(["工程领域强揽", "<b>市场垄断</b>", ""])),
+            draw(st.sampled_from(["开展专项整治", "=SUM(A1)", ""])),
+            draw(st.sampled_from(["测试市交通运输局", "测试市住建局、测试市交通运输局", "不存在的局", ""])),
+            draw(st.sampled_from(["人员1", ""])),
+            draw(st.one_of(date_cell, st.just("2026-06-30"))),
+            draw(any_text),
+            draw(st.sampled_from(["是", "否", "", "也许"])),
+        ]
+    return [draw(cell) for _ in PROBLEM_COLUMNS]
+
+
+@PROPERTY
+@given(rows=st.lists(problem_row(), min_size=0, max_size=6))
+def test_any_problem_list_parses_to_rows_or_row_errors(world, rows):
+    from taizhang.rectification import imports as problem_imports
+
+    book = openpyxl.Workbook()
+    book.active.append(PROBLEM_COLUMNS)
+    for row in rows:
+        book.active.append(
+            [("".join(ch for ch in v if ch.isprintable()) if isinstance(v, str) else v) for v in row]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    result = problem_imports.parse(out)
+    assert result.rows or result.errors, "an import says what it found or why it found nothing"
+    for error in result.errors:
+        assert error.strip()
+
+
+def test_a_damaged_problem_list_is_refused_with_a_message(db):
+    from taizhang.rectification import imports as problem_imports
+
+    result = problem_imports.parse(io.BytesIO(b"PK\x03\x04 not really a workbook"))
+    assert result.errors and not result.rows
