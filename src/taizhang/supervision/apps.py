@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "taizhang.supervision"
     verbose_name = _("督办")
+
+    def ready(self) -> None:
+        from taizhang.core.signals import workflow_event
+        from taizhang.supervision import deadlines, events
+
+        deadlines.connect_signals()
+        workflow_event.connect(events.on_workflow_event, dispatch_uid="supervision-workflow-notify")

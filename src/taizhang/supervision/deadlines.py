@@ -1,17 +1,27 @@
-"""When each step of a clue is due. The supervision app owns the rules; clue actions call `due_at`.
+"""When each step is due: per-office deadline rules over the official working-day calendar.
 
-First version: fixed default limits, counting Monday–Friday as working days. The supervision issue replaces the
-body with configurable per-office rules and the official calendar (调休, holidays, admin overrides).
+Clue actions call `due_at(step, start, office=...)`. Rules are looked up for the office, then the offices above
+it, then the system default row, then DEFAULT_LIMITS. The calendar is chinese_calendar (调休 included) with the
+administrator's CalendarOverride rows on top. Both are cached per process for CACHE_SECONDS and dropped at once
+when this process saves a rule or an override (other processes pick the change up within CACHE_SECONDS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-# step: (amount, "workdays" | "days")
+from taizhang.pure.workdays import WorkCalendar
+
+CACHE_SECONDS = 60
+
+# step: (amount, "workdays" | "days") — the published local limits where there are some.
 DEFAULT_LIMITS: dict[str, tuple[int, str]] = {
     "triage": (1, "workdays"),
     "assign": (1, "workdays"),
@@ -26,19 +36,163 @@ DEFAULT_LIMITS: dict[str, tuple[int, str]] = {
 }
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
+@dataclass(frozen=True)
+class Policy:
+    """The supervision settings in force for an office."""
+
+    extension_cap_days: int = 27
+    reminder_offsets: tuple[int, ...] = (3, 1)
+    escalate_leader_workdays: int = 3
+    escalate_office_workdays: int = 5
+
+
+@dataclass
+class _Config:
+    loaded_at: float
+    calendar: WorkCalendar
+    # office id (None = default) -> step -> (amount, kind)
+    rules: dict[int | None, dict[str, tuple[int, str]]]
+    policies: dict[int | None, Policy]
+    # office id -> ids from the root down (for inheritance)
+    lineage: dict[int, tuple[int, ...]]
+
+
+class CachedCalendar(WorkCalendar):
+    """WorkCalendar remembering each day's answer (chinese_calendar is slow per call; the worker asks a lot)."""
+
+    def __init__(self, overrides: dict[dt.date, bool]) -> None:
+        super().__init__(overrides)
+        self._memo: dict[dt.date, bool] = {}
+
+    def is_workday(self, d: dt.date) -> bool:
+        found = self._memo.get(d)
+        if found is None:
+            found = self._memo[d] = super().is_workday(d)
+        return found
+
+
+_lock = threading.Lock()
+_config: _Config | None = None
+
+
+def clear_cache(**_kwargs: Any) -> None:
+    """Forget the cached calendar and rules (called when a rule, policy or override is saved)."""
+    global _config
+    _config = None
+
+
+def _load() -> _Config:
+    from taizhang.org.choices import UnitKind
+    from taizhang.org.models import Unit
+    from taizhang.supervision.models import CalendarOverride, DeadlineRule, SupervisionPolicy
+
+    overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    rules: dict[int | None, dict[str, tuple[int, str]]] = {}
+    for office_id, step, amount, kind in DeadlineRule.objects.values_list(
+        "office_id", "step", "amount", "unit"
+    ):
+        rules.setdefault(office_id, {})[step] = (amount, kind)
+    policies = {
+        p.office_id: Policy(
+            extension_cap_days=p.extension_cap_days,
+            reminder_offsets=tuple(p.reminder_offsets()),
+            escalate_leader_workdays=p.escalate_leader_workdays,
+            escalate_office_workdays=p.escalate_office_workdays,
+        )
+        for p in SupervisionPolicy.objects.all()
+    }
+    lineage = {
+        pk: tuple(int(x) for x in path.strip("/").split("/") if x)
+        for pk, path in Unit.objects.filter(kind=UnitKind.OFFICE).values_list("pk", "path")
+    }
+    return _Config(time.monotonic(), CachedCalendar(overrides), rules, policies, lineage)
+
+
+def _current() -> _Config:
+    global _config
+    config = _config
+    if config is None or time.monotonic() - config.loaded_at > CACHE_SECONDS:
+        with _lock:
+            config = _load()
+            _config = config
+    return config
+
+
+def calendar() -> WorkCalendar:
+    """The working-day calendar in force (chinese_calendar plus the administrator's overrides)."""
+    return _current().calendar
+
+
+def _office_id(office: Any) -> int | None:
+    if office is None:
+        return None
+    return office if isinstance(office, int) else office.pk
+
+
+def _chain(config: _Config, office: Any) -> list[int | None]:
+    """The office, the offices above it (nearest first), then the default (None)."""
+    office_id = _office_id(office)
+    if office_id is None:
+        return [None]
+    ids = config.lineage.get(office_id, (office_id,))
+    return [*reversed(ids), None]
+
+
+def rule_for(step: str, office: Any = None) -> tuple[int, str]:
+    """The (amount, "workdays"|"days") limit of a step for an office."""
+    config = _current()
+    for key in _chain(config, office):
+        found = config.rules.get(key, {}).get(step)
+        if found:
+            return found
+    return DEFAULT_LIMITS[step]
+
+
+def policy_for(office: Any = None) -> Policy:
+    """The supervision policy of an office (inherited from above, then the default, then built-in)."""
+    config = _current()
+    for key in _chain(config, office):
+        if key in config.policies:
+            return config.policies[key]
+    return Policy()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last second of a local day, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def add_workdays(start: dt.datetime, n: int) -> dt.datetime:
+    """The end of the n-th working day after the local day of `start`."""
+    day = timezone.localtime(start).date()
+    return end_of_day(calendar().add_workdays(day, n))
 
 
 def due_at(step: str, start: dt.datetime, *, office: Any = None) -> dt.datetime:
     """The end of the last day allowed for `step` begun at `start`."""
-    amount, kind = DEFAULT_LIMITS[step]
+    amount, kind = rule_for(step, office)
     day = timezone.localtime(start).date()
     if kind == "days":
-        return _end_of_day(day + dt.timedelta(days=amount))
-    remaining = amount
-    while remaining:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return _end_of_day(day)
+        last = day + dt.timedelta(days=amount)
+        # A calendar-day limit that ends on a day off runs to the next working day, as official limits do.
+        cal = calendar()
+        while not cal.is_workday(last):
+            last += dt.timedelta(days=1)
+        return end_of_day(last)
+    return end_of_day(calendar().add_workdays(day, amount))
+
+
+def workdays_overdue(deadline: dt.datetime, now: dt.datetime) -> int:
+    """Whole working days passed since the deadline's day (0 on the day after when that is a day off)."""
+    return calendar().workdays_between(timezone.localtime(deadline).date(), timezone.localtime(now).date())
+
+
+def connect_signals() -> None:
+    """Drop the cache whenever this process changes a rule, a policy or an override."""
+    from taizhang.org.models import Unit
+    from taizhang.supervision.models import CalendarOverride, DeadlineRule, SupervisionPolicy
+
+    # Units too: a new or moved office changes which rules it inherits.
+    for model in (CalendarOverride, DeadlineRule, SupervisionPolicy, Unit):
+        post_save.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-{model.__name__}")
+        post_delete.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-del-{model.__name__}")

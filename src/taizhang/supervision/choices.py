@@ -1,0 +1,112 @@
+"""States and vocabularies of supervision records, and their transitions, written once as data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKDAYS = "workdays", _("工作日")
+    DAYS = "days", _("自然日")
+
+
+class DeadlineStep(models.TextChoices):
+    """The clue steps that carry a deadline (the names clue actions pass to `due_at`)."""
+
+    TRIAGE = "triage", _("分流")
+    ASSIGN = "assign", _("交办")
+    FIRST_REPORT = "first_report", _("首次回告")
+    VERIFICATION = "verification", _("核查")
+    SIGNOFF = "signoff", _("签字背书")
+    REVIEW = "review", _("审核")
+    REDO = "redo", _("退查重办")
+    TRANSFER = "transfer", _("移交移送")
+    REGISTER_TRANSFER = "register_transfer", _("接收登记")
+    CONCLUDE = "conclude", _("办结")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+EXTENSION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ExtensionStatus.PENDING: frozenset(
+        {ExtensionStatus.APPROVED, ExtensionStatus.REFUSED, ExtensionStatus.WITHDRAWN}
+    ),
+}
+
+
+class ListingLevel(models.TextChoices):
+    DISTRICT = "district", _("区县挂牌")
+    CITY = "city", _("市级挂牌")
+    PROVINCE = "province", _("省级挂牌")
+    NATIONAL = "national", _("全国挂牌")
+
+
+class ListingStatus(models.TextChoices):
+    LISTED = "listed", _("督办中")
+    LIFTED = "lifted", _("已摘牌")
+
+
+LISTING_TRANSITIONS: dict[str, frozenset[str]] = {
+    ListingStatus.LISTED: frozenset({ListingStatus.LIFTED}),
+}
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    TaskStatus.OPEN: frozenset({TaskStatus.DONE, TaskStatus.CANCELLED}),
+    TaskStatus.DONE: frozenset({TaskStatus.OPEN}),
+}
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("待召开")
+    HELD = "held", _("已召开")
+    CANCELLED = "cancelled", _("已取消")
+
+
+MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+    MeetingStatus.HELD: frozenset({MeetingStatus.HELD}),  # minutes may be corrected after the meeting
+}
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("出席")
+    DELEGATED = "delegated", _("委托出席")
+    ABSENT = "absent", _("缺席")
+
+
+class DispatchKind(models.TextChoices):
+    """What the worker sends for a deadline (or on behalf of another app)."""
+
+    REMIND = "remind", _("到期提醒")
+    URGE = "urge", _("催办")
+    ESCALATE_LEADER = "escalate_leader", _("升级至单位负责人")
+    ESCALATE_OFFICE = "escalate_office", _("升级至扫黑办")
+    NOTICE = "notice", _("通知")
+    DIGEST = "digest", _("每日摘要")
+
+
+class DispatchStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    CLAIMED = "claimed", _("发送中")
+    DONE = "done", _("已发送")
+
+
+class EmailState(models.TextChoices):
+    NONE = "", _("不发邮件")
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    DIGEST = "digest", _("并入每日摘要")
+    FAILED = "failed", _("发送失败")

@@ -1,0 +1,1 @@
+"""Supervision pages: boards and inbox, supervision records, meetings and tasks."""

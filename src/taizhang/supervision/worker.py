@@ -1,0 +1,543 @@
+"""The supervision worker: plan what is due, then claim → send → mark, safe on several machines at once.
+
+1. plan_deadlines(now): stream every supervised deadline up to the reminder horizon and insert one Dispatch per
+   event under a unique key ("clue:12:verification:20261201235959:remind1"); keys already planned are skipped,
+   so planning twice (or on two machines) plans once.
+2. deliver(now): claim a batch of due dispatches (SELECT … FOR UPDATE SKIP LOCKED, then a lease), create the
+   notifications (unique per person and key) and urging notices (unique key), mark them done. A worker that dies
+   holding a lease loses it when the lease expires, and the next one delivers — nothing twice in the inbox.
+3. send_emails(now) / plan_digests(now): the same claim → send → mark for email; email is at least once (a
+   crash between the SMTP answer and the mark resends that one message after the lease).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.core.discovery import app_modules
+from taizhang.org.models import User
+from taizhang.supervision import deadlines
+from taizhang.supervision.bulk import insert_new
+from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
+from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
+from taizhang.supervision.notify import notify_rows
+from taizhang.supervision.recipients import Directory
+from taizhang.supervision.sources import SOURCES, Item, target_model
+
+log = logging.getLogger("taizhang.supervision.worker")
+
+LEASE = dt.timedelta(minutes=5)
+CLAIM_BATCH = 1000
+PLAN_BATCH = 1000
+DIGEST_HOUR = 8
+URGING_REPLY_WORKDAYS = 2
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+# ---------------------------------------------------------------- planning
+
+
+def events_for(item: Item, now: dt.datetime) -> list[tuple[str, str, list[int], str]]:
+    """The events due now for one deadline: (kind, key, recipient ids, title)."""
+    policy = deadlines.policy_for(item.office_id)
+    cal = deadlines.calendar()
+    today = timezone.localtime(now).date()
+    due_day = timezone.localtime(item.deadline).date()
+    args = {"n": item.number, "t": item.title[:40], "s": item.step_label, "d": f"{due_day:%Y-%m-%d}"}
+    found: list[tuple[str, str, list[int], str]] = []
+    if item.deadline > now:
+        # Only the nearest reminder stage: a worker catching up after downtime sends one reminder, not three.
+        for offset in sorted(policy.reminder_offsets):
+            if today >= cal.add_workdays(due_day, -offset):
+                title = _("【到期提醒】%(n)s「%(s)s」将于 %(d)s 到期") % args
+                found.append((DispatchKind.REMIND, item.key(f"remind{offset}"), item.actors, title))
+                break
+        return found
+    late = cal.workdays_between(due_day, today)
+    found.append(
+        (DispatchKind.URGE, item.key("urge"), item.actors, _("【催办】%(n)s「%(s)s」已于 %(d)s 逾期") % args)
+    )
+    if item.leaders and late >= policy.escalate_leader_workdays:
+        title = _("【逾期升级】%(n)s「%(s)s」逾期 %(w)s 个工作日，请单位负责人督促办理") % {**args, "w": late}
+        found.append((DispatchKind.ESCALATE_LEADER, item.key("leader"), item.leaders, title))
+    if late >= policy.escalate_office_workdays:
+        title = _("【逾期升级】%(n)s「%(s)s」逾期 %(w)s 个工作日，提请扫黑办督办") % {**args, "w": late}
+        found.append((DispatchKind.ESCALATE_OFFICE, item.key("office"), item.office, title))
+    return found
+
+
+def _horizon(now: dt.datetime) -> dt.datetime:
+    # The farthest reminder offset of any policy bounds what must be looked at.
+    offsets = [deadlines.policy_for(None).reminder_offsets, *(p.reminder_offsets for p in _policies())]
+    widest = max((max(o) for o in offsets if o), default=0)
+    return deadlines.add_workdays(now, widest)
+
+
+def _policies() -> Iterable[deadlines.Policy]:
+    return deadlines._current().policies.values()
+
+
+def _payload(item: Item, kind: str, recipients: list[int], title: str, now: dt.datetime) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "recipients": list(dict.fromkeys(recipients)),
+        "title": title,
+        "body": item.title,
+        "url": item.url,
+    }
+    if kind == DispatchKind.URGE and item.urging_notice:
+        payload["urging"] = {
+            "target": item.kind,
+            "target_id": item.pk,
+            "label": f"{item.number} {item.title}"[:240],
+            "office_id": item.office_id,
+            "unit_id": item.unit_id,
+            "step": item.step_label,
+            "deadline": item.deadline.isoformat(),
+            "reply_by": deadlines.add_workdays(now, URGING_REPLY_WORKDAYS).isoformat(),
+        }
+    return payload
+
+
+def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for x in it:
+        chunk.append(x)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
+    """Record and deliver every reminder, urging and escalation that is due; return how many were new.
+
+    Each chunk is one transaction: insert the dispatch keys (skipping known ones) and, for exactly the keys this
+    worker inserted, the notifications and urging notices. A second worker planning the same chunk waits on the
+    unique key, then gets nothing back, so it writes nothing; a worker dying mid-chunk rolls the chunk back and
+    the next pass plans it again. Nothing leaves the database here, so no lease is needed (email has one).
+    """
+    me = me or worker_id()
+    horizon = _horizon(now)
+    d = Directory()
+    planned = 0
+
+    def events() -> Iterator[tuple[Item, tuple[str, str, list[int], str]]]:
+        for source in SOURCES:
+            for item in source(horizon, d):
+                for event in events_for(item, now):
+                    yield item, event
+
+    for chunk in _chunks(events(), PLAN_BATCH):
+        keys = [event[1] for _item, event in chunk]
+        known = set(Dispatch.objects.filter(key__in=keys).values_list("key", flat=True))
+        fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
+        if not fresh:
+            continue
+        with transaction.atomic():
+            # The payload records who was told, so the dispatch row is the record of what was sent.
+            rows = [
+                (
+                    ev[1],
+                    ev[0],
+                    json.dumps({"recipients": list(dict.fromkeys(ev[2]))}),
+                    DispatchStatus.DONE,
+                    now,
+                    me,
+                    1,
+                    now,
+                    now,
+                )
+                for _item, ev in fresh
+            ]
+            inserted = dict(
+                (key, pk)
+                for pk, key in insert_new("supervision_dispatch", DISPATCH_COLUMNS, rows, returning="id, key")
+            )
+            mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
+            _write_notifications(
+                [
+                    (uid, ev[1], ev[3][:200], item.title, item.url[:300], now)
+                    for item, ev in mine
+                    for uid in dict.fromkeys(ev[2])
+                ],
+                d,
+            )
+            notices = [
+                _urging_row(inserted[ev[1]], ev[1], _payload(item, ev[0], ev[2], ev[3], now), now)
+                for item, ev in mine
+                if ev[0] == DispatchKind.URGE and item.urging_notice
+            ]
+            insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
+        planned += len(mine)
+    return planned
+
+
+DISPATCH_COLUMNS = [
+    ("key", "text"),
+    ("kind", "text"),
+    ("payload", "jsonb"),
+    ("status", "text"),
+    ("due_at", "timestamptz"),
+    ("claimed_by", "text"),
+    ("attempts", "smallint"),
+    ("created_at", "timestamptz"),
+    ("done_at", "timestamptz"),
+]
+NOTIFICATION_COLUMNS = [
+    ("user_id", "bigint"),
+    ("key", "text"),
+    ("title", "text"),
+    ("body", "text"),
+    ("url", "text"),
+    ("created_at", "timestamptz"),
+    ("email_state", "text"),
+]
+URGING_COLUMNS = [
+    ("number", "text"),
+    ("target_type_id", "integer"),
+    ("target_id", "bigint"),
+    ("target_label", "text"),
+    ("office_id", "bigint"),
+    ("unit_id", "bigint"),
+    ("step", "text"),
+    ("deadline_at", "timestamptz"),
+    ("reply_by", "timestamptz"),
+    ("body", "text"),
+    ("issued_at", "timestamptz"),
+    ("key", "text"),
+]
+
+
+def _write_notifications(rows: list[tuple], d: Directory) -> None:
+    """Insert (user, key, title, body, url, at) rows with each person's email preference; skip known (user, key)."""
+    d.people(list({r[0] for r in rows}))
+    full = []
+    for uid, key, title, body, url, at in rows:
+        user = d.users.get(uid)
+        if user is None or not user.is_active:
+            continue
+        email = (
+            EmailState.NONE
+            if not user.email
+            else (EmailState.DIGEST if user.wants_daily_digest else EmailState.PENDING)
+        )
+        full.append((uid, key, title, body, url, at, email))
+    insert_new("supervision_notification", NOTIFICATION_COLUMNS, full, returning="id")
+
+
+def enqueue(
+    key: str, *, recipients: list[int], title: str, body: str = "", url: str = "", due_at: Any = None
+) -> None:
+    """For other apps' worker jobs: plan a notification under a unique key (delivered by the next pass)."""
+    Dispatch.objects.bulk_create(
+        [
+            Dispatch(
+                key=key[:200],
+                kind=DispatchKind.NOTICE,
+                due_at=due_at or timezone.now(),
+                payload={"recipients": recipients, "title": title, "body": body, "url": url},
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# ---------------------------------------------------------------- delivery
+
+
+def claim(
+    model: Any, claimable: Q, *, now: dt.datetime, me: str, size: int, lease_field: str, mark: dict
+) -> list[int]:
+    """Claim up to `size` rows: lock them skipping rows another worker holds, then stamp our lease."""
+    with transaction.atomic():
+        ids = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(claimable)
+            .order_by("id")
+            .values_list("id", flat=True)[:size]
+        )
+        if ids:
+            model.objects.filter(pk__in=ids).update(**{lease_field: now + LEASE}, **mark)
+    return ids
+
+
+def _claimable_dispatches(now: dt.datetime) -> Q:
+    return Q(due_at__lte=now) & (
+        Q(status=DispatchStatus.PENDING) | Q(status=DispatchStatus.CLAIMED, lease_until__lt=now)
+    )
+
+
+def deliver(
+    now: dt.datetime, *, me: str | None = None, batch: int = CLAIM_BATCH, limit: int | None = None
+) -> int:
+    """Claim due dispatches batch by batch and deliver them; return how many this worker completed."""
+    me = me or worker_id()
+    done = 0
+    users_cache: dict[int, Any] = {}
+    while limit is None or done < limit:
+        ids = claim(
+            Dispatch,
+            _claimable_dispatches(now),
+            now=now,
+            me=me,
+            size=batch,
+            lease_field="lease_until",
+            mark={"status": DispatchStatus.CLAIMED, "claimed_by": me, "attempts": F("attempts") + 1},
+        )
+        if not ids:
+            break
+        done += _deliver_batch(ids, now, me, users_cache)
+    return done
+
+
+def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[int, Any]) -> int:
+    rows = list(
+        Dispatch.objects.filter(pk__in=ids, claimed_by=me).values_list("pk", "key", "kind", "payload")
+    )
+    needed = {pk for _id, _k, _kind, p in rows for pk in p.get("recipients", []) if pk not in users_cache}
+    if needed:
+        users_cache.update(
+            {
+                u[0]: u
+                for u in User.objects.filter(pk__in=needed, is_active=True).values_list(
+                    "pk", "email", "wants_daily_digest"
+                )
+            }
+        )
+    notes: list[Notification] = []
+    notices: list[UrgingNotice] = []
+    digests: list[tuple[int, int]] = []
+    for pk, key, kind, payload in rows:
+        if kind == DispatchKind.DIGEST:
+            digests.append((pk, payload["user"]))
+            continue
+        for uid in payload.get("recipients", []):
+            user = users_cache.get(uid)
+            if user is None:
+                continue
+            email = EmailState.NONE if not user[1] else (EmailState.DIGEST if user[2] else EmailState.PENDING)
+            notes.append(
+                Notification(
+                    user_id=uid,
+                    key=key,
+                    title=payload["title"][:200],
+                    body=payload.get("body", ""),
+                    url=payload.get("url", "")[:300],
+                    created_at=now,
+                    email_state=email,
+                )
+            )
+        if "urging" in payload:
+            notices.append(_urging_notice(pk, key, payload, now))
+    with transaction.atomic():
+        notify_rows(notes)
+        UrgingNotice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
+        # Only rows still under our lease: if it expired and another worker took over, it marks them.
+        finished = Dispatch.objects.filter(
+            pk__in=[r[0] for r in rows if r[2] != DispatchKind.DIGEST], claimed_by=me
+        ).update(status=DispatchStatus.DONE, done_at=now, lease_until=None)
+    for pk, user_id in digests:
+        if _send_digest(user_id, now):
+            finished += Dispatch.objects.filter(pk=pk, claimed_by=me).update(
+                status=DispatchStatus.DONE, done_at=now, lease_until=None
+            )
+    return finished
+
+
+_CT_CACHE: dict[str, int] = {}
+
+
+def _ct_id(kind: str) -> int:
+    if kind not in _CT_CACHE:
+        _CT_CACHE[kind] = ContentType.objects.get_for_model(target_model(kind)).pk
+    return _CT_CACHE[kind]
+
+
+def _urging_row(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> tuple:
+    """The URGING_COLUMNS values of the notice an urging dispatch issues."""
+    n = _urging_notice(dispatch_id, key, payload, now)
+    return (
+        n.number,
+        n.target_type_id,
+        n.target_id,
+        n.target_label,
+        n.office_id,
+        n.unit_id,
+        n.step,
+        n.deadline_at,
+        n.reply_by,
+        n.body,
+        n.issued_at,
+        n.key,
+    )
+
+
+def _urging_notice(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> UrgingNotice:
+    u = payload["urging"]
+    local = timezone.localtime(now)
+    deadline = dt.datetime.fromisoformat(u["deadline"])
+    body = _(
+        "%(label)s，「%(step)s」环节办理时限为 %(deadline)s，现已逾期。请你单位高度重视，立即组织办理，"
+        "并于 %(reply)s 前将办理情况书面回复。"
+    ) % {
+        "label": u["label"],
+        "step": u["step"],
+        "deadline": f"{timezone.localtime(deadline):%Y年%m月%d日}",
+        "reply": f"{timezone.localtime(dt.datetime.fromisoformat(u['reply_by'])):%Y年%m月%d日}",
+    }
+    return UrgingNotice(
+        number=f"{local:%Y}-CB-{dispatch_id:07d}",
+        target_type_id=_ct_id(u["target"]),
+        target_id=u["target_id"],
+        target_label=u["label"][:240],
+        office_id=u["office_id"],
+        unit_id=u["unit_id"],
+        step=u["step"][:60],
+        deadline_at=deadline,
+        reply_by=dt.datetime.fromisoformat(u["reply_by"]),
+        body=body,
+        issued_at=now,
+        key=key,
+    )
+
+
+# ---------------------------------------------------------------- email
+
+
+def _absolute(url: str) -> str:
+    return url if url.startswith("http") or not url else settings.SITE_URL.rstrip("/") + url
+
+
+EMAIL_BATCH = 2000
+
+
+def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
+    """Email pending notifications, one message per person per batch (claim → send → mark); return how many
+    notifications were emailed. Each message names its notifications in X-Taizhang-Notifications."""
+    me = me or worker_id()
+    sent = 0
+    claimable = Q(email_state=EmailState.PENDING) & (
+        Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)
+    )
+    while True:
+        ids = claim(
+            Notification,
+            claimable,
+            now=now,
+            me=me,
+            size=EMAIL_BATCH,
+            lease_field="email_lease_until",
+            mark={},
+        )
+        if not ids:
+            return sent
+        by_person: dict[str, list[tuple[int, str, str]]] = {}
+        rows = Notification.objects.filter(pk__in=ids).values_list("pk", "user__email", "title", "url")
+        for pk, email, title, url in rows:
+            by_person.setdefault(email, []).append((pk, title, url))
+        messages = [_email(address, notes) for address, notes in by_person.items() if address]
+        try:
+            with mail.get_connection() as connection:
+                connection.send_messages(messages)
+        except Exception:
+            log.exception("sending %d emails failed; they retry when the lease expires", len(messages))
+            return sent
+        Notification.objects.filter(pk__in=ids).update(
+            email_state=EmailState.SENT, emailed_at=now, email_lease_until=None
+        )
+        sent += len(ids)
+
+
+def _email(address: str, notes: list[tuple[int, str, str]]) -> mail.EmailMessage:
+    subject = notes[0][1] if len(notes) == 1 else _("【台账】您有 %(n)s 条新的督办消息") % {"n": len(notes)}
+    lines = [f"· {title}\n  {_absolute(url)}" for _pk, title, url in notes]
+    body = "\n".join(lines) + "\n\n" + _("（台账系统自动发送，请勿直接回复。）")
+    return mail.EmailMessage(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={"X-Taizhang-Notifications": ",".join(str(pk) for pk, _t, _u in notes)},
+    )
+
+
+def plan_digests(now: dt.datetime) -> int:
+    """After DIGEST_HOUR, plan one digest per person who chose it and has something waiting."""
+    local = timezone.localtime(now)
+    if local.hour < DIGEST_HOUR:
+        return 0
+    users = (
+        Notification.objects.filter(email_state=EmailState.DIGEST)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    rows = [
+        Dispatch(
+            key=f"digest:{uid}:{local:%Y%m%d}", kind=DispatchKind.DIGEST, due_at=now, payload={"user": uid}
+        )
+        for uid in users
+    ]
+    Dispatch.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _send_digest(user_id: int, now: dt.datetime) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    notes = list(
+        Notification.objects.filter(user_id=user_id, email_state=EmailState.DIGEST).order_by("id")[:200]
+    )
+    if user is None or not user.email or not notes:
+        return True
+    lines = [f"· {n.title}  {_absolute(n.url)}" for n in notes]
+    subject = _("【台账每日摘要】您有 %(n)s 条新的督办消息") % {"n": len(notes)}
+    try:
+        mail.send_mail(subject, "\n".join(lines), None, [user.email])
+    except Exception:
+        log.exception("digest for user %s failed; retried after the lease", user_id)
+        return False
+    Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+        email_state=EmailState.SENT, emailed_at=now
+    )
+    return True
+
+
+# ---------------------------------------------------------------- the pass
+
+
+def jobs() -> list[Callable[[dt.datetime], int]]:
+    """Every app's `worker_jobs.JOBS`, then delivery and email, so what any job planned goes out this pass."""
+    found: list[Callable[[dt.datetime], int]] = []
+    for module in app_modules("worker_jobs"):
+        found.extend(getattr(module, "JOBS", []))
+    return [*found, deliver, send_emails]
+
+
+def run_once(now: dt.datetime | None = None) -> dict[str, int]:
+    """One pass of every job; a failing job is logged and the others still run."""
+    now = now or timezone.now()
+    results: dict[str, int] = {}
+    for job in jobs():
+        name = f"{job.__module__}.{job.__name__}"
+        try:
+            results[name] = int(job(now) or 0)
+        except Exception:
+            log.exception("worker job %s failed", name)
+            results[name] = -1
+    return results
