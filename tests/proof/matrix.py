@@ -197,6 +197,38 @@ PAGES: dict[str, Rule] = {
     "rectification:measure_progress": step(obj="missing"),
     "rectification:measure_review": step(obj="missing"),
     "rectification:letter_reply": step(obj="missing"),
+    # ---- supervision ----
+    "supervision:board": page(STAFF),
+    "supervision:overdue": page(STAFF),
+    "supervision:todo": page(STAFF),
+    "supervision:inbox": page(STAFF),
+    "supervision:urging_list": page(STAFF),
+    "supervision:listed_list": page(STAFF),
+    "supervision:talk_list": page(STAFF),
+    "supervision:notice_list": page(STAFF),
+    "supervision:meeting_list": page(STAFF),
+    "supervision:task_list": page(STAFF),
+    # Sent empty, these changes must write nothing.
+    "supervision:inbox_read": page(frozenset(), method="POST"),
+    "supervision:talk_create": page(frozenset(), method="POST"),
+    "supervision:notice_create": page(frozenset(), method="POST"),
+    "supervision:meeting_create": page(frozenset(), method="POST"),
+    "supervision:series_create": page(frozenset(), method="POST"),
+    "supervision:task_create": page(frozenset(), method="POST"),
+    "supervision:extension_request": step(),
+    "supervision:urging_issue": step(),
+    # Listing a clue is for a higher office than the clue's own; the city is the top of this world.
+    "supervision:listed_create": page(frozenset(), obj="clue", params={"model": "clue"}, contexts=SENSITIVE),
+    "supervision:listed_detail": page(frozenset(), obj="missing"),
+    "supervision:notice_detail": page(frozenset(), obj="missing"),
+    "supervision:meeting_detail": page(frozenset(), obj="missing"),
+    "supervision:task_detail": page(frozenset(), obj="missing"),
+    "supervision:urging_docx": page(frozenset(), obj="missing"),
+    "supervision:extension_decide": step(obj="missing"),
+    "supervision:listed_lift": step(obj="missing"),
+    "supervision:meeting_minutes": step(obj="missing"),
+    "supervision:notice_acknowledge": step(obj="missing"),
+    "supervision:task_complete": step(obj="missing"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -245,6 +277,15 @@ API: dict[str, Rule] = {
     "GET /api/rectification/measures/<measure_id>": api(frozenset(), obj="missing"),
     "POST /api/rectification/measures/<measure_id>/progress": api_step(obj="missing"),
     "POST /api/rectification/measures/<measure_id>/review": api_step(obj="missing"),
+    # ---- supervision ----
+    "GET /api/supervision/todo": api(STAFF),
+    "GET /api/supervision/board": api(STAFF),
+    "GET /api/supervision/notifications": api(STAFF),
+    "GET /api/supervision/extensions": api(STAFF),
+    "GET /api/supervision/listed": api(STAFF),
+    "POST /api/supervision/notifications/read": api(frozenset(), method="POST"),
+    "POST /api/supervision/extensions": api(frozenset(), method="POST"),
+    "POST /api/supervision/extensions/<ext_id>/decide": api_step(obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);
