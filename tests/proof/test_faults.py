@@ -301,3 +301,61 @@ def test_the_server_killed_during_an_import_leaves_no_partial_import(installatio
     state = installation.run(IMPORT_STATE)
     assert state["imported"] == 30, state
     assert installation.run(VERIFY)["problem"] is None
+
+
+def _portal_submit(base: str, summary: str):
+    import re
+
+    import requests
+    from taizhang.portal.abuse import solve
+
+    http = requests.Session()
+    page = http.get(base + "/report/new/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    challenge = re.search(r'name="challenge" value="([^"]*)"', page.text).group(1)
+    bits = int(re.search(r'data-pow-bits="(\d+)"', page.text).group(1))
+    data = {
+        "csrfmiddlewaretoken": token,
+        "challenge": challenge,
+        "pow_answer": solve(challenge, bits),
+        "reporter_kind": "anonymous",
+        "summary": summary,
+        "facts": "该人长期纠集闲散人员，强占村集体土地。",
+        "subject_0_kind": "person",
+        "subject_0_name": "赵某某",
+    }
+    return http.post(base + "/report/new/", data=data, timeout=60, headers={"Referer": base + "/report/new/"})
+
+
+def test_the_server_killed_during_a_public_submission_leaves_nothing(installation):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("portal:report")
+    except NoReverseMatch:
+        pytest.skip("the public portal is not in this build yet")
+    installation.env["TAIZHANG_PORTAL_POW_BITS"] = "4"
+    before = installation.run(COUNTS)
+    server, base, marker = start_server(installation, pause="taizhang.core.audit:record")
+    try:
+        import threading
+
+        # The request never answers: the worker is stopped inside the submission's transaction.
+        threading.Thread(target=_portal_submit, args=(base, "被中断的举报"), daemon=True).start()
+        wait_for(marker, server)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    after = installation.run(COUNTS)
+    grown = {k for k in after if after[k] != before.get(k)}
+    # Rate counters and spent challenges are written outside the submission, on purpose (abuse limits).
+    assert grown <= {"portal.ratecounter", "portal.spentchallenge", "sessions.session"}, grown
+    assert installation.run(VERIFY)["problem"] is None
+    server, base, _marker = start_server(installation)
+    try:
+        response = _portal_submit(base, "重启后的举报")
+        assert response.status_code == 200 and "data-receipt-code" in response.text
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    assert installation.run(VERIFY)["problem"] is None
