@@ -79,8 +79,7 @@ def test_list_query_count_is_constant(world, walk, django_assert_max_num_queries
             version=Clue.objects.get(pk=clue.pk).version,
             subjects=[SubjectData(name=f"甲{i}"), SubjectData(name=f"乙{i}")],
         )
-    # 14 whatever the page size: the list's own queries plus the layout's (session, user, roles, inbox count).
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14):  # includes the layout's unread-notification count
         response = client.get(reverse("clues:list"), {"per": per, "sort": "deadline_at", "category": "evil"})
     assert response.context["total"] == 6
 

@@ -597,6 +597,8 @@ def do_transfer_clue(
     if clue.finding_result not in (FindingResult.SUBSTANTIATED, FindingResult.PARTLY):
         raise ActionError("not_substantiated", _("只有查实或部分查实的线索才能移交移送。"))
     _refuse_recused(clue, receiver_unit)
+    if receiver_unit.kind == UnitKind.OFFICE:
+        raise ActionError("invalid_receiver", _("请选择接收移送的单位（不能移送给扫黑办）。"))
     if clue.is_umbrella and kind != TransferKind.DISCIPLINE:
         raise ActionError("umbrella_to_discipline", _("涉保护伞问题须移送纪委监委。"))
     expected = {

@@ -53,3 +53,21 @@ def insert_new(
             cursor.execute(sql, values)
             found.extend(cursor.fetchall())
     return found
+
+
+def existing(table: str, column: str, values: Sequence[str]) -> set[str]:
+    """Which of `values` already exist in a unique text column (one round trip, server-side binding on PG)."""
+    if not values:
+        return set()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        sql = f"SELECT {column} FROM {table} WHERE {column} = ANY(%s::text[])"  # noqa: S608 - identifiers are ours
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, [list(values)])
+            return {r[0] for r in cursor.fetchall()}
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", list(values))  # noqa: S608
+        return {r[0] for r in cursor.fetchall()}

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from taizhang.core.discovery import app_modules
 from taizhang.org.models import User
 from taizhang.supervision import deadlines
-from taizhang.supervision.bulk import insert_new
+from taizhang.supervision.bulk import existing, insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
 from taizhang.supervision.notify import notify_rows
@@ -42,7 +42,7 @@ log = logging.getLogger("taizhang.supervision.worker")
 
 LEASE = dt.timedelta(minutes=5)
 CLAIM_BATCH = 1000
-PLAN_BATCH = 1000
+PLAN_BATCH = 2000
 DIGEST_HOUR = 8
 URGING_REPLY_WORKDAYS = 2
 
@@ -147,7 +147,7 @@ def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
 
     for chunk in _chunks(events(), PLAN_BATCH):
         keys = [event[1] for _item, event in chunk]
-        known = set(Dispatch.objects.filter(key__in=keys).values_list("key", flat=True))
+        known = existing("supervision_dispatch", "key", keys)
         fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
         if not fresh:
             continue
@@ -362,13 +362,9 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
     return finished
 
 
-_CT_CACHE: dict[str, int] = {}
-
-
 def _ct_id(kind: str) -> int:
-    if kind not in _CT_CACHE:
-        _CT_CACHE[kind] = ContentType.objects.get_for_model(target_model(kind)).pk
-    return _CT_CACHE[kind]
+    # ContentType's own cache: it is cleared whenever content types are recreated (a flush, a migration).
+    return ContentType.objects.get_for_model(target_model(kind)).pk
 
 
 def _urging_row(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.datetime) -> tuple:

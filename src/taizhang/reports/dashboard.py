@@ -1,0 +1,188 @@
+"""The leaders' dashboard data (领导驾驶舱): GROUP BY queries over visible clues, plus optional series from
+other apps' indicators (organisations by type, case stage funnel, rectification). Every element carries the
+URL of the records behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
+from taizhang.clues.models import Clue
+from taizhang.org.models import Unit
+from taizhang.reports import drill
+from taizhang.reports.figures import call, providers
+from taizhang.reports.grouping import ClueCounts, count_clues, twelve_months
+from taizhang.reports.indicators import rate
+from taizhang.reports.periods import Period
+
+ORG_CODES = ["orgs.mafia", "orgs.criminal_group", "orgs.gang", "orgs.village_bully"]
+FUNNEL_CODES = [
+    "police.cases_solved",
+    "procuratorate.arrests",
+    "procuratorate.prosecutions",
+    "court.first_instance_judged",
+    "court.effective_judgments",
+]
+
+
+def _labelled(counts: dict[Any, int], labels: dict[Any, Any], url: Any) -> list[dict[str, Any]]:
+    out = []
+    for code, n in counts.items():
+        name = labels.get(code) if code not in (None, "") else None
+        out.append(
+            {"name": str(name or _("未分类")), "value": n, "url": url(code) if code not in (None, "") else ""}
+        )
+    return sorted(out, key=lambda item: -item["value"])
+
+
+def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
+    """Totals and clue charts: one pass over the clue table on PostgreSQL (grouping.count_clues)."""
+    from taizhang.org.models import Sector
+
+    base = Clue.objects.visible_to(user).filter(drill.unit_q(unit))
+    counts = count_clues(base, period)
+    totals = counts.totals
+    rp = drill.received(period.start, period.end)
+    cp = drill.concluded(period.start, period.end)
+    cards = [
+        {
+            "key": "received",
+            "name": _("受理线索"),
+            "value": totals["received"],
+            "unit": _("条"),
+            "url": drill.clue_url(unit, **rp),
+        },
+        {
+            "key": "concluded",
+            "name": _("查结线索"),
+            "value": totals["concluded"],
+            "unit": _("条"),
+            "url": drill.clue_url(unit, **cp),
+        },
+        {
+            "key": "substantiated",
+            "name": _("查实线索"),
+            "value": totals["substantiated"],
+            "unit": _("条"),
+            "url": drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **cp),
+        },
+        {
+            "key": "conclusion_rate",
+            "name": _("查结率"),
+            "value": rate(totals["received_concluded"], totals["received"]),
+            "unit": "%",
+            "url": drill.clue_url(unit, **rp, concluded_to=drill.day(period.end)),
+        },
+        {
+            "key": "overdue",
+            "name": _("超期未办结"),
+            "value": totals["overdue"],
+            "unit": _("条"),
+            "url": drill.clue_url(unit, overdue=1),
+        },
+    ]
+    sectors = dict(
+        Sector.objects.filter(pk__in=[k for k in counts.by["sector_id"] if k]).values_list("id", "name")
+    )
+    months = twelve_months(period)
+    unit_names = dict(Unit.objects.filter(pk__in=list(counts.units)).values_list("id", "name"))
+    return {
+        "cards": cards,
+        "by_channel": _labelled(
+            counts.by["channel"], dict(Channel.choices), lambda c: drill.clue_url(unit, channel=c, **rp)
+        ),
+        "by_category": _labelled(
+            counts.by["category"], dict(Category.choices), lambda c: drill.clue_url(unit, category=c, **rp)
+        ),
+        "by_status": _labelled(
+            counts.by["status"], dict(ClueStatus.choices), lambda c: drill.clue_url(unit, status=c, **rp)
+        ),
+        "by_sector": _labelled(
+            counts.by["sector_id"], sectors, lambda s: drill.clue_url(unit, sector=s, **rp)
+        ),
+        "monthly": {
+            "months": [m.key for m in months],
+            "received": [
+                {
+                    "value": counts.months_received.get(m.key, 0),
+                    "url": drill.clue_url(unit, **drill.received(m.start, m.end)),
+                }
+                for m in months
+            ],
+            "concluded": [
+                {
+                    "value": counts.months_concluded.get(m.key, 0),
+                    "url": drill.clue_url(unit, **drill.concluded(m.start, m.end)),
+                }
+                for m in months
+            ],
+        },
+        "units": _by_unit(counts, unit_names, unit, period),
+    }
+
+
+def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """Conclusion rate and overdue clues per responsible unit, best first."""
+    rp = drill.received(period.start, period.end)
+    rows = []
+    for uid, c in counts.units.items():
+        rows.append(
+            {
+                "unit_id": uid,
+                "name": names.get(uid, ""),
+                "received": c["received"],
+                "concluded": c["received_concluded"],
+                "rate": rate(c["received_concluded"], c["received"]),
+                "rate_url": drill.clue_url(unit, **{**rp, "unit": uid, "concluded_to": drill.day(period.end)})
+                if c["received"]
+                else "",
+                "received_url": drill.clue_url(unit, **{**rp, "unit": uid}) if c["received"] else "",
+                "overdue": c["overdue"],
+                "overdue_url": drill.clue_url(unit, unit=uid, overdue=1),
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["rate"], r["overdue"], r["name"]))
+
+
+def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
+    """Series from other apps' indicators; each is omitted when no app computes it yet."""
+    found = providers()
+    out: dict[str, Any] = {}
+
+    def collect(codes: list[str]) -> list[dict[str, Any]]:
+        from taizhang.reports.models import Indicator
+
+        names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
+        items = []
+        for code in codes:
+            if code not in found:
+                continue
+            result = call(found[code], user=user, unit=unit, period=period)
+            if result is not None:
+                items.append({"code": code, "name": names.get(code, code), **result})
+        return items
+
+    if orgs := collect(ORG_CODES):
+        out["orgs_by_type"] = orgs
+    if funnel := collect(FUNNEL_CODES):
+        out["case_funnel"] = funnel
+    if rect := collect(sorted(code for code in found if code.startswith("rectification."))):
+        out["rectification"] = rect
+    return out
+
+
+def dashboard_data(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
+    """Everything the dashboard draws, for one unit subtree and period."""
+    data = clue_series(user, unit, period)
+    data.update(optional_series(user, unit, period))
+    data["unit"] = {"id": unit.pk, "name": unit.name}
+    data["period"] = {
+        "kind": period.kind,
+        "key": period.key,
+        "label": period.label,
+        "start": drill.day(period.start),
+        "end": drill.day(period.end),
+    }
+    return data

@@ -1,0 +1,68 @@
+"""Which reports are due for whom: the home panel, the to-do list and the worker's reminders share this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from taizhang.org.models import Unit
+from taizhang.reports.choices import FILED_STATUSES, PeriodKind
+from taizhang.reports.models import PeriodicReport, ReportType
+from taizhang.reports.periods import Period
+
+REMIND_DAYS_BEFORE = 3
+
+
+def open_periods(report_type: ReportType, now: dt.datetime) -> list[Period]:
+    """The current period and the one before it (still chased when it was not filed)."""
+    from django.utils import timezone
+
+    current = Period.of(report_type.period_kind, timezone.localtime(now).date())
+    return [current.previous(), current]
+
+
+def unfiled(units: list[Unit], now: dt.datetime) -> list[dict[str, Any]]:
+    """For these units: every periodic report due within REMIND_DAYS_BEFORE days or already late, not filed."""
+    types = [t for t in ReportType.objects.filter(is_active=True) if t.is_periodic]
+    if not types or not units:
+        return []
+    wanted: list[tuple[ReportType, Period, dt.datetime]] = []
+    for report_type in types:
+        for period in open_periods(report_type, now):
+            due = period.due_at(report_type.due_day, report_type.due_month_offset)
+            if due - dt.timedelta(days=REMIND_DAYS_BEFORE) <= now:
+                wanted.append((report_type, period, due))
+    if not wanted:
+        return []
+    existing = {
+        (r.report_type_id, r.unit_id, r.period_start): r
+        for r in PeriodicReport.objects.filter(
+            unit__in=units,
+            report_type__in=[w[0] for w in wanted],
+            period_start__in=[w[1].start for w in wanted],
+        )
+    }
+    out = []
+    for unit in units:
+        for report_type, period, due in wanted:
+            report = existing.get((report_type.pk, unit.pk, period.start))
+            if report is not None and report.status in FILED_STATUSES:
+                continue
+            out.append(
+                {
+                    "unit": unit,
+                    "report_type": report_type,
+                    "period": period,
+                    "due_at": due,
+                    "report": report,
+                    "overdue": now > due,
+                    "label": f"{period.label}{report_type.name}",
+                    "status": report.get_status_display() if report else _("未起草"),
+                }
+            )
+    return out
+
+
+MONTHLY = PeriodKind.MONTH

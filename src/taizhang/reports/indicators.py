@@ -1,0 +1,169 @@
+"""Clue indicators computed from the ledger, in the shape every app's indicators.py uses.
+
+Each function takes (*, user, unit, start, end) — aware datetimes, the half-open period [start, end) between
+local midnights, as every app's indicators.py receives it (plain dates, both included, are accepted too) — and answers
+{"value", "persons", "url"}: counted over `Clue.objects.visible_to(user)` and `drill.unit_q(unit)`.
+- clues.received: received in the period;
+- clues.concluded: concluded (办结) in the period;
+- clues.substantiated: concluded in the period with the finding 查实 (部分查实 is not counted);
+- clues.conclusion_rate: of the clues received in the period, the share concluded by its end (%); the link
+  lists the concluded ones (the numerator);
+- clues.overdue: open clues past their deadline now (not bound to the period).
+Clues are counted in 条; they carry no person count, so persons is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db.models import Count, Q
+
+from taizhang.clues.choices import OPEN_STATUSES, FindingResult
+from taizhang.clues.models import Clue
+from taizhang.org.models import Unit
+from taizhang.reports import drill
+from taizhang.reports.periods import LOCAL, local_midnight
+
+Result = dict[str, Any]
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_midnight(start), local_midnight(end + dt.timedelta(days=1))
+
+
+def local_days(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> tuple[dt.date, dt.date]:
+    """The local days covered: [start, end) datetimes, or dates taken as both included."""
+    if isinstance(start, dt.datetime):
+        start = start.astimezone(LOCAL).date()
+    if isinstance(end, dt.datetime):
+        end = (end.astimezone(LOCAL) - dt.timedelta(microseconds=1)).date()
+    return start, end
+
+
+# Within `batch()`, the counts of one (user, unit, period) are computed once for all five indicators.
+_batch: ContextVar[dict[tuple, dict[str, int]] | None] = ContextVar("reports_clue_counts", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Share clue counts between the indicators computed inside the block (one page, one document)."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def clue_counts(*, user: Any, unit: Unit, start: Any, end: Any) -> dict[str, int]:
+    """Received, concluded, substantiated, received-and-concluded and overdue in one query."""
+    start, end = local_days(start, end)
+    memo = _batch.get()
+    key = (getattr(user, "pk", None), unit.pk, start, end)
+    if memo is not None and key in memo:
+        return memo[key]
+    counts = _clue_counts(user=user, unit=unit, start=start, end=end)
+    if memo is not None:
+        memo[key] = counts
+    return counts
+
+
+def prefetch(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> None:
+    """Inside `batch()`, count several periods in one query (a figure with its 同比 and 环比 is one scan)."""
+    from django.utils import timezone
+
+    memo = _batch.get()
+    if memo is None:
+        return
+    now = timezone.now()
+    late = Q(status__in=OPEN_STATUSES, deadline_at__lt=now)
+    window = late
+    aggregates: dict[str, Count] = {"overdue": Count("id", filter=late)}
+    for index, (start, end) in enumerate(periods):
+        lo, hi = _bounds(start, end)
+        got = Q(received_at__gte=lo, received_at__lt=hi)
+        done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
+        window |= got | done
+        aggregates[f"received_{index}"] = Count("id", filter=got)
+        aggregates[f"concluded_{index}"] = Count("id", filter=done)
+        aggregates[f"substantiated_{index}"] = Count(
+            "id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)
+        )
+        aggregates[f"received_concluded_{index}"] = Count("id", filter=got & Q(concluded_at__lt=hi))
+    row = Clue.objects.visible_to(user).filter(drill.unit_q(unit)).filter(window).aggregate(**aggregates)
+    for index, (start, end) in enumerate(periods):
+        memo[(getattr(user, "pk", None), unit.pk, start, end)] = {
+            name: row[f"{name}_{index}"]
+            for name in ("received", "concluded", "substantiated", "received_concluded")
+        } | {"overdue": row["overdue"]}
+
+
+def _clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+    from django.utils import timezone
+
+    lo, hi = _bounds(start, end)
+    got = Q(received_at__gte=lo, received_at__lt=hi)
+    done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
+    now = timezone.now()
+    late = Q(status__in=OPEN_STATUSES, deadline_at__lt=now)
+    # Only rows that can count: received or concluded in the period, or overdue now (fewer rows to aggregate).
+    return (
+        Clue.objects.visible_to(user)
+        .filter(drill.unit_q(unit))
+        .filter(got | done | late)
+        .aggregate(
+            received=Count("id", filter=got),
+            concluded=Count("id", filter=done),
+            substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
+            received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
+            overdue=Count("id", filter=late),
+        )
+    )
+
+
+def rate(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def received(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["received"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.received(start, end))}
+
+
+def concluded(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["concluded"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.concluded(start, end))}
+
+
+def substantiated(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["substantiated"]
+    url = drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **drill.concluded(start, end))
+    return {"value": value, "persons": None, "url": url}
+
+
+def conclusion_rate(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
+    counts = clue_counts(user=user, unit=unit, start=start, end=end)
+    url = drill.clue_url(unit, **drill.received(start, end), concluded_to=drill.day(end))
+    return {"value": rate(counts["received_concluded"], counts["received"]), "persons": None, "url": url}
+
+
+def overdue(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+    start, end = local_days(start, end)
+    value = clue_counts(user=user, unit=unit, start=start, end=end)["overdue"]
+    return {"value": value, "persons": None, "url": drill.clue_url(unit, overdue=1)}
+
+
+INDICATORS: dict[str, Callable[..., Result | None]] = {
+    "clues.received": received,
+    "clues.concluded": concluded,
+    "clues.substantiated": substantiated,
+    "clues.conclusion_rate": conclusion_rate,
+    "clues.overdue": overdue,
+}

@@ -1,0 +1,138 @@
+"""Indicators from other apps (a fake cases module here): 件 and 人 kept apart, optional dashboard series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from taizhang.core import discovery
+from taizhang.reports import actions, dashboard
+from taizhang.reports.models import ReportType
+from taizhang.reports.periods import Period
+
+
+def fake_arrests(*, user, unit, start, end):
+    if not user.has_role("office_staff", "unit_leader", "liaison"):
+        return {"value": 0, "persons": 0, "url": "/cases/?stage=arrest"}
+    return {"value": 3, "persons": 7, "url": f"/cases/?stage=arrest&unit={unit.pk}"}
+
+
+def fake_gangs(*, user, unit, start, end):
+    return {"value": 2, "persons": None, "url": "/cases/?org_type=gang"}
+
+
+@pytest.fixture
+def fake_cases(monkeypatch):
+    real = discovery.app_modules
+
+    def modules(name):
+        found = real(name)
+        if name == "indicators":
+            found.append(
+                SimpleNamespace(INDICATORS={"procuratorate.arrests": fake_arrests, "orgs.gang": fake_gangs})
+            )
+        return found
+
+    monkeypatch.setattr(discovery, "app_modules", modules)
+
+
+@pytest.mark.django_db
+def test_submission_freezes_cases_and_persons_separately(world, fake_cases):
+    report = actions.do_open_report(
+        actor=world.people["liaison"],
+        report_type=ReportType.objects.get(code="monthly"),
+        unit=world.units["transport"],
+        period=Period.parse("month", "2026-03"),
+    )
+    actions.do_save_report(report.pk, actor=world.people["liaison"], version=None, narrative="情况")
+    with pytest.raises(Exception, match="系统计算"):
+        actions.do_fill_entered_indicators(
+            report.pk,
+            actor=world.people["liaison"],
+            values={"procuratorate.arrests": {"value": 1, "persons": 1}},
+        )
+    actions.do_submit_report(report.pk, actor=world.people["unit_leader"])
+    value = report.values.get(indicator__code="procuratorate.arrests")
+    assert (value.value, value.persons, value.is_computed) == (3, 7, True)
+
+
+@pytest.mark.django_db
+def test_dashboard_adds_the_series_that_exist(world, fake_cases):
+    data = dashboard.dashboard_data(
+        world.people["office_staff"],
+        world.units["city"],
+        Period("month", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+    )
+    funnel = {i["code"]: i for i in data["case_funnel"]}
+    assert funnel["procuratorate.arrests"]["persons"] == 7  # the fake overrides the cases app's figure
+    assert {i["code"]: i["value"] for i in data["orgs_by_type"]}["orgs.gang"] == 2
+    assert "rectification" not in data  # nobody computes rectification.* codes
+
+
+@pytest.mark.django_db
+def test_series_nobody_computes_are_absent(world, monkeypatch):
+    real = discovery.app_modules
+    only_reports = [m for m in real("indicators") if m.__name__.startswith("taizhang.reports")]
+    monkeypatch.setattr(
+        discovery, "app_modules", lambda name: only_reports if name == "indicators" else real(name)
+    )
+    data = dashboard.dashboard_data(
+        world.people["office_staff"],
+        world.units["city"],
+        Period("month", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+    )
+    assert "case_funnel" not in data and "orgs_by_type" not in data and data["cards"]
+
+
+@pytest.mark.django_db
+def test_reminder_job_notifies_once_per_stage(world):
+    pytest.importorskip("taizhang.supervision.notify")
+    from django.utils import timezone
+
+    from taizhang.reports.worker_jobs import remind_reports
+
+    now = timezone.now()
+    first = remind_reports(now)
+    assert first > 0
+    assert remind_reports(now) == 0  # the notification key makes a rerun harmless
+
+
+@pytest.mark.django_db
+def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
+    report = actions.do_open_report(
+        actor=world.people["liaison"],
+        report_type=ReportType.objects.get(code="monthly"),
+        unit=world.units["transport"],
+        period=Period.parse("month", "2026-03"),
+    )
+    actions.do_fill_entered_indicators(
+        report.pk,
+        actor=world.people["liaison"],
+        values={"discipline.sanctioned": {"value": 4, "persons": None}},
+    )
+    value = report.values.get(indicator__code="discipline.sanctioned")
+    assert (value.value, value.is_computed) == (4, False)
+    page = world.client_for("liaison").get(f"/reports/{report.pk}/").content.decode()
+    assert 'name="v:discipline.sanctioned"' in page and 'name="v:procuratorate.arrests"' not in page
+
+
+@pytest.mark.django_db
+def test_todos_list_reports_to_file_and_to_review(world):
+    from taizhang.reports.todos import todos_for
+
+    assert any(t.kind == "report" for t in todos_for(world.people["liaison"]))
+    assert not any(t.kind == "report" for t in todos_for(world.people["office_staff"]))  # the root office
+    report = actions.do_open_report(
+        actor=world.people["liaison"],
+        report_type=ReportType.objects.get(code="monthly"),
+        unit=world.units["transport"],
+        period=Period.parse("month", "2026-03"),
+    )
+    actions.do_save_report(report.pk, actor=world.people["liaison"], version=None, narrative="情况")
+    actions.do_submit_report(report.pk, actor=world.people["unit_leader"])
+    assert [t.url for t in todos_for(world.people["office_staff"]) if t.kind == "report_review"] == [
+        f"/reports/{report.pk}/"
+    ]
+    assert not [t for t in todos_for(world.people["district_staff"]) if t.kind == "report_review"]
