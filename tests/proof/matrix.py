@@ -95,6 +95,8 @@ class Rule:
     params: dict[str, str] = field(default_factory=dict)
     # The route's success is a redirect to the sign-in page (signing out).
     signs_out: bool = False
+    # A bug this entry finds today (the test is a strict xfail: fixing the bug makes it fail until removed).
+    known_bug: str = ""
     note: str = ""
 
 
@@ -229,6 +231,21 @@ PAGES: dict[str, Rule] = {
     "supervision:meeting_minutes": step(obj="missing"),
     "supervision:notice_acknowledge": step(obj="missing"),
     "supervision:task_complete": step(obj="missing"),
+    # ---- reports: leaders read the dashboard; bulletins and assessment are the office's ----
+    "reports:index": page(STAFF),
+    "reports:dashboard": page(OFFICE | UNIT_LEADERS),
+    "reports:dashboard_data": page(OFFICE | UNIT_LEADERS),
+    "reports:figures": page(OFFICE | UNIT_LEADERS),
+    "reports:bulletin": page(OFFICE),
+    "reports:summary_xlsx": page(OFFICE),
+    "reports:assessment": page(OFFICE),
+    "reports:open": page(frozenset(), method="POST"),
+    "reports:note_add": page(
+        frozenset(), method="POST", known_bug="an empty POST is a 500: Period.parse('') raises ValueError"
+    ),
+    "reports:detail": page(frozenset(), obj="missing"),
+    "reports:step": step(obj="missing", params={"name": "submit"}),
+    "reports:deduction_add": step(obj="missing"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -286,6 +303,14 @@ API: dict[str, Rule] = {
     "POST /api/supervision/notifications/read": api(frozenset(), method="POST"),
     "POST /api/supervision/extensions": api(frozenset(), method="POST"),
     "POST /api/supervision/extensions/<ext_id>/decide": api_step(obj="missing"),
+    # ---- reports ----
+    "GET /api/reports/indicators": api(STAFF),
+    "GET /api/reports/reports": api(STAFF),
+    "GET /api/reports/dashboard": api(OFFICE | UNIT_LEADERS),
+    "GET /api/reports/reports/<report_id>": api(frozenset(), obj="missing"),
+    "POST /api/reports/reports/<report_id>/submit": api_step(obj="missing"),
+    "POST /api/reports/reports/<report_id>/accept": api_step(obj="missing"),
+    "POST /api/reports/reports/<report_id>/return": api_step(obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);

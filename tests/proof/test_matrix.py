@@ -93,6 +93,12 @@ def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
         return True
     if rule.method == "GET":
         return False
+    # An empty request that answers 404 wrote nothing: refused all the same.
+    if expected == REFUSED and got == HIDDEN:
+        return True
+    # For a record that does not exist, a role gate that answers 403 before the lookup tells nothing.
+    if expected == HIDDEN and rule.obj == "missing" and code == 403:
+        return True
     # A change that is allowed on its face but whose route redirects to sign in (signing out) acted.
     if expected == ACTED and got == matrix.LOGIN and rule.signs_out:
         return True
@@ -306,7 +312,16 @@ def test_contexts_are_seen_as_the_rules_say(proof, db, context):
 # ---- every page × persona × context ----
 
 
-@pytest.mark.parametrize("key", sorted(matrix.PAGES))
+def _cases(table: dict[str, matrix.Rule]) -> list:
+    return [
+        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=rule.known_bug))
+        if rule.known_bug
+        else key
+        for key, rule in sorted(table.items())
+    ]
+
+
+@pytest.mark.parametrize("key", _cases(matrix.PAGES))
 def test_page(proof, db, key):
     route = page_routes().get(key)
     if route is None:
@@ -314,7 +329,7 @@ def test_page(proof, db, key):
     _run(proof, key, route.pattern, route.params, matrix.PAGES[key], api=False)
 
 
-@pytest.mark.parametrize("key", sorted(matrix.API))
+@pytest.mark.parametrize("key", _cases(matrix.API))
 def test_api(proof, db, key):
     op = api_operations().get(key)
     if op is None:
