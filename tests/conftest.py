@@ -104,3 +104,11 @@ def _audit_triggers_allow_flush(request: pytest.FixtureRequest) -> Any:
     yield
     if connection.vendor == "sqlite":
         _triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> None:
+    """A transactional test's flush recreates content types with new ids; never reuse a cached old one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

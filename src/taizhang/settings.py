@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "taizhang.rectification",
     "taizhang.reports",
     "taizhang.search",
+    "taizhang.figures",
 ]
 
 MIDDLEWARE = [

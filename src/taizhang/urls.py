@@ -16,6 +16,7 @@ urlpatterns = [
     path("rectification/", include("taizhang.rectification.urls")),
     path("reports/", include("taizhang.reports.urls")),
     path("search/", include("taizhang.search.urls")),
+    path("figures/", include("taizhang.figures.urls")),
     path("reporters/", include("taizhang.reporters.urls")),
     path("report/", include("taizhang.portal.urls")),
     path("api/", api.urls),

@@ -28,7 +28,11 @@ def _paths(world, key, clue):
     ]
     return {
         "list": clue.number in listed.content.decode(),
-        "counts": sum(t["count"] for t in listed.context["status_tabs"]) > 0,
+        "counts": sum(
+            t["count"]
+            for t in client.get(reverse("clues:list"), {"fragment": "counts"}).context["status_tabs"]
+        )
+        > 0,
         "detail": client.get(reverse("clues:detail", args=[clue.pk])).status_code == 200,
         "export": clue.number in numbers,
         "api_list": any(i["id"] == clue.pk for i in api_list["items"]) and api_list["count"] > 0,

@@ -14,7 +14,7 @@ from taizhang.clues.models import Clue
 from taizhang.core.errors import ActionError
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_get_unique_numbers_without_gaps(world):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers with one lock; the race only exists on PostgreSQL")
@@ -50,7 +50,7 @@ def test_concurrent_registrations_get_unique_numbers_without_gaps(world):
     assert seqs == list(range(1, 41))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_registration_leaves_no_gap(world):
     office = world.units["city"]
     kwargs = {

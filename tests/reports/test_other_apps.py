@@ -93,7 +93,10 @@ def test_reminder_job_notifies_once_per_stage(world):
 
     from taizhang.reports.worker_jobs import remind_reports
 
-    now = timezone.now()
+    monthly = ReportType.objects.get(code="monthly")
+    now = Period.of("month", timezone.localdate()).due_at(monthly.due_day) - dt.timedelta(
+        days=1
+    )  # due tomorrow
     first = remind_reports(now)
     assert first > 0
     assert remind_reports(now) == 0  # the notification key makes a rerun harmless
@@ -120,9 +123,19 @@ def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
 
 @pytest.mark.django_db
 def test_todos_list_reports_to_file_and_to_review(world):
+    from django.utils import timezone
+
+    from taizhang.reports.due import unfiled
     from taizhang.reports.todos import todos_for
 
-    assert any(t.kind == "report" for t in todos_for(world.people["liaison"]))
+    monthly = ReportType.objects.get(code="monthly")
+    due = Period.of("month", timezone.localdate()).due_at(monthly.due_day)
+    soon = [i["label"] for i in unfiled([world.units["transport"]], due - dt.timedelta(days=1))]
+    assert any(label.endswith("信息月报") for label in soon)
+    assert unfiled([world.units["transport"]], due + dt.timedelta(days=30)) == [] or all(
+        i["period"].start > due.date()
+        for i in unfiled([world.units["transport"]], due + dt.timedelta(days=30))
+    )
     assert not any(t.kind == "report" for t in todos_for(world.people["office_staff"]))  # the root office
     report = actions.do_open_report(
         actor=world.people["liaison"],

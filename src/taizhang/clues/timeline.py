@@ -34,6 +34,22 @@ ACTION_LABELS = {
     "clue.attachment_read": _("查阅附件"),
     "clue.letter": _("生成移送函"),
     "clue.import": _("从历史台账导入"),
+    "reporter.reveal": _("查看举报人身份（已记录事由）"),
+    "reporter.reveal_refused": _("查看举报人身份被拒绝"),
+    "reporter.reply": _("回复举报人"),
+    "reporter.release_outcome": _("公开办理结果"),
+    "reporter.feedback_due": _("待向举报人反馈"),
+    "reporter.feedback": _("记录反馈情况"),
+    "portal.reporter_message": _("举报人补充材料"),
+    "extension.request": _("申请延期"),
+    "extension.approve": _("批准延期"),
+    "extension.refuse": _("不予延期"),
+    "urging.issue": _("催办"),
+    "urging.issued_on": _("发出催办单"),
+    "listing.list": _("挂牌督办"),
+    "listing.listed_on": _("挂牌督办"),
+    "listing.lift": _("摘牌"),
+    "talk.record": _("约谈"),
 }
 _RESULTS = dict(FindingResult.choices)
 _ANSWERS = dict(TransferAnswer.choices)
@@ -73,7 +89,7 @@ def timeline(clue_id: int) -> list[dict[str, Any]]:
         items.append(
             {
                 "at": entry.at,
-                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "label": ACTION_LABELS.get(entry.action, _("其他操作")),
                 "actor": str(entry.actor) if entry.actor else entry.actor_label,
                 "status_change": (labels.get(old, old), labels.get(new, new))
                 if old and new and old != new

@@ -96,3 +96,27 @@ def open_sealed(
         raise SealError("sealed value failed authentication") from exc
     result: dict[str, Any] = json.loads(plain)
     return result
+
+
+def reseal(sealed: str, *, key: bytes | None = None, keys: dict[str, bytes] | None = None) -> str:
+    """The same value sealed again under `key` (default: the current key)."""
+    return seal(open_sealed(sealed, keys=keys), key=key)
+
+
+def add_key_to_file(path: str | Path, new_key: str | None = None) -> str:
+    """Put a new key on the first line of the key file, keeping every older key below it; return its id.
+
+    Written to a temporary file and renamed, so an interruption leaves either the old file or the new one.
+    """
+    path = Path(path)
+    old_lines = (
+        [line.strip() for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    )
+    text = new_key or generate_key()
+    raw = _decode_key(text)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text("\n".join([text, *old_lines]) + "\n")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    reset_keyring_cache()
+    return key_id(raw)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Public portal routes, mounted at /report/."""
+
+from django.urls import path
+
+from taizhang.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.report, name="report"),
+    path("follow-up/", views.followup, name="followup"),
+    path("follow-up/thread/", views.thread, name="thread"),
+    path("follow-up/message/", views.add_message, name="message"),
+    path("follow-up/close/", views.close, name="close"),
+]

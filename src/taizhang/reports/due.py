@@ -13,6 +13,8 @@ from taizhang.reports.models import PeriodicReport, ReportType
 from taizhang.reports.periods import Period
 
 REMIND_DAYS_BEFORE = 3
+# A report more than this late is left to the status board (no reminders for long-past periods at deployment).
+CHASE_DAYS_AFTER = 10
 
 
 def open_periods(report_type: ReportType, now: dt.datetime) -> list[Period]:
@@ -32,7 +34,11 @@ def unfiled(units: list[Unit], now: dt.datetime) -> list[dict[str, Any]]:
     for report_type in types:
         for period in open_periods(report_type, now):
             due = period.due_at(report_type.due_day, report_type.due_month_offset)
-            if due - dt.timedelta(days=REMIND_DAYS_BEFORE) <= now:
+            if (
+                due - dt.timedelta(days=REMIND_DAYS_BEFORE)
+                <= now
+                <= due + dt.timedelta(days=CHASE_DAYS_AFTER)
+            ):
                 wanted.append((report_type, period, due))
     if not wanted:
         return []
@@ -58,7 +64,7 @@ def unfiled(units: list[Unit], now: dt.datetime) -> list[dict[str, Any]]:
                     "due_at": due,
                     "report": report,
                     "overdue": now > due,
-                    "label": f"{period.label}{report_type.name}",
+                    "label": _label(period, report_type),
                     "status": report.get_status_display() if report else _("未起草"),
                 }
             )
@@ -66,3 +72,10 @@ def unfiled(units: list[Unit], now: dt.datetime) -> list[dict[str, Any]]:
 
 
 MONTHLY = PeriodKind.MONTH
+
+
+def _label(period: Period, report_type: ReportType) -> str:
+    """2026年3月信息月报; 2025年度工作总结 (not 2025年度年度工作总结)."""
+    if period.kind == PeriodKind.YEAR and report_type.name.startswith("年度"):
+        return f"{period.start.year}{report_type.name}"
+    return f"{period.label}{report_type.name}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -51,44 +51,92 @@ def list_queryset(user: object) -> QuerySet[Clue]:
     )
 
 
-@login_required
-def clue_list(request: HttpRequest) -> HttpResponse:
-    """The ledger: filters, sort, pagination and counts per status, all within what the person may see."""
-    values = parse(request.GET)
-    visible = Clue.objects.visible_to(request.user)
-    counts = status_counts(visible, values)
+@dataclass
+class LedgerPage:
+    """One page of the ledger fetched without a COUNT(*): one row more than shown tells if a next page exists."""
+
+    object_list: list[Clue]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page(qs: QuerySet[Clue], number: object, per: int) -> LedgerPage:
+    try:
+        page = max(1, min(int(str(number or 1)), 100_000))
+    except ValueError:
+        page = 1
+    rows = list(qs[(page - 1) * per : page * per + 1])
+    return LedgerPage(object_list=rows[:per], number=page, has_next=len(rows) > per)
+
+
+def _counts_context(request: HttpRequest, values: dict) -> dict:
+    counts = status_counts(Clue.objects.visible_to(request.user), values)
     chosen = values.get("status") or []
-    total = sum(n for status, n in counts.items() if not chosen or status in chosen)
-    paginator = Paginator(filter_clues(list_queryset(request.user), values), page_size(request))
-    paginator.__dict__["count"] = total  # already known from the per-status counts: saves a COUNT(*)
-    page = paginator.get_page(values.get("page") or 1)
-    channel, category, status_label = labels(Channel), labels(Category), labels(ClueStatus)
-    for clue in page.object_list:
-        clue.channel_label = channel.get(clue.channel, "")
-        clue.category_label = category.get(clue.category, "")
-        clue.status_label = status_label.get(clue.status, "")
-    scope = scope_of(request.user)
-    status_tabs = [
+    return {
+        "total": sum(n for status, n in counts.items() if not chosen or status in chosen),
+        "total_all": sum(counts.values()),
+        "status_tabs": _tabs(request, chosen, counts),
+        "all_query": querystring(request.GET, status=None, page=None, fragment=None),
+        "form": ClueFilterForm(request.GET),
+    }
+
+
+def _tabs(request: HttpRequest, chosen: list[str], counts: dict[str, int] | None) -> list[dict]:
+    return [
         {
             "value": status.value,
             "label": status.label,
-            "count": counts.get(status.value, 0),
+            "count": None if counts is None else counts.get(status.value, 0),
             "active": status.value in chosen,
-            "query": querystring(request.GET, status=status.value, page=None),
+            "query": querystring(request.GET, status=status.value, page=None, fragment=None),
         }
         for status in ClueStatus
     ]
+
+
+@login_required
+def clue_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: filters, sort and pages within what the person may see.
+
+    The counts per status (a scan of everything visible: the whole city for the office) come in a second
+    request (`?fragment=counts`, loaded by htmx), so the rows appear at once however large the ledger is.
+    """
+    values = parse(request.GET)
+    if request.GET.get("fragment") == "counts":
+        return render(request, "clues/_counts.html", _counts_context(request, values))
+    page = _page(filter_clues(list_queryset(request.user), values), values.get("page"), page_size(request))
+    channel, category, status_label = labels(Channel), labels(Category), labels(ClueStatus)
+    for clue in page.object_list:
+        clue.channel_label = channel.get(clue.channel, "")  # type: ignore[attr-defined]
+        clue.category_label = category.get(clue.category, "")  # type: ignore[attr-defined]
+        clue.status_label = status_label.get(clue.status, "")  # type: ignore[attr-defined]
+    scope = scope_of(request.user)
     return render(
         request,
         "clues/list.html",
         {
             "form": ClueFilterForm(request.GET),
             "page": page,
-            "total": total,
-            "total_all": sum(counts.values()),
-            "status_tabs": status_tabs,
+            "status_tabs": _tabs(request, values.get("status") or [], None),
             "all_query": querystring(request.GET, status=None, page=None),
             "query": querystring(request.GET, page=None),
+            "counts_query": querystring(request.GET, page=None, fragment="counts"),
             "sorts": SORT_LABELS,
             "current_sort": values.get("sort") or "-received_at",
             "sectors": Sector.objects.filter(is_active=True).order_by("sort_order", "id"),

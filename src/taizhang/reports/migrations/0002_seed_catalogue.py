@@ -46,7 +46,7 @@ def seed(apps, schema_editor):
         report_type, _created = ReportType.objects.get_or_create(
             code=code, defaults={"name": name, "period_kind": kind, "due_day": day, "due_month_offset": offset}
         )
-        if kind != "immediate":
+        if _created and kind != "immediate":
             report_type.indicators.set(every)
 
 

@@ -1,0 +1,91 @@
+"""Search speed on PostgreSQL: median and p95 of two-character (and other) queries over N clues.
+
+    PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/search.py --n 1000000
+
+Loads the clues with bench/search_data.py when they are missing, then times search.query.search_source (the
+function behind the search page and API) as an office staff member (sees everything), an office leader (also
+保护伞 clues) and a member unit's liaison (sees only what was assigned to its unit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import search_data
+
+
+def explain(world: dict, source: object, q: str) -> None:
+    """Print EXPLAIN ANALYZE of every statement one search runs, per person."""
+    from django.db import connection
+
+    from taizhang.search.query import search_source
+
+    for who in ("bench_staff", "bench_liaison"):
+        statements: list[tuple[str, object]] = []
+
+        def capture(execute, sql, params, many, context, statements=statements):  # type: ignore[no-untyped-def]
+            statements.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            search_source(world["people"][who], source, q)  # type: ignore[arg-type]
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                print(f"--- {who} {q}:", sql[:300])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the plans of one query per person")
+    args = parser.parse_args()
+    search_data.setup()
+    world = search_data.ensure(args.n, args.seed)
+
+    from django.db import connection
+
+    from taizhang.search.models import SearchDocument
+    from taizhang.search.query import search_source
+    from taizhang.search.sources import source_for
+
+    if connection.vendor != "postgresql":
+        print("warning: not PostgreSQL — figures are for", connection.vendor)
+    source = source_for("clues.clue")
+    assert source is not None
+    rng = random.Random(args.seed)
+    two = [w[:2] for w in rng.sample(search_data.WORDS, args.queries)]
+    one = [rng.choice(search_data.SURNAMES) for _ in range(10)]
+    mixed = [f"{rng.choice(search_data.WORDS)[:2]} {rng.choice(search_data.WORDS)[:2]}" for _ in range(10)]
+    print(f"documents: {SearchDocument.objects.count():,}")
+    if args.explain:
+        explain(world, source, two[0])
+    for who in ("bench_staff", "bench_leader", "bench_liaison"):
+        user = world["people"][who]
+        for label, queries in (("2-char", two), ("1-char", one), ("2 words", mixed)):
+            times, counts = [], []
+            for q in queries:
+                started = time.perf_counter()
+                group = search_source(user, source, q)
+                times.append((time.perf_counter() - started) * 1000)
+                counts.append(len(group.hits))
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(
+                f"{who:14s} {label:8s} n={len(queries):3d} median {statistics.median(times):7.1f} ms"
+                f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f})"
+            )
+
+
+if __name__ == "__main__":
+    main()

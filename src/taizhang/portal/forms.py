@@ -1,0 +1,191 @@
+"""Forms of the public portal (the 12337 structure: 举报人, 被举报人, 违法犯罪情况, “保护伞”情况)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.clues.actions import ReporterData, SubjectData
+from taizhang.clues.choices import ReporterKind, SubjectKind
+from taizhang.org.models import Sector
+from taizhang.portal.actions import Submission
+
+SUBJECT_ROWS = 3
+
+
+def style_widgets(form: forms.Form) -> None:
+    """Bootstrap classes on every widget (the public pages load the vendored Bootstrap, nothing else)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class GuardedForm(forms.Form):
+    """Every public form carries a proof-of-work challenge and a honeypot field people never see."""
+
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    pow_answer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    # Hidden from people by CSS; a bot filling every field fills this too.
+    website = forms.CharField(
+        label=_("请勿填写此项"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class ReportForm(GuardedForm):
+    """A public report; the reporter part may stay empty (anonymous)."""
+
+    reporter_kind = forms.ChoiceField(
+        label=_("举报方式"),
+        choices=ReporterKind.choices,
+        initial=ReporterKind.ANONYMOUS,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    reporter_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
+    reporter_id_number = forms.CharField(label=_("身份证号码"), required=False, max_length=30)
+    reporter_address = forms.CharField(label=_("联系地址"), required=False, max_length=200)
+    wants_feedback = forms.BooleanField(label=_("希望得到办理结果反馈"), required=False)
+
+    umbrella_name = forms.CharField(label=_("涉嫌充当“保护伞”的人员姓名"), required=False, max_length=100)
+    umbrella_position = forms.CharField(label=_("其单位及职务"), required=False, max_length=100)
+    umbrella_details = forms.CharField(
+        label=_("“保护伞”问题的具体情况"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    summary = forms.CharField(label=_("反映的主要问题（一句话）"), max_length=100)
+    happened_when = forms.CharField(label=_("发生时间"), required=False, max_length=100)
+    place = forms.CharField(label=_("发生地点"), required=False, max_length=120)
+    facts = forms.CharField(
+        label=_("主要事实"),
+        min_length=10,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请尽量写清：谁、在什么时间和地点、做了什么、造成了什么后果，有哪些证据或知情人。"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("涉及行业领域"),
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label=_("不清楚 / 其他"),
+    )
+    passphrase = forms.CharField(
+        label=_("自设查询密码（可留空，由系统生成）"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.filter(is_active=True).order_by("sort_order", "id")  # type: ignore[attr-defined]
+        for i in range(SUBJECT_ROWS):
+            self.fields[f"subject_{i}_kind"] = forms.ChoiceField(
+                label=_("类型"), choices=SubjectKind.choices, initial=SubjectKind.PERSON, required=False
+            )
+            self.fields[f"subject_{i}_name"] = forms.CharField(
+                label=_("姓名或单位名称"), required=(i == 0), max_length=100
+            )
+            self.fields[f"subject_{i}_position"] = forms.CharField(
+                label=_("身份/职务/绰号"), required=False, max_length=100
+            )
+            self.fields[f"subject_{i}_unit_name"] = forms.CharField(
+                label=_("所在单位或地址"), required=False, max_length=100
+            )
+        style_widgets(self)
+
+    def subject_rows(self) -> list[list[forms.BoundField]]:
+        names = ("kind", "name", "position", "unit_name")
+        return [[self[f"subject_{i}_{n}"] for n in names] for i in range(SUBJECT_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reporter_kind") == ReporterKind.REAL_NAME and not data.get("reporter_name", "").strip():
+            self.add_error("reporter_name", _("实名举报请填写姓名。"))
+        return data
+
+    def submission(self) -> Submission:
+        d = self.cleaned_data
+        subjects = [
+            SubjectData(
+                name=d[f"subject_{i}_name"].strip(),
+                kind=d[f"subject_{i}_kind"] or SubjectKind.PERSON,
+                position=d[f"subject_{i}_position"].strip(),
+                unit_name=d[f"subject_{i}_unit_name"].strip(),
+            )
+            for i in range(SUBJECT_ROWS)
+            if d.get(f"subject_{i}_name", "").strip()
+        ]
+        if d["umbrella_name"].strip():
+            subjects.append(
+                SubjectData(
+                    name=d["umbrella_name"].strip(), position=d["umbrella_position"].strip(), is_official=True
+                )
+            )
+        real = d["reporter_kind"] == ReporterKind.REAL_NAME
+        identity = {
+            key: d[f"reporter_{key}"].strip()
+            for key in ("name", "phone", "id_number", "address")
+            if real and d[f"reporter_{key}"].strip()
+        }
+        umbrella = d["umbrella_details"].strip()
+        if d["umbrella_name"].strip() and not umbrella:
+            umbrella = f"{d['umbrella_name'].strip()} {d['umbrella_position'].strip()}".strip()
+        return Submission(
+            summary=d["summary"].strip(),
+            facts=d["facts"].strip(),
+            happened_when=d["happened_when"].strip(),
+            place=d["place"].strip(),
+            subjects=subjects,
+            umbrella_details=umbrella,
+            sector=d.get("sector"),
+            reporter=ReporterData(
+                kind=ReporterKind.REAL_NAME if real else ReporterKind.ANONYMOUS,
+                identity=identity,
+                wants_feedback=bool(real and d["wants_feedback"]),
+            ),
+        )
+
+
+class FollowupForm(GuardedForm):
+    """Receipt code and passphrase."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    code = forms.CharField(
+        label=_("回执码（16位数字）"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    passphrase = forms.CharField(
+        label=_("查询密码"), max_length=200, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+
+class MessageForm(forms.Form):
+    """More information from the reporter (files come from the multiple file input)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    body = forms.CharField(
+        label=_("补充内容"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,34 @@
+"""`taizhang search rebuild`: re-create the search index and the clue duplicate keys, with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from taizhang.search import duplicates, index
+
+
+class Command(BaseCommand):
+    help = "检索索引维护：rebuild 重建全文索引和线索查重特征。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        rebuild = sub.add_parser("rebuild", help="重建全文索引和线索查重特征")
+        rebuild.add_argument("--no-progress", action="store_true", help="不显示进度条")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        quiet = options["no_progress"]
+        total = index.total_records()
+        with tqdm(total=total, desc="index", unit="doc", disable=quiet, file=self.stderr) as bar:
+            counts = index.rebuild(progress=bar.update)
+        from taizhang.clues.models import Clue
+
+        with tqdm(
+            total=Clue.objects.count(), desc="keys", unit="clue", disable=quiet, file=self.stderr
+        ) as bar:
+            keyed = duplicates.rebuild_keys(progress=bar.update)
+        for model, count in counts.items():
+            self.stdout.write(f"{model}: {count}")
+        self.stdout.write(f"clue keys: {keyed}")
