@@ -91,10 +91,13 @@ class Rule:
     data: str = ""
     # The contexts tried (default: all for a record route).
     contexts: tuple[str, ...] = ()
-    # Fixed values for other URL parameters.
+    # Fixed values for other URL parameters, and a query string.
     params: dict[str, str] = field(default_factory=dict)
+    query: str = ""
     # The route's success is a redirect to the sign-in page (signing out).
     signs_out: bool = False
+    # Refused attempts are written to the audit log on purpose (an identity reveal): rows are not a change.
+    audits_refusals: bool = False
     # A bug this entry finds today (the test is a strict xfail: fixing the bug makes it fail until removed).
     known_bug: str = ""
     note: str = ""
@@ -246,6 +249,28 @@ PAGES: dict[str, Rule] = {
     "reports:detail": page(frozenset(), obj="missing"),
     "reports:step": step(obj="missing", params={"name": "submit"}),
     "reports:deduction_add": step(obj="missing"),
+    # ---- figures typed in by the office and the units' liaisons ----
+    "figures:index": page(OFFICE_ACTORS | LIAISONS),
+    "figures:apply": page(frozenset(), method="POST"),
+    # ---- search ----
+    "search:index": page(STAFF),
+    "search:duplicates": page(OFFICE_ACTORS),
+    "search:link": step(),
+    "search:merge": step(),
+    # ---- the public portal: no account, one session per receipt ----
+    "portal:index": public(),
+    "portal:report": public(),
+    "portal:followup": public(),
+    "portal:thread": public(),
+    "portal:message": public(method="POST"),
+    "portal:close": public(method="POST"),
+    # ---- reporters, staff side: the reporter section of a clue; reveal is the custodian's (sent empty) ----
+    "reporters:clue": page(STAFF, obj="clue"),
+    "reporters:reveal": step(audits_refusals=True),
+    "reporters:reply": step(),
+    "reporters:outcome": step(),
+    "reporters:mark_read": step(),
+    "reporters:feedback": step(),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -311,6 +336,14 @@ API: dict[str, Rule] = {
     "POST /api/reports/reports/<report_id>/submit": api_step(obj="missing"),
     "POST /api/reports/reports/<report_id>/accept": api_step(obj="missing"),
     "POST /api/reports/reports/<report_id>/return": api_step(obj="missing"),
+    # ---- search and reporters ----
+    "GET /api/search/": api(STAFF, query="q=团伙"),
+    "POST /api/search/duplicates": api(frozenset(), method="POST"),
+    "GET /api/reporters/clues/<clue_id>/messages": api(frozenset(), obj="missing"),
+    "POST /api/reporters/clues/<clue_id>/reveal": api_step(audits_refusals=True),
+    "POST /api/reporters/clues/<clue_id>/reply": api_step(),
+    "POST /api/reporters/clues/<clue_id>/outcome": api_step(),
+    "POST /api/reporters/clues/<clue_id>/feedback": api_step(),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);

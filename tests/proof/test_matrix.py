@@ -46,7 +46,7 @@ def _outcome(response: Any) -> str:
 def _change_outcome(response: Any) -> str:
     """What a POST/PATCH did: acted (audit rows written), refused (nothing written), or how it was refused."""
     got = _outcome(response)
-    if response.audit_rows and response.status_code < 400:
+    if response.audit_rows and response.status_code < 400 and not response.refusal_audited:
         return ACTED
     if got in (matrix.LOGIN, matrix.UNAUTH, "second-factor"):
         return got
@@ -54,7 +54,7 @@ def _change_outcome(response: Any) -> str:
         return HIDDEN
     if response.status_code >= 500:
         return f"status {response.status_code}"
-    if response.audit_rows:
+    if response.audit_rows and not response.refusal_audited:
         return (
             ACTED
             if response.status_code < 400
@@ -156,15 +156,22 @@ def _request(
         else:
             response = send(url, data=data)
         response.audit_rows = AuditEntry.objects.count() - before
+        response.refusal_audited = rule.audits_refusals
         transaction.set_rollback(True)
     return response
+
+
+def _same_as_missing(client, rule, pattern, params, proof, response, api) -> bool:
+    missing = fill(pattern, _values(params, matrix.Rule(allow=frozenset(), obj="missing"), proof, None))
+    other = _request(client, rule, missing, proof, None, None, api)
+    return other.status_code == response.status_code and not other.audit_rows
 
 
 def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: matrix.Rule, *, api: bool):
     clients = {p: (proof.api_client(p) if api else proof.client(p)) for p in [*matrix.PERSONAS, None]}
     problems = []
     for context in _contexts(rule):
-        url = fill(pattern, _values(params, rule, proof, context))
+        url = fill(pattern, _values(params, rule, proof, context)) + (f"?{rule.query}" if rule.query else "")
         secret = proof.clues[context].summary if context else None
         for persona, client in clients.items():
             response = _request(client, rule, url, proof, persona, context, api)
@@ -172,10 +179,17 @@ def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: ma
             expected = _expected(rule, persona, context)
             who = persona or "anonymous"
             where = f" [{context}]" if context else ""
+            if (
+                expected == HIDDEN
+                and got == REFUSED
+                and rule.obj in ("clue", "transfer", "attachment")
+                and _same_as_missing(client, rule, pattern, params, proof, response, api)
+            ):
+                got = HIDDEN  # refused exactly as for a record that does not exist: nothing to learn
             if not _matches(expected, got, rule, response.status_code):
                 problems.append(f"{who}{where}: expected {expected}, got {got} ({response.status_code})")
             elif expected in (matrix.DENY, HIDDEN, matrix.LOGIN, matrix.UNAUTH, REFUSED):
-                if getattr(response, "audit_rows", 0):
+                if getattr(response, "audit_rows", 0) and not rule.audits_refusals:
                     problems.append(f"{who}{where}: refused but wrote {response.audit_rows} audit rows")
                 if secret and expected != REFUSED and secret in response.content.decode(errors="replace"):
                     problems.append(f"{who}{where}: refused answer shows the record")
