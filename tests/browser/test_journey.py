@@ -150,18 +150,54 @@ def _journey(journey: Journey, world: Any) -> None:
 def test_a_liaison_submits_the_monthly_report(journey, world):
     if not _served("reports:index"):
         pytest.fail("the reports pages (reports:index) are not served by this build")
+    from taizhang.reports.models import Report
+
     page = _as(journey, world, "liaison")
-    with journey.step("reports index"):
+    with journey.step("reports index: draft this month's report"):
         page.goto(reverse("reports:index"))
-        assert page.locator("body").inner_text()
+        form = page.locator("form[action$='/reports/open/']")
+        options = form.locator("select[name=type] option").all_inner_texts()
+        monthly = next((o for o in options if "月报" in o), options[0])
+        form.locator("select[name=type]").select_option(label=monthly)
+        form.locator("button").click()
+        page.wait_for_selector("#report-form")
+        _expect_message(page)
+    with journey.step("report: narrative and submit"):
+        narrative = page.locator("#narrative")
+        if narrative.count():
+            narrative.fill("本月开展行业乱点排查，受理线索2条，均已交办。")
+        page.locator("#report-form button[formaction$='/submit/']").click()
+        page.wait_for_load_state()
+        _expect_message(page)
+    report = Report.objects.filter(unit=world.units["transport"]).order_by("-id").first()
+    assert report is not None and report.status not in ("draft", ""), report and report.status
     assert not journey.csp_violations, journey.csp_violations
 
 
 def test_a_leader_clicks_a_dashboard_chart_through_to_its_records(journey, world):
     if not _served("reports:dashboard"):
         pytest.fail("the dashboard (reports:dashboard) is not served by this build")
+    from tests.clues.conftest import Walk
+
+    walk = Walk(world)
+    walk.register(summary="驾驶舱测试一")
+    walk.assigned(summary="驾驶舱测试二")
     page = _as(journey, world, "office_leader")
     with journey.step("dashboard"):
         page.goto(reverse("reports:dashboard"))
-        page.wait_for_selector("canvas", timeout=20000)
+        chart = page.locator(".tz-chart[data-chart=by_status]")
+        chart.locator("canvas").wait_for(timeout=20000)
+        page.wait_for_timeout(500)  # the chart animates in
+    with journey.step("click a bar through to its records"):
+        # Where ECharts drew the first bar, from its own layout; then a real mouse click there.
+        point = chart.evaluate(
+            """el => { const c = echarts.getInstanceByDom(el);
+                       const l = c.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
+                       return l.cx !== undefined ? {x: l.cx, y: l.cy} : {x: l.x + l.width / 2, y: l.y + l.height / 2}; }"""
+        )
+        box = chart.bounding_box()
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_url("**/clues/**", timeout=15000)
+        assert page.locator("table tbody tr").count() >= 1
     assert not journey.csp_violations, journey.csp_violations
+    assert not journey.errors, journey.errors
