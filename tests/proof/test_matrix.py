@@ -161,9 +161,9 @@ def _request(
     return response
 
 
-def _same_as_missing(client, rule, pattern, params, proof, response, api) -> bool:
+def _same_as_missing(client, rule, pattern, params, proof, response, api, persona, context) -> bool:
     missing = fill(pattern, _values(params, matrix.Rule(allow=frozenset(), obj="missing"), proof, None))
-    other = _request(client, rule, missing, proof, None, None, api)
+    other = _request(client, rule, missing, proof, persona, context, api)
     return other.status_code == response.status_code and not other.audit_rows
 
 
@@ -183,7 +183,7 @@ def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: ma
                 expected == HIDDEN
                 and got == REFUSED
                 and rule.obj in ("clue", "transfer", "attachment")
-                and _same_as_missing(client, rule, pattern, params, proof, response, api)
+                and _same_as_missing(client, rule, pattern, params, proof, response, api, persona, context)
             ):
                 got = HIDDEN  # refused exactly as for a record that does not exist: nothing to learn
             if not _matches(expected, got, rule, response.status_code):
@@ -357,10 +357,11 @@ def test_api_by_session_matches_token(proof, db):
         op = api_operations()[key]
         if op.method != "GET" or op.params:
             continue
-        assert proof.client("office_staff").get(op.path).status_code == (
+        url = op.path + (f"?{rule.query}" if rule.query else "")
+        assert proof.client("office_staff").get(url).status_code == (
             200 if "office_staff" in rule.allow else 403
         )
-        assert proof.client(None).get(op.path).status_code == 401
+        assert proof.client(None).get(url).status_code == 401
 
 
 # ---- Django's admin and the second factor ----
