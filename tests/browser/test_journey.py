@@ -147,7 +147,7 @@ def _journey(journey: Journey, world: Any) -> None:
     assert not journey.errors, journey.errors
 
 
-def test_a_liaison_submits_the_monthly_report(journey, world):
+def test_a_liaison_drafts_and_the_leader_submits_the_monthly_report(journey, world):
     if not _served("reports:index"):
         pytest.fail("the reports pages (reports:index) are not served by this build")
     from taizhang.reports.models import PeriodicReport as Report
@@ -162,13 +162,18 @@ def test_a_liaison_submits_the_monthly_report(journey, world):
         form.locator("button").click()
         page.wait_for_selector("#report-form")
         _expect_message(page)
-    with journey.step("report: narrative and submit"):
-        narrative = page.locator("#narrative")
-        if narrative.count():
-            narrative.fill("本月开展行业乱点排查，受理线索2条，均已交办。")
-        page.locator("#report-form button[formaction$='/submit/']").click()
+    with journey.step("liaison: narrative, saved as a draft"):
+        page.locator("#narrative").fill("本月开展行业乱点排查，受理线索2条，均已交办。")
+        page.locator("#report-form button:not([formaction])").click()
         page.wait_for_load_state()
         _expect_message(page)
+    # The liaison drafts; the unit's leader submits (报送).
+    leader = _as(journey, world, "unit_leader")
+    with journey.step("unit leader: submits"):
+        leader.goto(page.url)
+        leader.locator("#report-form button[formaction$='/submit/']").click()
+        leader.wait_for_load_state()
+        _expect_message(leader)
     report = Report.objects.filter(unit=world.units["transport"]).order_by("-id").first()
     assert report is not None and report.status not in ("draft", ""), report and report.status
     assert not journey.csp_violations, journey.csp_violations
