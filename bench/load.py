@@ -128,7 +128,8 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 # ---- what a staff member does: pages and API calls that exist; extended as features land ----
-STAFF_PAGES = ["/", "/org/units/", "/clues/", "/supervision/", "/reports/dashboard/", "/search/?q=团伙"]
+# Pages every staff member may open (role-gated pages such as the dashboard would answer 403 to some).
+STAFF_PAGES = ["/", "/org/units/", "/clues/", "/supervision/", "/reports/", "/search/?q=团伙"]
 STAFF_API = ["/api/org/me", "/api/org/units", "/api/clues/", "/api/clues/?status=verifying"]
 
 
@@ -195,6 +196,9 @@ def _public_loop(base: str, rate: float, stats: Stats, stop: float, submit: Any)
 
 
 def _csrf(http: requests.Session, html: str) -> str:
+    # Production mode marks cookies Secure; this loopback client speaks plain HTTP, so send them anyway.
+    for cookie in http.cookies:
+        cookie.secure = False
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     return match.group(1) if match else http.cookies.get("csrftoken", "")
 
