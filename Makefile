@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TAIZHANG_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck check test-sqlite test-postgres bench messages clean
+.PHONY: run test lint typecheck check test-sqlite test-postgres test-browser bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,15 @@ check: $(STAMP)
 	TAIZHANG_VAR_DIR=$$(mktemp -d) $(BIN)/taizhang check --fail-level WARNING
 	TAIZHANG_VAR_DIR=$$(mktemp -d) $(BIN)/taizhang makemigrations --check --dry-run
 
+# The browser journeys (marker `browser`, Debian's chromium, installed when missing and root) run once, on SQLite.
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest tests
 
 test-postgres: $(STAMP)
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest tests
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest tests -m "not browser"
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -m browser
 
 test: lint typecheck check test-sqlite test-postgres
 

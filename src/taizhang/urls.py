@@ -23,3 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ even a path no operation matches answers {"code", "message"}.
+handler404 = "taizhang.core.views.not_found"
+handler500 = "taizhang.core.views.server_error"

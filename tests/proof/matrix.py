@@ -1,0 +1,352 @@
+"""The authorization matrix, as data: who may open every route and every API operation.
+
+Every URL pattern Django serves and every API operation must have an entry here; test_matrix fails on a
+route without one (and on an entry whose route is gone). An entry says which personas of the standard
+world (tests/conftest.py) get an answer, what anonymous visitors get, and, for a route about one record,
+which record it is about. For records, who may see which one is written out below (VIEWERS) from the
+rules in docs/architecture.md, independently of the code's querysets: the test intersects the two.
+
+Outcomes of a GET:
+  OK      2xx, or a redirect that is not to the sign-in or two-factor page
+  LOGIN   a redirect to the sign-in page (pages)
+  UNAUTH  401 with {"code", "message"} (API)
+  DENY    403 or 404 (a role that may not use the route)
+  HIDDEN  exactly 404: a record outside a person's sight, or a route that answers nobody
+
+A change (POST/PATCH) is judged by what it did, because a page answers a refused step with a redirect and
+a message: ACTED means audit rows were written; REFUSED means nothing was written and no server error.
+A change rule names the valid request to send (`data`, built in test_matrix.DATA) and the record contexts
+where the step is possible; `allow` may then depend on the context (e.g. the responsible unit's people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OK, LOGIN, UNAUTH, DENY, HIDDEN = "ok", "login", "unauth", "deny", "hidden"
+ACTED, REFUSED = "acted", "refused"
+
+# ---- personas (the keys of tests/conftest.py PERSONAS), grouped the way the rules talk about them ----
+CITY_OFFICE = frozenset({"office_staff", "office_leader", "group_member", "custodian"})
+DISTRICT_OFFICE = frozenset({"district_staff", "district_leader"})
+OFFICE = CITY_OFFICE | DISTRICT_OFFICE
+# Office people who act (group members only read).
+OFFICE_ACTORS = OFFICE - {"group_member"}
+OFFICE_LEADERS = frozenset({"office_leader", "district_leader"})
+TRANSPORT = frozenset({"liaison", "handler", "unit_leader"})
+CONSTRUCTION = frozenset({"other_liaison", "other_leader"})
+POLICE = frozenset({"police_liaison", "police_leader"})
+DISCIPLINE = frozenset({"discipline_handler", "discipline_leader"})
+MEMBER_UNITS = TRANSPORT | CONSTRUCTION | POLICE | DISCIPLINE | {"district_police"}
+UNIT_LEADERS = frozenset({"unit_leader", "other_leader", "police_leader", "discipline_leader"})
+LIAISONS = frozenset({"liaison", "other_liaison", "police_liaison", "discipline_handler", "district_police"})
+CUSTODIANS = frozenset({"custodian"})
+ADMINS = frozenset({"sysadmin"})
+STAFF = OFFICE | MEMBER_UNITS | ADMINS
+PERSONAS = sorted(STAFF)
+
+# ---- records: who sees each context clue (built in conftest.py with the real actions) ----
+VIEWERS: dict[str, frozenset[str]] = {
+    # A city clue assigned to transport: the city office (its tree) and the assigned unit.
+    "own": CITY_OFFICE | TRANSPORT,
+    # The same, assigned to construction: transport must not see it.
+    "other": CITY_OFFICE | CONSTRUCTION,
+    # A 保护伞 clue assigned to the discipline commission: office leaders and discipline handlers only.
+    "umbrella": frozenset({"office_leader"}) | DISCIPLINE,
+    # Assigned to transport, then found to name transport: transport is recused and loses sight.
+    "recused": CITY_OFFICE,
+    # Registered by the district office, assigned to the district police: the district and the city above.
+    "district": CITY_OFFICE | DISTRICT_OFFICE | {"district_police"},
+    # Transferred to the police after a substantiated finding: the police join the viewers.
+    "transferred": CITY_OFFICE | TRANSPORT | POLICE,
+}
+CLUE_CONTEXTS = tuple(VIEWERS)
+# People who manage a clue (office staff or leaders of its office or an office above it).
+MANAGERS = OFFICE_ACTORS
+# The responsible unit's people in each context (who report, record findings and sign).
+RESPONSIBLE: dict[str, frozenset[str]] = {
+    "own": TRANSPORT,
+    "other": CONSTRUCTION,
+    "umbrella": DISCIPLINE,
+    "recused": TRANSPORT,
+    "district": frozenset({"district_police"}),
+    "transferred": TRANSPORT,
+}
+# Contexts whose clue is in a state a step can start from.
+WITH_UNIT = ("own", "other", "umbrella", "recused", "district")
+# Where a refused step is tried when no context allows it: the contexts that hide something.
+SENSITIVE = ("own", "umbrella", "recused")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route: personas answered OK, what anonymous visitors get, and the record it is about."""
+
+    allow: frozenset[str] | dict[str, frozenset[str]]
+    anon: str = LOGIN
+    # None; "clue", "attachment" or "transfer" (filled from each context); "missing" (404 for everyone)
+    obj: str | None = None
+    method: str = "GET"
+    # For a change: the name of the valid request in test_matrix.DATA ("" sends an empty one: nobody acts).
+    data: str = ""
+    # The contexts tried (default: all for a record route).
+    contexts: tuple[str, ...] = ()
+    # Fixed values for other URL parameters, and a query string.
+    params: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    # The route's success is a redirect to the sign-in page (signing out).
+    signs_out: bool = False
+    # Refused attempts are written to the audit log on purpose (an identity reveal): rows are not a change.
+    audits_refusals: bool = False
+    # A bug this entry finds today (the test is a strict xfail: fixing the bug makes it fail until removed).
+    known_bug: str = ""
+    note: str = ""
+
+
+def page(allow: frozenset[str], **kw) -> Rule:
+    return Rule(allow=allow, **kw)
+
+
+def public(**kw) -> Rule:
+    return Rule(allow=STAFF, anon=OK, **kw)
+
+
+def api(allow: frozenset[str], **kw) -> Rule:
+    return Rule(allow=allow, anon=UNAUTH, **kw)
+
+
+def step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
+    """A POST step on a clue page; without `data` it is sent empty and must change nothing."""
+    kw.setdefault("contexts", () if allow else SENSITIVE)
+    return Rule(allow=allow, obj=kw.pop("obj", "clue"), method="POST", **kw)
+
+
+def api_step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
+    kw.setdefault("contexts", () if allow else SENSITIVE)
+    return Rule(allow=allow, anon=UNAUTH, obj=kw.pop("obj", "clue"), method=kw.pop("method", "POST"), **kw)
+
+
+# ---- pages: "namespace:name" of every URL pattern (admin:* is checked as a whole, see below) ----
+PAGES: dict[str, Rule] = {
+    "core:home": page(STAFF),
+    "core:healthz": public(),
+    "accounts:login": public(),
+    "accounts:logout": page(STAFF, method="POST", data="logout", signs_out=True),
+    "accounts:password_change": page(STAFF),
+    "accounts:otp_verify": page(STAFF),
+    "org:units": page(STAFF),
+    # The API description is public (it names operations, never records); every operation needs a token.
+    "api:openapi-json": public(),
+    "api:openapi-view": public(),
+    # django-ninja's root answers 404 outside DEBUG.
+    "api:api-root": Rule(allow=frozenset(), anon=HIDDEN, obj="missing"),
+    "set_language": public(method="POST", data="language"),
+    # ---- the clue ledger ----
+    "clues:list": page(STAFF),
+    "clues:export": page(STAFF),
+    "clues:register": page(OFFICE_ACTORS),
+    "clues:subject_row": page(OFFICE_ACTORS),
+    "clues:import": page(OFFICE_ACTORS),
+    # An import job is seen by the person who started it only.
+    "clues:import_job": page(frozenset(), obj="missing"),
+    "clues:import_status": page(frozenset(), obj="missing"),
+    "clues:detail": page(STAFF, obj="clue"),
+    "clues:edit": page(MANAGERS, obj="clue"),
+    "clues:attachment": page(STAFF, obj="attachment"),
+    "clues:letter": page(STAFF, obj="transfer", contexts=("transferred",)),
+    "clues:report": step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
+    "clues:reassign": step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "clues:answer": step(POLICE, data="answer", contexts=("transferred",)),
+    # Through the page, the office and the responsible unit attach files (receivers attach to transfers).
+    "clues:attach": step({c: MANAGERS | RESPONSIBLE[c] for c in CLUE_CONTEXTS}, data="attach"),
+    # Only the own-unit clue is being verified: its unit records the finding there.
+    "clues:finding": step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
+    # Steps whose state no context is in: sent empty, they must change nothing and show nothing.
+    "clues:triage": step(),
+    "clues:assign": step(),
+    "clues:sign": step(),
+    "clues:review": step(),
+    "clues:transfer": step(),
+    "clues:outcome": step(),
+    "clues:conclude": step(),
+    "clues:reopen": step(),
+    "clues:link": step(),
+    "clues:merge": step(),
+    # ---- cases (records: a missing id answers 404 to everyone; anonymous is sent to sign in) ----
+    "cases:list": page(STAFF),
+    "cases:export": page(STAFF),
+    "cases:screening": page(STAFF),
+    # The blank form is shown to every signed-in person; registering is refused by the action (POST below).
+    "cases:create": page(STAFF),
+    "cases:detail": page(frozenset(), obj="missing"),
+    "cases:edit": page(frozenset(), obj="missing"),
+    "cases:stage": step(obj="missing"),
+    "cases:judgment": step(obj="missing"),
+    "cases:screen": step(obj="missing"),
+    "cases:conclude": step(obj="missing"),
+    "cases:reopen": step(obj="missing"),
+    # ---- rectification ----
+    "rectification:list": page(STAFF),
+    "rectification:sectors": page(STAFF),
+    "rectification:letters": page(STAFF),
+    "rectification:letters_export": page(STAFF),
+    "rectification:board": page(STAFF),
+    "rectification:list_create": page(STAFF),
+    "rectification:list_import": page(STAFF),
+    "rectification:letter_create": page(STAFF),
+    "rectification:problem_list": page(frozenset(), obj="missing"),
+    "rectification:list_export": page(frozenset(), obj="missing"),
+    "rectification:measure": page(frozenset(), obj="missing"),
+    "rectification:evidence": page(frozenset(), obj="missing"),
+    "rectification:letter": page(frozenset(), obj="missing"),
+    "rectification:measure_progress": step(obj="missing"),
+    "rectification:measure_review": step(obj="missing"),
+    "rectification:letter_reply": step(obj="missing"),
+    # ---- supervision ----
+    "supervision:board": page(STAFF),
+    "supervision:overdue": page(STAFF),
+    "supervision:todo": page(STAFF),
+    "supervision:inbox": page(STAFF),
+    "supervision:urging_list": page(STAFF),
+    "supervision:listed_list": page(STAFF),
+    "supervision:talk_list": page(STAFF),
+    "supervision:notice_list": page(STAFF),
+    "supervision:meeting_list": page(STAFF),
+    "supervision:task_list": page(STAFF),
+    # Sent empty, these changes must write nothing.
+    "supervision:inbox_read": page(frozenset(), method="POST"),
+    "supervision:talk_create": page(frozenset(), method="POST"),
+    "supervision:notice_create": page(frozenset(), method="POST"),
+    "supervision:meeting_create": page(frozenset(), method="POST"),
+    "supervision:series_create": page(frozenset(), method="POST"),
+    "supervision:task_create": page(frozenset(), method="POST"),
+    "supervision:extension_request": step(),
+    "supervision:urging_issue": step(),
+    # Listing a clue is for a higher office than the clue's own; the city is the top of this world.
+    "supervision:listed_create": page(frozenset(), obj="clue", params={"model": "clue"}, contexts=SENSITIVE),
+    "supervision:listed_detail": page(frozenset(), obj="missing"),
+    "supervision:notice_detail": page(frozenset(), obj="missing"),
+    "supervision:meeting_detail": page(frozenset(), obj="missing"),
+    "supervision:task_detail": page(frozenset(), obj="missing"),
+    "supervision:urging_docx": page(frozenset(), obj="missing"),
+    "supervision:extension_decide": step(obj="missing"),
+    "supervision:listed_lift": step(obj="missing"),
+    "supervision:meeting_minutes": step(obj="missing"),
+    "supervision:notice_acknowledge": step(obj="missing"),
+    "supervision:task_complete": step(obj="missing"),
+    # ---- reports: leaders read the dashboard; bulletins and assessment are the office's ----
+    "reports:index": page(STAFF),
+    "reports:dashboard": page(OFFICE | UNIT_LEADERS),
+    "reports:dashboard_data": page(OFFICE | UNIT_LEADERS),
+    "reports:figures": page(OFFICE | UNIT_LEADERS),
+    "reports:bulletin": page(OFFICE),
+    "reports:summary_xlsx": page(OFFICE),
+    "reports:assessment": page(OFFICE),
+    "reports:open": page(frozenset(), method="POST"),
+    "reports:note_add": page(
+        frozenset(), method="POST", known_bug="an empty POST is a 500: Period.parse('') raises ValueError"
+    ),
+    "reports:detail": page(frozenset(), obj="missing"),
+    "reports:step": step(obj="missing", params={"name": "submit"}),
+    "reports:deduction_add": step(obj="missing"),
+    # ---- figures typed in by the office and the units' liaisons ----
+    "figures:index": page(OFFICE_ACTORS | LIAISONS),
+    "figures:apply": page(frozenset(), method="POST"),
+    # ---- search ----
+    "search:index": page(STAFF),
+    "search:duplicates": page(OFFICE_ACTORS),
+    "search:link": step(),
+    "search:merge": step(),
+    # ---- the public portal: no account, one session per receipt ----
+    "portal:index": public(),
+    "portal:report": public(),
+    "portal:followup": public(),
+    "portal:thread": public(),
+    "portal:message": public(method="POST"),
+    "portal:close": public(method="POST"),
+    # ---- reporters, staff side: the reporter section of a clue; reveal is the custodian's (sent empty) ----
+    "reporters:clue": page(STAFF, obj="clue"),
+    "reporters:reveal": step(audits_refusals=True),
+    "reporters:reply": step(),
+    "reporters:outcome": step(),
+    "reporters:mark_read": step(),
+    "reporters:feedback": step(),
+}
+
+# ---- API operations: "METHOD /api/path" as Django routes them ----
+API: dict[str, Rule] = {
+    "GET /api/org/units": api(STAFF),
+    "GET /api/org/me": api(STAFF),
+    # ---- the clue ledger ----
+    "GET /api/clues/": api(STAFF),
+    "GET /api/clues/export.xlsx": api(STAFF),
+    "POST /api/clues/": api(OFFICE_ACTORS, method="POST", data="register"),
+    "GET /api/clues/<int:clue_id>": api(STAFF, obj="clue"),
+    "PATCH /api/clues/<int:clue_id>": api_step(MANAGERS, method="PATCH", data="edit"),
+    "POST /api/clues/<int:clue_id>/reports": api_step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
+    "POST /api/clues/<int:clue_id>/reassign": api_step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "POST /api/clues/transfers/<int:transfer_id>/answer": api_step(
+        POLICE, obj="transfer", data="answer", contexts=("transferred",)
+    ),
+    "POST /api/clues/transfers/<int:transfer_id>/outcomes": api_step(
+        obj="transfer", data="outcome", contexts=("transferred",)
+    ),
+    "POST /api/clues/<int:clue_id>/triage": api_step(data="triage"),
+    "POST /api/clues/<int:clue_id>/assign": api_step(data="assign"),
+    "POST /api/clues/<int:clue_id>/finding": api_step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
+    "POST /api/clues/<int:clue_id>/sign": api_step(data="sign"),
+    "POST /api/clues/<int:clue_id>/review": api_step(data="review"),
+    "POST /api/clues/<int:clue_id>/transfer": api_step(data="transfer"),
+    "POST /api/clues/<int:clue_id>/conclude": api_step(data="note"),
+    "POST /api/clues/<int:clue_id>/reopen": api_step(data="reason"),
+    "POST /api/clues/<int:clue_id>/link": api_step(data="other"),
+    "POST /api/clues/<int:clue_id>/merge": api_step(data="other"),
+    # ---- cases ----
+    "GET /api/cases/cases": api(STAFF),
+    "POST /api/cases/cases": api(frozenset(), method="POST"),
+    "GET /api/cases/cases/<case_id>": api(frozenset(), obj="missing"),
+    "PATCH /api/cases/cases/<case_id>": api_step(obj="missing", method="PATCH"),
+    "POST /api/cases/cases/<case_id>/stages": api_step(obj="missing"),
+    "POST /api/cases/cases/<case_id>/screening": api_step(obj="missing"),
+    "POST /api/cases/cases/<case_id>/conclude": api_step(obj="missing"),
+    # ---- rectification ----
+    "GET /api/rectification/letters": api(STAFF),
+    "POST /api/rectification/letters": api(frozenset(), method="POST"),
+    "GET /api/rectification/letters/<letter_id>": api(frozenset(), obj="missing"),
+    "POST /api/rectification/letters/<letter_id>/reply": api_step(obj="missing"),
+    "GET /api/rectification/lists": api(STAFF),
+    "GET /api/rectification/lists/<list_id>/measures": api(frozenset(), obj="missing"),
+    "GET /api/rectification/measures/<measure_id>": api(frozenset(), obj="missing"),
+    "POST /api/rectification/measures/<measure_id>/progress": api_step(obj="missing"),
+    "POST /api/rectification/measures/<measure_id>/review": api_step(obj="missing"),
+    # ---- supervision ----
+    "GET /api/supervision/todo": api(STAFF),
+    "GET /api/supervision/board": api(STAFF),
+    "GET /api/supervision/notifications": api(STAFF),
+    "GET /api/supervision/extensions": api(STAFF),
+    "GET /api/supervision/listed": api(STAFF),
+    "POST /api/supervision/notifications/read": api(frozenset(), method="POST"),
+    "POST /api/supervision/extensions": api(frozenset(), method="POST"),
+    "POST /api/supervision/extensions/<ext_id>/decide": api_step(obj="missing"),
+    # ---- reports ----
+    "GET /api/reports/indicators": api(STAFF),
+    "GET /api/reports/reports": api(STAFF),
+    "GET /api/reports/dashboard": api(OFFICE | UNIT_LEADERS),
+    "GET /api/reports/reports/<report_id>": api(frozenset(), obj="missing"),
+    "POST /api/reports/reports/<report_id>/submit": api_step(obj="missing"),
+    "POST /api/reports/reports/<report_id>/accept": api_step(obj="missing"),
+    "POST /api/reports/reports/<report_id>/return": api_step(obj="missing"),
+    # ---- search and reporters ----
+    "GET /api/search/": api(STAFF, query="q=团伙"),
+    "POST /api/search/duplicates": api(frozenset(), method="POST"),
+    "GET /api/reporters/clues/<clue_id>/messages": api(frozenset(), obj="missing"),
+    "POST /api/reporters/clues/<clue_id>/reveal": api_step(audits_refusals=True),
+    "POST /api/reporters/clues/<clue_id>/reply": api_step(),
+    "POST /api/reporters/clues/<clue_id>/outcome": api_step(),
+    "POST /api/reporters/clues/<clue_id>/feedback": api_step(),
+}
+
+# Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);
+# everyone else is sent to the admin sign-in. Its routes come from the registered models, so they are
+# matched as a group rather than one by one.
+ADMIN_PREFIX = "admin:"
