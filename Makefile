@@ -43,7 +43,9 @@ test-browser: $(STAMP)
 test: lint typecheck check test-sqlite test-postgres
 
 bench: $(STAMP)
-	@echo "see bench/README.md"
+	@echo "Benchmarks print figures and run against a throwaway PostgreSQL, e.g.:"
+	@echo "  PYTHONPATH=src $(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/ledger.py --clues 1000000"
+	@ls bench/*.py
 
 messages: $(STAMP)
 	$(BIN)/python scripts/messages.py

@@ -243,9 +243,7 @@ PAGES: dict[str, Rule] = {
     "reports:summary_xlsx": page(OFFICE),
     "reports:assessment": page(OFFICE),
     "reports:open": page(frozenset(), method="POST"),
-    "reports:note_add": page(
-        frozenset(), method="POST", known_bug="an empty POST is a 500: Period.parse('') raises ValueError"
-    ),
+    "reports:note_add": page(frozenset(), method="POST"),
     "reports:detail": page(frozenset(), obj="missing"),
     "reports:step": step(obj="missing", params={"name": "submit"}),
     "reports:deduction_add": step(obj="missing"),

@@ -307,6 +307,7 @@ def _portal_submit(base: str, summary: str):
     import re
 
     import requests
+
     from taizhang.portal.abuse import solve
 
     http = requests.Session()

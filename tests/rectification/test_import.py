@@ -95,3 +95,19 @@ def test_export_uses_the_import_layout(world, staff, rect):
     # the exported file imports again
     result = imports.parse(io.BytesIO(response.content))
     assert not result.errors and len(result.rows) == 2
+
+
+def test_a_zip_bomb_behind_xlsx_is_refused_before_it_is_opened():
+    import io
+    import zipfile
+
+    from taizhang.rectification.imports import parse
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (300 * 1024 * 1024))
+    buf.seek(0)
+    result = parse(buf)
+    assert result.errors and "压缩炸弹" in result.errors[0]

@@ -14,6 +14,8 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from taizhang.core.errors import ActionError
+from taizhang.core.uploads import check_ooxml
 from taizhang.org.models import Unit, User
 from taizhang.rectification.actions import MeasureData
 
@@ -64,6 +66,11 @@ def _units() -> dict[str, Unit]:
 def parse(handle: IO[bytes]) -> ImportResult:
     """Read and validate the workbook's first sheet; nothing is written here."""
     result = ImportResult()
+    try:
+        check_ooxml(handle, "xlsx")  # refuse a zip bomb before openpyxl inflates it
+    except ActionError as exc:
+        result.errors.append(exc.message)
+        return result
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
