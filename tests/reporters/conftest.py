@@ -9,13 +9,3 @@ def _portal_settings(settings, tmp_path):
     settings.PORTAL_OPEN_PER_CLIENT = 1000
     settings.PORTAL_MESSAGE_PER_CLIENT = 1000
     settings.MEDIA_ROOT = tmp_path / "files"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_office_cache():
-    # Each test builds its own units; the per-process office cache must not carry one test's office over.
-    from taizhang.portal import actions
-
-    actions._office_cache.clear()
-    yield
-    actions._office_cache.clear()

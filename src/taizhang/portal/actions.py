@@ -7,7 +7,6 @@ a staff user and stores no network detail about the person submitting.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -55,24 +54,17 @@ class IssuedReceipt:
     passphrase: str
 
 
-_OFFICE_TTL = 60.0
-_office_cache: dict[str, tuple[float, Unit]] = {}
-
-
 def intake_office() -> Unit:
     """The office whose intake queue receives portal reports: settings.PORTAL_INTAKE_OFFICE (a code) or the root.
 
-    Remembered for a minute per process: it is read on every submission and changes almost never.
+    Read on every submission (one indexed query, nothing next to the passphrase hash): a cached office could
+    outlive the row it names.
     """
     code = getattr(settings, "PORTAL_INTAKE_OFFICE", "") or conf.env_str("TAIZHANG_PORTAL_OFFICE")
-    cached = _office_cache.get(code)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
     qs = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True)
     office = qs.filter(code=code).first() if code else qs.filter(parent__isnull=True).order_by("id").first()
     if office is None:
         raise ActionError("no_office", _("举报平台暂未开通，请通过其他渠道反映。"))
-    _office_cache[code] = (time.monotonic() + _OFFICE_TTL, office)
     return office
 
 

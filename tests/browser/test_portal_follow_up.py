@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 
 import pytest
@@ -11,30 +10,20 @@ import pytest
 from taizhang.clues.models import Clue
 from taizhang.portal.models import Message
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-    # On PostgreSQL a live-server request thread keeps one idle session past teardown, which makes dropping
-    # the test database fail; the browser behaviour under test does not depend on the database.
-    pytest.mark.skipif(
-        os.environ.get("TAIZHANG_DATABASE_URL", "").startswith("postgres"), reason="runs on SQLite only"
-    ),
-]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
+def page(browser):
+    """A phone-sized tab in the suite's one Chromium (tests/browser/conftest.py); one Playwright per process."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.problems = problems  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
     # The live server answers each browser connection in its own thread, which closes its database session
     # when the connection ends; wait for them so no session outlives the test database.
     for thread in threading.enumerate():
