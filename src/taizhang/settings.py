@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "taizhang.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "taizhang.core.middleware.SecurityHeadersMiddleware",
+    "taizhang.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "taizhang.core.middleware.LanguageMiddleware",

@@ -59,3 +59,8 @@ def test_chosen_language_is_kept(client, db, settings):
 
 def test_static_files_are_served(client, db):
     assert client.get("/static/vendor/bootstrap-5.3.3/bootstrap.min.css").status_code == 200
+
+
+def test_a_nul_character_is_refused_clearly(client, db):
+    response = client.get("/api/clues/", {"q": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"

@@ -83,7 +83,7 @@ def _empty_installation(root: Path) -> None:
     sealing.reset_keyring_cache()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_restore_gives_back_everything_byte_for_byte(installation):
     _populate()
     archive = installation / "backup.tar.gz"
@@ -126,7 +126,7 @@ def _world_from_db():
     return World(units=units, people={"office_staff": User.objects.get(username="office_staff")})
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_damaged_archive_is_refused_before_anything_is_touched(installation):
     _populate()
     archive = installation / "backup.tar"
@@ -145,7 +145,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(installation):
     assert installation_is_empty()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_archive_lists_checksums_and_holds_no_sessions(installation, client):
     world = _populate()
     client.force_login(world.people["office_staff"])

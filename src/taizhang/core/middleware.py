@@ -88,3 +88,28 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse a request whose parameters carry a NUL character: PostgreSQL cannot store or compare one, so it
+    would otherwise surface as a server error deep in a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from urllib.parse import unquote_to_bytes
+
+        query = unquote_to_bytes(request.META.get("QUERY_STRING", ""))
+        content_type = request.META.get("CONTENT_TYPE", "")
+        body = b""
+        if content_type.startswith(("application/json", "application/x-www-form-urlencoded")):
+            body = request.body
+        if b"\x00" in query or b"%00" in body or b"\x00" in body or b"\\u0000" in body:
+            message = translation.gettext("请求包含非法字符（NUL），已拒绝。")
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"code": "invalid_input", "message": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
