@@ -50,7 +50,8 @@ def test_lists_show_exactly_the_visible_records(proof, db, url):
     kind, label, field = LISTS[url]
     model = apps.get_model(label)
     texts = {
-        context: str(getattr(model.objects.get(pk=pk), field)) for context, pk in proof.records.ids[kind].items()
+        context: str(getattr(model.objects.get(pk=pk), field))
+        for context, pk in proof.records.ids[kind].items()
     }
     problems = []
     for persona in matrix.PERSONAS:
