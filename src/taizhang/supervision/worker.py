@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import queue
 import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,15 +177,18 @@ def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
     """Record and deliver every reminder, urging and escalation that is due; return how many were new.
 
     Each chunk is one transaction: insert the dispatch keys (skipping known ones) and, for exactly the keys this
-    worker inserted, the notifications and urging notices. A second worker planning the same chunk waits on the
-    unique key, then gets nothing back, so it writes nothing; a worker dying mid-chunk rolls the chunk back and
-    the next pass plans it again. Nothing leaves the database here, so no lease is needed (email has one).
+    worker inserted, the notifications and urging notices, then email them. A second worker planning the same
+    chunk waits on the unique key, then gets nothing back, so it writes and sends nothing; a worker dying
+    mid-chunk rolls the chunk back and the next pass plans it again.
+
+    On PostgreSQL outside a transaction, PLAN_WRITERS threads (each with its own connection) write the chunks
+    while this thread computes the next ones: the chunks hold disjoint keys, so they never wait on each other,
+    and the Python work overlaps the database work instead of alternating with it.
     """
     me = me or worker_id()
     horizon = _horizon(now)
     d = Directory()
     rules = Rules(now)
-    planned = 0
 
     def events() -> Iterator[tuple[Item, tuple[str, str, list[int], str]]]:
         for source in SOURCES:
@@ -191,52 +196,101 @@ def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
                 for event in events_for(item, now, rules):
                     yield item, event
 
-    for chunk in _chunks(events(), PLAN_BATCH):
-        keys = [event[1] for _item, event in chunk]
-        known = existing("supervision_dispatch", "key", keys)
-        fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
-        if not fresh:
-            continue
-        with transaction.atomic():
-            # The payload records who was told, so the dispatch row is the record of what was sent.
-            rows = [
-                (
-                    ev[1],
-                    ev[0],
-                    {"recipients": list(dict.fromkeys(ev[2]))},
-                    DispatchStatus.DONE,
-                    now,
-                    me,
-                    1,
-                    now,
-                    now,
-                )
-                for _item, ev in fresh
-            ]
-            inserted = dict(
-                (key, pk)
-                for pk, key in insert_new("supervision_dispatch", DISPATCH_COLUMNS, rows, returning="id, key")
+    chunks = _chunks(events(), PLAN_BATCH)
+    if PLAN_WRITERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _plan_in_threads(chunks, now, me, d, rules)
+    return sum(_plan_chunk(chunk, now, me, d, rules) for chunk in chunks)
+
+
+# Writer threads (and connections) per worker: the database side dominates (index maintenance, constraint
+# checks), and at 10,000 due clues 4 writers planned in about half the time of 1.
+PLAN_WRITERS = 4
+
+
+def _plan_in_threads(
+    chunks: Iterator[list[Any]], now: dt.datetime, me: str, d: Directory, rules: Rules
+) -> int:
+    """Hand chunks to PLAN_WRITERS writer threads through a short queue (memory stays bounded)."""
+    todo: queue.Queue[list[Any] | None] = queue.Queue(maxsize=PLAN_WRITERS)
+    planned: list[int] = []
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            while (chunk := todo.get()) is not None:
+                if not errors:  # after a failure, only drain (the producer is stopping)
+                    planned.append(_plan_chunk(chunk, now, me, d, rules))
+        except BaseException as exc:  # re-raised in the calling thread below
+            errors.append(exc)
+            while todo.get() is not None:
+                pass
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    writers = [threading.Thread(target=write, name=f"plan-writer-{i}") for i in range(PLAN_WRITERS)]
+    for t in writers:
+        t.start()
+    try:
+        for chunk in chunks:
+            if errors:
+                break
+            todo.put(chunk)
+    finally:
+        for _t in writers:
+            todo.put(None)
+        for t in writers:
+            t.join()
+    if errors:
+        raise errors[0]
+    return sum(planned)
+
+
+def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules: Rules) -> int:
+    """Plan, notify and email one chunk of events in one transaction; return how many events were new."""
+    keys = [event[1] for _item, event in chunk]
+    known = existing("supervision_dispatch", "key", keys)
+    fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
+    if not fresh:
+        return 0
+    with transaction.atomic():
+        # The payload records who was told, so the dispatch row is the record of what was sent.
+        rows = [
+            (
+                ev[1],
+                ev[0],
+                {"recipients": list(dict.fromkeys(ev[2]))},
+                DispatchStatus.DONE,
+                now,
+                me,
+                1,
+                now,
+                now,
             )
-            mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
-            emails = _write_notifications(
-                [
-                    (uid, ev[1], ev[3][:200], item.title, item.url[:300], now)
-                    for item, ev in mine
-                    for uid in dict.fromkeys(ev[2])
-                ],
-                d,
-            )
-            notices = [
-                _urging_row(inserted[ev[1]], ev[1], item, rules)
+            for _item, ev in fresh
+        ]
+        inserted = dict(
+            (key, pk)
+            for pk, key in insert_new("supervision_dispatch", DISPATCH_COLUMNS, rows, returning="id, key")
+        )
+        mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
+        emails = _write_notifications(
+            [
+                (uid, ev[1], ev[3][:200], item.title, item.url[:300], now)
                 for item, ev in mine
-                if ev[0] == DispatchKind.URGE and item.urging_notice
-            ]
-            insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
-            # Last, still inside the transaction: a crash before the commit rolls the notifications back and
-            # the next pass sends again (email is at least once); after the commit nothing is left to do.
-            _email_inserted(emails, now)
-        planned += len(mine)
-    return planned
+                for uid in dict.fromkeys(ev[2])
+            ],
+            d,
+        )
+        notices = [
+            _urging_row(inserted[ev[1]], ev[1], item, rules)
+            for item, ev in mine
+            if ev[0] == DispatchKind.URGE and item.urging_notice
+        ]
+        insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
+        # Last, still inside the transaction: a crash before the commit rolls the notifications back and
+        # the next pass sends again (email is at least once); after the commit nothing is left to do.
+        _email_inserted(emails, now)
+    return len(mine)
 
 
 DISPATCH_COLUMNS = [
