@@ -374,7 +374,11 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     total = sum(n for status, n in counts.items() if not chosen or status in chosen)
     start = (page - 1) * per
     rows = page_of(
-        Clue.objects.visible_to(request.user), with_row_relations(Clue.objects.all()), values, start, start + per
+        Clue.objects.visible_to(request.user),
+        with_row_relations(Clue.objects.all()),
+        values,
+        start,
+        start + per,
     )
     return {"count": total, "page": page, "per": per, "counts": counts, "items": [_row(c) for c in rows]}
 
