@@ -40,7 +40,7 @@ from taizhang.clues.models import (
     Transfer,
     TransferOutcome,
 )
-from taizhang.core import audit, files, sealing
+from taizhang.core import audit, clock, files, sealing
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step, check_version
@@ -121,7 +121,7 @@ def _set_deadline(
     if step is None:
         clue.deadline_at = None
     else:
-        clue.deadline_at = at or due_at(step, start or timezone.now(), office=clue.office)
+        clue.deadline_at = at or due_at(step, start or clock.now(), office=clue.office)
 
 
 def _save(
@@ -358,7 +358,7 @@ def do_triage_clue(
     else:
         _move(clue, ClueStep.REFER)
         clue.referred_to = _require_text(referred_to, _("不属于涉黑涉恶的线索须填写转办单位。"))[:100]
-        clue.concluded_at = timezone.now()
+        clue.concluded_at = clock.now()
         _set_deadline(clue, None)
     clue.triage_note = note
     clue.save(update_fields=["triage_note"])
@@ -385,7 +385,7 @@ def _open_assignment(
     text: str,
     reason: str = "",
 ) -> Assignment:
-    now = timezone.now()
+    now = clock.now()
     Assignment.objects.filter(clue=clue, is_current=True).update(is_current=False, ended_at=now)
     verification_due = due or due_at("verification", now, office=clue.office)
     if verification_due <= now:
@@ -398,6 +398,7 @@ def _open_assignment(
         instructions=text,
         reason=reason,
         assigned_by=actor,
+        assigned_at=now,
     )
     clue.responsible_unit, clue.responsible_person = unit, person
     _set_deadline(clue, "first_report", now)
@@ -474,7 +475,7 @@ def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> 
     else:
         raise ActionError("invalid_stage", _("末次回告请通过提交核查结论完成。"))
     report = StageReport.objects.create(
-        clue=clue, assignment=assignment, stage=stage, body=body, submitted_by=actor
+        clue=clue, assignment=assignment, stage=stage, body=body, submitted_by=actor, submitted_at=clock.now()
     )
     _save(clue, f"clue.report_{stage}", actor, before, report=report.pk, body=body[:500])
     return report
@@ -491,11 +492,17 @@ def do_record_finding(clue_id: int, *, actor: Any, result: str, basis: str) -> F
     assignment = _current_assignment(clue)
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.RECORD_FINDING)
+    now = clock.now()
     StageReport.objects.create(
-        clue=clue, assignment=assignment, stage=ReportStage.FINAL, body=basis, submitted_by=actor
+        clue=clue,
+        assignment=assignment,
+        stage=ReportStage.FINAL,
+        body=basis,
+        submitted_by=actor,
+        submitted_at=now,
     )
     finding = Finding.objects.create(
-        clue=clue, assignment=assignment, result=result, basis=basis, drafted_by=actor
+        clue=clue, assignment=assignment, result=result, basis=basis, drafted_by=actor, drafted_at=now
     )
     _set_deadline(clue, "signoff")
     _save(clue, "clue.finding_recorded", actor, before, finding=finding.pk, result=result)
@@ -514,7 +521,7 @@ def _pending_finding(clue: Clue) -> Finding:
 def _sign(clue: Clue, finding: Finding, actor: Any) -> None:
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.SIGN)
-    finding.signed_by, finding.signed_at = actor, timezone.now()
+    finding.signed_by, finding.signed_at = actor, clock.now()
     finding.save(update_fields=["signed_by", "signed_at"])
     _set_deadline(clue, "review")
     _save(clue, "clue.finding_signed", actor, before, finding=finding.pk, result=finding.result)
@@ -535,7 +542,7 @@ def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str
         ReviewDecision.RETURNED,
         _require_text(note, _("请说明不予签字的理由。")),
     )
-    finding.reviewed_by, finding.reviewed_at = actor, timezone.now()
+    finding.reviewed_by, finding.reviewed_at = actor, clock.now()
     finding.save(update_fields=["decision", "review_note", "reviewed_by", "reviewed_at"])
     _set_deadline(clue, "redo")
     _save(clue, "clue.finding_signoff_refused", actor, before, reason=note, finding=finding.pk)
@@ -552,7 +559,7 @@ def do_review_finding(
     check_version(clue, version, ["status", "finding_result"])
     finding = _pending_finding(clue)
     before = audit.snapshot(clue, AUDITED_FIELDS)
-    finding.reviewed_by, finding.reviewed_at, finding.review_note = actor, timezone.now(), note
+    finding.reviewed_by, finding.reviewed_at, finding.review_note = actor, clock.now(), note
     if accept:
         _move(clue, ClueStep.ACCEPT)
         finding.decision = ReviewDecision.ACCEPTED
@@ -608,7 +615,7 @@ def do_transfer_clue(
     }.get(TransferKind(kind))
     if expected and receiver_unit.kind not in expected:
         raise ActionError("invalid_receiver", _("接收单位与移送类型不符。"))
-    now = timezone.now()
+    now = clock.now()
     transfer = Transfer.objects.create(
         clue=clue,
         kind=kind,
@@ -644,7 +651,7 @@ def do_answer_transfer(
         note = _require_text(note, _("不予立案或退回须说明理由。"))
     before = audit.snapshot(clue, AUDITED_FIELDS)
     transfer.answer, transfer.answer_note, transfer.case_reference = answer, note, case_reference[:60]
-    transfer.answered_by, transfer.answered_at = actor, timezone.now()
+    transfer.answered_by, transfer.answered_at = actor, clock.now()
     transfer.save(update_fields=["answer", "answer_note", "case_reference", "answered_by", "answered_at"])
     if answer == TransferAnswer.RETURNED:
         _move(clue, ClueStep.TRANSFER_RETURNED)
@@ -667,7 +674,10 @@ def do_record_transfer_outcome(transfer_id: int, *, actor: Any, body: str) -> Tr
     if transfer.answer == TransferAnswer.PENDING:
         raise ActionError("not_answered", _("请先答复是否受理。"))
     outcome = TransferOutcome.objects.create(
-        transfer=transfer, body=_require_text(body, _("办理结果不能为空。")), reported_by=actor
+        transfer=transfer,
+        body=_require_text(body, _("办理结果不能为空。")),
+        reported_by=actor,
+        reported_at=clock.now(),
     )
     audit.record(
         "clue.transfer_outcome", actor=actor, obj=clue, after={"transfer": transfer.pk, "body": body[:500]}
@@ -688,7 +698,7 @@ def do_conclude_clue(clue_id: int, *, actor: Any, note: str = "", version: int |
         raise ActionError("no_finding", _("没有经审核的核查结论，不能办结。"))
     if clue.transfers.filter(answer=TransferAnswer.PENDING).exists():
         raise ActionError("transfer_pending", _("移送尚未得到接收单位答复，不能办结。"))
-    clue.concluded_at = timezone.now()
+    clue.concluded_at = clock.now()
     _set_deadline(clue, None)
     Assignment.objects.filter(clue=clue, is_current=True).update(is_current=False, ended_at=clue.concluded_at)
     _save(clue, "clue.conclude", actor, before, reason=note)
@@ -722,7 +732,12 @@ def do_link_clues(clue_id: int, other_id: int, *, actor: Any, note: str = "") ->
     link, created = ClueLink.objects.get_or_create(
         from_clue=clue,
         to_clue=other,
-        defaults={"kind": LinkKind.RELATED, "note": note[:200], "created_by": actor},
+        defaults={
+            "kind": LinkKind.RELATED,
+            "note": note[:200],
+            "created_by": actor,
+            "created_at": clock.now(),
+        },
     )
     if created:
         for a, b in ((clue, other), (other, clue)):
@@ -743,13 +758,16 @@ def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Any, note: str = ""
     _move(duplicate, ClueStep.MERGE)
     duplicate.merged_into = target
     _set_deadline(duplicate, None)
-    Assignment.objects.filter(clue=duplicate, is_current=True).update(
-        is_current=False, ended_at=timezone.now()
-    )
+    Assignment.objects.filter(clue=duplicate, is_current=True).update(is_current=False, ended_at=clock.now())
     ClueLink.objects.get_or_create(
         from_clue=duplicate,
         to_clue=target,
-        defaults={"kind": LinkKind.DUPLICATE, "note": note[:200], "created_by": actor},
+        defaults={
+            "kind": LinkKind.DUPLICATE,
+            "note": note[:200],
+            "created_by": actor,
+            "created_at": clock.now(),
+        },
     )
     _save(duplicate, "clue.merge", actor, before, reason=note, into=target.number)
     audit.record(
@@ -794,6 +812,7 @@ def do_add_attachment(
         sha256=stored.sha256,
         storage_path=stored.storage_path,
         uploaded_by=None if perm.is_system(actor) else actor,
+        uploaded_at=clock.now(),
         from_reporter=from_reporter,
     )
     audit.record(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
+from taizhang.core import clock
 from taizhang.core.context import current_request_id
 from taizhang.core.models import AuditEntry, AuditHead
 
@@ -105,7 +105,7 @@ def record(
     with transaction.atomic():
         head = _lock_chain()
         entry = AuditEntry(
-            at=timezone.now(),
+            at=clock.now(),
             actor=actor_obj,
             actor_label=actor_label[:150],
             action=action,
