@@ -9,11 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import drill
 from taizhang.reports.figures import call, providers
-from taizhang.reports.grouping import ClueCounts, count_clues, twelve_months
+from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
 from taizhang.reports.indicators import rate
 from taizhang.reports.periods import Period
 
@@ -38,11 +37,10 @@ def _labelled(counts: dict[Any, int], labels: dict[Any, Any], url: Any) -> list[
 
 
 def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
-    """Totals and clue charts: one pass over the clue table on PostgreSQL (grouping.count_clues)."""
+    """Totals and clue charts: from the tally, or one pass over the clue table (grouping.counts_for)."""
     from taizhang.org.models import Sector
 
-    base = Clue.objects.visible_to(user).filter(drill.unit_q(unit))
-    counts = count_clues(base, period)
+    counts = counts_for(user, unit, period)
     totals = counts.totals
     rp = drill.received(period.start, period.end)
     cp = drill.concluded(period.start, period.end)
