@@ -78,10 +78,23 @@ def gather(user: Any, office: Unit, period: Period, number: str = "") -> Bulleti
     with batch():
         figures = figures_with_changes(user, office, period, indicators)
     series = dashboard.clue_series(user, office, period)
-    punctual = board.punctuality(user, office, period.start.year)
+    units = board.expected_units(user, office)
+    punctual = board.punctuality(user, office, period.start.year, units=units)
+    figures_by_unit = {row["unit_id"]: row for row in series["units"]}
+    names = {unit.pk: unit.name for unit in units}
     ranking = []
-    for row in series["units"]:
-        p = punctual.get(row["unit_id"], {})
+    # Every unit expected to report ranks, with or without clues in the period; then units outside the
+    # expected list (inactive ones) that still hold clues.
+    for uid in [*names, *(uid for uid in figures_by_unit if uid not in names)]:
+        row = figures_by_unit.get(uid) or {
+            "unit_id": uid,
+            "name": names.get(uid, ""),
+            "received": 0,
+            "concluded": 0,
+            "rate": 0.0,
+            "overdue": 0,
+        }
+        p = punctual.get(uid, {})
         ranking.append(
             {
                 **row,
@@ -90,6 +103,7 @@ def gather(user: Any, office: Unit, period: Period, number: str = "") -> Bulleti
                 "expected": p.get("expected", 0),
             }
         )
+    ranking.sort(key=lambda r: (-r["rate"], r["overdue"], -r["on_time"], r["name"]))
     for rank, row in enumerate(ranking, start=1):
         row["rank"] = rank
     overdue = list(
