@@ -252,8 +252,8 @@ def read(
         )
         extra += [_month(dims[0]), _month(dims[1])]
     sql = f"""
-        WITH t AS (SELECT * FROM {TABLE} WHERE {where}),
-        v AS (SELECT * FROM t WHERE kind IN ('U', 'C', 'R') AND month >= %s AND month <= %s)
+        WITH t AS NOT MATERIALIZED (SELECT * FROM {TABLE} WHERE {where}),
+        v AS NOT MATERIALIZED (SELECT * FROM t WHERE month >= %s AND month <= %s)
         {" UNION ALL ".join(parts)}
     """  # noqa: S608 - constants only; values are parameters
     sums = Sums({}, {}, {}, {}, {}, {})
