@@ -8,6 +8,7 @@ is missing, so each run names the GB font for East Asian text and a Latin fallba
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import subprocess
@@ -176,7 +177,10 @@ def _red_rule(paragraph: Any) -> None:
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> Any:
-    """A grid table created at its full size at once (adding rows one by one is quadratic in python-docx)."""
+    """A grid table created at its full size at once (adding rows one by one is quadratic in python-docx).
+
+    Each cell's run is a copy of one formatted template run: formatting 1,000+ runs through python-docx's
+    property setters costs seconds for a 200-unit ranking, copying an element costs microseconds."""
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -184,10 +188,20 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> Any:
     width = len(header)
     for index, text in enumerate(header):
         _fonts(cells[index].paragraphs[0].add_run(text), HEADING_FONT, 12)
+    if not rows:
+        return table
+    first = cells[width].paragraphs[0].add_run("")
+    _fonts(first, BODY_FONT, 12)
+    template = copy.deepcopy(first._r)
+    first._r.getparent().remove(first._r)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            run = cells[r * width + c].paragraphs[0].add_run("" if value is None else str(value))
-            _fonts(run, BODY_FONT, 12)
+            run = copy.deepcopy(template)
+            text = OxmlElement("w:t")
+            text.text = "" if value is None else str(value)
+            text.set(qn("xml:space"), "preserve")
+            run.append(text)
+            cells[r * width + c]._tc.p_lst[0].append(run)
     return table
 
 
