@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--setup-only", action="store_true", help="prepare the database, time nothing")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("bench/stats.py needs PostgreSQL (run it through scripts/with_postgres.py)")
@@ -162,6 +163,8 @@ def main() -> None:
         cursor.execute("ANALYZE")
     tally.compact()
     print(f"ledger: {Clue.objects.count()} clues, {cases} cases, {units} units below the city office")
+    if args.setup_only:
+        return
     leader = User.objects.get(username="shb_leader")
     city = Unit.objects.get(code="CITY-SHB")
     year = Period.of("year", timezone.localdate())

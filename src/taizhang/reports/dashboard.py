@@ -146,18 +146,22 @@ def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Peri
 
 def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
     """Series from other apps' indicators; each is omitted when no app computes it yet."""
+    from taizhang.reports import case_series
+    from taizhang.reports.models import Indicator
+
     found = providers()
     out: dict[str, Any] = {}
+    batched = case_series.figures(user, unit, period, case_series.batched_codes(found))
+    names = dict(Indicator.objects.values_list("code", "name"))
 
     def collect(codes: list[str]) -> list[dict[str, Any]]:
-        from taizhang.reports.models import Indicator
-
-        names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
         items = []
         for code in codes:
             if code not in found:
                 continue
-            result = call(found[code], user=user, unit=unit, period=period)
+            result = (
+                batched[code] if code in batched else call(found[code], user=user, unit=unit, period=period)
+            )
             if result is not None:
                 items.append({"code": code, "name": names.get(code, code), **result})
         return items
