@@ -1,4 +1,4 @@
-"""The dashboard's case charts (organisations by type, case stage funnel) in three grouped queries.
+"""The dashboard's case charts (organisations by type, case stage funnel) in two grouped queries.
 
 Each figure is the one the cases app's indicator computes (cases/indicators.py): cases the person may see
 within the unit's subtree with a stage event (or a judgment) dated in the period, their persons, and the
@@ -54,23 +54,23 @@ def figures(user: Any, unit: Unit, period: Period, codes: set[str]) -> dict[str,
     base = filters.apply(Case.objects.visible_to(user), {"within": unit.pk}).values("pk")
     events = CaseStageEvent.objects.filter(case__in=base)
     dated = events.filter(occurred_on__gte=date_from, occurred_on__lt=date_to)
-    by_stage = {
-        row["stage"]: row
-        for row in dated.values("stage").annotate(
-            cases=Count("case_id", distinct=True), persons=Sum("persons")
-        )
-    }
+    # One pass over the period's events by (stage, organisation type): a case has one type, so the distinct
+    # cases of a stage are the sum over its types.
+    by_stage: dict[str, dict[str, int]] = {}
+    orgs: dict[str, int] = {}
+    for row in dated.values("stage", "case__org_type").annotate(
+        cases=Count("case_id", distinct=True), persons=Sum("persons")
+    ):
+        slot = by_stage.setdefault(row["stage"], {"cases": 0, "persons": 0})
+        slot["cases"] += row["cases"]
+        slot["persons"] += row["persons"] or 0
+        if row["stage"] == "investigation":
+            orgs[row["case__org_type"]] = row["cases"]
     judged = {
         row["stage"]: row
         for row in events.filter(judged_on__isnull=False, judged_on__gte=date_from, judged_on__lt=date_to)
         .values("stage")
         .annotate(cases=Count("case_id", distinct=True), persons=Sum("persons"))
-    }
-    orgs = {
-        row["case__org_type"]: row["cases"]
-        for row in dated.filter(stage="investigation")
-        .values("case__org_type")
-        .annotate(cases=Count("case_id", distinct=True))
     }
     params = {"within": unit.pk, "from": date_from.isoformat(), "to": date_to.isoformat()}
     out: dict[str, dict[str, Any]] = {}

@@ -1,6 +1,6 @@
-"""The leaders' dashboard data (领导驾驶舱): GROUP BY queries over visible clues, plus optional series from
-other apps' indicators (organisations by type, case stage funnel, rectification). Every element carries the
-URL of the records behind it."""
+"""The leaders' dashboard data (领导驾驶舱): clue counts from the tally (or GROUP BY queries over visible
+clues), plus series from other apps (organisations by type, case stage funnel, rectification progress).
+Every element carries the URL of the records behind it."""
 
 from __future__ import annotations
 
@@ -170,9 +170,35 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["orgs_by_type"] = orgs
     if funnel := collect(FUNNEL_CODES):
         out["case_funnel"] = funnel
-    if rect := collect(sorted(code for code in found if code.startswith("rectification."))):
+    if rect := rectification_series(user, unit):
         out["rectification"] = rect
     return out
+
+
+def rectification_series(user: Any, unit: Unit) -> dict[str, Any] | None:
+    """整改进度: 三书一函 letters issued by units of the subtree, per issuer — issued, replied, rectified and
+    overdue now — each bar linking to the letter list filtered by issuer and column (the letters board's own
+    filter, so the list holds exactly the letters counted). None when the rectification app is absent."""
+    try:
+        from taizhang.rectification.choices import LetterBucket
+        from taizhang.rectification.filters import board
+        from taizhang.rectification.models import Letter
+    except ImportError:
+        return None
+    rows = board(Letter.objects.visible_to(user).filter(issuer_unit__path__startswith=unit.path), "issuer")
+    if not rows:
+        return None
+    return {
+        "buckets": [{"key": key, "name": str(name)} for key, name in LetterBucket.choices],
+        "units": [
+            {
+                "unit_id": row["unit_id"],
+                "name": row["unit"],
+                "cells": [{"bucket": c["bucket"], "value": c["count"], "url": c["url"]} for c in row["cells"]],
+            }
+            for row in rows
+        ],
+    }
 
 
 def dashboard_data(user: Any, unit: Unit, period: Period) -> dict[str, Any]:

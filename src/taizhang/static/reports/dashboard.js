@@ -56,6 +56,16 @@
           { name: "超期线索", type: "line", yAxisIndex: 1, data: series.map(function (u) { return { value: u.overdue, url: u.overdue_url }; }) }
         ] };
     }
+    if (type === "rectification") {
+      return { tooltip: tooltip("axis"), legend: { data: series.buckets.map(function (b) { return b.name; }) },
+        grid: { bottom: 80 },
+        xAxis: { type: "category", data: series.units.map(function (u) { return u.name; }), axisLabel: { rotate: 30 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: series.buckets.map(function (b, i) {
+          return { name: b.name, type: "bar", data: series.units.map(function (u) {
+            return { value: u.cells[i].value, url: u.cells[i].url }; }) };
+        }) };
+    }
     return { tooltip: tooltip("axis"), grid: { bottom: 80 },
       xAxis: { type: "category", data: series.map(function (s) { return s.name; }), axisLabel: { rotate: 30 } },
       yAxis: { type: "value" },
