@@ -194,7 +194,9 @@ def rectification_series(user: Any, unit: Unit) -> dict[str, Any] | None:
             {
                 "unit_id": row["unit_id"],
                 "name": row["unit"],
-                "cells": [{"bucket": c["bucket"], "value": c["count"], "url": c["url"]} for c in row["cells"]],
+                "cells": [
+                    {"bucket": c["bucket"], "value": c["count"], "url": c["url"]} for c in row["cells"]
+                ],
             }
             for row in rows
         ],
