@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import session_for
+from tests.rectification.conftest import Rect
 from tests.reports.conftest import assigned, local, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -14,6 +15,7 @@ def test_dashboard_draws_and_shows_tooltips_without_csp_violations(journey, worl
     for day in (5, 12, 20):
         assigned(world, local(2026, 3, day, 10), "transport")
     register(world, local(2026, 3, 15, 11))
+    Rect(world).replied(recipient="transport", days_ago=3)  # the rectification chart draws too
     city = world.units["city"]
     page = journey.open_tab(session=session_for(world.people["office_leader"]))
     with journey.step("dashboard"):
@@ -22,7 +24,10 @@ def test_dashboard_draws_and_shows_tooltips_without_csp_violations(journey, worl
         page.wait_for_selector(".tz-chart canvas")
         assert page.locator("#tz-cards .card").count() >= 5
     with journey.step("tooltips"):
-        for chart in page.locator(".tz-chart canvas").all()[:4]:
+        charts = page.locator(".tz-chart canvas").all()
+        assert len(charts) >= 7
+        for chart in charts:
+            chart.scroll_into_view_if_needed()
             box = chart.bounding_box()
             assert box is not None
             # Sweep across the chart so the pointer crosses bars, slices and axis triggers alike.
