@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,21 +153,36 @@ def _require_text(value: str, message: str) -> str:
 
 
 def _next_number(office: Unit, year: int) -> str:
-    # The counter row is locked until the registration commits; a rolled-back registration rolls its number
-    # back too, so numbers are unique and have no gaps even when many people register at once.
-    previous = (
-        ClueCounter.objects.filter(office=office).order_by("-year").values_list("pattern", flat=True).first()
+    # One statement: the UPDATE locks the counter row until the registration commits (a concurrent one waits
+    # and then counts on from the committed value); a rolled-back registration rolls its number back too, so
+    # numbers are unique and have no gaps even when many people register at once.
+    table = connection.ops.quote_name(ClueCounter._meta.db_table)
+    last = connection.ops.quote_name("last")
+    bump = (
+        f"UPDATE {table} SET {last} = {last} + 1 WHERE office_id = %s AND year = %s "  # noqa: S608
+        f"RETURNING {last}, pattern"
     )
-    pattern = previous or (
-        "{year}-SH-{seq:06d}" if office.parent_id is None else "{year}-SH-{code}-{seq:06d}"
-    )
-    ClueCounter.objects.bulk_create(
-        [ClueCounter(office=office, year=year, pattern=pattern)], ignore_conflicts=True
-    )
-    counter = ClueCounter.objects.select_for_update().get(office=office, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.pattern.format(year=year, seq=counter.last, code=office.code)
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [office.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            # The office's first clue this year: a new year's counter copies the office's previous pattern.
+            previous = (
+                ClueCounter.objects.filter(office=office)
+                .order_by("-year")
+                .values_list("pattern", flat=True)
+                .first()
+            )
+            pattern = previous or (
+                "{year}-SH-{seq:06d}" if office.parent_id is None else "{year}-SH-{code}-{seq:06d}"
+            )
+            ClueCounter.objects.bulk_create(
+                [ClueCounter(office=office, year=year, pattern=pattern)], ignore_conflicts=True
+            )
+            cursor.execute(bump, [office.pk, year])
+            row = cursor.fetchone()
+    seq, pattern = row
+    return str(pattern).format(year=year, seq=int(seq), code=office.code)
 
 
 def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
@@ -178,12 +193,11 @@ def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
     return {**{u.short_name: u for u in found if u.short_name}, **{u.name: u for u in found}}
 
 
-def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
-    """Replace the clue's subjects and recompute its recusals and 保护伞 flag from them."""
+def _subject_rows(clue: Clue, subjects: list[SubjectData]) -> list[ReportedSubject]:
+    """The clue's subjects as unsaved rows, with a named unit matched by its name (one query, only if named)."""
     if not subjects:
         raise ActionError("required", _("请至少填写一个被举报对象。"))
     by_name = _match_units(subjects)
-    ReportedSubject.objects.filter(clue=clue).delete()
     rows = []
     for s in subjects:
         name = _require_text(s.name, _("被举报对象的姓名或名称不能为空。"))
@@ -201,15 +215,36 @@ def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
                 phone_fragment=s.phone_fragment[:20],
             )
         )
+    return rows
+
+
+def _umbrella(clue: Clue, rows: list[ReportedSubject]) -> bool:
+    return clue.alleges_umbrella or clue.category == Category.UMBRELLA or any(r.is_official for r in rows)
+
+
+def _insert_subjects(clue: Clue, rows: list[ReportedSubject]) -> set[int]:
+    """Insert the subject rows in one statement; returns the ids of the units they name."""
+    for row in rows:
+        row.clue = clue  # the clue has its id now
     ReportedSubject.objects.bulk_create(rows)
-    named_units = {row.unit_id for row in rows if row.unit_id}
+    return {row.unit_id for row in rows if row.unit_id}
+
+
+def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
+    """Replace the clue's subjects and recompute its recusals and 保护伞 flag from them."""
+    rows = _subject_rows(clue, subjects)
+    ReportedSubject.objects.filter(clue=clue).delete()
+    named_units = _insert_subjects(clue, rows)
     Recusal.objects.filter(clue=clue).exclude(unit_id__in=named_units).delete()
+    _add_recusals(clue, named_units)
+    clue.is_umbrella = _umbrella(clue, rows)
+
+
+def _add_recusals(clue: Clue, unit_ids: set[int]) -> None:
+    # bulk_create of nothing issues no query.
     Recusal.objects.bulk_create(
-        [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in named_units],
+        [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in unit_ids],
         ignore_conflicts=True,
-    )
-    clue.is_umbrella = (
-        clue.alleges_umbrella or clue.category == Category.UMBRELLA or any(r.is_official for r in rows)
     )
 
 
@@ -261,16 +296,17 @@ def do_register_clue(
         registered_by=None if perm.is_system(actor) else actor,
     )
     _set_deadline(clue, "triage")
-    clue.save()
-    _write_subjects(clue, subjects)
+    # A new clue has no subjects or recusals to replace: build the rows first so that the clue is inserted once
+    # with its 保护伞 flag, then its subjects in one statement (the registration's queries stay few and fixed).
+    rows = _subject_rows(clue, subjects)
+    clue.is_umbrella = _umbrella(clue, rows)
     rep = reporter or ReporterData()
+    sealed = sealing.seal(rep.identity) if rep.identity else ""
+    clue.save()
+    _add_recusals(clue, _insert_subjects(clue, rows))
     Reporter.objects.create(
-        clue=clue,
-        kind=rep.kind,
-        wants_feedback=rep.wants_feedback,
-        sealed_identity=sealing.seal(rep.identity) if rep.identity else "",
+        clue=clue, kind=rep.kind, wants_feedback=rep.wants_feedback, sealed_identity=sealed
     )
-    clue.save(update_fields=["is_umbrella"])
     audit.record("clue.register", actor=actor, obj=clue, after=audit.snapshot(clue, AUDITED_FIELDS))
     emit_on_commit(
         model="clues.clue",
