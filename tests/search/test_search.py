@@ -13,6 +13,16 @@ from taizhang.search.query import highlight, search
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["narrow", "broad"])
+def plan(request, monkeypatch):
+    """Every search test runs through both plans: from the visible records, and from the newest matches."""
+    from taizhang.search import query
+
+    if request.param == "broad":
+        monkeypatch.setattr(query, "NARROW_SCOPE", -1)
+    return request.param
+
+
 def _numbers(user, q):
     return [h.title_html.split(" ")[0] for g in search(user, q) for h in g.hits]
 
