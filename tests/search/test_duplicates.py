@@ -246,7 +246,7 @@ def test_edit_form_leaves_the_clue_itself_out(world, reg):
     clue = reg.clue(facts=FACTS)
     response = world.client_for("office_staff").get(reverse("clues:edit", args=[clue.pk]))
     assert response.status_code == 200
-    assert f"hx-vals='{{\"clue\": \"{clue.pk}\"}}'" in response.content.decode()
+    assert f'hx-vals=\'{{"clue": "{clue.pk}"}}\'' in response.content.decode()
 
 
 def test_register_form_posts_itself_to_the_candidates(world, reg):
@@ -270,7 +270,9 @@ def test_register_form_posts_itself_to_the_candidates(world, reg):
     assert "search:merge" not in body and "/merge/" not in body  # no clue yet: nothing to link or merge
 
 
-def test_portal_clue_page_lists_candidates_with_link_and_merge(world, reg, django_capture_on_commit_callbacks):
+def test_portal_clue_page_lists_candidates_with_link_and_merge(
+    world, reg, django_capture_on_commit_callbacks
+):
     from tests.reporters.helpers import portal_clue
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -291,9 +293,14 @@ def test_unit_sees_no_candidate_section_buttons(world, reg):
     from taizhang.clues.choices import Category
 
     first, second = reg.clue(facts=FACTS), reg.clue(facts=REWORDED)
-    actions.do_triage_clue(second.pk, actor=world.people["office_staff"], in_scope=True, category=Category.EVIL)
+    actions.do_triage_clue(
+        second.pk, actor=world.people["office_staff"], in_scope=True, category=Category.EVIL
+    )
     actions.do_assign_clue(
-        second.pk, actor=world.people["office_leader"], unit=world.units["transport"], person=world.people["handler"]
+        second.pk,
+        actor=world.people["office_leader"],
+        unit=world.units["transport"],
+        person=world.people["handler"],
     )
     response = world.client_for("liaison").get(reverse("clues:detail", args=[second.pk]))
     body = response.content.decode()

@@ -160,7 +160,7 @@ def _newest_among(user: Any, source: SearchSource, ids: list[int], terms: list[s
     """
     docs = SearchDocument.objects.filter(model=source.model)
     if connection.vendor == "postgresql":
-        docs = docs.extra(  # noqa: S610 — constant SQL, bound values
+        docs = docs.extra(
             where=["object_id = ANY(%s)", "ts_match_vq(tsv, %s::tsquery)"], params=[ids, ts_query(terms)]
         )
     else:
