@@ -267,6 +267,7 @@ def test_register_form_posts_itself_to_the_candidates(world, reg):
     )
     body = response.content.decode()
     assert first.number in body and "被举报人姓名及单位相同：刘某（城东砂石场）" in body
+    assert f'href="{reverse("clues:detail", args=[first.pk])}" target="_blank"' in body  # the form stays
     assert "search:merge" not in body and "/merge/" not in body  # no clue yet: nothing to link or merge
 
 
