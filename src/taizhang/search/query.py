@@ -148,8 +148,8 @@ def _only(records: QuerySet, ids: list[int]) -> QuerySet:
     preparation cost more than the probe itself at 2,000 ids). `IN (SELECT unnest(...))` would let the planner
     hash-join the whole table instead.
     """
-    if connection.vendor != "postgresql":
-        return records.filter(pk__in=ids)
+    if connection.vendor != "postgresql" or not ids:
+        return records.filter(pk__in=ids)  # no ids: Django answers without a query
     meta = records.model._meta
     quote = connection.ops.quote_name
     column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
