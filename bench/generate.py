@@ -424,6 +424,12 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{seq_col}'), (SELECT max({seq_col}) FROM {table}))"  # noqa: S608 - constants
             )
+    try:  # the reports app's clue tally is kept by triggers, which the load above switched off
+        from taizhang.reports import tally
+    except ImportError:
+        pass
+    else:
+        tally.rebuild()
     for (office_id, year), last in state["counters"].items():
         ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
     with connection.cursor() as cursor:

@@ -1,5 +1,8 @@
 """Load: 50 staff sessions browsing and acting (~1 action/s each) plus a steady stream of public reports.
 
+Each staff session reads pages and the API, and about one action in ten is a write through the API: office
+staff register clues, unit people file progress reports on the clues their unit is verifying.
+
     PYTHONPATH=src:. python scripts/with_postgres.py -- python bench/load.py            # 60 s, the figures
     PYTHONPATH=src:. python scripts/with_postgres.py -- python bench/load.py --duration 10 --staff 10
 
@@ -29,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -42,15 +46,19 @@ class Stats:
     """Latencies by kind of request, errors with a sample of what went wrong."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # The same latencies by path (ids folded), to tell which page dominates the tail.
+    by_path: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: list[str] = field(default_factory=list)
     receipts: list[tuple[str, str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def note(self, kind: str, started: float, ok: bool, detail: str = "") -> None:
+    def note(self, kind: str, started: float, ok: bool, detail: str = "", path: str = "") -> None:
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.latencies[kind].append(elapsed)
+            if path:
+                self.by_path[re.sub(r"/\d+", "/<id>", path)].append(elapsed)
             if not ok:
                 self.errors[kind] += 1
                 if len(self.samples) < 20:
@@ -78,6 +86,7 @@ def _prepare(clues: int) -> dict[str, Any]:
 
     from taizhang.accounts.models import ApiToken
     from taizhang.accounts.twofactor import requires_2fa
+    from taizhang.clues.choices import ClueStatus
     from taizhang.clues.models import Clue
     from tests.clues.conftest import Walk
     from tests.conftest import build_world
@@ -101,9 +110,23 @@ def _prepare(clues: int) -> dict[str, Any]:
             continue
         client = Client()
         client.force_login(user)
+        # What this person can do besides reading: register a clue for their office (office staff), or
+        # file a progress report on a clue their unit is verifying (the unit's people).
+        office = user.unit if user.unit.kind == "office" and user.has_role("office_staff") else None
+        reportable = (
+            list(
+                Clue.objects.filter(status=ClueStatus.VERIFYING, responsible_unit=user.unit).values_list(
+                    "pk", flat=True
+                )
+            )
+            if user.has_role("liaison", "handler", "unit_leader")
+            else []
+        )
         staff[key] = {
             "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
             "token": ApiToken.issue(user, "load")[1],
+            "office_id": office.pk if office else None,
+            "reportable": reportable,
         }
     return {"staff": staff, "clue_ids": list(Clue.objects.values_list("pk", flat=True))}
 
@@ -147,33 +170,59 @@ def _existing(base: str, session: str, paths: list[str], api: bool, token: str) 
     return found
 
 
+def _act(base: str, creds: dict[str, Any], bearer: dict[str, str], rng: random.Random) -> tuple[str, Any]:
+    """One write through the API: register a clue (office staff) or file a progress report (unit people)."""
+    if creds["office_id"]:
+        payload = {
+            "office_id": creds["office_id"],
+            "channel": "letter",
+            "received_at": time.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+            "summary": f"负载登记线索{rng.randint(1, 10**9)}",
+            "facts": "群众来信反映某某团伙强揽工程。",
+            "subjects": [{"name": "某某"}],
+        }
+        return "/api/clues/", requests.post(f"{base}/api/clues/", json=payload, headers=bearer, timeout=30)
+    clue_id = rng.choice(creds["reportable"])
+    path = f"/api/clues/{clue_id}/reports"
+    body = {"stage": "progress", "body": "核查组正在调取工程合同，约谈相关人员。"}
+    return path, requests.post(base + path, json=body, headers=bearer, timeout=30)
+
+
 def _staff_loop(
-    base: str, who: str, creds: dict[str, str], plan: dict[str, Any], stats: Stats, stop: float
+    base: str, who: str, creds: dict[str, Any], plan: dict[str, Any], stats: Stats, stop: float
 ) -> None:
     rng = random.Random(who)
     http = requests.Session()
     http.cookies.set("sessionid", creds["session"])
     bearer = {"Authorization": f"Bearer {creds['token']}"}
+    can_act = bool(creds["office_id"] or creds["reportable"])
     while time.time() < stop:
         tick = time.perf_counter()
         roll = rng.random()
         started = time.perf_counter()
+        path = ""
         try:
-            if roll < 0.5 and plan["pages"]:
-                kind = "staff page"
-                response = http.get(base + rng.choice(plan["pages"]), timeout=30)
+            if roll < 0.1 and can_act:
+                kind = "staff write"
+                path, response = _act(base, creds, bearer, rng)
+                ok = response.status_code in (200, 201)
+            elif roll < 0.55 and plan["pages"]:
+                kind, path = "staff page", rng.choice(plan["pages"])
+                response = http.get(base + path, timeout=30)
+                ok = response.status_code == 200
             elif roll < 0.8 and plan["api"]:
-                kind = "staff api"
-                response = requests.get(base + rng.choice(plan["api"]), headers=bearer, timeout=30)
+                kind, path = "staff api", rng.choice(plan["api"])
+                response = requests.get(base + path, headers=bearer, timeout=30)
+                ok = response.status_code == 200
             else:
                 kind = "staff detail"
-                clue_id = rng.choice(plan["clue_ids"])
-                response = requests.get(f"{base}/api/clues/{clue_id}", headers=bearer, timeout=30)
+                path = f"/api/clues/{rng.choice(plan['clue_ids'])}"
+                response = requests.get(base + path, headers=bearer, timeout=30)
                 # Not every clue is visible to everyone: 404 is the right answer then.
-                stats.note(kind, started, response.status_code in (200, 404), f"{response.status_code}")
-                time.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
-                continue
-            stats.note(kind, started, response.status_code == 200, f"{response.status_code} {response.url}")
+                ok = response.status_code in (200, 404)
+            stats.note(
+                kind, started, ok, f"{response.status_code} {response.url} {response.text[:200]}", path
+            )
         except requests.RequestException as exc:
             stats.note("staff", started, False, repr(exc))
         time.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
@@ -185,8 +234,7 @@ def _public_loop(base: str, rate: float, stats: Stats, stop: float, submit: Any)
         tick = time.perf_counter()
         started = time.perf_counter()
         try:
-            ok, detail, receipt = submit(base, rng)
-            stats.note("public submit", started, ok, detail)
+            _ok, _detail, receipt = submit(base, rng, stats)
             if receipt:
                 with stats.lock:
                     stats.receipts.append(receipt)
@@ -217,10 +265,18 @@ def _guard(html: str) -> dict[str, str]:
     }
 
 
-def submit_report(base: str, rng: random.Random) -> tuple[bool, str, tuple[str, str, str] | None]:
-    """A citizen files an anonymous report through /report/new/ and keeps the receipt and passphrase."""
+def submit_report(
+    base: str, rng: random.Random, stats: Stats
+) -> tuple[bool, str, tuple[str, str, str] | None]:
+    """A citizen files an anonymous report through /report/new/ and keeps the receipt and passphrase.
+
+    The form (GET) and the submission (POST) are timed as two requests; solving the proof-of-work between
+    them is the citizen's browser's time, not the server's.
+    """
     http = requests.Session()
+    started = time.perf_counter()
     page = http.get(f"{base}/report/new/", timeout=30)
+    stats.note("public form", started, page.status_code == 200, f"GET {page.status_code}", "GET /report/new/")
     if page.status_code != 200:
         return False, f"GET /report/new/ {page.status_code}", None
     summary = f"反映某村霸强占集体土地{rng.randint(1, 10**9)}"
@@ -234,12 +290,15 @@ def submit_report(base: str, rng: random.Random) -> tuple[bool, str, tuple[str, 
         "subject_0_kind": "person",
         "place": "某某镇",
     }
+    started = time.perf_counter()
     response = http.post(
         f"{base}/report/new/", data=data, timeout=30, headers={"Referer": f"{base}/report/new/"}
     )
     code = re.search(r"data-receipt-code>([^<]+)<", response.text)
     passphrase = re.search(r"data-passphrase>([^<]+)<", response.text)
-    if response.status_code != 200 or not code or not passphrase:
+    ok = response.status_code == 200 and bool(code and passphrase)
+    stats.note("public submit", started, ok, f"POST {response.status_code}", "POST /report/new/")
+    if not ok or not code or not passphrase:
         return False, f"POST /report/new/ {response.status_code}", None
     return True, "", (code.group(1).strip(), passphrase.group(1).strip(), summary)
 
@@ -260,7 +319,12 @@ def _check_receipts(base: str, receipts: list[tuple[str, str, str]]) -> int:
             },
             timeout=30,
             headers={"Referer": f"{base}/report/follow-up/"},
+            allow_redirects=False,
         )
+        if response.status_code in (302, 303):
+            # The thread's session cookie is Secure (production mode): follow the redirect by hand.
+            _csrf(http, "")
+            response = http.get(urljoin(base + "/", response.headers["Location"]), timeout=30)
         if response.status_code != 200 or summary not in response.text:
             failed += 1
     return failed
@@ -366,6 +430,10 @@ def main() -> int:
         f"{'all':<16}{len(everything):>10}{total_errors:>8}{_pct(everything, 0.5):>9.1f}{p95:>9.1f}{_pct(everything, 0.99):>9.1f}"
     )
     print(f"throughput: {len(everything) / elapsed:.1f} requests/s over {elapsed:.0f} s")
+    print("slowest paths by p95:")
+    ranked = sorted(stats.by_path.items(), key=lambda item: -_pct(item[1], 0.95))
+    for path, values in ranked[:8]:
+        print(f"  {path:<40}{len(values):>7}{statistics.median(values):>9.1f}{_pct(values, 0.95):>9.1f}")
     print(f"receipts: {len(stats.receipts)} submitted, {bad_receipts} did not open their report")
     print(
         f"audit chain: {'intact' if audit_problem is None else 'BROKEN at ' + str(audit_problem.entry_id)} ({audit_count} entries)"

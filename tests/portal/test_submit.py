@@ -73,10 +73,31 @@ def test_a_failure_after_the_clue_rolls_back_the_clue_too(world, client, monkeyp
     def broken(*args, **kwargs):
         raise DatabaseError("connection lost")
 
-    monkeypatch.setattr(actions, "_unique_code", broken)
+    monkeypatch.setattr(actions, "_issue_receipt", broken)
     client.raise_request_exception = False
     assert submit(client).status_code == 500
     assert Clue.objects.count() == 0 and Receipt.objects.count() == 0
+
+
+def test_a_receipt_code_already_taken_is_drawn_again_with_nothing_left_behind(world, client, monkeypatch):
+    taken, _p = receipt_of(submit(client))
+    draws = iter([taken, taken, "1234567890123456"])
+    monkeypatch.setattr(credentials, "new_receipt_code", lambda: next(draws))
+    code, passphrase = receipt_of(submit(client))
+    assert code == "1234567890123456"
+    assert Clue.objects.count() == 2 and Receipt.objects.count() == 2
+    # The retried attempts rolled back whole: the numbers stay gapless and one audit entry per report.
+    numbers = sorted(Clue.objects.values_list("number", flat=True))
+    assert [n[-6:] for n in numbers] == ["000001", "000002"]
+    assert AuditEntry.objects.filter(action="clue.register").count() == 2
+
+
+def test_a_receipt_code_taken_three_times_fails_cleanly(world, client, monkeypatch):
+    taken, _p = receipt_of(submit(client))
+    monkeypatch.setattr(credentials, "new_receipt_code", lambda: taken)
+    client.raise_request_exception = False
+    assert submit(client).status_code == 500
+    assert Clue.objects.count() == 1 and Receipt.objects.count() == 1
 
 
 def test_the_receipt_is_not_derivable_from_the_clue(world, client):

@@ -1,4 +1,4 @@
-"""One standard world per test module, with a clue in each visibility context, and a client per persona.
+"""One standard world per test module, with a clue (and other records) in each context, and a client per persona.
 
 Building the world and walking six clues through their life takes a while, so it is done once per module
 inside a transaction that is rolled back at the end; each test still runs in its own savepoint (the `db`
@@ -25,6 +25,7 @@ from taizhang.clues.actions import SubjectData
 from taizhang.clues.models import Clue, Transfer
 from tests.clues.conftest import Walk
 from tests.conftest import World, build_world
+from tests.proof.records import Records, build_records
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Proof:
     # An attachment on each context clue, and the transfer of the transferred one.
     attachments: dict[str, int]
     transfers: dict[str, int]
+    # Cases, rectification, supervision and report records by kind and context (tests/proof/records.py).
+    records: Records
 
     def client(self, persona: str | None) -> Client:
         """A client signed in as the persona (second factor passed where the role needs it); None = anonymous."""
@@ -106,6 +109,7 @@ def build_proof() -> Proof:
         sessions={key: _session(user) for key, user in world.people.items()},
         attachments=attachments,
         transfers={"transferred": Transfer.objects.get(clue=clues["transferred"]).pk},
+        records=build_records(world, clues),
     )
 
 

@@ -76,6 +76,55 @@ RESPONSIBLE: dict[str, frozenset[str]] = {
 WITH_UNIT = ("own", "other", "umbrella", "recused", "district")
 # Where a refused step is tried when no context allows it: the contexts that hide something.
 SENSITIVE = ("own", "umbrella", "recused")
+# Rule.obj values whose contexts are the clue contexts above.
+CLUE_OBJS = ("clue", "attachment", "transfer")
+
+# ---- other records: who sees each one (built in records.py with the real actions) ----
+CITY_ACTORS = CITY_OFFICE - {"group_member"}
+# Own unit (transport), another unit (construction), and the district below the city office.
+_UNIT_RECORD = {
+    "own": CITY_OFFICE | TRANSPORT,
+    "other": CITY_OFFICE | CONSTRUCTION,
+    "district": CITY_OFFICE | DISTRICT_OFFICE | {"district_police"},
+}
+_CASE = {
+    # A city case handled by the city police; the discipline commission screens every case of its tree.
+    "police": CITY_OFFICE | POLICE | DISCIPLINE,
+    # A district case handled by the district police: the district, the city above, and discipline.
+    "district": CITY_OFFICE | DISTRICT_OFFICE | {"district_police"} | DISCIPLINE,
+}
+RECORD_VIEWERS: dict[str, dict[str, frozenset[str]]] = {
+    "case": _CASE,
+    # 三书一函 from the procuratorate (no one in this world works there) to transport / construction.
+    "letter": {"own": _UNIT_RECORD["own"], "other": _UNIT_RECORD["other"]},
+    # A problem list whose one measure is transport's / construction's / the district police's.
+    "list": _UNIT_RECORD,
+    "measure": _UNIT_RECORD,
+    # The evidence file of that measure's progress report.
+    "evidence": _UNIT_RECORD,
+    # The city lists the district's clue and the district's case: seen exactly as the target is.
+    "listed": {"clue": VIEWERS["district"], "case": _CASE["district"]},
+    # 点对点通报 from the city office to transport / construction.
+    "notice": {"own": _UNIT_RECORD["own"], "other": _UNIT_RECORD["other"]},
+    # Meetings of the city office and of the district office (no attendees yet).
+    "meeting": {"city": CITY_OFFICE, "district": CITY_OFFICE | DISTRICT_OFFICE},
+    # Tasks set for transport / construction by the city, for the district police by the district.
+    "task": _UNIT_RECORD,
+    # Extensions and urging notices are seen with their clue.
+    "extension": {"own": VIEWERS["own"], "district": VIEWERS["district"]},
+    "urging": {"own": VIEWERS["own"], "district": VIEWERS["district"]},
+    # Monthly reports of transport (a draft), construction (submitted), the district police (a draft).
+    "report": _UNIT_RECORD,
+}
+# The unit people who act on each context's record (reply, report progress, acknowledge, finish).
+UNIT_PEOPLE = {"own": TRANSPORT, "other": CONSTRUCTION, "district": frozenset({"district_police"})}
+
+
+def viewers(obj: str | None, context: str) -> frozenset[str]:
+    """Who sees the record a rule is about in a context."""
+    if obj in RECORD_VIEWERS:
+        return RECORD_VIEWERS[obj][context]
+    return VIEWERS[context]
 
 
 @dataclass(frozen=True)
@@ -84,7 +133,8 @@ class Rule:
 
     allow: frozenset[str] | dict[str, frozenset[str]]
     anon: str = LOGIN
-    # None; "clue", "attachment" or "transfer" (filled from each context); "missing" (404 for everyone)
+    # None; "clue", "attachment" or "transfer" (filled from each clue context); a RECORD_VIEWERS kind
+    # ("case", "measure", ...: filled from that kind's contexts); "missing" (404 for everyone)
     obj: str | None = None
     method: str = "GET"
     # For a change: the name of the valid request in test_matrix.DATA ("" sends an empty one: nobody acts).
@@ -98,6 +148,9 @@ class Rule:
     signs_out: bool = False
     # Refused attempts are written to the audit log on purpose (an identity reveal): rows are not a change.
     audits_refusals: bool = False
+    # A page that sends people who may not use it back to the record with a message (a redirect): for
+    # them a redirect is the refusal, and for the people allowed only the page itself (200) counts.
+    bounce: bool = False
     # A bug this entry finds today (the test is a strict xfail: fixing the bug makes it fail until removed).
     known_bug: str = ""
     note: str = ""
@@ -116,17 +169,32 @@ def api(allow: frozenset[str], **kw) -> Rule:
 
 
 def step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
-    """A POST step on a clue page; without `data` it is sent empty and must change nothing."""
-    kw.setdefault("contexts", () if allow else SENSITIVE)
-    return Rule(allow=allow, obj=kw.pop("obj", "clue"), method="POST", **kw)
+    """A POST step on a record page; without `data` it is sent empty and must change nothing."""
+    obj = kw.pop("obj", "clue")
+    kw.setdefault("contexts", SENSITIVE if obj == "clue" and not allow else ())
+    return Rule(allow=allow, obj=obj, method="POST", **kw)
 
 
 def api_step(allow: frozenset[str] | dict[str, frozenset[str]] = frozenset(), **kw) -> Rule:
-    kw.setdefault("contexts", () if allow else SENSITIVE)
-    return Rule(allow=allow, anon=UNAUTH, obj=kw.pop("obj", "clue"), method=kw.pop("method", "POST"), **kw)
+    obj = kw.pop("obj", "clue")
+    kw.setdefault("contexts", SENSITIVE if obj == "clue" and not allow else ())
+    return Rule(allow=allow, anon=UNAUTH, obj=obj, method=kw.pop("method", "POST"), **kw)
+
+
+def by_unit(extra: frozenset[str] | dict[str, frozenset[str]], contexts: tuple[str, ...]) -> dict:
+    """The unit people of each context, plus `extra` (office actors, the same for all or per context)."""
+    return {
+        c: UNIT_PEOPLE[c] | (extra.get(c, frozenset()) if isinstance(extra, dict) else extra)
+        for c in contexts
+    }
 
 
 # ---- pages: "namespace:name" of every URL pattern (admin:* is checked as a whole, see below) ----
+# Who records a case's next stage: its office (or one above) and the judicial unit handling it.
+CASE_STAGE = {"police": OFFICE_ACTORS | POLICE, "district": OFFICE_ACTORS | {"district_police"}}
+# An office's people act on what their own office set up; the city acts on the district's too.
+OFFICE_OF = {"own": CITY_ACTORS, "other": CITY_ACTORS, "district": OFFICE_ACTORS}
+
 PAGES: dict[str, Rule] = {
     "core:home": page(STAFF),
     "core:healthz": public(),
@@ -176,32 +244,41 @@ PAGES: dict[str, Rule] = {
     "cases:list": page(STAFF),
     "cases:export": page(STAFF),
     "cases:screening": page(STAFF),
-    # The blank form is shown to every signed-in person; registering is refused by the action (POST below).
-    "cases:create": page(STAFF),
-    "cases:detail": page(frozenset(), obj="missing"),
-    "cases:edit": page(frozenset(), obj="missing"),
-    "cases:stage": step(obj="missing"),
-    "cases:judgment": step(obj="missing"),
-    "cases:screen": step(obj="missing"),
-    "cases:conclude": step(obj="missing"),
-    "cases:reopen": step(obj="missing"),
+    # Office staff register cases for their office tree; a police unit reports one to its own office.
+    "cases:create": page(OFFICE_ACTORS | POLICE | {"district_police"}),
+    "cases:detail": page(STAFF, obj="case"),
+    # Office people of the case's office or above edit; others who see the case are sent back to it.
+    "cases:edit": page(OFFICE_ACTORS, obj="case", bounce=True),
+    "cases:stage": step(CASE_STAGE, obj="case", data="stage"),
+    # No stage of these cases has a judgment to date: sent empty, it changes nothing.
+    "cases:judgment": step(obj="case"),
+    # The office, and the discipline commission that screens every case of its tree for 保护伞.
+    "cases:screen": step(OFFICE_ACTORS | DISCIPLINE, obj="case", data="screen"),
+    # Neither case's judgment is effective: concluding is refused for everyone, and shows nothing.
+    "cases:conclude": step(obj="case", data="note"),
+    # The cases are open: reopening is refused for everyone.
+    "cases:reopen": step(obj="case", data="reason"),
     # ---- rectification ----
     "rectification:list": page(STAFF),
     "rectification:sectors": page(STAFF),
     "rectification:letters": page(STAFF),
     "rectification:letters_export": page(STAFF),
     "rectification:board": page(STAFF),
-    "rectification:list_create": page(STAFF),
-    "rectification:list_import": page(STAFF),
-    "rectification:letter_create": page(STAFF),
-    "rectification:problem_list": page(frozenset(), obj="missing"),
-    "rectification:list_export": page(frozenset(), obj="missing"),
-    "rectification:measure": page(frozenset(), obj="missing"),
-    "rectification:evidence": page(frozenset(), obj="missing"),
-    "rectification:letter": page(frozenset(), obj="missing"),
-    "rectification:measure_progress": step(obj="missing"),
-    "rectification:measure_review": step(obj="missing"),
-    "rectification:letter_reply": step(obj="missing"),
+    # Lists are entered by the office for its tree (the form offers offices only).
+    "rectification:list_create": page(OFFICE_ACTORS),
+    "rectification:list_import": page(OFFICE_ACTORS),
+    # Letters are registered by the office, or by a court, procuratorate, discipline or police unit.
+    "rectification:letter_create": page(OFFICE_ACTORS | POLICE | DISCIPLINE | {"district_police"}),
+    "rectification:problem_list": page(STAFF, obj="list"),
+    "rectification:list_export": page(STAFF, obj="list"),
+    "rectification:measure": page(STAFF, obj="measure"),
+    "rectification:evidence": page(STAFF, obj="evidence"),
+    "rectification:letter": page(STAFF, obj="letter"),
+    # The responsible unit reports progress; nobody else, not even the office that sees it.
+    "rectification:measure_progress": step(UNIT_PEOPLE, obj="measure", data="progress"),
+    # No measure asks for sign-off yet: reviewing is refused for everyone.
+    "rectification:measure_review": step(obj="measure", data="measure_review"),
+    "rectification:letter_reply": step(UNIT_PEOPLE, obj="letter", data="reply"),
     # ---- supervision ----
     "supervision:board": page(STAFF),
     "supervision:overdue": page(STAFF),
@@ -224,16 +301,23 @@ PAGES: dict[str, Rule] = {
     "supervision:urging_issue": step(),
     # Listing a clue is for a higher office than the clue's own; the city is the top of this world.
     "supervision:listed_create": page(frozenset(), obj="clue", params={"model": "clue"}, contexts=SENSITIVE),
-    "supervision:listed_detail": page(frozenset(), obj="missing"),
-    "supervision:notice_detail": page(frozenset(), obj="missing"),
-    "supervision:meeting_detail": page(frozenset(), obj="missing"),
-    "supervision:task_detail": page(frozenset(), obj="missing"),
-    "supervision:urging_docx": page(frozenset(), obj="missing"),
-    "supervision:extension_decide": step(obj="missing"),
-    "supervision:listed_lift": step(obj="missing"),
-    "supervision:meeting_minutes": step(obj="missing"),
-    "supervision:notice_acknowledge": step(obj="missing"),
-    "supervision:task_complete": step(obj="missing"),
+    "supervision:listed_detail": page(STAFF, obj="listed"),
+    "supervision:notice_detail": page(STAFF, obj="notice"),
+    "supervision:meeting_detail": page(STAFF, obj="meeting"),
+    "supervision:task_detail": page(STAFF, obj="task"),
+    "supervision:urging_docx": page(STAFF, obj="urging"),
+    # The office that manages the clue decides (the city also decides for the district's clue).
+    "supervision:extension_decide": step(OFFICE_OF, obj="extension", data="decide"),
+    # Only the office that listed (the city) lifts a listing.
+    "supervision:listed_lift": step(CITY_ACTORS, obj="listed", data="lift"),
+    "supervision:meeting_minutes": step(
+        {"city": CITY_ACTORS, "district": OFFICE_ACTORS}, obj="meeting", data="minutes"
+    ),
+    "supervision:notice_acknowledge": step(UNIT_PEOPLE, obj="notice", data="nothing"),
+    # The owner unit finishes a task, and so may the office that set it (or one above).
+    "supervision:task_complete": step(
+        by_unit(OFFICE_OF, ("own", "other", "district")), obj="task", data="done"
+    ),
     # ---- reports: leaders read the dashboard; bulletins and assessment are the office's ----
     "reports:index": page(STAFF),
     "reports:dashboard": page(OFFICE | UNIT_LEADERS),
@@ -244,8 +328,11 @@ PAGES: dict[str, Rule] = {
     "reports:assessment": page(OFFICE),
     "reports:open": page(frozenset(), method="POST"),
     "reports:note_add": page(frozenset(), method="POST"),
-    "reports:detail": page(frozenset(), obj="missing"),
-    "reports:step": step(obj="missing", params={"name": "submit"}),
+    "reports:detail": page(STAFF, obj="report"),
+    # Only the unit's leader submits its report (construction's is submitted already).
+    "reports:step": step(
+        {"own": frozenset({"unit_leader"})}, obj="report", params={"name": "submit"}, data="submit"
+    ),
     "reports:deduction_add": step(obj="missing"),
     # ---- figures typed in by the office and the units' liaisons ----
     "figures:index": page(OFFICE_ACTORS | LIAISONS),
@@ -302,21 +389,27 @@ API: dict[str, Rule] = {
     # ---- cases ----
     "GET /api/cases/cases": api(STAFF),
     "POST /api/cases/cases": api(frozenset(), method="POST"),
-    "GET /api/cases/cases/<case_id>": api(frozenset(), obj="missing"),
-    "PATCH /api/cases/cases/<case_id>": api_step(obj="missing", method="PATCH"),
-    "POST /api/cases/cases/<case_id>/stages": api_step(obj="missing"),
-    "POST /api/cases/cases/<case_id>/screening": api_step(obj="missing"),
-    "POST /api/cases/cases/<case_id>/conclude": api_step(obj="missing"),
+    "GET /api/cases/cases/<case_id>": api(STAFF, obj="case"),
+    "PATCH /api/cases/cases/<case_id>": api_step(OFFICE_ACTORS, obj="case", method="PATCH", data="case_edit"),
+    "POST /api/cases/cases/<case_id>/stages": api_step(CASE_STAGE, obj="case", data="stage"),
+    "POST /api/cases/cases/<case_id>/screening": api_step(
+        OFFICE_ACTORS | DISCIPLINE, obj="case", data="screen"
+    ),
+    "POST /api/cases/cases/<case_id>/conclude": api_step(obj="case", data="note"),
     # ---- rectification ----
     "GET /api/rectification/letters": api(STAFF),
     "POST /api/rectification/letters": api(frozenset(), method="POST"),
-    "GET /api/rectification/letters/<letter_id>": api(frozenset(), obj="missing"),
-    "POST /api/rectification/letters/<letter_id>/reply": api_step(obj="missing"),
+    "GET /api/rectification/letters/<letter_id>": api(STAFF, obj="letter"),
+    "POST /api/rectification/letters/<letter_id>/reply": api_step(
+        UNIT_PEOPLE, obj="letter", data="reply_api"
+    ),
     "GET /api/rectification/lists": api(STAFF),
-    "GET /api/rectification/lists/<list_id>/measures": api(frozenset(), obj="missing"),
-    "GET /api/rectification/measures/<measure_id>": api(frozenset(), obj="missing"),
-    "POST /api/rectification/measures/<measure_id>/progress": api_step(obj="missing"),
-    "POST /api/rectification/measures/<measure_id>/review": api_step(obj="missing"),
+    "GET /api/rectification/lists/<list_id>/measures": api(STAFF, obj="list"),
+    "GET /api/rectification/measures/<measure_id>": api(STAFF, obj="measure"),
+    "POST /api/rectification/measures/<measure_id>/progress": api_step(
+        UNIT_PEOPLE, obj="measure", data="progress"
+    ),
+    "POST /api/rectification/measures/<measure_id>/review": api_step(obj="measure", data="measure_review"),
     # ---- supervision ----
     "GET /api/supervision/todo": api(STAFF),
     "GET /api/supervision/board": api(STAFF),
@@ -325,15 +418,22 @@ API: dict[str, Rule] = {
     "GET /api/supervision/listed": api(STAFF),
     "POST /api/supervision/notifications/read": api(frozenset(), method="POST"),
     "POST /api/supervision/extensions": api(frozenset(), method="POST"),
-    "POST /api/supervision/extensions/<ext_id>/decide": api_step(obj="missing"),
+    "POST /api/supervision/extensions/<ext_id>/decide": api_step(OFFICE_OF, obj="extension", data="decide"),
     # ---- reports ----
     "GET /api/reports/indicators": api(STAFF),
     "GET /api/reports/reports": api(STAFF),
     "GET /api/reports/dashboard": api(OFFICE | UNIT_LEADERS),
-    "GET /api/reports/reports/<report_id>": api(frozenset(), obj="missing"),
-    "POST /api/reports/reports/<report_id>/submit": api_step(obj="missing"),
-    "POST /api/reports/reports/<report_id>/accept": api_step(obj="missing"),
-    "POST /api/reports/reports/<report_id>/return": api_step(obj="missing"),
+    "GET /api/reports/reports/<report_id>": api(STAFF, obj="report"),
+    "POST /api/reports/reports/<report_id>/submit": api_step(
+        {"own": frozenset({"unit_leader"})}, obj="report", data="submit"
+    ),
+    # The city office reviews construction's submitted report; the drafts cannot be reviewed yet.
+    "POST /api/reports/reports/<report_id>/accept": api_step(
+        {"other": CITY_ACTORS}, obj="report", data="submit"
+    ),
+    "POST /api/reports/reports/<report_id>/return": api_step(
+        {"other": CITY_ACTORS}, obj="report", data="return"
+    ),
     # ---- search and reporters ----
     "GET /api/search/": api(STAFF, query="q=团伙"),
     "POST /api/search/duplicates": api(frozenset(), method="POST"),

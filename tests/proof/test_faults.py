@@ -328,6 +328,26 @@ def _portal_submit(base: str, summary: str):
     return http.post(base + "/report/new/", data=data, timeout=60, headers={"Referer": base + "/report/new/"})
 
 
+# Every portal clue has its receipt, and every receipt its clue (the two are written in one transaction).
+PORTAL_PAIRS = """
+from taizhang.clues.models import Clue
+from taizhang.portal.models import Receipt
+portal = Clue.objects.filter(channel="portal")
+print(json.dumps({"clues": portal.count(), "without_receipt": portal.filter(receipt__isnull=True).count(),
+                  "receipts": Receipt.objects.count()}))
+"""
+
+
+def _interrupted_submission(base: str) -> None:
+    # The server is killed while this request waits for its answer: the broken connection is the point.
+    import contextlib
+
+    import requests
+
+    with contextlib.suppress(requests.RequestException):
+        _portal_submit(base, "被中断的举报")
+
+
 def test_the_server_killed_during_a_public_submission_leaves_nothing(installation):
     from django.urls import NoReverseMatch, reverse
 
@@ -342,7 +362,7 @@ def test_the_server_killed_during_a_public_submission_leaves_nothing(installatio
         import threading
 
         # The request never answers: the worker is stopped inside the submission's transaction.
-        threading.Thread(target=_portal_submit, args=(base, "被中断的举报"), daemon=True).start()
+        threading.Thread(target=_interrupted_submission, args=(base,), daemon=True).start()
         wait_for(marker, server)
     finally:
         os.killpg(server.pid, signal.SIGKILL)
@@ -352,6 +372,8 @@ def test_the_server_killed_during_a_public_submission_leaves_nothing(installatio
     # Rate counters and spent challenges are written outside the submission, on purpose (abuse limits).
     assert grown <= {"portal.ratecounter", "portal.spentchallenge", "sessions.session"}, grown
     assert installation.run(VERIFY)["problem"] is None
+    pairs = installation.run(PORTAL_PAIRS)
+    assert pairs["without_receipt"] == 0 and pairs["receipts"] == pairs["clues"], pairs
     server, base, _marker = start_server(installation)
     try:
         response = _portal_submit(base, "重启后的举报")
@@ -360,3 +382,10 @@ def test_the_server_killed_during_a_public_submission_leaves_nothing(installatio
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
     assert installation.run(VERIFY)["problem"] is None
+    after_restart = installation.run(PORTAL_PAIRS)
+    # The submission after the restart is whole: one more clue, with its receipt.
+    assert after_restart == {
+        "clues": pairs["clues"] + 1,
+        "without_receipt": 0,
+        "receipts": pairs["receipts"] + 1,
+    }, after_restart

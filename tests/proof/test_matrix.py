@@ -78,7 +78,7 @@ def _expected(rule: matrix.Rule, persona: str | None, context: str | None) -> st
         return rule.anon
     if rule.obj == "missing":
         return HIDDEN
-    if context is not None and persona not in matrix.VIEWERS[context]:
+    if context is not None and persona not in matrix.viewers(rule.obj, context):
         return HIDDEN
     allowed = persona in _allowed(rule, context)
     if rule.method != "GET":
@@ -87,6 +87,12 @@ def _expected(rule: matrix.Rule, persona: str | None, context: str | None) -> st
 
 
 def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
+    if rule.bounce and rule.method == "GET":
+        # Sent back to the record with a message: the refusal; the page itself is for the people allowed.
+        if expected == matrix.OK:
+            return code == 200
+        if expected == matrix.DENY and got == matrix.OK:
+            return code in (302, 303)
     if expected == got:
         return True
     if expected == matrix.DENY and got == HIDDEN:
@@ -111,9 +117,20 @@ def _matches(expected: str, got: str, rule: matrix.Rule, code: int) -> bool:
 
 
 def _contexts(rule: matrix.Rule) -> tuple[str | None, ...]:
-    if rule.obj in ("clue", "attachment", "transfer"):
+    if rule.obj in matrix.CLUE_OBJS:
         return rule.contexts or matrix.CLUE_CONTEXTS
+    if rule.obj in matrix.RECORD_VIEWERS:
+        return rule.contexts or tuple(matrix.RECORD_VIEWERS[rule.obj])
     return (None,)
+
+
+def _secret(proof: Proof, rule: matrix.Rule, context: str | None) -> str | None:
+    """The text a refused answer must not show: the clue's summary or the record's marker."""
+    if context is None:
+        return None
+    if rule.obj in matrix.RECORD_VIEWERS:
+        return proof.records.markers[(rule.obj, context)]
+    return proof.clues[context].summary
 
 
 def _values(route_params: tuple[str, ...], rule: matrix.Rule, proof: Proof, context: str | None) -> dict:
@@ -123,6 +140,8 @@ def _values(route_params: tuple[str, ...], rule: matrix.Rule, proof: Proof, cont
             continue
         if rule.obj == "missing" or context is None:
             values[name] = 987654321
+        elif rule.obj in matrix.RECORD_VIEWERS:
+            values[name] = proof.records.ids[rule.obj][context]
         elif rule.obj == "attachment":
             values[name] = proof.attachments[context]
         elif rule.obj == "transfer" or name == "transfer_id":
@@ -172,7 +191,7 @@ def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: ma
     problems = []
     for context in _contexts(rule):
         url = fill(pattern, _values(params, rule, proof, context)) + (f"?{rule.query}" if rule.query else "")
-        secret = proof.clues[context].summary if context else None
+        secret = _secret(proof, rule, context)
         for persona, client in clients.items():
             response = _request(client, rule, url, proof, persona, context, api)
             got = _outcome(response) if rule.method == "GET" else _change_outcome(response)
@@ -182,7 +201,7 @@ def _run(proof: Proof, key: str, pattern: str, params: tuple[str, ...], rule: ma
             if (
                 expected == HIDDEN
                 and got == REFUSED
-                and rule.obj in ("clue", "transfer", "attachment")
+                and (rule.obj in matrix.CLUE_OBJS or rule.obj in matrix.RECORD_VIEWERS)
                 and _same_as_missing(client, rule, pattern, params, proof, response, api, persona, context)
             ):
                 got = HIDDEN  # refused exactly as for a record that does not exist: nothing to learn
@@ -264,6 +283,58 @@ def _edit(proof, context, persona):
     return {"version": _clue(proof, context).version, "place": "矩阵修改"}
 
 
+def _record(proof: Proof, model: Any, kind: str, context: str | None) -> Any:
+    return model.objects.get(pk=proof.records.ids[kind][context])
+
+
+def _stage(proof, context, persona):
+    from django.utils import timezone
+
+    return {"stage": "arrest", "occurred_on": timezone.localdate().isoformat(), "persons": 2, "note": ""}
+
+
+def _case_edit(proof, context, persona):
+    from taizhang.cases.models import Case
+
+    return {"version": _record(proof, Case, "case", context).version, "brief": "矩阵修改"}
+
+
+def _progress(proof, context, persona):
+    from taizhang.rectification.models import Measure
+
+    return {"body": "矩阵报送的进展", "version": _record(proof, Measure, "measure", context).version}
+
+
+def _review(proof, context, persona):
+    from taizhang.rectification.models import Measure
+
+    return {"approve": True, "note": "", "version": _record(proof, Measure, "measure", context).version}
+
+
+def _lift(proof, context, persona):
+    from taizhang.supervision.models import ListedSupervision
+
+    return {"note": "已办结，摘牌", "version": _record(proof, ListedSupervision, "listed", context).version}
+
+
+def _minutes(proof, context, persona):
+    from taizhang.supervision.models import Meeting
+
+    return {"minutes": "矩阵会议纪要", "version": _record(proof, Meeting, "meeting", context).version}
+
+
+def _done(proof, context, persona):
+    from taizhang.supervision.models import Task
+
+    return {"result": "已办结", "version": _record(proof, Task, "task", context).version}
+
+
+def _report_step(proof, context, persona, **extra):
+    from taizhang.reports.models import PeriodicReport
+
+    return {"version": _record(proof, PeriodicReport, "report", context).version, **extra}
+
+
 DATA = {
     "language": lambda proof, context, persona: {"language": "en", "next": "/"},
     "logout": lambda proof, context, persona: {},
@@ -285,6 +356,22 @@ DATA = {
     },
     "note": lambda proof, context, persona: {"note": "办结"},
     "reason": lambda proof, context, persona: {"reason": "重新核查"},
+    "stage": _stage,
+    "screen": lambda proof, context, persona: {"result": "not_found", "note": "未发现保护伞"},
+    "case_edit": _case_edit,
+    "progress": _progress,
+    "measure_review": _review,
+    "reply": lambda proof, context, persona: {"reply": "已制定整改方案。", "measures": ""},
+    "reply_api": lambda proof, context, persona: {"reply": "已制定整改方案。", "measures": []},
+    # "1": what the page's form sends, and a boolean to the API.
+    "decide": lambda proof, context, persona: {"approve": "1", "note": "同意", "days": 5},
+    "lift": _lift,
+    "minutes": _minutes,
+    "done": _done,
+    # A step that needs nothing but the record (acknowledging a notice).
+    "nothing": lambda proof, context, persona: {},
+    "submit": _report_step,
+    "return": lambda proof, context, persona: _report_step(proof, context, persona, comment="请补充数据"),
     # Linking or merging a clue with itself: refused by the action, after the visibility check.
     "other": lambda proof, context, persona: {"other_id": proof.clues[context].pk},
 }
@@ -321,6 +408,40 @@ def test_contexts_are_seen_as_the_rules_say(proof, db, context):
     clue = proof.clues[context]
     seen = {p for p, user in proof.world.people.items() if Clue.objects.visible_to(user).filter(pk=clue.pk)}
     assert seen == matrix.VIEWERS[context]
+
+
+RECORD_MODELS = {
+    "case": "cases.Case",
+    "letter": "rectification.Letter",
+    "list": "rectification.ProblemList",
+    "measure": "rectification.Measure",
+    "listed": "supervision.ListedSupervision",
+    "notice": "supervision.PointNotice",
+    "meeting": "supervision.Meeting",
+    "task": "supervision.Task",
+    "extension": "supervision.Extension",
+    "urging": "supervision.UrgingNotice",
+    "report": "reports.PeriodicReport",
+}
+
+
+@pytest.mark.parametrize(
+    "kind,context",
+    [
+        (kind, context)
+        for kind, table in matrix.RECORD_VIEWERS.items()
+        for context in table
+        if kind in RECORD_MODELS
+    ],
+)
+def test_records_are_seen_as_the_rules_say(proof, db, kind, context):
+    """The independent RECORD_VIEWERS table and each record's queryset agree."""
+    from django.apps import apps
+
+    model = apps.get_model(RECORD_MODELS[kind])
+    pk = proof.records.ids[kind][context]
+    seen = {p for p, user in proof.world.people.items() if model.objects.visible_to(user).filter(pk=pk)}
+    assert seen == matrix.RECORD_VIEWERS[kind][context]
 
 
 # ---- every page × persona × context ----

@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from taizhang.org.models import Unit
 from taizhang.reports import actions, assessment, bulletin, exports
 from taizhang.reports.periods import Period
 
@@ -40,10 +41,12 @@ def test_bulletin_docx_opens_and_has_the_expected_tables(world, ledger):
     received = next(r for r in figures.rows if r.cells[0].text == "受理线索")
     assert received.cells[1].text == "4"  # A, B, D, E for office staff
     names = [r.cells[1].text for r in ranking.rows[1:]]
-    assert names == [
-        "测试市交通运输局",
-        "测试市住建局",
-    ]  # transport 1/2 concluded by 31 March, construction 0/1
+    # Transport first (1/2 concluded by 31 March); every unit expected to report ranks, with or without clues.
+    assert names[0] == "测试市交通运输局"
+    expected = Unit.objects.filter(path__startswith=city.path, is_active=True).exclude(pk=city.pk)
+    assert sorted(names) == sorted(expected.values_list("name", flat=True))
+    construction = next(r for r in data.ranking if r["name"] == "测试市住建局")
+    assert (construction["received"], construction["concluded"], construction["rate"]) == (1, 0, 0.0)
     assert [r.cells[0].text for r in overdue.rows[1:]] == [ledger.b.number]
     assert doc.inline_shapes and len(doc.inline_shapes) == 1  # the chart image
     body_font = (
@@ -57,7 +60,12 @@ def test_bulletin_docx_opens_and_has_the_expected_tables(world, ledger):
 @pytest.mark.django_db
 def test_bulletin_for_a_member_of_another_office_does_not_leak(world, ledger):
     data = bulletin.gather(world.people["district_staff"], world.units["district"], Q1)
-    assert [r["name"] for r in data.ranking] == [] and data.overdue == []
+    district = world.units["district"]
+    assert data.overdue == []
+    assert {r["unit_id"] for r in data.ranking} <= set(
+        Unit.objects.filter(path__startswith=district.path).values_list("pk", flat=True)
+    )
+    assert all(r["received"] == r["overdue"] == 0 for r in data.ranking)
 
 
 @pytest.mark.django_db

@@ -149,3 +149,76 @@ def test_todos_list_reports_to_file_and_to_review(world):
         f"/reports/{report.pk}/"
     ]
     assert not [t for t in todos_for(world.people["district_staff"]) if t.kind == "report_review"]
+
+
+@pytest.mark.django_db
+def test_batched_case_series_equal_the_cases_apps_own_figures(world):
+    import datetime as dt
+
+    from taizhang.cases import actions as case_actions
+    from taizhang.cases.choices import CaseStage, OrgType
+    from taizhang.reports import case_series
+    from taizhang.reports.figures import call, providers
+    from tests.cases.conftest import CaseMaker
+
+    maker = CaseMaker(world)
+    start = dt.date(2026, 2, 3)
+    maker.at(CaseStage.PROSECUTION, start=start, persons=4, org_type=OrgType.GANG)
+    maker.at(
+        CaseStage.EFFECTIVE, start=start, persons=3, name="李某恶势力集团案", org_type=OrgType.CRIMINAL_GROUP
+    )
+    judged = maker.at(
+        CaseStage.FIRST_INSTANCE, start=start, persons=2, name="王某村霸案", org_type=OrgType.VILLAGE_BULLY
+    )
+    event = judged.events.get(stage=CaseStage.FIRST_INSTANCE)
+    case_actions.do_record_judgment(
+        judged.pk, actor=world.people["office_staff"], event_id=event.pk, judged_on=dt.date(2026, 3, 30)
+    )
+    maker.at(CaseStage.ARREST, start=dt.date(2025, 12, 20), name="跨期案", office="district")
+    found = providers()
+    codes = case_series.batched_codes(found)
+    assert codes == set(case_series.ORGS) | set(case_series.FUNNEL)
+    q1 = Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    for who, unit in (
+        ("office_leader", "city"),
+        ("district_staff", "district"),
+        ("police_liaison", "police"),
+    ):
+        user = world.people[who]
+        got = case_series.figures(user, world.units[unit], q1, codes)
+        for code in codes:
+            assert got[code] == call(found[code], user=user, unit=world.units[unit], period=q1), (who, code)
+    city = case_series.figures(world.people["office_leader"], world.units["city"], q1, codes)
+    assert city["orgs.gang"]["value"] == 1 and city["procuratorate.arrests"]["value"] == 3
+
+
+@pytest.mark.django_db
+def test_rectification_progress_bars_count_what_the_letter_list_holds(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.rectification.conftest import Rect
+
+    rect = Rect(world)
+    rect.replied(recipient="transport", days_ago=3)
+    rect.letter(recipient="construction", days_ago=40, due=timezone.now() - dt.timedelta(days=2))
+    rect.letter(recipient="transport", days_ago=8, issuer="police", code="police_notice")
+    period = Period.of("year", timezone.localdate())
+    for who, unit in (("office_leader", "city"), ("office_staff", "city"), ("unit_leader", "transport")):
+        data = dashboard.dashboard_data(world.people[who], world.units[unit], period)
+        client = world.client_for(who)
+        checked = 0
+        for row in data.get("rectification", {}).get("units", []):
+            for cell in row["cells"]:
+                response = client.get(cell["url"])
+                assert response.status_code == 200
+                assert response.context["page"].paginator.count == cell["value"], (who, row["name"], cell)
+                checked += 1
+        if who != "unit_leader":
+            assert checked == 8  # two issuers × four columns
+    city = dashboard.dashboard_data(world.people["office_staff"], world.units["city"], period)
+    bars = {row["name"]: [c["value"] for c in row["cells"]] for row in city["rectification"]["units"]}
+    assert bars[world.units["procuratorate"].name] == [2, 1, 0, 1]  # issued, replied, rectified, overdue
+    district = dashboard.dashboard_data(world.people["district_staff"], world.units["district"], period)
+    assert "rectification" not in district  # letters of the city's units stay out of the district's view

@@ -151,6 +151,36 @@ def test_emails_go_once_and_digest_people_get_one_digest(world, clock, assigned)
     assert len(mail.outbox) == 2
 
 
+def test_a_mail_server_failure_while_planning_leaves_the_emails_to_send_emails(
+    world, clock, assigned, monkeypatch
+):
+    handler = world.people["handler"]
+    handler.email = "handler@example.invalid"
+    handler.save()
+
+    class Down:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            raise OSError("connection refused")
+
+        def __exit__(self, *exc):
+            return None
+
+    real = worker.mail.get_connection
+    monkeypatch.setattr(worker.mail, "get_connection", lambda *a, **k: Down())
+    worker.plan_deadlines(clock.now)
+    note = Notification.objects.get(user=handler, key__endswith=":remind3")
+    assert note.email_state == "pending" and note.emailed_at is None and not mail.outbox
+    monkeypatch.setattr(worker.mail, "get_connection", real)
+    clock.advance(minutes=1)
+    assert worker.send_emails(clock.now) >= 1
+    assert [m.to for m in mail.outbox] == [["handler@example.invalid"]]
+    note.refresh_from_db()
+    assert note.email_state == "sent"
+
+
 def test_other_apps_jobs_are_discovered(monkeypatch, clock):
     calls = []
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -188,6 +188,10 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             **{name: getattr(case, name) for name in FIGURE_FIELDS},
         }
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
+    offices = form.fields["office"].queryset  # type: ignore[attr-defined]
+    if case is None and not any(perm.can_register(request.user, office) for office in offices):
+        # Like the clue register page: people who may register for none of the form's offices get 404.
+        raise Http404()
     if case is not None:
         form.fields["office"].disabled = True
         form.fields["office"].required = False

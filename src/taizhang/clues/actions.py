@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from taizhang.clues.models import (
     Transfer,
     TransferOutcome,
 )
-from taizhang.core import audit, files, sealing
+from taizhang.core import audit, clock, files, sealing
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step, check_version
@@ -121,7 +121,7 @@ def _set_deadline(
     if step is None:
         clue.deadline_at = None
     else:
-        clue.deadline_at = at or due_at(step, start or timezone.now(), office=clue.office)
+        clue.deadline_at = at or due_at(step, start or clock.now(), office=clue.office)
 
 
 def _save(
@@ -153,21 +153,36 @@ def _require_text(value: str, message: str) -> str:
 
 
 def _next_number(office: Unit, year: int) -> str:
-    # The counter row is locked until the registration commits; a rolled-back registration rolls its number
-    # back too, so numbers are unique and have no gaps even when many people register at once.
-    previous = (
-        ClueCounter.objects.filter(office=office).order_by("-year").values_list("pattern", flat=True).first()
+    # One statement: the UPDATE locks the counter row until the registration commits (a concurrent one waits
+    # and then counts on from the committed value); a rolled-back registration rolls its number back too, so
+    # numbers are unique and have no gaps even when many people register at once.
+    table = connection.ops.quote_name(ClueCounter._meta.db_table)
+    last = connection.ops.quote_name("last")
+    bump = (
+        f"UPDATE {table} SET {last} = {last} + 1 WHERE office_id = %s AND year = %s "  # noqa: S608
+        f"RETURNING {last}, pattern"
     )
-    pattern = previous or (
-        "{year}-SH-{seq:06d}" if office.parent_id is None else "{year}-SH-{code}-{seq:06d}"
-    )
-    ClueCounter.objects.bulk_create(
-        [ClueCounter(office=office, year=year, pattern=pattern)], ignore_conflicts=True
-    )
-    counter = ClueCounter.objects.select_for_update().get(office=office, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.pattern.format(year=year, seq=counter.last, code=office.code)
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [office.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            # The office's first clue this year: a new year's counter copies the office's previous pattern.
+            previous = (
+                ClueCounter.objects.filter(office=office)
+                .order_by("-year")
+                .values_list("pattern", flat=True)
+                .first()
+            )
+            pattern = previous or (
+                "{year}-SH-{seq:06d}" if office.parent_id is None else "{year}-SH-{code}-{seq:06d}"
+            )
+            ClueCounter.objects.bulk_create(
+                [ClueCounter(office=office, year=year, pattern=pattern)], ignore_conflicts=True
+            )
+            cursor.execute(bump, [office.pk, year])
+            row = cursor.fetchone()
+    seq, pattern = row
+    return str(pattern).format(year=year, seq=int(seq), code=office.code)
 
 
 def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
@@ -178,12 +193,11 @@ def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
     return {**{u.short_name: u for u in found if u.short_name}, **{u.name: u for u in found}}
 
 
-def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
-    """Replace the clue's subjects and recompute its recusals and 保护伞 flag from them."""
+def _subject_rows(clue: Clue, subjects: list[SubjectData]) -> list[ReportedSubject]:
+    """The clue's subjects as unsaved rows, with a named unit matched by its name (one query, only if named)."""
     if not subjects:
         raise ActionError("required", _("请至少填写一个被举报对象。"))
     by_name = _match_units(subjects)
-    ReportedSubject.objects.filter(clue=clue).delete()
     rows = []
     for s in subjects:
         name = _require_text(s.name, _("被举报对象的姓名或名称不能为空。"))
@@ -201,15 +215,36 @@ def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
                 phone_fragment=s.phone_fragment[:20],
             )
         )
+    return rows
+
+
+def _umbrella(clue: Clue, rows: list[ReportedSubject]) -> bool:
+    return clue.alleges_umbrella or clue.category == Category.UMBRELLA or any(r.is_official for r in rows)
+
+
+def _insert_subjects(clue: Clue, rows: list[ReportedSubject]) -> set[int]:
+    """Insert the subject rows in one statement; returns the ids of the units they name."""
+    for row in rows:
+        row.clue = clue  # the clue has its id now
     ReportedSubject.objects.bulk_create(rows)
-    named_units = {row.unit_id for row in rows if row.unit_id}
+    return {row.unit_id for row in rows if row.unit_id}
+
+
+def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
+    """Replace the clue's subjects and recompute its recusals and 保护伞 flag from them."""
+    rows = _subject_rows(clue, subjects)
+    ReportedSubject.objects.filter(clue=clue).delete()
+    named_units = _insert_subjects(clue, rows)
     Recusal.objects.filter(clue=clue).exclude(unit_id__in=named_units).delete()
+    _add_recusals(clue, named_units)
+    clue.is_umbrella = _umbrella(clue, rows)
+
+
+def _add_recusals(clue: Clue, unit_ids: set[int]) -> None:
+    # bulk_create of nothing issues no query.
     Recusal.objects.bulk_create(
-        [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in named_units],
+        [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in unit_ids],
         ignore_conflicts=True,
-    )
-    clue.is_umbrella = (
-        clue.alleges_umbrella or clue.category == Category.UMBRELLA or any(r.is_official for r in rows)
     )
 
 
@@ -261,16 +296,17 @@ def do_register_clue(
         registered_by=None if perm.is_system(actor) else actor,
     )
     _set_deadline(clue, "triage")
-    clue.save()
-    _write_subjects(clue, subjects)
+    # A new clue has no subjects or recusals to replace: build the rows first so that the clue is inserted once
+    # with its 保护伞 flag, then its subjects in one statement (the registration's queries stay few and fixed).
+    rows = _subject_rows(clue, subjects)
+    clue.is_umbrella = _umbrella(clue, rows)
     rep = reporter or ReporterData()
+    sealed = sealing.seal(rep.identity) if rep.identity else ""
+    clue.save()
+    _add_recusals(clue, _insert_subjects(clue, rows))
     Reporter.objects.create(
-        clue=clue,
-        kind=rep.kind,
-        wants_feedback=rep.wants_feedback,
-        sealed_identity=sealing.seal(rep.identity) if rep.identity else "",
+        clue=clue, kind=rep.kind, wants_feedback=rep.wants_feedback, sealed_identity=sealed
     )
-    clue.save(update_fields=["is_umbrella"])
     audit.record("clue.register", actor=actor, obj=clue, after=audit.snapshot(clue, AUDITED_FIELDS))
     emit_on_commit(
         model="clues.clue",
@@ -358,7 +394,7 @@ def do_triage_clue(
     else:
         _move(clue, ClueStep.REFER)
         clue.referred_to = _require_text(referred_to, _("不属于涉黑涉恶的线索须填写转办单位。"))[:100]
-        clue.concluded_at = timezone.now()
+        clue.concluded_at = clock.now()
         _set_deadline(clue, None)
     clue.triage_note = note
     clue.save(update_fields=["triage_note"])
@@ -385,7 +421,7 @@ def _open_assignment(
     text: str,
     reason: str = "",
 ) -> Assignment:
-    now = timezone.now()
+    now = clock.now()
     Assignment.objects.filter(clue=clue, is_current=True).update(is_current=False, ended_at=now)
     verification_due = due or due_at("verification", now, office=clue.office)
     if verification_due <= now:
@@ -398,6 +434,7 @@ def _open_assignment(
         instructions=text,
         reason=reason,
         assigned_by=actor,
+        assigned_at=now,
     )
     clue.responsible_unit, clue.responsible_person = unit, person
     _set_deadline(clue, "first_report", now)
@@ -474,7 +511,7 @@ def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> 
     else:
         raise ActionError("invalid_stage", _("末次回告请通过提交核查结论完成。"))
     report = StageReport.objects.create(
-        clue=clue, assignment=assignment, stage=stage, body=body, submitted_by=actor
+        clue=clue, assignment=assignment, stage=stage, body=body, submitted_by=actor, submitted_at=clock.now()
     )
     _save(clue, f"clue.report_{stage}", actor, before, report=report.pk, body=body[:500])
     return report
@@ -491,11 +528,17 @@ def do_record_finding(clue_id: int, *, actor: Any, result: str, basis: str) -> F
     assignment = _current_assignment(clue)
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.RECORD_FINDING)
+    now = clock.now()
     StageReport.objects.create(
-        clue=clue, assignment=assignment, stage=ReportStage.FINAL, body=basis, submitted_by=actor
+        clue=clue,
+        assignment=assignment,
+        stage=ReportStage.FINAL,
+        body=basis,
+        submitted_by=actor,
+        submitted_at=now,
     )
     finding = Finding.objects.create(
-        clue=clue, assignment=assignment, result=result, basis=basis, drafted_by=actor
+        clue=clue, assignment=assignment, result=result, basis=basis, drafted_by=actor, drafted_at=now
     )
     _set_deadline(clue, "signoff")
     _save(clue, "clue.finding_recorded", actor, before, finding=finding.pk, result=result)
@@ -514,7 +557,7 @@ def _pending_finding(clue: Clue) -> Finding:
 def _sign(clue: Clue, finding: Finding, actor: Any) -> None:
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.SIGN)
-    finding.signed_by, finding.signed_at = actor, timezone.now()
+    finding.signed_by, finding.signed_at = actor, clock.now()
     finding.save(update_fields=["signed_by", "signed_at"])
     _set_deadline(clue, "review")
     _save(clue, "clue.finding_signed", actor, before, finding=finding.pk, result=finding.result)
@@ -535,7 +578,7 @@ def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str
         ReviewDecision.RETURNED,
         _require_text(note, _("请说明不予签字的理由。")),
     )
-    finding.reviewed_by, finding.reviewed_at = actor, timezone.now()
+    finding.reviewed_by, finding.reviewed_at = actor, clock.now()
     finding.save(update_fields=["decision", "review_note", "reviewed_by", "reviewed_at"])
     _set_deadline(clue, "redo")
     _save(clue, "clue.finding_signoff_refused", actor, before, reason=note, finding=finding.pk)
@@ -552,7 +595,7 @@ def do_review_finding(
     check_version(clue, version, ["status", "finding_result"])
     finding = _pending_finding(clue)
     before = audit.snapshot(clue, AUDITED_FIELDS)
-    finding.reviewed_by, finding.reviewed_at, finding.review_note = actor, timezone.now(), note
+    finding.reviewed_by, finding.reviewed_at, finding.review_note = actor, clock.now(), note
     if accept:
         _move(clue, ClueStep.ACCEPT)
         finding.decision = ReviewDecision.ACCEPTED
@@ -608,7 +651,7 @@ def do_transfer_clue(
     }.get(TransferKind(kind))
     if expected and receiver_unit.kind not in expected:
         raise ActionError("invalid_receiver", _("接收单位与移送类型不符。"))
-    now = timezone.now()
+    now = clock.now()
     transfer = Transfer.objects.create(
         clue=clue,
         kind=kind,
@@ -644,7 +687,7 @@ def do_answer_transfer(
         note = _require_text(note, _("不予立案或退回须说明理由。"))
     before = audit.snapshot(clue, AUDITED_FIELDS)
     transfer.answer, transfer.answer_note, transfer.case_reference = answer, note, case_reference[:60]
-    transfer.answered_by, transfer.answered_at = actor, timezone.now()
+    transfer.answered_by, transfer.answered_at = actor, clock.now()
     transfer.save(update_fields=["answer", "answer_note", "case_reference", "answered_by", "answered_at"])
     if answer == TransferAnswer.RETURNED:
         _move(clue, ClueStep.TRANSFER_RETURNED)
@@ -667,7 +710,10 @@ def do_record_transfer_outcome(transfer_id: int, *, actor: Any, body: str) -> Tr
     if transfer.answer == TransferAnswer.PENDING:
         raise ActionError("not_answered", _("请先答复是否受理。"))
     outcome = TransferOutcome.objects.create(
-        transfer=transfer, body=_require_text(body, _("办理结果不能为空。")), reported_by=actor
+        transfer=transfer,
+        body=_require_text(body, _("办理结果不能为空。")),
+        reported_by=actor,
+        reported_at=clock.now(),
     )
     audit.record(
         "clue.transfer_outcome", actor=actor, obj=clue, after={"transfer": transfer.pk, "body": body[:500]}
@@ -688,7 +734,7 @@ def do_conclude_clue(clue_id: int, *, actor: Any, note: str = "", version: int |
         raise ActionError("no_finding", _("没有经审核的核查结论，不能办结。"))
     if clue.transfers.filter(answer=TransferAnswer.PENDING).exists():
         raise ActionError("transfer_pending", _("移送尚未得到接收单位答复，不能办结。"))
-    clue.concluded_at = timezone.now()
+    clue.concluded_at = clock.now()
     _set_deadline(clue, None)
     Assignment.objects.filter(clue=clue, is_current=True).update(is_current=False, ended_at=clue.concluded_at)
     _save(clue, "clue.conclude", actor, before, reason=note)
@@ -722,7 +768,12 @@ def do_link_clues(clue_id: int, other_id: int, *, actor: Any, note: str = "") ->
     link, created = ClueLink.objects.get_or_create(
         from_clue=clue,
         to_clue=other,
-        defaults={"kind": LinkKind.RELATED, "note": note[:200], "created_by": actor},
+        defaults={
+            "kind": LinkKind.RELATED,
+            "note": note[:200],
+            "created_by": actor,
+            "created_at": clock.now(),
+        },
     )
     if created:
         for a, b in ((clue, other), (other, clue)):
@@ -743,13 +794,16 @@ def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Any, note: str = ""
     _move(duplicate, ClueStep.MERGE)
     duplicate.merged_into = target
     _set_deadline(duplicate, None)
-    Assignment.objects.filter(clue=duplicate, is_current=True).update(
-        is_current=False, ended_at=timezone.now()
-    )
+    Assignment.objects.filter(clue=duplicate, is_current=True).update(is_current=False, ended_at=clock.now())
     ClueLink.objects.get_or_create(
         from_clue=duplicate,
         to_clue=target,
-        defaults={"kind": LinkKind.DUPLICATE, "note": note[:200], "created_by": actor},
+        defaults={
+            "kind": LinkKind.DUPLICATE,
+            "note": note[:200],
+            "created_by": actor,
+            "created_at": clock.now(),
+        },
     )
     _save(duplicate, "clue.merge", actor, before, reason=note, into=target.number)
     audit.record(
@@ -794,6 +848,7 @@ def do_add_attachment(
         sha256=stored.sha256,
         storage_path=stored.storage_path,
         uploaded_by=None if perm.is_system(actor) else actor,
+        uploaded_at=clock.now(),
         from_reporter=from_reporter,
     )
     audit.record(

@@ -17,9 +17,9 @@ from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
-from taizhang.clues.filters import filter_clues, parse, status_counts
+from taizhang.clues.filters import filter_clues, page_of, parse, status_counts
 from taizhang.clues.models import Clue, Transfer
-from taizhang.clues.views.ledger import list_queryset
+from taizhang.clues.views.ledger import list_queryset, with_row_relations
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User
@@ -372,7 +372,14 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     counts = status_counts(Clue.objects.visible_to(request.user), values)
     chosen = values.get("status") or []
     total = sum(n for status, n in counts.items() if not chosen or status in chosen)
-    rows = filter_clues(list_queryset(request.user), values)[(page - 1) * per : page * per]
+    start = (page - 1) * per
+    rows = page_of(
+        Clue.objects.visible_to(request.user),
+        with_row_relations(Clue.objects.all()),
+        values,
+        start,
+        start + per,
+    )
     return {"count": total, "page": page, "per": per, "counts": counts, "items": [_row(c) for c in rows]}
 
 

@@ -1,13 +1,17 @@
 """Demo clues: a few hundred over every channel, state and unit, built through the real actions.
 
-Some are overdue (their deadline is moved into the past here, in the demo only), some are 保护伞 clues handled by
-the discipline commission, some name a member unit (which is then recused), some were transferred to the police
-and answered.
+Each clue's steps are replayed at moments spread over the weeks or months since it was received
+(`taizhang.core.clock.at`), so timelines, deadlines and the audit log read like a lived-in ledger: clues still
+open were received recently and some of them are overdue (their deadlines were computed from those moments by
+the actions), concluded ones go back most of a year. Some are 保护伞 clues handled by the discipline commission,
+some name a member unit (which is then recused), some were transferred to the police and answered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from taizhang.clues import actions
@@ -25,6 +29,7 @@ from taizhang.clues.choices import (
 )
 from taizhang.clues.models import Clue
 from taizhang.clues.samples import PATTERNS, clue_text, person_name
+from taizhang.core import clock
 from taizhang.core.demo import DemoContext
 from taizhang.org.models import Sector
 
@@ -66,6 +71,48 @@ WORKING_UNITS = [
 ]
 QUIET_UNITS = ["CITY-ZJ", "CITY-SJ", "CITY-ST", "CITY-SW", "CITY-WL", "CITY-NY", "DH-CG", "XL-ZJ", "NT-CG"]
 SECTOR_UNITS = {"交通运输": "CITY-JT", "自然资源": "CITY-ZR", "市容管理": "CITY-CG", "渣土运输": "CITY-CG"}
+# Days from receipt to a clue's last step, on average, for clues left open in that state; a clue still open is
+# received that long ago plus some idle days (a few for the short limits, up to weeks while verifying, whose
+# limit is 30 days), so some are within their limit and some overdue. Finished clues go back most of a year.
+OPEN_PATH_DAYS = {
+    "registered": 0.2,
+    "triaged": 2.4,
+    "assigned": 4.7,
+    "verifying": 10,
+    "awaiting_signoff": 31,
+    "under_review": 33,
+    "returned": 35,
+    "accepted": 35,
+    "transferred": 39,
+}
+OFFICE_TZ = dt.timezone(dt.timedelta(hours=8))
+IDLE_DAYS = {"verifying": (1, 25), "transferred": (1, 20)}
+
+
+class Pace:
+    """The moments of one clue's steps: each some days after the previous one, never reaching now."""
+
+    def __init__(self, ctx: DemoContext, start: dt.datetime) -> None:
+        self.rng = ctx.rng
+        self.moment = start
+        self.limit = ctx.now - dt.timedelta(minutes=30)
+
+    @contextmanager
+    def after(self, low: float, high: float) -> Iterator[dt.datetime]:
+        """Run the block `low`..`high` days after the previous step (sooner when now is close)."""
+        gap = dt.timedelta(days=self.rng.uniform(low, high))
+        # Leave room for the steps still to come: never more than half of the time that is left.
+        moment = self.moment + min(gap, (self.limit - self.moment) / 2)
+        # People work office hours (UTC+8): keep the day, pick a time between 09:00 and 17:59 when that
+        # still falls between the previous step and now.
+        local = moment.astimezone(OFFICE_TZ)
+        if not 9 <= local.hour < 18:
+            working = local.replace(hour=self.rng.randint(9, 17), minute=self.rng.randint(0, 59))
+            if self.moment < working < self.limit:
+                moment = working
+        self.moment = moment
+        with clock.at(self.moment):
+            yield self.moment
 
 
 class DemoWalker:
@@ -77,6 +124,25 @@ class DemoWalker:
         self.p = ctx.users
         self.sectors = {s.name: s for s in Sector.objects.all()}
         self.clues: list[Clue] = []
+        self.last_step: dict[int, dt.datetime] = {}
+        self.pace = Pace(ctx, ctx.now)
+
+    def received_at(self, target: str) -> dt.datetime:
+        rng = self.ctx.rng
+        if target in OPEN_PATH_DAYS:
+            low, high = IDLE_DAYS.get(target, (0.1, 3))
+            days = OPEN_PATH_DAYS[target] + rng.uniform(low, high)
+        else:
+            days = rng.uniform(40, 330)
+        day = self.ctx.now - dt.timedelta(days=days)
+        # Office hours in Jiangchuan (UTC+8) on that day, and never within the last two hours.
+        moment = day.astimezone(dt.UTC).replace(hour=rng.randint(0, 8), minute=rng.randint(0, 59))
+        return min(moment, self.ctx.now - dt.timedelta(hours=2))
+
+    def shortly_after(self, *clues: Clue) -> Any:
+        """The clock for a step taken on `clues` after their own histories (same pacing as a step)."""
+        pace = Pace(self.ctx, max(self.last_step[c.pk] for c in clues))
+        return pace.after(0.1, 2)
 
     def target(self) -> str:
         names = [t for t, _w in TARGETS]
@@ -115,37 +181,60 @@ class DemoWalker:
                 )
             )
         channel = list(Channel.values)[i % len(Channel.values)]
-        received = self.ctx.now - dt.timedelta(days=rng.uniform(1, 330), hours=rng.uniform(0, 8))
-        real_name = rng.random() < 0.35
-        clue = actions.do_register_clue(
-            actor=staff,
-            office=self.u[office_code],
-            channel=channel,
-            received_at=received,
-            summary=text.summary,
-            facts=text.facts,
-            subjects=subjects,
-            sector=self.sectors.get(pattern.sector),
-            place=text.place,
-            alleges_umbrella=umbrella,
-            source_ref=f"江扫黑函〔{received.year}〕{i + 1}号" if channel in ("superior", "agency") else "",
-            reporter=ReporterData(
-                kind=ReporterKind.REAL_NAME if real_name else ReporterKind.ANONYMOUS,
-                identity={"name": person_name(rng), "phone": f"139{rng.randint(10000000, 99999999)}"}
-                if real_name
-                else {},
-                wants_feedback=real_name,
-            ),
-        )
-        self.clues.append(clue)
         target = self.target()
         if umbrella and target in ("referred", "merged"):
             target = "verifying"
+        received = self.received_at(target)
+        self.pace = Pace(self.ctx, received)
+        real_name = rng.random() < 0.35
+        with self.pace.after(0.01, 0.3):
+            clue = actions.do_register_clue(
+                actor=staff,
+                office=self.u[office_code],
+                channel=channel,
+                received_at=received,
+                summary=text.summary,
+                facts=text.facts,
+                subjects=subjects,
+                sector=self.sectors.get(pattern.sector),
+                place=text.place,
+                alleges_umbrella=umbrella,
+                source_ref=f"江扫黑函〔{received.year}〕{i + 1}号"
+                if channel in ("superior", "agency")
+                else "",
+                reporter=ReporterData(
+                    kind=ReporterKind.REAL_NAME if real_name else ReporterKind.ANONYMOUS,
+                    identity={"name": person_name(rng), "phone": f"139{rng.randint(10000000, 99999999)}"}
+                    if real_name
+                    else {},
+                    wants_feedback=real_name,
+                ),
+            )
+        self.clues.append(clue)
+        self.last_step[clue.pk] = self.pace.moment
+        self._handle(clue, text, target, umbrella, recuse, office_code, staff, leader)
+        self.last_step[clue.pk] = self.pace.moment
+
+    def _handle(
+        self,
+        clue: Clue,
+        text: Any,
+        target: str,
+        umbrella: bool,
+        recuse: str | None,
+        office_code: str,
+        staff: Any,
+        leader: Any,
+    ) -> None:
+        rng = self.ctx.rng
         if target == "merged" and len(self.clues) > 5:
             into = rng.choice(self.clues[:-1])
             if into.office_id == clue.office_id and into.status != ClueStatus.MERGED:
+                # After both histories: the merge is stamped on the clue it goes into as well.
+                self.pace.moment = max(self.pace.moment, self.last_step[into.pk])
                 try:
-                    actions.do_merge_clue(clue.pk, into.pk, actor=staff, note="反映同一问题，串并办理")
+                    with self.pace.after(1, 10):
+                        actions.do_merge_clue(clue.pk, into.pk, actor=staff, note="反映同一问题，串并办理")
                     return
                 except actions.ActionError:
                     pass
@@ -153,22 +242,24 @@ class DemoWalker:
         if target == "registered":
             return
         if target == "referred":
+            with self.pace.after(0.5, 4):
+                actions.do_triage_clue(
+                    clue.pk,
+                    actor=staff,
+                    in_scope=False,
+                    referred_to=rng.choice(["市信访局", "市场监管部门", "所在街道办事处"]),
+                    note="反映的是一般民事纠纷，不属于涉黑涉恶问题",
+                )
+            return
+        category = Category.UMBRELLA if umbrella else text.pattern.category
+        with self.pace.after(0.5, 4):
             actions.do_triage_clue(
                 clue.pk,
-                actor=staff,
-                in_scope=False,
-                referred_to=rng.choice(["市信访局", "市场监管部门", "所在街道办事处"]),
-                note="反映的是一般民事纠纷，不属于涉黑涉恶问题",
+                actor=leader if umbrella else staff,
+                in_scope=True,
+                category=category,
+                priority=rng.choice([Priority.NORMAL, Priority.NORMAL, Priority.HIGH, Priority.URGENT]),
             )
-            return
-        category = Category.UMBRELLA if umbrella else pattern.category
-        actions.do_triage_clue(
-            clue.pk,
-            actor=leader if umbrella else staff,
-            in_scope=True,
-            category=category,
-            priority=rng.choice([Priority.NORMAL, Priority.NORMAL, Priority.HIGH, Priority.URGENT]),
-        )
         if target == "triaged":
             return
         self._assign_and_handle(
@@ -203,27 +294,28 @@ class DemoWalker:
         unit_code, handler_key, leader_key = self._unit_for(text, umbrella, recuse, office, deep)
         unit = self.u[unit_code]
         handler = self.p[handler_key] if handler_key else None
-        actions.do_assign_clue(
-            clue.pk, actor=manager, unit=unit, person=handler, instructions="请认真核查，按期回告。"
-        )
+        with self.pace.after(0.5, 4):
+            actions.do_assign_clue(
+                clue.pk, actor=manager, unit=unit, person=handler, instructions="请认真核查，按期回告。"
+            )
         if target == "assigned" or handler is None:
-            self._maybe_overdue(clue)
             return
-        actions.do_file_stage_report(
-            clue.pk,
-            actor=handler,
-            stage=ReportStage.FIRST,
-            body=f"已成立核查专班，由{handler}牵头，拟通过走访群众、调取监控和书证等方式开展核查。",
-        )
-        if rng.random() < 0.5:
+        with self.pace.after(1, 3):
             actions.do_file_stage_report(
                 clue.pk,
                 actor=handler,
-                stage=ReportStage.PROGRESS,
-                body="已走访相关群众十余人，调取部分书证，核查工作正在推进。",
+                stage=ReportStage.FIRST,
+                body=f"已成立核查专班，由{handler}牵头，拟通过走访群众、调取监控和书证等方式开展核查。",
             )
+        if rng.random() < 0.5:
+            with self.pace.after(8, 20):
+                actions.do_file_stage_report(
+                    clue.pk,
+                    actor=handler,
+                    stage=ReportStage.PROGRESS,
+                    body="已走访相关群众十余人，调取部分书证，核查工作正在推进。",
+                )
         if target == "verifying":
-            self._maybe_overdue(clue)
             return
         result = rng.choices(
             [
@@ -236,20 +328,22 @@ class DemoWalker:
         )[0]
         if target in ("accepted", "transferred") or (umbrella and target == "concluded"):
             result = rng.choice([FindingResult.SUBSTANTIATED, FindingResult.PARTLY])
-        actions.do_record_finding(clue.pk, actor=handler, result=result, basis=text.finding)
+        with self.pace.after(10, 25):
+            actions.do_record_finding(clue.pk, actor=handler, result=result, basis=text.finding)
         if target == "awaiting_signoff":
-            self._maybe_overdue(clue)
             return
-        actions.do_sign_finding(clue.pk, actor=self.p[leader_key])
+        with self.pace.after(0.5, 3):
+            actions.do_sign_finding(clue.pk, actor=self.p[leader_key])
         if target == "under_review":
             return
         if target == "returned":
-            actions.do_review_finding(
-                clue.pk, actor=manager, accept=False, note="核查不够深入，请补充调取资金流水后重新报送。"
-            )
-            self._maybe_overdue(clue)
+            with self.pace.after(1, 3):
+                actions.do_review_finding(
+                    clue.pk, actor=manager, accept=False, note="核查不够深入，请补充调取资金流水后重新报送。"
+                )
             return
-        actions.do_review_finding(clue.pk, actor=manager, accept=True, note="同意核查结论。")
+        with self.pace.after(1, 3):
+            actions.do_review_finding(clue.pk, actor=manager, accept=True, note="同意核查结论。")
         holds = result in (FindingResult.SUBSTANTIATED, FindingResult.PARTLY)
         if target == "accepted" or (target == "transferred" and not holds):
             return
@@ -259,11 +353,13 @@ class DemoWalker:
             )
             if target == "transferred":
                 return
-        actions.do_conclude_clue(clue.pk, actor=manager, note="核查结论已审核，予以办结销账。")
+        with self.pace.after(2, 10):
+            actions.do_conclude_clue(clue.pk, actor=manager, note="核查结论已审核，予以办结销账。")
         if rng.random() < 0.03:
-            actions.do_reopen_clue(
-                clue.pk, actor=manager, reason="群众重复举报，反映有新情况，重新启动核查。"
-            )
+            with self.pace.after(10, 30):
+                actions.do_reopen_clue(
+                    clue.pk, actor=manager, reason="群众重复举报，反映有新情况，重新启动核查。"
+                )
 
     def _transfer(self, clue: Clue, manager: Any, umbrella: bool, office: str, *, answer: bool) -> None:
         rng = self.ctx.rng
@@ -273,48 +369,44 @@ class DemoWalker:
             kind, receiver, answerer = TransferKind.POLICE, "DH-GA", "dh_ga_liaison"
         else:
             kind, receiver, answerer = TransferKind.POLICE, "CITY-GA", "ga_liaison"
-        transfer = actions.do_transfer_clue(
-            clue.pk,
-            actor=manager,
-            kind=kind,
-            receiver_unit=self.u[receiver],
-            letter_number=f"江扫黑移〔{self.ctx.now.year}〕{clue.pk}号",
-            evidence_list="核查报告\n询问笔录12份\n现场照片及监控截图\n资金流水复印件",
-            note="请依法处理并反馈。",
-        )
+        with self.pace.after(1, 5):
+            transfer = actions.do_transfer_clue(
+                clue.pk,
+                actor=manager,
+                kind=kind,
+                receiver_unit=self.u[receiver],
+                letter_number=f"江扫黑移〔{self.ctx.now.year}〕{clue.pk}号",
+                evidence_list="核查报告\n询问笔录12份\n现场照片及监控截图\n资金流水复印件",
+                note="请依法处理并反馈。",
+            )
         if not answer:
             return
         choice = rng.choices(
             [TransferAnswer.FILED, TransferAnswer.MERGED, TransferAnswer.DECLINED], [6, 2, 1]
         )[0]
-        actions.do_answer_transfer(
-            transfer.pk,
-            actor=self.p[answerer],
-            answer=choice,
-            note="经审查，不符合立案条件。" if choice == TransferAnswer.DECLINED else "",
-            case_reference=f"江公刑立字〔{self.ctx.now.year}〕{rng.randint(100, 999)}号"
-            if choice == TransferAnswer.FILED
-            else "",
-        )
-        if choice == TransferAnswer.FILED and rng.random() < 0.6:
-            actions.do_record_transfer_outcome(
+        with self.pace.after(1, 5):
+            actions.do_answer_transfer(
                 transfer.pk,
                 actor=self.p[answerer],
-                body=rng.choice(
-                    [
-                        "已对3名犯罪嫌疑人采取刑事拘留措施。",
-                        "已提请检察院批准逮捕2人。",
-                        "案件已移送审查起诉。",
-                    ]
-                ),
+                answer=choice,
+                note="经审查，不符合立案条件。" if choice == TransferAnswer.DECLINED else "",
+                case_reference=f"江公刑立字〔{self.ctx.now.year}〕{rng.randint(100, 999)}号"
+                if choice == TransferAnswer.FILED
+                else "",
             )
-
-    def _maybe_overdue(self, clue: Clue) -> None:
-        # Demo only: age some deadlines so the ledger and supervision have overdue clues to show.
-        if self.ctx.rng.random() < 0.35:
-            Clue.objects.filter(pk=clue.pk).update(
-                deadline_at=self.ctx.now - dt.timedelta(days=self.ctx.rng.randint(1, 20))
-            )
+        if choice == TransferAnswer.FILED and rng.random() < 0.6:
+            with self.pace.after(10, 40):
+                actions.do_record_transfer_outcome(
+                    transfer.pk,
+                    actor=self.p[answerer],
+                    body=rng.choice(
+                        [
+                            "已对3名犯罪嫌疑人采取刑事拘留措施。",
+                            "已提请检察院批准逮捕2人。",
+                            "案件已移送审查起诉。",
+                        ]
+                    ),
+                )
 
 
 def populate(ctx: DemoContext) -> None:
@@ -323,13 +415,17 @@ def populate(ctx: DemoContext) -> None:
         walker.run(i)
     for a, b in zip(walker.clues[10:20], walker.clues[30:40], strict=False):
         if a.office_id == b.office_id:
-            actions.do_link_clues(a.pk, b.pk, actor=ctx.users["shb_leader"], note="涉及同一片区，关联研判")
+            with walker.shortly_after(a, b):
+                actions.do_link_clues(
+                    a.pk, b.pk, actor=ctx.users["shb_leader"], note="涉及同一片区，关联研判"
+                )
     for clue in walker.clues[:25]:
-        actions.do_add_attachment(
-            clue.pk,
-            actor=ctx.users["shb_leader"],
-            name="举报材料.txt",
-            content_type="text/plain",
-            chunks=[f"{clue.number} 举报材料（演示）\n{clue.facts}\n".encode()],
-        )
+        with walker.shortly_after(clue):
+            actions.do_add_attachment(
+                clue.pk,
+                actor=ctx.users["shb_leader"],
+                name="举报材料.txt",
+                content_type="text/plain",
+                chunks=[f"{clue.number} 举报材料（演示）\n{clue.facts}\n".encode()],
+            )
     ctx.say(f"clues: {Clue.objects.count()}")

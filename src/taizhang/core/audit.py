@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
+from taizhang.core import clock
 from taizhang.core.context import current_request_id
 from taizhang.core.models import AuditEntry, AuditHead
 
@@ -74,8 +74,12 @@ def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
 
 
 def _lock_chain() -> AuditHead:
-    # Two writers must never read the same head and fork the chain: PostgreSQL takes a transaction-level
+    # Two writers must never read the same head and fork the chain: the head row's lock serialises them once
+    # the row exists. Creating it is the only race left, so only then PostgreSQL takes a transaction-level
     # advisory lock; SQLite already serialises writers (transactions are BEGIN IMMEDIATE, see settings).
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -102,10 +106,11 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     actor_label = str(actor_obj) if actor_obj else (actor if isinstance(actor, str) else "")
-    with transaction.atomic():
+    # No savepoint: an entry that cannot be written must abort the caller's whole change, never be skipped.
+    with transaction.atomic(savepoint=False):
         head = _lock_chain()
         entry = AuditEntry(
-            at=timezone.now(),
+            at=clock.now(),
             actor=actor_obj,
             actor_label=actor_label[:150],
             action=action,

@@ -41,7 +41,8 @@ FORMAT = "taizhang-backup/1"
 MANIFEST = "manifest.json"
 # Tables that are not part of what an installation keeps: sign-in sessions are dropped on purpose (a restored
 # system makes everyone sign in again).
-SKIPPED_MODELS = {"sessions.session"}
+# The clue tally is derived: restoring the clues recounts it through its triggers (reports/tally.py).
+SKIPPED_MODELS = {"sessions.session", "reports.cluetally"}
 # A used installation has at least one of these; restore refuses to overwrite it.
 NONEMPTY_MARKERS = ("org.user", "core.auditentry", "clues.clue")
 _BATCH = 1000

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,12 +122,10 @@ def _attach(clue: Clue, clean: list[CleanFile], stored: list[files.StoredFile]) 
     ]
 
 
-def _unique_code() -> str:
-    for _attempt in range(10):
-        code = credentials.new_receipt_code()
-        if not Receipt.objects.filter(code=code).exists():
-            return code
-    raise ActionError("busy", _("系统繁忙，请稍后重试。"))
+def _issue_receipt(clue: Clue, code: str, passphrase_hash: str) -> Receipt:
+    # No query to check the code first: the unique index refuses a collision (about one in 10^16 per
+    # receipt issued), and the caller then retries the whole submission with a fresh code.
+    return Receipt.objects.create(clue=clue, code=code, passphrase_hash=passphrase_hash)
 
 
 def do_submit_report(
@@ -148,28 +146,36 @@ def do_submit_report(
     office = intake_office()
     stored = _store_all(attachments)
     try:
-        with transaction.atomic():
-            abuse.spend_challenge(challenge_nonce)
-            clue = do_register_clue(
-                actor=actor,
-                office=office,
-                channel=Channel.PORTAL,
-                received_at=timezone.now(),
-                summary=sub.summary,
-                facts=_compose_facts(sub),
-                subjects=subjects,
-                sector=sub.sector,
-                place=sub.place.strip()[:120],
-                alleges_umbrella=bool(sub.umbrella_details.strip()) or any(s.is_official for s in subjects),
-                reporter=sub.reporter,
-            )
-            _attach(clue, attachments, stored)
-            code = _unique_code()
-            receipt = Receipt.objects.create(clue=clue, code=code, passphrase_hash=passphrase_hash)
+        for attempt in range(1, 4):
+            code = credentials.new_receipt_code()
+            try:
+                with transaction.atomic():
+                    abuse.spend_challenge(challenge_nonce)
+                    clue = do_register_clue(
+                        actor=actor,
+                        office=office,
+                        channel=Channel.PORTAL,
+                        received_at=timezone.now(),
+                        summary=sub.summary,
+                        facts=_compose_facts(sub),
+                        subjects=subjects,
+                        sector=sub.sector,
+                        place=sub.place.strip()[:120],
+                        alleges_umbrella=bool(sub.umbrella_details.strip())
+                        or any(s.is_official for s in subjects),
+                        reporter=sub.reporter,
+                    )
+                    _attach(clue, attachments, stored)
+                    receipt = _issue_receipt(clue, code, passphrase_hash)
+            except IntegrityError:
+                if attempt < 3 and Receipt.objects.filter(code=code).exists():
+                    continue  # the random code was taken: everything rolled back, try again with another
+                raise
+            return IssuedReceipt(receipt=receipt, code=code, passphrase=passphrase)
+        raise ActionError("busy", _("系统繁忙，请稍后重试。"))  # pragma: no cover - three collisions in a row
     except BaseException:
         _forget_unreferenced(stored)
         raise
-    return IssuedReceipt(receipt=receipt, code=code, passphrase=passphrase)
 
 
 def find_receipt(code: str, passphrase: str) -> Receipt | None:

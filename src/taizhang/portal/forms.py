@@ -15,9 +15,13 @@ from taizhang.portal.actions import Submission
 SUBJECT_ROWS = 3
 
 
-def style_widgets(form: forms.Form) -> None:
-    """Bootstrap classes on every widget (the public pages load the vendored Bootstrap, nothing else)."""
-    for field in form.fields.values():
+def style_widgets(form: forms.Form | type[forms.Form]) -> None:
+    """Bootstrap classes on every widget (the public pages load the vendored Bootstrap, nothing else).
+
+    Given a form class, its fields are styled once for every form made from it.
+    """
+    fields = form.base_fields if isinstance(form, type) else form.fields
+    for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
             continue
@@ -80,7 +84,8 @@ class ReportForm(GuardedForm):
     )
     sector = forms.ModelChoiceField(
         label=_("涉及行业领域"),
-        queryset=Sector.objects.none(),
+        # Lazy: evaluated per form (each form gets its own copy of the field and the queryset).
+        queryset=Sector.objects.filter(is_active=True).order_by("sort_order", "id"),
         required=False,
         empty_label=_("不清楚 / 其他"),
     )
@@ -90,24 +95,6 @@ class ReportForm(GuardedForm):
         max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = Sector.objects.filter(is_active=True).order_by("sort_order", "id")  # type: ignore[attr-defined]
-        for i in range(SUBJECT_ROWS):
-            self.fields[f"subject_{i}_kind"] = forms.ChoiceField(
-                label=_("类型"), choices=SubjectKind.choices, initial=SubjectKind.PERSON, required=False
-            )
-            self.fields[f"subject_{i}_name"] = forms.CharField(
-                label=_("姓名或单位名称"), required=(i == 0), max_length=100
-            )
-            self.fields[f"subject_{i}_position"] = forms.CharField(
-                label=_("身份/职务/绰号"), required=False, max_length=100
-            )
-            self.fields[f"subject_{i}_unit_name"] = forms.CharField(
-                label=_("所在单位或地址"), required=False, max_length=100
-            )
-        style_widgets(self)
 
     def subject_rows(self) -> list[list[forms.BoundField]]:
         names = ("kind", "name", "position", "unit_name")
@@ -160,6 +147,27 @@ class ReportForm(GuardedForm):
                 wants_feedback=bool(real and d["wants_feedback"]),
             ),
         )
+
+
+def _add_subject_fields(fields: dict[str, forms.Field]) -> None:
+    """The subject rows, built once with the class (a form copies its class's fields per request)."""
+    for i in range(SUBJECT_ROWS):
+        fields[f"subject_{i}_kind"] = forms.ChoiceField(
+            label=_("类型"), choices=SubjectKind.choices, initial=SubjectKind.PERSON, required=False
+        )
+        fields[f"subject_{i}_name"] = forms.CharField(
+            label=_("姓名或单位名称"), required=(i == 0), max_length=100
+        )
+        fields[f"subject_{i}_position"] = forms.CharField(
+            label=_("身份/职务/绰号"), required=False, max_length=100
+        )
+        fields[f"subject_{i}_unit_name"] = forms.CharField(
+            label=_("所在单位或地址"), required=False, max_length=100
+        )
+
+
+_add_subject_fields(ReportForm.base_fields)
+style_widgets(ReportForm)
 
 
 class FollowupForm(GuardedForm):

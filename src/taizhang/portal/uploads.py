@@ -2,7 +2,9 @@
 
 The extension and the browser's content type are ignored: the type is what the first bytes say it is. Images
 are decoded and saved again by Pillow from pixels only, which drops EXIF (GPS position, camera serial), XMP
-and comments; the orientation is applied to the pixels first so the picture still looks right.
+and comments; the orientation is applied to the pixels first so the picture still looks right. Word and Excel
+files are repacked with their document properties emptied (author, last modified by, company, manager, custom
+properties), and a PDF's document information strings (author, creator, producer...) are blanked in place.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PIL import Image, ImageOps
 
 from taizhang.core.errors import ActionError
 from taizhang.core.files import safe_name
+from taizhang.portal import pdf_metadata
 from taizhang.portal.abuse import setting
 
 
@@ -129,6 +132,65 @@ def strip_image(data: bytes, kind: str) -> bytes:
     return out.getvalue()
 
 
+# Document properties that name people or organisations; replaced by empty parts of the same kind, so the
+# package stays valid (its content types and relationships still point at them).
+_OFFICE_BLANK_PARTS = {
+    "docProps/core.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+    ),
+    "docProps/app.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+    ),
+    "docProps/custom.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+    ),
+}
+# A repacked document may not unpack to more than this (a zip bomb is refused, not inflated).
+MAX_OFFICE_UNPACKED = 200 * 1024 * 1024
+
+
+def strip_office(data: bytes) -> bytes:
+    """Repack a .docx/.xlsx with empty document properties; every other part is copied unchanged."""
+    bad = ActionError("bad_document", _("文档已损坏或无法识别。"))
+    out = io.BytesIO()
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest,
+        ):
+            members = source.infolist()
+            if sum(info.file_size for info in members) > MAX_OFFICE_UNPACKED:
+                raise bad
+            budget = MAX_OFFICE_UNPACKED
+            for info in members:
+                blank = _OFFICE_BLANK_PARTS.get(info.filename)
+                if blank is not None:
+                    body = blank.encode()
+                else:
+                    with source.open(info) as member:
+                        # Declared sizes can lie: read no more than what is left of the budget.
+                        body = member.read(budget + 1)
+                    budget -= len(body)
+                    if budget < 0:
+                        raise bad
+                # A fixed date: the archive's own timestamps say nothing about when or where it was made.
+                entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                dest.writestr(entry, body)
+    except ActionError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
+        raise bad from exc
+    return out.getvalue()
+
+
 def check_files(files: list[UploadedFile]) -> list[CleanFile]:
     """Validate every upload (count, size, type by content) and clean images; refuse the lot on any problem."""
     files = [f for f in files if f is not None and f.size]
@@ -161,6 +223,10 @@ def check_files(files: list[UploadedFile]) -> list[CleanFile]:
             )
         if kind in ("jpeg", "png"):
             data = strip_image(data, kind)
+        elif kind in ("docx", "xlsx"):
+            data = strip_office(data)
+        elif kind == "pdf":
+            data = pdf_metadata.blank_info(data)
         extension, content_type = TYPES[kind]
         stem = display.rsplit(".", 1)[0] if "." in display else display
         clean.append(CleanFile(name=safe_name(f"{stem}.{extension}"), content_type=content_type, data=data))

@@ -45,8 +45,11 @@ def status_board(user: Any, root: Unit, report_type: ReportType, period: Period)
     return rows
 
 
-def punctuality(user: Any, root: Unit, year: int) -> dict[int, dict[str, int]]:
-    """Per unit, over the monthly reports of `year` due so far: expected, filed on time, late (one query)."""
+def punctuality(
+    user: Any, root: Unit, year: int, *, units: list[Unit] | None = None
+) -> dict[int, dict[str, int]]:
+    """Per unit, over the monthly reports of `year` due so far: expected, filed on time, late (one query;
+    pass `units`, the expected_units already read, to spare another)."""
     now = timezone.now()
     monthly = ReportType.objects.filter(period_kind=PeriodKind.MONTH, is_active=True).first()
     if monthly is None:
@@ -74,7 +77,7 @@ def punctuality(user: Any, root: Unit, year: int) -> dict[int, dict[str, int]]:
         .order_by()
     )
     out = {row["unit_id"]: {**row, "expected": len(months)} for row in rows}
-    for unit in expected_units(user, root):
+    for unit in units if units is not None else expected_units(user, root):
         out.setdefault(
             unit.pk,
             {

@@ -1,6 +1,6 @@
-"""The leaders' dashboard data (领导驾驶舱): GROUP BY queries over visible clues, plus optional series from
-other apps' indicators (organisations by type, case stage funnel, rectification). Every element carries the
-URL of the records behind it."""
+"""The leaders' dashboard data (领导驾驶舱): clue counts from the tally (or GROUP BY queries over visible
+clues), plus series from other apps (organisations by type, case stage funnel, rectification progress).
+Every element carries the URL of the records behind it."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import drill
 from taizhang.reports.figures import call, providers
-from taizhang.reports.grouping import ClueCounts, count_clues, twelve_months
+from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
 from taizhang.reports.indicators import rate
 from taizhang.reports.periods import Period
 
@@ -38,11 +37,10 @@ def _labelled(counts: dict[Any, int], labels: dict[Any, Any], url: Any) -> list[
 
 
 def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
-    """Totals and clue charts: one pass over the clue table on PostgreSQL (grouping.count_clues)."""
+    """Totals and clue charts: from the tally, or one pass over the clue table (grouping.counts_for)."""
     from taizhang.org.models import Sector
 
-    base = Clue.objects.visible_to(user).filter(drill.unit_q(unit))
-    counts = count_clues(base, period)
+    counts = counts_for(user, unit, period)
     totals = counts.totals
     rp = drill.received(period.start, period.end)
     cp = drill.concluded(period.start, period.end)
@@ -148,18 +146,22 @@ def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Peri
 
 def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
     """Series from other apps' indicators; each is omitted when no app computes it yet."""
+    from taizhang.reports import case_series
+    from taizhang.reports.models import Indicator
+
     found = providers()
     out: dict[str, Any] = {}
+    batched = case_series.figures(user, unit, period, case_series.batched_codes(found))
+    names = dict(Indicator.objects.values_list("code", "name"))
 
     def collect(codes: list[str]) -> list[dict[str, Any]]:
-        from taizhang.reports.models import Indicator
-
-        names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
         items = []
         for code in codes:
             if code not in found:
                 continue
-            result = call(found[code], user=user, unit=unit, period=period)
+            result = (
+                batched[code] if code in batched else call(found[code], user=user, unit=unit, period=period)
+            )
             if result is not None:
                 items.append({"code": code, "name": names.get(code, code), **result})
         return items
@@ -168,9 +170,37 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["orgs_by_type"] = orgs
     if funnel := collect(FUNNEL_CODES):
         out["case_funnel"] = funnel
-    if rect := collect(sorted(code for code in found if code.startswith("rectification."))):
+    if rect := rectification_series(user, unit):
         out["rectification"] = rect
     return out
+
+
+def rectification_series(user: Any, unit: Unit) -> dict[str, Any] | None:
+    """整改进度: 三书一函 letters issued by units of the subtree, per issuer — issued, replied, rectified and
+    overdue now — each bar linking to the letter list filtered by issuer and column (the letters board's own
+    filter, so the list holds exactly the letters counted). None when the rectification app is absent."""
+    try:
+        from taizhang.rectification.choices import LetterBucket
+        from taizhang.rectification.filters import board
+        from taizhang.rectification.models import Letter
+    except ImportError:
+        return None
+    rows = board(Letter.objects.visible_to(user).filter(issuer_unit__path__startswith=unit.path), "issuer")
+    if not rows:
+        return None
+    return {
+        "buckets": [{"key": key, "name": str(name)} for key, name in LetterBucket.choices],
+        "units": [
+            {
+                "unit_id": row["unit_id"],
+                "name": row["unit"],
+                "cells": [
+                    {"bucket": c["bucket"], "value": c["count"], "url": c["url"]} for c in row["cells"]
+                ],
+            }
+            for row in rows
+        ],
+    }
 
 
 def dashboard_data(user: Any, unit: Unit, period: Period) -> dict[str, Any]:

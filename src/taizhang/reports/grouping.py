@@ -48,6 +48,115 @@ def _month_key(value: Any) -> str:
     return f"{value:%Y-%m}"
 
 
+def counts_for(user: Any, unit: Any, period: Period) -> ClueCounts:
+    """Everything the dashboard counts about the clues `user` may see for `unit`: from the tally when the
+    person's visibility allows it (tally.py), otherwise over the clue table."""
+    from taizhang.clues.models import Clue
+    from taizhang.reports import drill, tally
+
+    keys = tally.scope_keys(user, unit)
+    if keys is None:
+        return count_clues(Clue.objects.visible_to(user).filter(drill.unit_q(unit)), period)
+    months = twelve_months(period)
+    first = min(months[0].start, period.start)
+    sums = tally.read(keys, (first, period.end), (period.start, period.end), per_unit=True)
+    counts = _from_sums(sums, period, months)
+    midnight = tally.today_midnight()
+    recused = tally.recused_clues(keys, sums)
+    if recused is not None:
+        _subtract(counts, _separate(recused, period, late_before=midnight))
+    # Today's part of "overdue now": open clues whose deadline passed since local midnight.
+    late_today = (
+        Clue.objects.visible_to(user)
+        .filter(drill.unit_q(unit))
+        .filter(status__in=OPEN_STATUSES, deadline_at__gte=midnight, deadline_at__lt=timezone.now())
+        .values("responsible_unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in late_today:
+        counts.totals["overdue"] += row["n"]
+        if row["responsible_unit_id"] is not None:
+            slot = counts.units.setdefault(
+                row["responsible_unit_id"], {"received": 0, "received_concluded": 0, "overdue": 0}
+            )
+            slot["overdue"] += row["n"]
+    return counts
+
+
+def _within(month: dt.date, period: Period) -> bool:
+    return period.start <= month <= period.end
+
+
+def _from_sums(sums: Any, period: Period, months: list[Period]) -> ClueCounts:
+    counts = ClueCounts()
+    totals = dict.fromkeys(("received", "concluded", "substantiated", "received_concluded", "overdue"), 0)
+    units: dict[int, dict[str, int]] = {}
+
+    def unit_slot(uid: int) -> dict[str, int]:
+        return units.setdefault(uid, {"received": 0, "received_concluded": 0, "overdue": 0})
+
+    for (uid, month, month2), n in sums.received_by_pair.items():
+        if not _within(month, period):
+            continue
+        done = month2 is not None and month2 <= period.end
+        totals["received"] += n
+        totals["received_concluded"] += n if done else 0
+        if uid:
+            unit_slot(uid)["received"] += n
+            unit_slot(uid)["received_concluded"] += n if done else 0
+    for month, n in sums.concluded.items():
+        totals["concluded"] += n if _within(month, period) else 0
+    for month, n in sums.substantiated.items():
+        totals["substantiated"] += n if _within(month, period) else 0
+    for uid, n in sums.overdue_before_today.items():
+        totals["overdue"] += n
+        if uid:
+            unit_slot(uid)["overdue"] += n
+    counts.totals = totals
+    counts.units = {uid: c for uid, c in units.items() if c["received"] or c["overdue"]}
+    group_of = {"channel": "channel", "category": "category", "status": "status", "sector": "sector_id"}
+    for (dim, value), n in sums.by_dim.items():
+        if n:
+            key: Any = (int(value) if value else None) if dim == "sector" else value
+            counts.by[group_of[dim]][key] = n
+    keys = {m.start: m.key for m in months}
+    for source, target in (
+        (sums.received, counts.months_received),
+        (sums.concluded, counts.months_concluded),
+    ):
+        for month, n in source.items():
+            if month in keys and n:
+                target[keys[month]] = n
+    return counts
+
+
+def _subtract(counts: ClueCounts, less: ClueCounts) -> None:
+    """Take the counts of `less` (a subset of the clues counted) out of `counts`."""
+    for name, n in less.totals.items():
+        counts.totals[name] -= n
+    for group, values in less.by.items():
+        for key, n in values.items():
+            counts.by[group][key] = counts.by[group].get(key, 0) - n
+            if not counts.by[group][key]:
+                del counts.by[group][key]
+    for uid, values in less.units.items():
+        slot = counts.units.get(uid)
+        if slot is not None:
+            for name, n in values.items():
+                slot[name] -= n
+            if not slot["received"] and not slot["overdue"]:
+                del counts.units[uid]
+    for mine, theirs in (
+        (counts.months_received, less.months_received),
+        (counts.months_concluded, less.months_concluded),
+    ):
+        for key, n in theirs.items():
+            mine[key] = mine.get(key, 0) - n
+            if not mine[key]:
+                del mine[key]
+
+
 def count_clues(base: Any, period: Period) -> ClueCounts:
     """Everything the dashboard counts about `base` (already limited by visibility and unit)."""
     if connection.vendor == "postgresql":
@@ -164,9 +273,9 @@ def _store(counts: ClueCounts, group: str, key: Any, data: dict[str, int]) -> No
         counts.by[group][key] = data["received"]
 
 
-def _separate(base: Any, period: Period) -> ClueCounts:
+def _separate(base: Any, period: Period, late_before: dt.datetime | None = None) -> ClueCounts:
     b = _bounds(period)
-    lo, hi, now = b["lo"], b["hi"], b["now"]
+    lo, hi, now = b["lo"], b["hi"], late_before or b["now"]
     got_q = Q(received_at__gte=lo, received_at__lt=hi)
     done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
     counts = ClueCounts()

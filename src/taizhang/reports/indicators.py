@@ -78,6 +78,12 @@ def prefetch(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> N
     memo = _batch.get()
     if memo is None:
         return
+    periods = [local_days(start, end) for start, end in periods]
+    tallied = _tally_counts(user, unit, periods)
+    if tallied is not None:
+        for (start, end), counts in zip(periods, tallied, strict=True):
+            memo[(getattr(user, "pk", None), unit.pk, start, end)] = counts
+        return
     now = timezone.now()
     late = Q(status__in=OPEN_STATUSES, deadline_at__lt=now)
     window = late
@@ -101,26 +107,72 @@ def prefetch(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> N
         } | {"overdue": row["overdue"]}
 
 
+def _tally_counts(
+    user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]
+) -> list[dict[str, int]] | None:
+    """The five counts of each period from the tally (reports/tally.py), or None when it cannot answer."""
+    from django.utils import timezone
+
+    from taizhang.reports import tally
+
+    keys = tally.scope_keys(user, unit)
+    if keys is None or not periods or not all(tally.whole_months(s, e) for s, e in periods):
+        return None
+    sums = tally.read(keys, (min(s for s, _e in periods), max(e for _s, e in periods)), None, per_unit=False)
+    midnight = tally.today_midnight()
+    late_today = (
+        Clue.objects.visible_to(user)
+        .filter(drill.unit_q(unit))
+        .filter(status__in=OPEN_STATUSES, deadline_at__gte=midnight, deadline_at__lt=timezone.now())
+        .count()
+    )
+    overdue = sum(sums.overdue_before_today.values()) + late_today
+    recused = tally.recused_clues(keys, sums)
+    out = []
+    for start, end in periods:
+
+        def within(month: dt.date, start: dt.date = start, end: dt.date = end) -> bool:
+            return start <= month <= end
+
+        counts = {
+            "received": sum(n for m, n in sums.received.items() if within(m)),
+            "concluded": sum(n for m, n in sums.concluded.items() if within(m)),
+            "substantiated": sum(n for m, n in sums.substantiated.items() if within(m)),
+            "received_concluded": sum(
+                n
+                for (_u, m, m2), n in sums.received_by_pair.items()
+                if within(m) and m2 is not None and m2 <= end
+            ),
+            "overdue": overdue,
+        }
+        if recused is not None:
+            less = _aggregate(recused, start, end, midnight)
+            counts = {name: n - less[name] for name, n in counts.items()}
+        out.append(counts)
+    return out
+
+
 def _clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
     from django.utils import timezone
 
+    tallied = _tally_counts(user, unit, [(start, end)])
+    if tallied is not None:
+        return tallied[0]
+    return _aggregate(Clue.objects.visible_to(user).filter(drill.unit_q(unit)), start, end, timezone.now())
+
+
+def _aggregate(qs: Any, start: dt.date, end: dt.date, now: dt.datetime) -> dict[str, int]:
     lo, hi = _bounds(start, end)
     got = Q(received_at__gte=lo, received_at__lt=hi)
     done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
-    now = timezone.now()
     late = Q(status__in=OPEN_STATUSES, deadline_at__lt=now)
     # Only rows that can count: received or concluded in the period, or overdue now (fewer rows to aggregate).
-    return (
-        Clue.objects.visible_to(user)
-        .filter(drill.unit_q(unit))
-        .filter(got | done | late)
-        .aggregate(
-            received=Count("id", filter=got),
-            concluded=Count("id", filter=done),
-            substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
-            received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
-            overdue=Count("id", filter=late),
-        )
+    return qs.filter(got | done | late).aggregate(
+        received=Count("id", filter=got),
+        concluded=Count("id", filter=done),
+        substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
+        received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
+        overdue=Count("id", filter=late),
     )
 
 

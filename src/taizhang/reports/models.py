@@ -257,3 +257,33 @@ class AssessmentDeduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} -{self.points}"
+
+
+class ClueTally(models.Model):
+    """Clue counts by month and dimension, kept in step with the clue table by PostgreSQL triggers (tally.py).
+
+    Rows are deltas: a trigger appends what each statement on clues_clue added or removed, the worker folds the
+    rows of one key together (tally.compact), and readers sum. Unused (empty) on other databases."""
+
+    office_id = models.IntegerField()
+    unit_id = models.IntegerField(default=0)  # the responsible unit; 0 when none
+    is_umbrella = models.BooleanField()
+    # R: received in `month`, by dim/value; U: received in `month`, concluded in `month2` (or never);
+    # C: concluded in `month`, value = finding; D: deadline on the local day `month`, value = status.
+    kind = models.CharField(max_length=1)
+    month = models.DateField()
+    month2 = models.DateField(null=True)
+    dim = models.CharField(max_length=10, blank=True)
+    value = models.CharField(max_length=24, blank=True)
+    n = models.IntegerField()
+    compacted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("线索统计汇总")
+        indexes = [
+            models.Index(fields=["kind", "month"], name="tally_kind_month"),
+            models.Index(fields=["id"], name="tally_fresh", condition=Q(compacted=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month} {self.dim}={self.value}: {self.n}"

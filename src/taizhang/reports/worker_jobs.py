@@ -1,4 +1,5 @@
-"""Worker jobs (run by the supervision worker): remind units of monthly reports due soon or late."""
+"""Worker jobs (run by the supervision worker): remind units of monthly reports due soon or late; fold the
+clue tally's delta rows."""
 
 from __future__ import annotations
 
@@ -42,4 +43,11 @@ def remind_reports(now: dt.datetime) -> int:
     return sent
 
 
-JOBS = [remind_reports]
+def compact_tally(now: dt.datetime) -> int:
+    """Fold the clue tally's delta rows (figures never change by it, only how fast they are read)."""
+    from taizhang.reports import tally
+
+    return tally.compact(now)
+
+
+JOBS = [remind_reports, compact_tally]

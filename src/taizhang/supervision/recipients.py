@@ -15,6 +15,7 @@ class Directory:
 
     def __init__(self) -> None:
         self._by_unit: dict[int, dict[str, list[int]]] = {}
+        self._answers: dict[tuple[int, tuple[str, ...]], list[int]] = {}
         self.users: dict[int, User] = {}
 
     def _load(self, unit_id: int) -> dict[str, list[int]]:
@@ -29,15 +30,18 @@ class Directory:
         return found
 
     def with_roles(self, unit_id: int | None, *codes: str) -> list[int]:
-        """Ids of the unit's active people holding any of the roles."""
+        """Ids of the unit's active people holding any of the roles (a shared list: callers do not mutate it)."""
         if not unit_id:
             return []
-        by_role = self._load(unit_id)
-        seen: dict[int, None] = {}
-        for code in codes:
-            for pk in by_role.get(code, []):
-                seen[pk] = None
-        return list(seen)
+        found = self._answers.get((unit_id, codes))
+        if found is None:
+            by_role = self._load(unit_id)
+            seen: dict[int, None] = {}
+            for code in codes:
+                for pk in by_role.get(code, []):
+                    seen[pk] = None
+            found = self._answers[unit_id, codes] = list(seen)
+        return found
 
     def liaisons(self, unit_id: int | None) -> list[int]:
         """The unit liaison(s); a unit without one falls back to its handlers."""

@@ -17,6 +17,7 @@ from taizhang.clues.filters import (
     SORT_LABELS,
     ClueFilterForm,
     filter_clues,
+    page_of,
     parse,
     querystring,
     status_counts,
@@ -38,17 +39,16 @@ def page_size(request: HttpRequest) -> int:
     return per if per in PAGE_SIZES else 50
 
 
+def with_row_relations(qs: QuerySet[Clue]) -> QuerySet[Clue]:
+    """What a ledger row shows besides the clue itself, in a constant number of queries."""
+    return qs.select_related("sector", "responsible_unit", "responsible_person", "office").prefetch_related(
+        Prefetch("subjects", queryset=ReportedSubject.objects.only("id", "clue_id", "name").order_by("id"))
+    )
+
+
 def list_queryset(user: object) -> QuerySet[Clue]:
     """The visible clues with what a ledger row shows, in a constant number of queries."""
-    return (
-        Clue.objects.visible_to(user)
-        .select_related("sector", "responsible_unit", "responsible_person", "office")
-        .prefetch_related(
-            Prefetch(
-                "subjects", queryset=ReportedSubject.objects.only("id", "clue_id", "name").order_by("id")
-            )
-        )
-    )
+    return with_row_relations(Clue.objects.visible_to(user))
 
 
 @dataclass
@@ -76,12 +76,16 @@ class LedgerPage:
         return self.number + 1
 
 
-def _page(qs: QuerySet[Clue], number: object, per: int) -> LedgerPage:
+def ledger_page(user: object, values: dict, number: object, per: int) -> LedgerPage:
+    """Page `number` of what `user` may see under the filters `values` (ids first: see filters.page_of)."""
     try:
         page = max(1, min(int(str(number or 1)), 100_000))
     except ValueError:
         page = 1
-    rows = list(qs[(page - 1) * per : page * per + 1])
+    start = (page - 1) * per
+    rows = page_of(
+        Clue.objects.visible_to(user), with_row_relations(Clue.objects.all()), values, start, start + per + 1
+    )
     return LedgerPage(object_list=rows[:per], number=page, has_next=len(rows) > per)
 
 
@@ -120,7 +124,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     values = parse(request.GET)
     if request.GET.get("fragment") == "counts":
         return render(request, "clues/_counts.html", _counts_context(request, values))
-    page = _page(filter_clues(list_queryset(request.user), values), values.get("page"), page_size(request))
+    page = ledger_page(request.user, values, values.get("page"), page_size(request))
     channel, category, status_label = labels(Channel), labels(Category), labels(ClueStatus)
     for clue in page.object_list:
         clue.channel_label = channel.get(clue.channel, "")  # type: ignore[attr-defined]

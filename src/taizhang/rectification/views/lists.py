@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,9 +72,17 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     return exports.problem_list_response(problem_list, measures_of(request, problem_list))
 
 
+def _require_list_office(request: HttpRequest, form: ProblemListForm | ImportForm) -> None:
+    """Like the clue register page: people who may create a list for none of the form's offices get 404."""
+    offices = form.fields["office"].queryset  # type: ignore[attr-defined]
+    if not any(perm.is_office_over(request.user, office.path) for office in offices):
+        raise Http404()
+
+
 @login_required
 def list_create(request: HttpRequest) -> HttpResponse:
     form = ProblemListForm(request.POST or None, user=request.user)
+    _require_list_office(request, form)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -100,6 +108,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def list_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    _require_list_office(request, form)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -6,6 +6,10 @@
 
   function go(url) { if (url) { window.location.href = url; } }
 
+  // Tooltips drawn on the canvas (richText): the default HTML tooltip writes style="" attributes into the
+  // page, which our Content-Security-Policy (style-src 'self', no 'unsafe-inline') refuses.
+  function tooltip(trigger) { return { trigger: trigger, renderMode: "richText" }; }
+
   function cards(data) {
     var box = document.getElementById("tz-cards");
     data.cards.forEach(function (card) {
@@ -28,15 +32,15 @@
 
   function option(type, series) {
     if (type === "pie") {
-      return { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "70%"],
+      return { tooltip: tooltip("item"), series: [{ type: "pie", radius: ["35%", "70%"],
         data: series.map(function (s) { return { name: s.name, value: s.value, url: s.url }; }) }] };
     }
     if (type === "funnel") {
-      return { tooltip: { trigger: "item" }, series: [{ type: "funnel", sort: "none",
+      return { tooltip: tooltip("item"), series: [{ type: "funnel", sort: "none",
         data: series.map(function (s) { return { name: s.name, value: s.value, url: s.url }; }) }] };
     }
     if (type === "monthly") {
-      return { tooltip: { trigger: "axis" }, legend: { data: ["受理", "查结"] },
+      return { tooltip: tooltip("axis"), legend: { data: ["受理", "查结"] },
         xAxis: { type: "category", data: series.months }, yAxis: { type: "value" },
         series: [
           { name: "受理", type: "bar", data: series.received.map(function (m) { return { value: m.value, url: m.url }; }) },
@@ -44,7 +48,7 @@
         ] };
     }
     if (type === "units") {
-      return { tooltip: { trigger: "axis" }, legend: { data: ["查结率(%)", "超期线索"] }, grid: { bottom: 110 },
+      return { tooltip: tooltip("axis"), legend: { data: ["查结率(%)", "超期线索"] }, grid: { bottom: 110 },
         xAxis: { type: "category", data: series.map(function (u) { return u.name; }), axisLabel: { rotate: 40 } },
         yAxis: [{ type: "value", max: 100 }, { type: "value" }],
         series: [
@@ -52,7 +56,17 @@
           { name: "超期线索", type: "line", yAxisIndex: 1, data: series.map(function (u) { return { value: u.overdue, url: u.overdue_url }; }) }
         ] };
     }
-    return { tooltip: { trigger: "axis" }, grid: { bottom: 80 },
+    if (type === "rectification") {
+      return { tooltip: tooltip("axis"), legend: { data: series.buckets.map(function (b) { return b.name; }) },
+        grid: { bottom: 80 },
+        xAxis: { type: "category", data: series.units.map(function (u) { return u.name; }), axisLabel: { rotate: 30 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: series.buckets.map(function (b, i) {
+          return { name: b.name, type: "bar", data: series.units.map(function (u) {
+            return { value: u.cells[i].value, url: u.cells[i].url }; }) };
+        }) };
+    }
+    return { tooltip: tooltip("axis"), grid: { bottom: 80 },
       xAxis: { type: "category", data: series.map(function (s) { return s.name; }), axisLabel: { rotate: 30 } },
       yAxis: { type: "value" },
       series: [{ type: "bar", data: series.map(function (s) { return { value: s.value, url: s.url }; }) }] };
@@ -70,7 +84,7 @@
           el.classList.add("text-muted");
           return;
         }
-        var chart = window.echarts.init(el);
+        var chart = window.echarts.init(el, null, { renderer: "canvas" });
         chart.setOption(option(el.getAttribute("data-type"), series));
         chart.on("click", function (params) { go(params.data && params.data.url); });
         window.addEventListener("resize", function () { chart.resize(); });

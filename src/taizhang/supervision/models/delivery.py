@@ -20,7 +20,8 @@ class Dispatch(models.Model):
     notifications it creates are unique per (person, key), so delivering twice writes nothing new.
     """
 
-    key = models.CharField(max_length=200, unique=True)
+    # Unique through Meta.constraints: a plain unique index (unique=True adds a second, LIKE-pattern one).
+    key = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=DispatchKind.choices)
     # Everything delivery needs: recipients, title, body, url, and for urging the notice's fields.
     payload = models.JSONField(default=dict)
@@ -35,6 +36,7 @@ class Dispatch(models.Model):
     class Meta:
         verbose_name = _("督办发送任务")
         verbose_name_plural = _("督办发送任务")
+        constraints = [models.UniqueConstraint(fields=["key"], name="dispatch_key")]
         indexes = [
             # Only undelivered rows are ever scanned; the partial index stays small however many are done.
             models.Index(
@@ -62,12 +64,14 @@ class NotificationQuerySet(VisibleQuerySet):
 class Notification(models.Model):
     """A message to one person (inbox, and email at once or in the daily digest), unique per person and event key."""
 
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: (user, key) and (user, read_at) both start with it (the worker inserts many rows).
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications", db_index=False)
     key = models.CharField(max_length=200)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), db_index=True)
+    # Read per person only, through (user, read_at); no index of its own.
+    created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     email_state = models.CharField(max_length=10, choices=EmailState.choices, blank=True, default="")
     email_lease_until = models.DateTimeField(null=True, blank=True)

@@ -81,8 +81,10 @@ class TargetedQuerySet(VisibleQuerySet):
 class UrgingNotice(models.Model):
     """A 催办单: issued when work is overdue (by the worker, or by office staff), kept and printable as .docx."""
 
-    number = models.CharField(_("催办单编号"), max_length=40, unique=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # number and key are unique through Meta.constraints (no extra LIKE-pattern indexes on a table the worker
+    # fills in bulk); target_type is covered by the (target_type, target_id) index.
+    number = models.CharField(_("催办单编号"), max_length=40)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
     target_label = models.CharField(_("督办事项"), max_length=240)
@@ -97,7 +99,7 @@ class UrgingNotice(models.Model):
     issued_at = models.DateTimeField(_("催办时间"), db_index=True)
     issued_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The worker's dispatch key (or a manual one): a retry never issues a second notice.
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)
 
     objects = TargetedQuerySet.as_manager()
 
@@ -105,6 +107,10 @@ class UrgingNotice(models.Model):
         verbose_name = _("催办单")
         verbose_name_plural = _("催办单")
         ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="urging_number"),
+            models.UniqueConstraint(fields=["key"], name="urging_key"),
+        ]
         indexes = [models.Index(fields=["target_type", "target_id"], name="urging_target")]
 
     def __str__(self) -> str:
