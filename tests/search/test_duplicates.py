@@ -229,3 +229,82 @@ def test_clue_page_shows_the_section(world, reg):
     assert response.status_code == 200
     assert "疑似重复及关联线索" in body and first.number in body
     assert reverse("search:merge", args=[second.pk]) in body
+
+
+# Wiring: where staff meet a new clue
+
+
+def test_register_form_asks_for_candidates_while_typing(world):
+    response = world.client_for("office_staff").get(reverse("clues:register"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'hx-post="{reverse("search:duplicates")}"' in body
+    assert 'id="duplicate-candidates"' in body and "change from:closest form" in body
+
+
+def test_edit_form_leaves_the_clue_itself_out(world, reg):
+    clue = reg.clue(facts=FACTS)
+    response = world.client_for("office_staff").get(reverse("clues:edit", args=[clue.pk]))
+    assert response.status_code == 200
+    assert f'hx-vals=\'{{"clue": "{clue.pk}"}}\'' in response.content.decode()
+
+
+def test_register_form_posts_itself_to_the_candidates(world, reg):
+    """What the form's htmx element sends (the whole form, as typed) finds the earlier clue."""
+    first = reg.clue(facts=FACTS, subjects=[SubjectData(name="刘某", unit_name="城东砂石场")])
+    response = world.client_for("office_staff").post(
+        reverse("search:duplicates"),
+        {
+            "summary": "砂石运输垄断",
+            "facts": REWORDED,
+            "subjects-TOTAL_FORMS": "1",
+            "subjects-INITIAL_FORMS": "0",
+            "subjects-0-kind": "person",
+            "subjects-0-name": "刘某",
+            "subjects-0-unit_name": "城东砂石场",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert first.number in body and "被举报人姓名及单位相同：刘某（城东砂石场）" in body
+    assert f'href="{reverse("clues:detail", args=[first.pk])}" target="_blank"' in body  # the form stays
+    assert "search:merge" not in body and "/merge/" not in body  # no clue yet: nothing to link or merge
+
+
+def test_portal_clue_page_lists_candidates_with_link_and_merge(
+    world, reg, django_capture_on_commit_callbacks
+):
+    from tests.reporters.helpers import portal_clue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reported = portal_clue()
+    earlier = reg.clue(facts=reported.facts)
+    response = world.client_for("office_staff").get(reverse("clues:detail", args=[reported.pk]))
+    body = response.content.decode()
+    assert "疑似重复及关联线索" in body and earlier.number in body
+    assert reverse("search:link", args=[reported.pk]) in body
+    assert reverse("search:merge", args=[reported.pk]) in body
+    # Shown, never acted on by itself.
+    assert not ClueLink.objects.exists()
+    assert not Clue.objects.filter(status=ClueStatus.MERGED).exists()
+
+
+def test_unit_sees_no_candidate_section_buttons(world, reg):
+    from taizhang.clues import actions
+    from taizhang.clues.choices import Category
+
+    first, second = reg.clue(facts=FACTS), reg.clue(facts=REWORDED)
+    actions.do_triage_clue(
+        second.pk, actor=world.people["office_staff"], in_scope=True, category=Category.EVIL
+    )
+    actions.do_assign_clue(
+        second.pk,
+        actor=world.people["office_leader"],
+        unit=world.units["transport"],
+        person=world.people["handler"],
+    )
+    response = world.client_for("liaison").get(reverse("clues:detail", args=[second.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert first.number not in body  # the unit was never given the first clue
+    assert reverse("search:merge", args=[second.pk]) not in body

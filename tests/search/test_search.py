@@ -96,12 +96,38 @@ def test_restricted_user_beyond_the_newest_matches(
     for _ in range(4):
         reg.clue(facts="又有人强揽土方工程。")
     monkeypatch.setattr(query, "RANK_WINDOW", 3)
-    monkeypatch.setattr(query, "WINDOW_SLICES", (2,))
+    monkeypatch.setattr(query, "SCAN_LIMIT", 2)
     monkeypatch.setattr(query, "RANK_MIN_VISIBLE", 2)
     groups = query.search(world.people["liaison"], "土方", limit=1)
     assert [h.object_id for g in groups for h in g.hits] == [assigned.pk]
     groups = query.search(world.people["office_staff"], "土方", limit=1)
     assert [h.object_id for g in groups for h in g.hits] != [assigned.pk]  # the newest slice was enough
+
+
+def test_next_slice_is_sized_by_the_share_found_visible(
+    world, reg, walk, monkeypatch, django_capture_on_commit_callbacks
+):
+    from taizhang.search import query
+
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    monkeypatch.setattr(query, "RANK_MIN_VISIBLE", 1)
+    monkeypatch.setattr(query, "SLICE_MAX", 3)
+    assert query._next_slice(read=2, found=0, want=1) == 3  # nothing visible yet: the largest slice
+    assert query._next_slice(read=400, found=5, want=21) == 3  # capped
+    monkeypatch.setattr(query, "SLICE_MAX", 6400)
+    assert query._next_slice(read=400, found=5, want=21) == 1921  # 16 more at 5 per 400, half again
+    monkeypatch.setattr(query, "RANK_WINDOW", 50)
+    assert query._next_slice(read=400, found=20, want=21) == 50  # never below RANK_WINDOW
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    monkeypatch.setattr(query, "SLICE_MAX", 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assigned = walk.assigned(unit="transport")
+    for _ in range(4):
+        reg.clue(facts="又有人强揽土方工程。")
+    # The two newest matches are not the unit's; the next slice (three) reaches its clue without the fallback.
+    monkeypatch.setattr(query, "SCAN_LIMIT", 5)
+    groups = query.search(world.people["liaison"], "土方", limit=1)
+    assert [h.object_id for g in groups for h in g.hits] == [assigned.pk]
 
 
 def test_recused_unit_finds_nothing(world, reg):

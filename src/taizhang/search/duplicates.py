@@ -29,7 +29,7 @@ NEAR_IDENTICAL = 0.6
 # How many key rows one lookup reads at most (a very common key must not flood the query).
 MAX_KEY_ROWS = 3000
 # How many of the strongest candidates are checked for visibility and verified.
-MAX_CHECKED = 60
+MAX_CHECKED = 30
 _SPACE_RE = re.compile(r"\s+")
 _FRAGMENT_RE = re.compile(r"[^0-9A-Za-z*]")
 

@@ -48,10 +48,9 @@ class ClueKey(models.Model):
 
     class Meta:
         verbose_name = _("线索查重特征")
-        indexes = [
-            models.Index(fields=["key"], name="cluekey_key"),
-            models.Index(fields=["clue"], name="cluekey_clue"),
-        ]
+        # (key, clue) answers a lookup from the index alone (no table reads, see bench/dedupe.py); the foreign
+        # key's own index serves deleting a clue's keys.
+        indexes = [models.Index(fields=["key", "clue"], name="cluekey_key_clue")]
 
     def __str__(self) -> str:
         return f"{self.clue_id}:{self.kind}"

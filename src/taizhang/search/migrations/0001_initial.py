@@ -5,43 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clues', '0001_initial'),
+        ("clues", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=60)),
-                ('object_id', models.BigIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('title_tokens', models.TextField(blank=True)),
-                ('body_tokens', models.TextField(blank=True)),
-                ('sort_at', models.DateTimeField(blank=True, null=True)),
-                ('indexed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(max_length=60)),
+                ("object_id", models.BigIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("title_tokens", models.TextField(blank=True)),
+                ("body_tokens", models.TextField(blank=True)),
+                ("sort_at", models.DateTimeField(blank=True, null=True)),
+                ("indexed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '检索文档',
-                'constraints': [models.UniqueConstraint(fields=('model', 'object_id'), name='search_doc_record')],
+                "verbose_name": "检索文档",
+                "constraints": [
+                    models.UniqueConstraint(fields=("model", "object_id"), name="search_doc_record")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ClueKey',
+            name="ClueKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('band', '反映内容近似'), ('name_unit', '被举报人姓名及单位相同'), ('phone', '电话号码相同'), ('id', '身份证号相同')], max_length=10)),
-                ('key', models.BigIntegerField()),
-                ('clue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clues.clue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("band", "反映内容近似"),
+                            ("name_unit", "被举报人姓名及单位相同"),
+                            ("phone", "电话号码相同"),
+                            ("id", "身份证号相同"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("key", models.BigIntegerField()),
+                (
+                    "clue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="clues.clue"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '线索查重特征',
-                'indexes': [models.Index(fields=['key'], name='cluekey_key'), models.Index(fields=['clue'], name='cluekey_clue')],
+                "verbose_name": "线索查重特征",
+                "indexes": [
+                    models.Index(fields=["key"], name="cluekey_key"),
+                    models.Index(fields=["clue"], name="cluekey_clue"),
+                ],
             },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('search', '0002_fulltext'),
+        ("search", "0002_fulltext"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchdocument',
-            index=models.Index(fields=['model', '-sort_at'], name='search_doc_recent'),
+            model_name="searchdocument",
+            index=models.Index(fields=["model", "-sort_at"], name="search_doc_recent"),
         ),
     ]
