@@ -54,13 +54,19 @@ def main() -> int:
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: converter.convert(entry.msgid_plural)}
             elif lang == "en" and entry.msgid in glossary:
-                entry.msgstr = glossary[entry.msgid]
+                english = glossary[entry.msgid]
+                if entry.msgid_plural:
+                    # The glossary writes "one || many" for a plural message.
+                    one, _sep, many = english.partition(" || ")
+                    entry.msgstr_plural = {0: one, 1: many or one}
+                else:
+                    entry.msgstr = english
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         catalogue.save()
         catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
-        done = sum(1 for e in catalogue if e.msgstr)
+        done = sum(1 for e in catalogue if e.msgstr or any(e.msgstr_plural.values()))
         print(f"{po_path.relative_to(ROOT)}: {done}/{len(catalogue)} translated")
     return 0
 
