@@ -136,6 +136,9 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         sys.executable, "-m", "gunicorn", "taizhang.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
         "--worker-class", "gthread", "--log-level", "warning", "--timeout", "60",
+        # Keep idle connections open longer than a session waits between requests (as nginx would), so a
+        # client never reuses a connection the server is closing at that moment.
+        "--keep-alive", "30",
     ]  # fmt: skip
     log = open(Path(env["TAIZHANG_VAR_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=log, stderr=log)
