@@ -48,13 +48,23 @@ WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", "2"))
 # argon2-cffi releases the GIL while hashing, so a second thread per worker does the rest of a request (templates,
 # database round trips) while the first hashes; still two worker processes.
 THREADS_PER_WORKER = int(os.environ.get("BENCH_SERVER_THREADS", "2"))
+NEW_CONNECTIONS = os.environ.get("BENCH_NEW_CONNECTIONS", "") == "1"
+# --hash-profile: the passphrase hash's (memory KiB, passes, lanes); "settings" leaves the environment as it is.
+HASH_PROFILES = {"owasp": (19 * 1024, 2, 1), "rfc9106": (64 * 1024, 3, 4)}
 _CHALLENGE = re.compile(r'name="challenge" value="([^"]+)"')
 _CODE = re.compile(r"data-receipt-code>([\d ]+)<")
 _PASS = re.compile(r"data-passphrase>([^<]+)<")
 
 
-def _env(var_dir: str, pow_bits: int) -> dict[str, str]:
+def _env(var_dir: str, pow_bits: int, hash_profile: str) -> dict[str, str]:
     env = dict(os.environ)
+    if hash_profile in HASH_PROFILES:
+        memory, passes, lanes = HASH_PROFILES[hash_profile]
+        env.update(
+            TAIZHANG_PORTAL_ARGON2_MEMORY_KIB=str(memory),
+            TAIZHANG_PORTAL_ARGON2_TIME_COST=str(passes),
+            TAIZHANG_PORTAL_ARGON2_PARALLELISM=str(lanes),
+        )
     env.update(
         PYTHONPATH=str(ROOT / "src"),
         TAIZHANG_VAR_DIR=var_dir,
@@ -212,7 +222,10 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
-            if Browser(port).request("GET", "/healthz")[0] == 200:
+            probe = Browser(port)
+            up = probe.request("GET", "/healthz")[0] == 200
+            probe.close()
+            if up:
                 return proc
         except OSError:
             time.sleep(0.2)
@@ -227,11 +240,21 @@ def _solve(challenge: str, bits: int) -> str:
 
 
 class Browser:
-    """A minimal cookie-keeping HTTP client on http.client: cheap, because it shares the CPUs with the server."""
+    """A minimal cookie-keeping HTTP client on http.client: cheap, because it shares the CPUs with the server.
+
+    Like a browser it keeps its connection open between the form and its submission (HTTP/1.1 keep-alive);
+    BENCH_NEW_CONNECTIONS=1 opens one per request instead, as the load generator did before.
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
         headers = {"Host": f"127.0.0.1:{self.port}"}
@@ -243,17 +266,22 @@ class Browser:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = f"http://127.0.0.1:{self.port}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = self.conn
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             text = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-            return response.status, text, response.headers.get("Location", "")
-        finally:
-            conn.close()
+        except BaseException:
+            self.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if NEW_CONNECTIONS or response.will_close:
+            self.close()
+        return response.status, text, response.headers.get("Location", "")
 
     def form(self, path: str, bits: int) -> dict[str, str]:
         status, text, _loc = self.request("GET", path)
@@ -278,7 +306,10 @@ def submit_one(port: int, bits: int, marker: str) -> tuple[str, str]:
         summary=f"基准测试举报 {marker}",
         facts=f"这是一条基准测试举报，标记 {marker}，用于测量举报平台的吞吐量。",
     )
-    status, text, _loc = browser.request("POST", "/report/new/", data)
+    try:
+        status, text, _loc = browser.request("POST", "/report/new/", data)
+    finally:
+        browser.close()
     if status != 200 or "data-receipt-code" not in text:
         raise RuntimeError(f"submission failed: HTTP {status}")
     code = _CODE.search(text).group(1).replace(" ", "")  # type: ignore[union-attr]
@@ -294,6 +325,7 @@ def opens_its_report(port: int, bits: int, code: str, passphrase: str, marker: s
     if status != 302:
         return False
     status, text, _loc = browser.request("GET", location)
+    browser.close()
     return status == 200 and marker in text and "data-status" in text
 
 
@@ -337,13 +369,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120, help="time limit for the load")
     parser.add_argument("--ceiling-seconds", type=float, default=5)
     parser.add_argument("--pow-bits", type=int, default=8)
+    parser.add_argument(
+        "--hash-profile",
+        choices=["settings", *HASH_PROFILES],
+        default="settings",
+        help="argon2id parameters: OWASP's minimum, RFC 9106's low-memory profile, or what the settings say "
+        "(the default: RFC 9106's unless TAIZHANG_PORTAL_ARGON2_* say otherwise)",
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("TAIZHANG_DATABASE_URL", "")
     if not db_url.startswith("postgres"):
         print("warning: TAIZHANG_DATABASE_URL is not PostgreSQL; run through scripts/with_postgres.py")
     var_dir = tempfile.mkdtemp(prefix="taizhang-bench-portal-")
-    env = _env(var_dir, args.pow_bits)
+    env = _env(var_dir, args.pow_bits, args.hash_profile)
     _setup(env)
     _init_django(env)
 

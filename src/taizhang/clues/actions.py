@@ -282,7 +282,6 @@ def do_register_clue(
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ActionError("invalid_date", _("受理时间不能晚于当前时间。"))
     clue = Clue(
-        number=_next_number(office, timezone.localtime(received_at).year),
         office=office,
         channel=channel,
         source_ref=source_ref[:60],
@@ -302,6 +301,9 @@ def do_register_clue(
     clue.is_umbrella = _umbrella(clue, rows)
     rep = reporter or ReporterData()
     sealed = sealing.seal(rep.identity) if rep.identity else ""
+    # The number last, just before the insert: its counter row stays locked until commit, so everything that
+    # can be prepared without it (subjects, sealing) is done before it is taken.
+    clue.number = _next_number(office, timezone.localtime(received_at).year)
     clue.save()
     _add_recusals(clue, _insert_subjects(clue, rows))
     Reporter.objects.create(

@@ -182,9 +182,22 @@ def find_receipt(code: str, passphrase: str) -> Receipt | None:
     """The receipt if code and passphrase match; an unknown code costs the same hash time and answers the same."""
     receipt = Receipt.objects.select_related("clue").filter(code=credentials.normalise_code(code)).first()
     stored = receipt.passphrase_hash if receipt else None
-    if credentials.verify_passphrase(stored, passphrase):
-        return receipt
-    return None
+    # Verified whether the receipt exists or not (on a dummy hash when not): both answers take the same time.
+    if not credentials.verify_passphrase(stored, passphrase) or receipt is None:
+        return None
+    if credentials.needs_rehash(receipt.passphrase_hash):
+        _upgrade_hash(receipt, passphrase)
+    return receipt
+
+
+def _upgrade_hash(receipt: Receipt, passphrase: str) -> None:
+    # A hash made under an older (weaker) profile is replaced by one under the current profile, now that the
+    # passphrase is known to be right; only if nobody replaced it meanwhile.
+    new_hash = credentials.hash_passphrase(passphrase)
+    Receipt.objects.filter(pk=receipt.pk, passphrase_hash=receipt.passphrase_hash).update(
+        passphrase_hash=new_hash
+    )
+    receipt.passphrase_hash = new_hash
 
 
 @transaction.atomic

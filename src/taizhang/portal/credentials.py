@@ -1,20 +1,34 @@
 """Receipt codes, passphrases and their argon2id hashes.
 
-The hash parameters are at least OWASP's minimum for argon2id (19 MiB memory, 2 passes, 1 lane); they may be
-raised through settings but never lowered below it.
+The default hash parameters are RFC 9106's second recommended option, the "low memory" profile (argon2id,
+64 MiB, 3 passes, 4 lanes; also argon2-cffi's own default): the passphrase is the one credential guarding a
+reporter's thread, and a citizen does not notice ~150 ms. Settings (or TAIZHANG_PORTAL_ARGON2_* in the
+environment) may change them but never go below OWASP's minimum for argon2id (19 MiB memory, 2 passes, 1 lane).
+
+A hash keeps its own parameters, so receipts hashed under an older profile still open; on a successful open
+their hash is upgraded to the current profile (see portal.actions.find_receipt).
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from functools import lru_cache
 
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
 
+from taizhang import conf
+
+# OWASP's minimum for argon2id: the floor whatever the settings say.
 MIN_MEMORY_KIB = 19 * 1024
 MIN_TIME_COST = 2
+MIN_PARALLELISM = 1
+# RFC 9106 section 4, second recommended option ("low memory"): the default.
+DEFAULT_MEMORY_KIB = 64 * 1024
+DEFAULT_TIME_COST = 3
+DEFAULT_PARALLELISM = 4
 # 31 symbols with no look-alikes (no 0/o, 1/l/i): a generated passphrase of 16 symbols carries 79 bits.
 _ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 PASSPHRASE_GROUPS = 4
@@ -22,24 +36,42 @@ PASSPHRASE_GROUP_LEN = 4
 MIN_CHOSEN_LENGTH = 10
 
 
-@lru_cache(maxsize=4)
-def _hasher(memory_kib: int, time_cost: int) -> PasswordHasher:
+Profile = tuple[int, int, int]  # (memory KiB, passes, lanes)
+FLOOR: Profile = (MIN_MEMORY_KIB, MIN_TIME_COST, MIN_PARALLELISM)
+
+
+@lru_cache(maxsize=8)
+def _hasher(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher:
     return PasswordHasher(
-        time_cost=max(time_cost, MIN_TIME_COST),
-        memory_cost=max(memory_kib, MIN_MEMORY_KIB),
-        parallelism=1,
+        time_cost=time_cost,
+        memory_cost=memory_kib,
+        parallelism=parallelism,
         hash_len=32,
         salt_len=16,
         type=Type.ID,
     )
 
 
+def _setting(name: str, default: int) -> int:
+    # Django setting PORTAL_<NAME>, else environment TAIZHANG_PORTAL_<NAME>, else the default.
+    value = getattr(settings, f"PORTAL_{name}", None)
+    if value is not None:
+        return int(value)
+    return conf.env_int(f"TAIZHANG_PORTAL_{name}", default)
+
+
+def current_profile() -> Profile:
+    """The configured (memory KiB, passes, lanes), each raised to OWASP's minimum if set lower."""
+    return (
+        max(_setting("ARGON2_MEMORY_KIB", DEFAULT_MEMORY_KIB), MIN_MEMORY_KIB),
+        max(_setting("ARGON2_TIME_COST", DEFAULT_TIME_COST), MIN_TIME_COST),
+        max(_setting("ARGON2_PARALLELISM", DEFAULT_PARALLELISM), MIN_PARALLELISM),
+    )
+
+
 def hasher() -> PasswordHasher:
     """The argon2id hasher, never weaker than OWASP's minimum whatever the settings say."""
-    return _hasher(
-        getattr(settings, "PORTAL_ARGON2_MEMORY_KIB", MIN_MEMORY_KIB),
-        getattr(settings, "PORTAL_ARGON2_TIME_COST", MIN_TIME_COST),
-    )
+    return _hasher(*current_profile())
 
 
 def new_receipt_code() -> str:
@@ -79,16 +111,41 @@ def hash_passphrase(passphrase: str) -> str:
     return hasher().hash(normalise_passphrase(passphrase))
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return hasher().hash(secrets.token_urlsafe(24))
+@lru_cache(maxsize=8)
+def _dummy_hash(profile: Profile) -> str:
+    return _hasher(*profile).hash(secrets.token_urlsafe(24))
+
+
+def _stored_profile(stored_hash: str) -> Profile | None:
+    try:
+        p = extract_parameters(stored_hash)
+    except InvalidHashError:
+        return None
+    return (p.memory_cost, p.time_cost, p.parallelism)
 
 
 def verify_passphrase(stored_hash: str | None, passphrase: str) -> bool:
-    """Check a passphrase; with no stored hash, spend the same time on a dummy one and answer False."""
-    target = stored_hash or _dummy_hash()
+    """Check a passphrase; with no stored hash, spend the same time on a dummy one and answer False.
+
+    Hashes exist under two profiles at most: OWASP's minimum (the default before RFC 9106's) and the current
+    one. When they differ every check costs one hash under each, the stored hash's own and a dummy for the
+    other, so a receipt hashed under either profile and an unknown receipt take the same time.
+    """
+    current = current_profile()
+    normalised = normalise_passphrase(passphrase)
+    target = stored_hash or _dummy_hash(current)
     try:
-        ok: bool = hasher().verify(target, normalise_passphrase(passphrase))
+        # argon2 reads the parameters from the hash itself, so a hash under an older profile still verifies.
+        ok = bool(hasher().verify(target, normalised))
     except (VerificationError, InvalidHashError):
         ok = False
+    if current != FLOOR:
+        pad = current if _stored_profile(target) == FLOOR else FLOOR
+        with contextlib.suppress(VerificationError):  # the expected answer: only the time it took matters
+            _hasher(*pad).verify(_dummy_hash(pad), normalised)
     return bool(ok and stored_hash)
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when a stored hash was made under other parameters than the current ones."""
+    return _stored_profile(stored_hash) != current_profile()

@@ -103,7 +103,17 @@ def keys_of(probe: Probe) -> list[tuple[str, int, str]]:
 @transaction.atomic
 def store_keys(clue: Any) -> int:
     """Replace a clue's stored keys with those of its current facts and subjects."""
+    return replace_keys(clue)
+
+
+def replace_keys(clue: Any) -> int:
+    """store_keys inside the caller's transaction (no savepoint of its own)."""
     ClueKey.objects.filter(clue_id=clue.pk).delete()
+    return insert_keys(clue)
+
+
+def insert_keys(clue: Any) -> int:
+    """Store the keys of a clue that has none yet (just registered)."""
     rows = [ClueKey(clue_id=clue.pk, kind=kind, key=key) for kind, key, _label in keys_of(probe_of(clue))]
     ClueKey.objects.bulk_create(rows)
     return len(rows)

@@ -7,7 +7,7 @@ a generated tsvector column on PostgreSQL (both created by migration 0002).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -53,8 +53,12 @@ def index_records(source: SearchSource, records: Iterable[Any]) -> int:
     return len(rows)
 
 
-def reindex(model: str, object_id: int) -> bool:
-    """Bring one record's document up to date (removing it when the record is gone); False if not searchable."""
+def reindex(model: str, object_id: int, *, also: Callable[[Any], object] | None = None) -> bool:
+    """Bring one record's document up to date (removing it when the record is gone); False if not searchable.
+
+    `also` runs on the loaded record in the same transaction (the duplicate keys reuse the record and its
+    prefetched subjects instead of loading them again).
+    """
     source = source_for(model)
     if source is None:
         return False
@@ -64,6 +68,8 @@ def reindex(model: str, object_id: int) -> bool:
             SearchDocument.objects.filter(model=model, object_id=object_id).delete()
         else:
             index_records(source, [record])
+            if also is not None:
+                also(record)
     return True
 
 

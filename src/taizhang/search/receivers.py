@@ -16,13 +16,12 @@ KEYED_ACTIONS = frozenset({"clue.register", "clue.edit"})
 def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, **kwargs: Any) -> None:
     """Re-index the record; on registration or edit of a clue also store its duplicate keys."""
     try:
-        index.reindex(model, object_id)
+        also = None
         if model == "clues.clue" and action in KEYED_ACTIONS:
-            from taizhang.clues.models import Clue
-
-            clue = Clue.objects.filter(pk=object_id).first()
-            if clue is not None:
-                duplicates.store_keys(clue)
+            # A registered clue has no keys yet, so nothing to delete first.
+            also = duplicates.insert_keys if action == "clue.register" else duplicates.replace_keys
+        # The keys are computed from the record the index just loaded (with its subjects), in one transaction.
+        index.reindex(model, object_id, also=also)
     except Exception:
         # The change itself is committed; a stale index entry is repaired by `taizhang search rebuild`.
         log.exception("search index update failed for %s#%s (%s)", model, object_id, action)

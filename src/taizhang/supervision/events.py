@@ -21,6 +21,20 @@ def clue_url(clue_id: int) -> str:
         return f"/clues/{clue_id}/"
 
 
+# The actions _targets answers for; every other event notifies nobody.
+NOTIFYING_ACTIONS = frozenset(
+    {
+        "clue.assign",
+        "clue.reassign",
+        "clue.finding_recorded",
+        "clue.finding_signed",
+        "clue.review_return",
+        "clue.transfer",
+        "clue.transfer_answered",
+    }
+)
+
+
 def _targets(action: str, clue: Any, data: dict[str, Any], d: Directory) -> tuple[list[int], str] | None:
     unit_id = data.get("unit_id") or clue.responsible_unit_id
     person_id = data.get("person_id") or clue.responsible_person_id
@@ -51,8 +65,8 @@ def on_workflow_event(
     sender: Any, *, model: str, object_id: int, action: str, actor_id: int | None, data: dict, **_: Any
 ) -> None:
     """Tell the people who must act next; never let a notification failure break the caller."""
-    if model != "clues.clue":
-        return
+    if model != "clues.clue" or action not in NOTIFYING_ACTIONS:
+        return  # no query for the events nobody is told about (a registration, above all)
     try:
         from taizhang.clues.models import Clue
 
