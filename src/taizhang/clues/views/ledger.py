@@ -20,7 +20,7 @@ from taizhang.clues.filters import (
     page_of,
     parse,
     querystring,
-    status_counts,
+    visible_status_counts,
 )
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.clues.permissions import OFFICE_ACTORS
@@ -90,7 +90,7 @@ def ledger_page(user: object, values: dict, number: object, per: int) -> LedgerP
 
 
 def _counts_context(request: HttpRequest, values: dict) -> dict:
-    counts = status_counts(Clue.objects.visible_to(request.user), values)
+    counts = visible_status_counts(request.user, values)
     chosen = values.get("status") or []
     return {
         "total": sum(n for status, n in counts.items() if not chosen or status in chosen),
