@@ -136,7 +136,7 @@ def _prepare_rows(clues: list[Clue]) -> None:
         row.subject_names = "、".join(s.name for s in clue.subjects.all())
         row.received_day = _day(clue.received_at)
         row.deadline_day = _day(clue.deadline_at) if clue.is_open else ""
-        row.overdue = bool(row.deadline_day and clue.deadline_at < now)
+        row.overdue = bool(row.deadline_day and clue.deadline_at and clue.deadline_at < now)
         unit, person = clue.responsible_unit, clue.responsible_person
         row.unit_label = unit.label if unit else ""
         row.person_label = str(person) if unit and person else ""
