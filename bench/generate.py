@@ -430,6 +430,9 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
         pass
     else:
         tally.rebuild()
+    from taizhang.clues import handled  # the units each clue was given to: triggers too
+
+    handled.rebuild()
     for (office_id, year), last in state["counters"].items():
         ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
     with connection.cursor() as cursor:

@@ -57,3 +57,47 @@ def test_office_people_are_counted_from_the_tally_and_the_others_live(world, wal
     assert sum(tally_status_counts(world.people["office_staff"]).values()) == Clue.objects.count() - 3
     for key in ("liaison", "unit_leader", "discipline_handler", "police_liaison"):
         assert tally_status_counts(world.people[key]) is None, key
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="HandledClue is kept by PostgreSQL triggers")
+def test_member_units_are_counted_from_their_handled_rows_after_every_kind_of_write(world, walk):
+    from taizhang.clues import actions, handled
+    from taizhang.clues.models import Assignment, HandledClue
+
+    _ledger(world, walk)
+    walk.transferred()  # to the police: a transfer gives the clue to its receiver
+    moved = walk.assigned(unit="construction")
+    actions.do_reassign_clue(
+        moved.pk,
+        actor=world.people["office_leader"],
+        unit=world.units["transport"],
+        person=world.people["handler"],
+        reason="职责调整",
+    )
+    members = ("liaison", "unit_leader", "handler", "other_liaison", "other_leader", "police_liaison")
+
+    def assert_exact():
+        for key in members:
+            user = world.people[key]
+            live = status_counts(Clue.objects.visible_to(user), parse({}))
+            assert handled.status_counts(user) == live, key
+            assert visible_status_counts(user, {}) == live, key
+        for key in ("office_staff", "discipline_handler", "district_staff"):
+            assert handled.status_counts(world.people[key]) is None, key
+
+    assert_exact()
+    assert sum(handled.status_counts(world.people["other_liaison"]).values()) == 2  # given, then moved away
+    assert sum(handled.status_counts(world.people["police_liaison"]).values()) == 1
+    # Writes that bypass the actions: bulk status and 保护伞 changes, a deleted assignment, a deleted clue.
+    Clue.objects.filter(pk=moved.pk).update(status=ClueStatus.VERIFYING)
+    Clue.objects.filter(responsible_unit=world.units["transport"]).exclude(pk=moved.pk).update(
+        is_umbrella=True
+    )
+    assert_exact()
+    Assignment.objects.filter(clue=moved, unit=world.units["construction"]).delete()
+    assert_exact()
+    Clue.objects.filter(pk=moved.pk).delete()
+    assert_exact()
+    before = sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status", "is_umbrella"))
+    handled.rebuild()
+    assert sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status", "is_umbrella")) == before

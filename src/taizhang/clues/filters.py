@@ -192,10 +192,15 @@ NOT_FILTERS = frozenset({"status", "sort", "page"})
 
 
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
-    """`status_counts` of what `user` sees: from the reports tally when it can answer, else counted live."""
+    """`status_counts` of what `user` sees: unfiltered, from the reports tally (office people) or the unit's
+    HandledClue rows (member units) when they can answer; otherwise counted live."""
+    from taizhang.clues import handled
+
     v = params if isinstance(params, Parsed) else parse(params)
     if not any(value not in (None, "", [], False) for key, value in v.items() if key not in NOT_FILTERS):
         counts = tally_status_counts(user)
+        if counts is None:
+            counts = handled.status_counts(user)
         if counts is not None:
             return counts
     return status_counts(Clue.objects.visible_to(user), v)

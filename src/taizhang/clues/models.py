@@ -484,3 +484,24 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.FAILED, self.Status.DONE)
+
+
+class HandledClue(models.Model):
+    """A unit a clue was ever assigned or transferred to, with the clue's status: kept exact by PostgreSQL
+    triggers (clues/handled.py), so a member unit's counts per status read its own rows. Empty elsewhere."""
+
+    unit_id = models.BigIntegerField()
+    clue_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    is_umbrella = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("承办线索")
+        constraints = [models.UniqueConstraint(fields=["unit_id", "clue_id"], name="handled_unit_clue")]
+        indexes = [
+            models.Index(fields=["unit_id", "is_umbrella", "status"], name="handled_unit_status"),
+            models.Index(fields=["clue_id"], name="handled_clue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue_id} → {self.unit_id}"
