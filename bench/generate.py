@@ -374,6 +374,20 @@ def _clue_rows(
         )
 
 
+def recount_trigger_tables() -> None:
+    """Recount what PostgreSQL triggers keep (the reports tally, the units each clue was given to) after a
+    load that switched the triggers off."""
+    try:
+        from taizhang.reports import tally
+    except ImportError:
+        pass
+    else:
+        tally.rebuild()
+    from taizhang.clues import handled
+
+    handled.rebuild()
+
+
 def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True) -> int:
     """Add `n` clues (and their related rows) to the current PostgreSQL database; returns the clue count."""
     from django.db import connection
@@ -424,12 +438,7 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{seq_col}'), (SELECT max({seq_col}) FROM {table}))"  # noqa: S608 - constants
             )
-    try:  # the reports app's clue tally is kept by triggers, which the load above switched off
-        from taizhang.reports import tally
-    except ImportError:
-        pass
-    else:
-        tally.rebuild()
+    recount_trigger_tables()
     for (office_id, year), last in state["counters"].items():
         ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
     with connection.cursor() as cursor:

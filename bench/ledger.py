@@ -48,6 +48,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args()
+    # Production settings, as a server runs them (DEBUG would keep every query and template debug info).
+    os.environ.setdefault("TAIZHANG_DEBUG", "0")
+    os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
+    os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
     setup_django()
     from django.conf import settings
 

@@ -63,3 +63,24 @@ def test_recusal_hides_from_a_named_unit_even_after_a_past_assignment(world, wal
     assert not _sees(world, "other_liaison", clue)
     assert not _sees(world, "other_leader", clue)
     assert _sees(world, "office_staff", clue)
+
+
+def test_one_clue_is_visible_exactly_when_the_list_shows_it(world, walk):
+    """visible_one (the detail and step views) narrows the rule to one clue without changing it."""
+    clues = [
+        walk.register(),
+        walk.register(office="district"),
+        walk.triaged(umbrella=True),
+        walk.assigned(unit="transport"),
+        walk.assigned(unit="discipline", umbrella=True),
+        walk.transferred(),
+        walk.assigned(
+            unit="construction", subjects=[SubjectData(name="赵某", unit_id=world.units["transport"].pk)]
+        ),
+    ]
+    for key, user in world.people.items():
+        for clue in clues:
+            listed = Clue.objects.visible_to(user).filter(pk=clue.pk).exists()
+            assert Clue.objects.visible_one(user, clue.pk).exists() == listed, (key, clue.pk)
+    assert not Clue.objects.visible_one(world.people["liaison"], clues[0].pk).exists()
+    assert Clue.objects.visible_one(world.people["liaison"], clues[3].pk).exists()

@@ -205,6 +205,8 @@ def test_rectification_progress_bars_count_what_the_letter_list_holds(world):
     rect.letter(recipient="construction", days_ago=40, due=timezone.now() - dt.timedelta(days=2))
     rect.letter(recipient="transport", days_ago=8, issuer="police", code="police_notice")
     period = Period.of("year", timezone.localdate())
+    # Issued the year before: outside the period, so neither in the bars nor in the lists they open.
+    rect.letter(recipient="construction", days_ago=366 + timezone.localdate().timetuple().tm_yday)
     for who, unit in (("office_leader", "city"), ("office_staff", "city"), ("unit_leader", "transport")):
         data = dashboard.dashboard_data(world.people[who], world.units[unit], period)
         client = world.client_for(who)

@@ -17,7 +17,7 @@ from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
-from taizhang.clues.filters import filter_clues, page_of, parse, status_counts
+from taizhang.clues.filters import filter_clues, page_of, parse, visible_status_counts
 from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.views.ledger import list_queryset, with_row_relations
 from taizhang.core import audit
@@ -369,7 +369,7 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     data = filters.dict()
     per, page = data.pop("per"), max(1, data.get("page") or 1)
     values = parse(data)
-    counts = status_counts(Clue.objects.visible_to(request.user), values)
+    counts = visible_status_counts(request.user, values)
     chosen = values.get("status") or []
     total = sum(n for status, n in counts.items() if not chosen or status in chosen)
     start = (page - 1) * per

@@ -187,6 +187,56 @@ def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[
     return {status: n for status, n in rows}
 
 
+# Parameters that choose a page or an order, or that the counts per status leave out: none narrows the counts.
+NOT_FILTERS = frozenset({"status", "sort", "page"})
+
+
+def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
+    """`status_counts` of what `user` sees: unfiltered, from the reports tally (office people) or the unit's
+    HandledClue rows (member units) when they can answer; otherwise counted live."""
+    from taizhang.clues import handled
+
+    v = params if isinstance(params, Parsed) else parse(params)
+    if not any(value not in (None, "", [], False) for key, value in v.items() if key not in NOT_FILTERS):
+        counts = tally_status_counts(user)
+        if counts is None:
+            counts = handled.status_counts(user)
+        if counts is not None:
+            return counts
+    return status_counts(Clue.objects.visible_to(user), v)
+
+
+def tally_status_counts(user: Any) -> dict[str, int] | None:
+    """Counts per status of everything `user` sees, unfiltered, from the trigger-kept reports tally.
+
+    The office's ledger opens unfiltered on the whole city: a scan of a million clues, where the tally holds
+    a few thousand rows per status and month. The tally's keys express the rule of office people only
+    (reports.tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are
+    counted live and taken off, as the reports do. One query.
+    """
+    from django.db import connection
+
+    from taizhang.reports import tally
+
+    unit = getattr(user, "unit", None)
+    keys = tally.scope_keys(user, unit) if unit is not None else None
+    if keys is None or keys.unit_id is not None:
+        return None
+    where, params = keys.where()
+    sql = f"""
+        SELECT value, SUM(n) FROM {tally.TABLE} WHERE kind = 'R' AND dim = 'status' AND {where} GROUP BY value
+        UNION ALL
+        SELECT status, -COUNT(*) FROM clues_clue
+        WHERE {where} AND id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
+    """  # noqa: S608 - constants only; values are parameters
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params, list(keys.lineage)])
+        for status, n in cursor.fetchall():
+            counts[status] = counts.get(status, 0) + int(n)
+    return {status: n for status, n in counts.items() if n}
+
+
 def querystring(params: Mapping[str, Any], **overrides: Any) -> str:
     """The GET string for the same filters (for links to other pages, sorting and the export)."""
     query = QueryDict(mutable=True)

@@ -26,7 +26,7 @@ from taizhang.clues.choices import (
 from taizhang.core.models import Versioned
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Sector, Unit
-from taizhang.org.visibility import Scope, VisibleQuerySet
+from taizhang.org.visibility import Scope, VisibleQuerySet, scope_of
 
 USER = settings.AUTH_USER_MODEL
 
@@ -35,15 +35,21 @@ class ClueQuerySet(VisibleQuerySet):
     """Clues, limited by the one visibility rule."""
 
     @staticmethod
-    def visibility_q(scope: Scope) -> Q:
+    def visibility_q(scope: Scope, only: int | None = None) -> Q:
+        """The rule. `only` (a clue id, see visible_one) narrows its subqueries to that one clue."""
         nothing = Q(pk__in=[])
         # A member unit sees what was ever assigned or transferred to it.
         unit_id = scope.unit_id or 0
+        assigned, transferred = (
+            Assignment.objects.filter(unit_id=unit_id),
+            Transfer.objects.filter(receiver_unit_id=unit_id),
+        )
+        if only is not None:
+            # One clue: probe the (unit, clue) indexes instead of hashing all the unit's clues.
+            assigned, transferred = assigned.filter(clue_id=only), transferred.filter(clue_id=only)
         # IN (subquery) rather than EXISTS, and the office subtree as ids rather than a join on the path:
         # PostgreSQL then hashes the small side once instead of probing per clue (bench/ledger.py).
-        handled = Q(pk__in=Assignment.objects.filter(unit_id=unit_id).values("clue_id")) | Q(
-            pk__in=Transfer.objects.filter(receiver_unit_id=unit_id).values("clue_id")
-        )
+        handled = Q(pk__in=assigned.values("clue_id")) | Q(pk__in=transferred.values("clue_id"))
 
         def subtree(path: str) -> Q:
             return Q(office_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
@@ -65,6 +71,18 @@ class ClueQuerySet(VisibleQuerySet):
         # Recusal: a unit named by a clue, and every unit under it, never sees the clue.
         named = Exists(Recusal.objects.filter(clue=OuterRef("pk"), unit_id__in=scope.lineage))
         return rule & ~Q(named)
+
+    def visible_one(self, user: object, pk: int) -> ClueQuerySet:
+        """The clue `pk` if `user` may see it (the same rule as visible_to, narrowed to one clue).
+
+        The rule goes into a subquery on the id, so that select_related joins on the result do not multiply
+        the planner's work with the rule's own joins.
+        """
+        scope = scope_of(user)
+        if scope is None or scope.unit_id is None:
+            return self.none()
+        allowed = Clue.objects.filter(Q(pk=pk) & self.visibility_q(scope, only=pk)).values("pk")
+        return self.filter(pk=pk, pk__in=allowed)
 
     def open(self) -> ClueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -466,3 +484,24 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.FAILED, self.Status.DONE)
+
+
+class HandledClue(models.Model):
+    """A unit a clue was ever assigned or transferred to, with the clue's status: kept exact by PostgreSQL
+    triggers (clues/handled.py), so a member unit's counts per status read its own rows. Empty elsewhere."""
+
+    unit_id = models.BigIntegerField()
+    clue_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    is_umbrella = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("承办线索")
+        constraints = [models.UniqueConstraint(fields=["unit_id", "clue_id"], name="handled_unit_clue")]
+        indexes = [
+            models.Index(fields=["unit_id", "is_umbrella", "status"], name="handled_unit_status"),
+            models.Index(fields=["clue_id"], name="handled_clue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue_id} → {self.unit_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -43,11 +44,23 @@ def apply(qs: LetterQuerySet, params: Mapping[str, Any]) -> LetterQuerySet:
         qs = qs.filter(status=params["status"])
     if params.get("bucket") in LetterBucket.values:
         qs = qs.filter(bucket_q(params["bucket"]))
+    if issued_from := _day(params.get("issued_from")):
+        qs = qs.filter(issued_on__gte=issued_from)
+    if issued_to := _day(params.get("issued_to")):
+        qs = qs.filter(issued_on__lte=issued_to)
     return qs
 
 
-def board(qs: LetterQuerySet, by: str) -> list[dict[str, Any]]:
-    """Issued / replied / rectified / overdue per issuer (by="issuer") or per recipient (by="recipient")."""
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def board(qs: LetterQuerySet, by: str, **narrowed: Any) -> list[dict[str, Any]]:
+    """Issued / replied / rectified / overdue per issuer (by="issuer") or per recipient (by="recipient").
+    `narrowed` are the list filters `qs` was already narrowed by, carried into every cell's link."""
     field = "issuer_unit" if by == "issuer" else "recipient_unit"
     now = timezone.now()
     rows = (
@@ -60,7 +73,11 @@ def board(qs: LetterQuerySet, by: str) -> list[dict[str, Any]]:
             "unit_id": row[f"{field}_id"],
             "unit": row[f"{field}__name"],
             "cells": [
-                {"bucket": b, "count": row[b], "url": letters_url(**{by: row[f"{field}_id"], "bucket": b})}
+                {
+                    "bucket": b,
+                    "count": row[b],
+                    "url": letters_url(**narrowed, **{by: row[f"{field}_id"], "bucket": b}),
+                }
                 for b in LetterBucket.values
             ],
         }

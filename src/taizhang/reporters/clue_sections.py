@@ -25,7 +25,9 @@ def reporter_label(reporter: Reporter | None) -> str:
 def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
     """One section: the reporter's kind for all; reveal for custodians; thread, outcome and feedback for the office."""
     user = request.user
-    reporter = Reporter.objects.filter(clue=clue).first()
+    # The ledger's detail view loads the reporter with the clue; other callers may not have.
+    cached = Clue.reporter.is_cached(clue)  # type: ignore[attr-defined]
+    reporter = getattr(clue, "reporter", None) if cached else Reporter.objects.filter(clue=clue).first()
     can_talk = perm.can_talk_to_reporter(user, clue)
     receipt = Receipt.objects.filter(clue=clue).first() if can_talk else None
     section: dict[str, Any] = {

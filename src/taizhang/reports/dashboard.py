@@ -170,22 +170,25 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["orgs_by_type"] = orgs
     if funnel := collect(FUNNEL_CODES):
         out["case_funnel"] = funnel
-    if rect := rectification_series(user, unit):
+    if rect := rectification_series(user, unit, period):
         out["rectification"] = rect
     return out
 
 
-def rectification_series(user: Any, unit: Unit) -> dict[str, Any] | None:
-    """整改进度: 三书一函 letters issued by units of the subtree, per issuer — issued, replied, rectified and
-    overdue now — each bar linking to the letter list filtered by issuer and column (the letters board's own
-    filter, so the list holds exactly the letters counted). None when the rectification app is absent."""
+def rectification_series(user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
+    """整改进度: 三书一函 letters issued in the period by units of the subtree, per issuer — issued, and of those
+    replied, rectified and overdue now — each bar linking to the letter list filtered by issuer, issue dates and
+    column (the letter list's own filters, so the list holds exactly the letters counted). None when the
+    rectification app is absent."""
     try:
+        from taizhang.rectification import filters
         from taizhang.rectification.choices import LetterBucket
-        from taizhang.rectification.filters import board
         from taizhang.rectification.models import Letter
     except ImportError:
         return None
-    rows = board(Letter.objects.visible_to(user).filter(issuer_unit__path__startswith=unit.path), "issuer")
+    dates = {"issued_from": period.start.isoformat(), "issued_to": period.end.isoformat()}
+    letters = filters.apply(Letter.objects.visible_to(user), dates)
+    rows = filters.board(letters.filter(issuer_unit__path__startswith=unit.path), "issuer", **dates)
     if not rows:
         return None
     return {

@@ -10,7 +10,6 @@ from django.utils import timezone
 from taizhang.clues import permissions as clue_perm
 from taizhang.clues.choices import WITH_UNIT_STATUSES
 from taizhang.supervision import deadlines
-from taizhang.supervision.actions.extensions import used_days
 from taizhang.supervision.choices import ExtensionStatus
 from taizhang.supervision.forms import ExtensionDecisionForm, ExtensionRequestForm, ListingForm, UrgingForm
 from taizhang.supervision.models import Extension, ListedSupervision, PointNotice, Talk, UrgingNotice
@@ -24,7 +23,8 @@ def sections(request: Any, clue: Any) -> list[dict]:
     manage = clue_perm.can_manage(user, clue)
     report = clue_perm.can_report(user, clue)
     cap = deadlines.policy_for(clue.office_id).extension_cap_days
-    used = used_days(clue)
+    # What used_days(clue) counts, from the extensions just read (one query fewer).
+    used = sum(e.granted_days or 0 for e in extensions if e.status == ExtensionStatus.APPROVED)
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     now = timezone.now()
     return [

@@ -14,10 +14,10 @@ from taizhang.core.errors import ActionError, NotVisible
 
 def visible_clue(request: HttpRequest, pk: int) -> Clue:
     """The clue if the person may see it; missing and forbidden are the same 404."""
-    qs = Clue.objects.visible_to(request.user).select_related(
-        "office", "sector", "responsible_unit", "responsible_person", "merged_into"
+    qs = Clue.objects.visible_one(request.user, pk).select_related(
+        "office", "sector", "responsible_unit", "responsible_person", "merged_into", "reporter"
     )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(qs)
 
 
 def show_error(request: HttpRequest, exc: ActionError) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,6 +18,7 @@ from taizhang.clues.models import (
     Clue,
     ClueLink,
     Finding,
+    ReportedSubject,
     StageReport,
     Transfer,
     TransferOutcome,
@@ -101,6 +102,10 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps."""
     clue = visible_clue(request, pk)
+    # Once for the page and for the sections that read them (the duplicates' probe).
+    prefetch_related_objects(
+        [clue], Prefetch("subjects", queryset=ReportedSubject.objects.select_related("unit"))
+    )
     visible_ids = Clue.objects.visible_to(request.user).values("pk")
     transfers = list(
         Transfer.objects.filter(clue=clue)
@@ -117,7 +122,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "clue": clue,
         "reporter_label": reporter_label(clue),
-        "subjects": clue.subjects.select_related("unit"),
+        "subjects": clue.subjects.all(),
         "assignments": Assignment.objects.filter(clue=clue)
         .select_related("unit", "person", "assigned_by")
         .order_by("assigned_at", "id"),

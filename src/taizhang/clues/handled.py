@@ -1,0 +1,166 @@
+"""The units each clue was ever given to (HandledClue), kept exact by PostgreSQL triggers, for a member unit's
+counts per status beside the ledger.
+
+Why. A member unit sees the clues ever assigned or transferred to it (the visibility rule's `handled`): tens
+of thousands among a million. Counting them live either scans the whole clue table or probes it once per
+clue; the unit's own HandledClue rows, which carry each clue's status and 保护伞 flag, answer from one index.
+
+How it stays exact. Statement-level triggers, in the same transaction as the change: an assignment or a
+transfer inserted adds its (unit, clue) pair with the clue's status (ON CONFLICT: one row per pair, however
+often the clue went to the unit); so does a clue inserted after its links, as a restore may. A link deleted
+or moved removes the pair unless another assignment or transfer still backs it; an update of clues_clue
+copies status and 保护伞 to the clue's pairs; a deleted clue takes its pairs along; TRUNCATE recounts. The
+link insert first locks the clue FOR SHARE, so a concurrent change of the clue's status either commits first
+(and is read) or waits (and its trigger then updates the new pair).
+Loads that switch triggers off (`session_replication_role = replica`, as bench/generate.py does) must call
+`rebuild()` afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+
+from taizhang.org.choices import RoleCode
+from taizhang.org.visibility import scope_of
+
+TABLE = "clues_handledclue"
+# The tables that give a clue to a unit, with their unit column.
+LINKS = {"clues_assignment": "unit_id", "clues_transfer": "receiver_unit_id"}
+
+_BACKED = " AND ".join(
+    f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{col} = o.unit_id AND x.clue_id = o.clue_id)"  # noqa: S608
+    for table, col in LINKS.items()
+)
+_ALL_PAIRS = " UNION ".join(
+    f"SELECT {col} AS unit_id, clue_id FROM {table} WHERE {col} IS NOT NULL"  # noqa: S608 - constants
+    for table, col in LINKS.items()
+)
+REBUILD_SQL = f"""
+    DELETE FROM {TABLE};
+    INSERT INTO {TABLE} (unit_id, clue_id, status, is_umbrella)
+    SELECT p.unit_id, p.clue_id, c.status, c.is_umbrella FROM ({_ALL_PAIRS}) AS p
+    JOIN clues_clue c ON c.id = p.clue_id;
+"""  # noqa: S608 - constants only
+
+
+def _link_function(table: str, col: str) -> str:
+    add = f"""
+      PERFORM 1 FROM clues_clue c WHERE c.id IN (SELECT clue_id FROM new_rows) FOR SHARE;
+      INSERT INTO {TABLE} (unit_id, clue_id, status, is_umbrella)
+      SELECT DISTINCT n.{col}, n.clue_id, c.status, c.is_umbrella
+      FROM new_rows n JOIN clues_clue c ON c.id = n.clue_id
+      WHERE n.{col} IS NOT NULL
+      ON CONFLICT (unit_id, clue_id) DO NOTHING;"""  # noqa: S608 - constants only
+    remove = f"""
+      DELETE FROM {TABLE} h USING (SELECT DISTINCT {col} AS unit_id, clue_id FROM old_rows) o
+      WHERE h.unit_id = o.unit_id AND h.clue_id = o.clue_id AND {_BACKED};"""  # noqa: S608 - constants only
+    return f"""
+CREATE OR REPLACE FUNCTION {TABLE}_{table}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  IF TG_OP = 'INSERT' THEN {add}
+  ELSIF TG_OP = 'UPDATE' THEN {remove} {add}
+  ELSIF TG_OP = 'DELETE' THEN {remove}
+  ELSE {REBUILD_SQL}
+  END IF;
+  RETURN NULL;
+END
+$body$;
+{_triggers(table, f"{TABLE}_{table}")}
+"""
+
+
+def _triggers(table: str, function: str) -> str:
+    name = f"{TABLE}_{table}"
+    return f"""
+DROP TRIGGER IF EXISTS {name}_insert ON {table};
+DROP TRIGGER IF EXISTS {name}_update ON {table};
+DROP TRIGGER IF EXISTS {name}_delete ON {table};
+DROP TRIGGER IF EXISTS {name}_truncate ON {table};
+CREATE TRIGGER {name}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {name}_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {name}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+"""
+
+
+_CLUE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TABLE}_clues_clue() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    -- Usually nothing: a new clue has not been given to anyone yet. A restore may insert the links first.
+    INSERT INTO {TABLE} (unit_id, clue_id, status, is_umbrella)
+    SELECT p.unit_id, p.clue_id, n.status, n.is_umbrella
+    FROM new_rows n JOIN ({_ALL_PAIRS}) AS p ON p.clue_id = n.id
+    ON CONFLICT (unit_id, clue_id) DO NOTHING;
+  ELSIF TG_OP = 'UPDATE' THEN
+    UPDATE {TABLE} h SET status = n.status, is_umbrella = n.is_umbrella FROM new_rows n
+    WHERE h.clue_id = n.id AND (h.status <> n.status OR h.is_umbrella <> n.is_umbrella);
+  ELSIF TG_OP = 'DELETE' THEN
+    DELETE FROM {TABLE} h USING old_rows o WHERE h.clue_id = o.id;
+  ELSE
+    DELETE FROM {TABLE};
+  END IF;
+  RETURN NULL;
+END
+$body$;
+{_triggers("clues_clue", f"{TABLE}_clues_clue")}
+"""  # noqa: S608 - constants only
+
+INSTALL_SQL = "".join(_link_function(table, col) for table, col in LINKS.items()) + _CLUE_FUNCTION
+UNINSTALL_SQL = "".join(
+    "".join(
+        f"DROP TRIGGER IF EXISTS {TABLE}_{table}_{event} ON {table};\n"
+        for event in ("insert", "update", "delete", "truncate")
+    )
+    + f"DROP FUNCTION IF EXISTS {TABLE}_{table}();\n"
+    for table in (*LINKS, "clues_clue")
+)
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def rebuild() -> None:
+    """Recount every pair from the assignments and transfers (after a load with triggers off)."""
+    if not enabled():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # SHARE mode: writers wait until the recount commits, so no change falls between delete and insert.
+        cursor.execute("LOCK TABLE clues_clue, clues_assignment, clues_transfer IN SHARE MODE")
+        cursor.execute(REBUILD_SQL)
+
+
+def status_counts(user: Any) -> dict[str, int] | None:
+    """Counts per status of everything a member unit's person sees, unfiltered, from its HandledClue rows;
+    None for anyone whose rule is more than `handled` (office people, discipline handlers) or off PostgreSQL.
+
+    The rule for them is exactly: not 保护伞, ever given to the unit, not naming the unit or one above it
+    (ClueQuerySet.visibility_q). The recused clues are few and counted off live. One query.
+    """
+    scope = scope_of(user)
+    if (
+        not enabled()
+        or scope is None
+        or not scope.unit_id
+        or scope.office_path
+        or scope.has(RoleCode.DISCIPLINE_HANDLER)
+    ):
+        return None
+    sql = f"""
+        SELECT status, COUNT(*) FROM {TABLE} WHERE unit_id = %s AND NOT is_umbrella GROUP BY status
+        UNION ALL
+        SELECT status, -COUNT(*) FROM {TABLE} WHERE unit_id = %s AND NOT is_umbrella
+        AND clue_id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
+    """  # noqa: S608 - constants only; values are parameters
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope.unit_id, scope.unit_id, list(scope.lineage)])
+        for status, n in cursor.fetchall():
+            counts[status] = counts.get(status, 0) + int(n)
+    return {status: n for status, n in counts.items() if n}
