@@ -10,7 +10,9 @@ Bounded and loopback only: gunicorn (2 workers × 4 threads) on 127.0.0.1 agains
 TAIZHANG_DATABASE_URL (PostgreSQL from scripts/with_postgres.py; SQLite under a temporary var/ otherwise,
 which is not what the goals are about). Afterwards every receipt a citizen got must open its report, and the
 audit chain must verify. Prints requests, errors, throughput and p50/p95/p99 per kind; exits 1 when an
-error happened, a receipt does not open, the chain is broken or p95 ≥ 300 ms.
+error happened, a receipt does not open, the chain is broken or p95 ≥ 300 ms. Also prints the CPU the
+server, PostgreSQL and the load generator used (they share the machine's cores) and the load average.
+BENCH_SERVER_WORKERS / BENCH_SERVER_THREADS (default 2 and 4) change gunicorn's shape for experiments.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 P95_GOAL_MS = 300.0
+# The server's shape (BENCH_SERVER_WORKERS / BENCH_SERVER_THREADS change it for experiments): one gthread
+# worker per core, since a Python process runs one thread at a time; its threads overlap database waits.
+WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_SERVER_THREADS", "4"))
 
 
 @dataclass
@@ -63,6 +69,51 @@ class Stats:
                 self.errors[kind] += 1
                 if len(self.samples) < 20:
                     self.samples.append(f"{kind}: {detail}")
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes so far (Linux /proc; a gone one is left out)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return found
+
+
+def _processes(match: Any) -> list[int]:
+    """Pids whose (pid, parent pid, process group, command line) satisfy `match`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if match(int(entry.name), int(fields[1]), int(fields[2]), cmdline):
+            found.append(int(entry.name))
+    return found
+
+
+def _cpu_accounts(server: subprocess.Popen[bytes], database_url: str) -> dict[str, list[int]]:
+    """Which processes are the server and which the database (a loopback PostgreSQL on the URL's port)."""
+    accounts = {"server": _processes(lambda pid, ppid, pgrp, cmd: pgrp == server.pid)}
+    port = re.search(r":(\d+)/", database_url or "")
+    if port:
+        master = _processes(lambda pid, ppid, pgrp, cmd: "postgres" in cmd and f"-p {port.group(1)} " in cmd)
+        accounts["postgres"] = master + _processes(lambda pid, ppid, pgrp, cmd: ppid in master)
+    return accounts
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), sum(values) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -134,7 +185,7 @@ def _prepare(clues: int) -> dict[str, Any]:
 def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "gunicorn", "taizhang.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
         "--worker-class", "gthread", "--log-level", "warning", "--timeout", "60",
         # Keep idle connections open longer than a session waits between requests (as nginx would), so a
         # client never reuses a connection the server is closing at that moment.
@@ -173,7 +224,7 @@ def _existing(base: str, session: str, paths: list[str], api: bool, token: str) 
     return found
 
 
-def _act(base: str, creds: dict[str, Any], bearer: dict[str, str], rng: random.Random) -> tuple[str, Any]:
+def _act(base: str, creds: dict[str, Any], api: requests.Session, rng: random.Random) -> tuple[str, Any]:
     """One write through the API: register a clue (office staff) or file a progress report (unit people)."""
     if creds["office_id"]:
         payload = {
@@ -184,20 +235,23 @@ def _act(base: str, creds: dict[str, Any], bearer: dict[str, str], rng: random.R
             "facts": "群众来信反映某某团伙强揽工程。",
             "subjects": [{"name": "某某"}],
         }
-        return "/api/clues/", requests.post(f"{base}/api/clues/", json=payload, headers=bearer, timeout=30)
+        return "/api/clues/", api.post(f"{base}/api/clues/", json=payload, timeout=30)
     clue_id = rng.choice(creds["reportable"])
     path = f"/api/clues/{clue_id}/reports"
     body = {"stage": "progress", "body": "核查组正在调取工程合同，约谈相关人员。"}
-    return path, requests.post(base + path, json=body, headers=bearer, timeout=30)
+    return path, api.post(base + path, json=body, timeout=30)
 
 
 def _staff_loop(
     base: str, who: str, creds: dict[str, Any], plan: dict[str, Any], stats: Stats, stop: float
 ) -> None:
     rng = random.Random(who)
+    # A browser (session cookie) and an API client (bearer token), each keeping its connection open as
+    # real ones do, so the figures are the server's work and not a TCP handshake per request.
     http = requests.Session()
     http.cookies.set("sessionid", creds["session"])
-    bearer = {"Authorization": f"Bearer {creds['token']}"}
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {creds['token']}"
     can_act = bool(creds["office_id"] or creds["reportable"])
     while time.time() < stop:
         tick = time.perf_counter()
@@ -207,7 +261,7 @@ def _staff_loop(
         try:
             if roll < 0.1 and can_act:
                 kind = "staff write"
-                path, response = _act(base, creds, bearer, rng)
+                path, response = _act(base, creds, api, rng)
                 ok = response.status_code in (200, 201)
             elif roll < 0.55 and plan["pages"]:
                 kind, path = "staff page", rng.choice(plan["pages"])
@@ -215,17 +269,18 @@ def _staff_loop(
                 ok = response.status_code == 200
             elif roll < 0.8 and plan["api"]:
                 kind, path = "staff api", rng.choice(plan["api"])
-                response = requests.get(base + path, headers=bearer, timeout=30)
+                response = api.get(base + path, timeout=30)
                 ok = response.status_code == 200
             else:
                 kind = "staff detail"
                 path = f"/api/clues/{rng.choice(plan['clue_ids'])}"
-                response = requests.get(base + path, headers=bearer, timeout=30)
+                response = api.get(base + path, timeout=30)
                 # Not every clue is visible to everyone: 404 is the right answer then.
                 ok = response.status_code in (200, 404)
-            stats.note(
-                kind, started, ok, f"{response.status_code} {response.url} {response.text[:200]}", path
-            )
+            # The body is decoded only to show what went wrong: guessing the encoding of every JSON answer
+            # would cost the load generator more CPU than the server spends on some of them.
+            detail = "" if ok else f"{response.status_code} {response.url} {response.text[:200]}"
+            stats.note(kind, started, ok, detail, path)
         except requests.RequestException as exc:
             stats.note("staff", started, False, repr(exc))
         time.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
@@ -401,9 +456,14 @@ def main() -> int:
                 )
             )
         print(
-            f"running: {args.staff} staff sessions + public stream for {args.duration} s on {base}",
+            f"running: {args.staff} staff sessions + public stream for {args.duration} s on {base}"
+            f" (gunicorn {WORKERS} workers × {THREADS} threads)",
             flush=True,
         )
+        database_url = env.get("TAIZHANG_DATABASE_URL", "")
+        cpu_before = {k: _cpu_seconds(pids) for k, pids in _cpu_accounts(server, database_url).items()}
+        generator_before = time.process_time()
+        machine_before = _machine_busy()
         started = time.time()
         for thread in threads:
             thread.start()
@@ -411,6 +471,14 @@ def main() -> int:
         for thread in threads:
             thread.join(timeout=args.duration + 60)
         elapsed = time.time() - started
+        # Database backends connect during the run: a process not there at the start counts from zero.
+        cpu = {
+            k: sum(v - cpu_before[k].get(pid, 0.0) for pid, v in _cpu_seconds(pids).items())
+            for k, pids in _cpu_accounts(server, database_url).items()
+        }
+        cpu["load generator"] = time.process_time() - generator_before
+        machine_after = _machine_busy()
+        load_average = os.getloadavg()
         bad_receipts = _check_receipts(base, stats.receipts) if portal else 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -433,9 +501,16 @@ def main() -> int:
         f"{'all':<16}{len(everything):>10}{total_errors:>8}{_pct(everything, 0.5):>9.1f}{p95:>9.1f}{_pct(everything, 0.99):>9.1f}"
     )
     print(f"throughput: {len(everything) / elapsed:.1f} requests/s over {elapsed:.0f} s")
+    busy = machine_after[0] - machine_before[0]
+    print(
+        f"CPU during the run: machine {busy:.0f} s busy of {machine_after[1] - machine_before[1]:.0f} s; "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
+        + f"; server {cpu['server'] / max(1, len(everything)) * 1000:.1f} ms per request"
+    )
+    print("load average at the end: " + " ".join(f"{value:.2f}" for value in load_average))
     print("slowest paths by p95:")
     ranked = sorted(stats.by_path.items(), key=lambda item: -_pct(item[1], 0.95))
-    for path, values in ranked[:8]:
+    for path, values in ranked[:12]:
         print(f"  {path:<40}{len(values):>7}{statistics.median(values):>9.1f}{_pct(values, 0.95):>9.1f}")
     print(f"receipts: {len(stats.receipts)} submitted, {bad_receipts} did not open their report")
     print(

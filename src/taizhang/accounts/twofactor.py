@@ -10,6 +10,9 @@ def requires_2fa(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_requires_2fa", None)
+    if cached is None and hasattr(user, "role_codes"):
+        user.role_codes()  # reads the roles with their two-factor flags once per request (org.User)
+        cached = getattr(user, "_requires_2fa", None)
     if cached is None:
         cached = user.roles.filter(requires_2fa=True).exists()
         user._requires_2fa = cached

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 
@@ -10,6 +11,13 @@ from django.apps import apps
 
 def app_modules(name: str) -> list[ModuleType]:
     """`taizhang.<app>.<name>` for every installed Taizhang app that has it."""
+    return list(_app_modules(name))
+
+
+# The installed apps do not change while the process runs; looking for a module an app lacks searches the
+# file system each time, which the home page and every to-do list would otherwise pay on every request.
+@functools.cache
+def _app_modules(name: str) -> tuple[ModuleType, ...]:
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("taizhang."):
@@ -19,7 +27,7 @@ def app_modules(name: str) -> list[ModuleType]:
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.{name}":
                 raise
-    return found
+    return tuple(found)
 
 
 def clue_sections(request: object, clue: object) -> list[dict]:

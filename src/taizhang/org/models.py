@@ -145,8 +145,12 @@ class User(AbstractUser):
         """The codes of the roles held, cached on the instance for the request."""
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            held = list(self.roles.values_list("code", "requires_2fa")) if self.pk else []
+            cached = frozenset(code for code, _flag in held)
             self._role_codes = cached
+            # The same rows say whether a second factor is required (accounts.twofactor reads this), which
+            # spares every request a second query on the roles.
+            self._requires_2fa = any(flag for _code, flag in held)
         return cached
 
     def has_role(self, *codes: str) -> bool:

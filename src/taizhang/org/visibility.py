@@ -68,13 +68,34 @@ def scope_of(user: Any) -> Scope | None:
 
 
 class VisibleQuerySet(models.QuerySet):
-    """Base queryset of every record that people see through the visibility rule."""
+    """Base queryset of every record that people see through the visibility rule.
+
+    `Model.objects.visible_to(user)` builds the rule's filter once per person object and hands out copies: the
+    filter (subqueries on assignments, transfers, the unit tree, recusals) costs more to build in Python than
+    the query costs to run, and one page reads the same model through it several times. The user object lives
+    as long as one request (or one command), like the Scope cached on it, and the copy is keyed by that scope.
+    What is kept is SQL, evaluated afresh by each query: no rows are kept.
+    """
+
+    def __init__(self, model: Any = None, query: Any = None, using: Any = None, hints: Any = None) -> None:
+        super().__init__(model=model, query=query, using=using, hints=hints)
+        # Built afresh by a manager: a clone always passes its query, so any filter, ordering or deferral
+        # already applied makes this False and the rule is built on that queryset as usual.
+        self._pristine = query is None
 
     def visible_to(self, user: Any) -> Self:
         scope = scope_of(user)
         if scope is None or scope.unit_id is None:
             return self.none()
-        return self.filter(self.visibility_q(scope))
+        held_by = getattr(user, "__dict__", None)
+        if not self._pristine or self._result_cache is not None or held_by is None:
+            return self.filter(self.visibility_q(scope))
+        cache = held_by.setdefault("_taizhang_visible", {})
+        key = (type(self), self.model, self.db)
+        held = cache.get(key)
+        if held is None or held[0] is not scope:
+            held = cache[key] = (scope, self.filter(self.visibility_q(scope)))
+        return held[1]._chain()
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:

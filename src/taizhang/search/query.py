@@ -186,6 +186,8 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
     while start < SCAN_LIMIT:
         size = min(size, SCAN_LIMIT - start)
         chunk = list(newest.values_list("pk", "object_id")[start : start + size])
+        if not chunk:  # nothing (more) matches: no need to build the visibility rule at all
+            return allowed[:RANK_WINDOW]
         probe = _only(source.visible(user).order_by(), [oid for _pk, oid in chunk])
         visible = set(probe.values_list("pk", flat=True))
         allowed += [pk for pk, oid in chunk if oid in visible]
@@ -208,6 +210,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     if not terms:
         return Group(source.model, source.label, hits, False)
     window_ids = _visible_window(user, source, terms, limit + 1)
+    if not window_ids:  # most sources match nothing for most words: skip building the ranked query
+        return Group(source.model, source.label, hits, False)
     docs = ranked(_only(SearchDocument.objects.all(), window_ids), terms).order_by(
         "-rank", "-sort_at", "-object_id"
     )
