@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.clues import filters
 from taizhang.clues.choices import OPEN_STATUSES, WITH_UNIT_STATUSES, ClueStatus, TransferAnswer
-from taizhang.clues.models import Clue
+from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.permissions import OFFICE_ACTORS, UNIT_REPORTERS
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
@@ -28,13 +29,17 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
     visible = Clue.objects.visible_to(request.user)
     items: list[dict[str, Any]] = []
     if scope.office_path and scope.has(*OFFICE_ACTORS, RoleCode.GROUP_MEMBER):
-        c = visible.aggregate(
-            registered=Count("id", filter=Q(status=ClueStatus.REGISTERED)),
-            triaged=Count("id", filter=Q(status=ClueStatus.TRIAGED)),
-            review=Count("id", filter=Q(status=ClueStatus.UNDER_REVIEW)),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=now)),
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        )
+        # The counts per status come from the ledger's own source (the trigger-kept tally for office people,
+        # counted live otherwise): counting a whole city's clues on every visit to the home page would read
+        # all of them. Only the overdue count, which depends on the hour, reads the open clues.
+        by_status = filters.visible_status_counts(request.user, {})
+        c = {
+            "registered": by_status.get(ClueStatus.REGISTERED, 0),
+            "triaged": by_status.get(ClueStatus.TRIAGED, 0),
+            "review": by_status.get(ClueStatus.UNDER_REVIEW, 0),
+            "open": sum(n for status, n in by_status.items() if status in OPEN_STATUSES),
+            "overdue": visible.filter(status__in=OPEN_STATUSES, deadline_at__lt=now).count(),
+        }
         items = [
             {"label": _("待分流"), "count": c["registered"], "url": f"{url}?status=registered"},
             {"label": _("待交办"), "count": c["triaged"], "url": f"{url}?status=triaged"},
@@ -53,22 +58,17 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
         ]
     elif scope.has(*UNIT_REPORTERS):
         mine = Q(responsible_unit_id=scope.unit_id, status__in=WITH_UNIT_STATUSES)
-        c = visible.aggregate(
-            assigned=Count("id", filter=mine),
-            due_soon=Count("id", filter=mine & Q(deadline_at__gte=now, deadline_at__lt=soon)),
-            overdue=Count("id", filter=mine & Q(deadline_at__lt=now)),
-            signoff=Count(
-                "id", filter=Q(responsible_unit_id=scope.unit_id, status=ClueStatus.AWAITING_SIGNOFF)
-            ),
-            transfers=Count(
-                "transfers",
-                filter=Q(
-                    transfers__receiver_unit_id=scope.unit_id,
-                    transfers__answer=TransferAnswer.PENDING,
-                    status=ClueStatus.TRANSFERRED,
-                ),
-            ),
+        unanswered = Transfer.objects.filter(receiver_unit_id=scope.unit_id, answer=TransferAnswer.PENDING)
+        incoming = Q(status=ClueStatus.TRANSFERRED, pk__in=unanswered.values("clue_id"))
+        # Only the unit's own clues and, apart (an OR of the two would read every transferred clue), the
+        # transfers waiting for it: not all the unit ever handled.
+        c = visible.filter(mine).aggregate(
+            assigned=Count("id"),
+            due_soon=Count("id", filter=Q(deadline_at__gte=now, deadline_at__lt=soon)),
+            overdue=Count("id", filter=Q(deadline_at__lt=now)),
+            signoff=Count("id", filter=Q(status=ClueStatus.AWAITING_SIGNOFF)),
         )
+        c["transfers"] = visible.filter(incoming).count()
         base = f"{url}?unit={scope.unit_id}"
         items = [
             {"label": _("交本单位办理"), "count": c["assigned"], "url": f"{base}&sort=deadline_at"},
