@@ -41,11 +41,16 @@ def test_panel_counts_what_each_person_sees(world, walk):
         assert got["在办线索"] == visible.filter(status__in=OPEN_STATUSES).count(), who
         assert got["超期未办"] == visible.filter(status__in=OPEN_STATUSES, deadline_at__lt=now).count(), who
     staff = _figures(world.people["office_staff"])
-    assert staff["待分流"] == 2 and staff["待交办"] == 1 and staff["超期未办"] == 1  # the 保护伞 clue is not theirs
+    # The 保护伞 clue is not theirs.
+    assert staff["待分流"] == 2 and staff["待交办"] == 1 and staff["超期未办"] == 1
     assert _figures(world.people["office_leader"])["待交办"] == 2
     unit = _figures(world.people["handler"])
     mine = Clue.objects.visible_to(world.people["handler"]).filter(responsible_unit=world.units["transport"])
-    assert unit["交本单位办理"] == mine.filter(status__in=[ClueStatus.ASSIGNED, ClueStatus.VERIFYING]).count() == 2
+    assert (
+        unit["交本单位办理"]
+        == mine.filter(status__in=[ClueStatus.ASSIGNED, ClueStatus.VERIFYING]).count()
+        == 2
+    )
     assert unit["已超期"] == 1
     assert _figures(world.people["police_liaison"])["待答复移送"] == 1
     assert _figures(world.people["other_liaison"])["交本单位办理"] == 0
