@@ -122,6 +122,9 @@ def main() -> None:
         ("unit", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
         ("office", "detail", f"/clues/{detail_clue}/"),
         ("unit", "detail", f"/clues/{detail_clue}/"),
+        # The home page: every app's panel, the ledger's counts and the to-do list among them.
+        ("office", "home page (all panels)", "/?per={per}"),
+        ("unit", "home page (all panels)", "/?per={per}"),
     ]
     who_of = {"office": "shb_staff", "unit": "jt_liaison"}
     print(f"\n{'as':7} {'page':52} {'median ms (per=50)':>18} {'queries per=20':>15} {'per=100':>8}")
