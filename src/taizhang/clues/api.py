@@ -17,7 +17,7 @@ from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
-from taizhang.clues.filters import filter_clues, page_of, parse, visible_status_counts
+from taizhang.clues.filters import filter_clues, listed_total, page_of, parse, visible_status_counts
 from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.views.ledger import list_queryset, with_row_relations
 from taizhang.core import audit
@@ -370,8 +370,7 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     per, page = data.pop("per"), max(1, data.get("page") or 1)
     values = parse(data)
     counts = visible_status_counts(request.user, values)
-    chosen = values.get("status") or []
-    total = sum(n for status, n in counts.items() if not chosen or status in chosen)
+    total = listed_total(counts, values)
     start = (page - 1) * per
     rows = page_of(
         Clue.objects.visible_to(request.user),

@@ -206,6 +206,12 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
     return status_counts(Clue.objects.visible_to(user), v)
 
 
+def listed_total(counts: Mapping[str, int], values: Mapping[str, Any]) -> int:
+    """How many clues the list holds: the counts of the chosen statuses (all of them when none is chosen)."""
+    chosen = values.get("status") or []
+    return sum(n for status, n in counts.items() if not chosen or status in chosen)
+
+
 def tally_status_counts(user: Any) -> dict[str, int] | None:
     """Counts per status of everything `user` sees, unfiltered, from the trigger-kept reports tally.
 
@@ -214,8 +220,7 @@ def tally_status_counts(user: Any) -> dict[str, int] | None:
     (reports.tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are
     counted live and taken off, as the reports do. One query.
     """
-    from django.db import connection
-
+    from taizhang.core.triggers import signed_counts
     from taizhang.reports import tally
 
     unit = getattr(user, "unit", None)
@@ -229,12 +234,7 @@ def tally_status_counts(user: Any) -> dict[str, int] | None:
         SELECT status, -COUNT(*) FROM clues_clue
         WHERE {where} AND id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
     """  # noqa: S608 - constants only; values are parameters
-    counts: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params, list(keys.lineage)])
-        for status, n in cursor.fetchall():
-            counts[status] = counts.get(status, 0) + int(n)
-    return {status: n for status, n in counts.items() if n}
+    return signed_counts(sql, [*params, *params, list(keys.lineage)])
 
 
 def querystring(params: Mapping[str, Any], **overrides: Any) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from taizhang.core.triggers import drop_triggers, signed_counts, statement_triggers
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -67,24 +68,7 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-{_triggers(table, f"{TABLE}_{table}")}
-"""
-
-
-def _triggers(table: str, function: str) -> str:
-    name = f"{TABLE}_{table}"
-    return f"""
-DROP TRIGGER IF EXISTS {name}_insert ON {table};
-DROP TRIGGER IF EXISTS {name}_update ON {table};
-DROP TRIGGER IF EXISTS {name}_delete ON {table};
-DROP TRIGGER IF EXISTS {name}_truncate ON {table};
-CREATE TRIGGER {name}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-CREATE TRIGGER {name}_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-CREATE TRIGGER {name}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+{statement_triggers(f"{TABLE}_{table}", table, f"{TABLE}_{table}")}
 """
 
 
@@ -108,16 +92,12 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-{_triggers("clues_clue", f"{TABLE}_clues_clue")}
+{statement_triggers(f"{TABLE}_clues_clue", "clues_clue", f"{TABLE}_clues_clue")}
 """  # noqa: S608 - constants only
 
 INSTALL_SQL = "".join(_link_function(table, col) for table, col in LINKS.items()) + _CLUE_FUNCTION
 UNINSTALL_SQL = "".join(
-    "".join(
-        f"DROP TRIGGER IF EXISTS {TABLE}_{table}_{event} ON {table};\n"
-        for event in ("insert", "update", "delete", "truncate")
-    )
-    + f"DROP FUNCTION IF EXISTS {TABLE}_{table}();\n"
+    drop_triggers(f"{TABLE}_{table}", table) + f"DROP FUNCTION IF EXISTS {TABLE}_{table}();\n"
     for table in (*LINKS, "clues_clue")
 )
 
@@ -158,9 +138,4 @@ def status_counts(user: Any) -> dict[str, int] | None:
         SELECT status, -COUNT(*) FROM {TABLE} WHERE unit_id = %s AND NOT is_umbrella
         AND clue_id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
     """  # noqa: S608 - constants only; values are parameters
-    counts: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [scope.unit_id, scope.unit_id, list(scope.lineage)])
-        for status, n in cursor.fetchall():
-            counts[status] = counts.get(status, 0) + int(n)
-    return {status: n for status, n in counts.items() if n}
+    return signed_counts(sql, [scope.unit_id, scope.unit_id, list(scope.lineage)])

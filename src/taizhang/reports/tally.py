@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from taizhang.clues.choices import OPEN_STATUSES, FindingResult
+from taizhang.core.triggers import drop_triggers, statement_triggers
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
@@ -88,28 +89,12 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS reports_tally_insert ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_update ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_delete ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_truncate ON clues_clue;
-CREATE TRIGGER reports_tally_insert AFTER INSERT ON clues_clue REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_clues();
-CREATE TRIGGER reports_tally_update AFTER UPDATE ON clues_clue
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_clues();
-CREATE TRIGGER reports_tally_delete AFTER DELETE ON clues_clue REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_clues();
-CREATE TRIGGER reports_tally_truncate AFTER TRUNCATE ON clues_clue
-  FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_clues();
+{statement_triggers("reports_tally", "clues_clue", "reports_tally_clues")}
 """  # noqa: S608 - constants only
 
-UNINSTALL_SQL = """
-DROP TRIGGER IF EXISTS reports_tally_insert ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_update ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_delete ON clues_clue;
-DROP TRIGGER IF EXISTS reports_tally_truncate ON clues_clue;
-DROP FUNCTION IF EXISTS reports_tally_clues();
-"""
+UNINSTALL_SQL = (
+    drop_triggers("reports_tally", "clues_clue") + "DROP FUNCTION IF EXISTS reports_tally_clues();\n"
+)
 
 _COMPACT_LOCK = 7_204_119  # pg advisory lock key of the compaction
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -21,51 +22,69 @@ def clue_url(clue_id: int) -> str:
         return f"/clues/{clue_id}/"
 
 
-# The actions _targets answers for; every other event notifies nobody.
-NOTIFYING_ACTIONS = frozenset(
-    {
-        "clue.assign",
-        "clue.reassign",
-        "clue.finding_recorded",
-        "clue.finding_signed",
-        "clue.review_return",
-        "clue.transfer",
-        "clue.transfer_answered",
-    }
-)
+Targets = tuple[list[int], str] | None
 
 
-def _targets(action: str, clue: Any, data: dict[str, Any], d: Directory) -> tuple[list[int], str] | None:
+def _unit_people(clue: Any, data: dict[str, Any], d: Directory) -> list[int]:
+    """The liaisons of the unit the clue is with, and its responsible person."""
     unit_id = data.get("unit_id") or clue.responsible_unit_id
     person_id = data.get("person_id") or clue.responsible_person_id
-    label = f"{clue.number}"
-    if action in ("clue.assign", "clue.reassign"):
-        ids = d.liaisons(unit_id) + ([person_id] if person_id else [])
-        return ids, _("线索 %(n)s 已交办给你单位，请在时限内首次回告。") % {"n": label}
-    if action == "clue.finding_recorded" and clue.status == "awaiting_signoff":
-        return d.leaders(unit_id), _("线索 %(n)s 的核查结论待你签字背书。") % {"n": label}
-    if action == "clue.finding_signed":
-        return d.office(clue.office_id), _("线索 %(n)s 的核查结论已签字，待审核。") % {"n": label}
-    if action == "clue.review_return":
-        ids = d.liaisons(unit_id) + ([person_id] if person_id else [])
-        return ids, _("线索 %(n)s 的核查结论被退查，请在时限内重新办理。") % {"n": label}
-    if action == "clue.transfer":
-        transfer = clue.transfers.order_by("-id").first()
-        if transfer is None:
-            return None
-        return d.liaisons(transfer.receiver_unit_id), _("线索 %(n)s 已移送你单位，请在时限内登记答复。") % {
-            "n": label
-        }
-    if action == "clue.transfer_answered":
-        return d.office(clue.office_id), _("线索 %(n)s 的移送已得到接收单位答复。") % {"n": label}
-    return None
+    return d.liaisons(unit_id) + ([person_id] if person_id else [])
+
+
+def _assigned(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return _unit_people(clue, data, d), _("线索 %(n)s 已交办给你单位，请在时限内首次回告。") % {
+        "n": clue.number
+    }
+
+
+def _finding_recorded(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    if clue.status != "awaiting_signoff":
+        return None
+    unit_id = data.get("unit_id") or clue.responsible_unit_id
+    return d.leaders(unit_id), _("线索 %(n)s 的核查结论待你签字背书。") % {"n": clue.number}
+
+
+def _finding_signed(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return d.office(clue.office_id), _("线索 %(n)s 的核查结论已签字，待审核。") % {"n": clue.number}
+
+
+def _review_returned(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return _unit_people(clue, data, d), _("线索 %(n)s 的核查结论被退查，请在时限内重新办理。") % {
+        "n": clue.number
+    }
+
+
+def _transferred(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    transfer = clue.transfers.order_by("-id").first()
+    if transfer is None:
+        return None
+    return d.liaisons(transfer.receiver_unit_id), _("线索 %(n)s 已移送你单位，请在时限内登记答复。") % {
+        "n": clue.number
+    }
+
+
+def _transfer_answered(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return d.office(clue.office_id), _("线索 %(n)s 的移送已得到接收单位答复。") % {"n": clue.number}
+
+
+# Who must act next after each action, and what they are told; every other event notifies nobody.
+TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
+    "clue.assign": _assigned,
+    "clue.reassign": _assigned,
+    "clue.finding_recorded": _finding_recorded,
+    "clue.finding_signed": _finding_signed,
+    "clue.review_return": _review_returned,
+    "clue.transfer": _transferred,
+    "clue.transfer_answered": _transfer_answered,
+}
 
 
 def on_workflow_event(
     sender: Any, *, model: str, object_id: int, action: str, actor_id: int | None, data: dict, **_: Any
 ) -> None:
     """Tell the people who must act next; never let a notification failure break the caller."""
-    if model != "clues.clue" or action not in NOTIFYING_ACTIONS:
+    if model != "clues.clue" or action not in TARGETS:
         return  # no query for the events nobody is told about (a registration, above all)
     try:
         from taizhang.clues.models import Clue
@@ -73,11 +92,11 @@ def on_workflow_event(
         clue = Clue.objects.filter(pk=object_id).first()
         if clue is None:
             return
-        found = _targets(action, clue, data or {}, Directory())
+        d = Directory()
+        found = TARGETS[action](clue, data or {}, d)
         if not found:
             return
         ids, title = found
-        d = Directory()
         people = [u for u in d.people(list(dict.fromkeys(ids))) if u.pk != actor_id]
         notify(
             people,

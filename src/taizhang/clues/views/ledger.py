@@ -19,6 +19,7 @@ from taizhang.clues.filters import (
     SORT_LABELS,
     ClueFilterForm,
     filter_clues,
+    listed_total,
     page_of,
     parse,
     querystring,
@@ -95,7 +96,7 @@ def _counts_context(request: HttpRequest, values: dict) -> dict:
     counts = visible_status_counts(request.user, values)
     chosen = values.get("status") or []
     return {
-        "total": sum(n for status, n in counts.items() if not chosen or status in chosen),
+        "total": listed_total(counts, values),
         "total_all": sum(counts.values()),
         "status_tabs": _tabs(request, chosen, counts),
         "all_query": querystring(request.GET, status=None, page=None, fragment=None),
