@@ -123,6 +123,7 @@ SESSION_COOKIE_AGE = conf.env_int("TAIZHANG_SESSION_IDLE_SECONDS", 2 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 # ...refreshing an unchanged session's expiry in the database at most once a minute (accounts/sessions.py).
 SESSION_ENGINE = "taizhang.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.UnitModelBackend"]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,10 +1,12 @@
-"""`Model.objects.visible_to(user)` reuses the rule's filter within a request: the same answers as building it
-afresh, rows read at each query (never kept), and only for a queryset straight from the manager."""
+"""`Model.objects.visible_to(user)` reuses the rule's filter (built once per thread for each scope): the same
+answers as building it afresh, rows read at each query (never kept), a new rule as soon as a person's unit or
+roles change, and only for a queryset straight from the manager."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from taizhang.clues.models import Clue
+from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit, User
 from tests.clues.conftest import Walk
 
@@ -61,3 +63,29 @@ def test_each_read_is_a_query(world):
         Unit.objects.visible_to(staff).count()
         Unit.objects.visible_to(staff).count()
     assert len(queries) == 2
+
+
+def test_a_later_request_follows_a_change_of_roles(world):
+    """The rule is kept across requests, but each request computes the person's scope afresh."""
+    walk = Walk(world)
+    walk.register()
+    umbrella = walk.triaged(umbrella=True)
+    leader = _fresh(world.people["office_leader"])
+    assert Clue.objects.visible_to(leader).filter(pk=umbrella.pk).exists()
+    assert Clue.objects.visible_one(leader, umbrella.pk).exists()
+    leader.roles.remove(*leader.roles.filter(code=RoleCode.OFFICE_LEADER))
+    later = _fresh(leader)  # the next request reads the person again
+    assert not Clue.objects.visible_to(later).filter(pk=umbrella.pk).exists()
+    assert not Clue.objects.visible_one(later, umbrella.pk).exists()
+    assert Clue.objects.visible_to(later).count() == 1
+
+
+def test_a_later_request_follows_a_move_to_another_unit(world):
+    walk = Walk(world)
+    clue = walk.assigned(unit="transport")
+    liaison = _fresh(world.people["liaison"])
+    assert list(Clue.objects.visible_to(liaison).values_list("pk", flat=True)) == [clue.pk]
+    User.objects.filter(pk=liaison.pk).update(unit=world.units["construction"])
+    later = _fresh(liaison)
+    assert not Clue.objects.visible_to(later).exists()
+    assert not Clue.objects.visible_one(later, clue.pk).exists()

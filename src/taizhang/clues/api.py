@@ -10,6 +10,7 @@ import datetime as dt
 import tempfile
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -17,9 +18,10 @@ from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
+from taizhang.clues.choices import ClueStatus, labels
 from taizhang.clues.filters import filter_clues, listed_total, page_of, parse, visible_status_counts
-from taizhang.clues.models import Clue, Transfer
-from taizhang.clues.views.ledger import list_queryset, with_row_relations
+from taizhang.clues.models import Clue, ReportedSubject, Transfer
+from taizhang.clues.views.ledger import with_row_relations
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User
@@ -250,7 +252,8 @@ class OtherIn(Schema):
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _row(clue: Clue) -> dict[str, Any]:
+def _row(clue: Clue, status_labels: dict[str, str] | None = None) -> dict[str, Any]:
+    status_labels = status_labels or labels(ClueStatus)
     return {
         "id": clue.pk,
         "number": clue.number,
@@ -260,7 +263,7 @@ def _row(clue: Clue) -> dict[str, Any]:
         "category": clue.category,
         "priority": clue.priority,
         "status": clue.status,
-        "status_label": str(clue.get_status_display()),
+        "status_label": status_labels.get(clue.status, clue.status),
         "is_umbrella": clue.is_umbrella,
         "sector": clue.sector.name if clue.sector else None,
         "responsible_unit_id": clue.responsible_unit_id,
@@ -275,8 +278,14 @@ def _row(clue: Clue) -> dict[str, Any]:
     }
 
 
+DETAIL_RELATIONS = ("sector", "responsible_unit", "responsible_person", "office", "reporter")
+
+
 def _visible(request: HttpRequest, clue_id: int) -> Clue:
-    clue = list_queryset(request.user).filter(pk=clue_id).first()
+    # One clue by its id: no ORDER BY (what .first() adds) to compile.
+    found = Clue.objects.visible_one(request.user, clue_id).select_related(*DETAIL_RELATIONS)
+    subjects = Prefetch("subjects", queryset=ReportedSubject.objects.order_by("id"))
+    clue = next(iter(found.prefetch_related(subjects)), None)
     if clue is None:
         raise NotVisible()
     return clue
@@ -379,7 +388,14 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
         start,
         start + per,
     )
-    return {"count": total, "page": page, "per": per, "counts": counts, "items": [_row(c) for c in rows]}
+    status_labels = labels(ClueStatus)
+    return {
+        "count": total,
+        "page": page,
+        "per": per,
+        "counts": counts,
+        "items": [_row(c, status_labels) for c in rows],
+    }
 
 
 @router.get("/export.xlsx", summary="导出当前筛选结果（.xlsx）")

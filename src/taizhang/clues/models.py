@@ -35,8 +35,8 @@ class ClueQuerySet(VisibleQuerySet):
     """Clues, limited by the one visibility rule."""
 
     @staticmethod
-    def visibility_q(scope: Scope, only: int | None = None) -> Q:
-        """The rule. `only` (a clue id, see visible_one) narrows its subqueries to that one clue."""
+    def visibility_q(scope: Scope, one: bool = False) -> Q:
+        """The rule. `one` (see visible_one) narrows its subqueries to the clue at hand."""
         nothing = Q(pk__in=[])
         # A member unit sees what was ever assigned or transferred to it.
         unit_id = scope.unit_id or 0
@@ -44,9 +44,10 @@ class ClueQuerySet(VisibleQuerySet):
             Assignment.objects.filter(unit_id=unit_id),
             Transfer.objects.filter(receiver_unit_id=unit_id),
         )
-        if only is not None:
+        if one:
             # One clue: probe the (unit, clue) indexes instead of hashing all the unit's clues.
-            assigned, transferred = assigned.filter(clue_id=only), transferred.filter(clue_id=only)
+            assigned = assigned.filter(clue_id=OuterRef("pk"))
+            transferred = transferred.filter(clue_id=OuterRef("pk"))
         # IN (subquery) rather than EXISTS, and the office subtree as ids rather than a join on the path:
         # PostgreSQL then hashes the small side once instead of probing per clue (bench/ledger.py).
         handled = Q(pk__in=assigned.values("clue_id")) | Q(pk__in=transferred.values("clue_id"))
@@ -73,16 +74,14 @@ class ClueQuerySet(VisibleQuerySet):
         return rule & ~Q(named)
 
     def visible_one(self, user: object, pk: int) -> ClueQuerySet:
-        """The clue `pk` if `user` may see it (the same rule as visible_to, narrowed to one clue).
-
-        The rule goes into a subquery on the id, so that select_related joins on the result do not multiply
-        the planner's work with the rule's own joins.
-        """
+        """The clue `pk` if `user` may see it: the same rule as visible_to, its subqueries correlated with the
+        clue read, so that PostgreSQL probes the (unit, clue) indexes for that one clue instead of hashing every
+        clue the unit ever handled. For reading one clue only: over a list, the correlated form would probe
+        for every row."""
         scope = scope_of(user)
         if scope is None or scope.unit_id is None:
             return self.none()
-        allowed = Clue.objects.filter(Q(pk=pk) & self.visibility_q(scope, only=pk)).values("pk")
-        return self.filter(pk=pk, pk__in=allowed)
+        return self.held_rule(scope, "one", lambda s: self.visibility_q(s, one=True)).filter(pk=pk)
 
     def open(self) -> ClueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

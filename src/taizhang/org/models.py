@@ -91,6 +91,10 @@ class Unit(models.Model):
         """The nearest office at or above this unit (the office it answers to)."""
         if self.kind == UnitKind.OFFICE:
             return self
+        # Read with the unit (select_related), the parent answers without a query when it is the office.
+        parent = self._state.fields_cache.get("parent") if self.parent_id else None
+        if parent is not None and parent.kind == UnitKind.OFFICE:
+            return parent
         for unit in reversed(self.ancestors()):
             if unit.kind == UnitKind.OFFICE:
                 return unit

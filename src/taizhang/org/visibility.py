@@ -6,6 +6,7 @@ A model says how its rows relate to units by implementing `visibility_q(scope)` 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -67,14 +68,29 @@ def scope_of(user: Any) -> Scope | None:
     return scope
 
 
+# Built rules, per thread: (queryset class, model, database, scope) -> the filtered queryset. A rule is a pure
+# function of the scope (`visibility_q(scope)`), and what is kept is SQL, evaluated afresh by each query.
+_rules = threading.local()
+RULES_KEPT = 512
+
+
+def _rules_of_thread() -> dict[tuple, Any]:
+    held = getattr(_rules, "held", None)
+    if held is None:
+        held = _rules.held = {}
+    return held
+
+
 class VisibleQuerySet(models.QuerySet):
     """Base queryset of every record that people see through the visibility rule.
 
-    `Model.objects.visible_to(user)` builds the rule's filter once per person object and hands out copies: the
-    filter (subqueries on assignments, transfers, the unit tree, recusals) costs more to build in Python than
-    the query costs to run, and one page reads the same model through it several times. The user object lives
-    as long as one request (or one command), like the Scope cached on it, and the copy is keyed by that scope.
-    What is kept is SQL, evaluated afresh by each query: no rows are kept.
+    `Model.objects.visible_to(user)` builds the rule's filter once per scope and hands out copies: the filter
+    (subqueries on assignments, transfers, the unit tree, recusals) costs more to build in Python than most
+    queries cost to run, and every page reads through it several times. The scope (unit, unit path, roles,
+    home office) is computed afresh for every request, so a person whose unit or roles change gets a new rule
+    at once; the rule is a pure function of the scope. Built rules are kept per thread (a queryset's query is
+    mutable and is never shared across threads), at most RULES_KEPT of them. What is kept is SQL, evaluated
+    afresh by each query: no rows are kept.
     """
 
     def __init__(self, model: Any = None, query: Any = None, using: Any = None, hints: Any = None) -> None:
@@ -87,15 +103,20 @@ class VisibleQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope is None or scope.unit_id is None:
             return self.none()
-        held_by = getattr(user, "__dict__", None)
-        if not self._pristine or self._result_cache is not None or held_by is None:
-            return self.filter(self.visibility_q(scope))
-        cache = held_by.setdefault("_taizhang_visible", {})
-        key = (type(self), self.model, self.db)
-        held = cache.get(key)
-        if held is None or held[0] is not scope:
-            held = cache[key] = (scope, self.filter(self.visibility_q(scope)))
-        return held[1]._chain()
+        return self.held_rule(scope, "", self.visibility_q)
+
+    def held_rule(self, scope: Scope, variant: str, build: Any) -> Self:
+        """`self` filtered by `build(scope)`, built once per thread for each scope and variant (see above)."""
+        if not self._pristine or self._result_cache is not None:
+            return self.filter(build(scope))
+        held = _rules_of_thread()
+        key = (type(self), self.model, self.db, variant, scope)
+        rule = held.get(key)
+        if rule is None:
+            if len(held) >= RULES_KEPT:
+                held.clear()
+            rule = held[key] = self.filter(build(scope))
+        return rule._chain()
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
