@@ -111,7 +111,7 @@ class VisibleQuerySet(models.QuerySet):
             return self.filter(build(scope))
         held = _rules_of_thread()
         key = (type(self), self.model, self.db, variant, scope)
-        rule = held.get(key)
+        rule: Self | None = held.get(key)
         if rule is None:
             if len(held) >= RULES_KEPT:
                 held.clear()
