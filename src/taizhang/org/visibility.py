@@ -111,12 +111,12 @@ class VisibleQuerySet(models.QuerySet):
             return self.filter(build(scope))
         held = _rules_of_thread()
         key = (type(self), self.model, self.db, variant, scope)
-        rule: Self | None = held.get(key)
+        rule = held.get(key)
         if rule is None:
             if len(held) >= RULES_KEPT:
                 held.clear()
             rule = held[key] = self.filter(build(scope))
-        return rule._chain()
+        return rule.all()  # a copy: filters added to it never reach the kept rule
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
