@@ -30,6 +30,7 @@ def home_panels(request: Any) -> list[dict[str, Any]]:
         FeedbackRecord.objects.visible_to(request.user)
         .filter(status__in=[FeedbackStatus.DUE, FeedbackStatus.UNREACHABLE])
         .select_related("clue")
+        .only("id", "status", "due_since", "clue_id", "clue__number", "clue__summary")
         .order_by("due_since")[:10]
     )
     if not unread and not due:

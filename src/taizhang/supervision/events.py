@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from taizhang.supervision.notify import notify
@@ -15,11 +15,17 @@ from taizhang.supervision.recipients import Directory
 log = logging.getLogger("taizhang.supervision")
 
 
+_MARKER = 987654321
+_clue_url_templates: dict[str, str] = {}
+
+
 def clue_url(clue_id: int) -> str:
-    try:
-        return reverse("clues:detail", args=[clue_id])
-    except Exception:  # the ledger's detail page may not exist yet
-        return f"/clues/{clue_id}/"
+    """The clue's detail page. Reversed once per script prefix: a to-do list links hundreds of clues."""
+    prefix = get_script_prefix()
+    template = _clue_url_templates.get(prefix)
+    if template is None:
+        template = _clue_url_templates[prefix] = reverse("clues:detail", args=[_MARKER])
+    return template.replace(str(_MARKER), str(clue_id))
 
 
 Targets = tuple[list[int], str] | None

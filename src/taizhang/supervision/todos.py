@@ -66,7 +66,10 @@ def todos_for(user: Any) -> list[Todo]:
         pending = Extension.objects.visible_to(user).filter(
             status=ExtensionStatus.PENDING, clue__office_id=scope.unit_id
         )
-        for ext in pending.select_related("clue")[:LIMIT]:
+        pending = pending.select_related("clue").only(
+            "id", "clue_id", "days", "reason", "old_deadline", "requested_at", "clue__number"
+        )
+        for ext in pending[:LIMIT]:
             found.append(
                 Todo(
                     title=_("审批延期申请：%(n)s（%(d)s 天）") % {"n": ext.clue.number, "d": ext.days},
