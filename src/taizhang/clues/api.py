@@ -282,8 +282,8 @@ DETAIL_RELATIONS = ("sector", "responsible_unit", "responsible_person", "office"
 
 
 def _visible(request: HttpRequest, clue_id: int) -> Clue:
-    # One clue by its id: no ORDER BY (what .first() adds) to compile.
-    found = Clue.objects.visible_one(request.user, clue_id).select_related(*DETAIL_RELATIONS)
+    # One clue by its id: no ORDER BY (the model's default, or what .first() adds) to compile.
+    found = Clue.objects.visible_one(request.user, clue_id).select_related(*DETAIL_RELATIONS).order_by()
     subjects = Prefetch("subjects", queryset=ReportedSubject.objects.order_by("id"))
     clue = next(iter(found.prefetch_related(subjects)), None)
     if clue is None:
