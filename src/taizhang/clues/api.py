@@ -21,7 +21,7 @@ from taizhang.clues.actions import ReporterData, SubjectData
 from taizhang.clues.choices import ClueStatus, labels
 from taizhang.clues.filters import filter_clues, listed_total, page_of, parse, visible_status_counts
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
-from taizhang.clues.views.ledger import with_row_relations
+from taizhang.clues.views.ledger import attach_subject_names, with_row_relations
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User
@@ -252,6 +252,11 @@ class OtherIn(Schema):
 # --- helpers ------------------------------------------------------------------------------------------
 
 
+def _subject_names(clue: Clue) -> list[str]:
+    listed = getattr(clue, "subject_list", None)  # a list page attaches them in one query
+    return listed if listed is not None else [s.name for s in clue.subjects.all()]
+
+
 def _row(clue: Clue, status_labels: dict[str, str] | None = None) -> dict[str, Any]:
     status_labels = status_labels or labels(ClueStatus)
     return {
@@ -273,7 +278,7 @@ def _row(clue: Clue, status_labels: dict[str, str] | None = None) -> dict[str, A
         "is_overdue": clue.is_overdue,
         "finding_result": clue.finding_result,
         "concluded_at": clue.concluded_at,
-        "subjects": [s.name for s in clue.subjects.all()],
+        "subjects": _subject_names(clue),
         "version": clue.version,
     }
 
@@ -381,12 +386,14 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     counts = visible_status_counts(request.user, values)
     total = listed_total(counts, values)
     start = (page - 1) * per
-    rows = page_of(
-        Clue.objects.visible_to(request.user),
-        with_row_relations(Clue.objects.all()),
-        values,
-        start,
-        start + per,
+    rows = attach_subject_names(
+        page_of(
+            Clue.objects.visible_to(request.user),
+            with_row_relations(Clue.objects.all()),
+            values,
+            start,
+            start + per,
+        )
     )
     status_labels = labels(ClueStatus)
     return {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -68,16 +68,25 @@ ROW_FIELDS = (
 
 
 def with_row_relations(qs: QuerySet[Clue]) -> QuerySet[Clue]:
-    """What a ledger row shows besides the clue itself, in a constant number of queries."""
-    return (
-        qs.select_related("sector", "responsible_unit", "responsible_person")
-        .only(*ROW_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "subjects", queryset=ReportedSubject.objects.only("id", "clue_id", "name").order_by("id")
-            )
-        )
+    """What a ledger row shows besides the clue itself and its subjects (see attach_subject_names)."""
+    return qs.select_related("sector", "responsible_unit", "responsible_person").only(*ROW_FIELDS)
+
+
+def attach_subject_names(clues: list[Clue]) -> list[Clue]:
+    """Each clue's reported subjects' names, in the order registered, as `clue.subject_list`: one query.
+
+    Read by hand rather than with prefetch_related, which builds a related manager and a filtered queryset
+    for every row (a third of the ledger page's time for 50 rows).
+    """
+    names: dict[int, list[str]] = {clue.pk: [] for clue in clues}
+    rows = (
+        ReportedSubject.objects.filter(clue_id__in=list(names)).order_by("id").values_list("clue_id", "name")
     )
+    for clue_id, name in rows:
+        names[clue_id].append(name)
+    for clue in clues:
+        clue.subject_list = names[clue.pk]  # type: ignore[attr-defined]
+    return clues
 
 
 @dataclass
@@ -115,7 +124,7 @@ def ledger_page(user: object, values: dict, number: object, per: int) -> LedgerP
     rows = page_of(
         Clue.objects.visible_to(user), with_row_relations(Clue.objects.all()), values, start, start + per + 1
     )
-    return LedgerPage(object_list=rows[:per], number=page, has_next=len(rows) > per)
+    return LedgerPage(object_list=attach_subject_names(rows[:per]), number=page, has_next=len(rows) > per)
 
 
 def _counts_context(request: HttpRequest, values: dict) -> dict:
@@ -160,7 +169,7 @@ def _prepare_rows(clues: list[Clue]) -> None:
         row.channel_label = channel.get(clue.channel, "")
         row.category_label = category.get(clue.category, "")
         row.status_label = status_label.get(clue.status, "")
-        row.subject_names = "、".join(s.name for s in clue.subjects.all())
+        row.subject_names = "、".join(row.subject_list)
         row.received_day = _day(clue.received_at)
         row.deadline_day = _day(clue.deadline_at) if clue.is_open else ""
         row.overdue = bool(row.deadline_day and clue.deadline_at and clue.deadline_at < now)
