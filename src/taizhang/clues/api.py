@@ -372,13 +372,7 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     counts = visible_status_counts(request.user, values)
     total = listed_total(counts, values)
     start = (page - 1) * per
-    rows = page_of(
-        Clue.objects.visible_to(request.user),
-        with_row_relations(Clue.objects.all()),
-        values,
-        start,
-        start + per,
-    )
+    rows = page_of(request.user, with_row_relations(Clue.objects.all()), values, start, start + per)
     return {"count": total, "page": page, "per": per, "counts": counts, "items": [_row(c) for c in rows]}
 
 
