@@ -139,8 +139,10 @@ def ledger_q(params: Mapping[str, Any] | None, *, pk: str = "pk", skip_status: b
         if "_office_path" not in v:
             v["_office_path"] = Unit.objects.filter(pk=v["office"]).values_list("path", flat=True).first()
         path = v["_office_path"]
-        subtree = Unit.objects.filter(path__startswith=path).values("pk")
-        q &= Q(office_id__in=subtree) if path else Q(**{f"{pk}__in": []})
+        if path:
+            q &= Q(office_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
+        else:
+            q &= Q(**{f"{pk}__in": []})
     if v.get("overdue"):
         q &= Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())
     if v.get("umbrella"):
