@@ -187,8 +187,9 @@ def sort_of(values: Mapping[str, Any], *, pk: str = "id") -> tuple[str, ...]:
 
 
 def handled_rows(user: Any, values: Mapping[str, Any]) -> QuerySet[HandledClue] | None:
-    """The member unit's HandledClue rows under the filters `values` (status too), when they can answer:
-    a plain member unit's person on PostgreSQL (handled.member_scope) and no text search; None otherwise."""
+    """The HandledClue rows of what a member unit's person sees (to narrow with `ledger_q(..., pk="clue_id")`)
+    when they can answer for the filters `values`: a plain member unit's person on PostgreSQL
+    (handled.member_scope) and no text search, which reads Clue's own text; None otherwise."""
     from taizhang.clues import handled
 
     rows = handled.visible_rows(user)
@@ -249,6 +250,7 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
     own = handled_rows(user, v)
     if own is not None:
         rows = own.filter(ledger_q(v, pk="clue_id", skip_status=True)).values_list("status")
+        # COUNT(*), not COUNT(id): the covering indexes carry every column the filters read but not the row id.
         return {status: n for status, n in rows.annotate(n=Count("*")).order_by()}
     return status_counts(Clue.objects.visible_to(user), v)
 
