@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from taizhang.clues.models import HandledClue, Recusal
-from taizhang.core.triggers import drop_triggers, signed_counts, statement_triggers
+from taizhang.core.triggers import drop_triggers, statement_triggers
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import Scope, scope_of
 
@@ -171,15 +171,10 @@ def visible_rows(user: Any) -> QuerySet[HandledClue] | None:
 
 def status_counts(user: Any) -> dict[str, int] | None:
     """Counts per status of everything a member unit's person sees, unfiltered, from its HandledClue rows;
-    None as member_scope. The recused clues are counted off live. One query, on the (unit, 保护伞, status) index.
+    None as member_scope. One index-only scan of the unit's (unit, 保护伞, status, clue) entries, the recused
+    clues dropped on the way (COUNT(*): COUNT(id) would visit the table for the row id).
     """
-    scope = member_scope(user)
-    if scope is None:
+    rows = visible_rows(user)
+    if rows is None:
         return None
-    sql = f"""
-        SELECT status, COUNT(*) FROM {TABLE} WHERE unit_id = %s AND NOT is_umbrella GROUP BY status
-        UNION ALL
-        SELECT status, -COUNT(*) FROM {TABLE} WHERE unit_id = %s AND NOT is_umbrella
-        AND clue_id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
-    """  # noqa: S608 - constants only; values are parameters
-    return signed_counts(sql, [scope.unit_id, scope.unit_id, list(scope.lineage)])
+    return {status: n for status, n in rows.values_list("status").annotate(n=Count("*")).order_by()}

@@ -182,6 +182,13 @@ class Migration(migrations.Migration):
         column("deadline_at", models.DateTimeField(null=True)),
         column("concluded_at", models.DateTimeField(null=True)),
         migrations.RunPython(install, uninstall),
+        migrations.RemoveIndex(model_name="handledclue", name="handled_unit_status"),
+        migrations.AddIndex(
+            model_name="handledclue",
+            index=models.Index(
+                fields=["unit_id", "is_umbrella", "status"], include=["clue_id"], name="handled_unit_status"
+            ),
+        ),
         migrations.AddIndex(
             model_name="handledclue",
             index=models.Index(
