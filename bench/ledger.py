@@ -79,7 +79,13 @@ def main() -> None:
     # A bulk-loaded table has not been vacuumed yet (autovacuum would, soon): the ledger's index-only scans
     # need the visibility map that VACUUM sets.
     with connection.cursor() as cursor:
-        for table in ("clues_clue", "clues_assignment", "clues_transfer", "clues_recusal"):
+        for table in (
+            "clues_clue",
+            "clues_assignment",
+            "clues_transfer",
+            "clues_recusal",
+            "clues_handledclue",
+        ):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     total = Clue.objects.count()
     print(f"clues in the database: {total:,}; load average {os.getloadavg()[0]:.2f}")

@@ -24,10 +24,11 @@ def test_pages_are_the_slices_of_the_visible_filtered_list(world, walk, params):
         walk.assigned(summary=f"线索{i}") if i % 2 else walk.register(summary=f"线索{i}")
     walk.assigned(unit="construction")
     for persona in ("office_staff", "liaison", "other_liaison"):
-        visible = Clue.objects.visible_to(world.people[persona])
+        user = world.people[persona]
+        visible = Clue.objects.visible_to(user)
         expected = list(filter_clues(visible, parse(params)).values_list("pk", flat=True))
         pages = [
-            [c.pk for c in page_of(visible, with_row_relations(Clue.objects.all()), params, start, start + 3)]
+            [c.pk for c in page_of(user, with_row_relations(Clue.objects.all()), params, start, start + 3)]
             for start in range(0, 12, 3)
         ]
         assert [pk for page in pages for pk in page] == expected

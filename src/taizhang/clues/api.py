@@ -387,13 +387,7 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
     total = listed_total(counts, values)
     start = (page - 1) * per
     rows = attach_subject_names(
-        page_of(
-            Clue.objects.visible_to(request.user),
-            with_row_relations(Clue.objects.all()),
-            values,
-            start,
-            start + per,
-        )
+        page_of(request.user, with_row_relations(Clue.objects.all()), values, start, start + per)
     )
     status_labels = labels(ClueStatus)
     return {

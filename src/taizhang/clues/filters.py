@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.clues.models import Clue, HandledClue, ReportedSubject
 from taizhang.org.models import Unit
 
 # sort parameter -> order_by; the id tie-breaker keeps pages stable.
@@ -116,10 +116,9 @@ def _between(field: str, start: dt.date | None, end: dt.date | None) -> Q:
     return q
 
 
-def filter_clues(
-    qs: QuerySet[Clue], params: Mapping[str, Any] | None, *, skip_status: bool = False
-) -> QuerySet[Clue]:
-    """Apply the ledger filters and sort to an already visible queryset.
+def ledger_q(params: Mapping[str, Any] | None, *, pk: str = "pk", skip_status: bool = False) -> Q:
+    """The ledger's filters except the text search, as one Q on Clue or on HandledClue: the columns they read
+    have the same names on both, and `pk` names the clue's id (`clue_id` on HandledClue).
 
     `skip_status` leaves the status filter out, for the per-status counts beside the list.
     """
@@ -140,14 +139,34 @@ def filter_clues(
         if "_office_path" not in v:
             v["_office_path"] = Unit.objects.filter(pk=v["office"]).values_list("path", flat=True).first()
         path = v["_office_path"]
-        q &= Q(office__path__startswith=path) if path else Q(pk__in=[])
+        if path:
+            q &= Q(office_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
+        else:
+            q &= Q(**{f"{pk}__in": []})
     if v.get("overdue"):
         q &= Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())
     if v.get("umbrella"):
         q &= Q(is_umbrella=True)
     q &= _between("received_at", v.get("received_from"), v.get("received_to"))
     q &= _between("concluded_at", v.get("concluded_from"), v.get("concluded_to"))
-    text = (v.get("q") or "").strip()
+    return q
+
+
+def text_of(values: Mapping[str, Any]) -> str:
+    """The text search `q` (Clue only: number, summary, source reference, names of the reported subjects)."""
+    return (values.get("q") or "").strip()
+
+
+def filter_clues(
+    qs: QuerySet[Clue], params: Mapping[str, Any] | None, *, skip_status: bool = False
+) -> QuerySet[Clue]:
+    """Apply the ledger filters and sort to an already visible queryset.
+
+    `skip_status` leaves the status filter out, for the per-status counts beside the list.
+    """
+    v = params if isinstance(params, Parsed) else parse(params)
+    q = ledger_q(v, skip_status=skip_status)
+    text = text_of(v)
     if text:
         named = ReportedSubject.objects.filter(clue=OuterRef("pk"), name__icontains=text)
         q &= (
@@ -160,25 +179,49 @@ def filter_clues(
     return qs.order_by(*sort_of(v))
 
 
-def sort_of(values: Mapping[str, Any]) -> tuple[str, ...]:
-    """The order_by of the chosen sort (the default for a missing or unknown one)."""
-    return SORTS.get(values.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+def sort_of(values: Mapping[str, Any], *, pk: str = "id") -> tuple[str, ...]:
+    """The order_by of the chosen sort (the default for a missing or unknown one); `pk` names the id
+    tie-breaker (`clue_id` on HandledClue)."""
+    order = SORTS.get(values.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+    return tuple(pk if key == "id" else f"-{pk}" if key == "-id" else key for key in order)
+
+
+def handled_rows(user: Any, values: Mapping[str, Any]) -> QuerySet[HandledClue] | None:
+    """The HandledClue rows of what a member unit's person sees (to narrow with `ledger_q(..., pk="clue_id")`)
+    when they can answer for the filters `values`: a plain member unit's person on PostgreSQL
+    (handled.member_scope) and no text search, which reads Clue's own text; None otherwise."""
+    from taizhang.clues import handled
+
+    rows = handled.visible_rows(user)
+    if rows is None or text_of(values):
+        return None
+    return rows
 
 
 def page_of(
-    visible: QuerySet[Clue], rows: QuerySet[Clue], params: Mapping[str, Any] | None, start: int, stop: int
+    user: Any, rows: QuerySet[Clue], params: Mapping[str, Any] | None, start: int, stop: int
 ) -> list[Clue]:
-    """Rows start..stop of the filtered, sorted `visible` clues, fetched as `rows` (with their relations).
+    """Rows start..stop of the filtered, sorted clues `user` sees, fetched as `rows` (with their relations).
 
     The page's ids are chosen first, in a subquery that reads only the sort key and the filter and visibility
-    columns: the covering indexes on Clue serve it without visiting the table, so a deep page skips its
-    offset in the index. Only the page's own rows are then read in full. One SQL statement (plus `rows`'
-    prefetches), whatever the page size or depth. `rows` must not widen what `visible` admits: the rule is
-    applied inside the subquery.
+    columns, and only the page's own rows are then read in full. One SQL statement (plus `rows'` prefetches),
+    whatever the page size or depth. `rows` must not widen what `user` sees: the rule is applied inside the
+    subquery.
+
+    Where the ids come from. For office people (and discipline handlers, SQLite, text searches) the visible
+    Clue rows: the covering indexes on Clue serve them without visiting the table, so a deep page skips its
+    offset in the index. A member unit sees a few percent of the clues, scattered through those global
+    indexes: its ids come from its own HandledClue rows (clues/handled.py), which carry the same columns and
+    an index per sort led by the unit, so the page walks the unit's rows only.
     """
     v = params if isinstance(params, Parsed) else parse(params)
-    ids = filter_clues(visible, v).values("pk")[start:stop]
-    return list(rows.filter(pk__in=ids).order_by(*sort_of(v)))
+    own = handled_rows(user, v)
+    ids: QuerySet[Any]
+    if own is not None:
+        ids = own.filter(ledger_q(v, pk="clue_id")).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
+    else:
+        ids = filter_clues(Clue.objects.visible_to(user), v).values("pk")
+    return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
 
 
 def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
@@ -192,8 +235,9 @@ NOT_FILTERS = frozenset({"status", "sort", "page"})
 
 
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
-    """`status_counts` of what `user` sees: unfiltered, from the reports tally (office people) or the unit's
-    HandledClue rows (member units) when they can answer; otherwise counted live."""
+    """`status_counts` of what `user` sees, from the trigger-kept tables when they can answer: a member unit's
+    from its HandledClue rows (filtered or not, except by the text search: see handled_rows), office people's
+    unfiltered from the reports tally; otherwise counted live."""
     from taizhang.clues import handled
 
     v = params if isinstance(params, Parsed) else parse(params)
@@ -203,6 +247,11 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
             counts = handled.status_counts(user)
         if counts is not None:
             return counts
+    own = handled_rows(user, v)
+    if own is not None:
+        rows = own.filter(ledger_q(v, pk="clue_id", skip_status=True)).values_list("status")
+        # COUNT(*), not COUNT(id): the covering indexes carry every column the filters read but not the row id.
+        return {status: n for status, n in rows.annotate(n=Count("*")).order_by()}
     return status_counts(Clue.objects.visible_to(user), v)
 
 

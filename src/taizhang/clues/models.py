@@ -485,20 +485,72 @@ class ImportJob(models.Model):
         return self.status in (self.Status.FAILED, self.Status.DONE)
 
 
+# The columns of HandledClue that a member unit's page or count reads besides its unit and sort key.
+HANDLED_COLUMNS = [
+    "clue_id",
+    "status",
+    "is_umbrella",
+    "category",
+    "channel",
+    "office_id",
+    "responsible_unit_id",
+    "sector_id",
+    "finding_result",
+    "received_at",
+    "deadline_at",
+    "concluded_at",
+]
+
+
 class HandledClue(models.Model):
-    """A unit a clue was ever assigned or transferred to, with the clue's status: kept exact by PostgreSQL
-    triggers (clues/handled.py), so a member unit's counts per status read its own rows. Empty elsewhere."""
+    """A unit a clue was ever assigned or transferred to, with a copy of the clue's ledger columns: kept exact by
+    PostgreSQL triggers (clues/handled.py), so a member unit's pages and counts read its own rows. Empty
+    elsewhere. The columns have the names they have on Clue, so one filter serves both (filters.ledger_q)."""
 
     unit_id = models.BigIntegerField()
     clue_id = models.BigIntegerField()
     status = models.CharField(max_length=20)
     is_umbrella = models.BooleanField()
+    category = models.CharField(max_length=20, blank=True)
+    channel = models.CharField(max_length=20)
+    sector_id = models.BigIntegerField(null=True)
+    finding_result = models.CharField(max_length=20, blank=True)
+    responsible_unit_id = models.BigIntegerField(null=True)
+    office_id = models.BigIntegerField()
+    number = models.CharField(max_length=40)
+    received_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(null=True)
+    concluded_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("承办线索")
         constraints = [models.UniqueConstraint(fields=["unit_id", "clue_id"], name="handled_unit_clue")]
+        # One index per sort of the ledger led by the unit (both directions: a B-tree reads backwards), carrying
+        # every column the ledger's filters read: a member unit's page (and its filtered counts) come from an
+        # index-only scan of the unit's own entries, which stops after the page (filters.page_of). Without the
+        # columns each entry visits the table, where a unit's rows lie scattered among everyone's (~55 ms for
+        # a filtered deep page at 1,000,000 clues instead of ~3). The (unit, 保护伞, status) one, narrow, serves
+        # the unfiltered counts (with clue_id, to drop the recused clues); clue_id the triggers' updates.
         indexes = [
-            models.Index(fields=["unit_id", "is_umbrella", "status"], name="handled_unit_status"),
+            models.Index(
+                fields=["unit_id", "is_umbrella", "status"], name="handled_unit_status", include=["clue_id"]
+            ),
+            models.Index(
+                fields=["unit_id", "received_at", "clue_id"],
+                name="handled_unit_received",
+                include=[c for c in HANDLED_COLUMNS if c not in ("received_at", "clue_id")],
+            ),
+            models.Index(
+                fields=["unit_id", "deadline_at", "clue_id"],
+                name="handled_unit_deadline",
+                include=[c for c in HANDLED_COLUMNS if c not in ("deadline_at", "clue_id")],
+            ),
+            models.Index(
+                fields=["unit_id", "concluded_at", "clue_id"],
+                name="handled_unit_concluded",
+                include=[c for c in HANDLED_COLUMNS if c not in ("concluded_at", "clue_id")],
+            ),
+            models.Index(fields=["unit_id", "number"], name="handled_unit_number", include=HANDLED_COLUMNS),
             models.Index(fields=["clue_id"], name="handled_clue"),
         ]
 
