@@ -3,6 +3,9 @@ hashes still open (and are upgraded), and every failure costs the same hashes wh
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 from argon2 import PasswordHasher
 from django.urls import reverse
@@ -90,3 +93,22 @@ def test_at_the_floor_a_check_costs_one_hash(world, client, verified):
     open_followup(client, code, "not-the-passphrase")
     open_followup(client, "3" * 16, "not-the-passphrase")
     assert verified == [OWASP, OWASP]
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a POSIX feature")
+def test_hashes_run_on_threads_of_lower_priority_than_the_request(monkeypatch):
+    """A submission's hash waits for spare CPU rather than slowing everyone else's pages."""
+    seen: list[tuple[int, int]] = []
+    real = PasswordHasher.hash
+
+    def spy(self, secret, **kwargs):
+        tid = threading.get_native_id()
+        seen.append((tid, os.getpriority(os.PRIO_PROCESS, tid)))
+        return real(self, secret, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", spy)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    stored = credentials.hash_passphrase("a passphrase here")
+    assert credentials.verify_passphrase(stored, "a passphrase here")
+    assert seen and all(tid != threading.get_native_id() for tid, _nice in seen)
+    assert all(nice == min(19, mine + credentials.HASH_NICENESS) for _tid, nice in seen)

@@ -7,13 +7,23 @@ environment) may change them but never go below OWASP's minimum for argon2id (19
 
 A hash keeps its own parameters, so receipts hashed under an older profile still open; on a successful open
 their hash is upgraded to the current profile (see portal.actions.find_receipt).
+
+Every hash runs on a small pool of threads of its own at a lower CPU priority (HASH_NICENESS; on Linux the
+priority is per thread and the threads libargon2 starts for its lanes inherit it). The request waits for it
+as before; on a busy server the hash takes the CPU the staff's pages leave, so a citizen's submission takes a
+little longer and nobody else waits for it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,7 +46,37 @@ PASSPHRASE_GROUP_LEN = 4
 MIN_CHOSEN_LENGTH = 10
 
 
+# How much lower the hashing threads' CPU priority is than the request threads' (Linux nice, up to 19).
+HASH_NICENESS = 10
+
 Profile = tuple[int, int, int]  # (memory KiB, passes, lanes)
+T = TypeVar("T")
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _lower_priority() -> None:
+    # PRIO_PROCESS with a thread id sets that thread's niceness on Linux; elsewhere the hash runs as before.
+    with contextlib.suppress(OSError, AttributeError):
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + HASH_NICENESS))
+
+
+def run_hash(work: Callable[[], T]) -> T:
+    """Run `work` (an argon2 hash or check) on the low-priority hashing threads and wait for its answer."""
+    global _pool
+    pool = _pool
+    if pool is None or pool[0] != os.getpid():  # none yet, or inherited from the parent of a forked worker
+        with _pool_lock:
+            if _pool is None or _pool[0] != os.getpid():
+                executor = ThreadPoolExecutor(
+                    max_workers=os.cpu_count() or 2, thread_name_prefix="argon2", initializer=_lower_priority
+                )
+                _pool = (os.getpid(), executor)
+            pool = _pool
+    return pool[1].submit(work).result()
+
+
 FLOOR: Profile = (MIN_MEMORY_KIB, MIN_TIME_COST, MIN_PARALLELISM)
 
 
@@ -108,11 +148,13 @@ def normalise_passphrase(text: str) -> str:
 
 def hash_passphrase(passphrase: str) -> str:
     """An argon2id hash (with its own random salt) of the passphrase; the passphrase itself is never stored."""
-    return hasher().hash(normalise_passphrase(passphrase))
+    normalised = normalise_passphrase(passphrase)
+    return run_hash(lambda: hasher().hash(normalised))
 
 
 @lru_cache(maxsize=8)
 def _dummy_hash(profile: Profile) -> str:
+    # Called from _verify, already on a hashing thread (waiting on the pool from inside it could deadlock).
     return _hasher(*profile).hash(secrets.token_urlsafe(24))
 
 
@@ -125,6 +167,11 @@ def _stored_profile(stored_hash: str) -> Profile | None:
 
 
 def verify_passphrase(stored_hash: str | None, passphrase: str) -> bool:
+    """Check a passphrase (see _verify) on the low-priority hashing threads."""
+    return run_hash(lambda: _verify(stored_hash, passphrase))
+
+
+def _verify(stored_hash: str | None, passphrase: str) -> bool:
     """Check a passphrase; with no stored hash, spend the same time on a dummy one and answer False.
 
     Hashes exist under two profiles at most: OWASP's minimum (the default before RFC 9106's) and the current
