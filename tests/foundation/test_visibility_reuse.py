@@ -89,3 +89,22 @@ def test_a_later_request_follows_a_move_to_another_unit(world):
     later = _fresh(liaison)
     assert not Clue.objects.visible_to(later).exists()
     assert not Clue.objects.visible_one(later, clue.pk).exists()
+
+
+def test_at_most_rules_kept_per_thread_and_still_right_after_dropping(world, monkeypatch):
+    from taizhang.org import visibility
+
+    monkeypatch.setattr(visibility, "RULES_KEPT", 2)
+    monkeypatch.setattr(visibility._rules, "held", {}, raising=False)  # this thread's rules, from empty
+    people = [
+        _fresh(world.people[key]) for key in ("office_staff", "liaison", "other_liaison", "police_liaison")
+    ]
+    for _round in range(2):
+        for person in people:
+            expected = (
+                {person.unit.code}
+                if person.unit.kind != "office"
+                else set(Unit.objects.values_list("code", flat=True))
+            )
+            assert set(Unit.objects.visible_to(person).values_list("code", flat=True)) == expected
+            assert len(visibility._rules_of_thread()) <= 2

@@ -71,7 +71,9 @@ def scope_of(user: Any) -> Scope | None:
 # Built rules, per thread: (queryset class, model, database, scope) -> the filtered queryset. A rule is a pure
 # function of the scope (`visibility_q(scope)`), and what is kept is SQL, evaluated afresh by each query.
 _rules = threading.local()
-RULES_KEPT = 512
+# About 20 KiB each (SQL expression trees): at most ~5 MiB per server thread. A page reads 5-10 models, so this
+# holds the rules of a few dozen people per thread; beyond that the oldest are dropped and built again.
+RULES_KEPT = 256
 
 
 def _rules_of_thread() -> dict[tuple, Any]:
@@ -113,8 +115,8 @@ class VisibleQuerySet(models.QuerySet):
         key = (type(self), self.model, self.db, variant, scope)
         rule = held.get(key)
         if rule is None:
-            if len(held) >= RULES_KEPT:
-                held.clear()
+            while len(held) >= RULES_KEPT:
+                del held[next(iter(held))]  # the oldest built (dicts keep insertion order)
             rule = held[key] = self.filter(build(scope))
         return rule.all()  # a copy: filters added to it never reach the kept rule
 
