@@ -124,3 +124,13 @@ def test_periods_that_are_not_whole_months_are_counted_live(world, ledger):
     user, city = world.people["office_staff"], world.units["city"]
     assert _tally_counts(user, city, [(dt.date(2026, 3, 5), dt.date(2026, 3, 31))]) is None
     assert tally.whole_months(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+def test_the_database_runs_the_tally_sql_of_the_app():
+    """Migrations run frozen SQL; the latest must be tally.py's, so what the code describes is what runs."""
+    import importlib
+
+    latest = importlib.import_module("taizhang.reports.migrations.0003_clue_tally")
+    assert latest.INSTALL_SQL == tally.INSTALL_SQL
+    assert latest.UNINSTALL_SQL == tally.UNINSTALL_SQL
+    assert tally._summed([tally._facts("clues_clue", "1")], True) == latest.FILL_SQL
