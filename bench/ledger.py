@@ -126,6 +126,11 @@ def main() -> None:
         ),
         ("office", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
         ("unit", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
+        ("office", "status counts, category filter", "/clues/?fragment=counts&category=evil&per={per}"),
+        ("unit", "status counts, category filter", "/clues/?fragment=counts&category=evil&per={per}"),
+        # The text filter (substring of number, summary, source, subject names) is a scan: a known limit.
+        ("office", "list, text filter, rare term", "/clues/?q=%E4%B8%8D%E5%AD%98%E5%9C%A8&per={per}"),
+        ("unit", "list, text filter, rare term", "/clues/?q=%E4%B8%8D%E5%AD%98%E5%9C%A8&per={per}"),
         ("office", "detail", f"/clues/{detail_clue}/"),
         ("unit", "detail", f"/clues/{detail_clue}/"),
         # The home page: every app's panel, the ledger's counts and the to-do list among them.
