@@ -135,3 +135,25 @@ def test_export_through_the_api(world, walk, api):
     response = api("office_staff").get("/api/clues/export.xlsx")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.worksheets[0].max_row == 2
+
+
+def test_list_rows_carry_what_a_ledger_row_shows_in_constant_queries(
+    world, walk, api, django_assert_max_num_queries
+):
+    """Each row's subjects (in the order registered), status label, unit and person; the same number of
+    queries for one row as for many."""
+    from taizhang.clues.actions import SubjectData
+
+    walk.assigned(subjects=[SubjectData(name="甲某"), SubjectData(name="乙某")])
+    client = api("office_staff")
+    client.get("/api/clues/")  # the token's first use writes its "last used"
+    with django_assert_max_num_queries(20) as one:
+        row = client.get("/api/clues/").json()["items"][0]
+    assert row["subjects"] == ["甲某", "乙某"]
+    assert row["status_label"] == str(ClueStatus.ASSIGNED.label) and row["responsible_unit"] == world.units["transport"].name
+    assert row["responsible_person"]
+    for _ in range(4):
+        walk.assigned(subjects=[SubjectData(name="丙某")])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        items = client.get("/api/clues/").json()["items"]
+    assert len(items) == 5 and all(item["subjects"] for item in items)
