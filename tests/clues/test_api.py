@@ -150,7 +150,10 @@ def test_list_rows_carry_what_a_ledger_row_shows_in_constant_queries(
     with django_assert_max_num_queries(20) as one:
         row = client.get("/api/clues/").json()["items"][0]
     assert row["subjects"] == ["甲某", "乙某"]
-    assert row["status_label"] == str(ClueStatus.ASSIGNED.label) and row["responsible_unit"] == world.units["transport"].name
+    assert (
+        row["status_label"] == str(ClueStatus.ASSIGNED.label)
+        and row["responsible_unit"] == world.units["transport"].name
+    )
     assert row["responsible_person"]
     for _ in range(4):
         walk.assigned(subjects=[SubjectData(name="丙某")])
