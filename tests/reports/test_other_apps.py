@@ -125,17 +125,23 @@ def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
 def test_todos_list_reports_to_file_and_to_review(world):
     from django.utils import timezone
 
-    from taizhang.reports.due import unfiled
+    from taizhang.reports.due import CHASE_DAYS_AFTER, REMIND_DAYS_BEFORE, unfiled
     from taizhang.reports.todos import todos_for
 
     monthly = ReportType.objects.get(code="monthly")
     due = Period.of("month", timezone.localdate()).due_at(monthly.due_day)
     soon = [i["label"] for i in unfiled([world.units["transport"]], due - dt.timedelta(days=1))]
     assert any(label.endswith("信息月报") for label in soon)
-    assert unfiled([world.units["transport"]], due + dt.timedelta(days=30)) == [] or all(
-        i["period"].start > due.date()
-        for i in unfiled([world.units["transport"]], due + dt.timedelta(days=30))
-    )
+    # The rule, true in every month: a report is listed from REMIND_DAYS_BEFORE days before its due date until
+    # CHASE_DAYS_AFTER days after it. Thirty days on, this month's monthly report has left the list, and
+    # whatever is listed then (next month's, or the half-year and annual reports due in January) is inside
+    # its own window.
+    later = due + dt.timedelta(days=30)
+    listed = unfiled([world.units["transport"]], later)
+    assert not any(i["report_type"] == monthly and i["due_at"] == due for i in listed)
+    for item in listed:
+        assert item["due_at"] - dt.timedelta(days=REMIND_DAYS_BEFORE) <= later
+        assert later <= item["due_at"] + dt.timedelta(days=CHASE_DAYS_AFTER)
     assert not any(t.kind == "report" for t in todos_for(world.people["office_staff"]))  # the root office
     report = actions.do_open_report(
         actor=world.people["liaison"],
