@@ -5,15 +5,47 @@ alice-style naming after Healthchecks: each persona is named by what they are, s
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Unit, User
 from tests.factories import UnitFactory, UserFactory
+
+# The process clock (time-machine moves time.time, datetime.now, timezone.now and so clock.now). With
+# TAIZHANG_TEST_NOW="2027-02-06 09:30" (Asia/Shanghai) the whole session runs from that moment, ticking:
+# `make test-dates` runs the `calendar` tests so at each date of the matrix. Without it, `calendar` tests run
+# from DEFAULT_TEST_NOW, never from the real date.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_TEST_NOW = "2026-06-10 10:00"
+CHOSEN_TEST_NOW = os.environ.get("TAIZHANG_TEST_NOW", "").strip()
+
+
+def shanghai(text: str) -> dt.datetime:
+    """An aware Asia/Shanghai moment from 'YYYY-MM-DD[ HH:MM]'."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+if CHOSEN_TEST_NOW:
+    # Started at import, before collection, so module-level dates and fixtures see the chosen moment too.
+    time_machine.travel(shanghai(CHOSEN_TEST_NOW), tick=True).start()
+
+
+@pytest.fixture(autouse=True)
+def _stated_clock(request: pytest.FixtureRequest) -> Any:
+    """A `calendar` test runs at the chosen moment, or at DEFAULT_TEST_NOW: never at the real date."""
+    if CHOSEN_TEST_NOW or request.node.get_closest_marker("calendar") is None:
+        yield
+        return
+    with time_machine.travel(shanghai(DEFAULT_TEST_NOW), tick=True):
+        yield
 
 
 @dataclass
