@@ -7,9 +7,14 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-__all__ = ["WorkCalendar"]
+__all__ = ["OFFICIAL_YEARS", "WorkCalendar"]
 
 _ONE_DAY = timedelta(days=1)
+
+# The years whose official schedule the installed chinese_calendar ships (2004–2026 in 1.11.0).
+OFFICIAL_YEARS = range(
+    min(chinese_calendar.constants.holidays).year, max(chinese_calendar.constants.holidays).year + 1
+)
 
 
 class WorkCalendar:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from taizhang.pure.workdays import WorkCalendar
+from taizhang.pure.workdays import OFFICIAL_YEARS, WorkCalendar
 
 CACHE_SECONDS = 60
 
@@ -55,6 +56,8 @@ class _Config:
     policies: dict[int | None, Policy]
     # office id -> ids from the root down (for inheritance)
     lineage: dict[int, tuple[int, ...]]
+    # years with an administrator-confirmed 节假日安排 (HolidayNotice)
+    confirmed_years: frozenset[int] = frozenset()
 
 
 class CachedCalendar(WorkCalendar):
@@ -84,7 +87,7 @@ def clear_cache(**_kwargs: Any) -> None:
 def _load() -> _Config:
     from taizhang.org.choices import UnitKind
     from taizhang.org.models import Unit
-    from taizhang.supervision.models import CalendarOverride, DeadlineRule, SupervisionPolicy
+    from taizhang.supervision.models import CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy
 
     overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
     rules: dict[int | None, dict[str, tuple[int, str]]] = {}
@@ -105,7 +108,8 @@ def _load() -> _Config:
         pk: tuple(int(x) for x in path.strip("/").split("/") if x)
         for pk, path in Unit.objects.filter(kind=UnitKind.OFFICE).values_list("pk", "path")
     }
-    return _Config(time.monotonic(), CachedCalendar(overrides), rules, policies, lineage)
+    confirmed = frozenset(HolidayNotice.objects.values_list("year", flat=True))
+    return _Config(time.monotonic(), CachedCalendar(overrides), rules, policies, lineage, confirmed)
 
 
 def _current() -> _Config:
@@ -121,6 +125,40 @@ def _current() -> _Config:
 def calendar() -> WorkCalendar:
     """The working-day calendar in force (chinese_calendar plus the administrator's overrides)."""
     return _current().calendar
+
+
+# Years without a known schedule that deadlines computed in this request (or worker pass) ran through.
+_guessed_years: ContextVar[frozenset[int]] = ContextVar("taizhang_guessed_years", default=frozenset())
+
+
+def year_is_known(year: int) -> bool:
+    """Whether the year's holidays are known: shipped by chinese_calendar or confirmed from a notice."""
+    return year in OFFICIAL_YEARS or year in _current().confirmed_years
+
+
+def years_to_announce(today: dt.date) -> list[int]:
+    """Unknown years an administrator is told about: this year, and from 1 November the next one."""
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    return [y for y in years if not year_is_known(y)]
+
+
+def _note_span(first: dt.date, last: dt.date) -> None:
+    """Remember the years between two days whose calendar is only guessed (Monday–Friday plus overrides)."""
+    if first > last:
+        first, last = last, first
+    unknown = {y for y in range(first.year, last.year + 1) if not year_is_known(y)}
+    if unknown and not unknown <= _guessed_years.get():
+        _guessed_years.set(_guessed_years.get() | unknown)
+
+
+def guessed_years() -> list[int]:
+    """The unknown years deadlines ran through since `forget_guessed_years` (pages warn about them)."""
+    return sorted(_guessed_years.get())
+
+
+def forget_guessed_years(**_kwargs: Any) -> None:
+    """Start a new request with nothing noted."""
+    _guessed_years.set(frozenset())
 
 
 def _office_id(office: Any) -> int | None:
@@ -165,7 +203,9 @@ def end_of_day(day: dt.date) -> dt.datetime:
 def add_workdays(start: dt.datetime, n: int) -> dt.datetime:
     """The end of the n-th working day after the local day of `start`."""
     day = timezone.localtime(start).date()
-    return end_of_day(calendar().add_workdays(day, n))
+    last = calendar().add_workdays(day, n)
+    _note_span(day, last)
+    return end_of_day(last)
 
 
 def due_at(step: str, start: dt.datetime, *, office: Any = None) -> dt.datetime:
@@ -178,21 +218,25 @@ def due_at(step: str, start: dt.datetime, *, office: Any = None) -> dt.datetime:
         cal = calendar()
         while not cal.is_workday(last):
             last += dt.timedelta(days=1)
-        return end_of_day(last)
-    return end_of_day(calendar().add_workdays(day, amount))
+    else:
+        last = calendar().add_workdays(day, amount)
+    _note_span(day, last)
+    return end_of_day(last)
 
 
 def workdays_overdue(deadline: dt.datetime, now: dt.datetime) -> int:
     """Whole working days passed since the deadline's day (0 on the day after when that is a day off)."""
-    return calendar().workdays_between(timezone.localtime(deadline).date(), timezone.localtime(now).date())
+    first, last = timezone.localtime(deadline).date(), timezone.localtime(now).date()
+    _note_span(first, last)
+    return calendar().workdays_between(first, last)
 
 
 def connect_signals() -> None:
     """Drop the cache whenever this process changes a rule, a policy or an override."""
     from taizhang.org.models import Unit
-    from taizhang.supervision.models import CalendarOverride, DeadlineRule, SupervisionPolicy
+    from taizhang.supervision.models import CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy
 
     # Units too: a new or moved office changes which rules it inherits.
-    for model in (CalendarOverride, DeadlineRule, SupervisionPolicy, Unit):
+    for model in (CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy, Unit):
         post_save.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-{model.__name__}")
         post_delete.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-del-{model.__name__}")

@@ -6,8 +6,21 @@ from typing import Any
 
 from django.utils import timezone
 
-from taizhang.supervision import boards
+from taizhang.core import clock
+from taizhang.supervision import boards, deadlines
 from taizhang.supervision.todo import todos_for
+
+
+def _calendar_panel(request: Any) -> list[dict]:
+    """For administrators: this year's or (from 1 November) next year's holidays are not known yet."""
+    from taizhang.org.choices import RoleCode
+
+    if not request.user.has_role(RoleCode.SYSADMIN):
+        return []
+    years = deadlines.years_to_announce(timezone.localtime(clock.now()).date())
+    if not years:
+        return []
+    return [{"template": "supervision/_calendar_panel.html", "width": 12, "years": years}]
 
 
 def home_panels(request: Any) -> list[dict]:
@@ -15,6 +28,7 @@ def home_panels(request: Any) -> list[dict]:
     items = todos_for(request.user)
     now = timezone.now()
     return [
+        *_calendar_panel(request),
         {
             "template": "supervision/_panel.html",
             "width": 6,
@@ -23,5 +37,5 @@ def home_panels(request: Any) -> list[dict]:
             "overdue_todos": sum(1 for t in items if t.overdue),
             "overdue_clues": boards.overdue_clues(request.user, now).count(),
             "overdue_tasks": boards.overdue_tasks(request.user, now).count(),
-        }
+        },
     ]

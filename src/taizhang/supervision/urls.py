@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from taizhang.supervision.views import boards, meetings, records
+from taizhang.supervision.views import boards, calendar, meetings, records
 
 app_name = "supervision"
 urlpatterns = [
@@ -35,4 +35,5 @@ urlpatterns = [
     path("tasks/new/", meetings.task_create, name="task_create"),
     path("tasks/<int:pk>/", meetings.task_detail, name="task_detail"),
     path("tasks/<int:pk>/complete/", meetings.task_complete, name="task_complete"),
+    path("calendar/notice/", calendar.holiday_notice, name="holiday_notice"),
 ]

@@ -3,7 +3,7 @@
 from taizhang.supervision.models.delivery import Dispatch, Notification
 from taizhang.supervision.models.meetings import Attendance, Decision, Meeting, MeetingSeries, Task
 from taizhang.supervision.models.records import Extension, ListedSupervision, PointNotice, Talk, UrgingNotice
-from taizhang.supervision.models.rules import CalendarOverride, DeadlineRule, SupervisionPolicy
+from taizhang.supervision.models.rules import CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy
 
 __all__ = [
     "Attendance",
@@ -12,6 +12,7 @@ __all__ = [
     "Decision",
     "Dispatch",
     "Extension",
+    "HolidayNotice",
     "ListedSupervision",
     "Meeting",
     "MeetingSeries",

@@ -30,6 +30,26 @@ class CalendarOverride(models.Model):
         return f"{self.date:%Y-%m-%d} {'班' if self.is_workday else '休'}"
 
 
+class HolidayNotice(models.Model):
+    """A year's 节假日安排 as the administrator confirmed it: its days are CalendarOverride rows."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    text = models.TextField(_("通知原文"))
+    days = models.JSONField(_("已调整的日期"), default=list)  # ["YYYY-MM-DD", ...] this notice set
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
 class DeadlineRule(models.Model):
     """The limit for one step: per office (inherited by the offices below it), or the default when office is empty."""
 

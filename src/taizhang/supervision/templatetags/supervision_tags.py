@@ -23,3 +23,17 @@ def unread_count(context: Any) -> int:
         cached = _unread_count(user)
         request._tz_unread = cached
     return cached
+
+
+@register.inclusion_tag("supervision/_calendar_warning.html", takes_context=True)
+def calendar_warning(context: Any) -> dict[str, Any]:
+    """The unknown years that deadlines computed for this page ran through (rendered after the view ran)."""
+    from taizhang.supervision.deadlines import guessed_years
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"years": []}
+    from taizhang.org.choices import RoleCode
+
+    return {"years": guessed_years(), "is_admin": user.has_role(RoleCode.SYSADMIN)}
