@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TAIZHANG_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck check test-sqlite test-postgres test-browser bench messages clean
+.PHONY: run test lint typecheck check test-sqlite test-postgres test-dates test-browser bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -m browser
 
-test: lint typecheck check test-sqlite test-postgres
+# The date matrix: the `calendar` tests again on SQLite, each started at every moment (Asia/Shanghai, through
+# time-machine; one process): year end, New Year, mid-January, a 调休 Saturday and a day inside 春节 2027, a
+# leap day, the eve of National Day, a monthly report's due day and the day after.
+TEST_DATES := 2026-12-31 23:59,2027-01-01 00:00,2027-01-15 09:00,2027-02-06 09:00,2027-02-10 09:00,2028-02-29 09:00,2026-09-30 09:00,2026-06-25 23:59,2026-06-26 00:01
+test-dates: $(STAMP)
+	TAIZHANG_TEST_DATES="$(TEST_DATES)" $(BIN)/python -m pytest tests -m calendar
+
+test: lint typecheck check test-sqlite test-dates test-postgres
 
 bench: $(STAMP)
 	@echo "Benchmarks print figures and run against a throwaway PostgreSQL, e.g.:"

@@ -14,18 +14,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Unit, User
 from tests.factories import UnitFactory, UserFactory
 
 # The process clock (time-machine moves time.time, datetime.now, timezone.now and so clock.now). With
-# TAIZHANG_TEST_NOW="2027-02-06 09:30" (Asia/Shanghai) the whole session runs from that moment, ticking:
-# `make test-dates` runs the `calendar` tests so at each date of the matrix. Without it, `calendar` tests run
-# from DEFAULT_TEST_NOW, never from the real date.
+# TAIZHANG_TEST_NOW="2027-02-06 09:30" (Asia/Shanghai) the whole session runs from that moment, ticking, and
+# each `calendar` test starts at it. TAIZHANG_TEST_DATES="2026-12-31 23:59,2027-01-01 00:00,..." runs every
+# `calendar` test once per moment in one process (`make test-dates`). Without either, `calendar` tests start
+# at DEFAULT_TEST_NOW, never at the real date.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_TEST_NOW = "2026-06-10 10:00"
 CHOSEN_TEST_NOW = os.environ.get("TAIZHANG_TEST_NOW", "").strip()
+TEST_DATES = [m.strip() for m in os.environ.get("TAIZHANG_TEST_DATES", "").split(",") if m.strip()]
 
 
 def shanghai(text: str) -> dt.datetime:
@@ -38,14 +41,59 @@ if CHOSEN_TEST_NOW:
     time_machine.travel(shanghai(CHOSEN_TEST_NOW), tick=True).start()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Under TAIZHANG_TEST_DATES, each `calendar` test runs once per moment."""
+    if TEST_DATES and metafunc.definition.get_closest_marker("calendar"):
+        metafunc.parametrize("stated_moment", TEST_DATES, ids=[f"at {m}" for m in TEST_DATES])
+
+
+@pytest.fixture
+def stated_moment() -> str:
+    """The moment a `calendar` test starts at (parametrized under TAIZHANG_TEST_DATES)."""
+    return CHOSEN_TEST_NOW or DEFAULT_TEST_NOW
+
+
 @pytest.fixture(autouse=True)
-def _stated_clock(request: pytest.FixtureRequest) -> Any:
-    """A `calendar` test runs at the chosen moment, or at DEFAULT_TEST_NOW: never at the real date."""
-    if CHOSEN_TEST_NOW or request.node.get_closest_marker("calendar") is None:
+def _stated_clock(request: pytest.FixtureRequest, stated_moment: str) -> Any:
+    """A `calendar` test starts at the chosen moment, or at DEFAULT_TEST_NOW: never at the real date.
+
+    Its calendar data is stated too: chinesecalendar's years, and for 2027 and 2028 (which the package does not
+    know) the made-up notices of tests/supervision/notices.py, confirmed as an administrator would.
+    """
+    if request.node.get_closest_marker("calendar") is None:
         yield
         return
-    with time_machine.travel(shanghai(DEFAULT_TEST_NOW), tick=True):
+    with time_machine.travel(shanghai(stated_moment), tick=True):
+        marker = request.node.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+        if not transactional and (marker or "db" in request.fixturenames or "world" in request.fixturenames):
+            request.getfixturevalue("db")
+            _confirm_test_notices()
         yield
+    from taizhang.supervision import deadlines
+
+    deadlines.clear_cache()  # the notices' rows went with the test's transaction
+
+
+def _confirm_test_notices() -> None:
+    from taizhang.pure.holiday_notice import parse_notice
+    from taizhang.supervision import deadlines
+    from taizhang.supervision.models import CalendarOverride, HolidayNotice
+    from tests.supervision.notices import NOTICE_2027, NOTICE_2028
+
+    for text in (NOTICE_2027, NOTICE_2028):
+        parsed = parse_notice(text)
+        assert parsed.year and not parsed.problems, parsed.problems
+        CalendarOverride.objects.bulk_create(
+            [CalendarOverride(date=d.day, is_workday=d.is_workday, note=d.festival) for d in parsed.days]
+        )
+        HolidayNotice.objects.create(
+            year=parsed.year,
+            text=text,
+            days=[d.day.isoformat() for d in parsed.days],
+            applied_at=timezone.now(),
+        )
+    deadlines.clear_cache()
 
 
 @dataclass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
@@ -15,8 +13,9 @@ from taizhang.clues.models import Clue
 from taizhang.core.errors import ActionError, ConflictError, NotVisible, PermissionRefused, TransitionRefused
 from taizhang.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
-TODAY = dt.date.today
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
+TODAY = timezone.localdate
 
 
 def test_stages_move_in_order_and_are_audited(world, cases):

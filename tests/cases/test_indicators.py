@@ -11,7 +11,8 @@ from taizhang.cases import actions
 from taizhang.cases.choices import CaseStage, OrgType
 from taizhang.cases.indicators import INDICATORS
 
-pytestmark = pytest.mark.django_db
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def _period():

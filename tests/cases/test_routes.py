@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -13,7 +12,11 @@ from taizhang.cases.choices import CaseStage, Screening
 from taizhang.cases.models import Case
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today().isoformat()
+
+
+def today() -> str:
+    """The local date at the test's clock, read when the test runs."""
+    return timezone.localdate().isoformat()
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def test_detail_allowed_other_unit_and_anonymous(world, case):
 
 
 def test_stage_post_allowed_forbidden_other(world, case):
-    data = {"stage": CaseStage.ARREST, "occurred_on": TODAY, "persons": 3}
+    data = {"stage": CaseStage.ARREST, "occurred_on": today(), "persons": 3}
     world.client_for("group_member").post(f"/cases/{case.pk}/stage/", data)  # reads only
     assert Case.objects.get(pk=case.pk).stage == CaseStage.INVESTIGATION
     assert world.client_for("other_liaison").post(f"/cases/{case.pk}/stage/", data).status_code == 404
@@ -118,12 +121,12 @@ def test_create_and_edit_pages(world, cases):
 
 def test_api_actions(world, case):
     staff = world.client_for("office_staff")
-    body = json.dumps({"stage": "arrest", "occurred_on": TODAY, "persons": 2})
+    body = json.dumps({"stage": "arrest", "occurred_on": today(), "persons": 2})
     assert (
         staff.post(f"/api/cases/cases/{case.pk}/stages", body, content_type="application/json").status_code
         == 201
     )
-    body = json.dumps({"stage": "execution", "occurred_on": TODAY})
+    body = json.dumps({"stage": "execution", "occurred_on": today()})
     refused = staff.post(f"/api/cases/cases/{case.pk}/stages", body, content_type="application/json")
     assert refused.status_code == 409 and refused.json()["code"] == "transition_refused"
     gm = world.client_for("group_member")
@@ -206,6 +209,7 @@ def test_clue_section_lists_visible_cases(world, cases):
     assert sections(Req(), clue) == []
 
 
+@pytest.mark.calendar
 def test_home_panel(world, cases):
     cases.register()
     response = world.client_for("office_staff").get("/")
@@ -230,15 +234,16 @@ def test_timeline_is_labelled(world, cases):
     assert "登记诉讼阶段" in text and "提请批捕/批捕" in text
 
 
+@pytest.mark.calendar
 def test_judgment_date_post(world, cases):
     case = cases.at(CaseStage.FIRST_INSTANCE)
     event = case.events.get(stage=CaseStage.FIRST_INSTANCE)
     url = f"/cases/{case.pk}/judgment/"
-    data = {"event": event.pk, "judged_on": dt.date.today().isoformat()}
+    data = {"event": event.pk, "judged_on": timezone.localdate().isoformat()}
     assert world.client_for("other_liaison").post(url, data).status_code == 404
     world.client_for("group_member").post(url, data)
     event.refresh_from_db()
     assert event.judged_on is None
     world.client_for("police_liaison").post(url, data)
     event.refresh_from_db()
-    assert event.judged_on == dt.date.today()
+    assert event.judged_on == timezone.localdate()

@@ -34,6 +34,7 @@ def test_pages_are_the_slices_of_the_visible_filtered_list(world, walk, params):
         assert [pk for page in pages for pk in page] == expected
 
 
+@pytest.mark.calendar
 def test_actions_stamp_the_clock(world, walk):
     clue = walk.triaged()
     moment = timezone.now() - dt.timedelta(days=40)

@@ -12,7 +12,8 @@ from taizhang.clues.choices import OPEN_STATUSES, ClueStatus
 from taizhang.clues.models import Clue
 from taizhang.clues.panels import home_panels
 
-pytestmark = pytest.mark.django_db
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def _figures(user):

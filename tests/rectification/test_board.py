@@ -10,7 +10,8 @@ from django.utils import timezone
 from taizhang.rectification import actions
 from taizhang.rectification.choices import LetterBucket
 
-pytestmark = pytest.mark.django_db
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def _count(client, url):

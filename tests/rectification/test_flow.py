@@ -13,7 +13,8 @@ from taizhang.rectification import actions, worker_jobs
 from taizhang.rectification.choices import LetterStatus, MeasureStatus
 from taizhang.rectification.models import Letter, Measure
 
-pytestmark = pytest.mark.django_db
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 EVIDENCE = [("整改报告.txt", [b"done"])]
 
 

@@ -7,12 +7,12 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from taizhang.rectification.choices import LetterStatus, MeasureStatus
 from taizhang.rectification.models import Letter, Measure, ProblemList
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 PAGES = [
     "/rectification/",
@@ -27,12 +27,18 @@ PAGES = [
 ]
 
 
+def today() -> dt.date:
+    """The local date at the test's clock (read when the test runs, not at import)."""
+    return timezone.localdate()
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_anonymous_is_refused_and_staff_allowed(world, path):
     assert Client().get(path).status_code in (302, 401)
     assert world.client_for("office_staff").get(path).status_code == 200
 
 
+@pytest.mark.calendar
 def test_letter_detail_and_reply_routes(world, rect):
     letter = rect.letter()
     url = f"/rectification/letters/{letter.pk}/"
@@ -40,7 +46,7 @@ def test_letter_detail_and_reply_routes(world, rect):
     assert world.client_for("liaison").get(url).status_code == 200  # recipient
     assert world.client_for("other_liaison").get(url).status_code == 404
     assert Client().get(url).status_code == 302
-    reply = {"reply": "已整改", "measures": f"监管漏洞 | 修订办法 | {TODAY + dt.timedelta(days=30)}"}
+    reply = {"reply": "已整改", "measures": f"监管漏洞 | 修订办法 | {today() + dt.timedelta(days=30)}"}
     assert world.client_for("other_liaison").post(url + "reply/", reply).status_code == 404
     world.client_for("office_staff").post(url + "reply/", reply)  # sees it, is not the recipient
     assert Letter.objects.get(pk=letter.pk).status == LetterStatus.ISSUED
@@ -50,6 +56,7 @@ def test_letter_detail_and_reply_routes(world, rect):
     assert letter.status == LetterStatus.RECTIFYING and letter.problem_list.problems.count() == 1
 
 
+@pytest.mark.calendar
 def test_letter_create_page(world, rect):
     from taizhang.rectification.models import LetterType
 
@@ -58,7 +65,7 @@ def test_letter_create_page(world, rect):
         "number": "司建〔2026〕1号",
         "issuer": world.units["police"].pk,
         "recipient": world.units["transport"].pk,
-        "issued_on": TODAY.isoformat(),
+        "issued_on": today().isoformat(),
         "problems": "问题",
     }
     assert world.client_for("police_liaison").post("/rectification/letters/new/", data).status_code == 302
@@ -68,6 +75,7 @@ def test_letter_create_page(world, rect):
     assert not Letter.objects.filter(number="x").exists()
 
 
+@pytest.mark.calendar
 def test_measure_routes(world, rect):
     pl = rect.problem_list(units=("construction",))
     m = Measure.objects.filter(problem__problem_list=pl).first()
@@ -94,7 +102,7 @@ def test_list_create_by_hand(world):
         "source": "self_check",
         "office": world.units["city"].pk,
         "units": [world.units["construction"].pk],
-        "measures": f"问题甲 | 措施一 | {TODAY}\n问题甲 | 措施二 | {TODAY}\n问题乙 | 措施三 | {TODAY}",
+        "measures": f"问题甲 | 措施一 | {today()}\n问题甲 | 措施二 | {today()}\n问题乙 | 措施三 | {today()}",
     }
     assert world.client_for("office_staff").post("/rectification/lists/new/", data).status_code == 302
     pl = ProblemList.objects.get(title="自查清单")
@@ -103,10 +111,11 @@ def test_list_create_by_hand(world):
     assert not ProblemList.objects.filter(title="越权清单").exists()
 
 
+@pytest.mark.calendar
 def test_api_reply_and_review(world, rect):
     letter = rect.letter()
     body = json.dumps(
-        {"reply": "已整改", "measures": [{"problem": "p", "description": "d", "deadline": str(TODAY)}]}
+        {"reply": "已整改", "measures": [{"problem": "p", "description": "d", "deadline": str(today())}]}
     )
     assert (
         world.client_for("other_liaison")

@@ -227,6 +227,7 @@ def test_legacy_records_are_visible_by_the_unit_tree(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.calendar
 def test_board_shows_late_and_missing(world):
     from taizhang.reports.board import status_board
 

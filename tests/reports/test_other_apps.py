@@ -12,6 +12,9 @@ from taizhang.reports import actions, dashboard
 from taizhang.reports.models import ReportType
 from taizhang.reports.periods import Period
 
+# The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
+pytestmark = pytest.mark.calendar
+
 
 def fake_arrests(*, user, unit, start, end):
     if not user.has_role("office_staff", "unit_leader", "liaison"):
@@ -207,12 +210,15 @@ def test_rectification_progress_bars_count_what_the_letter_list_holds(world):
     from tests.rectification.conftest import Rect
 
     rect = Rect(world)
-    rect.replied(recipient="transport", days_ago=3)
+    # All issued on one day 40 days ago, and the period is that day's year: in early January that is last
+    # year, so the letters are inside the period on every date (the overdue one needs its time to pass).
+    issued = timezone.localdate() - dt.timedelta(days=40)
+    period = Period.of("year", issued)
+    rect.replied(recipient="transport", days_ago=40)
     rect.letter(recipient="construction", days_ago=40, due=timezone.now() - dt.timedelta(days=2))
-    rect.letter(recipient="transport", days_ago=8, issuer="police", code="police_notice")
-    period = Period.of("year", timezone.localdate())
-    # Issued the year before: outside the period, so neither in the bars nor in the lists they open.
-    rect.letter(recipient="construction", days_ago=366 + timezone.localdate().timetuple().tm_yday)
+    rect.letter(recipient="transport", days_ago=40, issuer="police", code="police_notice")
+    # Issued on the last day of the year before: outside the period, so neither in the bars nor in the lists.
+    rect.letter(recipient="construction", days_ago=40 + issued.timetuple().tm_yday)
     for who, unit in (("office_leader", "city"), ("office_staff", "city"), ("unit_leader", "transport")):
         data = dashboard.dashboard_data(world.people[who], world.units[unit], period)
         client = world.client_for(who)
