@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from taizhang.core import clock
 from taizhang.core.discovery import app_modules
 from taizhang.org.models import User
 from taizhang.supervision import deadlines
@@ -672,7 +673,7 @@ def jobs() -> list[Callable[[dt.datetime], int]]:
 
 def run_once(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of every job; a failing job is logged and the others still run."""
-    now = now or timezone.now()
+    now = now or clock.now()
     results: dict[str, int] = {}
     for job in jobs():
         name = f"{job.__module__}.{job.__name__}"
