@@ -1,12 +1,13 @@
-"""Supervision fixtures: a frozen clock, the clue walker, and a clean rule/calendar cache per test."""
+"""Supervision fixtures: a stopped process clock (time-machine), the clue walker, a clean rule cache per test."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from taizhang.supervision import deadlines
 from tests.clues.conftest import Walk
@@ -15,21 +16,22 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 class Clock:
-    """A settable 'now' for django.utils.timezone.now (everything the app reads time from)."""
+    """The stated 'now' of a supervision test: the whole process clock (time-machine), set and advanced."""
 
-    def __init__(self, start: dt.datetime) -> None:
+    def __init__(self, start: dt.datetime, traveller: Any) -> None:
         self.now = start
+        self._traveller = traveller
 
     def __call__(self) -> dt.datetime:
         return self.now
 
     def set(self, value: dt.datetime) -> dt.datetime:
         self.now = value
+        self._traveller.move_to(value)
         return value
 
     def advance(self, **kwargs: Any) -> dt.datetime:
-        self.now = self.now + dt.timedelta(**kwargs)
-        return self.now
+        return self.set(self.now + dt.timedelta(**kwargs))
 
 
 def at(text: str) -> dt.datetime:
@@ -38,11 +40,11 @@ def at(text: str) -> dt.datetime:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Freeze time at Monday 2025-09-22 09:00 Beijing time (a week before the National Day holiday)."""
-    c = Clock(at("2025-09-22 09:00"))
-    monkeypatch.setattr(timezone, "now", c)
-    return c
+def clock() -> Iterator[Clock]:
+    """Stop time at Monday 2025-09-22 09:00 Beijing time (a week before the National Day holiday)."""
+    start = at("2025-09-22 09:00")
+    with time_machine.travel(start, tick=False) as traveller:
+        yield Clock(start, traveller)
 
 
 @pytest.fixture(autouse=True)
