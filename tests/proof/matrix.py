@@ -290,6 +290,8 @@ PAGES: dict[str, Rule] = {
     "supervision:notice_list": page(STAFF),
     "supervision:meeting_list": page(STAFF),
     "supervision:task_list": page(STAFF),
+    # The 节假日安排 import: administrators only; a preview changes nothing, confirming is the audited action.
+    "supervision:holiday_notice": page(ADMINS),
     # Sent empty, these changes must write nothing.
     "supervision:inbox_read": page(frozenset(), method="POST"),
     "supervision:talk_create": page(frozenset(), method="POST"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,3 +89,19 @@ def test_add_then_count_round_trips(start: date, n: int) -> None:
     end = cal.add_workdays(start, n)
     assert cal.workdays_between(start, end) == n
     assert end >= start
+
+
+def test_official_years_are_the_years_the_package_knows():
+    import chinese_calendar
+
+    from taizhang.pure.workdays import OFFICIAL_YEARS
+
+    chinese_calendar.is_workday(date(OFFICIAL_YEARS.stop - 1, 12, 31))  # known: answers
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(date(OFFICIAL_YEARS.stop, 1, 1))
+    # Beyond them, without overrides: Monday to Friday (what the warnings announce).
+    cal = WorkCalendar()
+    first = date(OFFICIAL_YEARS.stop, 1, 1)
+    assert [cal.is_workday(first + timedelta(days=i)) for i in range(7)] == [
+        (first + timedelta(days=i)).weekday() < 5 for i in range(7)
+    ]
