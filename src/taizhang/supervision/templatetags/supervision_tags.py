@@ -32,8 +32,9 @@ def calendar_warning(context: Any) -> dict[str, Any]:
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    years = guessed_years()
+    if not years or user is None or not user.is_authenticated:
         return {"years": []}
     from taizhang.org.choices import RoleCode
 
-    return {"years": guessed_years(), "is_admin": user.has_role(RoleCode.SYSADMIN)}
+    return {"years": years, "is_admin": user.has_role(RoleCode.SYSADMIN)}
