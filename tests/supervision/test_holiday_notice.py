@@ -107,6 +107,8 @@ def test_the_page_keeps_the_text_and_explains_a_faulty_notice(world):
     assert "星期" in body and "确认并调整工作日" not in body
     assert "春节：2月7日" in body  # what was typed is still there
     assert "请粘贴通知原文" in client.post(url, {"text": "  "}).content.decode()
+    refused = client.post(url, {"text": NOTICE_2027, "year": "27年"}).content.decode()
+    assert "年份应为四位数字" in refused and "春节：2月7日" in refused and "27年" in refused
 
 
 def test_a_text_file_can_be_uploaded(world):

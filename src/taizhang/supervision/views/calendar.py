@@ -59,9 +59,11 @@ def holiday_notice(request: HttpRequest) -> HttpResponse:
         "next_year": today.year + 1,
     }
     if request.method == "POST":
+        # What was typed stays on the page whatever is refused.
+        context.update(text=request.POST.get("text", ""), year=request.POST.get("year", ""))
         try:
-            text, year = _text_of(request), _year_of(request)
-            context.update(text=text, year=year or "")
+            text = context["text"] = _text_of(request)
+            year = _year_of(request)
             if request.POST.get("confirm") == "1":
                 notice = do_apply_holiday_notice(text, year, actor=request.user)
                 messages.success(
