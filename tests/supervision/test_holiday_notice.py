@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from taizhang.core import clock
 from taizhang.core.errors import ActionError, PermissionRefused
@@ -172,3 +173,31 @@ def test_the_admin_home_is_quiet_once_next_year_is_confirmed(world):
         do_apply_holiday_notice(NOTICE_2027, None, actor=world.people["sysadmin"])
         body = world.client_for("sysadmin").get(reverse("core:home")).content.decode()
         assert "tz-calendar-panel" not in body
+
+
+@pytest.mark.calendar
+def test_the_calendar_in_force_is_the_stated_one(world, walk):
+    """At every moment of the matrix: the package's years, else the made-up notices the tests confirm."""
+    import chinese_calendar
+
+    from taizhang.pure.holiday_notice import parse_notice
+
+    stated = {d.day: d.is_workday for text in (NOTICE_2027, NOTICE_2028) for d in parse_notice(text).days}
+
+    def expected(day: dt.date) -> bool:
+        if day.year in OFFICIAL_YEARS:
+            return chinese_calendar.is_workday(day)
+        return stated.get(day, day.weekday() < 5)
+
+    clue = walk.register()  # triage is due the next working day by the stated calendar
+    today = timezone.localtime(
+        clue.received_at
+    ).date()  # (the clock ticks: read the day the clue was stamped)
+    assert deadlines.year_is_known(today.year)
+    for offset in range(-3, 15):
+        day = today + dt.timedelta(days=offset)
+        assert deadlines.calendar().is_workday(day) == expected(day), day
+    next_workday = today + dt.timedelta(days=1)
+    while not expected(next_workday):
+        next_workday += dt.timedelta(days=1)
+    assert timezone.localtime(clue.deadline_at).date() == next_workday
