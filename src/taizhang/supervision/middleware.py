@@ -21,7 +21,9 @@ class CalendarWarningMiddleware:
         deadlines.forget_guessed_years()
         response = self.get_response(request)
         years = deadlines.guessed_years()
-        if years and 300 <= response.status_code < 400 and hasattr(request, "_messages"):
+        user = getattr(request, "user", None)
+        staff = bool(user and user.is_authenticated)  # the public portal is never told about the calendar
+        if years and staff and 300 <= response.status_code < 400 and hasattr(request, "_messages"):
             messages.warning(
                 request,
                 _(
