@@ -86,6 +86,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The database holds every clue: readable by the service account only, from its creation.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        conf.ensure_private_file(Path(DATABASES["default"]["NAME"]))
     # IMMEDIATE makes every transaction take the write lock up front, so two writers queue instead of one
     # failing half-way with "database is locked" (and the audit chain never forks).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -130,6 +133,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_FAILURE_LIMIT = conf.env_int("TAIZHANG_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCK_SECONDS = conf.env_int("TAIZHANG_LOGIN_LOCK_SECONDS", 15 * 60)
+# How long a one-time second-factor enrolment code stays valid (accounts/actions.py).
+ENROLMENT_CODE_HOURS = conf.env_int("TAIZHANG_ENROLMENT_CODE_HOURS", 72)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]

@@ -161,3 +161,26 @@ def test_archive_lists_checksums_and_holds_no_sessions(installation, client):
     assert "sessions.session" not in manifest["rows"]
     assert manifest["rows"]["core.auditentry"] > 0
     assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+@pytest.mark.django_db
+def test_the_archive_is_private_while_it_is_written(installation, monkeypatch):
+    """Mode 0600 from the first byte (the identity key goes in), not narrowed after the whole archive was
+    written with the umask's 0644."""
+    import os
+
+    modes: list[int] = []
+    real_addfile = tarfile.TarFile.addfile
+
+    def watching(self, tarinfo, fileobj=None):  # type: ignore[no-untyped-def]
+        partial = [p for p in installation.iterdir() if p.name.endswith(".partial")]
+        modes.extend(p.stat().st_mode & 0o777 for p in partial)
+        return real_addfile(self, tarinfo, fileobj)
+
+    monkeypatch.setattr(tarfile.TarFile, "addfile", watching)
+    old = os.umask(0o022)
+    try:
+        call_command("backup", str(installation / "backup.tar"), "--quiet", stdout=io.StringIO())
+    finally:
+        os.umask(old)
+    assert modes and set(modes) == {0o600}, modes

@@ -37,6 +37,8 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from taizhang import conf
+
 FORMAT = "taizhang-backup/1"
 MANIFEST = "manifest.json"
 # Tables that are not part of what an installation keeps: sign-in sessions are dropped on purpose (a restored
@@ -208,7 +210,11 @@ def create_backup(target: Path, *, progress: Progress | None = None) -> Summary:
             "members": {k: {"sha256": v["sha256"], "size": v["size"]} for k, v in members.items()},
         }
         tmp_target = target.with_name(target.name + ".partial")
-        with tarfile.open(tmp_target, "w:gz" if target.name.endswith(".gz") else "w") as archive:
+        # Created 0600: the archive holds the identity key from its first bytes on.
+        with (
+            conf.open_private(tmp_target) as raw,
+            tarfile.open(fileobj=raw, mode="w:gz" if target.name.endswith(".gz") else "w") as archive,
+        ):
             data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
@@ -393,8 +399,8 @@ def _restore_key(manifest: dict[str, Any], work: Path) -> None:
     if target.exists() and target.read_bytes() != source.read_bytes():
         # An empty installation may have generated a key of its own; keep it aside rather than lose it.
         target.replace(target.with_name(target.name + ".before-restore"))
-    shutil.copyfile(source, target)
-    target.chmod(0o600)
+    with source.open("rb") as handle, conf.open_private(target) as out:
+        shutil.copyfileobj(handle, out)
     from taizhang.core import sealing
 
     sealing.reset_keyring_cache()
