@@ -162,6 +162,14 @@ ATTACHMENT_MAX_BYTES = conf.env_int("TAIZHANG_ATTACHMENT_MAX_BYTES", 20 * 1024 *
 IDENTITY_KEY = conf.env_str("TAIZHANG_IDENTITY_KEY")
 IDENTITY_KEY_FILE = conf.env_str("TAIZHANG_IDENTITY_KEY_FILE") or str(VAR_DIR / "identity.key")
 
+# The audit chain's HMAC key (base64, at least 32 bytes) and its signed checkpoint: both outside the database,
+# so someone who can only write the database cannot forge rows or cut the newest ones (core/audit_key.py).
+AUDIT_KEY = conf.env_str("TAIZHANG_AUDIT_KEY")
+AUDIT_KEY_FILE = conf.env_str("TAIZHANG_AUDIT_KEY_FILE") or str(VAR_DIR / "audit.key")
+AUDIT_CHECKPOINT_FILE = conf.env_str("TAIZHANG_AUDIT_CHECKPOINT_FILE") or str(
+    VAR_DIR / "audit-checkpoint.json"
+)
+
 EMAIL_BACKEND = conf.env_str("TAIZHANG_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if conf.env_str("TAIZHANG_SMTP_HOST")
