@@ -12,8 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from taizhang.clues import imports
 from taizhang.clues.actions import SubjectData
-from taizhang.clues.exports import COLUMNS, neutralise
+from taizhang.clues.exports import COLUMNS
 from taizhang.clues.models import Clue, ImportJob
+from taizhang.core.xlsx import neutralise
 
 
 def _sheet(response):
