@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from taizhang.core import files
+from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
@@ -69,7 +69,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(ProblemList.objects.visible_to(request.user), pk=pk)
-    return exports.problem_list_response(problem_list, measures_of(request, problem_list))
+    response = exports.problem_list_response(problem_list, measures_of(request, problem_list))
+    audit.record("problem_list.export", actor=request.user, obj=problem_list)
+    return response
 
 
 def _require_list_office(request: HttpRequest, form: ProblemListForm | ImportForm) -> None:
@@ -215,6 +217,13 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Measure.objects.visible_to(request.user).values("pk")
     evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
+    audit.record(
+        "rectification.evidence_read",
+        actor=request.user,
+        object_type="rectification.evidence",
+        object_id=evidence.pk,
+        object_repr=evidence.name,
+    )
     return FileResponse(
         files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
     )
