@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import MeasureStatus
@@ -34,8 +35,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
     qs = ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter")
     if request.GET.get("source"):
         qs = qs.filter(source=request.GET["source"])
-    if (sector := request.GET.get("sector")) and sector.isdigit():
-        qs = qs.filter(sector_id=int(sector))
+    if sector := as_id(request.GET.get("sector")):
+        qs = qs.filter(sector_id=sector)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     progress = progress_by_list(request.user, [pl.pk for pl in page])
     rows = [{"list": pl, "progress": progress.get(pl.pk)} for pl in page]
