@@ -299,7 +299,10 @@ def write_rows(
         Clue.objects.filter(import_key__in=[r.key for r in rows]).values_list("import_key", flat=True)
     )
     people = {(u.unit_id, str(u)): u for u in User.objects.filter(unit__path__startswith=office.path)}
-    with transaction.atomic():
+    # The audit entries are chained at the end (audit.deferred): the chain's head is not held for the whole
+    # import, so other people's sign-ins and portal messages go on meanwhile (PostgreSQL; SQLite has one
+    # writer at a time whatever we do).
+    with transaction.atomic(), audit.deferred():
         for i, row in enumerate(rows, start=1):
             if row.key in existing:
                 skipped += 1

@@ -10,6 +10,8 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +118,24 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     actor_label = str(actor_obj) if actor_obj else (actor if isinstance(actor, str) else "")
+    pending = _deferred.get()
+    if pending is not None and connection.in_atomic_block:
+        entry = AuditEntry(
+            at=clock.now(),
+            actor=actor_obj,
+            actor_label=actor_label[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr[:200],
+            before=jsonable(before),
+            after=jsonable(after),
+            reason=reason,
+            request_id=current_request_id(),
+            chain_version=KEYED,
+        )
+        pending.append(entry)
+        return entry
     # No savepoint: an entry that cannot be written must abort the caller's whole change, never be skipped.
     with transaction.atomic(savepoint=False):
         head = _lock_chain()
@@ -140,6 +160,41 @@ def record(
         head.last_hash = entry.hash
         head.save(update_fields=["last_id", "last_hash"])
     return entry
+
+
+_deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within one long transaction (a legacy import of thousands of rows), collect its audit entries and chain
+    them all at the end, still inside the transaction: the chain's head is locked for the moment it takes to
+    append them, not for the minutes the import runs, so other people's sign-ins and messages do not wait.
+    All or nothing as before: the entries commit or roll back with the rows they describe."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.deferred() belongs inside the transaction whose entries it collects")
+    pending: list[AuditEntry] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending and not connection.needs_rollback:
+        _append(pending)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    with transaction.atomic(savepoint=False):
+        head = _lock_chain()
+        prev = head.last_hash
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = entry_hash(prev, _hashed_fields(entry), KEYED)
+            prev = entry.hash
+        created = AuditEntry.objects.bulk_create(entries, batch_size=500)
+        head.last_id = created[-1].pk
+        head.last_hash = prev
+        head.save(update_fields=["last_id", "last_hash"])
 
 
 @dataclass(frozen=True)
