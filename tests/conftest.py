@@ -192,3 +192,9 @@ def _fresh_content_type_cache() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's database starts a chain of its own: so does its checkpoint file (outside the database)."""
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path_factory.mktemp("audit") / "audit-checkpoint.json")

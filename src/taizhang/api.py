@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -12,6 +18,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 from taizhang.accounts.auth import staff_auth
 from taizhang.core.errors import ActionError
 
+
+def _staff_only_in_production(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """In production the API's description (docs page and OpenAPI schema) is for signed-in staff only: it maps
+    every operation and parameter, which an anonymous visitor has no need to know. Development serves it open."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.DEBUG and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Taizhang API",
     version="1",
@@ -20,6 +40,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=_staff_only_in_production,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(RuntimeError):
@@ -66,6 +67,25 @@ def secret_key(debug: bool) -> str:
         raise ConfigError("TAIZHANG_SECRET_KEY is required in production mode (TAIZHANG_DEBUG=0)")
     path = var_dir() / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        with open_private(path, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
+
+
+def open_private(path: Path | str, mode: str = "wb") -> Any:
+    """Open a new file for writing that is readable by its owner only from the first byte (mode 0600 at
+    creation, whatever the process umask), rather than created 0644 and narrowed after it was written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    return os.fdopen(fd, mode)
+
+
+def ensure_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it is missing, and narrow it to 0600 if it exists (the SQLite
+    database: SQLite creates its -wal and -shm files with the database file's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    open_private_existing = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(open_private_existing, 0o600)
+    finally:
+        os.close(open_private_existing)

@@ -87,6 +87,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The database holds every clue: readable by the service account only, from its creation.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        conf.ensure_private_file(Path(DATABASES["default"]["NAME"]))
     # IMMEDIATE makes every transaction take the write lock up front, so two writers queue instead of one
     # failing half-way with "database is locked" (and the audit chain never forks).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -131,6 +134,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_FAILURE_LIMIT = conf.env_int("TAIZHANG_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCK_SECONDS = conf.env_int("TAIZHANG_LOGIN_LOCK_SECONDS", 15 * 60)
+# How long a one-time second-factor enrolment code stays valid (accounts/actions.py).
+ENROLMENT_CODE_HOURS = conf.env_int("TAIZHANG_ENROLMENT_CODE_HOURS", 72)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
@@ -157,6 +162,14 @@ ATTACHMENT_MAX_BYTES = conf.env_int("TAIZHANG_ATTACHMENT_MAX_BYTES", 20 * 1024 *
 # Sealed reporter identities: key from the environment or a key file outside the database.
 IDENTITY_KEY = conf.env_str("TAIZHANG_IDENTITY_KEY")
 IDENTITY_KEY_FILE = conf.env_str("TAIZHANG_IDENTITY_KEY_FILE") or str(VAR_DIR / "identity.key")
+
+# The audit chain's HMAC key (base64, at least 32 bytes) and its signed checkpoint: both outside the database,
+# so someone who can only write the database cannot forge rows or cut the newest ones (core/audit_key.py).
+AUDIT_KEY = conf.env_str("TAIZHANG_AUDIT_KEY")
+AUDIT_KEY_FILE = conf.env_str("TAIZHANG_AUDIT_KEY_FILE") or str(VAR_DIR / "audit.key")
+AUDIT_CHECKPOINT_FILE = conf.env_str("TAIZHANG_AUDIT_CHECKPOINT_FILE") or str(
+    VAR_DIR / "audit-checkpoint.json"
+)
 
 EMAIL_BACKEND = conf.env_str("TAIZHANG_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -1,10 +1,23 @@
 """Root URLs: each app under its own prefix, the API under /api/, the public portal under /report/."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.http import urlencode
 from django.views.i18n import set_language
 
 from taizhang.api import api
+
+
+def _admin_sign_in(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The admin has no sign-in form of its own: it sends people to the one sign-in, with its lock-out and
+    second factor (a separate form would be a way around both)."""
+    target = request.GET.get("next") or "/admin/"
+    return redirect("/accounts/login/?" + urlencode({"next": target}))
+
+
+admin.site.login = _admin_sign_in  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("taizhang.core.urls")),

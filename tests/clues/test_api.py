@@ -160,3 +160,30 @@ def test_list_rows_carry_what_a_ledger_row_shows_in_constant_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         items = client.get("/api/clues/").json()["items"]
     assert len(items) == 5 and all(item["subjects"] for item in items)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"channel": "bogus"}, "channel"),
+        ({"subjects": [{"name": "孙某", "kind": "alien"}]}, "kind"),
+        ({"reporter": {"kind": "martian"}}, "kind"),
+        ({"facts": "长" * 2_000_000}, "facts"),
+        ({"summary": "长" * 201}, "summary"),
+    ],
+)
+def test_register_refuses_unknown_choices_and_oversized_text(world, api, change, where):
+    from taizhang.clues.models import Clue
+
+    payload = {
+        "office_id": world.units["city"].pk,
+        "channel": "phone",
+        "received_at": "2026-02-01T10:00:00+08:00",
+        "summary": "夜市强收摊位费",
+        "facts": "来电反映夜市有人强收摊位费。",
+        "subjects": [{"name": "孙某"}],
+    }
+    response = _post(api("office_staff"), "/api/clues/", {**payload, **change})
+    assert response.status_code == 422, response.status_code
+    assert response.json()["code"] == "invalid_input" and where in response.content.decode()
+    assert not Clue.objects.exists()

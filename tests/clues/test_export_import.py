@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -12,8 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from taizhang.clues import imports
 from taizhang.clues.actions import SubjectData
-from taizhang.clues.exports import COLUMNS, neutralise
+from taizhang.clues.exports import COLUMNS
 from taizhang.clues.models import Clue, ImportJob
+from taizhang.core.xlsx import neutralise
 
 
 def _sheet(response):
@@ -219,3 +221,39 @@ def test_legacy_labels_are_read_in_chinese_whatever_the_page_language():
         categories, findings = _lookup(Category.choices), _lookup(FindingResult.choices)
     assert categories["涉黑"] == Category.MAFIA and findings["查实"] == FindingResult.SUBSTANTIATED
     assert categories["mafia"] == Category.MAFIA
+
+
+def test_a_job_whose_process_died_is_marked_failed_on_the_next_look(world):
+    """A server restart or OOM kill mid-import must not leave 导入中 forever (its transaction never committed)."""
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    job = ImportJob.objects.create(
+        office=world.units["city"],
+        created_by=world.people["office_staff"],
+        original_name="旧台账.xlsx",
+        sha256="0" * 64,
+        storage_path="x",
+        status=ImportJob.Status.RUNNING,
+        runner=f"{socket.gethostname()}:{gone.pid}",
+    )
+    page = world.client_for("office_staff").get(reverse("clues:import_job", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
+    assert "导入进程已中断" in job.errors[0]["message"] and "导入进程已中断" in page
+    # A job still running in a live process is left alone.
+    alive = ImportJob.objects.create(
+        office=world.units["city"],
+        created_by=world.people["office_staff"],
+        original_name="旧台账.xlsx",
+        sha256="0" * 64,
+        storage_path="x",
+        status=ImportJob.Status.RUNNING,
+        runner=f"{socket.gethostname()}:{os.getpid()}",
+    )
+    world.client_for("office_staff").get(reverse("clues:import_job", args=[alive.pk]))
+    alive.refresh_from_db()
+    assert alive.status == ImportJob.Status.RUNNING

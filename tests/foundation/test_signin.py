@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from taizhang.accounts.actions import do_issue_enrolment_code
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Role
 
@@ -69,8 +70,10 @@ def test_role_requiring_2fa_is_held_at_the_second_factor(world):
 def test_passing_totp_opens_the_system(world, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp delays retries after a failure; not under test here
     Role.objects.filter(code="liaison").update(requires_2fa=True)
+    code = do_issue_enrolment_code(world.people["liaison"], actor=world.people["sysadmin"])
     client = Client()
     _login(client, "liaison")
+    client.post(reverse("accounts:otp_verify"), {"code": code})
     page = client.get(reverse("accounts:otp_verify"))
     assert "扫描" in page.content.decode()  # enrolment
     device = TOTPDevice.objects.get(user=world.people["liaison"])

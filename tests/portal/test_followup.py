@@ -12,7 +12,7 @@ from taizhang.portal import credentials
 from taizhang.portal.choices import PublicStatus, Sender, public_status
 from taizhang.portal.models import Message, Receipt
 from taizhang.reporters.actions import do_release_outcome, do_reply_to_reporter
-from tests.portal.helpers import open_followup, receipt_of, submit
+from tests.portal.helpers import guarded, open_followup, receipt_of, submit
 
 
 def _normalised(response) -> str:
@@ -76,7 +76,10 @@ def test_the_thread_shows_status_outcome_and_both_sides(world, client):
     assert receipt.clue.number not in page  # the internal clue number stays inside
 
     note = SimpleUploadedFile("补充.txt", "他们的车牌号是某A12345".encode())
-    posted = client.post(reverse("portal:message"), {"body": "还有一个知情人姓李。", "attachments": [note]})
+    posted = client.post(
+        reverse("portal:message"),
+        {"body": "还有一个知情人姓李。", "attachments": [note], **guarded(client, reverse("portal:thread"))},
+    )
     assert posted.status_code == 302
     message = Message.objects.get()
     assert message.sender == Sender.REPORTER and message.read_at is None

@@ -203,9 +203,10 @@ PAGES: dict[str, Rule] = {
     "accounts:password_change": page(STAFF),
     "accounts:otp_verify": page(STAFF),
     "org:units": page(STAFF),
-    # The API description is public (it names operations, never records); every operation needs a token.
-    "api:openapi-json": public(),
-    "api:openapi-view": public(),
+    # The API description names operations, never records, but maps the whole surface: staff only in
+    # production (the tests run as production); every operation needs a token or session besides.
+    "api:openapi-json": page(STAFF),
+    "api:openapi-view": page(STAFF),
     # django-ninja's root answers 404 outside DEBUG.
     "api:api-root": Rule(allow=frozenset(), anon=HIDDEN, obj="missing"),
     "set_language": public(method="POST", data="language"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from taizhang.clues.actions import ReporterData
 from taizhang.clues.models import Attachment, Reporter
-from taizhang.core import files, sealing
+from taizhang.core import audit_key, files, sealing
 from taizhang.core.audit import verify_chain
 from taizhang.core.backup import _models, installation_is_empty, iter_rows, row_line
 from taizhang.core.migrations import _triggers
@@ -42,9 +42,12 @@ def installation(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "files")
     settings.IDENTITY_KEY = ""
     settings.IDENTITY_KEY_FILE = str(tmp_path / "keys" / "identity.key")
+    settings.AUDIT_KEY, settings.AUDIT_KEY_FILE = "", str(tmp_path / "keys" / "audit.key")
     sealing.reset_keyring_cache()
+    audit_key.reset_key_cache()
     yield tmp_path
     sealing.reset_keyring_cache()
+    audit_key.reset_key_cache()
 
 
 def _populate():
@@ -157,7 +160,30 @@ def test_archive_lists_checksums_and_holds_no_sessions(installation, client):
         for name, meta in manifest["members"].items():
             assert hashlib.sha256(tar.extractfile(name).read()).hexdigest() == meta["sha256"]
     assert names == {"manifest.json", *manifest["members"]}
-    assert "keys/identity.key" in names
+    assert "keys/identity.key" in names and "keys/audit.key" in names
     assert "sessions.session" not in manifest["rows"]
     assert manifest["rows"]["core.auditentry"] > 0
     assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+@pytest.mark.django_db
+def test_the_archive_is_private_while_it_is_written(installation, monkeypatch):
+    """Mode 0600 from the first byte (the identity key goes in), not narrowed after the whole archive was
+    written with the umask's 0644."""
+    import os
+
+    modes: list[int] = []
+    real_addfile = tarfile.TarFile.addfile
+
+    def watching(self, tarinfo, fileobj=None):  # type: ignore[no-untyped-def]
+        partial = [p for p in installation.iterdir() if p.name.endswith(".partial")]
+        modes.extend(p.stat().st_mode & 0o777 for p in partial)
+        return real_addfile(self, tarinfo, fileobj)
+
+    monkeypatch.setattr(tarfile.TarFile, "addfile", watching)
+    old = os.umask(0o022)
+    try:
+        call_command("backup", str(installation / "backup.tar"), "--quiet", stdout=io.StringIO())
+    finally:
+        os.umask(old)
+    assert modes and set(modes) == {0o600}, modes

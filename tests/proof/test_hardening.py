@@ -111,8 +111,10 @@ def test_every_page_sends_the_headers_and_has_no_inline_code(proof, db):
 
 
 def test_api_docs_work_without_any_other_site(proof, db):
-    """/api/docs is Swagger UI from our own static files, under the same CSP as everything else."""
-    response = proof.client(None).get("/api/docs")
+    """/api/docs is Swagger UI from our own static files, under the same CSP as everything else (for signed-in
+    staff: in production, which the tests run as, anonymous visitors are sent to sign in)."""
+    assert proof.client(None).get("/api/docs").status_code == 302
+    response = proof.client("office_staff").get("/api/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert not _check_headers(response, "/api/docs")
@@ -121,7 +123,7 @@ def test_api_docs_work_without_any_other_site(proof, db):
     assert assets and all(a.startswith("/static/") for a in assets), assets
     for asset in assets:
         assert proof.client(None).get(asset).status_code == 200, asset
-    schema = proof.client(None).get("/api/openapi.json")
+    schema = proof.client("office_staff").get("/api/openapi.json")
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from taizhang.accounts.models import ApiToken
 from taizhang.core.models import AuditEntry
@@ -153,6 +154,11 @@ def test_a_custodian_in_another_office_tree_gets_not_found(world):
 def test_an_api_token_never_counts_as_a_second_factor(world):
     clue = portal_clue()
     _token, key = ApiToken.issue(world.people["custodian"], "script")
+    # Before an authenticator is enrolled the token does not even sign in (#16 finding 11) ...
+    response = _api_reveal(Client(), clue, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401 and NAME not in response.content.decode()
+    # ... and after, it still is no second factor.
+    TOTPDevice.objects.create(user=world.people["custodian"], name="phone", confirmed=True)
     response = _api_reveal(Client(), clue, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 403 and NAME not in response.content.decode()
 

@@ -277,3 +277,13 @@ def test_request_extension_refused_outside_unit_states(world, walk, clock):
     clue = walk.under_review()
     with pytest.raises(ActionError):
         do_request_extension(clue.pk, actor=world.people["liaison"], days=2, reason="x")
+
+
+def test_reading_an_urging_notice_document_is_audited(world, records):
+    from taizhang.core.models import AuditEntry
+
+    url = f"/supervision/urging/{records['urging'].pk}.docx"
+    assert world.client_for("liaison").get(url).status_code == 200
+    assert (
+        AuditEntry.objects.filter(actor=world.people["liaison"], action="urging.document_read").count() == 1
+    )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from taizhang.accounts.actions import has_confirmed_device
 from taizhang.accounts.models import ApiToken
 from taizhang.accounts.twofactor import is_verified, requires_2fa
 
@@ -25,6 +26,10 @@ class TokenAuth(HttpBearer):
         )[:1]
         row = next(iter(rows), None)
         if row is None:
+            return None
+        # A token stands in for the whole sign-in, so a person whose role requires a second factor gets no
+        # working token before that second factor is enrolled.
+        if requires_2fa(row.user) and not has_confirmed_device(row.user):
             return None
         now = timezone.now()
         # "Last used" to the minute is all an administrator reads; writing it on every call would turn each

@@ -28,3 +28,15 @@ class TokenForm(forms.Form):
         error_messages={"invalid": _("请输入6位数字验证码。")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time enrolment code an administrator handed over (letters and digits, dashes optional)."""
+
+    code = forms.RegexField(
+        label=_("登记码"),
+        regex=r"^[A-Za-z0-9\- ]{16,24}$",
+        max_length=24,
+        error_messages={"invalid": _("登记码为16位字母和数字，可带短横线。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.twofactor import is_verified, requires_2fa
 
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/report/", "/i18n/")
+# Only what a person needs to reach the second factor is open before it: not the password change, not the
+# admin, not the API. Everything else waits for the second factor.
+_OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/static/", "/report/", "/i18n/")
 
 
 class TwoFactorRequiredMiddleware:

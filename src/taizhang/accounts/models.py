@@ -52,3 +52,33 @@ class ApiToken(models.Model):
         key = "tz_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[3:11])
         return token, key
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so one person can enrol a second-factor device; hash only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolment_codes",
+        verbose_name=_("人员"),
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(_("签发人"), max_length=150)
+    issued_at = models.DateTimeField(_("签发时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    revoked = models.BooleanField(_("已作废"), default=False)
+
+    class Meta:
+        verbose_name = _("双因素登记码")
+        verbose_name_plural = _("双因素登记码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        """Codes are compared case- and separator-insensitively, so a person can type them as they read them."""
+        normal = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(("enrol|" + normal).encode()).hexdigest()

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from taizhang.cases.choices import CaseStage
 from taizhang.cases.models import CaseQuerySet
+from taizhang.core.xlsx import xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The stages shown as columns, each "date / persons".
 STAGE_COLUMNS = [s for s in CaseStage.values if s != CaseStage.REGISTERED]
-
-
-def xlsx_response(
-    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """A one-sheet workbook download with a bold header row."""
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def case_rows(qs: CaseQuerySet) -> Iterable[list[Any]]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from taizhang.cases.choices import CaseStage, CaseStatus, OrgType, Screening
 from taizhang.cases.models import CaseQuerySet, CaseStageEvent
+from taizhang.core.params import as_id
 from taizhang.org.models import Unit
 
 FILTER_KEYS = (
@@ -71,10 +72,10 @@ def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
         qs = qs.filter(status=params["status"])
     if screening := _choices(params.get("screening"), Screening.values):
         qs = qs.filter(screening__in=screening)
-    if (sector := params.get("sector")) and str(sector).isdigit():
-        qs = qs.filter(sector_id=int(sector))
-    if (within := params.get("within")) and str(within).isdigit():
-        unit = Unit.objects.filter(pk=int(within)).first()
+    if sector := as_id(params.get("sector")):
+        qs = qs.filter(sector_id=sector)
+    if within := as_id(params.get("within")):
+        unit = Unit.objects.filter(pk=within).first()
         qs = qs.within(unit) if unit else qs.none()
     if params.get("listed"):
         from taizhang.cases.listing import listed_case_ids

@@ -20,6 +20,7 @@ from taizhang.cases.choices import JUDGED_STAGES, STAGE_TRANSITIONS, CaseStage, 
 from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
+from taizhang.core import audit
 from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Sector
@@ -93,7 +94,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_export(request: HttpRequest) -> HttpResponse:
-    return exports.cases_response(listed(request))
+    response = exports.cases_response(listed(request))
+    audit.record(
+        "case.export",
+        actor=request.user,
+        object_type="cases.ledger",
+        after={"query": request.GET.urlencode()[:500]},
+    )
+    return response
 
 
 @login_required

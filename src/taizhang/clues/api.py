@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
-from taizhang.clues.choices import ClueStatus, labels
+from taizhang.clues.choices import FACTS_MAX_LENGTH, Channel, ClueStatus, ReporterKind, SubjectKind, labels
 from taizhang.clues.filters import filter_clues, listed_total, page_of, parse, visible_status_counts
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
 from taizhang.clues.views.ledger import attach_subject_names, with_row_relations
@@ -33,46 +33,47 @@ router = Router(tags=["clues"])
 
 
 class SubjectIn(Schema):
-    name: str
-    kind: str = "person"
-    position: str = ""
-    unit_name: str = ""
+    name: str = Field(max_length=100)
+    kind: SubjectKind = SubjectKind.PERSON
+    position: str = Field("", max_length=100)
+    unit_name: str = Field("", max_length=100)
     is_official: bool = False
-    id_fragment: str = ""
-    phone_fragment: str = ""
+    id_fragment: str = Field("", max_length=20)
+    phone_fragment: str = Field("", max_length=20)
 
 
 class ReporterIn(Schema):
-    kind: str = "anonymous"
+    kind: ReporterKind = ReporterKind.ANONYMOUS
     identity: dict[str, str] = Field(default_factory=dict, description="姓名、电话等；入库前加密")
     wants_feedback: bool = False
 
 
+# Every text bounded and every choice one of its values, as in the forms: stored data is what the screens allow.
 class RegisterIn(Schema):
     office_id: int
-    channel: str
+    channel: Channel
     received_at: dt.datetime
-    summary: str
-    facts: str
-    subjects: list[SubjectIn]
+    summary: str = Field(max_length=200)
+    facts: str = Field(max_length=FACTS_MAX_LENGTH)
+    subjects: list[SubjectIn] = Field(max_length=50)
     sector_id: int | None = None
-    place: str = ""
+    place: str = Field("", max_length=120)
     alleges_umbrella: bool = False
-    source_ref: str = ""
+    source_ref: str = Field("", max_length=60)
     reporter: ReporterIn | None = None
 
 
 class EditIn(Schema):
     version: int
-    channel: str | None = None
-    source_ref: str | None = None
+    channel: Channel | None = None
+    source_ref: str | None = Field(None, max_length=60)
     received_at: dt.datetime | None = None
-    summary: str | None = None
-    facts: str | None = None
+    summary: str | None = Field(None, max_length=200)
+    facts: str | None = Field(None, max_length=FACTS_MAX_LENGTH)
     sector_id: int | None = None
-    place: str | None = None
+    place: str | None = Field(None, max_length=120)
     alleges_umbrella: bool | None = None
-    subjects: list[SubjectIn] | None = None
+    subjects: list[SubjectIn] | None = Field(None, max_length=50)
 
 
 class SubjectOut(Schema):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The longest 反映内容 a clue may carry (forms and API alike): a long letter, not a book.
+FACTS_MAX_LENGTH = 20_000
+
 
 class Channel(models.TextChoices):
     LETTER = "letter", _("群众来信")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from taizhang.clues.choices import (
     labels,
 )
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
+from taizhang.core.xlsx import Book
 
 # The ledger layout; the import reads the same columns.
 COLUMNS = [
@@ -45,16 +45,6 @@ COLUMNS = [
 ]
 WIDTHS = [6, 20, 14, 17, 22, 40, 8, 12, 20, 10, 12, 12, 10, 28, 17]
 MAX_ROWS = 200_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 CHUNK = 2000
 # What a ledger row reads from the clue and the records it points to, as plain tuples: building model
 # instances and per-instance prefetch querysets cost more than the whole spreadsheet (bench/ledger.py).
@@ -157,35 +147,14 @@ def rows(qs: QuerySet[Clue], limit: int = MAX_ROWS) -> Iterator[list[Any]]:
 
 
 def write_xlsx(qs: QuerySet[Clue], out: IO[bytes], *, title: str = "") -> int:
-    """Write the ledger to `out`; returns the number of clue rows.
-
-    XlsxWriter streams rows to a temporary file (constant memory). It never turns text into formulas,
-    links or numbers here, and `neutralise` still prefixes formula-like text for the spreadsheet programs
-    that would evaluate it on editing.
-    """
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    ws = wb.add_worksheet(_("线索台账"))
-    for i, width in enumerate(WIDTHS):
-        ws.set_column(i, i, width)
-    ws.freeze_panes(1, 0)
-    bold = wb.add_format({"bold": True})
-    for col, name in enumerate(COLUMNS):
-        ws.write_string(0, col, name, bold)
+    """Write the ledger to `out` through the one export writer (core/xlsx.py); returns the number of clue
+    rows. Rows stream to a temporary file (constant memory)."""
+    book = Book(out, constant_memory=True)
+    ws = book.sheet(_("线索台账"), widths=WIDTHS)
+    ws.freeze_header()
+    ws.row(COLUMNS, style="bold")
     count = 0
-    write_string, write_number = ws.write_string, ws.write_number
     for count, row in enumerate(rows(qs), start=1):
-        write_number(count, 0, row[0])
-        for col in range(1, len(row)):
-            value = row[col]
-            if value:
-                write_string(count, col, neutralise(value))
-    wb.close()
+        ws.row([count, *row[1:]])
+    book.close()
     return count

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.models import Clue, HandledClue, ReportedSubject
+from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
 
 # sort parameter -> order_by; the id tie-breaker keeps pages stable.
@@ -55,10 +56,10 @@ class ClueFilterForm(forms.Form):
     q = forms.CharField(label=_("编号/被举报人/内容"), required=False, max_length=100)
     status = forms.MultipleChoiceField(label=_("办理状态"), required=False, choices=ClueStatus.choices)
     category = forms.ChoiceField(label=_("类别"), required=False, choices=_blank(Category.choices))
-    sector = forms.IntegerField(label=_("行业领域"), required=False, min_value=1)
+    sector = forms.IntegerField(label=_("行业领域"), required=False, min_value=1, max_value=MAX_ID)
     channel = forms.ChoiceField(label=_("来源"), required=False, choices=_blank(Channel.choices))
-    unit = forms.IntegerField(label=_("责任单位"), required=False, min_value=1)
-    office = forms.IntegerField(label=_("受理机关（含下级）"), required=False, min_value=1)
+    unit = forms.IntegerField(label=_("责任单位"), required=False, min_value=1, max_value=MAX_ID)
+    office = forms.IntegerField(label=_("受理机关（含下级）"), required=False, min_value=1, max_value=MAX_ID)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     umbrella = forms.BooleanField(label=_("仅涉保护伞"), required=False)
     finding = forms.ChoiceField(label=_("核查结论"), required=False, choices=_blank(FindingResult.choices))
@@ -67,7 +68,7 @@ class ClueFilterForm(forms.Form):
     concluded_from = forms.DateField(label=_("办结日期自"), required=False)
     concluded_to = forms.DateField(label=_("办结日期至"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=list(SORT_LABELS.items()))
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_COUNT)
 
     def values(self) -> dict[str, Any]:
         """The cleaned values, dropping any field that did not validate."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.actions import ReporterData, SubjectData
 from taizhang.clues.choices import (
+    FACTS_MAX_LENGTH,
     Category,
     Channel,
     FindingResult,
@@ -64,7 +65,9 @@ class ClueFieldsForm(BootstrapMixin, forms.Form):
     received_at = forms.DateTimeField(label=_("受理时间"), widget=DateTimeLocalInput())
     source_ref = forms.CharField(label=_("来文编号"), max_length=60, required=False)
     summary = forms.CharField(label=_("主要问题"), max_length=200)
-    facts = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    facts = forms.CharField(
+        label=_("反映内容"), max_length=FACTS_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
     sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.none(), required=False)
     place = forms.CharField(label=_("发生地点"), max_length=120, required=False)
     alleges_umbrella = forms.BooleanField(label=_("反映保护伞问题"), required=False)

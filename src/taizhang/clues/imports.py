@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import os
 import re
+import socket
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +35,8 @@ from taizhang.clues.models import Clue, ImportJob
 from taizhang.core import audit, files
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User
+
+log = logging.getLogger("taizhang.clues.imports")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -294,7 +299,10 @@ def write_rows(
         Clue.objects.filter(import_key__in=[r.key for r in rows]).values_list("import_key", flat=True)
     )
     people = {(u.unit_id, str(u)): u for u in User.objects.filter(unit__path__startswith=office.path)}
-    with transaction.atomic():
+    # The audit entries are chained at the end (audit.deferred): the chain's head is not held for the whole
+    # import, so other people's sign-ins and portal messages go on meanwhile (PostgreSQL; SQLite has one
+    # writer at a time whatever we do).
+    with transaction.atomic(), audit.deferred():
         for i, row in enumerate(rows, start=1):
             if row.key in existing:
                 skipped += 1
@@ -353,10 +361,58 @@ def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int 
         )
 
 
+# A job not finished after this long is taken as dead even when its process cannot be checked (another host).
+STALE_AFTER = dt.timedelta(hours=6)
+
+
+def _this_runner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _abandoned(job: ImportJob, now: dt.datetime) -> bool:
+    if job.is_finished:
+        return False
+    if now - job.created_at > STALE_AFTER:
+        return True
+    host, _sep, pid = job.runner.rpartition(":")
+    return bool(host) and host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
+
+
+def mark_if_abandoned(job: ImportJob) -> ImportJob:
+    """A job whose process was killed (server restart, OOM) would say 导入中 forever: on the next look it is
+    marked failed with the reason. Its transaction never committed, so nothing of it was written."""
+    now = timezone.now()
+    if not _abandoned(job, now):
+        return job
+    errors = [
+        {
+            "row": 0,
+            "column": "",
+            "message": str(_("导入进程已中断（服务重启或进程被终止），未写入任何数据，请重新导入。")),
+        }
+    ]
+    # Conditional: the job may have finished between the read and now.
+    ImportJob.objects.filter(
+        pk=job.pk, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
+    ).update(status=ImportJob.Status.FAILED, errors=errors, processed=0, finished_at=now)
+    job.refresh_from_db()
+    return job
+
+
 def run_import(job_id: int) -> ImportJob:
     """Run one import job to the end (called in a background thread by the page, directly by tests)."""
     job = ImportJob.objects.select_related("office", "created_by").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, runner=_this_runner())
     created = skipped = 0
     try:
         rows, errors = read_workbook(files.open_stored(job.storage_path), job.office)
@@ -372,6 +428,12 @@ def run_import(job_id: int) -> ImportJob:
             created, skipped, errors = write_rows(rows, job.office, job.created_by, report)
     except ActionError as exc:
         errors = [{"row": 0, "column": "", "message": exc.message}]
+    except Exception:
+        # Anything unexpected still ends the job (rolled back), never leaves it 导入中.
+        log.exception("import job %s failed", job.pk)
+        errors = [
+            {"row": 0, "column": "", "message": str(_("导入时发生内部错误，未写入任何数据。错误已记录。"))}
+        ]
     job.errors = errors[:1000]
     job.processed = job.total if not errors else 0
     job.created_count, job.skipped_count = (created, skipped) if not errors else (0, 0)

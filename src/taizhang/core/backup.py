@@ -37,7 +37,11 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from taizhang import conf
+
 FORMAT = "taizhang-backup/1"
+# Archive member -> the setting naming the key file it is.
+_KEY_FILES = {"keys/identity.key": "IDENTITY_KEY_FILE", "keys/audit.key": "AUDIT_KEY_FILE"}
 MANIFEST = "manifest.json"
 # Tables that are not part of what an installation keeps: sign-in sessions are dropped on purpose (a restored
 # system makes everyone sign in again).
@@ -191,13 +195,16 @@ def create_backup(target: Path, *, progress: Progress | None = None) -> Summary:
         for relative, path in _media_files():
             members[f"files/{relative}"] = {"sha256": _sha256(path), "size": path.stat().st_size, "src": path}
             files += 1
-        key_file = Path(settings.IDENTITY_KEY_FILE)
-        if key_file.exists():
-            members["keys/identity.key"] = {
-                "sha256": _sha256(key_file),
-                "size": key_file.stat().st_size,
-                "src": key_file,
-            }
+        # The keys outside the database go with it: without the identity key no sealed identity opens, without
+        # the audit key the restored chain cannot be verified.
+        for member, key_path in _KEY_FILES.items():
+            key_file = Path(getattr(settings, key_path))
+            if key_file.exists():
+                members[member] = {
+                    "sha256": _sha256(key_file),
+                    "size": key_file.stat().st_size,
+                    "src": key_file,
+                }
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -205,10 +212,15 @@ def create_backup(target: Path, *, progress: Progress | None = None) -> Summary:
             "migrations": migrations,
             "rows": rows,
             "identity_key_in_environment": bool(settings.IDENTITY_KEY),
+            "audit_key_in_environment": bool(settings.AUDIT_KEY),
             "members": {k: {"sha256": v["sha256"], "size": v["size"]} for k, v in members.items()},
         }
         tmp_target = target.with_name(target.name + ".partial")
-        with tarfile.open(tmp_target, "w:gz" if target.name.endswith(".gz") else "w") as archive:
+        # Created 0600: the archive holds the identity key from its first bytes on.
+        with (
+            conf.open_private(tmp_target) as raw,
+            tarfile.open(fileobj=raw, mode="w:gz" if target.name.endswith(".gz") else "w") as archive,
+        ):
             data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
@@ -385,16 +397,18 @@ def _restore_files(manifest: dict[str, Any], work: Path) -> int:
 
 
 def _restore_key(manifest: dict[str, Any], work: Path) -> None:
-    source = work / "keys/identity.key"
-    if "keys/identity.key" not in manifest["members"]:
-        return
-    target = Path(settings.IDENTITY_KEY_FILE)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and target.read_bytes() != source.read_bytes():
-        # An empty installation may have generated a key of its own; keep it aside rather than lose it.
-        target.replace(target.with_name(target.name + ".before-restore"))
-    shutil.copyfile(source, target)
-    target.chmod(0o600)
-    from taizhang.core import sealing
+    for member, setting in _KEY_FILES.items():
+        source = work / member
+        if member not in manifest["members"]:
+            continue
+        target = Path(getattr(settings, setting))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and target.read_bytes() != source.read_bytes():
+            # An empty installation may have generated a key of its own; keep it aside rather than lose it.
+            target.replace(target.with_name(target.name + ".before-restore"))
+        with source.open("rb") as handle, conf.open_private(target) as out:
+            shutil.copyfileobj(handle, out)
+    from taizhang.core import audit_key, sealing
 
     sealing.reset_keyring_cache()
+    audit_key.reset_key_cache()

@@ -32,6 +32,9 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: plain SHA-256 (rows written before the chain was keyed); 2: HMAC-SHA256 with the audit key, which is
+    # kept outside the database (core/audit_key.py). Rows are verified by their own version.
+    chain_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("审计记录")

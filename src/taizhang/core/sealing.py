@@ -17,6 +17,8 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
+from taizhang import conf
+
 
 class SealError(Exception):
     """The value cannot be opened (wrong key, tampered ciphertext, unknown key id)."""
@@ -50,8 +52,8 @@ def _keyring_cached(env_key: str, key_file: str) -> tuple[bytes, dict[str, bytes
         keys.extend(_decode_key(line) for line in path.read_text().splitlines() if line.strip())
     elif not env_key:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate_key() + "\n")
-        path.chmod(0o600)
+        with conf.open_private(path, "w") as out:
+            out.write(generate_key() + "\n")
         keys.append(_decode_key(path.read_text().splitlines()[0]))
     return keys[0], {key_id(k): k for k in keys}
 
@@ -115,8 +117,8 @@ def add_key_to_file(path: str | Path, new_key: str | None = None) -> str:
     text = new_key or generate_key()
     raw = _decode_key(text)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text("\n".join([text, *old_lines]) + "\n")
-    tmp.chmod(0o600)
+    with conf.open_private(tmp, "w") as out:
+        out.write("\n".join([text, *old_lines]) + "\n")
     tmp.replace(path)
     reset_keyring_cache()
     return key_id(raw)

@@ -1,10 +1,15 @@
 """Configuration screens for units, people and roles (Django admin, for system administrators)."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.accounts.actions import do_issue_enrolment_code
 from taizhang.core.admin_mixins import AuditedAdmin
+from taizhang.core.errors import ActionError
 from taizhang.org.models import Role, Sector, Unit, User
 
 
@@ -36,6 +41,23 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("台账"), {"fields": ("display_name", "unit", "roles")}),
     )
+    actions = ("issue_enrolment_code",)
+
+    @admin.action(description=_("签发双因素登记码"))
+    def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """One-time codes shown once here, to hand over in person; the person enrols with it at next sign-in."""
+        for user in queryset:
+            try:
+                code = do_issue_enrolment_code(user, actor=request.user)
+            except ActionError as exc:
+                self.message_user(request, f"{user.username}：{exc.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(user)s 的登记码：%(code)s（仅显示这一次，%(hours)s小时内有效，请当面交付）")
+                % {"user": user.username, "code": code, "hours": settings.ENROLMENT_CODE_HOURS},
+                messages.WARNING,
+            )
 
 
 @admin.register(Sector)

@@ -187,8 +187,9 @@ class FollowupForm(GuardedForm):
     )
 
 
-class MessageForm(forms.Form):
-    """More information from the reporter (files come from the multiple file input)."""
+class MessageForm(GuardedForm):
+    """More information from the reporter (files come from the multiple file input), under the same
+    proof-of-work and honeypot as a new report: a follow-up may carry as many files."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

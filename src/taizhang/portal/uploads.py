@@ -45,7 +45,10 @@ TYPES = {
     "m4a": ("m4a", "audio/mp4"),
 }
 ACCEPT = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,.txt,.mp3,.m4a"
-MAX_IMAGE_PIXELS = 40_000_000
+# Decoding an image takes 3-4 bytes a pixel: one picture and one submission are bounded before any decoding
+# (read from the header alone), so five 6300x6300 photos cannot take 600 MB of server memory.
+MAX_IMAGE_PIXELS = 25_000_000
+MAX_TOTAL_PIXELS = 50_000_000
 
 
 def max_file_bytes() -> int:
@@ -152,8 +155,10 @@ _OFFICE_BLANK_PARTS = {
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
     ),
 }
-# A repacked document may not unpack to more than this (a zip bomb is refused, not inflated).
-MAX_OFFICE_UNPACKED = 200 * 1024 * 1024
+# A repacked document may not unpack to more than this (a zip bomb is refused, not inflated), nor all the
+# documents of one submission together more than the total.
+MAX_OFFICE_UNPACKED = 40 * 1024 * 1024
+MAX_TOTAL_UNPACKED = 60 * 1024 * 1024
 
 
 def strip_office(data: bytes) -> bytes:
@@ -191,6 +196,39 @@ def strip_office(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def image_pixels(data: bytes) -> int:
+    """Width x height from the image's header (nothing is decoded); 0 when it cannot be read."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return int(img.width) * int(img.height)
+    except Exception:  # a broken file is refused later, by strip_image
+        return 0
+
+
+def office_unpacked(data: bytes) -> int:
+    """What a .docx/.xlsx declares it unpacks to (the zip directory alone); strip_office also counts what it
+    really reads, since declared sizes can lie."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            return sum(info.file_size for info in source.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return 0
+
+
+def _check_budget(sniffed: list[tuple[str, str, bytes]]) -> None:
+    """Before any image is decoded or document unpacked: each and all of them within their bounds."""
+    pixels = [image_pixels(data) for _name, kind, data in sniffed if kind in ("jpeg", "png")]
+    if any(p > MAX_IMAGE_PIXELS for p in pixels) or sum(pixels) > MAX_TOTAL_PIXELS:
+        raise ActionError(
+            "image_too_large",
+            _("图片尺寸过大：单张不超过%(one)s万像素，合计不超过%(all)s万像素。")
+            % {"one": MAX_IMAGE_PIXELS // 10_000, "all": MAX_TOTAL_PIXELS // 10_000},
+        )
+    unpacked = [office_unpacked(data) for _name, kind, data in sniffed if kind in ("docx", "xlsx")]
+    if any(u > MAX_OFFICE_UNPACKED for u in unpacked) or sum(unpacked) > MAX_TOTAL_UNPACKED:
+        raise ActionError("bad_document", _("文档解压后过大，请压缩图片或拆分后再上传。"))
+
+
 def check_files(files: list[UploadedFile]) -> list[CleanFile]:
     """Validate every upload (count, size, type by content) and clean images; refuse the lot on any problem."""
     files = [f for f in files if f is not None and f.size]
@@ -200,7 +238,7 @@ def check_files(files: list[UploadedFile]) -> list[CleanFile]:
         raise ActionError(
             "files_too_large", _("附件合计不能超过 %(mb)s MB。") % {"mb": max_total_bytes() // (1024 * 1024)}
         )
-    clean = []
+    sniffed: list[tuple[str, str, bytes]] = []
     for upload in files:
         display = safe_name(upload.name or "")
         if (upload.size or 0) > max_file_bytes():
@@ -221,6 +259,10 @@ def check_files(files: list[UploadedFile]) -> list[CleanFile]:
                 )
                 % {"name": display},
             )
+        sniffed.append((display, kind, data))
+    _check_budget(sniffed)
+    clean = []
+    for display, kind, data in sniffed:
         if kind in ("jpeg", "png"):
             data = strip_image(data, kind)
         elif kind in ("docx", "xlsx"):

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
@@ -233,7 +234,9 @@ def thread(request: HttpRequest) -> HttpResponse:
 def _thread_context(receipt: Receipt, form: MessageForm, **extra: Any) -> dict[str, Any]:
     clue = receipt.clue
     status = public_status(clue.status)
+    _fresh_challenge(form)
     return {
+        "pow_bits": abuse.pow_bits(),
         "receipt": receipt,
         "status": status,
         "received_at": clue.received_at,
@@ -260,7 +263,9 @@ def add_message(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
     form = MessageForm(request.POST)
     try:
-        abuse.hit("message", abuse.client_address(request))
+        nonce = _guard(request, "message", form)
+        with transaction.atomic():  # a replayed nonce fails alone, not the request's connection
+            abuse.spend_challenge(nonce)
         if not form.is_valid():
             raise ActionError("invalid", _("补充内容过长。"))
         clean_files = uploads.check_files(request.FILES.getlist("attachments"))

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.cases.exports import xlsx_response
+from taizhang.core.xlsx import xlsx_response
 from taizhang.rectification.imports import COLUMNS
 from taizhang.rectification.models import LetterQuerySet, MeasureQuerySet, ProblemList
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from taizhang.core.params import as_id
 from taizhang.rectification.choices import LetterBucket, LetterStatus
 from taizhang.rectification.models import LetterQuerySet
 
@@ -37,9 +38,8 @@ def apply(qs: LetterQuerySet, params: Mapping[str, Any]) -> LetterQuerySet:
         ("sector", "sector_id"),
         ("case", "case_id"),
     ):
-        value = params.get(key)
-        if value and str(value).isdigit():
-            qs = qs.filter(**{field: int(value)})
+        if value := as_id(params.get(key)):
+            qs = qs.filter(**{field: value})
     if params.get("status") in LetterStatus.values:
         qs = qs.filter(status=params["status"])
     if params.get("bucket") in LetterBucket.values:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from taizhang.clues.models import Clue
+from taizhang.core import audit
 from taizhang.core.errors import PermissionRefused
 from taizhang.portal.models import Message
 from taizhang.reporters import actions
@@ -78,6 +79,7 @@ def messages(request: HttpRequest, clue_id: int) -> list[dict]:
     clue = get_object_or_404(Clue.objects.visible_to(request.user), pk=clue_id)
     if not perm.can_talk_to_reporter(request.user, clue):
         raise PermissionRefused()
+    audit.record("reporter.thread_read", actor=request.user, obj=clue)
     return [
         {"id": m.pk, "sender": m.sender, "body": m.body, "created_at": m.created_at, "read": bool(m.read_at)}
         for m in Message.objects.filter(clue=clue)

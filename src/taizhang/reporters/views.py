@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from taizhang.clues.models import Clue
+from taizhang.core import audit
 from taizhang.core.errors import ActionError
 from taizhang.reporters import actions
 from taizhang.reporters import permissions as perm
@@ -31,6 +32,8 @@ def clue(request: HttpRequest, clue_id: int) -> HttpResponse:
     from taizhang.reporters.clue_sections import sections
 
     obj = get_object_or_404(Clue.objects.visible_to(request.user).select_related("office"), pk=clue_id)
+    if perm.can_talk_to_reporter(request.user, obj):
+        audit.record("reporter.thread_read", actor=request.user, obj=obj)
     return render(request, "reporters/clue.html", {"clue": obj, "sections": sections(request, obj)})
 
 

@@ -7,20 +7,13 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from taizhang.core.xlsx import Book
 from taizhang.org.models import Unit
 from taizhang.reports import board, dashboard
 from taizhang.reports.choices import FILED_STATUSES
 from taizhang.reports.models import Indicator, PeriodicReport, ReportValue
 from taizhang.reports.periods import Period
-
-
-def _sheet_bytes(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
@@ -43,41 +36,37 @@ def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
         .annotate(value=Sum("value"))
         .order_by()
     }
-    wb = Workbook()
-    ws: Any = wb.active
-    ws.title = _("汇总表")
-    ws.append([_("%(p)s各单位扫黑除恶工作数据汇总表") % {"p": period.label}])
-    ws["A1"].font = Font(bold=True, size=14)
+    out = io.BytesIO()
+    book = Book(out)
+    ws = book.sheet(_("汇总表"), widths=[36])
+    ws.row([_("%(p)s各单位扫黑除恶工作数据汇总表") % {"p": period.label}], style="title")
     header = [_("单位"), _("受理线索"), _("查结线索"), _("查结率(%)"), _("超期未办结")] + [
         i.name for i in entered
     ]
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.row(header, style="bold")
     for unit in units:
         c = clue_rows.get(unit.pk, {})
-        ws.append(
+        ws.row(
             [unit.name, c.get("received", 0), c.get("concluded", 0), c.get("rate", 0.0), c.get("overdue", 0)]
             + [float(values.get((unit.pk, i.pk), 0)) for i in entered]
         )
-    ws.column_dimensions["A"].width = 36
-    return _sheet_bytes(wb)
+    book.close()
+    return out.getvalue()
 
 
 def assessment_xlsx(scheme_name: str, results: list[dict[str, Any]]) -> bytes:
     """Ranking on the first sheet, every point gained or lost on the second."""
-    wb = Workbook()
-    ws: Any = wb.active
-    ws.title = _("排名")
-    ws.append([_("名次"), _("单位"), _("总分")])
+    out = io.BytesIO()
+    book = Book(out)
+    ws = book.sheet(_("排名"))
+    ws.row([scheme_name])
+    ws.row([_("名次"), _("单位"), _("总分")])
     for row in results:
-        ws.append([row["rank"], row["unit"].name, float(row["total"])])
-    detail = wb.create_sheet(_("得分明细"))
-    detail.append([_("单位"), _("考评项目"), _("依据"), _("得分")])
+        ws.row([row["rank"], row["unit"].name, float(row["total"])])
+    detail = book.sheet(_("得分明细"))
+    detail.row([_("单位"), _("考评项目"), _("依据"), _("得分")])
     for row in results:
         for line in row["lines"]:
-            detail.append([row["unit"].name, line["item"], line["basis"], float(line["points"])])
-    ws.insert_rows(1)
-    ws["A1"] = scheme_name
-    return _sheet_bytes(wb)
+            detail.row([row["unit"].name, line["item"], line["basis"], float(line["points"])])
+    book.close()
+    return out.getvalue()

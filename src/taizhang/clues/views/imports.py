@@ -65,13 +65,18 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
             start(job)
             return redirect("clues:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by_id=request.user.pk)[:10]
+    jobs = [
+        imports.mark_if_abandoned(j) for j in ImportJob.objects.filter(created_by_id=request.user.pk)[:10]
+    ]
     return render(request, "clues/import.html", {"form": form, "jobs": jobs})
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
     # An import job is seen only by the person who started it.
-    return get_object_or_404(ImportJob.objects.select_related("office"), pk=pk, created_by_id=request.user.pk)
+    found = get_object_or_404(
+        ImportJob.objects.select_related("office"), pk=pk, created_by_id=request.user.pk
+    )
+    return imports.mark_if_abandoned(found)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.cases.models import Case
+from taizhang.core import audit
 from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, filters
 from taizhang.rectification import permissions as perm
@@ -45,7 +46,14 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def letter_export(request: HttpRequest) -> HttpResponse:
-    return exports.letters_response(listed(request))
+    response = exports.letters_response(listed(request))
+    audit.record(
+        "letter.export",
+        actor=request.user,
+        object_type="rectification.letters",
+        after={"query": request.GET.urlencode()[:500]},
+    )
+    return response
 
 
 @login_required

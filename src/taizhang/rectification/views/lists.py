@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from taizhang.core import files
+from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import MeasureStatus
@@ -34,8 +35,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
     qs = ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter")
     if request.GET.get("source"):
         qs = qs.filter(source=request.GET["source"])
-    if (sector := request.GET.get("sector")) and sector.isdigit():
-        qs = qs.filter(sector_id=int(sector))
+    if sector := as_id(request.GET.get("sector")):
+        qs = qs.filter(sector_id=sector)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     progress = progress_by_list(request.user, [pl.pk for pl in page])
     rows = [{"list": pl, "progress": progress.get(pl.pk)} for pl in page]
@@ -69,7 +70,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(ProblemList.objects.visible_to(request.user), pk=pk)
-    return exports.problem_list_response(problem_list, measures_of(request, problem_list))
+    response = exports.problem_list_response(problem_list, measures_of(request, problem_list))
+    audit.record("problem_list.export", actor=request.user, obj=problem_list)
+    return response
 
 
 def _require_list_office(request: HttpRequest, form: ProblemListForm | ImportForm) -> None:
@@ -215,6 +218,13 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Measure.objects.visible_to(request.user).values("pk")
     evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
+    audit.record(
+        "rectification.evidence_read",
+        actor=request.user,
+        object_type="rectification.evidence",
+        object_id=evidence.pk,
+        object_repr=evidence.name,
+    )
     return FileResponse(
         files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
     )

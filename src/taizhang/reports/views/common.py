@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from taizhang.core.params import as_id
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
@@ -30,10 +31,7 @@ def chosen_unit(request: HttpRequest) -> Unit:
     """The unit named by ?unit= among those the person may see (404 otherwise); default their own unit."""
     user: Any = request.user
     raw = request.GET.get("unit") or request.POST.get("unit") or user.unit_id
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        pk = 0
+    pk = as_id(raw) or 0
     return get_object_or_404(Unit.objects.visible_to(user), pk=pk)
 
 
@@ -45,7 +43,7 @@ def chosen_period(request: HttpRequest, default_kind: str = PeriodKind.QUARTER) 
     key = request.GET.get("period", "")
     try:
         return Period.parse(kind, key) if key else Period.of(kind, timezone.localdate())
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
         return Period.of(kind, timezone.localdate())
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_int
 from taizhang.org.visibility import scope_of
 from taizhang.reports import actions, board
 from taizhang.reports import permissions as perm
@@ -36,8 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
     reports = PeriodicReport.objects.visible_to(user).select_related("unit", "report_type")
     if request.GET.get("unit"):
         reports = reports.filter(unit=chosen_unit(request))
-    if (year := request.GET.get("year", "")).isdigit():
-        reports = reports.filter(period_start__year=int(year))
+    if year := as_int(request.GET.get("year"), 2000, 2100):
+        reports = reports.filter(period_start__year=year)
     period = None
     rows: list[dict] = []
     if scope and scope.office_path and report_type and report_type.is_periodic:

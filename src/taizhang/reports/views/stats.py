@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core import audit
 from taizhang.core.errors import ActionError
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
@@ -92,6 +93,12 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
     data = bulletin.gather(request.user, office, period, request.GET.get("number", ""))
     if fmt in ("docx", "pdf"):
         body = bulletin.render_docx(data)
+        audit.record(
+            "report.bulletin_read",
+            actor=request.user,
+            obj=office,
+            after={"period": period.key, "format": fmt},
+        )
         name = f"{data.number}{period.label}通报"
         if fmt == "docx":
             return _download(body, DOCX, f"{name}.docx")
@@ -148,6 +155,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     require_roles(request, *OFFICE_READERS, office=True)
     office, period = _office_of(request), chosen_period(request, PeriodKind.MONTH)
     body = exports.summary_xlsx(request.user, office, period)
+    audit.record("report.summary_export", actor=request.user, obj=office, after={"period": period.key})
     return _download(body, XLSX, f"{period.label}数据汇总表.xlsx")
 
 
@@ -161,6 +169,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     scheme = assessment.default_scheme(office, year)
     results = assessment.score(request.user, scheme)
     if request.GET.get("format") == "xlsx":
+        audit.record("report.assessment_export", actor=request.user, obj=office, after={"year": year})
         return _download(exports.assessment_xlsx(scheme.name, results), XLSX, f"{scheme.name}.xlsx")
     return render(
         request,

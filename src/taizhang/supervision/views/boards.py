@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core.params import MAX_ID, as_int
 from taizhang.supervision import boards
 from taizhang.supervision.actions import do_mark_notifications_read
 from taizhang.supervision.models import Notification
@@ -34,10 +35,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return as_int(value, 0, MAX_ID) if value else None
 
 
 @login_required

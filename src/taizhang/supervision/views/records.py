@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.clues.models import Clue
+from taizhang.core import audit
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.documents import urging_docx
 from taizhang.supervision.events import clue_url
@@ -102,6 +103,7 @@ def urging_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(
         UrgingNotice.objects.visible_to(request.user).select_related("unit", "office"), pk=pk
     )
+    audit.record("urging.document_read", actor=request.user, obj=notice)
     response = HttpResponse(
         urging_docx(notice),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

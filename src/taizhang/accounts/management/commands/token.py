@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from taizhang.accounts.actions import has_confirmed_device
 from taizhang.accounts.models import ApiToken
+from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core import audit
 
 
@@ -24,6 +26,11 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no such user: {options['username']}")
         if options["operation"] == "issue":
+            if requires_2fa(user) and not has_confirmed_device(user):
+                raise CommandError(
+                    f"{user.username}'s role requires two-factor sign-in: enrol an authenticator first "
+                    "(taizhang enrolment issue USERNAME)"
+                )
             token, key = ApiToken.issue(user, options["name"])
             audit.record("api_token.issue", actor="cli", obj=user, after={"token": token.prefix})
             self.stdout.write(key)

@@ -10,13 +10,16 @@ from taizhang.core.audit import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `verify` exits 0 when the hash chain is intact, 1 naming the first bad row."
+    help = (
+        "Audit log tools. `verify` exits 0 when the keyed hash chain is intact and agrees with the checkpoint "
+        "outside the database (then moves the checkpoint to the newest row), 1 naming the first bad row."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("operation", choices=["verify"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, problem = verify_chain()
+        count, problem = verify_chain(anchor=True)
         if problem is not None:
             raise CommandError(
                 f"audit chain broken at entry {problem.entry_id}: {problem.message} ({count} entries intact before it)",

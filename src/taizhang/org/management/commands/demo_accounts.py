@@ -6,13 +6,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from taizhang.accounts.actions import do_issue_enrolment_code, has_confirmed_device
+from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core.demo import DEMO_PASSWORD
 from taizhang.org.demo import PEOPLE
 from taizhang.org.models import User
 
 
 class Command(BaseCommand):
-    help = "List the demo accounts (all share one password)."
+    help = (
+        "List the demo accounts (all share one password). Accounts whose role requires two-factor sign-in and "
+        "that have no authenticator yet get a fresh one-time enrolment code, printed beside them."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         existing = set(
@@ -22,5 +27,9 @@ class Command(BaseCommand):
         for username, display, unit_code, _title, roles in PEOPLE:
             if username in existing:
                 role_names = "、".join(str(r.label) for r in roles)
-                self.stdout.write(f"  {username:<16} {display:<6} {unit_code:<10} {role_names}")
+                line = f"  {username:<16} {display:<6} {unit_code:<10} {role_names}"
+                user = User.objects.get(username=username)
+                if requires_2fa(user) and not has_confirmed_device(user):
+                    line += f"  双因素登记码：{do_issue_enrolment_code(user, actor='demo_accounts')}"
+                self.stdout.write(line)
         self.stdout.write("  公众举报平台：http://127.0.0.1:8000/report/\n")

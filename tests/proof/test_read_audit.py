@@ -1,0 +1,111 @@
+"""Sensitive reads leave an audit row naming who read what: every export and generated document, evidence
+downloads and the reporter thread (page and API). Routes that hand out a file (.xlsx/.docx or a download) are
+found from the URL configuration, so a new one without an audit row fails here."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from taizhang.core.models import AuditEntry
+from tests.cases.conftest import CaseMaker
+from tests.rectification.conftest import Rect
+from tests.reporters.conftest import _portal_settings  # noqa: F401 - the portal's settings fixture
+from tests.reporters.helpers import portal_clue
+
+# Routes that hand out a file, each with the test below that reads it and checks the audit row.
+COVERED = {
+    "clues:export": "the clue ledger (tests/clues)",
+    "api:export": "the clue ledger through the API (tests/clues)",
+    "clues:attachment": "a clue attachment (tests/clues)",
+    "clues:letter": "a transfer letter (tests/clues)",
+    "cases:export": "here",
+    "rectification:letters_export": "here",
+    "rectification:list_export": "here",
+    "rectification:evidence": "here",
+    "reports:summary_xlsx": "here",
+    "supervision:urging_docx": "tests/supervision/test_views.py",
+}
+
+
+def _file_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns, ns=""):  # type: ignore[no-untyped-def]
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns)
+            elif isinstance(p, URLPattern):
+                route = str(p.pattern)
+                if route.endswith((".xlsx", ".docx")) or "download" in (p.name or "") or "evidence" in route:
+                    found.add(f"{ns}{p.name}")
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_file_route_is_covered():
+    missing = _file_routes() - set(COVERED)
+    assert not missing, f"file routes with no audited-read test: {sorted(missing)}"
+
+
+def _reads(user, action: str) -> int:
+    return AuditEntry.objects.filter(actor=user, action=action).count()
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [
+        ("/cases/export.xlsx", "case.export"),
+        ("/rectification/letters/export.xlsx", "letter.export"),
+        ("/reports/summary.xlsx", "report.summary_export"),
+        ("/reports/assessment/?format=xlsx", "report.assessment_export"),
+        ("/reports/bulletin/?format=docx", "report.bulletin_read"),
+    ],
+)
+def test_exports_and_documents_are_audited(world, url, action):
+    CaseMaker(world).register()
+    Rect(world).letter()
+    leader = world.people["office_leader"]
+    assert world.client_for("office_leader").get(url).status_code == 200
+    assert _reads(leader, action) == 1
+
+
+def test_problem_list_export_and_evidence_are_audited(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from taizhang.rectification.models import Measure
+
+    rect = Rect(world)
+    problem_list = rect.problem_list()
+    staff = world.people["office_staff"]
+    assert (
+        world.client_for("office_staff")
+        .get(f"/rectification/lists/{problem_list.pk}/export.xlsx")
+        .status_code
+        == 200
+    )
+    assert _reads(staff, "problem_list.export") == 1
+    letter = rect.replied()
+    m = Measure.objects.filter(problem__problem_list__letter=letter).first()
+    world.client_for("liaison").post(
+        f"/rectification/measures/{m.pk}/progress/",
+        {
+            "body": "完成",
+            "request_completion": "on",
+            "version": m.version,
+            "evidence": SimpleUploadedFile("a.txt", b"x"),
+        },
+    )
+    evidence = m.reports.get().evidence.get()
+    assert world.client_for("office_staff").get(f"/rectification/evidence/{evidence.pk}/").status_code == 200
+    assert _reads(staff, "rectification.evidence_read") == 1
+
+
+def test_the_reporter_thread_is_audited_on_the_page_and_through_the_api(world):
+    clue = portal_clue()
+    staff = world.people["office_staff"]
+    client = world.client_for("office_staff")
+    assert client.get(f"/reporters/clues/{clue.pk}/").status_code == 200
+    assert client.get(f"/api/reporters/clues/{clue.pk}/messages").status_code == 200
+    assert _reads(staff, "reporter.thread_read") == 2
