@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
+from taizhang.supervision.audience import body_of, redact_about
 from taizhang.supervision.notify import notify
 from taizhang.supervision.recipients import Directory
 
@@ -86,10 +87,26 @@ TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
 }
 
 
+# Events after which fewer people may see a clue (it became 保护伞, a unit was recused): what was already sent
+# to people who lost it is blanked.
+NARROWING = frozenset({"clue.edit", "clue.triage", "clue.recuse", "clue.withdraw_recused"})
+
+
+def _redact(object_id: int, action: str) -> None:
+    try:
+        from taizhang.clues.models import Clue
+
+        redact_about(Clue, object_id)
+    except Exception:
+        log.exception("redacting notifications after %s on clue %s failed", action, object_id)
+
+
 def on_workflow_event(
     sender: Any, *, model: str, object_id: int, action: str, actor_id: int | None, data: dict, **_: Any
 ) -> None:
     """Tell the people who must act next; never let a notification failure break the caller."""
+    if model == "clues.clue" and action in NARROWING:
+        _redact(object_id, action)
     if model != "clues.clue" or action not in TARGETS:
         return  # no query for the events nobody is told about (a registration, above all)
     try:
@@ -107,8 +124,9 @@ def on_workflow_event(
         notify(
             people,
             title=title,
-            body=clue.summary,
+            body=body_of(clue),
             url=clue_url(clue.pk),
+            about=clue,
             # The clue's version changes with every action, so the key is unique per event.
             key=f"clue:{clue.pk}:v{clue.version}:{action}",
         )
