@@ -104,3 +104,25 @@ def redact_about(model: type[Model], pk: int) -> int:
         .exclude(title=title, body="", url="")
         .update(title=title, body="", url="")
     )
+
+
+def cancel_pending(model: type[Model], pk: int) -> None:
+    """The unit that held the record stepped back: its pending extension requests are withdrawn and the
+    messages queued about the record and not yet delivered are dropped (the next worker pass plans afresh
+    for whoever holds it now)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from taizhang.supervision.choices import DispatchStatus
+    from taizhang.supervision.models import Dispatch
+
+    type_id = content_type_id(model)
+    prefix = f"{model._meta.model_name}:{pk}:"
+    Dispatch.objects.filter(
+        Q(key__startswith=prefix) | Q(payload__target=[type_id, pk]),
+        status__in=[DispatchStatus.PENDING, DispatchStatus.CLAIMED],
+    ).update(status=DispatchStatus.DONE, done_at=timezone.now(), lease_until=None)
+    if model._meta.label_lower == "clues.clue":
+        from taizhang.supervision.actions.extensions import do_withdraw_extensions
+
+        do_withdraw_extensions(pk, reason=_("责任单位须回避，已撤回交办。"))

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from taizhang.supervision.audience import body_of, redact_about
+from taizhang.supervision.audience import body_of, cancel_pending, redact_about
 from taizhang.supervision.notify import notify
 from taizhang.supervision.recipients import Directory
 
@@ -75,6 +75,12 @@ def _transfer_answered(clue: Any, data: dict[str, Any], d: Directory) -> Targets
     return d.office(clue.office_id), _("线索 %(n)s 的移送已得到接收单位答复。") % {"n": clue.number}
 
 
+def _withdrawn(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return d.office(clue.office_id), _("线索 %(n)s 的责任单位须回避，已撤回交办，请重新交办。") % {
+        "n": clue.number
+    }
+
+
 # Who must act next after each action, and what they are told; every other event notifies nobody.
 TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
     "clue.assign": _assigned,
@@ -84,12 +90,13 @@ TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
     "clue.review_return": _review_returned,
     "clue.transfer": _transferred,
     "clue.transfer_answered": _transfer_answered,
+    "clue.withdraw_recused": _withdrawn,
 }
 
 
 # Events after which fewer people may see a clue (it became 保护伞, a unit was recused): what was already sent
 # to people who lost it is blanked.
-NARROWING = frozenset({"clue.edit", "clue.triage", "clue.recuse", "clue.withdraw_recused"})
+NARROWING = frozenset({"clue.edit", "clue.triage", "clue.recuse", "clue.withdraw", "clue.withdraw_recused"})
 
 
 def _redact(object_id: int, action: str) -> None:
@@ -97,6 +104,8 @@ def _redact(object_id: int, action: str) -> None:
         from taizhang.clues.models import Clue
 
         redact_about(Clue, object_id)
+        if action == "clue.withdraw_recused":
+            cancel_pending(Clue, object_id)
     except Exception:
         log.exception("redacting notifications after %s on clue %s failed", action, object_id)
 

@@ -213,3 +213,25 @@ def do_decide_extension(
 
     transaction.on_commit(_tell)
     return ext
+
+
+@transaction.atomic
+def do_withdraw_extensions(clue_id: int, *, reason: str) -> int:
+    """The unit that asked stepped back from the clue (回避): its pending requests are withdrawn (system step)."""
+    pending = list(
+        Extension.objects.select_for_update().filter(clue_id=clue_id, status=ExtensionStatus.PENDING)
+    )
+    for ext in pending:
+        before = audit.snapshot(ext, EXTENSION_FIELDS)
+        check_transition(EXTENSION_TRANSITIONS, ext.status, ExtensionStatus.WITHDRAWN, labels=ExtensionStatus)
+        ext.status = ExtensionStatus.WITHDRAWN
+        ext.save(update_fields=["status"])
+        audit.record(
+            "extension.withdraw",
+            actor=None,
+            obj=ext,
+            before=before,
+            after=audit.snapshot(ext, EXTENSION_FIELDS),
+            reason=reason,
+        )
+    return len(pending)
