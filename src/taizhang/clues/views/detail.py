@@ -137,7 +137,10 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "attachments": Attachment.objects.filter(clue=clue).select_related("uploaded_by"),
         "recusals": clue.recusals.select_related("unit") if perm.can_manage(request.user, clue) else [],
-        "timeline": timeline(clue.pk),
+        "timeline": timeline(clue.pk, request.user),
+        "merged_into": Clue.objects.visible_to(request.user).filter(pk=clue.merged_into_id).first()
+        if clue.merged_into_id
+        else None,
         "steps": step_forms(request, clue, transfers),
         "can_edit": perm.can_manage(request.user, clue),
         "sections": clue_sections(request, clue),
