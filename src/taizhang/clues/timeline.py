@@ -82,8 +82,9 @@ OTHER_CLUE_KEYS = ("into", "linked", "duplicate")
 
 
 def _other_numbers(entry: AuditEntry) -> set[str]:
-    after = entry.after if isinstance(entry.after, dict) else {}
-    detail = after.get("detail") if isinstance(after.get("detail"), dict) else {}
+    after: dict[str, Any] = entry.after if isinstance(entry.after, dict) else {}
+    found = after.get("detail")
+    detail: dict[str, Any] = found if isinstance(found, dict) else {}
     return {str(v) for key in OTHER_CLUE_KEYS for v in (detail.get(key), after.get(key)) if v}
 
 
