@@ -123,3 +123,18 @@ def test_the_office_recuses_a_unit_by_hand(world, walk, clock, django_capture_on
         actions.do_recuse_unit(
             clue.pk, actor=world.people["office_staff"], unit=world.units["transport"], reason="again"
         )
+
+
+def test_the_recusal_form_on_the_clue_page(world, walk):
+    clue = walk.assigned()
+    url = f"/clues/{clue.pk}/recuse/"
+    data = {"unit": world.units["transport"].pk, "reason": "局长亲属涉案", "version": clue.version}
+    assert "设置回避单位" in world.client_for("office_staff").get(f"/clues/{clue.pk}/").content.decode()
+    world.client_for("liaison").post(url, data)  # refused: back to the clue with a message
+    assert world.client_for("other_liaison").post(url, data).status_code == 404
+    assert not Recusal.objects.filter(clue=clue).exists()
+    world.client_for("office_staff").post(url, data)
+    assert Recusal.objects.filter(clue=clue, unit=world.units["transport"]).exists()
+    # The registration page offers the unit tree's names for a subject's unit.
+    page = world.client_for("office_staff").get("/clues/new/").content.decode()
+    assert 'list="tz-unit-names"' in page and "测试市交通运输局" in page

@@ -91,6 +91,8 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
         add("reopen", _("重新启动"), f.ReopenForm(), "clues:reopen")
     if manage:
         add("link", _("关联线索"), f.LinkForm(), "clues:link")
+    if manage:
+        add("recuse", _("设置回避单位"), f.RecuseForm(initial=v, user=user), "clues:recuse")
     if manage and ClueStep.MERGE in steps:
         add("merge", _("串并（并入其他线索）"), f.MergeForm(), "clues:merge")
     if manage or report:
