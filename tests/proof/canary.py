@@ -43,6 +43,7 @@ NOT_TEXT = {
     "content_type",
     "import_key",
     "claimed_by",
+    "deadline_step",
     "sealed_identity",
     "screening_note",  # planted through the screening action below, with its own readers
     "password",
