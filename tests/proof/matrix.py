@@ -380,8 +380,14 @@ API: dict[str, Rule] = {
     "POST /api/clues/transfers/<int:transfer_id>/outcomes": api_step(
         obj="transfer", data="outcome", contexts=("transferred",)
     ),
-    "POST /api/clues/<int:clue_id>/triage": api_step(data="triage"),
-    "POST /api/clues/<int:clue_id>/assign": api_step(data="assign"),
+    # The recused clue came back to the office when its unit was recused (#16): the office triages and assigns
+    # it again; the other sensitive clues are with their units.
+    "POST /api/clues/<int:clue_id>/triage": api_step(
+        {"recused": MANAGERS}, data="triage", contexts=SENSITIVE
+    ),
+    "POST /api/clues/<int:clue_id>/assign": api_step(
+        {"recused": MANAGERS}, data="assign", contexts=SENSITIVE
+    ),
     "POST /api/clues/<int:clue_id>/finding": api_step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
     "POST /api/clues/<int:clue_id>/sign": api_step(data="sign"),
     "POST /api/clues/<int:clue_id>/review": api_step(data="review"),
