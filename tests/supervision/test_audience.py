@@ -121,3 +121,25 @@ def test_readers_asks_one_query_per_scope_not_per_person(world, walk, clock, dja
     transport = {world.people[k].pk for k in ("liaison", "handler", "unit_leader")}
     for c in clues:
         assert seen[c.pk] == transport | {world.people["office_staff"].pk}
+
+
+def test_readers_agrees_with_the_rule_for_every_persona(world, walk, clock):
+    """The batched form (who may be told) equals visible_to for every persona and every kind of clue."""
+    from taizhang.clues.actions import SubjectData
+
+    clues = [
+        walk.assigned(summary="本单位"),
+        walk.assigned(unit="construction", summary="他单位"),
+        walk.assigned(unit="discipline", umbrella=True, summary="保护伞"),
+        walk.assigned(office="district", unit="district_police", summary="区级"),
+        walk.register(subjects=[SubjectData(name="李某", unit_name="交通局")], summary="回避"),
+        walk.transferred(summary="已移送"),
+    ]
+    people = list(world.people.values())
+    seen = readers(Clue, {c.pk: [p.pk for p in people] for c in clues})
+    for person in people:
+        expected = set(
+            Clue.objects.visible_to(person).filter(pk__in=[c.pk for c in clues]).values_list("pk", flat=True)
+        )
+        got = {pk for pk, who in seen.items() if person.pk in who}
+        assert got == expected, person.username
