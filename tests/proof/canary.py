@@ -169,6 +169,7 @@ def _act(canary: Canary, proof: Proof) -> None:
         readers = matrix.VIEWERS[context] & matrix.MANAGERS
         reason = canary.new(f"{context} reveal reason", readers) + "：核实举报人身份以便反馈"
         do_reveal_identity(proof.clues[context].pk, actor=p["custodian"], reason=reason, second_factor=True)
+    _reporter_thread(canary, p)
     # A 保护伞 screening note: only who may see the 保护伞 clue it raises.
     note = canary.new("police case screening note", matrix.VIEWERS["umbrella"]) + " 过筛发现某所长收受好处"
     case_actions.do_screen_case(
@@ -183,3 +184,24 @@ def _act(canary: Canary, proof: Proof) -> None:
         umbrella, actor=p["discipline_handler"], result=FindingResult.SUBSTANTIATED, basis=basis
     )
     actions.do_sign_finding(umbrella, actor=p["discipline_leader"])
+
+
+def _reporter_thread(canary: Canary, p: dict[str, User]) -> None:
+    """A portal clue given to transport, with the reporter's message and the office's reply: the thread is
+    for the office managing the clue (the reporter-thread pages and API refuse the unit)."""
+    from taizhang.portal import actions as portal
+    from taizhang.reporters.actions import do_reply_to_reporter
+    from tests.reporters.helpers import portal_clue
+
+    clue = portal_clue(real_name=False)
+    actions.do_triage_clue(clue.pk, actor=p["office_staff"], in_scope=True, category="evil")
+    actions.do_assign_clue(clue.pk, actor=p["office_staff"], unit=p["liaison"].unit)
+    thread = frozenset(matrix.CITY_OFFICE & matrix.MANAGERS)
+    portal.do_add_reporter_message(
+        clue.receipt.pk,
+        body=canary.new("reporter message", thread) + " 我又看到他们在工地打人",
+        attachments=[],
+    )
+    do_reply_to_reporter(
+        clue.pk, actor=p["office_staff"], body=canary.new("office reply", thread) + " 已收到"
+    )
