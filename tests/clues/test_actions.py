@@ -285,6 +285,9 @@ def _step_callers(world, spare):
         ClueStep.CONCLUDE: lambda c: actions.do_conclude_clue(c.pk, actor=p["office_staff"]),
         ClueStep.REOPEN: lambda c: actions.do_reopen_clue(c.pk, actor=p["office_staff"], reason="新情况"),
         ClueStep.MERGE: lambda c: actions.do_merge_clue(c.pk, spare.pk, actor=p["office_staff"]),
+        ClueStep.WITHDRAW: lambda c: actions.do_withdraw_assignment(
+            c.pk, actor=p["office_staff"], reason="局长亲属涉案，须回避"
+        ),
     }
 
 

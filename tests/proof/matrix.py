@@ -74,6 +74,9 @@ RESPONSIBLE: dict[str, frozenset[str]] = {
 }
 # Contexts whose clue is in a state a step can start from.
 WITH_UNIT = ("own", "other", "umbrella", "recused", "district")
+# Contexts whose clue a unit still holds: the recused clue came back to the office when its unit was recused
+# (#16), so there is nothing to reassign.
+HELD = ("own", "other", "umbrella", "district")
 # Where a refused step is tried when no context allows it: the contexts that hide something.
 SENSITIVE = ("own", "umbrella", "recused")
 # Rule.obj values whose contexts are the clue contexts above.
@@ -224,7 +227,7 @@ PAGES: dict[str, Rule] = {
     "clues:attachment": page(STAFF, obj="attachment"),
     "clues:letter": page(STAFF, obj="transfer", contexts=("transferred",)),
     "clues:report": step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
-    "clues:reassign": step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "clues:reassign": step(MANAGERS, data="reassign", contexts=HELD),
     "clues:answer": step(POLICE, data="answer", contexts=("transferred",)),
     # Through the page, the office and the responsible unit attach files (receivers attach to transfers).
     "clues:attach": step({c: MANAGERS | RESPONSIBLE[c] for c in CLUE_CONTEXTS}, data="attach"),
@@ -239,6 +242,7 @@ PAGES: dict[str, Rule] = {
     "clues:outcome": step(),
     "clues:conclude": step(),
     "clues:reopen": step(),
+    "clues:recuse": step(),
     "clues:link": step(),
     "clues:merge": step(),
     # ---- cases (records: a missing id answers 404 to everyone; anonymous is sent to sign in) ----
@@ -372,15 +376,21 @@ API: dict[str, Rule] = {
     "GET /api/clues/<int:clue_id>": api(STAFF, obj="clue"),
     "PATCH /api/clues/<int:clue_id>": api_step(MANAGERS, method="PATCH", data="edit"),
     "POST /api/clues/<int:clue_id>/reports": api_step(RESPONSIBLE, data="report", contexts=WITH_UNIT),
-    "POST /api/clues/<int:clue_id>/reassign": api_step(MANAGERS, data="reassign", contexts=WITH_UNIT),
+    "POST /api/clues/<int:clue_id>/reassign": api_step(MANAGERS, data="reassign", contexts=HELD),
     "POST /api/clues/transfers/<int:transfer_id>/answer": api_step(
         POLICE, obj="transfer", data="answer", contexts=("transferred",)
     ),
     "POST /api/clues/transfers/<int:transfer_id>/outcomes": api_step(
         obj="transfer", data="outcome", contexts=("transferred",)
     ),
-    "POST /api/clues/<int:clue_id>/triage": api_step(data="triage"),
-    "POST /api/clues/<int:clue_id>/assign": api_step(data="assign"),
+    # The recused clue came back to the office when its unit was recused (#16): the office triages and assigns
+    # it again; the other sensitive clues are with their units.
+    "POST /api/clues/<int:clue_id>/triage": api_step(
+        {"recused": MANAGERS}, data="triage", contexts=SENSITIVE
+    ),
+    "POST /api/clues/<int:clue_id>/assign": api_step(
+        {"recused": MANAGERS}, data="assign", contexts=SENSITIVE
+    ),
     "POST /api/clues/<int:clue_id>/finding": api_step({"own": TRANSPORT}, data="finding", contexts=SENSITIVE),
     "POST /api/clues/<int:clue_id>/sign": api_step(data="sign"),
     "POST /api/clues/<int:clue_id>/review": api_step(data="review"),

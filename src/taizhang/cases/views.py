@@ -46,11 +46,23 @@ ACTION_LABELS = {
 }
 
 
-def timeline_of(case: Case) -> list[dict[str, Any]]:
-    """The case's audit entries, labelled for people (what staff see is what the auditor sees)."""
+def may_read_screening(user: Any, case: Case) -> bool:
+    """The 保护伞 screening note is for the people who may see the 保护伞 clue it raised (the rule decides), or,
+    before one is raised, for whoever may screen the case."""
+    if case.umbrella_clue_id:
+        return Clue.objects.visible_to(user).filter(pk=case.umbrella_clue_id).exists()
+    return perm.can_screen(user, case)
+
+
+def timeline_of(case: Case, user: Any = None, *, screening_ok: bool = True) -> list[dict[str, Any]]:
+    """The case's audit entries, labelled for people (what staff see is what the auditor sees); a screening
+    entry's note only for the people who may read the note."""
     rows = []
     for entry in AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id"):
         after = entry.after or {}
+        reason = entry.reason
+        if entry.action == "case.screen" and not screening_ok:
+            reason = ""
         detail = ""
         if entry.action == "case.stage":
             detail = f"{CaseStage(after.get('stage', 'registered')).label} {after.get('stage_on') or ''}"
@@ -62,7 +74,7 @@ def timeline_of(case: Case) -> list[dict[str, Any]]:
                 "actor": entry.actor_label,
                 "label": ACTION_LABELS.get(entry.action, entry.action),
                 "detail": detail,
-                "reason": entry.reason,
+                "reason": reason,
             }
         )
     return rows
@@ -125,13 +137,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handling = list(case.handling_units.all())
     handling_ids = {u.pk for u in handling}
     clues = Clue.objects.visible_to(request.user).filter(cases=case)
+    screening_ok = may_read_screening(request.user, case)
     context = {
         "case": case,
         "handling": handling,
         "events": case.events.all(),
         "clues": clues,
-        "hidden_clues": case.clues.count() - clues.count(),
-        "timeline": timeline_of(case),
+        # No count of the linked clues the person cannot see: the count itself would tell of them.
+        "screening_ok": screening_ok,
+        "timeline": timeline_of(case, request.user, screening_ok=screening_ok),
         "next_stages": [CaseStage(s).label for s in sorted(STAGE_TRANSITIONS[case.stage])],
         "judged_stages": sorted(JUDGED_STAGES),
         "can_manage": perm.can_manage(request.user, case),

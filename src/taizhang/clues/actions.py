@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.clues import permissions as perm
 from taizhang.clues.choices import (
     CLUE_STEPS,
+    ENDED_BY_RECUSAL,
+    WITH_UNIT_STATUSES,
     Category,
     ClueStatus,
     ClueStep,
@@ -44,6 +45,7 @@ from taizhang.core import audit, clock, files, sealing
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step, check_version
+from taizhang.org import matching
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit, User
 from taizhang.supervision.deadlines import due_at
@@ -186,11 +188,13 @@ def _next_number(office: Unit, year: int) -> str:
 
 
 def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
-    names = {s.unit_name.strip() for s in subjects if s.unit_name.strip()}
+    """Our unit each written unit name means (fuzzy: org/matching.py); the units are read only if one is named."""
+    names = {s.unit_name.strip() for s in subjects if s.unit_name.strip() and not s.unit_id}
     if not names:
         return {}
-    found = Unit.objects.filter(Q(name__in=names) | Q(short_name__in=names))
-    return {**{u.short_name: u for u in found if u.short_name}, **{u.name: u for u in found}}
+    pool = matching.candidates()
+    found = {name: matching.match(name, pool) for name in names}
+    return {name: unit for name, unit in found.items() if unit is not None}
 
 
 def _subject_rows(clue: Clue, subjects: list[SubjectData]) -> list[ReportedSubject]:
@@ -248,9 +252,66 @@ def _add_recusals(clue: Clue, unit_ids: set[int]) -> None:
     )
 
 
-def _refuse_recused(clue: Clue, unit: Unit) -> None:
+def _is_recused(clue: Clue, unit: Unit) -> bool:
     lineage = [int(p) for p in unit.path.strip("/").split("/") if p]
-    if Recusal.objects.filter(clue=clue, unit_id__in=lineage).exists():
+    return Recusal.objects.filter(clue=clue, unit_id__in=lineage).exists()
+
+
+def _withdraw_if_barred(clue: Clue, actor: Any) -> bool:
+    """When the unit holding the clue may no longer handle it (it is recused, or the clue became 保护伞 and the
+    unit is not the discipline commission), end its assignment and put the clue back to the office to assign
+    again. The caller saves the clue; supervision cancels the unit's pending requests on the event."""
+    unit = clue.responsible_unit
+    if unit is None or clue.status not in WITH_UNIT_STATUSES:
+        return False
+    if not _is_recused(clue, unit) and not (clue.is_umbrella and unit.kind != UnitKind.DISCIPLINE):
+        return False
+    _withdraw(clue, actor, _("「%(unit)s」须回避，已撤回交办。") % {"unit": unit.name})
+    return True
+
+
+def _withdraw(clue: Clue, actor: Any, reason: str) -> None:
+    unit_id = clue.responsible_unit_id
+    _move(clue, ClueStep.WITHDRAW)
+    now = clock.now()
+    Assignment.objects.filter(clue=clue, is_current=True).update(
+        is_current=False, ended_at=now, ended_reason=ENDED_BY_RECUSAL
+    )
+    clue.responsible_unit, clue.responsible_person = None, None
+    _set_deadline(clue, "assign", now)
+    audit.record(
+        "clue.withdraw_recused",
+        actor=actor,
+        obj=clue,
+        before={"responsible_unit": unit_id},
+        after={"responsible_unit": None, "status": clue.status},
+        reason=reason,
+    )
+    emit_on_commit(
+        model="clues.clue",
+        object_id=clue.pk,
+        action="clue.withdraw_recused",
+        actor=None if perm.is_system(actor) else actor,
+        unit_id=unit_id,
+    )
+
+
+@transaction.atomic
+def do_withdraw_assignment(clue_id: int, *, actor: Any, reason: str, version: int | None = None) -> Clue:
+    """The office takes a clue back from the unit holding it because the unit must step back (回避), and
+    assigns it again later; the unit's pending requests and reminders end with it."""
+    clue = _lock(clue_id, actor)
+    perm.require(perm.can_manage(actor, clue))
+    check_version(clue, version, ["status", "responsible_unit"])
+    reason = _require_text(reason, _("撤回交办须说明理由。"))
+    before = audit.snapshot(clue, AUDITED_FIELDS)
+    _withdraw(clue, actor, reason)
+    _save(clue, "clue.withdraw", actor, before, reason=reason)
+    return clue
+
+
+def _refuse_recused(clue: Clue, unit: Unit) -> None:
+    if _is_recused(clue, unit):
         raise ActionError(
             "recused",
             _("「%(unit)s」为被反映单位（或其下属），须回避，不能承办或接收该线索。") % {"unit": unit.name},
@@ -348,8 +409,14 @@ def do_edit_clue(
             or clue.category == Category.UMBRELLA
             or clue.subjects.filter(is_official=True).exists()
         )
+    withdrawn = _withdraw_if_barred(clue, actor)
     clue.version += 1
-    clue.save(update_fields=[*EDITABLE_FIELDS, "is_umbrella", "version", "updated_at"])
+    moved = (
+        ["status", "responsible_unit", "responsible_person", "deadline_at", "deadline_step"]
+        if withdrawn
+        else []
+    )
+    clue.save(update_fields=[*EDITABLE_FIELDS, "is_umbrella", "version", "updated_at", *moved])
     audit.record(
         "clue.edit",
         actor=actor,
@@ -758,6 +825,27 @@ def do_reopen_clue(clue_id: int, *, actor: Any, reason: str) -> Clue:
     clue.save(update_fields=["reopen_count"])
     _save(clue, "clue.reopen", actor, before, reason=reason)
     return clue
+
+
+@transaction.atomic
+def do_recuse_unit(
+    clue_id: int, *, actor: Any, unit: Unit, reason: str, version: int | None = None
+) -> Recusal:
+    """The office recuses a unit by hand (回避): it and every unit under it stop seeing the clue; if it holds the
+    clue, its assignment ends and the clue comes back to the office."""
+    clue = _lock(clue_id, actor)
+    perm.require(perm.can_manage(actor, clue), _("只有扫黑办可以设置回避单位。"))
+    check_version(clue, version, ["responsible_unit", "status"])
+    reason = _require_text(reason, _("设置回避须说明理由。"))[:200]
+    if unit.kind == UnitKind.OFFICE:
+        raise ActionError("invalid_unit", _("扫黑办不能设置为回避单位。"))
+    before = audit.snapshot(clue, AUDITED_FIELDS)
+    recusal, created = Recusal.objects.get_or_create(clue=clue, unit=unit, defaults={"reason": reason})
+    if not created:
+        raise ActionError("already_recused", _("「%(unit)s」已是回避单位。") % {"unit": unit.name})
+    _withdraw_if_barred(clue, actor)
+    _save(clue, "clue.recuse", actor, before, reason=reason, unit=unit.name)
+    return recusal
 
 
 @transaction.atomic

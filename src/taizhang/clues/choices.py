@@ -73,6 +73,7 @@ class ClueStep(models.TextChoices):
     CONCLUDE = "conclude", _("办结")
     REOPEN = "reopen", _("重新启动")
     MERGE = "merge", _("串并")
+    WITHDRAW = "withdraw", _("回避撤回")
 
 
 S = ClueStatus
@@ -95,6 +96,8 @@ CLUE_STEPS: dict[str, tuple[frozenset[str], str | None]] = {
     ClueStep.CONCLUDE: (frozenset({S.ACCEPTED, S.TRANSFERRED}), S.CONCLUDED),
     ClueStep.REOPEN: (frozenset({S.CONCLUDED, S.REFERRED}), S.TRIAGED),
     ClueStep.MERGE: (frozenset({S.REGISTERED, S.TRIAGED, S.ASSIGNED, S.VERIFYING, S.RETURNED}), S.MERGED),
+    # The unit holding the clue may no longer see it (recused, or the clue became 保护伞): back to the office.
+    ClueStep.WITHDRAW: (frozenset({S.ASSIGNED, S.VERIFYING, S.AWAITING_SIGNOFF, S.RETURNED}), S.TRIAGED),
 }
 
 
@@ -179,3 +182,7 @@ def labels(choices: type[models.TextChoices]) -> dict[str, str]:
     a busy machine; lists and exports look labels up in this dict instead.
     """
     return {value: str(label) for value, label in choices.choices}
+
+
+# Assignment.ended_reason of an assignment ended because its unit had to step back (回避).
+ENDED_BY_RECUSAL = "recusal"

@@ -146,7 +146,14 @@ class SubjectForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SubjectKind.choices, initial=SubjectKind.PERSON)
     name = forms.CharField(label=_("姓名/名称"), max_length=100)
     position = forms.CharField(label=_("身份/职务"), max_length=100, required=False)
-    unit_name = forms.CharField(label=_("所在单位"), max_length=100, required=False)
+    unit_name = forms.CharField(
+        label=_("所在单位"),
+        max_length=100,
+        required=False,
+        # The unit tree's names as suggestions while typing (the datalist on the registration page).
+        widget=forms.TextInput(attrs={"list": "tz-unit-names"}),
+        help_text=_("系统按单位名称、简称和别名自动匹配本系统单位并设置回避。"),
+    )
     is_official = forms.BooleanField(label=_("公职人员"), required=False)
     id_fragment = forms.CharField(label=_("身份证号（部分）"), max_length=20, required=False)
     phone_fragment = forms.CharField(label=_("电话（部分）"), max_length=20, required=False)
@@ -303,6 +310,17 @@ class OutcomeForm(BootstrapMixin, forms.Form):
 
 class ConcludeForm(VersionedStepForm):
     note = forms.CharField(label=_("办结说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RecuseForm(VersionedStepForm):
+    """The office recuses a unit by hand (回避): it and the units under it stop seeing the clue."""
+
+    unit = forms.ModelChoiceField(label=_("回避单位"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("回避理由"), max_length=200)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _assignable_units(user)  # type: ignore[attr-defined]
 
 
 class ReopenForm(BootstrapMixin, forms.Form):

@@ -295,6 +295,8 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     is_current = models.BooleanField(default=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Why it ended early: "recusal" when the unit had to step back (the office's to-do list warns about it).
+    ended_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("交办")

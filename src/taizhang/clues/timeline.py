@@ -74,16 +74,46 @@ def _detail(after: dict[str, Any]) -> str:
     return "；".join(parts)
 
 
-def timeline(clue_id: int) -> list[dict[str, Any]]:
-    """One dict per audit entry of the clue, oldest first, ready for the template (one query)."""
-    entries = (
+# Entries about the reporter thread (replies, reveals and their reasons, the reporter's messages): shown only
+# to the people the reporter-thread pages and API serve (the office managing the clue).
+REPORTER_ACTIONS = ("reporter.", "portal.")
+# Entries that name another clue by its number.
+OTHER_CLUE_KEYS = ("into", "linked", "duplicate")
+
+
+def _other_numbers(entry: AuditEntry) -> set[str]:
+    after: dict[str, Any] = entry.after if isinstance(entry.after, dict) else {}
+    found = after.get("detail")
+    detail: dict[str, Any] = found if isinstance(found, dict) else {}
+    return {str(v) for key in OTHER_CLUE_KEYS for v in (detail.get(key), after.get(key)) if v}
+
+
+def timeline(clue_id: int, user: Any = None) -> list[dict[str, Any]]:
+    """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
+
+    Asked of the rule: an entry naming another clue (linked, merged) the reader cannot see is left out (its
+    number would tell of it), and the reporter thread's entries are shown only to whom its pages serve."""
+    from taizhang.clues import permissions as perm
+    from taizhang.clues.models import Clue
+
+    entries = list(
         AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
         .select_related("actor")
         .order_by("at", "id")
     )
+    clue = Clue.objects.filter(pk=clue_id).first()
+    thread_ok = user is None or (clue is not None and perm.can_manage(user, clue))
+    named = set().union(*(_other_numbers(e) for e in entries)) if entries else set()
+    seen = named
+    if user is not None and named:
+        seen = set(Clue.objects.visible_to(user).filter(number__in=named).values_list("number", flat=True))
     labels = dict(ClueStatus.choices)
     items = []
     for entry in entries:
+        if not thread_ok and entry.action.startswith(REPORTER_ACTIONS):
+            continue
+        if _other_numbers(entry) - seen:
+            continue
         before, after = entry.before or {}, entry.after or {}
         old, new = before.get("status"), after.get("status")
         items.append(

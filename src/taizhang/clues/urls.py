@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", steps.reopen, name="reopen"),
     path("<int:pk>/link/", steps.link, name="link"),
     path("<int:pk>/merge/", steps.merge, name="merge"),
+    path("<int:pk>/recuse/", steps.recuse, name="recuse"),
     path("<int:pk>/attach/", files.attach, name="attach"),
     path("attachments/<int:pk>/", files.download, name="attachment"),
     path("transfers/<int:pk>/letter.docx", files.letter, name="letter"),

@@ -32,6 +32,9 @@ class Unit(models.Model):
     code = models.CharField(_("单位代码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    # Other names people write for the unit (one per line: 交通局, 市交通局...): a clue naming any of them
+    # recuses the unit (org/matching.py).
+    aliases = models.TextField(_("别名"), blank=True, help_text=_("每行一个，如“交通局”“市交通局”。"))
     kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.MEMBER)
     parent = models.ForeignKey(
         "self",

@@ -55,6 +55,7 @@ def notify_overdue_letters(now: dt.datetime) -> int:
             body=_("回复期限为 %(due)s，请尽快书面回复。") % {"due": letter.reply_due_at.date()},
             url=reverse("rectification:letter", args=[letter.pk]),
             key=f"letter-overdue:{letter.pk}",
+            about=letter,
         )
     return sent
 
@@ -81,6 +82,7 @@ def notify_overdue_measures(now: dt.datetime) -> int:
             body=_("完成时限为 %(due)s。") % {"due": measure.deadline},
             url=reverse("rectification:measure", args=[measure.pk]),
             key=f"measure-overdue:{measure.pk}:{measure.deadline}",
+            about=measure,
         )
     return sent
 

@@ -24,7 +24,8 @@ def _model(label: str) -> Any:
 
 def _case_document(case: Any) -> Document:
     units = "、".join(u.name for u in case.handling_units.all())
-    body = "\n".join(p for p in (case.brief, units, case.screening_note) if p)
+    # Not the 保护伞 screening note: everyone who sees the case searches this text, few may read the note.
+    body = "\n".join(p for p in (case.brief, units) if p)
     return Document(title=f"{case.number} {case.name}", body=body, sort_at=case.created_at)
 
 

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from taizhang.clues.models import Clue
 from taizhang.supervision import actions, boards
+from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Extension, ListedSupervision, Notification
 from taizhang.supervision.todo import todos_for
 
@@ -125,7 +126,7 @@ def notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -
     qs = Notification.objects.visible_to(request.user)
     if unread:
         qs = qs.unread()
-    return list(qs[: max(1, min(limit, 200))])
+    return redact_unseen(request.user, qs[: max(1, min(limit, 200))])
 
 
 @router.post("/notifications/read", response=ReadOut, summary="标记已读")

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
+from taizhang.supervision.audience import body_of, cancel_pending, redact_about
 from taizhang.supervision.notify import notify
 from taizhang.supervision.recipients import Directory
 
@@ -74,6 +75,12 @@ def _transfer_answered(clue: Any, data: dict[str, Any], d: Directory) -> Targets
     return d.office(clue.office_id), _("线索 %(n)s 的移送已得到接收单位答复。") % {"n": clue.number}
 
 
+def _withdrawn(clue: Any, data: dict[str, Any], d: Directory) -> Targets:
+    return d.office(clue.office_id), _("线索 %(n)s 的责任单位须回避，已撤回交办，请重新交办。") % {
+        "n": clue.number
+    }
+
+
 # Who must act next after each action, and what they are told; every other event notifies nobody.
 TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
     "clue.assign": _assigned,
@@ -83,13 +90,32 @@ TARGETS: dict[str, Callable[[Any, dict[str, Any], Directory], Targets]] = {
     "clue.review_return": _review_returned,
     "clue.transfer": _transferred,
     "clue.transfer_answered": _transfer_answered,
+    "clue.withdraw_recused": _withdrawn,
 }
+
+
+# Events after which fewer people may see a clue (it became 保护伞, a unit was recused): what was already sent
+# to people who lost it is blanked.
+NARROWING = frozenset({"clue.edit", "clue.triage", "clue.recuse", "clue.withdraw", "clue.withdraw_recused"})
+
+
+def _redact(object_id: int, action: str) -> None:
+    try:
+        from taizhang.clues.models import Clue
+
+        redact_about(Clue, object_id)
+        if action == "clue.withdraw_recused":
+            cancel_pending(Clue, object_id)
+    except Exception:
+        log.exception("redacting notifications after %s on clue %s failed", action, object_id)
 
 
 def on_workflow_event(
     sender: Any, *, model: str, object_id: int, action: str, actor_id: int | None, data: dict, **_: Any
 ) -> None:
     """Tell the people who must act next; never let a notification failure break the caller."""
+    if model == "clues.clue" and action in NARROWING:
+        _redact(object_id, action)
     if model != "clues.clue" or action not in TARGETS:
         return  # no query for the events nobody is told about (a registration, above all)
     try:
@@ -107,8 +133,9 @@ def on_workflow_event(
         notify(
             people,
             title=title,
-            body=clue.summary,
+            body=body_of(clue),
             url=clue_url(clue.pk),
+            about=clue,
             # The clue's version changes with every action, so the key is unique per event.
             key=f"clue:{clue.pk}:v{clue.version}:{action}",
         )

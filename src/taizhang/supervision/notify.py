@@ -25,13 +25,29 @@ def _email_state(user: Any) -> str:
 
 
 def notify(
-    users: Iterable[Any], *, title: str, body: str = "", url: str = "", key: str, now: Any = None
+    users: Iterable[Any],
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str,
+    now: Any = None,
+    about: Any = None,
 ) -> int:
     """Put a message in each person's inbox (and email queue) unless they already have one with this key.
 
-    Returns the number of people newly notified.
+    `about` is the record the message concerns (a clue, a task...): only the people the visibility rule lets
+    see it are told, and the inbox asks the rule again when the message is shown. Returns the number of people
+    newly notified.
     """
     people = {u.pk: u for u in users if u is not None and getattr(u, "is_active", True)}
+    target_type_id = None
+    if about is not None:
+        from taizhang.supervision.audience import audience, content_type_id
+
+        allowed = set(audience(type(about), about.pk, people))
+        people = {pk: u for pk, u in people.items() if pk in allowed}
+        target_type_id = content_type_id(type(about))
     if not people:
         return 0
     key = key[:MAX_KEY]
@@ -44,6 +60,8 @@ def notify(
             title=str(title)[:200],
             body=str(body),
             url=url[:300],
+            target_type_id=target_type_id,
+            target_id=about.pk if about is not None else None,
             created_at=when,
             email_state=_email_state(user),
         )

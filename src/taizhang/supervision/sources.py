@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Model, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,12 @@ class Item:
     office: list[int] = field(default_factory=list)
     # Whether an overdue item gets a 催办单 (not when the office is late on its own step).
     urging_notice: bool = True
+    # A 保护伞 clue (or a record about one): its text never travels in a message body.
+    sensitive: bool = False
+
+    @property
+    def body(self) -> str:
+        return "" if self.sensitive else self.title
 
     def key(self, event: str) -> str:
         return f"{self.kind}:{self.pk}:{self.step}:{self.deadline:%Y%m%d%H%M%S}:{event}"
@@ -82,6 +89,7 @@ def clue_items(horizon: dt.datetime, d: Directory) -> Iterator[Item]:
         "deadline_at",
         "responsible_unit_id",
         "responsible_person_id",
+        "is_umbrella",
     )
     qs = Clue.objects.filter(status__in=OPEN_STATUSES, deadline_at__isnull=False)
     batch: list[tuple] = []
@@ -106,12 +114,13 @@ def _clue_batch(rows: list[tuple], d: Directory, url: str) -> Iterator[Item]:
         else {}
     )
     labels: dict[str, str] = {}
-    for pk, number, summary, office_id, status, step, deadline, unit_id, person_id in rows:
+    for pk, number, summary, office_id, status, step, deadline, unit_id, person_id, umbrella in rows:
         label = labels.get(step)
         if label is None:
             label = labels[step] = str(DeadlineStep(step).label) if step in DeadlineStep.values else step
         item = Item("clue", pk, number, summary, office_id, deadline, step, label, url.format(pk=pk), unit_id)
         item.office = d.office_leaders(office_id)
+        item.sensitive = umbrella
         if step == DeadlineStep.REGISTER_TRANSFER and pk in receivers:
             item.unit_id = receivers[pk]
             item.actors = d.liaisons(item.unit_id)
@@ -148,9 +157,21 @@ def task_items(horizon: dt.datetime, d: Directory) -> Iterator[Item]:
 def listed_items(horizon: dt.datetime, d: Directory) -> Iterator[Item]:
     """Listed supervision (挂牌督办) items with their own deadline before the horizon."""
     url = _url_pattern("supervision:listed_detail", "/supervision/listed/{pk}/")
-    fields = ("id", "target_label", "level", "office_id", "deadline_at", "unit_id")
-    qs = ListedSupervision.objects.filter(status=ListingStatus.LISTED)
-    for pk, label, _level, office_id, deadline, unit_id in keyset(qs, fields, horizon, "deadline_at"):
+    fields = ("id", "target_label", "level", "office_id", "deadline_at", "unit_id", "about_umbrella")
+    umbrella_clues = Clue.objects.filter(pk=OuterRef("target_id"), is_umbrella=True)
+    qs = ListedSupervision.objects.filter(status=ListingStatus.LISTED).annotate(
+        about_umbrella=Case(
+            When(
+                Q(target_type_id=ContentType.objects.get_for_model(Clue).pk) & Exists(umbrella_clues),
+                then=True,
+            ),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
+    for pk, label, _level, office_id, deadline, unit_id, umbrella in keyset(
+        qs, fields, horizon, "deadline_at"
+    ):
         item = Item(
             "listed",
             pk,
@@ -167,6 +188,9 @@ def listed_items(horizon: dt.datetime, d: Directory) -> Iterator[Item]:
         item.leaders = d.leaders(unit_id)
         item.office = d.office_leaders(office_id)
         item.urging_notice = unit_id is not None
+        item.sensitive = bool(umbrella)
+        if item.sensitive:
+            item.title = ""  # the listing's label carries the 保护伞 clue's summary
         yield item
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from taizhang.clues.choices import ClueStatus, TransferAnswer
-from taizhang.clues.models import Clue, Transfer
+from taizhang.clues.choices import ENDED_BY_RECUSAL, ClueStatus, TransferAnswer
+from taizhang.clues.models import Assignment, Clue, Transfer
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.supervision.choices import ExtensionStatus, ListingStatus, MeetingStatus, TaskStatus
@@ -60,9 +60,16 @@ def todos_for(user: Any) -> list[Todo]:
         office_steps = Q(status__in=OFFICE_STATES) | (
             Q(status=ClueStatus.TRANSFERRED) & ~Q(deadline_step="register_transfer")
         )
-        mine = visible.filter(office_steps, office_id=scope.unit_id)
+        stepped_back = Assignment.objects.filter(clue=OuterRef("pk"), ended_reason=ENDED_BY_RECUSAL)
+        mine = visible.filter(office_steps, office_id=scope.unit_id).annotate(
+            stepped_back=Exists(stepped_back)
+        )
         for clue in mine.order_by("deadline_at")[: 2 * LIMIT]:
-            found.append(_clue_todo(clue, NEXT_STEP[clue.status]))
+            if clue.stepped_back and clue.status == ClueStatus.TRIAGED:
+                # The unit that held it had to step back (回避): the office must assign it again.
+                found.append(_clue_todo(clue, _("原责任单位须回避，已撤回交办，请重新交办"), kind="recusal"))
+            else:
+                found.append(_clue_todo(clue, NEXT_STEP[clue.status]))
         pending = Extension.objects.visible_to(user).filter(
             status=ExtensionStatus.PENDING, clue__office_id=scope.unit_id
         )

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_noop
 from taizhang.core import clock
 from taizhang.core.discovery import app_modules
 from taizhang.org.models import User
+from taizhang.org.visibility import readers
 from taizhang.supervision import deadlines
 from taizhang.supervision.bulk import existing, insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
@@ -250,7 +251,7 @@ def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules
     """Plan, notify and email one chunk of events in one transaction; return how many events were new."""
     keys = [event[1] for _item, event in chunk]
     known = existing("supervision_dispatch", "key", keys)
-    fresh = [(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]]
+    fresh = _through_the_rule([(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]])
     if not fresh:
         return 0
     with transaction.atomic():
@@ -276,7 +277,7 @@ def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules
         mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
         emails = _write_notifications(
             [
-                (uid, ev[1], ev[3][:200], item.title, item.url[:300], now)
+                (uid, ev[1], ev[3][:200], item.body, item.url[:300], rules.ct_id(item.kind), item.pk, now)
                 for item, ev in mine
                 for uid in dict.fromkeys(ev[2])
             ],
@@ -285,13 +286,29 @@ def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules
         notices = [
             _urging_row(inserted[ev[1]], ev[1], item, rules)
             for item, ev in mine
-            if ev[0] == DispatchKind.URGE and item.urging_notice
+            if ev[0] == DispatchKind.URGE and item.urging_notice and ev[2]
         ]
         insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
         # Last, still inside the transaction: a crash before the commit rolls the notifications back and
         # the next pass sends again (email is at least once); after the commit nothing is left to do.
         _email_inserted(emails, now)
     return len(mine)
+
+
+def _through_the_rule(
+    events: list[tuple[Item, tuple[str, str, list[int], str]]],
+) -> list[tuple[Item, tuple[str, str, list[int], str]]]:
+    """The events with only the recipients the visibility rule lets see the record (a 保护伞 clue's office staff,
+    a recused unit's liaison are dropped): one query per distinct scope and kind of record in the chunk. An
+    event left with nobody is still recorded (its key), so the next pass does not plan it again."""
+    wanted: dict[str, dict[int, set[int]]] = {}
+    for item, ev in events:
+        wanted.setdefault(item.kind, {}).setdefault(item.pk, set()).update(ev[2])
+    allowed = {kind: readers(target_model(kind), records) for kind, records in wanted.items()}
+    return [
+        (item, (ev[0], ev[1], [uid for uid in ev[2] if uid in allowed[item.kind].get(item.pk, ())], ev[3]))
+        for item, ev in events
+    ]
 
 
 DISPATCH_COLUMNS = [
@@ -311,6 +328,8 @@ NOTIFICATION_COLUMNS = [
     ("title", "text"),
     ("body", "text"),
     ("url", "text"),
+    ("target_type_id", "integer"),
+    ("target_id", "bigint"),
     ("created_at", "timestamptz"),
     ("email_state", "text"),
     ("emailed_at", "timestamptz"),
@@ -332,23 +351,24 @@ URGING_COLUMNS = [
 
 
 def _write_notifications(rows: list[tuple], d: Directory) -> list[tuple[int, str, str, str]]:
-    """Insert (user, key, title, body, url, at) rows with each person's email preference; skip known (user, key).
+    """Insert (user, key, title, body, url, target type, target id, at) rows with each person's email preference; skip known (user, key).
 
     Rows to be emailed at once are inserted already marked sent (their email goes out before the commit, see
     _email_inserted); returns (id, address, title, url) of those.
     """
     d.people(list({r[0] for r in rows}))
     full = []
-    for uid, key, title, body, url, at in rows:
+    for uid, key, title, body, url, type_id, target_id, at in rows:
         user = d.users.get(uid)
         if user is None or not user.is_active:
             continue
+        head = (uid, key, title, body, url, type_id, target_id, at)
         if not user.email:
-            full.append((uid, key, title, body, url, at, EmailState.NONE, None))
+            full.append((*head, EmailState.NONE, None))
         elif user.wants_daily_digest:
-            full.append((uid, key, title, body, url, at, EmailState.DIGEST, None))
+            full.append((*head, EmailState.DIGEST, None))
         else:
-            full.append((uid, key, title, body, url, at, EmailState.SENT, at))
+            full.append((*head, EmailState.SENT, at))
     inserted = insert_new(
         "supervision_notification",
         NOTIFICATION_COLUMNS,
@@ -381,20 +401,44 @@ def _email_inserted(notes: list[tuple[int, str, str, str]], now: dt.datetime) ->
 
 
 def enqueue(
-    key: str, *, recipients: list[int], title: str, body: str = "", url: str = "", due_at: Any = None
+    key: str,
+    *,
+    recipients: list[int],
+    title: str,
+    body: str = "",
+    url: str = "",
+    due_at: Any = None,
+    about: Any = None,
 ) -> None:
-    """For other apps' worker jobs: plan a notification under a unique key (delivered by the next pass)."""
+    """For other apps' worker jobs: plan a notification under a unique key (delivered by the next pass).
+    `about` is the record it concerns: delivery tells only the recipients the visibility rule lets see it."""
+    payload: dict[str, Any] = {"recipients": recipients, "title": title, "body": body, "url": url}
+    if about is not None:
+        payload["target"] = [ContentType.objects.get_for_model(type(about)).pk, about.pk]
+        if getattr(about, "is_umbrella", False):
+            payload["body"] = ""
     Dispatch.objects.bulk_create(
-        [
-            Dispatch(
-                key=key[:200],
-                kind=DispatchKind.NOTICE,
-                due_at=due_at or timezone.now(),
-                payload={"recipients": recipients, "title": title, "body": body, "url": url},
-            )
-        ],
+        [Dispatch(key=key[:200], kind=DispatchKind.NOTICE, due_at=due_at or timezone.now(), payload=payload)],
         ignore_conflicts=True,
     )
+
+
+def _allowed_recipients(rows: list[tuple[int, str, str, dict[str, Any]]]) -> dict[int, set[int]]:
+    """Dispatch id -> the recipients the rule lets see the dispatch's record (only dispatches that name one)."""
+    wanted: dict[int, dict[int, set[int]]] = {}
+    for _pk, _key, _kind, payload in rows:
+        if "target" in payload:
+            type_id, target_id = payload["target"]
+            wanted.setdefault(type_id, {}).setdefault(target_id, set()).update(payload.get("recipients", []))
+    seen = {
+        type_id: readers(ContentType.objects.get_for_id(type_id).model_class(), records)
+        for type_id, records in wanted.items()
+    }
+    return {
+        pk: seen[payload["target"][0]].get(payload["target"][1], set())
+        for pk, _key, _kind, payload in rows
+        if "target" in payload
+    }
 
 
 # ---------------------------------------------------------------- delivery
@@ -462,13 +506,15 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
     notes: list[Notification] = []
     notices: list[UrgingNotice] = []
     digests: list[tuple[int, int]] = []
+    allowed = _allowed_recipients(rows)
     for pk, key, kind, payload in rows:
         if kind == DispatchKind.DIGEST:
             digests.append((pk, payload["user"]))
             continue
+        target = payload.get("target") or [None, None]
         for uid in payload.get("recipients", []):
             user = users_cache.get(uid)
-            if user is None:
+            if user is None or (pk in allowed and uid not in allowed[pk]):
                 continue
             email = EmailState.NONE if not user[1] else (EmailState.DIGEST if user[2] else EmailState.PENDING)
             notes.append(
@@ -478,6 +524,8 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
                     title=payload["title"][:200],
                     body=payload.get("body", ""),
                     url=payload.get("url", "")[:300],
+                    target_type_id=target[0],
+                    target_id=target[1],
                     created_at=now,
                     email_state=email,
                 )
@@ -592,8 +640,7 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
         if not ids:
             return sent
         by_person: dict[str, list[tuple[int, str, str]]] = {}
-        rows = Notification.objects.filter(pk__in=ids).values_list("pk", "user__email", "title", "url")
-        for pk, email, title, url in rows:
+        for pk, email, title, url in _still_visible(ids):
             by_person.setdefault(email, []).append((pk, title, url))
         messages = [_email(address, notes) for address, notes in by_person.items() if address]
         try:
@@ -602,10 +649,41 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
         except Exception:
             log.exception("sending %d emails failed; they retry when the lease expires", len(messages))
             return sent
-        Notification.objects.filter(pk__in=ids).update(
+        Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING).update(
             email_state=EmailState.SENT, emailed_at=now, email_lease_until=None
         )
         sent += len(ids)
+
+
+def _still_visible(ids: list[int]) -> list[tuple[int, str, str, str]]:
+    """(id, address, title, url) of the notifications whose reader may still see their record; the others are
+    blanked and taken off the email queue (a clue became 保护伞 or the unit was recused after it was sent)."""
+    rows = list(
+        Notification.objects.filter(pk__in=ids).values_list(
+            "pk", "user_id", "user__email", "title", "url", "target_type_id", "target_id"
+        )
+    )
+    wanted: dict[int, dict[int, set[int]]] = {}
+    for _pk, uid, _e, _t, _u, type_id, target_id in rows:
+        if type_id and target_id:
+            wanted.setdefault(type_id, {}).setdefault(target_id, set()).add(uid)
+    seen = {
+        type_id: readers(ContentType.objects.get_for_id(type_id).model_class(), records)
+        for type_id, records in wanted.items()
+    }
+    kept, lost = [], []
+    for pk, uid, email, title, url, type_id, target_id in rows:
+        if type_id and target_id and uid not in seen[type_id].get(target_id, ()):
+            lost.append(pk)
+        else:
+            kept.append((pk, email, title, url))
+    if lost:
+        from taizhang.supervision.audience import redacted_title
+
+        Notification.objects.filter(pk__in=lost).update(
+            title=redacted_title(), body="", url="", email_state=EmailState.NONE, email_lease_until=None
+        )
+    return kept
 
 
 def _email(address: str, notes: list[tuple[int, str, str]]) -> mail.EmailMessage:
@@ -646,6 +724,10 @@ def _send_digest(user_id: int, now: dt.datetime) -> bool:
         Notification.objects.filter(user_id=user_id, email_state=EmailState.DIGEST).order_by("id")[:200]
     )
     if user is None or not user.email or not notes:
+        return True
+    visible = {pk for pk, *_rest in _still_visible([n.pk for n in notes])}
+    notes = [n for n in notes if n.pk in visible]
+    if not notes:
         return True
     lines = [f"· {n.title}  {_absolute(n.url)}" for n in notes]
     subject = _("【台账每日摘要】您有 %(n)s 条新的督办消息") % {"n": len(notes)}

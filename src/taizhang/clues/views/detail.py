@@ -91,6 +91,8 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
         add("reopen", _("重新启动"), f.ReopenForm(), "clues:reopen")
     if manage:
         add("link", _("关联线索"), f.LinkForm(), "clues:link")
+    if manage:
+        add("recuse", _("设置回避单位"), f.RecuseForm(initial=v, user=user), "clues:recuse")
     if manage and ClueStep.MERGE in steps:
         add("merge", _("串并（并入其他线索）"), f.MergeForm(), "clues:merge")
     if manage or report:
@@ -137,7 +139,10 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "attachments": Attachment.objects.filter(clue=clue).select_related("uploaded_by"),
         "recusals": clue.recusals.select_related("unit") if perm.can_manage(request.user, clue) else [],
-        "timeline": timeline(clue.pk),
+        "timeline": timeline(clue.pk, request.user),
+        "merged_into": Clue.objects.visible_to(request.user).filter(pk=clue.merged_into_id).first()
+        if clue.merged_into_id
+        else None,
         "steps": step_forms(request, clue, transfers),
         "can_edit": perm.can_manage(request.user, clue),
         "sections": clue_sections(request, clue),

@@ -18,9 +18,22 @@ from taizhang.clues.models import Clue
 from taizhang.clues.views.common import show_error, visible_clue
 from taizhang.core.errors import ActionError, ConflictError
 from taizhang.core.models import AuditEntry
+from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
 PREFIX = "subjects"
+
+
+def unit_names(request: HttpRequest) -> list[str]:
+    """The names people may pick for a subject's unit (the unit tree the office sees, names and short names):
+    a name picked from the tree is matched exactly, so its unit is recused."""
+    rows = Unit.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+    names: dict[str, None] = {}
+    for name, short in rows.values_list("name", "short_name"):
+        names[name] = None
+        if short:
+            names[short] = None
+    return list(names)
 
 
 def _require_office(request: HttpRequest) -> None:
@@ -58,7 +71,11 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("线索已登记，编号 %(n)s。") % {"n": clue.number})
             return redirect("clues:detail", pk=clue.pk)
-    return render(request, "clues/register.html", {"form": form, "subjects": subjects, "editing": None})
+    return render(
+        request,
+        "clues/register.html",
+        {"form": form, "subjects": subjects, "editing": None, "unit_names": unit_names(request)},
+    )
 
 
 @login_required
@@ -175,5 +192,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "clues/register.html",
-        {"form": form, "subjects": subjects, "editing": clue, "conflict": conflict},
+        {
+            "form": form,
+            "subjects": subjects,
+            "editing": clue,
+            "conflict": conflict,
+            "unit_names": unit_names(request),
+        },
     )

@@ -185,6 +185,12 @@ def _reopen(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_reopen_clue(c.pk, actor=r.user, reason=d["reason"])
 
 
+def _recuse(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
+    return actions.do_recuse_unit(
+        c.pk, actor=r.user, unit=d["unit"], reason=d["reason"], version=d["version"]
+    )
+
+
 def _by_number(r: HttpRequest, number: str) -> Clue:
     other = Clue.objects.visible_to(r.user).filter(number=number.strip()).first()
     if other is None:
@@ -214,3 +220,4 @@ conclude = step_view(f.ConcludeForm, _conclude, gettext_lazy("已办结销账。
 reopen = step_view(f.ReopenForm, _reopen, gettext_lazy("已重新启动。"), "step-reopen")
 link = step_view(f.LinkForm, _link, gettext_lazy("已关联。"), "step-link")
 merge = step_view(f.MergeForm, _merge, gettext_lazy("已串并。"), "step-merge")
+recuse = step_view(f.RecuseForm, _recuse, gettext_lazy("已设置回避单位。"), "step-recuse", user_form=True)

@@ -109,9 +109,10 @@ def do_request_extension(clue_id: int, *, actor: Any, days: int, reason: str) ->
         notify(
             d.people(d.office(clue.office_id)),
             title=_("线索 %(n)s 申请延期 %(d)s 天，待审批") % {"n": clue.number, "d": ext.days},
-            body=reason,
+            body="" if clue.is_umbrella else reason,
             url=clue_url(clue.pk),
             key=f"extension:{ext.pk}:request",
+            about=clue,
         )
 
     transaction.on_commit(_tell)
@@ -202,8 +203,35 @@ def do_decide_extension(
         else:
             title = _("线索 %(n)s 延期申请未获批准") % {"n": clue.number}
         notify(
-            d.people(ids), title=title, body=note, url=clue_url(clue.pk), key=f"extension:{ext.pk}:decided"
+            d.people(ids),
+            title=title,
+            body="" if clue.is_umbrella else note,
+            url=clue_url(clue.pk),
+            key=f"extension:{ext.pk}:decided",
+            about=clue,
         )
 
     transaction.on_commit(_tell)
     return ext
+
+
+@transaction.atomic
+def do_withdraw_extensions(clue_id: int, *, reason: str) -> int:
+    """The unit that asked stepped back from the clue (回避): its pending requests are withdrawn (system step)."""
+    pending = list(
+        Extension.objects.select_for_update().filter(clue_id=clue_id, status=ExtensionStatus.PENDING)
+    )
+    for ext in pending:
+        before = audit.snapshot(ext, EXTENSION_FIELDS)
+        check_transition(EXTENSION_TRANSITIONS, ext.status, ExtensionStatus.WITHDRAWN, labels=ExtensionStatus)
+        ext.status = ExtensionStatus.WITHDRAWN
+        ext.save(update_fields=["status"])
+        audit.record(
+            "extension.withdraw",
+            actor=None,
+            obj=ext,
+            before=before,
+            after=audit.snapshot(ext, EXTENSION_FIELDS),
+            reason=reason,
+        )
+    return len(pending)

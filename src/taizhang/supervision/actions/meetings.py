@@ -250,6 +250,7 @@ def do_create_task(
             body=task.detail,
             url=url,
             key=f"task:{task.pk}:created",
+            about=task,
         )
 
     transaction.on_commit(_tell)

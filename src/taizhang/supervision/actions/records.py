@@ -19,6 +19,7 @@ from taizhang.core.workflow import check_transition, check_version
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 from taizhang.supervision import deadlines
+from taizhang.supervision.audience import label_of as message_label
 from taizhang.supervision.choices import LISTING_TRANSITIONS, ListingLevel, ListingStatus
 from taizhang.supervision.models import ListedSupervision, Notification, PointNotice, Talk, UrgingNotice
 from taizhang.supervision.notify import notify
@@ -100,10 +101,11 @@ def do_issue_urging_notice(
         ids = d.liaisons(unit.pk) + d.leaders(unit.pk)
         notify(
             d.people(ids),
-            title=_("【催办】%(label)s") % {"label": label[:60]},
-            body=body,
+            title=_("【催办】%(label)s") % {"label": message_label(target)[:60]},
+            body="" if getattr(target, "is_umbrella", False) else body,
             url=url,
             key=f"urging:{notice.pk}",
+            about=target,
         )
 
     transaction.on_commit(_tell)
@@ -168,12 +170,13 @@ def do_list_target(
                 d.people(d.liaisons(listing.unit_id) + d.leaders(listing.unit_id)),
                 title=_("【挂牌督办】%(label)s 已被%(level)s，请按期办结")
                 % {
-                    "label": listing.target_label[:60],
+                    "label": message_label(target)[:60],
                     "level": listing.get_level_display(),
                 },
-                body=listing.reason,
+                body="" if getattr(target, "is_umbrella", False) else listing.reason,
                 url=url,
                 key=f"listing:{listing.pk}:listed",
+                about=target,
             )
 
     transaction.on_commit(_tell)
@@ -287,6 +290,7 @@ def do_issue_point_notice(*, actor: Any, unit: Unit, title: str, body: str, clue
             body=notice.body[:500],
             url=url,
             key=f"point_notice:{notice.pk}",
+            about=notice,
         )
 
     transaction.on_commit(_tell)

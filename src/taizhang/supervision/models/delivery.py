@@ -53,6 +53,8 @@ class Dispatch(models.Model):
 class NotificationQuerySet(VisibleQuerySet):
     """A person sees only their own notifications."""
 
+    rule_reads_person = True
+
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
         return Q(user_id=scope.user_id)
@@ -70,6 +72,17 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # The record the message is about (a clue, a task...): the visibility rule decides, at send time and again
+    # at display time, whether the person may still read anything of it (supervision/audience.py).
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Read per person only, through (user, read_at); no index of its own.
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -86,6 +99,7 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_user_key")]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["target_type", "target_id"], name="notification_target"),
             models.Index(
                 fields=["email_state", "id"],
                 name="notification_email_todo",

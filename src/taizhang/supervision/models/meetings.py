@@ -59,6 +59,8 @@ class MeetingSeries(models.Model):
 class MeetingQuerySet(VisibleQuerySet):
     """Meetings are visible to the office tree that holds them and to the people who attend."""
 
+    rule_reads_person = True
+
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
         attended = Exists(Attendance.objects.filter(meeting=OuterRef("pk"), user_id=scope.user_id))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from taizhang.core.params import MAX_ID, as_int
 from taizhang.supervision import boards
 from taizhang.supervision.actions import do_mark_notifications_read
+from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Notification
 from taizhang.supervision.todo import todos_for
 
@@ -72,6 +73,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread"):
         qs = qs.unread()
     page = Paginator(qs.order_by("read_at", "-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    # Asked of the rule again now: a message about a record the person can no longer see shows nothing of it.
+    page.object_list = redact_unseen(request.user, page.object_list)
     return render(
         request, "supervision/inbox.html", {"page": page, "unread_only": bool(request.GET.get("unread"))}
     )
@@ -84,9 +87,8 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     pk = _int(request.POST.get("id"))
     do_mark_notifications_read(actor=request.user, ids=None if pk is None else [pk])
     if pk is not None:
-        target = (
-            Notification.objects.visible_to(request.user).filter(pk=pk).values_list("url", flat=True).first()
-        )
+        notes = redact_unseen(request.user, Notification.objects.visible_to(request.user).filter(pk=pk))
+        target = notes[0].url if notes else ""
         if target and target.startswith("/") and not target.startswith("//"):
             return redirect(target)
     from django.contrib import messages
