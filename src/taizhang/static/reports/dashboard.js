@@ -26,7 +26,15 @@
       var value = document.createElement("div");
       value.className = "tz-card-value";
       value.textContent = card.value + (card.unit === "%" ? "%" : "");
-      body.appendChild(name); body.appendChild(value); a.appendChild(body); col.appendChild(a); box.appendChild(col);
+      body.appendChild(name); body.appendChild(value);
+      if (card.detail) {
+        // A rate shows its own numerator and denominator, so nobody divides two other cards.
+        var detail = document.createElement("div");
+        detail.className = "text-muted small";
+        detail.textContent = card.detail;
+        body.appendChild(detail);
+      }
+      a.appendChild(body); col.appendChild(a); box.appendChild(col);
     });
   }
 

@@ -23,3 +23,11 @@ def unread_count(context: Any) -> int:
         cached = _unread_count(user)
         request._tz_unread = cached
     return cached
+
+
+@register.filter
+def step_name(code: str) -> str:
+    """A deadline step's Chinese name (转交 → 移交移送), never the internal code."""
+    from taizhang.supervision.choices import step_label
+
+    return step_label(code)
