@@ -47,6 +47,16 @@ def pending_receiver() -> Subquery:
     )
 
 
+def receiver_of(clue_id: int) -> int | None:
+    """The receiving unit of the clue's transfer awaiting an answer (the latest), for one clue."""
+    return (
+        Transfer.objects.filter(clue_id=clue_id, answer=TransferAnswer.PENDING)
+        .order_by("-sent_at", "-pk")
+        .values_list("receiver_unit_id", flat=True)
+        .first()
+    )
+
+
 def owner_expression() -> Any:
     """`owner_of` as an expression over Clue rows (annotate(owner_id=owner_expression()))."""
     office_side = (
