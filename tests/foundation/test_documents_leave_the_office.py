@@ -9,6 +9,7 @@ layout module fails here. The bulletin is also rendered to PDF where LibreOffice
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -23,7 +24,9 @@ from PIL import Image
 from taizhang.clues.models import Transfer
 from taizhang.core import gongwen
 from taizhang.reports import bulletin, charts
+from taizhang.supervision import worker
 from taizhang.supervision.actions import do_issue_urging_notice
+from taizhang.supervision.models import UrgingNotice
 from tests.clues.conftest import Walk
 
 SRC = Path(gongwen.__file__).resolve().parents[1]
@@ -47,12 +50,22 @@ def documents(world):
     assigned = walk.assigned()
     notice = do_issue_urging_notice(assigned, actor=world.people["office_staff"], note="请加快核查进度。")
     urging = staff.get(f"/supervision/urging/{notice.pk}.docx")
+    # And one the worker issues by itself, with its own wording and dates, two weeks after the deadline.
+    late = walk.assigned()
+    worker.run_once(late.deadline_at + dt.timedelta(days=14))
+    issued = UrgingNotice.objects.filter(target_id=late.pk, issued_by__isnull=True).latest("pk")
+    automatic = staff.get(f"/supervision/urging/{issued.pk}.docx")
     report = staff.get(
         "/reports/bulletin/",
         {"unit": world.units["city"].pk, "period": "2026-Q1", "kind": "quarter", "format": "docx"},
     )
     out = {}
-    for name, response in (("移送函", letter), ("催办单", urging), ("季度通报", report)):
+    for name, response in (
+        ("移送函", letter),
+        ("催办单", urging),
+        ("自动催办单", automatic),
+        ("季度通报", report),
+    ):
         assert response.status_code == 200, name
         out[name] = b"".join(response.streaming_content) if response.streaming else response.content
     return out
@@ -113,7 +126,7 @@ def check_layout(name: str, body: bytes) -> None:
 
 @pytest.mark.django_db
 def test_every_generated_document_is_in_the_office_layout(documents):
-    assert set(documents) == {"移送函", "催办单", "季度通报"}
+    assert set(documents) == {"移送函", "催办单", "自动催办单", "季度通报"}
     for name, body in documents.items():
         check_layout(name, body)
 
@@ -153,8 +166,6 @@ def test_title_lines_are_balanced():
 
 
 def test_dates_and_numbering_helpers():
-    import datetime as dt
-
     assert gongwen.date_text(dt.date(2026, 12, 4)) == "2026年12月4日"
     assert gongwen.strip_numbering("1. 1.群众来信") == "群众来信"
     assert gongwen.strip_numbering("（2）现场照片") == "现场照片"
