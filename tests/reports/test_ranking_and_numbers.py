@@ -103,8 +103,23 @@ def test_the_bulletin_tables_print_money_counts_and_changes_as_people_write_them
         assert not re.search(r"\d\.0+(?!\d)(?!%)", value), row  # no "0.00 个", "72220000.0 元"
         assert not re.search(r"\d{5,}元", value), row  # big money in 万元/亿元
         for change in (yoy, pop):
-            assert re.fullmatch(r"[+-]\d+(\.\d)?%|—（(上年同期|上期)(为0|无数据)）", change), row
+            assert re.fullmatch(
+                r"[+-]\d+(\.\d)?(%|个百分点)|—（(上年同期|上期)(为0|无数据|无受理线索，无查结率)）", change
+            ), row
+    # A rate changes in 百分点; with no clues received in the earlier period there is no rate to compare.
+    assert table["查结率"][2:] == ["—（上年同期无受理线索，无查结率）", "—（上期无受理线索，无查结率）"]
     html = world.client_for("office_staff").get(
         "/reports/bulletin/", {"unit": city.pk, "period": "2026-Q1", "kind": "quarter"}
     )
     assert "—%" not in html.content.decode()
+
+
+def test_a_rate_changes_in_percentage_points():
+    from types import SimpleNamespace
+
+    rate = SimpleNamespace(unit_label="%")
+    row = {"indicator": rate, "value": 62.5, "previous": 50.0, "pop": 25.0, "last_year": None, "yoy": None}
+    assert numbers.row_change(row, "pop") == "+12.5个百分点"
+    assert numbers.row_change(row, "yoy") == "—（上年同期无受理线索，无查结率）"
+    count = {"indicator": SimpleNamespace(unit_label="条"), "value": 12, "previous": 0, "pop": None}
+    assert numbers.row_change(count, "pop") == "—（上期为0）"

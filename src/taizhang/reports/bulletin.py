@@ -197,8 +197,8 @@ def figure_rows(data: BulletinData) -> list[list[str]]:
             [
                 r["indicator"].name,
                 numbers.show(r["value"], label, r["persons"]),
-                numbers.change(r.get("yoy"), r.get("last_year"), what=_("上年同期")),
-                numbers.change(r.get("pop"), r.get("previous"), what=_("上期")),
+                numbers.row_change(r, "yoy"),
+                numbers.row_change(r, "pop"),
             ]
         )
     return rows

@@ -65,3 +65,15 @@ def change(value: float | None, base: Any, *, what: str) -> str:
     if base is None:
         return _("—（%(w)s无数据）") % {"w": what}
     return _("—（%(w)s为0）") % {"w": what}
+
+
+def row_change(row: dict[str, Any], which: str) -> str:
+    """同比 (which="yoy") or 环比 ("pop") of a figure row: a rate changes in 百分点, a count in percent."""
+    base_key, what = ("last_year", _("上年同期")) if which == "yoy" else ("previous", _("上期"))
+    base = row.get(base_key)
+    if row["indicator"].unit_label == "%" and base is not None and row.get("value") is not None:
+        diff = _dec(row["value"]) - _dec(base)
+        return _("%(sign)s%(v)s个百分点") % {"sign": "+" if diff >= 0 else "", "v": _trim(diff, 1)}
+    if row["indicator"].unit_label == "%" and base is None:
+        return _("—（%(w)s无受理线索，无查结率）") % {"w": what}
+    return change(row.get(which), base, what=what)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 
 from taizhang.reports import numbers
 
@@ -31,9 +30,9 @@ def figure_value(row: dict[str, Any], key: str) -> str:
 
 @register.filter
 def yoy(row: dict[str, Any]) -> str:
-    return numbers.change(row.get("yoy"), row.get("last_year"), what=_("上年同期"))
+    return numbers.row_change(row, "yoy")
 
 
 @register.filter
 def pop(row: dict[str, Any]) -> str:
-    return numbers.change(row.get("pop"), row.get("previous"), what=_("上期"))
+    return numbers.row_change(row, "pop")
