@@ -60,7 +60,7 @@
         xAxis: { type: "category", data: series.map(function (u) { return u.name; }), axisLabel: { rotate: 40 } },
         yAxis: [{ type: "value", max: 100 }, { type: "value" }],
         series: [
-          { name: "查结率(%)", type: "bar", data: series.map(function (u) { return { value: u.rate, url: u.rate_url }; }) },
+          { name: "查结率(%)", type: "bar", data: series.map(function (u) { return { value: u.rate === null ? "-" : u.rate, url: u.rate_url }; }) },
           { name: "超期线索", type: "line", yAxisIndex: 1, data: series.map(function (u) { return { value: u.overdue, url: u.overdue_url }; }) }
         ] };
     }
