@@ -163,6 +163,7 @@ def test_title_lines_are_balanced():
     lines = gongwen.title_lines(title)
     assert "".join(lines) == title and len(lines) == 2
     assert min(len(x) for x in lines) >= 8  # never "…的通" / "报"
+    assert lines == ["关于2026年第四季度", "扫黑除恶工作情况的通报"]  # broken where a 公文 writer breaks it
 
 
 def test_dates_and_numbering_helpers():

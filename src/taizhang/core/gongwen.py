@@ -82,6 +82,8 @@ def title_lines(text: str, size: float = TITLE_PT, width_mm: float = TEXT_WIDTH_
     if total <= per_line:
         return [text]
     count = int(-(-total // per_line))
+    if count == 2:
+        return _two_lines(text, per_line)
     target = total / count
     lines: list[str] = []
     current, used = "", 0.0
@@ -93,6 +95,28 @@ def title_lines(text: str, size: float = TITLE_PT, width_mm: float = TEXT_WIDTH_
         used += _char_width(ch)
     lines.append(current)
     return lines
+
+
+# Where a 公文 title breaks well: before these words, or after these (never inside 扫黑除恶).
+BREAK_BEFORE = ("扫黑除恶", "工作情况", "有关情况", "的通报", "的函", "的通知", "线索")
+BREAK_AFTER = ("季度", "年度", "上半年", "下半年", "月份", "关于")
+
+
+def _two_lines(text: str, per_line: float) -> list[str]:
+    """Two lines that both fit, breaking at a word boundary of the title when one lies near the middle."""
+    widths = [_char_width(c) for c in text]
+    total = sum(widths)
+    best: tuple[float, int] | None = None
+    for cut in range(1, len(text)):
+        left = sum(widths[:cut])
+        if left > per_line or total - left > per_line:
+            continue
+        good = text[cut:].startswith(BREAK_BEFORE) or text[:cut].endswith(BREAK_AFTER)
+        score = abs(total - 2 * left) - (100 if good else 0)
+        if best is None or score < best[0]:
+            best = (score, cut)
+    cut = best[1] if best else len(text) // 2
+    return [text[:cut], text[cut:]]
 
 
 class Gongwen:
