@@ -31,26 +31,29 @@ def test_bulletin_docx_opens_and_has_the_expected_tables(world, ledger):
     assert data.number == "测扫黑办〔2026〕1号"
     doc = Document(io.BytesIO(bulletin.render_docx(data)))
     text = "\n".join(p.text for p in doc.paragraphs)
+    joined = "".join(p.text for p in doc.paragraphs)  # the title may be set in two balanced lines
     assert "测试市扫黑办" in doc.paragraphs[0].text
     assert doc.paragraphs[0].runs[0].font.color.rgb == bulletin.RED
-    assert "关于2026年第一季度扫黑除恶工作情况的通报" in text
+    assert "关于2026年第一季度扫黑除恶工作情况的通报" in joined
     assert "表扬：测试市交通运输局。线索办理及时规范。" in text
     assert len(doc.tables) == 3
     figures, ranking, overdue = doc.tables
-    assert [c.text for c in figures.rows[0].cells] == ["指标", "本期", "计量单位", "同比", "环比"]
+    assert [c.text for c in figures.rows[0].cells] == ["指标", "本期", "同比", "环比"]
     received = next(r for r in figures.rows if r.cells[0].text == "受理线索")
-    assert received.cells[1].text == "4"  # A, B, D, E for office staff
+    assert received.cells[1].text == "4条"  # A, B, D, E for office staff
     names = [r.cells[1].text for r in ranking.rows[1:]]
-    # Transport first (1/2 concluded by 31 March); every unit expected to report ranks, with or without clues.
-    assert names[0] == "测试市交通运输局"
+    # Every unit expected to report is listed, with or without clues; transport and construction (the units
+    # with clue work) rank, the others are listed as not ranked.
+    assert set(names[:2]) == {"测试市交通运输局", "测试市住建局"}
+    assert [r.cells[0].text for r in ranking.rows[3:]] == ["不参与排名"] * (len(ranking.rows) - 3)
     expected = Unit.objects.filter(path__startswith=city.path, is_active=True).exclude(pk=city.pk)
     assert sorted(names) == sorted(expected.values_list("name", flat=True))
     construction = next(r for r in data.ranking if r["name"] == "测试市住建局")
-    assert (construction["received"], construction["concluded"], construction["rate"]) == (1, 0, 0.0)
+    assert (construction["received"], construction["received_concluded"], construction["rate"]) == (1, 0, 0.0)
     assert [r.cells[0].text for r in overdue.rows[1:]] == [ledger.b.number]
     assert doc.inline_shapes and len(doc.inline_shapes) == 1  # the chart image
     body_font = (
-        doc.paragraphs[5]
+        next(p for p in doc.paragraphs if p.text.startswith("2026年第一季度，"))
         .runs[0]
         ._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
     )
@@ -92,9 +95,15 @@ def test_assessment_lines_sum_to_the_score_and_deductions_show_their_reason(worl
             scheme.pk, actor=staff, unit=world.units["construction"], points="1", reason=""
         )
     results = assessment.score(staff, scheme)
-    assert [r["rank"] for r in results] == list(range(1, len(results) + 1))
+    ranked = [r for r in results if r["ranked"]]
+    assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+    assert all(r["rank"] is None for r in results if not r["ranked"])
     for row in results:
-        assert sum((line["points"] for line in row["lines"]), Decimal(0)) == row["total"]
+        scored = [line for line in row["lines"] if line["weight"] is not None and line["applicable"]]
+        assert sum((line["points"] for line in scored), Decimal(0)) == row["earned"]
+        deducted = sum((line["points"] for line in row["lines"] if line["weight"] is None), Decimal(0))
+        scaled = row["earned"] * 100 / row["applicable_weight"] if row["applicable_weight"] else 0
+        assert abs(row["total"] - (scaled + deducted)) <= Decimal("0.01")
     construction = next(r for r in results if r["unit"].code == "ZJ")
     assert any(
         line["basis"] == "3月信息月报未报送" and line["points"] == Decimal("-3.00")

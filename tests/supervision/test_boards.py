@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from taizhang.clues.models import Clue
-from taizhang.supervision import boards
+from taizhang.supervision import boards, owners
 from taizhang.supervision.actions import do_create_task
 from taizhang.supervision.models import Task
 from taizhang.supervision.todo import todos_for
@@ -41,6 +41,21 @@ def late(world, walk, clock):
     return made
 
 
+def owner(clue):
+    receiver = (
+        clue.transfers.filter(answer="pending")
+        .order_by("sent_at", "pk")
+        .values_list("receiver_unit_id", flat=True)
+    )
+    return owners.owner_of(
+        status=clue.status,
+        step=clue.deadline_step,
+        responsible_unit_id=clue.responsible_unit_id,
+        office_id=clue.office_id,
+        receiver_id=list(receiver)[-1] if receiver else None,
+    )[0]
+
+
 def cells(user, now):
     data = boards.board(user, now)
     return {(r.kind, r.unit_id): r.bands for r in data["rows"]}
@@ -56,11 +71,13 @@ def test_every_count_equals_its_drill_down(world, clock, late, who):
             assert boards.drill_down(user, clock.now, kind=kind, unit=unit, band=band).count() == count
         assert boards.drill_down(user, clock.now, kind=kind, unit=unit, band=None).count() == sum(bands)
         if kind == "clue" and unit:
-            # The ledger's /clues/?overdue=1&unit=<id> reads the same rule.
-            expected = Clue.objects.visible_to(user).overdue(clock.now).filter(responsible_unit_id=unit)
-            if world.people[who].unit.kind != "office":
-                expected = expected.filter(responsible_unit_id=user.unit_id)
-            assert expected.count() == sum(bands)
+            # Each clue counts under the unit that owes its late step, the rule the worker follows.
+            expected = [
+                c
+                for c in Clue.objects.visible_to(user).overdue(clock.now)
+                if owner(c) == unit and (user.unit.kind == "office" or unit == user.unit_id)
+            ]
+            assert len(expected) == sum(bands)
 
 
 def test_what_each_person_sees(world, clock, late):
@@ -68,7 +85,8 @@ def test_what_each_person_sees(world, clock, late):
     office = cells(world.people["office_staff"], clock.now)
     assert office[("clue", u["transport"].pk)] == [1, 0, 0, 0, 1]
     assert office[("clue", u["construction"].pk)] == [0, 0, 1, 0, 0]
-    assert office[("clue", 0)] == [0, 1, 0, 0, 0]
+    # The clue awaiting assignment is the office's own late step: under the office's name.
+    assert office[("clue", u["city"].pk)] == [0, 1, 0, 0, 0]
     assert office[("clue", u["district_police"].pk)] == [0, 0, 0, 1, 0]
     assert office[("task", u["transport"].pk)] == [0, 0, 1, 0, 0]
     # 保护伞 clues reach office leaders only.
@@ -95,7 +113,7 @@ def test_board_page_shows_drill_down_links(world, clock, late):
     response = world.client_for("office_staff").get("/supervision/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"/clues/?overdue=1&amp;unit={world.units['transport'].pk}" in html
+    assert f"/supervision/overdue/?kind=clue&amp;unit={world.units['transport'].pk}" in html
     drill = world.client_for("office_staff").get(
         "/supervision/overdue/", {"kind": "clue", "unit": world.units["transport"].pk, "band": 4}
     )

@@ -23,6 +23,7 @@ from taizhang.clues.choices import OPEN_STATUSES
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.reports import board, drill
+from taizhang.reports import numbers as figures_text
 from taizhang.reports.choices import FormulaKind, PeriodKind
 from taizhang.reports.figures import call, providers
 from taizhang.reports.models import AssessmentDeduction, AssessmentItem, AssessmentScheme
@@ -65,10 +66,18 @@ def _q(value: float | Decimal) -> Decimal:
     return Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def score(user: Any, scheme: AssessmentScheme) -> list[dict[str, Any]]:
-    """Every expected unit's score with its lines (item, basis in words, points, link), ranked."""
+RANKING_RULE = _(
+    "排名按考评得分从高到低：各项得分之和按适用项目的满分折算为百分制，再减去扣分。单位本期没有线索办理任务"
+    "（受理、查结、超期均为0）时，查结率、按期办理和按件计分项目不适用，该单位不参与排名，单列其报送情况；"
+    "得分相同的单位名次并列。"
+)
+
+
+def score(user: Any, scheme: AssessmentScheme, period: Period | None = None) -> list[dict[str, Any]]:
+    """Every expected unit's score with its lines (item, basis in words, points, link), ranked as RANKING_RULE
+    says; `period` (default: the scheme's year) lets the quarterly bulletin rank by the same scheme."""
     office = scheme.office
-    year = Period.parse(PeriodKind.YEAR, str(scheme.year))
+    year = period or Period.parse(PeriodKind.YEAR, str(scheme.year))
     lo, hi = year.bounds()
     items = list(scheme.items.all())
     units = board.expected_units(user, office)
@@ -81,16 +90,20 @@ def score(user: Any, scheme: AssessmentScheme) -> list[dict[str, Any]]:
         .values("responsible_unit_id")
         .annotate(
             received=Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi)),
+            concluded=Count("id", filter=Q(concluded_at__gte=lo, concluded_at__lt=hi)),
             overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())),
         )
         .order_by()
     }
-    punctual = board.punctuality(user, office, scheme.year)
+    punctual = board.punctuality(user, office, year.start.year, units=units, period=year)
     deductions: dict[int, list[AssessmentDeduction]] = {}
     for d in AssessmentDeduction.objects.filter(scheme=scheme).order_by("id"):
         deductions.setdefault(d.unit_id, []).append(d)
+    full = sum((i.weight for i in items if i.formula != FormulaKind.DEDUCTIONS), Decimal(0))
     results: list[dict[str, Any]] = []
     for unit in units:
+        clues = clue_rows.get(unit.pk, {})
+        has_work = any(clues.get(k, 0) for k in ("received", "concluded", "overdue"))
         lines = []
         for item in items:
             lines.extend(
@@ -100,17 +113,39 @@ def score(user: Any, scheme: AssessmentScheme) -> list[dict[str, Any]]:
                     unit,
                     year,
                     found,
-                    clue_rows.get(unit.pk, {}),
+                    clues,
                     punctual.get(unit.pk, {}),
-                    deductions.get(unit.pk, []),
+                    deductions.get(unit.pk, []) if period is None else [],
+                    has_work,
                 )
             )
-        total = sum((line["points"] for line in lines), Decimal(0))
-        results.append({"unit": unit, "lines": lines, "total": total, "path": unit.path})
-    results.sort(key=lambda r: (-Decimal(r["total"]), str(r["path"])))
-    for rank, row in enumerate(results, start=1):
-        row["rank"] = rank
+        results.append(
+            {"unit": unit, "lines": lines, "path": unit.path, "ranked": has_work, **_total(lines, full)}
+        )
+    _rank(results)
     return results
+
+
+def _total(lines: list[dict[str, Any]], full: Decimal) -> dict[str, Any]:
+    """Points of the applicable items scaled to the scheme's full marks, less deductions."""
+    applicable = [line for line in lines if line.get("weight") is not None and line["applicable"]]
+    weight = sum((line["weight"] for line in applicable), Decimal(0))
+    earned = sum((line["points"] for line in applicable), Decimal(0))
+    deducted = sum((line["points"] for line in lines if line.get("weight") is None), Decimal(0))
+    scaled = earned * full / weight if weight else Decimal(0)
+    return {"earned": _q(earned), "applicable_weight": _q(weight), "total": _q(scaled + deducted)}
+
+
+def _rank(results: list[dict[str, Any]]) -> None:
+    """Ranked units by total (equal totals share a rank), then the units not ranked (rank None)."""
+    results.sort(key=lambda r: (not r["ranked"], -Decimal(r["total"]), str(r["path"])))
+    previous, rank = None, 0
+    for position, row in enumerate((r for r in results if r["ranked"]), start=1):
+        if row["total"] != previous:
+            rank, previous = position, row["total"]
+        row["rank"] = rank
+    for row in results:
+        row.setdefault("rank", None)
 
 
 def _timeliness_url(unit: Unit) -> str:
@@ -127,21 +162,50 @@ def _lines(
     clues: dict,
     punctual: dict,
     deductions: list[AssessmentDeduction],
+    has_work: bool = True,
 ) -> list[dict[str, Any]]:
     weight = item.weight
     if item.formula == FormulaKind.DEDUCTIONS:
         return [
-            {"item": item.name, "basis": d.reason, "points": -_q(d.points), "url": ""} for d in deductions
+            {"item": item.name, "basis": d.reason, "points": -_q(d.points), "url": "", "weight": None}
+            for d in deductions
         ]
+    lines = _scored_lines(user, item, unit, year, found, clues, punctual, has_work)
+    for line in lines:
+        line["weight"] = weight
+    return lines
+
+
+def _not_applicable(item: AssessmentItem, why: str) -> list[dict[str, Any]]:
+    return [{"item": item.name, "basis": why, "points": Decimal(0), "url": "", "applicable": False}]
+
+
+def _scored_lines(
+    user: Any,
+    item: AssessmentItem,
+    unit: Unit,
+    year: Period,
+    found: dict,
+    clues: dict,
+    punctual: dict,
+    has_work: bool,
+) -> list[dict[str, Any]]:
+    weight = item.weight
+    if item.formula != FormulaKind.PUNCTUALITY and not has_work:
+        return _not_applicable(item, _("本期无线索办理任务，不适用"))
     if item.formula == FormulaKind.TIMELINESS:
         received, overdue = clues.get("received", 0), clues.get("overdue", 0)
         share = max(Decimal(0), 1 - Decimal(overdue) / Decimal(received)) if received else Decimal(1)
         basis = _("受理%(r)d条，超期未办结%(o)d条") % {"r": received, "o": overdue}
         url = _timeliness_url(unit)
-        return [{"item": item.name, "basis": basis, "points": _q(weight * share), "url": url}]
+        return [
+            {"item": item.name, "basis": basis, "points": _q(weight * share), "url": url, "applicable": True}
+        ]
     if item.formula == FormulaKind.PUNCTUALITY:
         expected, on_time = punctual.get("expected", 0), punctual.get("on_time", 0)
-        share = Decimal(on_time) / Decimal(expected) if expected else Decimal(1)
+        if not expected:
+            return _not_applicable(item, _("本期无应报月报，不适用"))
+        share = Decimal(on_time) / Decimal(expected)
         basis = _("应报%(e)d期，按时报送%(o)d期，逾期%(l)d期") % {
             "e": expected,
             "o": on_time,
@@ -153,24 +217,37 @@ def _lines(
                 "basis": basis,
                 "points": _q(weight * min(share, Decimal(1))),
                 "url": f"/reports/?unit={unit.pk}&year={year.start.year}",
+                "applicable": True,
             }
         ]
     fn = found.get(item.indicator_code)
     result = call(fn, user=user, unit=unit, period=year) if fn else None
     if result is None:
-        return [
-            {
-                "item": item.name,
-                "basis": _("暂无数据（%(c)s）") % {"c": item.indicator_code},
-                "points": Decimal(0),
-                "url": "",
-            }
-        ]
+        return _not_applicable(item, _("系统暂不统计该项数据，不适用"))
     value = Decimal(str(result["value"]))
     if item.formula == FormulaKind.RATE:
+        if "denominator" in result and not result["denominator"]["value"]:
+            return _not_applicable(item, _("本期未受理线索，不适用"))
         points = weight * min(value, Decimal(100)) / 100
         basis = _("%(v)s%%") % {"v": value}
+        if "numerator" in result:
+            basis = _("已查结%(a)d条 ÷ 受理%(b)d条 = %(v)s%%") % {
+                "a": result["numerator"]["value"],
+                "b": result["denominator"]["value"],
+                "v": value,
+            }
     else:
         points = min(weight, value * item.per_record)
-        basis = _("%(v)s件 × %(p)s分") % {"v": value, "p": item.per_record}
-    return [{"item": item.name, "basis": basis, "points": _q(points), "url": result.get("url", "")}]
+        basis = _("%(v)s件 × %(p)s分") % {
+            "v": figures_text.count(value),
+            "p": figures_text.number(item.per_record),
+        }
+    return [
+        {
+            "item": item.name,
+            "basis": basis,
+            "points": _q(points),
+            "url": result.get("url", ""),
+            "applicable": True,
+        }
+    ]

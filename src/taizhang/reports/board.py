@@ -46,25 +46,22 @@ def status_board(user: Any, root: Unit, report_type: ReportType, period: Period)
 
 
 def punctuality(
-    user: Any, root: Unit, year: int, *, units: list[Unit] | None = None
+    user: Any, root: Unit, year: int, *, units: list[Unit] | None = None, period: Period | None = None
 ) -> dict[int, dict[str, int]]:
-    """Per unit, over the monthly reports of `year` due so far: expected, filed on time, late (one query;
-    pass `units`, the expected_units already read, to spare another)."""
+    """Per unit, over the monthly reports of `year` (or of `period`) due so far: expected, filed on time, late
+    (one query; pass `units`, the expected_units already read, to spare another)."""
     now = timezone.now()
     monthly = ReportType.objects.filter(period_kind=PeriodKind.MONTH, is_active=True).first()
     if monthly is None:
         return {}
-    months = [
-        p
-        for p in Period.parse(PeriodKind.YEAR, str(year)).months()
-        if p.due_at(monthly.due_day, monthly.due_month_offset) < now
-    ]
+    span = period or Period.parse(PeriodKind.YEAR, str(year))
+    months = [p for p in span.months() if p.due_at(monthly.due_day, monthly.due_month_offset) < now]
     rows = (
         PeriodicReport.objects.visible_to(user)
         .filter(
             report_type=monthly,
             unit__path__startswith=root.path,
-            period_start__year=year,
+            period_start__in=[m.start for m in months],
             first_submitted_at__isnull=False,
         )
         .values("unit_id")

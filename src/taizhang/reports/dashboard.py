@@ -8,15 +8,21 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult
+from taizhang.clues.choices import Category, Channel, ClueStatus
 from taizhang.org.models import Unit
-from taizhang.reports import drill
+from taizhang.reports import drill, measures
 from taizhang.reports.figures import call, providers
 from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
-from taizhang.reports.indicators import rate
 from taizhang.reports.periods import Period
 
 ORG_CODES = ["orgs.mafia", "orgs.criminal_group", "orgs.gang", "orgs.village_bully"]
+CARD_CODES = [
+    "clues.received",
+    "clues.concluded",
+    "clues.substantiated",
+    "clues.conclusion_rate",
+    "clues.overdue",
+]
 FUNNEL_CODES = [
     "police.cases_solved",
     "procuratorate.arrests",
@@ -43,44 +49,27 @@ def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
     counts = counts_for(user, unit, period)
     totals = counts.totals
     rp = drill.received(period.start, period.end)
-    cp = drill.concluded(period.start, period.end)
-    cards = [
-        {
-            "key": "received",
-            "name": _("受理线索"),
-            "value": totals["received"],
-            "unit": _("条"),
-            "url": drill.clue_url(unit, **rp),
-        },
-        {
-            "key": "concluded",
-            "name": _("查结线索"),
-            "value": totals["concluded"],
-            "unit": _("条"),
-            "url": drill.clue_url(unit, **cp),
-        },
-        {
-            "key": "substantiated",
-            "name": _("查实线索"),
-            "value": totals["substantiated"],
-            "unit": _("条"),
-            "url": drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **cp),
-        },
-        {
-            "key": "conclusion_rate",
-            "name": _("查结率"),
-            "value": rate(totals["received_concluded"], totals["received"]),
-            "unit": "%",
-            "url": drill.clue_url(unit, **rp, concluded_to=drill.day(period.end)),
-        },
-        {
-            "key": "overdue",
-            "name": _("超期未办结"),
-            "value": totals["overdue"],
-            "unit": _("条"),
-            "url": drill.clue_url(unit, overdue=1),
-        },
-    ]
+    base = drill.unit_params(unit)
+    cards = []
+    for code in CARD_CODES:
+        measure = measures.MEASURES[code]
+        card = {
+            "key": code.removeprefix("clues."),
+            "code": code,
+            "name": str(measure.name),
+            "unit": str(measure.unit_label),
+            "rule": str(measure.rule),
+            **measures.figure(code, totals, period.start, period.end, base),
+        }
+        if "numerator" in card:
+            # The rate's own numerator and denominator, printed under it ("其中已查结 3 / 受理 151").
+            card["detail"] = _("%(n)s %(a)d / %(d)s %(b)d") % {
+                "n": measures.MEASURES[measure.numerator].name,  # type: ignore[union-attr]
+                "a": card["numerator"]["value"],
+                "d": measures.MEASURES[measure.denominator].name,  # type: ignore[union-attr]
+                "b": card["denominator"]["value"],
+            }
+        cards.append(card)
     sectors = dict(
         Sector.objects.filter(pk__in=[k for k in counts.by["sector_id"] if k]).values_list("id", "name")
     )
@@ -122,26 +111,28 @@ def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
 
 
 def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Period) -> list[dict[str, Any]]:
-    """Conclusion rate and overdue clues per responsible unit, best first."""
-    rp = drill.received(period.start, period.end)
+    """Conclusion rate and overdue clues per responsible unit, best first (a unit without clues received in
+    the period has no rate: it is listed after the units that have one)."""
     rows = []
     for uid, c in counts.units.items():
+        base = {**drill.unit_params(unit), "unit": uid}
+        rate = measures.figure("clues.conclusion_rate", c, period.start, period.end, base)
+        overdue = measures.figure("clues.overdue", c, period.start, period.end, base)
         rows.append(
             {
                 "unit_id": uid,
                 "name": names.get(uid, ""),
                 "received": c["received"],
-                "concluded": c["received_concluded"],
-                "rate": rate(c["received_concluded"], c["received"]),
-                "rate_url": drill.clue_url(unit, **{**rp, "unit": uid, "concluded_to": drill.day(period.end)})
-                if c["received"]
-                else "",
-                "received_url": drill.clue_url(unit, **{**rp, "unit": uid}) if c["received"] else "",
+                "received_url": rate["denominator"]["url"],
+                "received_concluded": c["received_concluded"],
+                "received_concluded_url": rate["numerator"]["url"],
+                "rate": rate["value"] if c["received"] else None,
+                "rate_url": rate["url"] if c["received"] else "",
                 "overdue": c["overdue"],
-                "overdue_url": drill.clue_url(unit, unit=uid, overdue=1),
+                "overdue_url": overdue["url"],
             }
         )
-    return sorted(rows, key=lambda r: (-r["rate"], r["overdue"], r["name"]))
+    return sorted(rows, key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["overdue"], r["name"]))
 
 
 def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:

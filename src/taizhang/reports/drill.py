@@ -38,10 +38,14 @@ def day(value: dt.date) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def encode(params: dict[str, Any]) -> str:
+    """The query string of ledger parameters (empty values left out, lists as repeated parameters)."""
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+
+
 def clue_url(unit: Unit, /, **params: Any) -> str:
     """The ledger list URL for `unit`'s clues narrowed by `params` (lists become repeated parameters)."""
-    query = {**unit_params(unit), **{k: v for k, v in params.items() if v not in (None, "")}}
-    return f"{CLUE_LIST}?{urlencode(query, doseq=True)}"
+    return f"{CLUE_LIST}?{encode({**unit_params(unit), **params})}"
 
 
 def received(start: dt.date, end: dt.date) -> dict[str, str]:

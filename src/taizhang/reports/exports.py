@@ -40,14 +40,20 @@ def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
     book = Book(out)
     ws = book.sheet(_("汇总表"), widths=[36])
     ws.row([_("%(p)s各单位扫黑除恶工作数据汇总表") % {"p": period.label}], style="title")
-    header = [_("单位"), _("受理线索"), _("查结线索"), _("查结率(%)"), _("超期未办结")] + [
+    header = [_("单位"), _("受理线索"), _("其中已查结"), _("查结率(%)"), _("超期未办结")] + [
         i.name for i in entered
     ]
     ws.row(header, style="bold")
     for unit in units:
         c = clue_rows.get(unit.pk, {})
         ws.row(
-            [unit.name, c.get("received", 0), c.get("concluded", 0), c.get("rate", 0.0), c.get("overdue", 0)]
+            [
+                unit.name,
+                c.get("received", 0),
+                c.get("received_concluded", 0),
+                c["rate"] if c.get("rate") is not None else "—",
+                c.get("overdue", 0),
+            ]
             + [float(values.get((unit.pk, i.pk), 0)) for i in entered]
         )
     book.close()
@@ -62,7 +68,7 @@ def assessment_xlsx(scheme_name: str, results: list[dict[str, Any]]) -> bytes:
     ws.row([scheme_name])
     ws.row([_("名次"), _("单位"), _("总分")])
     for row in results:
-        ws.row([row["rank"], row["unit"].name, float(row["total"])])
+        ws.row([row["rank"] or _("不参与排名"), row["unit"].name, float(row["total"])])
     detail = book.sheet(_("得分明细"))
     detail.row([_("单位"), _("考评项目"), _("依据"), _("得分")])
     for row in results:

@@ -126,6 +126,11 @@ def figures_with_changes(
         ly = last_year.get(code)
         row["previous"] = prev["value"] if prev else None
         row["last_year"] = ly["value"] if ly else None
+        # A rate whose denominator was 0 (no clues received) had no value then: no change to print.
+        for key, other in (("previous", prev), ("last_year", ly)):
+            if other and "denominator" in other and not other["denominator"]["value"]:
+                row[key] = None
+                row["pop" if key == "previous" else "yoy"] = None
         row["pop"] = change(value, float(prev["value"])) if prev else None
         row["yoy"] = change(value, float(ly["value"])) if ly else None
     return now

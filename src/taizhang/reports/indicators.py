@@ -25,7 +25,7 @@ from django.db.models import Count, Q
 from taizhang.clues.choices import OPEN_STATUSES, FindingResult
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
-from taizhang.reports import drill
+from taizhang.reports import drill, measures
 from taizhang.reports.periods import LOCAL, local_midnight
 
 Result = dict[str, Any]
@@ -177,45 +177,19 @@ def _aggregate(qs: Any, start: dt.date, end: dt.date, now: dt.datetime) -> dict[
 
 
 def rate(part: int, whole: int) -> float:
-    return round(part * 100 / whole, 1) if whole else 0.0
+    return measures.percent(part, whole)
 
 
-def received(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
-    start, end = local_days(start, end)
-    value = clue_counts(user=user, unit=unit, start=start, end=end)["received"]
-    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.received(start, end))}
+def _provider(code: str) -> Callable[..., Result]:
+    """The indicator function of one catalogue measure (reports/measures.py)."""
+
+    def compute(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
+        start, end = local_days(start, end)
+        counts = clue_counts(user=user, unit=unit, start=start, end=end)
+        return measures.figure(code, counts, start, end, drill.unit_params(unit))
+
+    compute.__name__ = code.replace(".", "_")
+    return compute
 
 
-def concluded(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
-    start, end = local_days(start, end)
-    value = clue_counts(user=user, unit=unit, start=start, end=end)["concluded"]
-    return {"value": value, "persons": None, "url": drill.clue_url(unit, **drill.concluded(start, end))}
-
-
-def substantiated(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
-    start, end = local_days(start, end)
-    value = clue_counts(user=user, unit=unit, start=start, end=end)["substantiated"]
-    url = drill.clue_url(unit, finding=FindingResult.SUBSTANTIATED, **drill.concluded(start, end))
-    return {"value": value, "persons": None, "url": url}
-
-
-def conclusion_rate(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
-    start, end = local_days(start, end)
-    counts = clue_counts(user=user, unit=unit, start=start, end=end)
-    url = drill.clue_url(unit, **drill.received(start, end), concluded_to=drill.day(end))
-    return {"value": rate(counts["received_concluded"], counts["received"]), "persons": None, "url": url}
-
-
-def overdue(*, user: Any, unit: Unit, start: Any, end: Any) -> Result:
-    start, end = local_days(start, end)
-    value = clue_counts(user=user, unit=unit, start=start, end=end)["overdue"]
-    return {"value": value, "persons": None, "url": drill.clue_url(unit, overdue=1)}
-
-
-INDICATORS: dict[str, Callable[..., Result | None]] = {
-    "clues.received": received,
-    "clues.concluded": concluded,
-    "clues.substantiated": substantiated,
-    "clues.conclusion_rate": conclusion_rate,
-    "clues.overdue": overdue,
-}
+INDICATORS: dict[str, Callable[..., Result | None]] = {code: _provider(code) for code in measures.MEASURES}

@@ -1,5 +1,6 @@
-"""The overdue board: overdue clues and tasks by responsible unit and by age band, with counts that equal the
-records behind them (both read `overdue_clues` / `overdue_tasks`, the same querysets the drill-down lists)."""
+"""The overdue board: overdue clues and tasks by the unit that owes the late step (supervision/owners.py, the
+rule the worker's urging and escalation mails follow) and by age band, with counts that equal the records
+behind them (both read `overdue_clues` / `overdue_tasks`, the same querysets the drill-down lists)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
+from taizhang.supervision import owners
 from taizhang.supervision.models import Task
 
 # (lower, upper) calendar days overdue; upper None = no bound.
@@ -37,11 +39,12 @@ def band_q(field_name: str, band: int, now: dt.datetime) -> Q:
 
 
 def overdue_clues(user: Any, now: dt.datetime) -> QuerySet[Clue]:
-    """Overdue open clues the person may see: the whole tree for an office, their own unit's for a unit."""
-    qs = Clue.objects.visible_to(user).overdue(now)
+    """Overdue open clues the person may see, each annotated with `owner_id`, the unit that owes the late step
+    (supervision/owners.py): the whole tree for an office, the steps their own unit owes for a unit."""
+    qs = Clue.objects.visible_to(user).overdue(now).annotate(owner_id=owners.owner_expression())
     scope = scope_of(user)
     if scope is not None and not scope.office_path:
-        qs = qs.filter(responsible_unit_id=scope.unit_id)
+        qs = qs.filter(owner_id=scope.unit_id)
     return qs
 
 
@@ -61,7 +64,7 @@ def drill_down(user: Any, now: dt.datetime, *, kind: str, unit: int | None, band
         unit_field, date_field = "owner_unit_id", "due_at"
     else:
         qs = overdue_clues(user, now)
-        unit_field, date_field = "responsible_unit_id", "deadline_at"
+        unit_field, date_field = "owner_id", "deadline_at"
     if unit is not None:
         qs = qs.filter(**{unit_field: unit or None}) if unit else qs.filter(**{f"{unit_field}__isnull": True})
     if band is not None and 0 <= band < len(BANDS):
@@ -88,7 +91,7 @@ def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     rows: list[Row] = []
     for kind, qs, unit_field, date_field in (
-        ("clue", overdue_clues(user, now), "responsible_unit_id", "deadline_at"),
+        ("clue", overdue_clues(user, now), "owner_id", "deadline_at"),
         ("task", overdue_tasks(user, now), "owner_unit_id", "due_at"),
     ):
         aggregates = {f"b{i}": Count("pk", filter=band_q(date_field, i, now)) for i in range(len(BANDS))}

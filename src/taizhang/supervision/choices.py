@@ -26,6 +26,21 @@ class DeadlineStep(models.TextChoices):
     CONCLUDE = "conclude", _("办结")
 
 
+OTHER_STEPS = {"task": _("督办任务"), "listed": _("挂牌督办")}
+
+
+def step_label(code: str) -> str:
+    """The Chinese name of a deadline step (a clue step, a task, a listed item); '' for none. Never the code."""
+    if not code:
+        return ""
+    if code in DeadlineStep.values:
+        return str(DeadlineStep(code).label)
+    if code in OTHER_STEPS:
+        return str(OTHER_STEPS[code])
+    # Older records stored the name itself; an unknown code is never shown as such.
+    return str(_("其他环节")) if code.isascii() else code
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")

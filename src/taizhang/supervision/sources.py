@@ -17,14 +17,12 @@ from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import OPEN_STATUSES, TransferAnswer
 from taizhang.clues.models import Clue, Transfer
-from taizhang.supervision.choices import DeadlineStep, ListingStatus, TaskStatus
+from taizhang.supervision.choices import DeadlineStep, ListingStatus, TaskStatus, step_label
 from taizhang.supervision.models import ListedSupervision, Task
+from taizhang.supervision.owners import owner_of
 from taizhang.supervision.recipients import Directory
 
 BATCH = 2000
-
-# Clue states in which the office itself must act (no urging notice to a unit).
-OFFICE_STATES = frozenset({"registered", "triaged", "under_review", "accepted"})
 
 
 @dataclass
@@ -106,9 +104,9 @@ def _clue_batch(rows: list[tuple], d: Directory, url: str) -> Iterator[Item]:
     waiting = [r[0] for r in rows if r[5] == DeadlineStep.REGISTER_TRANSFER]
     receivers = (
         dict(
-            Transfer.objects.filter(clue_id__in=waiting, answer=TransferAnswer.PENDING).values_list(
-                "clue_id", "receiver_unit_id"
-            )
+            Transfer.objects.filter(clue_id__in=waiting, answer=TransferAnswer.PENDING)
+            .order_by("sent_at", "pk")  # the latest pending transfer wins, as in owners.pending_receiver
+            .values_list("clue_id", "receiver_unit_id")
         )
         if waiting
         else {}
@@ -117,19 +115,26 @@ def _clue_batch(rows: list[tuple], d: Directory, url: str) -> Iterator[Item]:
     for pk, number, summary, office_id, status, step, deadline, unit_id, person_id, umbrella in rows:
         label = labels.get(step)
         if label is None:
-            label = labels[step] = str(DeadlineStep(step).label) if step in DeadlineStep.values else step
+            label = labels[step] = step_label(step)
         item = Item("clue", pk, number, summary, office_id, deadline, step, label, url.format(pk=pk), unit_id)
         item.office = d.office_leaders(office_id)
         item.sensitive = umbrella
-        if step == DeadlineStep.REGISTER_TRANSFER and pk in receivers:
-            item.unit_id = receivers[pk]
-            item.actors = d.liaisons(item.unit_id)
-            item.leaders = d.leaders(item.unit_id)
-        elif status in OFFICE_STATES or step in (DeadlineStep.TRANSFER, DeadlineStep.CONCLUDE) or not unit_id:
+        owner, is_office = owner_of(
+            status=status,
+            step=step,
+            responsible_unit_id=unit_id,
+            office_id=office_id,
+            receiver_id=receivers.get(pk),
+        )
+        if is_office:
             item.unit_id = None
             item.actors = d.office(office_id)
             item.leaders = []
             item.urging_notice = False
+        elif owner != unit_id:  # a receiver registering a transfer
+            item.unit_id = owner
+            item.actors = d.liaisons(owner)
+            item.leaders = d.leaders(owner)
         elif status == "awaiting_signoff":
             item.actors = d.leaders(unit_id) + d.liaisons(unit_id)
             item.leaders = d.leaders(unit_id)

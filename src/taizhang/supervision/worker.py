@@ -36,6 +36,7 @@ from django.utils.translation import gettext_noop
 
 from taizhang.core import clock
 from taizhang.core.discovery import app_modules
+from taizhang.core.gongwen import date_text
 from taizhang.org.models import User
 from taizhang.org.visibility import readers
 from taizhang.supervision import deadlines
@@ -553,8 +554,8 @@ def _ct_id(kind: str) -> int:
 
 
 URGING_BODY = gettext_noop(
-    "%(label)s，「%(step)s」环节办理时限为 %(deadline)s，现已逾期。请你单位高度重视，立即组织办理，"
-    "并于 %(reply)s 前将办理情况书面回复。"
+    "%(label)s，「%(step)s」环节办理时限为%(deadline)s，现已逾期。请你单位高度重视，立即组织办理，"
+    "并于%(reply)s前将办理情况书面回复。"
 )
 
 
@@ -564,8 +565,8 @@ def _urging_row(dispatch_id: int, key: str, item: Item, rules: Rules) -> tuple:
     body = rules.urging_body % {
         "label": label,
         "step": item.step_label,
-        "deadline": f"{rules.day(item.deadline):%Y年%m月%d日}",
-        "reply": f"{timezone.localtime(rules.reply_by):%Y年%m月%d日}",
+        "deadline": date_text(rules.day(item.deadline)),
+        "reply": date_text(rules.reply_by),
     }
     return (
         f"{rules.notice_prefix}{dispatch_id:07d}",
@@ -590,8 +591,8 @@ def _urging_notice(dispatch_id: int, key: str, payload: dict[str, Any], now: dt.
     body = _(URGING_BODY) % {
         "label": u["label"],
         "step": u["step"],
-        "deadline": f"{timezone.localtime(deadline):%Y年%m月%d日}",
-        "reply": f"{timezone.localtime(dt.datetime.fromisoformat(u['reply_by'])):%Y年%m月%d日}",
+        "deadline": date_text(deadline),
+        "reply": date_text(dt.datetime.fromisoformat(u["reply_by"])),
     }
     return UrgingNotice(
         number=f"{local:%Y}-CB-{dispatch_id:07d}",

@@ -113,6 +113,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         "reports/bulletin.html",
         {
             "data": data,
+            "ranking_rule": assessment.RANKING_RULE,
             "office": office,
             "period": period,
             "units": units,
@@ -176,6 +177,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         "reports/assessment.html",
         {
             "scheme": scheme,
+            "ranking_rule": assessment.RANKING_RULE,
             "results": results,
             "office": office,
             "year": year,

@@ -26,7 +26,15 @@
       var value = document.createElement("div");
       value.className = "tz-card-value";
       value.textContent = card.value + (card.unit === "%" ? "%" : "");
-      body.appendChild(name); body.appendChild(value); a.appendChild(body); col.appendChild(a); box.appendChild(col);
+      body.appendChild(name); body.appendChild(value);
+      if (card.detail) {
+        // A rate shows its own numerator and denominator, so nobody divides two other cards.
+        var detail = document.createElement("div");
+        detail.className = "text-muted small";
+        detail.textContent = card.detail;
+        body.appendChild(detail);
+      }
+      a.appendChild(body); col.appendChild(a); box.appendChild(col);
     });
   }
 
@@ -52,7 +60,7 @@
         xAxis: { type: "category", data: series.map(function (u) { return u.name; }), axisLabel: { rotate: 40 } },
         yAxis: [{ type: "value", max: 100 }, { type: "value" }],
         series: [
-          { name: "查结率(%)", type: "bar", data: series.map(function (u) { return { value: u.rate, url: u.rate_url }; }) },
+          { name: "查结率(%)", type: "bar", data: series.map(function (u) { return { value: u.rate === null ? "-" : u.rate, url: u.rate_url }; }) },
           { name: "超期线索", type: "line", yAxisIndex: 1, data: series.map(function (u) { return { value: u.overdue, url: u.overdue_url }; }) }
         ] };
     }

@@ -12,15 +12,16 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
-from taizhang.supervision import deadlines
+from taizhang.supervision import deadlines, owners
 from taizhang.supervision.audience import label_of as message_label
-from taizhang.supervision.choices import LISTING_TRANSITIONS, ListingLevel, ListingStatus
+from taizhang.supervision.choices import LISTING_TRANSITIONS, ListingLevel, ListingStatus, step_label
 from taizhang.supervision.models import ListedSupervision, Notification, PointNotice, Talk, UrgingNotice
 from taizhang.supervision.notify import notify
 from taizhang.supervision.permissions import can_supervise, is_unit_actor, require
@@ -45,6 +46,18 @@ def _visible_target(target: Model, actor: Any) -> Model:
 
 
 def _responsible_unit_id(target: Model) -> int | None:
+    """The unit urged: for a clue, the unit that owes its current step (supervision/owners.py: a receiver
+    registering a transfer, else the responsible unit); for a task or listed item, its owner."""
+    if isinstance(target, Clue) and target.deadline_step:
+        owner, is_office = owners.owner_of(
+            status=target.status,
+            step=target.deadline_step,
+            responsible_unit_id=target.responsible_unit_id,
+            office_id=target.office_id,
+            receiver_id=owners.receiver_of(target.pk),
+        )
+        if not is_office:
+            return owner
     for name in ("responsible_unit_id", "owner_unit_id", "unit_id"):
         value = getattr(target, name, None)
         if value:
@@ -82,7 +95,7 @@ def do_issue_urging_notice(
         target_label=label,
         office=office,
         unit=unit,
-        step=str(getattr(target, "deadline_step", "") or ""),
+        step=step_label(str(getattr(target, "deadline_step", "") or "")),  # as the worker stores it
         deadline_at=deadline,
         reply_by=reply_by,
         body=body,

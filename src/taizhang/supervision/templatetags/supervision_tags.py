@@ -38,3 +38,11 @@ def calendar_warning(context: Any) -> dict[str, Any]:
     from taizhang.org.choices import RoleCode
 
     return {"years": years, "is_admin": user.has_role(RoleCode.SYSADMIN)}
+
+
+@register.filter
+def step_name(code: str) -> str:
+    """A deadline step's Chinese name (转交 → 移交移送), never the internal code."""
+    from taizhang.supervision.choices import step_label
+
+    return step_label(code)

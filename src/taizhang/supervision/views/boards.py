@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.params import MAX_ID, as_int
+from taizhang.org.models import Unit
 from taizhang.supervision import boards
 from taizhang.supervision.actions import do_mark_notifications_read
 from taizhang.supervision.audience import redact_unseen
@@ -48,6 +49,11 @@ def overdue(request: HttpRequest) -> HttpResponse:
     qs = boards.drill_down(request.user, now, kind=kind, unit=unit, band=band)
     qs = qs.select_related("responsible_unit") if kind == "clue" else qs.select_related("owner_unit")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if kind == "clue":
+        # Each row names the unit that owes its late step (the board's rule), not the responsible unit.
+        names = dict(Unit.objects.filter(pk__in={r.owner_id for r in page}).values_list("pk", "name"))
+        for row in page:
+            row.owner_name = names.get(row.owner_id, "")
     band_label = boards.BANDS[band][2] if band is not None and 0 <= band < len(boards.BANDS) else ""
     return render(
         request,
