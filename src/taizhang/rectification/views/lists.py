@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core import files
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
@@ -49,7 +50,13 @@ def measures_of(request: HttpRequest, problem_list: ProblemList) -> Any:
     return qs.order_by("problem__seq", "seq", "id")
 
 
+def may_see_list(user: Any, pk: int) -> bool:
+    """The problem list's page, and every link to it (a letter's recipient may not see the office's list)."""
+    return ProblemList.objects.visible_to(user).filter(pk=pk).exists()
+
+
 @login_required
+@page_rule(may_see_list)
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(
         ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter"), pk=pk
@@ -72,17 +79,16 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     return exports.problem_list_response(problem_list, measures_of(request, problem_list))
 
 
-def _require_list_office(request: HttpRequest, form: ProblemListForm | ImportForm) -> None:
+def may_create_list(user: Any, **_: Any) -> bool:
     """Like the clue register page: people who may create a list for none of the form's offices get 404."""
-    offices = form.fields["office"].queryset  # type: ignore[attr-defined]
-    if not any(perm.is_office_over(request.user, office.path) for office in offices):
-        raise Http404()
+    offices = ProblemListForm(user=user).fields["office"].queryset  # type: ignore[attr-defined]
+    return any(perm.is_office_over(user, office.path) for office in offices)
 
 
 @login_required
+@page_rule(may_create_list)
 def list_create(request: HttpRequest) -> HttpResponse:
     form = ProblemListForm(request.POST or None, user=request.user)
-    _require_list_office(request, form)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -106,9 +112,9 @@ def list_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_rule(may_create_list)
 def list_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    _require_list_office(request, form)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

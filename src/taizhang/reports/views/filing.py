@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from taizhang.core.errors import ActionError
@@ -113,6 +114,33 @@ def _rows(report: PeriodicReport, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
+# What the report's 办理记录 calls each audit entry (the codes are the auditor's, never shown to a person).
+ACTION_LABELS = {
+    "report.open": _l("起草"),
+    "report.save": _l("保存草稿"),
+    "report.fill": _l("自动填报数据"),
+    "report.submit": _l("报送"),
+    "report.accept": _l("审核采用"),
+    "report.return": _l("退回修改"),
+    "report.legacy_figures": _l("录入历史数据"),
+}
+
+
+def _history(report: PeriodicReport) -> list[dict[str, Any]]:
+    from taizhang.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(object_type="reports.periodicreport", object_id=str(report.pk))
+    return [
+        {
+            "at": e.at,
+            "actor_label": e.actor_label,
+            "label": ACTION_LABELS.get(e.action, _l("其他操作")),
+            "reason": e.reason,
+        }
+        for e in entries.order_by("id")
+    ]
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One report: figures, narrative, and the steps this person may take."""
@@ -121,11 +149,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
     )
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-    from taizhang.core.models import AuditEntry
-
     with batch():
         rows = _rows(report, user)
-    history = AuditEntry.objects.filter(object_type="reports.periodicreport", object_id=str(report.pk))
     return render(
         request,
         "reports/detail.html",
@@ -135,7 +160,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": editable and perm.can_draft(user, report.unit),
             "can_submit": editable and perm.can_submit(user, report.unit),
             "can_review": report.status == ReportStatus.SUBMITTED and perm.can_review(user, report.unit),
-            "history": history.order_by("id"),
+            "history": _history(report),
         },
     )
 

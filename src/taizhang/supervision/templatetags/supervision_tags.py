@@ -23,3 +23,12 @@ def unread_count(context: Any) -> int:
         cached = _unread_count(user)
         request._tz_unread = cached
     return cached
+
+
+@register.filter
+def step_label(code: str) -> str:
+    """A deadline step's Chinese name (`register_transfer` → 接收登记); never the code itself."""
+    from taizhang.supervision.choices import DeadlineStep
+
+    labels = dict(DeadlineStep.choices)
+    return str(labels.get(code, "")) if code else ""
