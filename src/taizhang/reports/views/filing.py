@@ -148,21 +148,58 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
     )
+    return _render_detail(request, report)
+
+
+def _render_detail(
+    request: HttpRequest, report: PeriodicReport, *, typed: bool = False, error: ActionError | None = None
+) -> HttpResponse:
+    """The report page; with typed=True (a refused save) every field shows what the person typed."""
+    user: Any = request.user
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     with batch():
         rows = _rows(report, user)
+    narrative = report.narrative
+    error_field = (error.detail or {}).get("field", "") if error and isinstance(error.detail, dict) else ""
+    if typed:
+        narrative = request.POST.get("narrative", narrative)
+        for row in rows:
+            code = row["indicator"].code
+            if not row["computed"] and f"v:{code}" in request.POST:
+                row["value"] = request.POST.get(f"v:{code}", "")
+                row["persons"] = request.POST.get(f"p:{code}", row["persons"])
+            row["invalid"] = bool(error_field) and str(error_field).startswith(row["indicator"].name)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "rows": rows,
+            "narrative": narrative,
+            "error": error.message if error else "",
+            "version": request.POST.get("version", report.version) if typed else report.version,
             "can_edit": editable and perm.can_draft(user, report.unit),
             "can_submit": editable and perm.can_submit(user, report.unit),
             "can_review": report.status == ReportStatus.SUBMITTED and perm.can_review(user, report.unit),
+            "next_actor": _next_actor(report) if editable else "",
             "history": _history(report),
         },
+        status=400 if error else 200,
     )
+
+
+def _next_actor(report: PeriodicReport) -> str:
+    """Who moves a draft on: the unit's leader submits (named when the unit has one)."""
+    from taizhang.org.choices import RoleCode
+    from taizhang.org.models import User
+
+    leaders = User.objects.filter(
+        unit=report.unit, is_active=True, roles__code=RoleCode.UNIT_LEADER
+    ).values_list("display_name", flat=True)
+    names = "、".join(n for n in leaders if n)
+    if names:
+        return _("草稿由联络员填写，单位负责人（%(n)s）审核后报送。") % {"n": names}
+    return _("草稿由联络员填写，单位负责人审核后报送。")
 
 
 def _values_from(request: HttpRequest) -> dict[str, dict]:
@@ -219,5 +256,11 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
+        if name in ("save", "submit"):
+            # Keep everything typed on the page, the refused field named and marked; nothing was saved.
+            report = get_object_or_404(
+                PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
+            )
+            return _render_detail(request, report, typed=True, error=exc)
         messages.error(request, exc.message)
     return redirect("reports:detail", pk=pk)
