@@ -8,10 +8,12 @@ codes such as `report.submit`), which must never reach a person.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -39,7 +41,10 @@ def _client(user: Any) -> Client:
 
 
 class Walks(dict):
-    """Each persona's walk, taken the first time a test asks for it."""
+    """Each persona's walk, taken the first time a test asks for it; and what building the city printed."""
+
+    printed = ""
+    mails_sent = 0
 
     def __missing__(self, username: str) -> list[Visit]:
         self[username] = crawl(_client(User.objects.get(username=username)))
@@ -50,9 +55,22 @@ class Walks(dict):
 def walks(django_db_setup: Any, django_db_blocker: Any):
     """Build the demo city once; every persona's walk; everything is rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", quiet=True)
-        yield Walks()
+        out = io.StringIO()
+        before = len(getattr(mail, "outbox", []))
+        call_command("demo", stdout=out)
+        walks = Walks()
+        walks.printed = out.getvalue()
+        walks.mails_sent = len(getattr(mail, "outbox", [])) - before
+        yield walks
         transaction.set_rollback(True)
+
+
+def test_the_demo_build_sends_no_mail_and_prints_the_receipt_last(walks: Walks, db: Any) -> None:
+    assert walks.mails_sent == 0
+    assert "Subject:" not in walks.printed
+    tail = walks.printed.strip().splitlines()[-5:]
+    assert tail[0].startswith("=") and tail[-1].startswith("=")
+    assert any("回执编号" in line for line in tail) and any("查询密码" in line for line in tail)
 
 
 def _where(visit: Visit) -> str:
@@ -60,7 +78,7 @@ def _where(visit: Visit) -> str:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_no_link_leads_to_a_dead_end(walks: dict[str, list[Visit]], db: Any, persona: str) -> None:
+def test_no_link_leads_to_a_dead_end(walks: Walks, db: Any, persona: str) -> None:
     visits = walks[persona]
     assert len(visits) > 5, f"{persona} reached almost nothing: {[v.url for v in visits]}"
     dead = [_where(v) for v in visits if v.status in DEAD_ENDS]
@@ -89,7 +107,7 @@ def test_the_scan_finds_codes() -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_no_page_shows_an_internal_code(walks: dict[str, list[Visit]], db: Any, persona: str) -> None:
+def test_no_page_shows_an_internal_code(walks: Walks, db: Any, persona: str) -> None:
     found = {v.url: internal_codes(v.text) for v in walks[persona] if v.text}
     found = {url: codes for url, codes in found.items() if codes}
     assert not found, f"{persona} reads internal codes:\n" + "\n".join(f"{u}: {c}" for u, c in found.items())
