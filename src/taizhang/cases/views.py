@@ -21,6 +21,7 @@ from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
 from taizhang.core.access import page_rule
+from taizhang.core.audit import actor_name
 from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Sector
@@ -59,8 +60,8 @@ def timeline_of(case: Case) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": entry.at,
-                "actor": entry.actor_label,
-                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "actor": actor_name(entry),
+                "label": ACTION_LABELS.get(entry.action, _l("其他操作")),
                 "detail": detail,
                 "reason": entry.reason,
             }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from taizhang.core.audit import actor_name
 from taizhang.core.errors import ActionError
 from taizhang.org.visibility import scope_of
 from taizhang.reports import actions, board
@@ -133,7 +134,7 @@ def _history(report: PeriodicReport) -> list[dict[str, Any]]:
     return [
         {
             "at": e.at,
-            "actor_label": e.actor_label,
+            "actor_label": actor_name(e),
             "label": ACTION_LABELS.get(e.action, _l("其他操作")),
             "reason": e.reason,
         }
