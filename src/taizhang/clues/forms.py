@@ -21,6 +21,7 @@ from taizhang.clues.choices import (
     TransferAnswer,
     TransferKind,
 )
+from taizhang.core import clock
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit, User
 from taizhang.org.visibility import scope_of
@@ -108,6 +109,11 @@ class RegisterForm(ClueFieldsForm):
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
         if scope and scope.unit_id:
             self.fields["office"].initial = scope.unit_id
+        if not self.is_bound:
+            # Most clues are registered as they arrive: 受理时间 starts at now (to the minute), editable.
+            self.fields["received_at"].initial = timezone.localtime(clock.now()).replace(
+                second=0, microsecond=0
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
