@@ -98,6 +98,24 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
     return panels
 
 
+def _with_sign_notes(clue: Clue, findings: Any) -> list[Finding]:
+    """Each finding with its leader's sign-off opinion (the words of the signature, kept on its audit entry)."""
+    from taizhang.core.models import AuditEntry
+
+    notes: dict[int, str] = {}
+    signed = AuditEntry.objects.filter(
+        object_type="clues.clue", object_id=str(clue.pk), action="clue.finding_signed"
+    ).values_list("after", "reason")
+    for after, reason in signed:
+        finding_id = ((after or {}).get("detail") or {}).get("finding")
+        if finding_id and reason:
+            notes[int(finding_id)] = reason
+    rows = list(findings)
+    for finding in rows:
+        finding.sign_note = notes.get(finding.pk, "")  # type: ignore[attr-defined]
+    return rows
+
+
 @login_required
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps."""
@@ -127,8 +145,8 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("unit", "person", "assigned_by")
         .order_by("assigned_at", "id"),
         "reports": StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit"),
-        "findings": Finding.objects.filter(clue=clue).select_related(
-            "drafted_by", "signed_by", "reviewed_by"
+        "findings": _with_sign_notes(
+            clue, Finding.objects.filter(clue=clue).select_related("drafted_by", "signed_by", "reviewed_by")
         ),
         "transfers": transfers,
         "links": [

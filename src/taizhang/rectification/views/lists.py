@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from taizhang.core import files
@@ -152,6 +153,34 @@ def _measure(request: HttpRequest, pk: int) -> Measure:
     )
 
 
+# What the measure's 办理记录 calls each audit entry (the codes stay the auditor's).
+MEASURE_ACTIONS = {
+    "measure.progress": _l("报送整改进展"),
+    "measure.request_signoff": _l("申请销号"),
+    "measure.sign_off": _l("审核同意销号"),
+    "measure.send_back": _l("退回继续整改"),
+}
+
+
+def _measure_history(measure: Measure) -> list[dict[str, Any]]:
+    """Who did what to the measure, when, with their words: every signature and approval is here."""
+    from taizhang.core.audit import actor_name
+    from taizhang.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        object_type="rectification.measure", object_id=str(measure.pk)
+    ).order_by("id")
+    return [
+        {
+            "at": e.at,
+            "actor": actor_name(e),
+            "label": MEASURE_ACTIONS.get(e.action, _l("其他操作")),
+            "reason": e.reason,
+        }
+        for e in entries
+    ]
+
+
 @login_required
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measure(request, pk)
@@ -161,6 +190,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measure": measure,
         "units": measure.units.all(),
         "reports": measure.reports.select_related("reported_by").prefetch_related("evidence"),
+        "history": _measure_history(measure),
         "can_report": measure.status == MeasureStatus.IN_PROGRESS
         and perm.is_unit_actor(request.user, unit_ids),
         "can_review": measure.status == MeasureStatus.REQUESTED
