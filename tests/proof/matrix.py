@@ -214,6 +214,7 @@ PAGES: dict[str, Rule] = {
     "clues:export": page(STAFF),
     "clues:register": page(OFFICE_ACTORS),
     "clues:subject_row": page(OFFICE_ACTORS),
+    "clues:assign_people": page(OFFICE_ACTORS),
     "clues:import": page(OFFICE_ACTORS),
     # An import job is seen by the person who started it only.
     "clues:import_job": page(frozenset(), obj="missing"),

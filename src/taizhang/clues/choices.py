@@ -176,3 +176,19 @@ def labels(choices: type[models.TextChoices]) -> dict[str, str]:
     a busy machine; lists and exports look labels up in this dict instead.
     """
     return {value: str(label) for value, label in choices.choices}
+
+
+# The step a clue's stored deadline (Clue.deadline_step) belongs to, by its Chinese name: the page labels
+# every deadline with its step. The same codes as supervision.choices.DeadlineStep (a test holds them equal).
+DEADLINE_STEP_LABELS = {
+    "triage": _("分流"),
+    "assign": _("交办"),
+    "first_report": _("首次回告"),
+    "verification": _("核查"),
+    "signoff": _("签字背书"),
+    "review": _("审核"),
+    "redo": _("退查重办"),
+    "transfer": _("移交移送"),
+    "register_transfer": _("接收登记"),
+    "conclude": _("办结"),
+}
