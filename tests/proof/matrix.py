@@ -346,6 +346,7 @@ PAGES: dict[str, Rule] = {
     # ---- the public portal: no account, one session per receipt ----
     "portal:index": public(),
     "portal:report": public(),
+    "portal:receipt": public(),
     "portal:followup": public(),
     "portal:thread": public(),
     "portal:message": public(method="POST"),
