@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Refresh the translation catalogues: Simplified Chinese is the source language (the msgids).
 
-- zh_Hant is generated from every msgid with OpenCC (s2twp: Taiwan-standard phrasing), so it is always complete.
+- zh_Hant is generated from every msgid with OpenCC's plain s2t (mainland Traditional: 信息 stays 信息, 审核 is
+  not turned into Taiwan's 稽核), so it is always complete.
 - en is filled from scripts/en_glossary.tsv (msgid<TAB>English); entries without a translation fall back to the
   Simplified Chinese text.
 - Both are compiled to .mo, which is committed so `make run` needs no gettext tools.
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import opencc
 import polib
+
+# Traditional characters with the mainland's vocabulary (not s2twp, which swaps in Taiwan's words).
+OPENCC_CONFIG = "s2t"
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "taizhang"
@@ -43,7 +47,7 @@ def main() -> int:
              "--no-location", "--no-obsolete", "-i", "static/vendor/*"],
             cwd=PACKAGE, env=env, check=True,
         )
-    converter = opencc.OpenCC("s2twp")
+    converter = opencc.OpenCC(OPENCC_CONFIG)
     glossary = _glossary()
     for po_path in LOCALE.glob("*/LC_MESSAGES/*.po"):
         catalogue = polib.pofile(str(po_path))

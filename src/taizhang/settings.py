@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "taizhang.core.middleware.LanguageMiddleware",
+    "taizhang.core.middleware.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "taizhang.urls"
+CSRF_FAILURE_VIEW = "taizhang.core.views.csrf_failure"
 WSGI_APPLICATION = "taizhang.wsgi.application"
 
 TEMPLATES = [

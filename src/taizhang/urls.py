@@ -38,5 +38,7 @@ urlpatterns = [
 ]
 
 # Under /api/ even a path no operation matches answers {"code", "message"}.
+handler400 = "taizhang.core.views.bad_request"
+handler403 = "taizhang.core.views.permission_denied"
 handler404 = "taizhang.core.views.not_found"
 handler500 = "taizhang.core.views.server_error"

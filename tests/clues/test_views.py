@@ -393,3 +393,25 @@ def test_finding_signed_shows_signer_on_detail(world, walk):
     clue = walk.under_review(result=FindingResult.PARTLY)
     body = world.client_for("office_staff").get(reverse("clues:detail", args=[clue.pk])).content.decode()
     assert "部分查实" in body and str(world.people["unit_leader"]) in body
+
+
+@pytest.mark.django_db
+def test_register_form_starts_at_now_marks_required_and_sums_up_errors(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from taizhang.core import clock
+
+    client = world.client_for("office_staff")
+    moment = timezone.make_aware(dt.datetime(2026, 3, 4, 9, 41, 27))
+    with clock.at(moment):
+        page = client.get("/clues/new/").content.decode()
+    assert 'value="2026-03-04T09:41"' in page  # 受理时间 prefilled with now, to the minute
+    assert "必填" in page and 'title="必填">*</span>' in page
+    refused = client.post("/clues/new/", {"channel": "letter", "received_at": "2026-03-04T09:41"})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and 'id="tz-error-summary"' in html
+    summary = html.split('id="tz-error-summary"')[1].split("</div>")[0]
+    assert "主要问题" in summary and "反映内容" in summary and 'href="#id_summary"' in summary
+    assert html.index("tz-error-summary") < html.index('name="summary"')

@@ -40,11 +40,11 @@ def guarded(client: Client, url: str) -> dict[str, str]:
 
 
 def submit(client: Client, *, files: dict | None = None, **fields: str):
-    """POST a report (defaults above) and return the response."""
+    """POST a report (defaults above) and return the page it leads to (the one-time receipt on success)."""
     data = {**REPORT, **guarded(client, reverse("portal:report")), **fields}
     if files:
         data.update(files)
-    return client.post(reverse("portal:report"), data)
+    return client.post(reverse("portal:report"), data, follow=True)
 
 
 def receipt_of(response) -> tuple[str, str]:

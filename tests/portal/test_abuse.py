@@ -28,7 +28,7 @@ def test_missing_or_wrong_proof_of_work_is_refused(world, client, settings):
 
 def test_a_solved_challenge_cannot_be_replayed(world, client):
     data = {**REPORT, **guarded(client, reverse("portal:report"))}
-    assert client.post(reverse("portal:report"), data).status_code == 200
+    assert client.post(reverse("portal:report"), data).status_code == 302  # to the one-time receipt
     again = client.post(reverse("portal:report"), data)
     assert again.status_code == 400 and Clue.objects.count() == 1
 

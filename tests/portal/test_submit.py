@@ -210,3 +210,36 @@ def test_the_cached_blank_form_carries_a_fresh_challenge_and_token_each_time(wor
     assert challenge.search(a).group(1) != challenge.search(b).group(1)
     assert token.search(a).group(1) != token.search(b).group(1)
     assert "@@" not in a and first.cookies.get("csrftoken")
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_a_one_time_page_after_a_redirect(world, client):
+    from django.contrib.sessions.models import Session
+
+    from tests.portal.helpers import REPORT, guarded
+
+    data = {**REPORT, **guarded(client, "/report/new/")}
+    posted = client.post("/report/new/", data)
+    assert posted.status_code == 302 and posted["Location"] == "/report/new/receipt/"
+    # Between the POST and the page, the receipt exists only sealed: no session row holds it in plain text.
+    stored = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    shown = client.get("/report/new/receipt/")
+    code, passphrase = receipt_of(shown)
+    assert code.replace(" ", "") not in stored.replace(" ", "") and passphrase not in stored
+    assert "抄写" in shown.content.decode() and "只显示这一次" in shown.content.decode()
+    again = client.get("/report/new/receipt/")  # a reload: no re-post, no receipt, a plain explanation
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert "data-receipt-code" not in body and passphrase not in body and "回执只显示一次" in body
+    assert "安全校验未通过" not in body
+
+
+@pytest.mark.django_db
+def test_the_staff_timeline_names_the_portal_in_chinese(world, client):
+    from tests.portal.helpers import submit
+
+    submit(client)
+    clue = Clue.objects.latest("pk")
+    page = world.client_for("office_staff").get(f"/clues/{clue.pk}/").content.decode()
+    assert "举报人（网络举报平台）" in page
+    assert not re.search(r"[>\s]portal[<\s]", page)

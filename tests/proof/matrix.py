@@ -218,6 +218,7 @@ PAGES: dict[str, Rule] = {
     "clues:export": page(STAFF),
     "clues:register": page(OFFICE_ACTORS),
     "clues:subject_row": page(OFFICE_ACTORS),
+    "clues:assign_people": page(OFFICE_ACTORS),
     "clues:import": page(OFFICE_ACTORS),
     # An import job is seen by the person who started it only.
     "clues:import_job": page(frozenset(), obj="missing"),
@@ -352,6 +353,7 @@ PAGES: dict[str, Rule] = {
     # ---- the public portal: no account, one session per receipt ----
     "portal:index": public(),
     "portal:report": public(),
+    "portal:receipt": public(),
     "portal:followup": public(),
     "portal:thread": public(),
     "portal:message": public(method="POST"),

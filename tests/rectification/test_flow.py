@@ -138,3 +138,23 @@ def test_evidence_upload_through_page(world, rect):
 def test_reply_due_defaults_when_no_rule(world, rect):
     letter = rect.letter(days_ago=0)
     assert letter.reply_due_at.date() >= timezone.localdate() + dt.timedelta(days=28)
+
+
+def test_sign_off_shows_who_approved_it_when_and_their_words(world, rect):
+    letter = rect.replied()
+    m = Measure.objects.filter(problem__problem_list__letter=letter).first()
+    actions.do_report_measure_progress(
+        m.pk, actor=world.people["liaison"], body="完成", evidence=EVIDENCE, request_completion=True
+    )
+    actions.do_review_measure(
+        m.pk, actor=world.people["office_leader"], approve=True, note="整改到位，同意销号"
+    )
+    m.refresh_from_db()
+    page = world.client_for("office_staff").get(f"/rectification/measures/{m.pk}/").content.decode()
+    record = page.split("data-signed-off>")[1].split("</dd>")[0]
+    assert str(world.people["office_leader"]) in record and "整改到位，同意销号" in record
+    from django.utils import timezone
+
+    assert timezone.localtime(m.signed_off_at).strftime("%Y-%m-%d %H:%M") in record
+    history = page.split("data-measure-history>")[1].split("</ul>")[0]
+    assert "审核同意销号" in history and "申请销号" in history and "measure." not in history

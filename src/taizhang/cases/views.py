@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -21,6 +21,8 @@ from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
 from taizhang.core import audit
+from taizhang.core.access import page_rule
+from taizhang.core.audit import actor_name
 from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Sector
@@ -71,8 +73,8 @@ def timeline_of(case: Case, user: Any = None, *, screening_ok: bool = True) -> l
         rows.append(
             {
                 "at": entry.at,
-                "actor": entry.actor_label,
-                "label": ACTION_LABELS.get(entry.action, entry.action),
+                "actor": actor_name(entry),
+                "label": ACTION_LABELS.get(entry.action, _l("其他操作")),
                 "detail": detail,
                 "reason": reason,
             }
@@ -188,7 +190,16 @@ def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
     )
 
 
+def may_register_case(user: Any, pk: int | None = None) -> bool:
+    """The register page (no pk) opens to people who may register a case for one of its offices."""
+    if pk is not None:
+        return True  # editing: the record decides (404 if not visible, back to it if not the manager's)
+    offices = CaseForm(user=user).fields["office"].queryset  # type: ignore[attr-defined]
+    return any(perm.can_register(user, office) for office in offices)
+
+
 @login_required
+@page_rule(may_register_case)
 def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     case = _get(request, pk) if pk else None
     if case is not None and not perm.can_manage(request.user, case):
@@ -210,10 +221,6 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             **{name: getattr(case, name) for name in FIGURE_FIELDS},
         }
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
-    offices = form.fields["office"].queryset  # type: ignore[attr-defined]
-    if case is None and not any(perm.can_register(request.user, office) for office in offices):
-        # Like the clue register page: people who may register for none of the form's offices get 404.
-        raise Http404()
     if case is not None:
         form.fields["office"].disabled = True
         form.fields["office"].required = False

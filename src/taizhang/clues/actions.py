@@ -623,13 +623,22 @@ def _pending_finding(clue: Clue) -> Finding:
     return finding
 
 
-def _sign(clue: Clue, finding: Finding, actor: Any) -> None:
+def _sign(clue: Clue, finding: Finding, actor: Any, note: str = "") -> None:
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.SIGN)
     finding.signed_by, finding.signed_at = actor, clock.now()
     finding.save(update_fields=["signed_by", "signed_at"])
     _set_deadline(clue, "review")
-    _save(clue, "clue.finding_signed", actor, before, finding=finding.pk, result=finding.result)
+    # The leader's opinion (同意核查结论…) is the signature's words: kept on the audit entry, shown with it.
+    _save(
+        clue,
+        "clue.finding_signed",
+        actor,
+        before,
+        reason=note.strip(),
+        finding=finding.pk,
+        result=finding.result,
+    )
 
 
 @transaction.atomic
@@ -639,7 +648,7 @@ def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str
     perm.require(perm.can_sign(actor, clue), _("只有责任单位负责人可以签字背书。"))
     finding = _pending_finding(clue)
     if approve:
-        _sign(clue, finding, actor)
+        _sign(clue, finding, actor, note)
         return finding
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.REFUSE_SIGNOFF)

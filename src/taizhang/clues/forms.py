@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from taizhang.clues.choices import (
     TransferAnswer,
     TransferKind,
 )
+from taizhang.core import clock
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit, User
 from taizhang.org.visibility import scope_of
@@ -111,6 +113,11 @@ class RegisterForm(ClueFieldsForm):
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
         if scope and scope.unit_id:
             self.fields["office"].initial = scope.unit_id
+        if not self.is_bound:
+            # Most clues are registered as they arrive: 受理时间 starts at now (to the minute), editable.
+            self.fields["received_at"].initial = timezone.localtime(clock.now()).replace(
+                second=0, microsecond=0
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -215,6 +222,20 @@ def _assignable_units(user: Any) -> Any:
     return Unit.objects.visible_to(user).filter(is_active=True).exclude(kind=UnitKind.OFFICE).order_by("path")
 
 
+def people_of(units: Any, chosen: Any) -> Any:
+    """The active people of the chosen unit among `units` (none when no unit is chosen)."""
+    try:
+        unit_id = int(chosen)
+    except (TypeError, ValueError):
+        return User.objects.none()
+    return User.objects.filter(unit__in=units.filter(pk=unit_id), is_active=True).order_by("username")
+
+
+def assignable_people(user: Any, chosen: Any) -> Any:
+    """The 责任人 choices for a 责任单位 the person may assign to."""
+    return people_of(_assignable_units(user), chosen)
+
+
 class AssignForm(VersionedStepForm):
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
     person = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), required=False)
@@ -229,10 +250,20 @@ class AssignForm(VersionedStepForm):
         super().__init__(*args, **kwargs)
         units = _assignable_units(user)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["person"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(unit__in=units, is_active=True).select_related("unit").order_by("unit__path")
+        # 责任人 lists the people of the chosen 责任单位 only (the page refreshes the list when the unit
+        # changes, clues:assign_people); nobody until a unit is chosen.
+        chosen = self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
+        self.fields["person"].queryset = people_of(units, chosen)  # type: ignore[attr-defined]
+        self.fields["person"].empty_label = _("（先选择责任单位；可不指定）")  # type: ignore[attr-defined]
+        self.fields["unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("clues:assign_people"),
+                "hx-target": "#"
+                + (self.auto_id if isinstance(self.auto_id, str) else "id_%s") % self.add_prefix("person"),
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
         )
-        self.fields["person"].label_from_instance = lambda u: f"{u}（{u.unit.label if u.unit else ''}）"  # type: ignore[attr-defined]
 
     def due_at(self) -> dt.datetime | None:
         day = self.cleaned_data.get("due")

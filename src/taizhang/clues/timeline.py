@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import ClueStatus, FindingResult, TransferAnswer
+from taizhang.core.audit import actor_name
 from taizhang.core.models import AuditEntry
 
 ACTION_LABELS = {
@@ -120,7 +121,7 @@ def timeline(clue_id: int, user: Any = None) -> list[dict[str, Any]]:
             {
                 "at": entry.at,
                 "label": ACTION_LABELS.get(entry.action, _("其他操作")),
-                "actor": str(entry.actor) if entry.actor else entry.actor_label,
+                "actor": actor_name(entry),
                 "status_change": (labels.get(old, old), labels.get(new, new))
                 if old and new and old != new
                 else None,

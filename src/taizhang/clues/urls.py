@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", ledger.export_xlsx, name="export"),
     path("new/", register.register, name="register"),
     path("new/subject-row/", register.subject_row, name="subject_row"),
+    path("assign-people/", steps.assign_people, name="assign_people"),
     path("import/", imports.upload, name="import"),
     path("import/<int:pk>/", imports.job, name="import_job"),
     path("import/<int:pk>/status/", imports.job_status, name="import_status"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils.translation import gettext_lazy as _l
 
 from taizhang.core import audit_key, clock
 from taizhang.core.context import current_request_id
@@ -309,3 +310,20 @@ def anchor_chain(now: object = None) -> int:
         log.error("audit chain broken at entry %s: %s", problem.entry_id, problem.message)
         return 0
     return 1
+
+
+# System actors are recorded by their code (the auditor's); people read their Chinese names.
+SYSTEM_ACTOR_NAMES = {
+    "portal": _l("举报人（网络举报平台）"),
+    "cli": _l("系统管理命令"),
+}
+
+
+def actor_name(entry: Any) -> str:
+    """Who did it, as a person reads it: the account's name, or the system actor's Chinese name."""
+    if entry.actor_id:
+        # The current name when the person was loaded with the entry (select_related), else the recorded one.
+        cached = entry._state.fields_cache.get("actor")
+        return str(cached) if cached is not None else entry.actor_label
+    label = entry.actor_label or ""
+    return str(SYSTEM_ACTOR_NAMES.get(label, label))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.access import allowed_url
 
 # (url name, label): an area appears once its app defines the URL.
 NAVIGATION = [
@@ -22,9 +23,9 @@ NAVIGATION = [
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     items = []
     for name, label in NAVIGATION:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        # An area appears only to people its page lets in (the page's own check, core/access.py).
+        url = allowed_url(request.user, name)
+        if not url:
             continue
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     return items

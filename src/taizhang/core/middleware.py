@@ -113,3 +113,51 @@ class RejectNulMiddleware:
                 return JsonResponse({"code": "invalid_input", "message": message}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ErrorPagesMiddleware:
+    """The Chinese error pages (core/views.error_page) also under DEBUG, where Django would answer a 404
+    with its English technical page listing every URL pattern (the portal's citizens included).
+
+    A view's Http404/PermissionDenied (and under DEBUG any error) becomes the page here; a path nothing serves (no resolver match) is
+    replaced after the fact. Sits before CommonMiddleware so the slash redirect still happens first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
+            from taizhang.core.views import error_page
+
+            return error_page(request, 404)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from taizhang.core.views import error_page
+
+        if isinstance(exception, Http404):
+            return error_page(request, 404)
+        if isinstance(exception, PermissionDenied):
+            return error_page(request, 403)
+        if settings.DEBUG:
+            # Without DEBUG Django logs it and answers through handler500; under DEBUG it would show its
+            # traceback page (to a citizen too): log it the same way and answer with the Chinese page.
+            import logging
+
+            from django.core.signals import got_request_exception
+
+            logging.getLogger("django.request").error(
+                "Internal Server Error: %s", request.path, exc_info=exception
+            )
+            got_request_exception.send(sender=None, request=request)
+            return error_page(request, 500)
+        return None

@@ -74,7 +74,11 @@ def populate(ctx: DemoContext) -> None:
         attachments=[],
     )
     ctx.extra["portal_receipts"] = issued
-    ctx.say(
-        "portal: try the follow-up page /report/follow-up/ with receipt "
-        f"{credentials.format_code(first.code)} and passphrase {first.passphrase}"
+    # Printed last by the demo command, after every app's progress lines, so it is not lost among them.
+    ctx.extra.setdefault("highlights", []).extend(
+        [
+            "演示举报回执（公众举报平台 /report/follow-up/ 查询与补充）：",
+            f"  回执编号  {credentials.format_code(first.code)}",
+            f"  查询密码  {first.passphrase}",
+        ]
     )

@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.report, name="report"),
+    path("new/receipt/", views.receipt, name="receipt"),
     path("follow-up/", views.followup, name="followup"),
     path("follow-up/thread/", views.thread, name="thread"),
     path("follow-up/message/", views.add_message, name="message"),

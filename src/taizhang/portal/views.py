@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from taizhang.core import sealing
 from taizhang.core.errors import ActionError
 from taizhang.portal import abuse, actions, credentials, uploads
 from taizhang.portal.choices import Sender, public_status
@@ -30,6 +31,8 @@ from taizhang.portal.models import Message, Receipt
 
 SESSION_RECEIPT = "portal_receipt"
 SESSION_SEEN = "portal_seen"
+SESSION_NEW_RECEIPT = "portal_new_receipt"
+RECEIPT_AAD = b"portal-receipt"
 
 
 def max_request_bytes() -> int:
@@ -160,15 +163,32 @@ def report(request: HttpRequest) -> HttpResponse:
         status = exc.status if exc.status != 404 else 400
         ctx = _context(form, error=exc.message, limits=_limits())
         return render(request, "portal/report.html", ctx, status=status)
-    return render(
-        request,
-        "portal/receipt.html",
+    # Post/redirect/get: the receipt is shown by a GET (a reload never re-posts). It crosses the redirect
+    # sealed (AES-GCM, the identity key) in the session and is popped on first display: nothing of it is
+    # stored in plain text, and a second look finds nothing.
+    request.session[SESSION_NEW_RECEIPT] = sealing.seal(
         {
             "code": credentials.format_code(issued.code),
             "passphrase": issued.passphrase,
             "chosen": bool(form.cleaned_data.get("passphrase")),
         },
+        aad=RECEIPT_AAD,
     )
+    return redirect("portal:receipt")
+
+
+@require_GET
+@public
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt, once: shown from the sealed copy the submission left in the session, which is removed."""
+    sealed = request.session.pop(SESSION_NEW_RECEIPT, None)
+    shown: dict[str, Any] = {}
+    if sealed:
+        try:
+            shown = sealing.open_sealed(sealed, aad=RECEIPT_AAD)
+        except sealing.SealError:
+            shown = {}
+    return render(request, "portal/receipt.html", {**shown, "gone": not shown})
 
 
 def _limits() -> dict[str, int]:

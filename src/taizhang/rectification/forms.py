@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
+from taizhang.pure.dates import DATE_FORMATS_HINT, parse_date_text
 from taizhang.rectification.actions import MeasureData
 from taizhang.rectification.choices import ListSource
 from taizhang.rectification.models import LetterType
@@ -27,10 +27,12 @@ def parse_measure_lines(text: str, default_units: list[Unit]) -> list[MeasureDat
         parts = [p.strip() for p in line.replace("｜", "|").split("|")]
         if len(parts) != 3:
             raise forms.ValidationError(_("第%(n)s行须为“问题 | 整改措施 | 完成时限”。") % {"n": number})
-        try:
-            deadline = dt.date.fromisoformat(parts[2])
-        except ValueError:
-            raise forms.ValidationError(_("第%(n)s行的完成时限不是有效日期。") % {"n": number}) from None
+        deadline = parse_date_text(parts[2])
+        if deadline is None:
+            raise forms.ValidationError(
+                _("第%(n)s行的完成时限「%(v)s」不是有效日期，请写成 %(formats)s。")
+                % {"n": number, "v": parts[2], "formats": DATE_FORMATS_HINT}
+            )
         rows.append(
             MeasureData(problem=parts[0], description=parts[1], deadline=deadline, units=list(default_units))
         )
@@ -50,7 +52,11 @@ class LetterForm(forms.Form):
     recipient = forms.ModelChoiceField(
         Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("接收单位")
     )
-    case_number = forms.CharField(label=_l("所涉案件编号"), required=False)
+    case_number = forms.CharField(
+        label=_l("所涉案件（编号或名称）"),
+        required=False,
+        help_text=_l("填写案件编号，或案件名称中的词；不涉及案件可不填。"),
+    )
     issued_on = forms.DateField(label=_l("发出日期"), widget=DATE)
     reply_due = forms.DateField(label=_l("回复期限（不填按规定期限）"), required=False, widget=DATE)
     problems = forms.CharField(label=_l("指出的问题"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -71,9 +77,22 @@ class LetterForm(forms.Form):
         number = (self.cleaned_data.get("case_number") or "").strip()
         if not number:
             return None
-        case = Case.objects.visible_to(self.user).filter(number=number).first()
+        # By number, or by (part of) the name when that names exactly one case the person may see.
+        visible = Case.objects.visible_to(self.user)
+        case = visible.filter(number=number).first()
         if case is None:
-            raise forms.ValidationError(_("找不到该案件。"))
+            named = list(visible.filter(name__icontains=number)[:6])
+            if len(named) == 1:
+                return named[0]
+            if named:
+                raise forms.ValidationError(
+                    _("「%(q)s」对应多个案件：%(names)s。请填写其中一个的案件编号。")
+                    % {"q": number, "names": "、".join(f"{c.number}（{c.name}）" for c in named[:5])}
+                )
+            raise forms.ValidationError(
+                _("找不到编号或名称为「%(q)s」的案件。请填写案件编号（见案件列表），或案件名称中的词。")
+                % {"q": number}
+            )
         return case
 
 

@@ -15,6 +15,7 @@ from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import bump_version, check_step, check_version
 from taizhang.org.models import Unit
+from taizhang.pure.numbers import parse_number
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import REPORT_STEPS, NoteKind, ReportStatus, ReportStep
 from taizhang.reports.figures import computed_results
@@ -63,13 +64,24 @@ def _save(
     emit_on_commit(model="reports.periodicreport", object_id=report.pk, action=action, actor=actor)
 
 
-def _decimal(value: Any) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise ActionError("invalid_value", _("数值「%(v)s」不是有效的数字。") % {"v": value}) from exc
+def _decimal(value: Any, name: str = "") -> Decimal:
+    """A typed figure as people write it (3, 3次, 一次, 1,200, １２), or a refusal naming the field."""
+    number = value if isinstance(value, Decimal) else parse_number(str(value))
+    if number is None:
+        try:
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise ActionError(
+                "invalid_value",
+                _("「%(n)s」：「%(v)s」不是数字，请填写如 3、1,200 或 三。") % {"n": name, "v": value},
+                detail={"field": name},
+            ) from None
     if number < 0:
-        raise ActionError("invalid_value", _("数值不能为负数。"))
+        raise ActionError(
+            "invalid_value", _("「%(n)s」：数值不能为负数。") % {"n": name}, detail={"field": name}
+        )
     return number
 
 
@@ -102,8 +114,10 @@ def _write_entered(report: PeriodicReport, values: dict[str, dict], actor: Any) 
             report=report,
             indicator=indicator,
             defaults={
-                "value": _decimal(item["value"]),
-                "persons": int(str(persons)) if persons not in (None, "") else None,
+                "value": _decimal(item["value"], indicator.name),
+                "persons": int(_decimal(persons, f"{indicator.name}（人数）"))
+                if persons not in (None, "")
+                else None,
                 "is_computed": False,
             },
         )

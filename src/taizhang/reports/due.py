@@ -79,3 +79,42 @@ def _label(period: Period, report_type: ReportType) -> str:
     if period.kind == PeriodKind.YEAR and report_type.name.startswith("年度"):
         return f"{period.start.year}{report_type.name}"
     return f"{period.label}{report_type.name}"
+
+
+def open_for(user: Any, unit: Unit, now: dt.datetime) -> list[dict[str, Any]]:
+    """The unit's reports not yet filed as this person should read them: those due soon or late, and every
+    draft or returned report of any period (a saved draft never drops out of sight), each saying who acts
+    next — the liaison drafts, the unit's leader submits."""
+    from taizhang.reports import permissions as perm
+    from taizhang.reports.choices import ReportStatus
+
+    items = unfiled([unit], now)
+    shown = {item["report"].pk for item in items if item["report"] is not None}
+    drafts = (
+        PeriodicReport.objects.filter(unit=unit, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+        .exclude(pk__in=shown)
+        .select_related("report_type")
+        .order_by("period_start")
+    )
+    for report in drafts:
+        items.append(
+            {
+                "unit": unit,
+                "report_type": report.report_type,
+                "period": None,
+                "due_at": report.due_at,
+                "report": report,
+                "overdue": bool(report.due_at and now > report.due_at),
+                "label": report.title,
+                "status": report.get_status_display(),
+            }
+        )
+    submits = perm.can_submit(user, unit)
+    for item in items:
+        if item["report"] is None:
+            item["next"] = _("待起草")
+        elif submits:
+            item["next"] = _("待您审核报送")
+        else:
+            item["next"] = _("待单位负责人报送")
+    return items

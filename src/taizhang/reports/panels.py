@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from taizhang.reports import permissions as perm
-from taizhang.reports.due import unfiled
+from taizhang.reports.due import open_for
 
 
 def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
@@ -20,5 +20,5 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
         or not (perm.can_draft(user, user.unit) or perm.can_submit(user, user.unit))
     ):
         return []
-    items = unfiled([user.unit], timezone.now())
+    items = open_for(user, user.unit, timezone.now())
     return [{"template": "reports/panel.html", "width": 6, "items": items}]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import ReportStatus
-from taizhang.reports.due import unfiled
+from taizhang.reports.due import open_for
 from taizhang.reports.models import PeriodicReport
 
 
@@ -23,7 +23,7 @@ def todos_for(user: Any) -> list[Any]:
         and unit.parent_id is not None
         and (perm.can_draft(user, unit) or perm.can_submit(user, unit))
     ):
-        for item in unfiled([unit], timezone.now()):
+        for item in open_for(user, unit, timezone.now()):
             url = f"/reports/{item['report'].pk}/" if item["report"] else "/reports/"
             found.append(
                 Todo(
@@ -31,6 +31,7 @@ def todos_for(user: Any) -> list[Any]:
                     url=url,
                     due_at=item["due_at"],
                     kind="report",
+                    detail=item["next"],
                 )
             )
     waiting = (

@@ -22,6 +22,9 @@ from taizhang.search.query import search
 from taizhang.search.sources import source_for
 
 MAX_QUERY = 100
+PAGE_SIZE = 20
+# Ranking reads at most query.RANK_WINDOW (400) visible matches: 20 pages of 20.
+MAX_PAGES = 20
 OFFICE_ROLES = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER)
 
 
@@ -36,11 +39,36 @@ def index(request: HttpRequest) -> HttpResponse:
     """The search page: one box over clues, cases and rectification items, through the visibility rule."""
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
     model = request.GET.get("model", "")
-    groups = search(request.user, q, models=[model] if source_for(model) else None) if q else []
+    raw_page = request.GET.get("page", "1")
+    page = max(1, min(int(raw_page) if raw_page.isdigit() else 1, MAX_PAGES))
+    models = [model] if source_for(model) else None
+    groups = search(request.user, q, models=models, limit=PAGE_SIZE * page) if q else []
+    sections = []
+    for group in groups:
+        # Page n shows hits (n-1)*20+1 … n*20 of the best 20*n; the count is exact once nothing more matches.
+        shown = group.hits[PAGE_SIZE * (page - 1) :]
+        sections.append(
+            {
+                "group": group,
+                "hits": shown,
+                "first": PAGE_SIZE * (page - 1) + 1,
+                "last": PAGE_SIZE * (page - 1) + len(shown),
+                "total": len(group.hits),
+                "more": group.more and page < MAX_PAGES,
+            }
+        )
     return render(
         request,
         "search/index.html",
-        {"q": q, "groups": groups, "found": any(g.hits for g in groups), "model": model},
+        {
+            "q": q,
+            "sections": sections,
+            "found": any(s["hits"] for s in sections),
+            "model": model,
+            "page": page,
+            "next_page": page + 1,
+            "previous_page": page - 1,
+        },
     )
 
 

@@ -11,7 +11,15 @@ from django.shortcuts import render
 
 from taizhang.clues import forms as f
 from taizhang.clues import permissions as perm
-from taizhang.clues.choices import ClueStep, ReporterKind, ReportStage, TransferAnswer, allowed_steps
+from taizhang.clues.choices import (
+    DEADLINE_STEP_LABELS,
+    ClueStatus,
+    ClueStep,
+    ReporterKind,
+    ReportStage,
+    TransferAnswer,
+    allowed_steps,
+)
 from taizhang.clues.models import (
     Assignment,
     Attachment,
@@ -51,12 +59,33 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
 
     from django.utils.translation import gettext as _
 
+    # Each form starts from the clue's current values; a step already taken that may be redone (分流 before
+    # 交办) comes after the next step, titled as a change.
+    triaged = clue.status != ClueStatus.REGISTERED
+    triage = None
     if manage and steps & {ClueStep.TRIAGE, ClueStep.REFER}:
-        add("triage", _("分流"), f.TriageForm(initial={**v, "sector": clue.sector_id}), "clues:triage")
+        current = {
+            **v,
+            "sector": clue.sector_id,
+            "category": clue.category,
+            "priority": clue.priority,
+            "in_scope": "1",
+        }
+        triage = ("triage", _("修改分流") if triaged else _("分流"), f.TriageForm(initial=current))
+        if not triaged:
+            add(*triage, "clues:triage")
     if manage and ClueStep.ASSIGN in steps:
-        add("assign", _("交办"), f.AssignForm(initial=v, user=user), "clues:assign")
+        add("assign", _("交办"), f.AssignForm(initial=v, user=user, auto_id="assign_%s"), "clues:assign")
+    if triage is not None and triaged:
+        add(*triage, "clues:triage")
     if manage and ClueStep.REASSIGN in steps:
-        add("reassign", _("改派"), f.ReassignForm(initial=v, user=user), "clues:reassign")
+        current_unit = {"unit": clue.responsible_unit_id, "person": clue.responsible_person_id}
+        add(
+            "reassign",
+            _("改派"),
+            f.ReassignForm(initial={**v, **current_unit}, user=user, auto_id="reassign_%s"),
+            "clues:reassign",
+        )
     if report and steps & {ClueStep.FIRST_REPORT, ClueStep.PROGRESS_REPORT}:
         form = f.StageReportForm(
             initial={"stage": ReportStage.FIRST if ClueStep.FIRST_REPORT in steps else ReportStage.PROGRESS}
@@ -100,6 +129,24 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
     return panels
 
 
+def _with_sign_notes(clue: Clue, findings: Any) -> list[Finding]:
+    """Each finding with its leader's sign-off opinion (the words of the signature, kept on its audit entry)."""
+    from taizhang.core.models import AuditEntry
+
+    notes: dict[int, str] = {}
+    signed = AuditEntry.objects.filter(
+        object_type="clues.clue", object_id=str(clue.pk), action="clue.finding_signed"
+    ).values_list("after", "reason")
+    for after, reason in signed:
+        finding_id = ((after or {}).get("detail") or {}).get("finding")
+        if finding_id and reason:
+            notes[int(finding_id)] = reason
+    rows = list(findings)
+    for finding in rows:
+        finding.sign_note = notes.get(finding.pk, "")  # type: ignore[attr-defined]
+    return rows
+
+
 @login_required
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps."""
@@ -129,8 +176,8 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("unit", "person", "assigned_by")
         .order_by("assigned_at", "id"),
         "reports": StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit"),
-        "findings": Finding.objects.filter(clue=clue).select_related(
-            "drafted_by", "signed_by", "reviewed_by"
+        "findings": _with_sign_notes(
+            clue, Finding.objects.filter(clue=clue).select_related("drafted_by", "signed_by", "reviewed_by")
         ),
         "transfers": transfers,
         "links": [
@@ -143,6 +190,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_into": Clue.objects.visible_to(request.user).filter(pk=clue.merged_into_id).first()
         if clue.merged_into_id
         else None,
+        "deadline_step_label": DEADLINE_STEP_LABELS.get(clue.deadline_step, ""),
         "steps": step_forms(request, clue, transfers),
         "can_edit": perm.can_manage(request.user, clue),
         "sections": clue_sections(request, clue),

@@ -221,3 +221,20 @@ reopen = step_view(f.ReopenForm, _reopen, gettext_lazy("已重新启动。"), "s
 link = step_view(f.LinkForm, _link, gettext_lazy("已关联。"), "step-link")
 merge = step_view(f.MergeForm, _merge, gettext_lazy("已串并。"), "step-merge")
 recuse = step_view(f.RecuseForm, _recuse, gettext_lazy("已设置回避单位。"), "step-recuse", user_form=True)
+
+
+@login_required
+def assign_people(request: HttpRequest) -> HttpResponse:
+    """htmx: the 责任人 options for the 责任单位 just chosen in the assign/reassign form (office actors only)."""
+    from django.http import Http404
+    from django.template.loader import render_to_string
+
+    from taizhang.clues import permissions as perm
+    from taizhang.org.visibility import scope_of
+
+    scope = scope_of(request.user)
+    if not (scope and scope.office_path and scope.has(*perm.OFFICE_ACTORS)):
+        raise Http404()
+    people = f.assignable_people(request.user, request.GET.get("unit"))
+    html = render_to_string("clues/_person_options.html", {"people": people}, request=request)
+    return HttpResponse(html)

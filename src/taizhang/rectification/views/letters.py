@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.cases.models import Case
 from taizhang.core import audit
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, filters
 from taizhang.rectification import permissions as perm
@@ -115,13 +116,16 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("rectification:letter", pk=letter.pk)
 
 
+def may_issue_letter(user: Any, **_: Any) -> bool:
+    """Like the clue register page: people who may issue from none of the form's units get 404."""
+    issuers = LetterForm(user=user).fields["issuer"].queryset  # type: ignore[attr-defined]
+    return any(perm.can_issue_letter(user, issuer) for issuer in issuers)
+
+
 @login_required
+@page_rule(may_issue_letter)
 def letter_create(request: HttpRequest) -> HttpResponse:
     form = LetterForm(request.POST or None, user=request.user)
-    issuers = form.fields["issuer"].queryset  # type: ignore[attr-defined]
-    if not any(perm.can_issue_letter(request.user, issuer) for issuer in issuers):
-        # Like the clue register page: people who may issue from none of the form's units get 404.
-        raise Http404()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         due = d["reply_due"]

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from taizhang.core import audit, files
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.rectification import actions, exports, imports
@@ -50,7 +52,13 @@ def measures_of(request: HttpRequest, problem_list: ProblemList) -> Any:
     return qs.order_by("problem__seq", "seq", "id")
 
 
+def may_see_list(user: Any, pk: int) -> bool:
+    """The problem list's page, and every link to it (a letter's recipient may not see the office's list)."""
+    return ProblemList.objects.visible_to(user).filter(pk=pk).exists()
+
+
 @login_required
+@page_rule(may_see_list)
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(
         ProblemList.objects.visible_to(request.user).select_related("office", "sector", "letter"), pk=pk
@@ -75,17 +83,16 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _require_list_office(request: HttpRequest, form: ProblemListForm | ImportForm) -> None:
+def may_create_list(user: Any, **_: Any) -> bool:
     """Like the clue register page: people who may create a list for none of the form's offices get 404."""
-    offices = form.fields["office"].queryset  # type: ignore[attr-defined]
-    if not any(perm.is_office_over(request.user, office.path) for office in offices):
-        raise Http404()
+    offices = ProblemListForm(user=user).fields["office"].queryset  # type: ignore[attr-defined]
+    return any(perm.is_office_over(user, office.path) for office in offices)
 
 
 @login_required
+@page_rule(may_create_list)
 def list_create(request: HttpRequest) -> HttpResponse:
     form = ProblemListForm(request.POST or None, user=request.user)
-    _require_list_office(request, form)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -109,9 +116,9 @@ def list_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_rule(may_create_list)
 def list_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    _require_list_office(request, form)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -149,6 +156,34 @@ def _measure(request: HttpRequest, pk: int) -> Measure:
     )
 
 
+# What the measure's 办理记录 calls each audit entry (the codes stay the auditor's).
+MEASURE_ACTIONS = {
+    "measure.progress": _l("报送整改进展"),
+    "measure.request_signoff": _l("申请销号"),
+    "measure.sign_off": _l("审核同意销号"),
+    "measure.send_back": _l("退回继续整改"),
+}
+
+
+def _measure_history(measure: Measure) -> list[dict[str, Any]]:
+    """Who did what to the measure, when, with their words: every signature and approval is here."""
+    from taizhang.core.audit import actor_name
+    from taizhang.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        object_type="rectification.measure", object_id=str(measure.pk)
+    ).order_by("id")
+    return [
+        {
+            "at": e.at,
+            "actor": actor_name(e),
+            "label": MEASURE_ACTIONS.get(e.action, _l("其他操作")),
+            "reason": e.reason,
+        }
+        for e in entries
+    ]
+
+
 @login_required
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measure(request, pk)
@@ -158,6 +193,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measure": measure,
         "units": measure.units.all(),
         "reports": measure.reports.select_related("reported_by").prefetch_related("evidence"),
+        "history": _measure_history(measure),
         "can_report": measure.status == MeasureStatus.IN_PROGRESS
         and perm.is_unit_actor(request.user, unit_ids),
         "can_review": measure.status == MeasureStatus.REQUESTED

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from taizhang.core.access import page_rule
 from taizhang.core.params import as_id
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
@@ -20,11 +21,23 @@ STATS_ROLES = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER, RoleCode.GROUP_MEM
 OFFICE_READERS = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER, RoleCode.GROUP_MEMBER)
 
 
-def require_roles(request: HttpRequest, *roles: str, office: bool = False) -> None:
-    """403 unless the person holds one of `roles` (and, with office=True, sits in an office)."""
-    scope = scope_of(request.user)
-    if scope is None or not scope.has(*roles) or (office and not scope.office_path):
-        raise PermissionDenied
+def _holds(user: Any, roles: tuple[str, ...], *, office: bool = False) -> bool:
+    scope = scope_of(user)
+    return scope is not None and scope.has(*roles) and (not office or bool(scope.office_path))
+
+
+def may_read_stats(user: Any, **_: Any) -> bool:
+    """统计 (figures, dashboard): office people, leading-group members and unit leaders."""
+    return _holds(user, STATS_ROLES)
+
+
+def may_read_office_stats(user: Any, **_: Any) -> bool:
+    """Bulletin, summary sheet and assessment: people of an office."""
+    return _holds(user, OFFICE_READERS, office=True)
+
+
+stats_page = page_rule(may_read_stats, deny=PermissionDenied)
+office_stats_page = page_rule(may_read_office_stats, deny=PermissionDenied)
 
 
 def chosen_unit(request: HttpRequest) -> Unit:

@@ -10,8 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from taizhang.core.audit import actor_name
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_int
 from taizhang.org.visibility import scope_of
@@ -114,6 +116,33 @@ def _rows(report: PeriodicReport, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
+# What the report's 办理记录 calls each audit entry (the codes are the auditor's, never shown to a person).
+ACTION_LABELS = {
+    "report.open": _l("起草"),
+    "report.save": _l("保存草稿"),
+    "report.fill": _l("自动填报数据"),
+    "report.submit": _l("报送"),
+    "report.accept": _l("审核采用"),
+    "report.return": _l("退回修改"),
+    "report.legacy_figures": _l("录入历史数据"),
+}
+
+
+def _history(report: PeriodicReport) -> list[dict[str, Any]]:
+    from taizhang.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(object_type="reports.periodicreport", object_id=str(report.pk))
+    return [
+        {
+            "at": e.at,
+            "actor_label": actor_name(e),
+            "label": ACTION_LABELS.get(e.action, _l("其他操作")),
+            "reason": e.reason,
+        }
+        for e in entries.order_by("id")
+    ]
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One report: figures, narrative, and the steps this person may take."""
@@ -121,24 +150,58 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
     )
-    editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-    from taizhang.core.models import AuditEntry
+    return _render_detail(request, report)
 
+
+def _render_detail(
+    request: HttpRequest, report: PeriodicReport, *, typed: bool = False, error: ActionError | None = None
+) -> HttpResponse:
+    """The report page; with typed=True (a refused save) every field shows what the person typed."""
+    user: Any = request.user
+    editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     with batch():
         rows = _rows(report, user)
-    history = AuditEntry.objects.filter(object_type="reports.periodicreport", object_id=str(report.pk))
+    narrative = report.narrative
+    error_field = (error.detail or {}).get("field", "") if error and isinstance(error.detail, dict) else ""
+    if typed:
+        narrative = request.POST.get("narrative", narrative)
+        for row in rows:
+            code = row["indicator"].code
+            if not row["computed"] and f"v:{code}" in request.POST:
+                row["value"] = request.POST.get(f"v:{code}", "")
+                row["persons"] = request.POST.get(f"p:{code}", row["persons"])
+            row["invalid"] = bool(error_field) and str(error_field).startswith(row["indicator"].name)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "rows": rows,
+            "narrative": narrative,
+            "error": error.message if error else "",
+            "version": request.POST.get("version", report.version) if typed else report.version,
             "can_edit": editable and perm.can_draft(user, report.unit),
             "can_submit": editable and perm.can_submit(user, report.unit),
             "can_review": report.status == ReportStatus.SUBMITTED and perm.can_review(user, report.unit),
-            "history": history.order_by("id"),
+            "next_actor": _next_actor(report) if editable else "",
+            "history": _history(report),
         },
+        status=400 if error else 200,
     )
+
+
+def _next_actor(report: PeriodicReport) -> str:
+    """Who moves a draft on: the unit's leader submits (named when the unit has one)."""
+    from taizhang.org.choices import RoleCode
+    from taizhang.org.models import User
+
+    leaders = User.objects.filter(
+        unit=report.unit, is_active=True, roles__code=RoleCode.UNIT_LEADER
+    ).values_list("display_name", flat=True)
+    names = "、".join(n for n in leaders if n)
+    if names:
+        return _("草稿由联络员填写，单位负责人（%(n)s）审核后报送。") % {"n": names}
+    return _("草稿由联络员填写，单位负责人审核后报送。")
 
 
 def _values_from(request: HttpRequest) -> dict[str, dict]:
@@ -195,5 +258,11 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
+        if name in ("save", "submit"):
+            # Keep everything typed on the page, the refused field named and marked; nothing was saved.
+            report = get_object_or_404(
+                PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
+            )
+            return _render_detail(request, report, typed=True, error=exc)
         messages.error(request, exc.message)
     return redirect("reports:detail", pk=pk)

@@ -23,12 +23,11 @@ from taizhang.reports.indicators import batch
 from taizhang.reports.models import AssessmentScheme, Indicator
 from taizhang.reports.periods import Period
 from taizhang.reports.views.common import (
-    OFFICE_READERS,
     PERIOD_KINDS,
-    STATS_ROLES,
     chosen_period,
     chosen_unit,
-    require_roles,
+    office_stats_page,
+    stats_page,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,9 +55,9 @@ def _filters(request: HttpRequest, unit: Unit, period: Period) -> dict[str, Any]
 
 
 @login_required
+@stats_page
 def figures(request: HttpRequest) -> HttpResponse:
     """Every indicator for a unit subtree and period, with 同比 and 环比 (aggregated up the unit tree)."""
-    require_roles(request, *STATS_ROLES)
     unit, period = chosen_unit(request), chosen_period(request)
     with batch():
         rows = figures_with_changes(request.user, unit, period, Indicator.objects.filter(is_active=True))
@@ -66,25 +65,25 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@stats_page
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: the page; the charts load their data from dashboard_data."""
-    require_roles(request, *STATS_ROLES)
     unit, period = chosen_unit(request), chosen_period(request)
     return render(request, "reports/dashboard.html", _filters(request, unit, period))
 
 
 @login_required
+@stats_page
 def dashboard_data(request: HttpRequest) -> JsonResponse:
     """The dashboard's data as JSON (every element carries its drill-down URL)."""
-    require_roles(request, *STATS_ROLES)
     unit, period = chosen_unit(request), chosen_period(request)
     return JsonResponse(dashboard.dashboard_data(request.user, unit, period))
 
 
 @login_required
+@office_stats_page
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     """季度通报: preview of what it will contain, notes to add, and the downloads."""
-    require_roles(request, *OFFICE_READERS, office=True)
     office = _office_of(request)
     period = chosen_period(request, PeriodKind.QUARTER)
     if period.kind != PeriodKind.QUARTER:
@@ -125,9 +124,9 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@office_stats_page
 def note_add(request: HttpRequest) -> HttpResponse:
     """Add a commendation or criticism to the bulletin of a quarter."""
-    require_roles(request, *OFFICE_READERS, office=True)
     office = _office_of(request)
     try:
         period = Period.parse(PeriodKind.QUARTER, request.POST.get("period", ""))
@@ -151,9 +150,9 @@ def note_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@office_stats_page
 def summary_xlsx(request: HttpRequest) -> HttpResponse:
     """The summary sheet (.xlsx) of all units' figures for a period (default the current month)."""
-    require_roles(request, *OFFICE_READERS, office=True)
     office, period = _office_of(request), chosen_period(request, PeriodKind.MONTH)
     body = exports.summary_xlsx(request.user, office, period)
     audit.record("report.summary_export", actor=request.user, obj=office, after={"period": period.key})
@@ -161,9 +160,9 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@office_stats_page
 def assessment_page(request: HttpRequest) -> HttpResponse:
     """年度考评: ranking and, per unit, every point gained or lost; ?format=xlsx exports."""
-    require_roles(request, *OFFICE_READERS, office=True)
     office = _office_of(request)
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
@@ -189,9 +188,9 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@office_stats_page
 def deduction_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
     """The office deducts points from a unit, with a reason."""
-    require_roles(request, *OFFICE_READERS, office=True)
     scheme = get_object_or_404(AssessmentScheme, pk=scheme_id)
     target = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST.get("target") or 0)
     try:

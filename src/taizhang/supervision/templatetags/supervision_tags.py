@@ -40,6 +40,7 @@ def calendar_warning(context: Any) -> dict[str, Any]:
     return {"years": years, "is_admin": user.has_role(RoleCode.SYSADMIN)}
 
 
+@register.filter("step_label")
 @register.filter
 def step_name(code: str) -> str:
     """A deadline step's Chinese name (转交 → 移交移送), never the internal code."""

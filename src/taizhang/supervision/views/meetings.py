@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core.access import page_rule
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.actions.meetings import AttendeeData
 from taizhang.supervision.choices import AttendanceStatus
@@ -75,7 +76,13 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def may_see_meeting(user: object, pk: int) -> bool:
+    """The meeting page, and every link to it (a task born of a meeting the person may not see has none)."""
+    return Meeting.objects.visible_to(user).filter(pk=pk).exists()
+
+
 @login_required
+@page_rule(may_see_meeting)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("office"), pk=pk)
     can_edit = permissions.can_supervise(request.user, meeting.office) and meeting.status != "cancelled"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from taizhang.core.demo import DemoContext
 from taizhang.core.discovery import app_modules
@@ -25,8 +26,15 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present; nothing to do")
             return
         ctx = DemoContext(seed=options["seed"], out=None if options["quiet"] else self.stdout)
-        for module in [m for m in app_modules("demo") if hasattr(m, "populate")]:
-            with transaction.atomic():
-                module.populate(ctx)
-            ctx.say(f"{module.__name__}: done")
+        # The notification mails the demo's history would send go nowhere (the console backend would print
+        # hundreds of them under `make run`); the inboxes in the app hold them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for module in [m for m in app_modules("demo") if hasattr(m, "populate")]:
+                with transaction.atomic():
+                    module.populate(ctx)
+                ctx.say(f"{module.__name__}: done")
         ctx.say("demo data ready")
+        highlights = ctx.extra.get("highlights", [])
+        if highlights:
+            rule = "=" * 64
+            self.stdout.write("\n".join(["", rule, *highlights, rule, ""]))

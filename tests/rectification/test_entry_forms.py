@@ -1,0 +1,51 @@
+"""Entry forms read what people type: Chinese dates in measure lines, a case by number or by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+
+from taizhang.pure.dates import parse_date_text
+from taizhang.rectification.forms import LetterForm, parse_measure_lines
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2026-12-31", "2026/12/31", "2026.12.31", "2026年12月31日", "２０２６年１２月３１日", "2026年12月31"],
+)
+def test_dates_as_people_write_them(typed):
+    assert parse_date_text(typed) == dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("typed", ["2026年13月1日", "明年年底", "31/12/2026", ""])
+def test_what_is_not_a_date(typed):
+    assert parse_date_text(typed) is None
+
+
+def test_measure_lines_take_chinese_dates_and_say_which_forms_work():
+    rows = parse_measure_lines("砂石市场垄断 | 开展专项整治 | 2026年12月31日", [])
+    assert rows[0].deadline == dt.date(2026, 12, 31)
+    with pytest.raises(forms.ValidationError) as err:
+        parse_measure_lines("问题 | 措施 | 年底前", [])
+    message = " ".join(err.value.messages)
+    assert "年底前" in message and "2026年12月31日" in message and "2026-12-31" in message
+
+
+@pytest.mark.django_db
+def test_a_case_is_found_by_number_or_name_with_a_hint_when_not(world):
+    from taizhang.cases.models import Case
+
+    case = Case.objects.create(number="AJ-2026-001", name="刘某某涉黑组织案", office=world.units["city"])
+
+    def clean(value):
+        form = LetterForm(user=world.people["office_staff"])
+        form.cleaned_data = {"case_number": value}
+        return form.clean_case_number()
+
+    assert clean("AJ-2026-001") == case
+    assert clean("刘某某") == case
+    with pytest.raises(forms.ValidationError) as err:
+        clean("不存在的案件")
+    assert "案件编号" in " ".join(err.value.messages) and "名称" in " ".join(err.value.messages)
