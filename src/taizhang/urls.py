@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from taizhang.api import api
+from taizhang.core import health
 
 urlpatterns = [
     path("", include("taizhang.core.urls")),
@@ -22,6 +23,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("jobs/", include("taizhang.jobs.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
 ]
 
 # Under /api/ even a path no operation matches answers {"code", "message"}.

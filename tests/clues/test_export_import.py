@@ -107,7 +107,8 @@ GOOD = [
 
 @pytest.fixture
 def sync_import(settings):
-    settings.CLUE_IMPORT_IN_THREAD = False
+    # The job runs at once, in the request (django-tasks' immediate backend) instead of in the worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def _upload(world, content, who="office_staff", name="ledger.xlsx"):
@@ -193,29 +194,18 @@ def test_import_refused_for_units_and_anonymous(world, client, sync_import):
     assert not Clue.objects.exists()
 
 
-def test_import_runs_in_a_background_thread_by_default(world, settings, django_capture_on_commit_callbacks):
-    settings.CLUE_IMPORT_IN_THREAD = True
-    started = []
-    import threading
+def test_import_is_a_job_for_the_worker_not_a_thread_of_the_web_process(world):
+    from taizhang.jobs import runner
+    from taizhang.jobs.models import Job
 
-    original = threading.Thread.start
-    threading.Thread.start = lambda self: started.append(self.name)  # type: ignore[method-assign]
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            _upload(world, _ledger(GOOD))
-    finally:
-        threading.Thread.start = original  # type: ignore[method-assign]
-    job = ImportJob.objects.get()
-    assert started == [f"import-{job.pk}"] and job.status == ImportJob.Status.PENDING
-
-
-def test_legacy_labels_are_read_in_chinese_whatever_the_page_language():
-    from django.utils import translation
-
-    from taizhang.clues.choices import Category, FindingResult
-    from taizhang.clues.imports import _lookup
-
-    with translation.override("en"):
-        categories, findings = _lookup(Category.choices), _lookup(FindingResult.choices)
-    assert categories["涉黑"] == Category.MAFIA and findings["查实"] == FindingResult.SUBSTANTIATED
-    assert categories["mafia"] == Category.MAFIA
+    _upload(world, _ledger(GOOD))
+    item = ImportJob.objects.get()
+    job = Job.objects.get(ref=imports.job_ref(item.pk))
+    assert (item.status, job.status, job.kind) == (ImportJob.Status.PENDING, "queued", "clues.import")
+    assert not Clue.objects.exists()
+    assert runner.run_ready() == 1
+    item.refresh_from_db()
+    job.refresh_from_db()
+    assert (item.status, job.status, item.created_count) == (ImportJob.Status.DONE, "done", 3)
+    assert (job.done, job.total) == (3, 3) and "新增 3 条" in job.result["message"]
+    assert Clue.objects.count() == 3
