@@ -359,7 +359,8 @@ def run_import(job_id: int, progress: Callable[[int, int], None] | None = None) 
     tell = progress or (lambda done, total: None)
     created = skipped = 0
     try:
-        rows, errors = read_workbook(files.open_stored(job.storage_path), job.office)
+        with files.local_path(job.storage_path) as path:
+            rows, errors = read_workbook(path, job.office)
         job.total = len(rows)
         tell(0, job.total)
         if not errors:

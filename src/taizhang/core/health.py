@@ -1,4 +1,4 @@
-"""/healthz (the process answers), /readyz (this node can serve: django-health-check) and /metrics.
+"""/healthz (core.views: the process and its database answer), /readyz (this node can serve: django-health-check) and /metrics.
 
 /readyz fails (500) when the primary database, the cache or the file store is unusable: the load balancer
 takes the node out. A lagging or down replica and a missing worker are reported as warnings but keep the
@@ -26,11 +26,6 @@ from prometheus_client.core import GaugeMetricFamily
 from taizhang.org.choices import RoleCode
 
 
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
 @dataclasses.dataclass
 class ReplicaLag(HealthCheck):
     def run(self) -> None:
@@ -48,7 +43,12 @@ class ReplicaLag(HealthCheck):
 @dataclasses.dataclass
 class WorkerHeartbeat(HealthCheck):
     def run(self) -> None:
-        age = worker_age()
+        from django.db import connection
+
+        try:
+            age = worker_age()
+        finally:
+            connection.close()  # checks run in the view's executor threads: leave no connection behind
         if age is None:
             raise ServiceWarning("no worker has ever beaten")
         if age > settings.WORKER_STALE_SECONDS:

@@ -10,5 +10,7 @@ from taizhang.core.context import current_request_id
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id() or "-"
+            # django.request logs a 4xx/5xx after the middleware has unbound the id: take it from the request.
+            request = getattr(record, "request", None)
+            record.request_id = current_request_id() or getattr(request, "request_id", "") or "-"
         return True

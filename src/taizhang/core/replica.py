@@ -76,20 +76,32 @@ class _Health:
 health = _Health()
 
 
+LAG_SQL = (
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END"
+)
+
+
 def measure_lag(alias: str = ALIAS) -> float:
-    """Seconds the replica is behind (0 when it has replayed all it received); raises when it is unreachable."""
-    conn = connections[alias]
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
-                " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-                " ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END"
-            )
-            return float(cursor.fetchone()[0])
-    except Exception:
-        conn.close()
-        raise
+    """Seconds the replica is behind (0 when it has replayed all it received); raises when it is unreachable.
+
+    A short connection of its own (connect_timeout 2 s), apart from the request's, so a hung replica costs
+    the probe and never a request."""
+    import psycopg
+
+    cfg = settings.DATABASES[alias]
+    with psycopg.connect(
+        host=cfg.get("HOST") or None,
+        port=cfg.get("PORT") or None,
+        dbname=cfg.get("NAME") or None,
+        user=cfg.get("USER") or None,
+        password=cfg.get("PASSWORD") or None,
+        connect_timeout=2,
+        autocommit=True,
+    ) as conn:
+        row = conn.execute(LAG_SQL).fetchone()
+    return float(row[0]) if row else 1e9
 
 
 def replica_state(force: bool = False) -> tuple[bool, float | None]:

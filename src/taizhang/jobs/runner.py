@@ -255,8 +255,15 @@ def beat_worker(me: str, now: dt.datetime | None = None) -> None:
 
 
 def run_ready(*, max_tasks: int | None = None) -> int:
-    """Run every ready task of the queue (django-tasks-db's worker in batch mode); return how many ran."""
+    """Run the ready tasks of the queue one by one until none is left; return how many ran.
+
+    The claim is django-tasks-db's own (SELECT … FOR UPDATE SKIP LOCKED, then marked running) and so is the
+    run (its Worker.run_task records the outcome on the task row); the loop is ours so that the caller
+    (`taizhang worker`) decides when connections are recycled and when to beat and reap in between."""
+    from django.db import OperationalError
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
     worker = Worker(
         queue_names=["*"],
@@ -268,5 +275,20 @@ def run_ready(*, max_tasks: int | None = None) -> int:
         worker_id=worker_id()[:64],
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while max_tasks is None or ran < max_tasks:
+        tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(tasks.db):
+                task_result = tasks.get_locked()
+                if task_result is not None:
+                    task_result.claim(worker.worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                return ran
+            raise
+        if task_result is None:
+            return ran
+        worker.run_task(task_result)
+        ran += 1
+    return ran

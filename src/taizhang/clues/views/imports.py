@@ -38,7 +38,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         try:
             stored = files.store(upload_file.chunks(), max_bytes=imports.MAX_FILE_BYTES)
-            imports.check_xlsx(files.open_stored(stored.storage_path))
+            with files.local_path(stored.storage_path) as path:
+                imports.check_xlsx(path)
         except ActionError as exc:
             show_error(request, exc)
         else:

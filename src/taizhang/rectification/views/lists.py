@@ -215,6 +215,8 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Measure.objects.visible_to(request.user).values("pk")
     evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
-    return FileResponse(
-        files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
-    )
+    try:
+        handle = files.open_file(evidence.storage_path)
+    except ActionError as exc:
+        raise Http404() from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
