@@ -182,3 +182,35 @@ def test_worker_beats(world):
 
     assert WorkerBeat.objects.get().seen_at == NOW + dt.timedelta(seconds=5)
     assert timezone.is_aware(WorkerBeat.objects.get().seen_at)
+
+
+def test_search_rebuild_and_key_rotation_are_jobs(world):
+    from django.core.management import call_command
+
+    call_command("search", "rebuild", "--queue", stdout=open("/dev/null", "w"))
+    job = Job.objects.get(kind="search.rebuild")
+    runner.run_ready()
+    job.refresh_from_db()
+    assert job.status == "done" and "检索索引已重建" in job.result["message"]
+    assert set(registry.kinds()) >= {"clues.import", "search.rebuild", "reporters.reseal", "reports.bulletin"}
+
+
+def test_the_bulletin_pdf_is_a_job_whose_file_only_its_owner_downloads(world):
+    from taizhang.reports import bulletin
+
+    job = runner.enqueue(
+        "reports.bulletin",
+        user=world.people["office_staff"],
+        params={"office": world.units["city"].pk, "period": "2026-Q1"},
+    )
+    runner.run_ready()
+    job.refresh_from_db()
+    owner = world.client_for("office_staff")
+    if bulletin.soffice() is None:
+        assert job.status == "failed" and "LibreOffice" in job.error
+        assert owner.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+        return
+    assert job.status == "done", job.error
+    response = owner.get(job.result["download"])
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"%PDF"
+    assert world.client_for("office_leader").get(job.result["download"]).status_code == 404

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from taizhang.core import audit, files
+from taizhang.core.errors import ActionError
 from taizhang.jobs import registry
 from taizhang.jobs.models import Job
 
@@ -51,3 +53,29 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return render(request, "jobs/_progress.html", context(job))
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """The document a finished job made (kept in the file store), for the person who started the job."""
+    job = own_job(request, pk)
+    path = job.result.get("storage_path") if job.status == "done" else None
+    if not path:
+        raise Http404()
+    try:
+        handle = files.open_file(path)
+    except ActionError as exc:
+        raise Http404() from exc
+    audit.record(
+        "jobs.download",
+        actor=request.user,
+        object_type="jobs.job",
+        object_id=job.pk,
+        after={"kind": job.kind},
+    )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.result.get("name", "document"),
+        content_type=job.result.get("content_type", "application/octet-stream"),
+    )
