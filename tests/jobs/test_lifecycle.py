@@ -4,6 +4,7 @@ heartbeat and the job resumed or failed with the reason; a worker whose job was 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import transaction
@@ -187,7 +188,7 @@ def test_worker_beats(world):
 def test_search_rebuild_and_key_rotation_are_jobs(world):
     from django.core.management import call_command
 
-    call_command("search", "rebuild", "--queue", stdout=open("/dev/null", "w"))
+    call_command("search", "rebuild", "--queue", stdout=io.StringIO())
     job = Job.objects.get(kind="search.rebuild")
     runner.run_ready()
     job.refresh_from_db()
