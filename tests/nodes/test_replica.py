@@ -57,7 +57,9 @@ def test_without_a_replica_everything_reads_the_primary(db):
         assert Clue.objects.all().db == "default"
 
 
-def test_a_down_replica_falls_back_to_the_primary_and_the_page_still_answers(world, replica_at):
+def test_a_down_replica_falls_back_to_the_primary_and_the_page_still_answers(
+    transactional_db, world, replica_at
+):
     replica_at(f"postgres://taizhang:x@127.0.0.1:{_free_port()}/taizhang")
     from django.conf import settings
 
