@@ -208,4 +208,26 @@ class ReplicaMiddleware:
         if ALIAS in settings.DATABASES and wants_replica(request, name):
             token = _tolerant.set(True)
             request._replica_token = token  # type: ignore[attr-defined]
+            request._replica_view = (view, args, kwargs)  # type: ignore[attr-defined]
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """The replica went away between its last check and this read: mark it down and answer from the
+        primary (a tolerant request is a GET, so running the view again changes nothing)."""
+        from django.db import InterfaceError, OperationalError
+
+        saved = getattr(request, "_replica_view", None)
+        if (
+            saved is None
+            or not isinstance(exception, OperationalError | InterfaceError)
+            or not _tolerant.get()
+        ):
+            return None
+        log.warning("replica failed during a read, answering from the primary: %s", exception)
+        with health.lock:
+            health.ok, health.lag, health.checked = False, None, time.monotonic()
+        connections[ALIAS].close()
+        _tolerant.set(False)
+        view, args, kwargs = saved
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
