@@ -460,7 +460,12 @@ def main() -> int:
                 elif what == "import on A":
                     import_id = _start_import(a, staff, office_id, tag)
                 elif what == "kill the worker running the import":
+                    # Wait (up to 10 s) until a worker has claimed the import, then kill that one mid-import.
+                    wait_until = time.time() + 10
                     job = Job.objects.filter(kind="clues.import").order_by("-id").first()
+                    while job is not None and job.status == "queued" and time.time() < wait_until:
+                        time.sleep(0.2)
+                        job.refresh_from_db()
                     pid = _pid_of(job.worker_id) if job else -1
                     target = next((n for n in nodes if n.worker and n.worker.pid == pid), a)
                     events[-1] += f" (worker of node {target.name}, job {job.status if job else '-'})"

@@ -151,7 +151,18 @@ def metrics(request: HttpRequest) -> HttpResponse:
     user = getattr(request, "user", None)
     if not allowed and not (user is not None and user.is_authenticated and user.has_role(RoleCode.SYSADMIN)):
         raise Http404()
-    from django_prometheus.exports import ExportToDjangoView
+    import os
 
-    _register()
-    return ExportToDjangoView(request)
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # gunicorn's worker processes each count their own requests: add them up from the shared folder.
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        registry.register(TaizhangCollector())  # type: ignore[arg-type]
+    else:
+        _register()
+        registry = REGISTRY
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
