@@ -7,16 +7,19 @@ Every second: beat (jobs.WorkerBeat), every JOB_STALE_SECONDS/4 recover jobs who
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from taizhang.jobs import runner
 from taizhang.supervision.worker import run_once
+
+log = logging.getLogger("taizhang.jobs")
 
 
 class Command(BaseCommand):
@@ -51,15 +54,20 @@ class Command(BaseCommand):
             close_old_connections()
             now = time.monotonic()
             if jobs:
-                runner.beat_worker(me)
-                if now >= next_reap:
-                    reaped = runner.reap()
-                    if any(reaped.values()):
-                        self.stdout.write(f"jobs recovered: {reaped}")
-                    next_reap = now + max(1.0, settings.JOB_STALE_SECONDS / 4)
-                ran = runner.run_ready()
-                if ran:
-                    self.stdout.write(f"jobs run: {ran}")
+                try:
+                    runner.beat_worker(me)
+                    if now >= next_reap:
+                        reaped = runner.reap()
+                        if any(reaped.values()):
+                            self.stdout.write(f"jobs recovered: {reaped}")
+                        next_reap = now + max(1.0, settings.JOB_STALE_SECONDS / 4)
+                    ran = runner.run_ready()
+                    if ran:
+                        self.stdout.write(f"jobs run: {ran}")
+                except DatabaseError:
+                    # The database restarting or failing over: try again on the next tick.
+                    log.warning("job queue unavailable; retrying", exc_info=True)
+                    close_old_connections()
             if passes and (now >= next_pass or options["once"]):
                 started = time.monotonic()
                 results = run_once()
