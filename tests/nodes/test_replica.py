@@ -177,3 +177,8 @@ def test_the_tolerant_mark_does_not_leak_to_the_next_request(world, replica_at):
 def test_the_replica_is_never_migrated():
     assert replica.ReplicaRouter().allow_migrate(replica.ALIAS, "clues") is False
     assert replica.ReplicaRouter().allow_migrate("default", "clues") is True
+
+
+def test_citizens_get_no_sticky_cookie(client, db):
+    response = client.post("/report/new/", {})
+    assert replica.STICKY_COOKIE not in response.cookies

@@ -191,7 +191,14 @@ class ReplicaMiddleware:
             token = getattr(request, "_replica_token", None)
             if token is not None:
                 _tolerant.reset(token)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 500:
+        user = getattr(request, "user", None)
+        # Staff only: citizens on the public portal never read from the replica and get no cookie of ours.
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 500
+            and user is not None
+            and user.is_authenticated
+        ):
             response.set_cookie(
                 STICKY_COOKIE,
                 signing.dumps(1, salt=STICKY_COOKIE),
