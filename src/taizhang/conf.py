@@ -89,3 +89,49 @@ def ensure_private_file(path: Path) -> None:
         os.fchmod(open_private_existing, 0o600)
     finally:
         os.close(open_private_existing)
+
+
+def cache(url: str) -> dict[str, object]:
+    """CACHES["default"] from TAIZHANG_CACHE_URL: empty → the database (table taizhang_cache, made by
+    `taizhang migrate`), redis://… or rediss://… → Redis, locmem:// → this process only (one-process use)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "taizhang_cache"}
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        table = urlsplit(url).netloc or "taizhang_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ConfigError(f"TAIZHANG_CACHE_URL must be redis://…, db://table or locmem://, got {url!r}")
+
+
+def storage(url: str) -> dict[str, object]:
+    """STORAGES["default"] from TAIZHANG_STORAGE_URL: empty → the folder MEDIA_ROOT (TAIZHANG_FILES_DIR, a
+    folder every node mounts), file:///path → that folder, s3://bucket/prefix?endpoint_url=…&region=… →
+    S3-compatible object storage through django-storages (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": parts.path}}
+    if parts.scheme == "s3":
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        options: dict[str, object] = {
+            "bucket_name": parts.netloc,
+            "location": parts.path.strip("/"),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        }
+        if "endpoint_url" in query:
+            options["endpoint_url"] = query["endpoint_url"]
+        if "region" in query:
+            options["region_name"] = query["region"]
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    raise ConfigError(f"TAIZHANG_STORAGE_URL must be file:///path or s3://bucket/prefix, got {url!r}")

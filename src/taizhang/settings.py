@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "health_check",
+    "django_prometheus",
     "taizhang.core",
     "taizhang.org",
     "taizhang.accounts",
@@ -40,9 +44,11 @@ INSTALLED_APPS = [
     "taizhang.reports",
     "taizhang.search",
     "taizhang.figures",
+    "taizhang.jobs",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "taizhang.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "taizhang.core.middleware.SecurityHeadersMiddleware",
@@ -59,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "taizhang.supervision.middleware.CalendarWarningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taizhang.core.replica.ReplicaMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -101,6 +109,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 DB_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# A streaming replica for reads that tolerate a few seconds of staleness (core/replica.py decides which).
+REPLICA_URL = conf.env_str("TAIZHANG_REPLICA_URL")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=0)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["taizhang.core.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = conf.env_int("TAIZHANG_REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_STICKY_SECONDS = conf.env_int("TAIZHANG_REPLICA_STICKY_SECONDS", 10)
+REPLICA_CHECK_SECONDS = conf.env_int("TAIZHANG_REPLICA_CHECK_SECONDS", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ledger's covering indexes (clues.Clue) carry INCLUDE columns on PostgreSQL; SQLite builds them without.
@@ -150,12 +168,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments, generated documents and package files (core/files.py): a folder shared by every node,
+    # or S3-compatible object storage when TAIZHANG_STORAGE_URL is set.
+    "default": conf.storage(conf.env_str("TAIZHANG_STORAGE_URL")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_ROOT = VAR_DIR / "files"
+MEDIA_ROOT = conf.env_str("TAIZHANG_FILES_DIR") or VAR_DIR / "files"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -197,12 +217,42 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer probes each node over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# One cache for every node: the database by default, Redis when TAIZHANG_CACHE_URL says so.
+CACHES = {"default": conf.cache(conf.env_str("TAIZHANG_CACHE_URL"))}
+
+# Long work is a job row run by `taizhang worker` (taizhang/jobs): django-tasks with its database backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_HEARTBEAT_SECONDS = conf.env_int("TAIZHANG_JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = conf.env_int("TAIZHANG_JOB_STALE_SECONDS", 60)
+# /readyz: a worker counts as alive when it beat within this many seconds.
+WORKER_STALE_SECONDS = conf.env_int("TAIZHANG_WORKER_STALE_SECONDS", 180)
+# /metrics answers only with this bearer token (or to a signed-in system administrator).
+METRICS_TOKEN = conf.env_str("TAIZHANG_METRICS_TOKEN")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "taizhang.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if conf.env_bool("TAIZHANG_LOG_JSON", default=not DEBUG) else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": conf.env_str("TAIZHANG_LOG_LEVEL") or "WARNING"},
 }

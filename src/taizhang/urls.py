@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.views.i18n import set_language
 
 from taizhang.api import api
+from taizhang.core import health
 
 
 def _admin_sign_in(request: HttpRequest, extra_context: object = None) -> HttpResponse:
@@ -35,6 +36,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("jobs/", include("taizhang.jobs.urls")),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
 ]
 
 # Under /api/ even a path no operation matches answers {"code", "message"}.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 
 import pytest
@@ -109,7 +108,8 @@ GOOD = [
 
 @pytest.fixture
 def sync_import(settings):
-    settings.CLUE_IMPORT_IN_THREAD = False
+    # The job runs at once, in the request (django-tasks' immediate backend) instead of in the worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def _upload(world, content, who="office_staff", name="ledger.xlsx"):
@@ -195,20 +195,21 @@ def test_import_refused_for_units_and_anonymous(world, client, sync_import):
     assert not Clue.objects.exists()
 
 
-def test_import_runs_in_a_background_thread_by_default(world, settings, django_capture_on_commit_callbacks):
-    settings.CLUE_IMPORT_IN_THREAD = True
-    started = []
-    import threading
+def test_import_is_a_job_for_the_worker_not_a_thread_of_the_web_process(world):
+    from taizhang.jobs import runner
+    from taizhang.jobs.models import Job
 
-    original = threading.Thread.start
-    threading.Thread.start = lambda self: started.append(self.name)  # type: ignore[method-assign]
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            _upload(world, _ledger(GOOD))
-    finally:
-        threading.Thread.start = original  # type: ignore[method-assign]
-    job = ImportJob.objects.get()
-    assert started == [f"import-{job.pk}"] and job.status == ImportJob.Status.PENDING
+    _upload(world, _ledger(GOOD))
+    item = ImportJob.objects.get()
+    job = Job.objects.get(ref=imports.job_ref(item.pk))
+    assert (item.status, job.status, job.kind) == (ImportJob.Status.PENDING, "queued", "clues.import")
+    assert not Clue.objects.exists()
+    assert runner.run_ready() == 1
+    item.refresh_from_db()
+    job.refresh_from_db()
+    assert (item.status, job.status, item.created_count) == (ImportJob.Status.DONE, "done", 3)
+    assert (job.done, job.total) == (3, 3) and "新增 3 条" in job.result["message"]
+    assert Clue.objects.count() == 3
 
 
 def test_legacy_labels_are_read_in_chinese_whatever_the_page_language():
@@ -221,39 +222,3 @@ def test_legacy_labels_are_read_in_chinese_whatever_the_page_language():
         categories, findings = _lookup(Category.choices), _lookup(FindingResult.choices)
     assert categories["涉黑"] == Category.MAFIA and findings["查实"] == FindingResult.SUBSTANTIATED
     assert categories["mafia"] == Category.MAFIA
-
-
-def test_a_job_whose_process_died_is_marked_failed_on_the_next_look(world):
-    """A server restart or OOM kill mid-import must not leave 导入中 forever (its transaction never committed)."""
-    import socket
-    import subprocess
-    import sys
-
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    job = ImportJob.objects.create(
-        office=world.units["city"],
-        created_by=world.people["office_staff"],
-        original_name="旧台账.xlsx",
-        sha256="0" * 64,
-        storage_path="x",
-        status=ImportJob.Status.RUNNING,
-        runner=f"{socket.gethostname()}:{gone.pid}",
-    )
-    page = world.client_for("office_staff").get(reverse("clues:import_job", args=[job.pk])).content.decode()
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
-    assert "导入进程已中断" in job.errors[0]["message"] and "导入进程已中断" in page
-    # A job still running in a live process is left alone.
-    alive = ImportJob.objects.create(
-        office=world.units["city"],
-        created_by=world.people["office_staff"],
-        original_name="旧台账.xlsx",
-        sha256="0" * 64,
-        storage_path="x",
-        status=ImportJob.Status.RUNNING,
-        runner=f"{socket.gethostname()}:{os.getpid()}",
-    )
-    world.client_for("office_staff").get(reverse("clues:import_job", args=[alive.pk]))
-    alive.refresh_from_db()
-    assert alive.status == ImportJob.Status.RUNNING

@@ -223,6 +223,14 @@ PAGES: dict[str, Rule] = {
     # An import job is seen by the person who started it only.
     "clues:import_job": page(frozenset(), obj="missing"),
     "clues:import_status": page(frozenset(), obj="missing"),
+    # A job is seen only by the person who started it (tests/jobs); the matrix asks for one nobody started.
+    "jobs:job": page(frozenset(), obj="missing"),
+    "jobs:status": page(frozenset(), obj="missing"),
+    "jobs:download": page(frozenset(), obj="missing"),
+    # The load balancer's probe (tests/nodes/test_health.py) and the Prometheus scrape (bearer token; in a
+    # browser, system administrators only).
+    "readyz": public(),
+    "metrics": Rule(allow=frozenset({"sysadmin"}), anon=HIDDEN),
     "clues:detail": page(STAFF, obj="clue"),
     "clues:edit": page(MANAGERS, obj="clue"),
     "clues:attachment": page(STAFF, obj="attachment"),

@@ -266,40 +266,61 @@ def _post_import(base: str, session: str, content: bytes, office_id: int) -> int
     return response.status_code
 
 
-def test_the_server_killed_during_an_import_leaves_no_partial_import(installation):
+WORKER = """
+from taizhang.jobs import runner
+runner.IN_WORKER = True
+print(json.dumps({"ran": runner.run_ready()}))
+"""
+
+RESUME = """
+from django.test.utils import override_settings
+from taizhang.jobs import runner
+with override_settings(JOB_STALE_SECONDS=0):
+    reaped = runner.reap()
+print(json.dumps({"reaped": reaped, "ran": runner.run_ready()}))
+"""
+
+
+def test_the_worker_killed_during_an_import_leaves_no_partial_import_and_the_job_resumes(installation):
     session = installation.run(SESSION, "office_staff")["session"]
     office_id = installation.run(
         "from taizhang.org.models import Unit\nprint(json.dumps(Unit.objects.get(code='CITY').pk))"
     )
     content = _ledger_xlsx(30)
     before = installation.run(COUNTS)
-    # The import writes its rows in a background thread of the worker; stop it after the first row.
-    server, base, marker = start_server(installation, pause="taizhang.clues.imports:_write_row")
+    # The page queues the import as a job; a worker runs it. Stop that worker after the first row and kill it.
+    server, base, _marker = start_server(installation)
     try:
         assert _post_import(base, session, content, office_id) == 302
-        wait_for(marker, server)
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+    worker, marker = installation.start_paused(WORKER, pause="taizhang.clues.imports:_write_row")
+    try:
+        wait_for(marker, worker)
+    finally:
+        kill(worker)
     state = installation.run(IMPORT_STATE)
     assert state["imported"] == 0, "rows of the killed import were committed"
+    assert state["jobs"] == ["running"]
     chain = installation.run(VERIFY)
     assert chain["problem"] is None, chain
     after = installation.run(COUNTS)
     grown = {k for k in after if after[k] != before.get(k)}
-    assert grown <= {"clues.importjob", "sessions.session", "core.auditentry", "core.audithead"}, grown
-    # After a restart the same file imports whole: 30 clues, once.
-    server, base, _marker = start_server(installation)
-    try:
-        assert _post_import(base, session, content, office_id) == 302
-        deadline = time.time() + 120
-        while installation.run(IMPORT_STATE)["jobs"][-1] in ("pending", "running") and time.time() < deadline:
-            time.sleep(1)
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=30)
+    assert grown <= {
+        "clues.importjob",
+        "sessions.session",
+        "core.auditentry",
+        "core.audithead",
+        "jobs.job",
+        "jobs.workerbeat",
+        "django_tasks_database.dbtaskresult",
+    }, grown
+    # Another worker finds the job's heartbeat stale, resumes it, and the same file imports whole, once.
+    resumed = installation.run(RESUME)
+    assert resumed["reaped"]["resumed"] == 1 and resumed["ran"] == 1, resumed
     state = installation.run(IMPORT_STATE)
-    assert state["imported"] == 30, state
+    assert state["imported"] == 30 and state["jobs"] == ["done"], state
     assert installation.run(VERIFY)["problem"] is None
 
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
-import socket
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -285,10 +282,6 @@ def read_workbook(path: Path, office: Unit) -> tuple[list[LegacyRow], list[dict[
     return rows, errors
 
 
-def progress_key(job_id: int) -> str:
-    return f"clues:import:{job_id}"
-
-
 def write_rows(
     rows: list[LegacyRow], office: Unit, actor: Any, report: Callable[[int], None]
 ) -> tuple[int, int, list[dict[str, Any]]]:
@@ -361,69 +354,26 @@ def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int 
         )
 
 
-# A job not finished after this long is taken as dead even when its process cannot be checked (another host).
-STALE_AFTER = dt.timedelta(hours=6)
+def run_import(job_id: int, progress: Callable[[int, int], None] | None = None) -> ImportJob:
+    """Run one import job to the end (by the worker, as the job kind "clues.import"; directly by tests).
 
-
-def _this_runner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _abandoned(job: ImportJob, now: dt.datetime) -> bool:
-    if job.is_finished:
-        return False
-    if now - job.created_at > STALE_AFTER:
-        return True
-    host, _sep, pid = job.runner.rpartition(":")
-    return bool(host) and host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
-
-
-def mark_if_abandoned(job: ImportJob) -> ImportJob:
-    """A job whose process was killed (server restart, OOM) would say 导入中 forever: on the next look it is
-    marked failed with the reason. Its transaction never committed, so nothing of it was written."""
-    now = timezone.now()
-    if not _abandoned(job, now):
-        return job
-    errors = [
-        {
-            "row": 0,
-            "column": "",
-            "message": str(_("导入进程已中断（服务重启或进程被终止），未写入任何数据，请重新导入。")),
-        }
-    ]
-    # Conditional: the job may have finished between the read and now.
-    ImportJob.objects.filter(
-        pk=job.pk, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
-    ).update(status=ImportJob.Status.FAILED, errors=errors, processed=0, finished_at=now)
-    job.refresh_from_db()
-    return job
-
-
-def run_import(job_id: int) -> ImportJob:
-    """Run one import job to the end (called in a background thread by the page, directly by tests)."""
+    `progress(done, total)` is told how far it got; the worker's job heartbeat writes it on its own
+    connection, since the rows are written in one transaction that nothing outside sees until the end.
+    """
     job = ImportJob.objects.select_related("office", "created_by").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, runner=_this_runner())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    tell = progress or (lambda done, total: None)
     created = skipped = 0
     try:
-        rows, errors = read_workbook(files.open_stored(job.storage_path), job.office)
+        with files.local_path(job.storage_path) as path:
+            rows, errors = read_workbook(path, job.office)
         job.total = len(rows)
-        cache.set(progress_key(job.pk), (0, job.total), 3600)
+        tell(0, job.total)
         if not errors:
 
             def report(done: int) -> None:
-                # Progress lives in the cache: the job row is inside the import's own transaction.
                 if done % 20 == 0 or done == job.total:
-                    cache.set(progress_key(job.pk), (done, job.total), 3600)
+                    tell(done, job.total)
 
             created, skipped, errors = write_rows(rows, job.office, job.created_by, report)
     except ActionError as exc:
@@ -450,13 +400,18 @@ def run_import(job_id: int) -> ImportJob:
             "total",
         ]
     )
-    cache.delete(progress_key(job.pk))
     return job
 
 
+def job_ref(import_job_id: int) -> str:
+    return f"clues.importjob:{import_job_id}"
+
+
 def progress(job: ImportJob) -> tuple[int, int]:
-    """(done, total) of a running job, from the cache; the job row once it has finished."""
+    """(done, total) of a running import, from its job row (written by the worker's heartbeat)."""
     if job.is_finished:
         return job.total, job.total
-    found = cache.get(progress_key(job.pk))
-    return found if found else (0, job.total)
+    from taizhang.jobs.models import Job
+
+    found = Job.objects.filter(ref=job_ref(job.pk)).order_by("-id").values_list("done", "total").first()
+    return (found[0], found[1]) if found else (0, job.total)

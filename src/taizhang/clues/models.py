@@ -474,8 +474,6 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(_("已存在跳过"), default=0)
     # [{"row": 7, "column": "受理时间", "message": "..."}]; empty when the import succeeded.
     errors = models.JSONField(default=list, blank=True)
-    # "host:pid" of the process running it, so a later look can tell a job whose process died (imports.py).
-    runner = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("台账导入")

@@ -1,34 +1,52 @@
-"""Content-addressed file storage under var/files (outside the database), with size limits and checksums."""
+"""Content-addressed file storage through Django's storage API (`default_storage`), with size limits and
+checksums.
+
+Every node reads and writes the same store: a folder every node mounts (FileSystemStorage on MEDIA_ROOT /
+TAIZHANG_FILES_DIR, the default) or S3-compatible object storage (TAIZHANG_STORAGE_URL=s3://…, through
+django-storages). An upload is streamed to a local temporary file while its size is checked and its SHA-256
+computed, then saved under `ab/cd/<sha256>`; identical content is stored once.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
+import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
 from taizhang.core.errors import ActionError
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_STORAGE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$")
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    """Where a stored file lives (relative to MEDIA_ROOT) and what it is."""
+    """Where a stored file lives (its name in the storage) and what it is."""
 
     storage_path: str
     sha256: str
     size: int
 
 
+def storage() -> Storage:
+    return default_storage
+
+
 def root() -> Path:
+    """The local folder of a filesystem store (backups copy it); object storage has none."""
     path = Path(settings.MEDIA_ROOT)
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -41,53 +59,86 @@ def safe_name(name: str, default: str = "附件") -> str:
     return (base or default)[:200]
 
 
-def store(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> StoredFile:
-    """Stream chunks to disk, refusing past `max_bytes`; identical content is stored once."""
+def _checked(storage_path: str) -> str:
+    """A storage name as recorded by store(): relative, no '..', nothing odd; anything else is refused."""
+    if not _STORAGE_PATH.match(storage_path or "") or ".." in storage_path.split("/"):
+        raise ActionError("invalid_path", _("文件路径无效。"))
+    return storage_path
+
+
+def store(chunks: Iterable[bytes], *, max_bytes: int | None = None, prefix: str = "") -> StoredFile:
+    """Stream chunks to the store, refusing past `max_bytes`; identical content is stored once."""
     limit = max_bytes if max_bytes is not None else settings.ATTACHMENT_MAX_BYTES
     digest = hashlib.sha256()
     size = 0
-    tmp_dir = root() / "tmp"
-    tmp_dir.mkdir(exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
-                    raise ActionError(
-                        "file_too_large",
-                        _("文件超过大小限制（最大 %(mb)s MB）。") % {"mb": round(limit / 1024 / 1024, 1)},
-                    )
-                digest.update(chunk)
-                out.write(chunk)
+    with tempfile.TemporaryFile() as tmp:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise ActionError(
+                    "file_too_large",
+                    _("文件超过大小限制（最大 %(mb)s MB）。") % {"mb": round(limit / 1024 / 1024, 1)},
+                )
+            digest.update(chunk)
+            tmp.write(chunk)
         sha = digest.hexdigest()
-        relative = f"{sha[:2]}/{sha[2:4]}/{sha}"
-        target = root() / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            os.unlink(tmp_name)
-        else:
-            os.replace(tmp_name, target)
-        return StoredFile(storage_path=relative, sha256=sha, size=size)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+        name = f"{prefix}{sha[:2]}/{sha[2:4]}/{sha}"
+        target = storage()
+        if not target.exists(name):
+            tmp.seek(0)
+            # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
+            name = target.save(name, File(tmp, name=name))
+    return StoredFile(storage_path=name, sha256=sha, size=size)
+
+
+def open_file(storage_path: str) -> IO[bytes]:
+    """The stored file opened for reading (from whichever node or object store holds it)."""
+    try:
+        return storage().open(_checked(storage_path), "rb")  # type: ignore[return-value]
+    except (FileNotFoundError, SuspiciousFileOperation) as exc:
+        raise ActionError("file_missing", _("文件不存在或已被移除。")) from exc
+
+
+def read_bytes(storage_path: str) -> bytes:
+    with open_file(storage_path) as handle:
+        return handle.read()
+
+
+@contextmanager
+def local_path(storage_path: str) -> Iterator[Path]:
+    """A local path to the stored file for parsers that want one: the file itself on a filesystem store,
+    a temporary copy from object storage."""
+    name = _checked(storage_path)
+    target = storage()
+    try:
+        yield Path(target.path(name))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(suffix=".bin") as tmp:
+        with open_file(name) as handle:
+            shutil.copyfileobj(handle, tmp)
+        tmp.flush()
+        yield Path(tmp.name)
 
 
 def open_stored(storage_path: str) -> Path:
-    """The path of a stored file, refusing anything that escapes the storage root."""
-    base = root().resolve()
-    path = (base / storage_path).resolve()
+    """The local path of a file on a filesystem store (tests, backups), refusing anything outside it."""
+    base = Path(storage().path("")).resolve()
+    path = (base / _checked(storage_path)).resolve()
     if not path.is_relative_to(base):
         raise ActionError("invalid_path", _("文件路径无效。"))
     return path
 
 
+def delete(storage_path: str) -> None:
+    storage().delete(_checked(storage_path))
+
+
 def verify(storage_path: str, sha256: str) -> bool:
-    """True when the file on disk still has the recorded checksum."""
+    """True when the stored file still has the recorded checksum."""
     digest = hashlib.sha256()
-    with open_stored(storage_path).open("rb") as handle:
+    with open_file(storage_path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest() == sha256

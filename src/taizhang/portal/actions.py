@@ -101,7 +101,7 @@ def _forget_unreferenced(stored: list[files.StoredFile]) -> None:
     # After a rolled-back transaction no row points at these blobs; remove them so nothing is left behind.
     for item in stored:
         if not Attachment.objects.filter(sha256=item.sha256).exists():
-            files.open_stored(item.storage_path).unlink(missing_ok=True)
+            files.delete(item.storage_path)
 
 
 def _attach(clue: Clue, clean: list[CleanFile], stored: list[files.StoredFile]) -> list[Attachment]:

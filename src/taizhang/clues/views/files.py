@@ -49,8 +49,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Clue.objects.visible_to(request.user).values("pk")
     attachment = get_object_or_404(Attachment.objects.select_related("clue"), pk=pk, clue__in=visible)
     try:
-        path = files.open_stored(attachment.storage_path)
-        handle = path.open("rb")
+        handle = files.open_file(attachment.storage_path)
     except (ActionError, OSError) as exc:
         raise Http404() from exc
     audit.record(

@@ -1,17 +1,13 @@
 """Importing a legacy ledger: upload, then a page that polls the job's progress (htmx) until it ends.
 
-The import runs in a background thread of the web process (setting CLUE_IMPORT_IN_THREAD, default True;
-the tests run it synchronously). Progress is kept in the cache, so with several worker processes configure a
-shared cache; the final status and the per-row errors are on the ImportJob row.
+The import is a job row ("clues.import", taizhang/jobs) run by `taizhang worker` on any node; its progress
+is on the job row and the final status and per-row errors on the ImportJob row, so any node answers the poll.
 """
 
 from __future__ import annotations
 
-import threading
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -24,23 +20,13 @@ from taizhang.core import files
 from taizhang.core.errors import ActionError
 
 
-def _in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        imports.run_import(job_id)
-    finally:
-        connection.close()
-
-
 def start(job: ImportJob) -> None:
-    if getattr(settings, "CLUE_IMPORT_IN_THREAD", True):
-        transaction.on_commit(
-            lambda: threading.Thread(
-                target=_in_thread, args=(job.pk,), daemon=True, name=f"import-{job.pk}"
-            ).start()
-        )
-    else:
-        imports.run_import(job.pk)
+    """Queue the import for the worker (in the caller's transaction: the ImportJob and its job row together)."""
+    from taizhang.jobs import runner
+
+    runner.enqueue(
+        "clues.import", user=job.created_by, params={"import_job": job.pk}, ref=imports.job_ref(job.pk)
+    )
 
 
 @login_required
@@ -52,31 +38,28 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         try:
             stored = files.store(upload_file.chunks(), max_bytes=imports.MAX_FILE_BYTES)
-            imports.check_xlsx(files.open_stored(stored.storage_path))
+            with files.local_path(stored.storage_path) as path:
+                imports.check_xlsx(path)
         except ActionError as exc:
             show_error(request, exc)
         else:
-            job = ImportJob.objects.create(
-                office=form.cleaned_data["office"],
-                created_by_id=request.user.pk,  # type: ignore[misc]
-                original_name=files.safe_name(upload_file.name or "ledger.xlsx"),
-                sha256=stored.sha256,
-                storage_path=stored.storage_path,
-            )
-            start(job)
+            with transaction.atomic():
+                job = ImportJob.objects.create(
+                    office=form.cleaned_data["office"],
+                    created_by=request.user,  # type: ignore[misc]
+                    original_name=files.safe_name(upload_file.name or "ledger.xlsx"),
+                    sha256=stored.sha256,
+                    storage_path=stored.storage_path,
+                )
+                start(job)
             return redirect("clues:import_job", pk=job.pk)
-    jobs = [
-        imports.mark_if_abandoned(j) for j in ImportJob.objects.filter(created_by_id=request.user.pk)[:10]
-    ]
+    jobs = ImportJob.objects.filter(created_by_id=request.user.pk)[:10]
     return render(request, "clues/import.html", {"form": form, "jobs": jobs})
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
     # An import job is seen only by the person who started it.
-    found = get_object_or_404(
-        ImportJob.objects.select_related("office"), pk=pk, created_by_id=request.user.pk
-    )
-    return imports.mark_if_abandoned(found)
+    return get_object_or_404(ImportJob.objects.select_related("office"), pk=pk, created_by_id=request.user.pk)
 
 
 @login_required

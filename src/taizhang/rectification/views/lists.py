@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -261,6 +261,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         object_id=evidence.pk,
         object_repr=evidence.name,
     )
-    return FileResponse(
-        files.open_stored(evidence.storage_path).open("rb"), as_attachment=True, filename=evidence.name
-    )
+    try:
+        handle = files.open_file(evidence.storage_path)
+    except ActionError as exc:
+        raise Http404() from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)

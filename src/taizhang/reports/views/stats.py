@@ -101,11 +101,18 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         name = f"{data.number}{period.label}通报"
         if fmt == "docx":
             return _download(body, DOCX, f"{name}.docx")
-        pdf = bulletin.to_pdf(body)
-        if pdf is None:
+        if bulletin.soffice() is None:
             messages.error(request, _("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。"))
             return redirect(f"{request.path}?unit={office.pk}&period={period.key}&kind=quarter")
-        return _download(pdf, "application/pdf", f"{name}.pdf")
+        # LibreOffice takes seconds to a minute: a job for the worker, followed on the job page.
+        from taizhang.jobs import runner
+
+        job = runner.enqueue(
+            "reports.bulletin",
+            user=request.user,
+            params={"office": office.pk, "period": period.key, "number": request.GET.get("number", "")},
+        )
+        return redirect("jobs:job", pk=job.pk)
     units = Unit.objects.visible_to(request.user).filter(path__startswith=office.path).exclude(pk=office.pk)
     return render(
         request,

@@ -23,6 +23,11 @@ class Command(BaseCommand):
             help="finish re-encrypting under the current key without making a new one",
         )
         parser.add_argument("--batch", type=int, default=200)
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="leave the re-encryption to `taizhang worker` as a tracked job (jobs page, resumable)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "status":
@@ -44,6 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"new key {kid} is now first in {settings.IDENTITY_KEY_FILE}; older keys kept below"
             )
+        if options["queue"]:
+            from taizhang.jobs import runner
+
+            job = runner.enqueue("reporters.reseal")
+            self.stdout.write(f"re-encryption queued as job {job.pk}; `taizhang worker` runs it")
+            return
         total = rotation.pending(kid).count()
         bar_out: Any = self.stderr._out
         with tqdm(total=total, unit="identity", desc="re-encrypting", file=bar_out) as bar:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clues', '0006_import_job_runner'),
+        ('clues', '0005_handledclue_ledger_columns'),
     ]
 
     operations = [
