@@ -1,5 +1,6 @@
 """Root URLs: each app under its own prefix, the API under /api/, the public portal under /report/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -18,11 +19,14 @@ urlpatterns = [
     path("search/", include("taizhang.search.urls")),
     path("figures/", include("taizhang.figures.urls")),
     path("reporters/", include("taizhang.reporters.urls")),
-    path("report/", include("taizhang.portal.urls")),
+    path("ferry/", include("taizhang.ferry.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+# The public pages live here only on the combined site; a separate ledger site takes reports over the ferry.
+if settings.SITE == "combined":
+    urlpatterns.append(path("report/", include("taizhang.portal.urls")))
 
 # Under /api/ even a path no operation matches answers {"code", "message"}.
 handler404 = "taizhang.core.views.not_found"

@@ -1,0 +1,9 @@
+"""The whole URLconf of the internet portal site: the public pages under /report/ and nothing else."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/report/", permanent=False)),
+    path("report/", include("taizhang.portal.urls")),
+]
