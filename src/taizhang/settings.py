@@ -60,6 +60,9 @@ PORTAL_SITE_APPS = [
 ]
 if SITE == "portal":
     INSTALLED_APPS = PORTAL_SITE_APPS
+    from taizhang import site_guard
+
+    site_guard.install()
 
 MIDDLEWARE = [
     "taizhang.core.middleware.RequestIdMiddleware",
