@@ -11,8 +11,6 @@ from django.conf import settings as dj_settings
 
 from taizhang.ferry import keys, ledger_side, portal_side
 from taizhang.gate.actions import do_add_sealed_message, do_submit_sealed
-from taizhang.org.choices import UnitKind
-from taizhang.org.models import Unit
 from taizhang.portal.uploads import CleanFile
 
 PAYLOAD = {
@@ -74,7 +72,7 @@ class Sites:
 
 
 @pytest.fixture
-def sites(settings, tmp_path, db) -> Sites:
+def sites(settings, tmp_path, world) -> Sites:
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.FERRY_DIR = tmp_path / "ledger-keys"
     pair = Sites(settings, tmp_path / "portal-keys", tmp_path / "ledger-keys", tmp_path / "drop")
@@ -85,5 +83,4 @@ def sites(settings, tmp_path, db) -> Sites:
     keys.trust(ledger_public)
     pair.as_ledger()
     keys.trust(portal_public)
-    Unit.objects.create(code="CITY", name="市扫黑办", kind=UnitKind.OFFICE)
     return pair

@@ -95,6 +95,7 @@ def thread(request: HttpRequest) -> dict[str, Any] | None:
         "received_at": _when(own.get("received_at", "")),
         "summary": own.get("form", {}).get("summary", ""),
         "outcome": state.get("outcome", ""),
+        "feedback_at": _when(state.get("feedback_at", "")),
         "messages": [
             {
                 "sender": Sender.REPORTER if sender == actions.REPORTER else Sender.OFFICE,
