@@ -181,3 +181,15 @@ def test_a_gap_is_refused_naming_the_missing_numbers_and_an_audited_override_app
     assert Clue.objects.count() == 2
     gap = AuditEntry.objects.get(action="ferry.gap_accepted")
     assert gap.after["missing"] == [2] and "网闸" in gap.after["reason"]
+
+
+def test_every_manifest_written_matches_the_schema_in_the_repository(sites):
+    import jsonschema
+    schema = json.loads((Path(package.__file__).parent / "package.schema.json").read_text())
+    reports = sites.submit(1)
+    sites.add_message(reports[0].report.pk, "补充")
+    sites.apply(sites.export())
+    for path in [*sites.drop.glob("*.pkg"), sites.export_back()]:
+        with open(path, "rb") as handle:
+            body, _sig, _start = package.read_header(handle)
+        jsonschema.validate(json.loads(body), schema)
