@@ -135,14 +135,20 @@ def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--small", type=int, default=0, help="a smaller run for the memory comparison (count/5)")
+    parser.add_argument(
+        "--small", type=int, default=0, help="a smaller run for the memory comparison (count/5)"
+    )
     parser.add_argument("--file-bytes", type=int, default=64 * 1024, help="attachment size (default 64 KiB)")
     args = parser.parse_args()
     ledger_db = os.environ.get("TAIZHANG_DATABASE_URL", "")
     small = args.small or max(1, args.count // 5)
-    print(f"ledger database: {'PostgreSQL' if ledger_db.startswith('postgres') else 'SQLite'}; portal: SQLite")
+    print(
+        f"ledger database: {'PostgreSQL' if ledger_db.startswith('postgres') else 'SQLite'}; portal: SQLite"
+    )
     print("(process wall time includes Django's start-up, about a second per command)")
     results = []
     for count in (small, args.count):

@@ -185,6 +185,7 @@ def test_a_gap_is_refused_naming_the_missing_numbers_and_an_audited_override_app
 
 def test_every_manifest_written_matches_the_schema_in_the_repository(sites):
     import jsonschema
+
     schema = json.loads((Path(package.__file__).parent / "package.schema.json").read_text())
     reports = sites.submit(1)
     sites.add_message(reports[0].report.pk, "补充")
