@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -45,7 +46,28 @@ INSTALLED_APPS = [
     "taizhang.search",
     "taizhang.figures",
     "taizhang.jobs",
+    "taizhang.gate",
+    "taizhang.ferry",
 ]
+
+# Which site this process is (docs/portal.md): "combined" (the default, today's single process with the public
+# pages inside), "ledger" (the internal network: everything but the public pages) or "portal" (the internet:
+# the public pages and the sealed store, nothing of the ledger: no staff app, table, route or key).
+SITE = conf.env_str("TAIZHANG_SITE") or "combined"
+if SITE not in ("combined", "ledger", "portal"):
+    raise ValueError(f"TAIZHANG_SITE must be combined, ledger or portal, not {SITE!r}")
+# The portal site's whole application: Django's sessions and static files, its own store, the ferry.
+PORTAL_SITE_APPS = [
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "taizhang.gate",
+    "taizhang.ferry",
+]
+if SITE == "portal":
+    INSTALLED_APPS = PORTAL_SITE_APPS
+    from taizhang import site_guard
+
+    site_guard.install()
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -70,22 +92,42 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "taizhang.urls"
-CSRF_FAILURE_VIEW = "taizhang.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "taizhang.core.errorpages.csrf_failure"
+if SITE == "portal":
+    # No authentication, second factor or staff messages: nobody signs in on the internet side.
+    _STAFF_ONLY = (
+        "AuthenticationMiddleware",
+        "OTPMiddleware",
+        "TwoFactorRequiredMiddleware",
+        "MessageMiddleware",
+    )
+    # ...and no middleware of a ledger app (site_guard would refuse to load it anyway).
+    MIDDLEWARE = [
+        m for m in MIDDLEWARE if not m.endswith(_STAFF_ONLY) and not site_guard.refused(m.rpartition(".")[0])
+    ]
+    ROOT_URLCONF = "taizhang.gate.site_urls"
 WSGI_APPLICATION = "taizhang.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        # The portal site has no staff layout: only the public pages' templates (the portal app's folder).
+        "DIRS": [PACKAGE_DIR / "portal" / "templates"] if SITE == "portal" else [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "taizhang.core.context_processors.taizhang",
-            ],
+            ]
+            + (
+                []
+                if SITE == "portal"
+                else [
+                    "django.contrib.auth.context_processors.auth",
+                    "django.contrib.messages.context_processors.messages",
+                    "taizhang.core.context_processors.taizhang",
+                ]
+            ),
         },
     }
 ]
@@ -146,7 +188,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = conf.env_int("TAIZHANG_SESSION_IDLE_SECONDS", 2 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 # ...refreshing an unchanged session's expiry in the database at most once a minute (accounts/sessions.py).
-SESSION_ENGINE = "taizhang.accounts.sessions"
+SESSION_ENGINE = "taizhang.accounts.sessions" if SITE != "portal" else "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.UnitModelBackend"]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -174,7 +216,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
+if SITE == "portal":
+    # Only what the public pages load.
+    STATICFILES_DIRS = [
+        ("portal", PACKAGE_DIR / "static" / "portal"),
+        ("vendor/bootstrap-5.3.3", PACKAGE_DIR / "static" / "vendor" / "bootstrap-5.3.3"),
+    ]
 MEDIA_ROOT = conf.env_str("TAIZHANG_FILES_DIR") or VAR_DIR / "files"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -192,6 +240,13 @@ AUDIT_KEY_FILE = conf.env_str("TAIZHANG_AUDIT_KEY_FILE") or str(VAR_DIR / "audit
 AUDIT_CHECKPOINT_FILE = conf.env_str("TAIZHANG_AUDIT_CHECKPOINT_FILE") or str(
     VAR_DIR / "audit-checkpoint.json"
 )
+
+# The ferry between the sites (docs/portal.md): key folder, drop folders the worker watches, the channel
+# ferried reports are registered under.
+FERRY_DIR = Path(conf.env_str("TAIZHANG_FERRY_DIR") or VAR_DIR / "ferry")
+FERRY_OUTBOX = conf.env_str("TAIZHANG_FERRY_OUTBOX")
+FERRY_INBOX = conf.env_str("TAIZHANG_FERRY_INBOX")
+FERRY_CHANNEL = conf.env_str("TAIZHANG_FERRY_CHANNEL") or "portal"
 
 EMAIL_BACKEND = conf.env_str("TAIZHANG_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -1,5 +1,6 @@
 """Root URLs: each app under its own prefix, the API under /api/, the public portal under /report/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -32,7 +33,7 @@ urlpatterns = [
     path("search/", include("taizhang.search.urls")),
     path("figures/", include("taizhang.figures.urls")),
     path("reporters/", include("taizhang.reporters.urls")),
-    path("report/", include("taizhang.portal.urls")),
+    path("ferry/", include("taizhang.ferry.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -40,9 +41,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
 ]
+# The public pages live here only on the combined site; a separate ledger site takes reports over the ferry.
+if settings.SITE == "combined":
+    urlpatterns.append(path("report/", include("taizhang.portal.urls")))
 
 # Under /api/ even a path no operation matches answers {"code", "message"}.
-handler400 = "taizhang.core.views.bad_request"
-handler403 = "taizhang.core.views.permission_denied"
-handler404 = "taizhang.core.views.not_found"
-handler500 = "taizhang.core.views.server_error"
+handler400 = "taizhang.core.errorpages.bad_request"
+handler403 = "taizhang.core.errorpages.permission_denied"
+handler404 = "taizhang.core.errorpages.not_found"
+handler500 = "taizhang.core.errorpages.server_error"

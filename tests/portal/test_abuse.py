@@ -10,8 +10,9 @@ from PIL import Image
 
 from taizhang.clues.models import Attachment, Clue
 from taizhang.core import files
+from taizhang.gate.models import RateCounter
 from taizhang.portal import abuse
-from taizhang.portal.models import RateCounter, Receipt
+from taizhang.portal.models import Receipt
 from taizhang.portal.uploads import sniff
 from tests.portal.helpers import REPORT, guarded, jpeg_with_gps, submit
 

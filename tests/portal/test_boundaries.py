@@ -9,6 +9,7 @@ import taizhang.portal
 
 ALLOWED_PREFIXES = (
     "taizhang.portal",
+    "taizhang.gate",
     "taizhang.core",
     "taizhang.conf",
     "taizhang.clues.models",

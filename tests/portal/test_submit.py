@@ -169,7 +169,8 @@ def test_an_umbrella_is_recorded_as_an_official_and_flags_the_clue(world, client
 
 
 def test_portal_pages_change_nothing_on_get(world, client):
-    from taizhang.portal.models import Message, RateCounter, SpentChallenge
+    from taizhang.gate.models import RateCounter, SpentChallenge
+    from taizhang.portal.models import Message
 
     models = (Clue, Receipt, Message, RateCounter, SpentChallenge, AuditEntry)
     before = [m.objects.count() for m in models]

@@ -1,4 +1,4 @@
-"""/healthz (core.views: the process and its database answer), /readyz (this node can serve: django-health-check) and /metrics.
+"""/healthz (core.views.healthz: the process and its database answer), /readyz (this node can serve: django-health-check) and /metrics.
 
 /readyz fails (500) when the primary database, the cache or the file store is unusable: the load balancer
 takes the node out. A lagging or down replica and a missing worker are reported as warnings but keep the

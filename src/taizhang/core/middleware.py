@@ -116,7 +116,7 @@ class RejectNulMiddleware:
 
 
 class ErrorPagesMiddleware:
-    """The Chinese error pages (core/views.error_page) also under DEBUG, where Django would answer a 404
+    """The Chinese error pages (core/errorpages.error_page) also under DEBUG, where Django would answer a 404
     with its English technical page listing every URL pattern (the portal's citizens included).
 
     A view's Http404/PermissionDenied (and under DEBUG any error) becomes the page here; a path nothing serves (no resolver match) is
@@ -133,7 +133,7 @@ class ErrorPagesMiddleware:
             and response.status_code == 404
             and getattr(request, "resolver_match", None) is None
         ):
-            from taizhang.core.views import error_page
+            from taizhang.core.errorpages import error_page
 
             return error_page(request, 404)
         return response
@@ -142,7 +142,7 @@ class ErrorPagesMiddleware:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
-        from taizhang.core.views import error_page
+        from taizhang.core.errorpages import error_page
 
         if isinstance(exception, Http404):
             return error_page(request, 404)

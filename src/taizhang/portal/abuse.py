@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from taizhang import conf
 from taizhang.core.errors import ActionError
-from taizhang.portal.models import RateCounter, SpentChallenge
+from taizhang.gate.models import RateCounter, SpentChallenge
 
 _POW_SALT = "taizhang.portal.pow"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,6 +44,35 @@ class Submission:
     umbrella_details: str = ""
     sector: Sector | None = None
     reporter: ReporterData = field(default_factory=ReporterData)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Submission:
+        """A report from the form's plain-JSON payload (the same on the combined site and off the ferry)."""
+        reporter = payload.get("reporter") or {}
+        code = payload.get("sector") or ""
+        return cls(
+            summary=str(payload.get("summary", ""))[:100],
+            facts=str(payload.get("facts", "")),
+            happened_when=str(payload.get("happened_when", "")),
+            place=str(payload.get("place", "")),
+            subjects=[
+                SubjectData(
+                    name=str(s.get("name", "")),
+                    kind=str(s.get("kind") or "person"),
+                    position=str(s.get("position", "")),
+                    unit_name=str(s.get("unit_name", "")),
+                    is_official=bool(s.get("is_official")),
+                )
+                for s in payload.get("subjects", [])
+            ],
+            umbrella_details=str(payload.get("umbrella_details", "")),
+            sector=Sector.objects.filter(code=code, is_active=True).first() if code else None,
+            reporter=ReporterData(
+                kind=str(reporter.get("kind") or ReporterKind.ANONYMOUS),
+                identity={str(k): str(v) for k, v in (reporter.get("identity") or {}).items()},
+                wants_feedback=bool(reporter.get("wants_feedback")),
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,11 +123,11 @@ def _compose_facts(sub: Submission) -> str:
     return "\n".join(parts)
 
 
-def _store_all(clean: list[CleanFile]) -> list[files.StoredFile]:
+def store_all(clean: list[CleanFile]) -> list[files.StoredFile]:
     return [files.store([item.data]) for item in clean]
 
 
-def _forget_unreferenced(stored: list[files.StoredFile]) -> None:
+def forget_unreferenced(stored: list[files.StoredFile]) -> None:
     # After a rolled-back transaction no row points at these blobs; remove them so nothing is left behind.
     for item in stored:
         if not Attachment.objects.filter(sha256=item.sha256).exists():
@@ -138,34 +168,17 @@ def do_submit_report(
     actor: str = PORTAL_ACTOR,
 ) -> IssuedReceipt:
     """Register a public report and issue its receipt, all or nothing (no receipt without a clue, or the reverse)."""
-    subjects = [s for s in sub.subjects if s.name.strip()]
-    if not subjects:
-        raise ActionError("required", _("请至少填写一个被举报人或被举报单位。"))
-    if sub.reporter.kind == ReporterKind.REAL_NAME and not sub.reporter.identity.get("name", "").strip():
-        raise ActionError("required", _("实名举报请填写您的姓名；不愿留名可选择匿名举报。"))
-    office = intake_office()
-    stored = _store_all(attachments)
+    check_submission(sub)
+    stored = store_all(attachments)
     try:
         for attempt in range(1, 4):
             code = credentials.new_receipt_code()
             try:
                 with transaction.atomic():
                     abuse.spend_challenge(challenge_nonce)
-                    clue = do_register_clue(
-                        actor=actor,
-                        office=office,
-                        channel=Channel.PORTAL,
-                        received_at=timezone.now(),
-                        summary=sub.summary,
-                        facts=_compose_facts(sub),
-                        subjects=subjects,
-                        sector=sub.sector,
-                        place=sub.place.strip()[:120],
-                        alleges_umbrella=bool(sub.umbrella_details.strip())
-                        or any(s.is_official for s in subjects),
-                        reporter=sub.reporter,
+                    clue = register_report(
+                        sub, attachments=attachments, stored=stored, received_at=timezone.now(), actor=actor
                     )
-                    _attach(clue, attachments, stored)
                     receipt = _issue_receipt(clue, code, passphrase_hash)
             except IntegrityError:
                 if attempt < 3 and Receipt.objects.filter(code=code).exists():
@@ -174,8 +187,48 @@ def do_submit_report(
             return IssuedReceipt(receipt=receipt, code=code, passphrase=passphrase)
         raise ActionError("busy", _("系统繁忙，请稍后重试。"))  # pragma: no cover - three collisions in a row
     except BaseException:
-        _forget_unreferenced(stored)
+        forget_unreferenced(stored)
         raise
+
+
+def check_submission(sub: Submission) -> None:
+    """What every public report needs (the form checks it too; the ferry's import checks it again)."""
+    if not [s for s in sub.subjects if s.name.strip()]:
+        raise ActionError("required", _("请至少填写一个被举报人或被举报单位。"))
+    if sub.reporter.kind == ReporterKind.REAL_NAME and not sub.reporter.identity.get("name", "").strip():
+        raise ActionError("required", _("实名举报请填写您的姓名；不愿留名可选择匿名举报。"))
+
+
+def register_report(
+    sub: Submission,
+    *,
+    attachments: list[CleanFile],
+    stored: list[files.StoredFile],
+    received_at: dt.datetime,
+    channel: str = Channel.PORTAL,
+    actor: str = PORTAL_ACTOR,
+) -> Clue:
+    """The clue a public report becomes, with its files: one path for the combined site and the ferry's import.
+
+    The caller holds the transaction; duplicates are shown to staff as for any registration.
+    """
+    check_submission(sub)
+    subjects = [s for s in sub.subjects if s.name.strip()]
+    clue = do_register_clue(
+        actor=actor,
+        office=intake_office(),
+        channel=channel,
+        received_at=received_at,
+        summary=sub.summary,
+        facts=_compose_facts(sub),
+        subjects=subjects,
+        sector=sub.sector,
+        place=sub.place.strip()[:120],
+        alleges_umbrella=bool(sub.umbrella_details.strip()) or any(s.is_official for s in subjects),
+        reporter=sub.reporter,
+    )
+    _attach(clue, attachments, stored)
+    return clue
 
 
 def find_receipt(code: str, passphrase: str) -> Receipt | None:
@@ -213,7 +266,7 @@ def do_add_reporter_message(
     # Lock the clue so the thread and the clue's timeline stay in the order things happened.
     receipt = Receipt.objects.select_related("clue").get(pk=receipt_id)
     clue = Clue.objects.select_for_update(of=("self",)).get(pk=receipt.clue_id)
-    stored = _store_all(attachments)
+    stored = store_all(attachments)
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -228,7 +281,7 @@ def do_add_reporter_message(
                 after={"message": message.pk, "files": len(attachments)},
             )
     except BaseException:
-        _forget_unreferenced(stored)
+        forget_unreferenced(stored)
         raise
     emit_on_commit(
         model="clues.clue", object_id=clue.pk, action="portal.reporter_message", message=message.pk

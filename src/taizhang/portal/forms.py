@@ -1,16 +1,19 @@
-"""Forms of the public portal (the 12337 structure: 举报人, 被举报人, 违法犯罪情况, “保护伞”情况)."""
+"""Forms of the public portal (the 12337 structure: 举报人, 被举报人, 违法犯罪情况, “保护伞”情况).
+
+The same forms serve the combined site and the internet portal site, which has no ledger: so nothing here
+imports a ledger model. A valid form gives a `payload()`, plain JSON, that the combined site registers at
+once (portal.actions) and the portal site seals for the ferry (gate.actions); the ledger registers it on import.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.clues.actions import ReporterData, SubjectData
 from taizhang.clues.choices import ReporterKind, SubjectKind
-from taizhang.org.models import Sector
-from taizhang.portal.actions import Submission
 
 SUBJECT_ROWS = 3
 
@@ -82,12 +85,11 @@ class ReportForm(GuardedForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("请尽量写清：谁、在什么时间和地点、做了什么、造成了什么后果，有哪些证据或知情人。"),
     )
-    sector = forms.ModelChoiceField(
+    sector = forms.ChoiceField(
         label=_("涉及行业领域"),
-        # Lazy: evaluated per form (each form gets its own copy of the field and the queryset).
-        queryset=Sector.objects.filter(is_active=True).order_by("sort_order", "id"),
+        # A callable: read when the form is rendered or checked, never at import.
+        choices=lambda: sector_choices(),
         required=False,
-        empty_label=_("不清楚 / 其他"),
     )
     passphrase = forms.CharField(
         label=_("自设查询密码（可留空，由系统生成）"),
@@ -106,23 +108,29 @@ class ReportForm(GuardedForm):
             self.add_error("reporter_name", _("实名举报请填写姓名。"))
         return data
 
-    def submission(self) -> Submission:
+    def payload(self) -> dict[str, Any]:
+        """What the citizen submitted, as plain JSON (subjects, 保护伞, facts, sector code, reporter)."""
         d = self.cleaned_data
         subjects = [
-            SubjectData(
-                name=d[f"subject_{i}_name"].strip(),
-                kind=d[f"subject_{i}_kind"] or SubjectKind.PERSON,
-                position=d[f"subject_{i}_position"].strip(),
-                unit_name=d[f"subject_{i}_unit_name"].strip(),
-            )
+            {
+                "name": d[f"subject_{i}_name"].strip(),
+                "kind": d[f"subject_{i}_kind"] or SubjectKind.PERSON,
+                "position": d[f"subject_{i}_position"].strip(),
+                "unit_name": d[f"subject_{i}_unit_name"].strip(),
+                "is_official": False,
+            }
             for i in range(SUBJECT_ROWS)
             if d.get(f"subject_{i}_name", "").strip()
         ]
         if d["umbrella_name"].strip():
             subjects.append(
-                SubjectData(
-                    name=d["umbrella_name"].strip(), position=d["umbrella_position"].strip(), is_official=True
-                )
+                {
+                    "name": d["umbrella_name"].strip(),
+                    "kind": SubjectKind.PERSON,
+                    "position": d["umbrella_position"].strip(),
+                    "unit_name": "",
+                    "is_official": True,
+                }
             )
         real = d["reporter_kind"] == ReporterKind.REAL_NAME
         identity = {
@@ -133,20 +141,35 @@ class ReportForm(GuardedForm):
         umbrella = d["umbrella_details"].strip()
         if d["umbrella_name"].strip() and not umbrella:
             umbrella = f"{d['umbrella_name'].strip()} {d['umbrella_position'].strip()}".strip()
-        return Submission(
-            summary=d["summary"].strip(),
-            facts=d["facts"].strip(),
-            happened_when=d["happened_when"].strip(),
-            place=d["place"].strip(),
-            subjects=subjects,
-            umbrella_details=umbrella,
-            sector=d.get("sector"),
-            reporter=ReporterData(
-                kind=ReporterKind.REAL_NAME if real else ReporterKind.ANONYMOUS,
-                identity=identity,
-                wants_feedback=bool(real and d["wants_feedback"]),
-            ),
+        return {
+            "summary": d["summary"].strip(),
+            "facts": d["facts"].strip(),
+            "happened_when": d["happened_when"].strip(),
+            "place": d["place"].strip(),
+            "subjects": subjects,
+            "umbrella_details": umbrella,
+            "sector": d.get("sector") or "",
+            "reporter": {
+                "kind": ReporterKind.REAL_NAME if real else ReporterKind.ANONYMOUS,
+                "identity": identity,
+                "wants_feedback": bool(real and d["wants_feedback"]),
+            },
+        }
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    """Sector codes and names: the ledger's active sectors, or on the portal site the list the ledger sent."""
+    if settings.SITE == "portal":
+        from taizhang.gate.models import SectorOption
+
+        rows = list(SectorOption.objects.values_list("code", "name"))
+    else:
+        from taizhang.org.models import Sector
+
+        rows = list(
+            Sector.objects.filter(is_active=True).order_by("sort_order", "id").values_list("code", "name")
         )
+    return [("", str(_("不清楚 / 其他"))), *rows]
 
 
 def _add_subject_fields(fields: dict[str, forms.Field]) -> None:

@@ -1,7 +1,7 @@
 """The public portal's records: receipts, the message thread with the office, and short-lived abuse counters.
 
-Nothing here stores an IP address, user agent or other network detail; the only trace of a client is a keyed
-hash inside RateCounter, which lives for one window and is never linked to a report.
+Nothing here stores an IP address, user agent or other network detail; the abuse counters (a keyed hash per
+client, living for one window, never linked to a report) are gate.RateCounter and gate.SpentChallenge.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ class Receipt(models.Model):
     # Wording about the outcome that the office chose to release to the reporter (empty = nothing released).
     released_outcome = models.TextField(_("向举报人公开的办理结果"), blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # A report that came over the ferry from a separate portal site: `code` then holds the portal's reference
+    # (never the receipt code, which stays on the internet side), `passphrase_hash` is empty (it never opens
+    # here), and replies and status go back sealed to this X25519 public key of the reporter (hex).
+    reporter_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -69,32 +73,3 @@ class MessageFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}/{self.attachment_id}"
-
-
-class RateCounter(models.Model):
-    """Requests counted per bucket and window; `client` is a keyed hash, rows die with their window."""
-
-    bucket = models.CharField(max_length=40)
-    # HMAC of the client address under a key derived from SECRET_KEY and the window ("" for the total).
-    client = models.CharField(max_length=64, blank=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["bucket", "client", "window_start"], name="portal_rate_unique")
-        ]
-        indexes = [models.Index(fields=["window_start"], name="portal_rate_window")]
-
-    def __str__(self) -> str:
-        return f"{self.bucket} {self.count}"
-
-
-class SpentChallenge(models.Model):
-    """A proof-of-work challenge already used, so one solution cannot be replayed until it expires."""
-
-    nonce = models.CharField(max_length=40, unique=True)
-    expires_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return self.nonce

@@ -2,6 +2,10 @@
 
 Each POST runs the same guard first: refuse oversize or malformed bodies before parsing, count the request
 against the per-client and total limits, check the honeypot and the proof-of-work.
+
+The same pages serve the combined site (a report becomes a clue at once: portal.combined) and the internet
+portal site (a report is sealed for the ferry: gate.pages); `_site()` picks, and nothing of the ledger is
+imported on the portal site.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -24,15 +29,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from taizhang.core import sealing
 from taizhang.core.errors import ActionError
-from taizhang.portal import abuse, actions, credentials, uploads
-from taizhang.portal.choices import Sender, public_status
+from taizhang.portal import abuse, credentials, uploads
 from taizhang.portal.forms import FollowupForm, MessageForm, ReportForm
-from taizhang.portal.models import Message, Receipt
 
-SESSION_RECEIPT = "portal_receipt"
-SESSION_SEEN = "portal_seen"
 SESSION_NEW_RECEIPT = "portal_new_receipt"
 RECEIPT_AAD = b"portal-receipt"
+KEY_COOKIE = "portal_key"
+
+
+def _site() -> Any:
+    """The module doing the work behind the pages on this site (see the module docstring)."""
+    if settings.SITE == "portal":
+        from taizhang.gate import pages
+
+        return pages
+    from taizhang.portal import combined
+
+    return combined
 
 
 def max_request_bytes() -> int:
@@ -151,13 +164,8 @@ def report(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             raise ActionError("invalid", _("请按提示修改后重新提交。"))
         clean_files = uploads.check_files(request.FILES.getlist("attachments"))
-        passphrase, hashed = actions.prepare_passphrase(form.cleaned_data.get("passphrase", ""))
-        issued = actions.do_submit_report(
-            form.submission(),
-            passphrase=passphrase,
-            passphrase_hash=hashed,
-            attachments=clean_files,
-            challenge_nonce=nonce,
+        code, passphrase = _site().submit(
+            form.payload(), form.cleaned_data.get("passphrase", ""), clean_files, nonce
         )
     except ActionError as exc:
         status = exc.status if exc.status != 404 else 400
@@ -168,8 +176,8 @@ def report(request: HttpRequest) -> HttpResponse:
     # stored in plain text, and a second look finds nothing.
     request.session[SESSION_NEW_RECEIPT] = sealing.seal(
         {
-            "code": credentials.format_code(issued.code),
-            "passphrase": issued.passphrase,
+            "code": credentials.format_code(code),
+            "passphrase": passphrase,
             "chosen": bool(form.cleaned_data.get("passphrase")),
         },
         aad=RECEIPT_AAD,
@@ -217,52 +225,38 @@ def followup(request: HttpRequest) -> HttpResponse:
         code = credentials.normalise_code(form.cleaned_data["code"])
         # Counted per code too (existing or not alike), so one receipt cannot be guessed at from many clients.
         abuse.hit("open_code", code)
-        receipt = actions.find_receipt(code, form.cleaned_data["passphrase"])
-        if receipt is None:
+        cookies = _site().open_report(request, code, form.cleaned_data["passphrase"])
+        if cookies is None:
             raise ActionError("bad_credentials", _("回执码或查询密码不正确。"))
     except ActionError as exc:
         status = exc.status if exc.status == 429 else 400
         return render(
             request, "portal/followup.html", _context(FollowupForm(), error=exc.message), status=status
         )
-    request.session.cycle_key()
-    request.session[SESSION_RECEIPT] = receipt.pk
-    request.session[SESSION_SEEN] = int(time.time())
-    return redirect("portal:thread")
-
-
-def _opened_receipt(request: HttpRequest) -> Receipt | None:
-    receipt_id = request.session.get(SESSION_RECEIPT)
-    seen = int(request.session.get(SESSION_SEEN) or 0)
-    if not receipt_id or time.time() - seen > actions.opened_at_limit().total_seconds():
-        request.session.pop(SESSION_RECEIPT, None)
-        return None
-    request.session[SESSION_SEEN] = int(time.time())
-    return Receipt.objects.select_related("clue").filter(pk=receipt_id).first()
+    response = redirect("portal:thread")
+    for name, value in cookies.items():
+        # The reporter's key lives only in the browser: gone when the browser closes or "退出查询" is pressed.
+        response.set_cookie(
+            name, value, httponly=True, samesite="Strict", secure=not settings.DEBUG, path="/report/"
+        )
+    return response
 
 
 @require_GET
 @public
 def thread(request: HttpRequest) -> HttpResponse:
     """The report's public status, the released outcome and the message thread."""
-    receipt = _opened_receipt(request)
-    if receipt is None:
+    context = _site().thread(request)
+    if context is None:
         return redirect("portal:followup")
-    return render(request, "portal/thread.html", _thread_context(receipt, MessageForm()))
+    return render(request, "portal/thread.html", _thread_context(context, MessageForm()))
 
 
-def _thread_context(receipt: Receipt, form: MessageForm, **extra: Any) -> dict[str, Any]:
-    clue = receipt.clue
-    status = public_status(clue.status)
+def _thread_context(context: dict[str, Any], form: MessageForm, **extra: Any) -> dict[str, Any]:
     _fresh_challenge(form)
     return {
+        **context,
         "pow_bits": abuse.pow_bits(),
-        "receipt": receipt,
-        "status": status,
-        "received_at": clue.received_at,
-        "summary": clue.summary,
-        "messages": Message.objects.filter(clue=clue).prefetch_related("files__attachment"),
-        "reporter": Sender.REPORTER,
         "form": form,
         "accept": uploads.ACCEPT,
         "limits": _limits(),
@@ -274,8 +268,8 @@ def _thread_context(receipt: Receipt, form: MessageForm, **extra: Any) -> dict[s
 @public
 def add_message(request: HttpRequest) -> HttpResponse:
     """The reporter adds information or files to their report."""
-    receipt = _opened_receipt(request)
-    if receipt is None:
+    context = _site().thread(request)
+    if context is None:
         return redirect("portal:followup")
     try:
         _parse(request)
@@ -289,9 +283,10 @@ def add_message(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             raise ActionError("invalid", _("补充内容过长。"))
         clean_files = uploads.check_files(request.FILES.getlist("attachments"))
-        actions.do_add_reporter_message(receipt.pk, body=form.cleaned_data["body"], attachments=clean_files)
+        if not _site().add_message(request, form.cleaned_data["body"], clean_files):
+            return redirect("portal:followup")
     except ActionError as exc:
-        ctx = _thread_context(receipt, form, error=exc.message)
+        ctx = _thread_context(context, form, error=exc.message)
         return render(request, "portal/thread.html", ctx, status=exc.status if exc.status != 404 else 400)
     return redirect("portal:thread")
 
@@ -299,7 +294,8 @@ def add_message(request: HttpRequest) -> HttpResponse:
 @require_POST
 @public
 def close(request: HttpRequest) -> HttpResponse:
-    """Leave the follow-up page (forget the opened receipt in this browser)."""
-    request.session.pop(SESSION_RECEIPT, None)
-    request.session.pop(SESSION_SEEN, None)
-    return redirect("portal:index")
+    """Leave the follow-up page (forget the opened report in this browser)."""
+    _site().close(request)
+    response = redirect("portal:index")
+    response.delete_cookie(KEY_COOKIE, path="/report/", samesite="Strict")
+    return response
