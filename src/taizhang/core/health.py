@@ -97,6 +97,11 @@ class ReadyView(HealthCheckView):
             response.status_code = 200
         return response
 
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        """The machine answer (JSON) where the package would render its HTML page (a browser's Accept):
+        /readyz is for load balancers and probes, not a page for people."""
+        return self.render_to_response_json(response_kwargs.get("status", 200))  # type: ignore[no-any-return]
+
 
 readyz = never_cache(ReadyView.as_view())
 
