@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "taizhang.reports",
     "taizhang.search",
     "taizhang.figures",
+    "taizhang.drives",
+    "taizhang.reviews",
 ]
 
 MIDDLEWARE = [

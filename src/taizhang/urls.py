@@ -18,6 +18,8 @@ urlpatterns = [
     path("search/", include("taizhang.search.urls")),
     path("figures/", include("taizhang.figures.urls")),
     path("reporters/", include("taizhang.reporters.urls")),
+    path("drives/", include("taizhang.drives.urls")),
+    path("reviews/", include("taizhang.reviews.urls")),
     path("report/", include("taizhang.portal.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
