@@ -1,2 +1,13 @@
+from django.urls import path
+
+from taizhang.reviews.views import pages
+
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.campaign_list, name="list"),
+    path("<int:pk>/", pages.campaign_detail, name="detail"),
+    path("items/<int:pk>/verdict/", pages.item_verdict, name="verdict"),
+    path("callbacks/", pages.callback_list, name="callbacks"),
+    path("callbacks/<int:pk>/contact/", pages.callback_contact, name="callback_contact"),
+    path("callbacks/<int:pk>/record/", pages.callback_record, name="callback_record"),
+]
