@@ -356,6 +356,22 @@ PAGES: dict[str, Rule] = {
     "reporters:outcome": step(),
     "reporters:mark_read": step(),
     "reporters:feedback": step(),
+    # ---- screening drives (#22): lists read through the rule; record routes tried with a missing id here,
+    # and with real records by persona in tests/drives/test_routes.py ----
+    "drives:list": page(STAFF),
+    "drives:detail": page(frozenset(), obj="missing"),
+    "drives:records": page(frozenset(), obj="missing", query="bucket=filed"),
+    "drives:return_file": page(frozenset(), obj="missing"),
+    "drives:finding_register": step(obj="missing"),
+    "drives:finding_rectify": step(obj="missing"),
+    "drives:round_close": step(obj="missing"),
+    # ---- look-back reviews and call-backs (#22) ----
+    "reviews:list": page(STAFF),
+    "reviews:callbacks": page(STAFF),
+    "reviews:detail": page(frozenset(), obj="missing"),
+    "reviews:verdict": step(obj="missing"),
+    "reviews:callback_contact": step(obj="missing"),
+    "reviews:callback_record": step(obj="missing"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -442,6 +458,25 @@ API: dict[str, Rule] = {
     "POST /api/reporters/clues/<clue_id>/reply": api_step(),
     "POST /api/reporters/clues/<clue_id>/outcome": api_step(),
     "POST /api/reporters/clues/<clue_id>/feedback": api_step(),
+    # ---- screening drives (#22) ----
+    "GET /api/drives/drives": api(STAFF),
+    "GET /api/drives/returns": api(STAFF),
+    "POST /api/drives/drives": api(frozenset(), method="POST"),
+    "GET /api/drives/drives/<drive_id>/board": api(frozenset(), obj="missing"),
+    "POST /api/drives/returns/<return_id>": api_step(obj="missing"),
+    "POST /api/drives/findings/<finding_id>/register": api_step(obj="missing"),
+    "POST /api/drives/findings/<finding_id>/rectify": api_step(obj="missing"),
+    # ---- look-back reviews and call-backs (#22) ----
+    "GET /api/reviews/campaigns": api(STAFF),
+    "GET /api/reviews/callbacks": api(STAFF),
+    "GET /api/reviews/satisfaction": api(STAFF),
+    "POST /api/reviews/campaigns": api(frozenset(), method="POST"),
+    "POST /api/reviews/messages": api(frozenset(), method="POST"),
+    "GET /api/reviews/campaigns/<campaign_id>/board": api(frozenset(), obj="missing"),
+    "POST /api/reviews/campaigns/<campaign_id>/assign": api_step(obj="missing"),
+    "POST /api/reviews/campaigns/<campaign_id>/close": api_step(obj="missing"),
+    "POST /api/reviews/items/<item_id>/verdict": api_step(obj="missing"),
+    "POST /api/reviews/callbacks/<task_id>/outcome": api_step(obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);
