@@ -26,8 +26,10 @@ from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
 
 
 def _int(value: str | None) -> int | None:
+    if not value:
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value)
     except ValueError:
         return None
 

@@ -22,8 +22,10 @@ from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
 
 
 def _int(value: str | None) -> int | None:
+    if not value:
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value)
     except ValueError:
         return None
 
@@ -64,7 +66,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linked": linked,
             "bucket": bucket,
             "verdicts": [Verdict.UPHELD, Verdict.CORRECTED],
-            "user_unit": request.user.unit_id,
+            "user_unit": getattr(request.user, "unit_id", None),
         },
     )
 
