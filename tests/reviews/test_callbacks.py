@@ -43,8 +43,15 @@ def test_the_contact_channel_is_revealed_to_the_caller_only_and_audited(world, l
     ledger.concluded(real_name=True)
     _draw(world, share=100, minimum=1)
     task = CallbackTask.objects.get()
-    with pytest.raises(PermissionRefused):
-        callbacks.do_reveal_contact(task.pk, actor=world.people["office_staff"], second_factor=True)
+    from taizhang.org.choices import RoleCode
+    from tests.factories import UserFactory
+
+    other_custodian = UserFactory(
+        unit=world.units["city"], role_codes=[RoleCode.IDENTITY_CUSTODIAN, RoleCode.OFFICE_STAFF]
+    )
+    for who in (world.people["office_staff"], other_custodian):  # not the caller of this task
+        with pytest.raises(PermissionRefused):
+            callbacks.do_reveal_contact(task.pk, actor=who, second_factor=True)
     contact = callbacks.do_reveal_contact(task.pk, actor=world.people["custodian"], second_factor=True)
     assert contact == {"phone": PHONE, "email": "c@example.cn"}  # never the name
     entry = AuditEntry.objects.filter(action="reporter.reveal").get()
