@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -79,3 +80,24 @@ def test_a_bad_return_keeps_what_was_typed_and_shows_a_chinese_error(world, driv
 def test_finding_text_is_escaped(world, drive):
     page = world.client_for("office_staff").get(f"/drives/{drive.pk}/records/?bucket=clues").content.decode()
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_an_office_plans_a_drive_from_the_page_and_a_unit_cannot(world, sectors):
+    today = timezone.localdate()
+    data = {
+        "title": "户外广告领域集中排查",
+        "kind": "concentrated",
+        "lead_unit": world.units["construction"].pk,
+        "units": [world.units["transport"].pk, world.units["construction"].pk],
+        "sectors": [sectors["building"].pk],
+        "starts_on": today.isoformat(),
+        "ends_on": (today - dt.timedelta(days=1)).isoformat(),
+        "return_days": "7",
+        "requirements": "报送排查情况。",
+    }
+    response = world.client_for("office_staff").post("/drives/new/", data)
+    assert "结束日期不能早于开始日期" in response.content.decode()
+    data["ends_on"] = (today + dt.timedelta(days=30)).isoformat()
+    response = world.client_for("office_staff").post("/drives/new/", data)
+    assert response.status_code == 302
+    assert world.client_for("liaison").get("/drives/new/").status_code == 404

@@ -359,6 +359,8 @@ PAGES: dict[str, Rule] = {
     # ---- screening drives (#22): lists read through the rule; record routes tried with a missing id here,
     # and with real records by persona in tests/drives/test_routes.py ----
     "drives:list": page(STAFF),
+    # Drives are planned by an office for its tree; everyone else gets 404 (as the action refuses them).
+    "drives:create": page(OFFICE_ACTORS),
     "drives:detail": page(frozenset(), obj="missing"),
     "drives:records": page(frozenset(), obj="missing", query="bucket=filed"),
     "drives:return_file": page(frozenset(), obj="missing"),
@@ -367,6 +369,10 @@ PAGES: dict[str, Rule] = {
     "drives:round_close": step(obj="missing"),
     # ---- look-back reviews and call-backs (#22) ----
     "reviews:list": page(STAFF),
+    "reviews:create": page(OFFICE_ACTORS),
+    "reviews:assign": step(obj="missing"),
+    "reviews:close": step(obj="missing"),
+    "reviews:callback_send": step(obj="missing"),
     "reviews:callbacks": page(STAFF),
     "reviews:detail": page(frozenset(), obj="missing"),
     "reviews:verdict": step(obj="missing"),

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.drives.actions import FindingData
-from taizhang.drives.choices import FindingKind
+from taizhang.drives.choices import DriveKind, FindingKind
+from taizhang.org.models import Sector, Unit
 
 KIND_WORDS = {"线索": FindingKind.CLUE, "问题": FindingKind.PROBLEM}
 
@@ -52,3 +53,36 @@ class ReturnForm(forms.Form):
                 )
             rows.append(FindingData(kind, sector, parts[2], subject_names=parts[3] if len(parts) > 3 else ""))
         return rows
+
+
+class DriveForm(forms.Form):
+    """A new drive, offered units and sectors of the office the person works in."""
+
+    title = forms.CharField(label=gettext_lazy("排查名称"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("排查类型"), choices=DriveKind.choices)
+    lead_unit = forms.ModelChoiceField(label=gettext_lazy("牵头单位"), queryset=Unit.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("参加单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("排查领域"),
+        queryset=Sector.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    interval_days = forms.IntegerField(
+        label=gettext_lazy("滚动周期（天，仅滚动排查）"), required=False, min_value=1, max_value=366
+    )
+    return_days = forms.IntegerField(
+        label=gettext_lazy("报送期限（开始后天数）"), initial=7, min_value=1, max_value=90
+    )
+    requirements = forms.CharField(label=gettext_lazy("报送要求"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, office: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tree = Unit.objects.filter(path__startswith=office.path, is_active=True).order_by("path")
+        self.fields["lead_unit"].queryset = tree  # type: ignore[attr-defined]
+        self.fields["units"].queryset = tree.exclude(pk=office.pk)  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from taizhang.drives.views import pages
 app_name = "drives"
 urlpatterns = [
     path("", pages.drive_list, name="list"),
+    path("new/", pages.drive_create, name="create"),
     path("<int:pk>/", pages.drive_detail, name="detail"),
     path("<int:pk>/records/", pages.drive_records, name="records"),
     path("returns/<int:pk>/", pages.return_file, name="return_file"),

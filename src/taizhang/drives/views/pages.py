@@ -21,7 +21,7 @@ from taizhang.core.errors import ActionError
 from taizhang.drives import actions, board
 from taizhang.drives import permissions as perm
 from taizhang.drives.choices import BoardBucket, ReturnStatus
-from taizhang.drives.forms import ReturnForm
+from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
 
 
@@ -43,7 +43,15 @@ def drive_list(request: HttpRequest) -> HttpResponse:
         .order_by("-starts_on", "-pk")
     )
     page = Paginator(drives, 50).get_page(request.GET.get("page"))
-    return render(request, "drives/list.html", {"page": page})
+    return render(request, "drives/list.html", {"page": page, "can_create": _office_of(request) is not None})
+
+
+def _office_of(request: HttpRequest) -> Any:
+    """The person's office when they may plan drives for it (office staff or leaders), else None."""
+    office = getattr(request.user, "unit", None)
+    if office is None or office.kind != "office" or not perm.is_office_over(request.user, office.path):
+        return None
+    return office
 
 
 def _drive(request: HttpRequest, pk: int) -> Drive:
@@ -205,3 +213,35 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request, rnd.drive_id, lambda: actions.do_close_round(pk, actor=request.user), _("本轮已截止。")
     )
+
+
+@login_required
+def drive_create(request: HttpRequest) -> HttpResponse:
+    """Plan a drive (offices only: everyone else gets 404, as the action would refuse them)."""
+    office = _office_of(request)
+    if office is None:
+        raise Http404
+    form = DriveForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            drive = actions.do_create_drive(
+                actor=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                office=office,
+                lead_unit=data["lead_unit"],
+                sectors=list(data["sectors"]),
+                units=list(data["units"]),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                requirements=data["requirements"],
+                interval_days=data["interval_days"],
+                return_days=data["return_days"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("排查已部署。"))
+            return redirect("drives:detail", drive.pk)
+    return render(request, "drives/form.html", {"form": form})

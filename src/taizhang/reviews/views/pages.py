@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.errors import ActionError
+from taizhang.org.models import Unit
 from taizhang.reporters import permissions as reporter_perm
-from taizhang.reviews import actions, callbacks, results
-from taizhang.reviews.choices import CallbackOutcome, Verdict
+from taizhang.reviews import actions, callbacks, notify, results
+from taizhang.reviews import permissions as perm
+from taizhang.reviews.choices import CallbackOutcome, MessageStatus, Verdict
+from taizhang.reviews.forms import CampaignForm
 from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
 
 
@@ -67,6 +71,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bucket": bucket,
             "verdicts": [Verdict.UPHELD, Verdict.CORRECTED],
             "user_unit": getattr(request.user, "unit_id", None),
+            "can_manage": perm.is_office_over(request.user, campaign.office.path),
+            "can_sign": perm.is_office_leader_over(request.user, campaign.office.path),
+            "units": Unit.objects.filter(path__startswith=campaign.office.path, is_active=True).order_by(
+                "path"
+            ),
         },
     )
 
@@ -161,4 +170,110 @@ def callback_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("回访结果已登记。"))
+    return redirect("reviews:callbacks")
+
+
+def _office_of(request: HttpRequest) -> Any:
+    office = getattr(request.user, "unit", None)
+    if office is None or office.kind != "office" or not perm.is_office_over(request.user, office.path):
+        return None
+    return office
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """Organise a review (offices only; others get 404). A bad choice keeps what was typed."""
+    office = _office_of(request)
+    if office is None:
+        raise Http404
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = actions.do_create_campaign(
+                actor=request.user,
+                title=data["title"],
+                office=office,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                sampling_kind=data["sampling"],
+                share=data["share"],
+                size=data["size"],
+                include_repeats=data["include_repeats"],
+                seed=data["seed"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("评查已建立，已抽取 %(n)s 条线索。") % {"n": campaign.items.count()})
+            return redirect("reviews:detail", campaign.pk)
+    return render(request, "reviews/form.html", {"form": form})
+
+
+def _campaign_step(request: HttpRequest, pk: int, call: Any, done: str) -> HttpResponse:
+    get_object_or_404(ReviewCampaign.objects.visible_to(request.user), pk=pk)
+    try:
+        call()
+    except ActionError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("reviews:detail", pk)
+
+
+@login_required
+@require_POST
+def campaign_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = Unit.objects.filter(pk=_int(request.POST.get("reviewer_unit")) or 0).first()
+    ids = [i for i in (_int(v) for v in request.POST.getlist("items")) if i]
+
+    def call() -> None:
+        if unit is None:
+            raise ActionError("required", _("请选择评查单位。"))
+        actions.do_assign_reviewer(pk, actor=request.user, item_ids=ids, reviewer_unit=unit)
+
+    return _campaign_step(request, pk, call, _("已分配评查单位。"))
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_step(
+        request,
+        pk,
+        lambda: actions.do_close_campaign(
+            pk,
+            actor=request.user,
+            conclusion=request.POST.get("conclusion", ""),
+            version=_int(request.POST.get("version")),
+        ),
+        _("评查已签批结束。"),
+    )
+
+
+@login_required
+@require_POST
+def callback_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message to the reporter of a call-back's clue through the notifier (portal, email or SMS)."""
+    task = get_object_or_404(CallbackTask.objects.visible_to(request.user), pk=pk)
+    try:
+        message = notify.do_send_to_reporter(
+            task.clue_id,
+            actor=request.user,
+            channel=request.POST.get("channel", ""),
+            body=request.POST.get("body", ""),
+        )
+    except ActionError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        if message.status == MessageStatus.SENT:
+            messages.success(request, _("消息已发送。"))
+        else:
+            messages.warning(
+                request, _("消息未能发送：%(e)s 已记录，系统将自动重试。") % {"e": message.last_error}
+            )
     return redirect("reviews:callbacks")
