@@ -17,6 +17,7 @@ from taizhang.drives.choices import (
     ReturnStatus,
     RoundStatus,
 )
+from taizhang.org.choices import OFFICE_ROLES, RoleCode
 from taizhang.org.models import Sector, Unit
 from taizhang.org.visibility import Scope, VisibleQuerySet
 from taizhang.rectification.models import Measure, ProblemList
@@ -25,9 +26,25 @@ from taizhang.supervision.models import Task
 USER = settings.AUTH_USER_MODEL
 
 
+# Roles that do the work of a unit or an office: sight through one's unit needs one of them (a system
+# administrator placed in an office unit sees no drive through that).
+WORKING_ROLES = (
+    RoleCode.LIAISON,
+    RoleCode.HANDLER,
+    RoleCode.UNIT_LEADER,
+    RoleCode.DISCIPLINE_HANDLER,
+    *OFFICE_ROLES,
+)
+
+
+def working_unit(scope: Scope) -> int:
+    """The person's unit id when they hold a working role there, else 0 (matches nothing)."""
+    return (scope.unit_id or 0) if scope.has(*WORKING_ROLES) else 0
+
+
 def _drive_q(scope: Scope, prefix: str = "") -> Q:
     """A drive is seen by its office tree and its lead unit; a participating unit sees the drive itself."""
-    unit_id = scope.unit_id or 0
+    unit_id = working_unit(scope)
     rule = Q(**{f"{prefix}lead_unit_id": unit_id})
     if scope.office_path:
         rule |= Q(**{f"{prefix}office__path__startswith": scope.office_path})
@@ -39,7 +56,7 @@ class DriveQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        member = Drive.units.through.objects.filter(drive=OuterRef("pk"), unit_id=scope.unit_id or 0)
+        member = Drive.units.through.objects.filter(drive=OuterRef("pk"), unit_id=working_unit(scope))
         return _drive_q(scope) | Q(Exists(member))
 
 
@@ -106,7 +123,7 @@ class ReturnQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        return _drive_q(scope, "drive__") | Q(unit_id=scope.unit_id or 0)
+        return _drive_q(scope, "drive__") | Q(unit_id=working_unit(scope))
 
 
 class DriveReturn(Versioned):
@@ -148,7 +165,7 @@ class FindingQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        return _drive_q(scope, "drive__") | Q(ret__unit_id=scope.unit_id or 0)
+        return _drive_q(scope, "drive__") | Q(ret__unit_id=working_unit(scope))
 
 
 class DriveFinding(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.models import Clue
 from taizhang.core.models import Versioned
+from taizhang.drives.models import working_unit
 from taizhang.org.models import Unit
 from taizhang.org.visibility import Scope, VisibleQuerySet
 from taizhang.reviews.choices import (
@@ -29,7 +30,7 @@ class CampaignQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        rule = Q(items__reviewer_unit_id=scope.unit_id or 0)
+        rule = Q(items__reviewer_unit_id=working_unit(scope))
         if scope.office_path:
             rule |= Q(office__path__startswith=scope.office_path)
         return Q(pk__in=ReviewCampaign.objects.filter(rule).values("pk"))
@@ -79,7 +80,7 @@ class ItemQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        rule = Q(reviewer_unit_id=scope.unit_id or 0)
+        rule = Q(reviewer_unit_id=working_unit(scope))
         if scope.office_path:
             rule |= Q(campaign__office__path__startswith=scope.office_path)
         return rule
