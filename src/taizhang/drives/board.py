@@ -111,6 +111,7 @@ def board(user: Any, drive: Drive, now: dt.datetime) -> dict[str, Any]:
         "units": units,
         "sectors": sectors,
         "totals": totals,
+        "total_cells": [(b, totals[b.value]) for b in BoardBucket],
         "expected": sum(row.expected for row in units),
         "buckets": list(BoardBucket),
     }
