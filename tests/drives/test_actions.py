@@ -198,3 +198,17 @@ def test_found_clues_are_registered_and_problems_rectified(world, make_drive, se
     assert found.status == FindingStatus.RECTIFYING
     assert list(found.measure.units.all()) == [world.units["transport"]]
     assert found.measure.problem.problem_list.sector == sectors["building"]
+
+
+def test_a_late_return_is_overdue_on_the_supervision_board(world, make_drive):
+    from taizhang.supervision.boards import overdue_tasks
+
+    drive = make_drive()
+    ret = _return(drive, world.units["transport"])
+    later = drive.rounds.get().due_at + dt.timedelta(hours=1)
+    assert list(overdue_tasks(world.people["liaison"], later)) == [ret.task]
+    assert ret.task in overdue_tasks(world.people["office_staff"], later)
+    actions.do_file_return(
+        ret.pk, actor=world.people["liaison"], items_checked=2, findings=[], is_zero=True, leader_name="赵"
+    )
+    assert list(overdue_tasks(world.people["liaison"], later)) == []

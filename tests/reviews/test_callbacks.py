@@ -145,3 +145,35 @@ def test_an_anonymous_reporter_cannot_be_sent_an_sms_and_it_stays_visible(world,
     assert message.status == MessageStatus.FAILED and "匿名" in message.last_error
     assert gateway.received == []
     assert list(ReporterMessage.objects.visible_to(world.people["other_liaison"])) == []
+
+
+def test_a_message_held_by_a_dead_sender_is_taken_again_after_its_lease(world, ledger, gateway):
+    clue = ledger.concluded(real_name=True)
+    message = ReporterMessage.objects.create(
+        clue=clue,
+        channel=MessageChannel.SMS,
+        body="办结告知",
+        created_by=world.people["office_staff"],
+        status=MessageStatus.SENDING,
+        next_attempt_at=timezone.now() + notify.LEASE,
+    )
+    assert notify.retry_failed(timezone.now()) == 0  # its sender may still be at work
+    assert notify.retry_failed(timezone.now() + notify.LEASE + dt.timedelta(seconds=1)) == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and len(gateway.received) == 1
+
+
+def test_the_worker_draws_last_months_call_backs(world, ledger):
+    ledger.concluded(real_name=True)
+    next_month = callbacks.month_start(timezone.localdate()) + dt.timedelta(days=40)
+    now = timezone.make_aware(dt.datetime.combine(next_month, dt.time(9)))
+    assert callbacks.draw_monthly(now) == 1
+    assert callbacks.draw_monthly(now) == 0
+    assert CallbackTask.objects.get().month == callbacks.month_start(timezone.localdate())
+
+
+def test_the_worker_runs_the_drive_and_review_jobs():
+    from taizhang.supervision.worker import jobs
+
+    names = {job.__name__ for job in jobs()}
+    assert {"open_due_rounds", "draw_monthly", "retry_failed"} <= names

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,17 @@ BACKENDS: dict[str, Backend] = {
 }
 
 
+LEASE = dt.timedelta(minutes=10)
+
+
+def due_q(now: dt.datetime) -> Q:
+    """Messages to try now: queued or failed and due, or held by a sender whose lease ran out."""
+    waiting = Q(status__in=(MessageStatus.QUEUED, MessageStatus.FAILED)) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return waiting | Q(status=MessageStatus.SENDING, next_attempt_at__lte=now)
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """Wait before the next try: 5, 10, 20, 40 minutes."""
     return dt.timedelta(minutes=5 * 2 ** max(0, attempts - 1))
@@ -148,12 +160,12 @@ def do_send_to_reporter(clue_id: int, *, actor: Any, channel: str, body: str) ->
 
 def attempt(message_id: int, now: dt.datetime) -> bool | None:
     """Send one queued or due message; None when another worker holds it or it is not due."""
-    from django.db.models import Q
-
+    # The claim is a lease: a worker that dies while sending leaves the message SENDING until `next_attempt_at`,
+    # after which the next pass takes it again (at least once, like email).
     claimed = (
-        ReporterMessage.objects.filter(pk=message_id, status__in=(MessageStatus.QUEUED, MessageStatus.FAILED))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=MessageStatus.SENDING, next_attempt_at=now + dt.timedelta(minutes=10))
+        ReporterMessage.objects.filter(pk=message_id)
+        .filter(due_q(now))
+        .update(status=MessageStatus.SENDING, next_attempt_at=now + LEASE)
     )
     if not claimed:
         return None
@@ -191,11 +203,7 @@ def attempt(message_id: int, now: dt.datetime) -> bool | None:
 
 def retry_failed(now: dt.datetime) -> int:
     """Worker job: try again every failed (or never tried) message that is due."""
-    from django.db.models import Q
-
-    due = ReporterMessage.objects.filter(status__in=(MessageStatus.QUEUED, MessageStatus.FAILED)).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
+    due = ReporterMessage.objects.filter(due_q(now))
     sent = 0
     for pk in list(due.values_list("pk", flat=True)[:200]):
         if attempt(pk, now):
