@@ -49,6 +49,8 @@ RETURN_AUDITED = [
     "version",
 ]
 MAX_FINDINGS = 200
+MAX_ITEMS = 10_000_000
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 @dataclass
@@ -107,6 +109,8 @@ def do_create_drive(
         raise ActionError(
             "invalid_unit", _("以下单位不在本机关管辖范围内：%(u)s") % {"u": "、".join(outside)}
         )
+    if not (EARLIEST <= starts_on <= LATEST and EARLIEST <= ends_on <= LATEST):
+        raise ActionError("invalid_date", _("日期须在 2000 年至 2100 年之间。"))
     if ends_on < starts_on:
         raise ActionError("invalid_date", _("结束日期不能早于开始日期。"))
     if not 1 <= return_days <= 90:
@@ -236,8 +240,8 @@ def do_file_return(
         raise ActionError("round_closed", _("第%(n)s轮排查已截止，不能再报送。") % {"n": rnd.seq})
     check_version(ret, version, ["status", "filed_at"])
     check_transition(RETURN_TRANSITIONS, ret.status, ReturnStatus.FILED, labels=ReturnStatus)
-    if items_checked is None or items_checked < 0:
-        raise ActionError("invalid_count", _("排查对象数须为不小于 0 的整数。"))
+    if items_checked is None or not 0 <= items_checked <= MAX_ITEMS:
+        raise ActionError("invalid_count", _("排查对象数须为 0 至 1000 万之间的整数。"))
     leader_name = (leader_name or "").strip()
     if is_zero:
         if findings:
@@ -407,7 +411,7 @@ def do_rectify_finding(finding_id: int, *, actor: Any, measure: str, deadline: d
     finding = _lock_finding(finding_id, actor, FindingKind.PROBLEM)
     check_transition(FINDING_TRANSITIONS, finding.status, FindingStatus.RECTIFYING, labels=FindingStatus)
     drive = Drive.objects.select_for_update().get(pk=finding.drive_id)  # one list per (drive, sector)
-    if deadline is None or deadline <= timezone.localdate(clock.now()):
+    if deadline is None or not timezone.localdate(clock.now()) < deadline <= LATEST:
         raise ActionError("invalid_date", _("整改时限须晚于今天。"))
     row = MeasureData(
         problem=finding.summary,

@@ -31,6 +31,7 @@ from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
 from taizhang.reviews.selection import population
 
 MAX_SEED = 2**62
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def _text(value: str, message: str) -> str:
@@ -79,6 +80,8 @@ def do_create_campaign(
     if office.kind != UnitKind.OFFICE:
         raise ActionError("invalid_office", _("评查须由扫黑办组织。"))
     perm.require(perm.is_office_over(actor, office.path), _("只有扫黑办可以组织评查。"))
+    if not (EARLIEST <= period_start <= LATEST and EARLIEST <= period_end <= LATEST):
+        raise ActionError("invalid_date", _("日期须在 2000 年至 2100 年之间。"))
     if period_end < period_start:
         raise ActionError("invalid_date", _("截止日期不能早于起始日期。"))
     seed = secrets.randbelow(MAX_SEED) if seed is None else int(seed)
