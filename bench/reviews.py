@@ -65,7 +65,7 @@ def main() -> None:
         pairs = [(pk, unit) for pk, (unit, _why) in found.items()]
         return len(sampling.draw(pairs, sampling.share_size(len(pairs), 10, 1), seed=1))
 
-    month = callbacks.month_start(end)
+    month = callbacks.previous_month(callbacks.month_start(end))  # a whole month of conclusions
 
     def callback() -> int:
         pairs = callbacks.population(office, month)
