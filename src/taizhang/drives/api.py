@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from taizhang.drives import actions, board
 from taizhang.drives.models import Drive, DriveReturn
 from taizhang.org.models import Sector, Unit
+
+# Ids and counts bounded as the database stores them (a bigger number is a 422, never a server error).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 router = Router(tags=["drives"])
 
@@ -35,15 +39,15 @@ class DriveOut(Schema):
 class DriveIn(Schema):
     title: str
     kind: str
-    office_id: int
-    lead_unit_id: int
-    sector_ids: list[int]
-    unit_ids: list[int]
+    office_id: Id
+    lead_unit_id: Id
+    sector_ids: list[Id]
+    unit_ids: list[Id]
     starts_on: dt.date
     ends_on: dt.date
     requirements: str
-    interval_days: int | None = None
-    return_days: int = 7
+    interval_days: Count | None = None
+    return_days: Count = 7
 
 
 class ReturnOut(Schema):
@@ -64,7 +68,7 @@ class ReturnOut(Schema):
 
 class FindingIn(Schema):
     kind: str
-    sector_id: int
+    sector_id: Id
     summary: str
     facts: str = ""
     subject_names: str = ""
@@ -72,12 +76,12 @@ class FindingIn(Schema):
 
 
 class ReturnIn(Schema):
-    items_checked: int
+    items_checked: Count
     findings: list[FindingIn] = []
     is_zero: bool = False
     leader_name: str = ""
     note: str = ""
-    version: int | None = None
+    version: Count | None = None
 
 
 class RectifyIn(Schema):
@@ -115,7 +119,7 @@ def create_drive(request: HttpRequest, payload: DriveIn) -> Status[Drive]:
 
 
 @router.get("/drives/{drive_id}/board", summary="排查看板（按单位、领域）")
-def drive_board(request: HttpRequest, drive_id: int) -> dict[str, Any]:
+def drive_board(request: HttpRequest, drive_id: Id) -> dict[str, Any]:
     drive = get_object_or_404(Drive.objects.visible_to(request.user), pk=drive_id)
     data = board.board(request.user, drive, timezone.now())
     rows = lambda rows: [{"id": r.key, "name": r.label, "expected": r.expected, **r.counts} for r in rows]  # noqa: E731
@@ -132,7 +136,7 @@ def list_returns(request: HttpRequest, drive: int | None = None, offset: int = 0
 
 
 @router.post("/returns/{return_id}", response=ReturnOut, summary="报送本轮排查情况（或零报告）")
-def file_return(request: HttpRequest, return_id: int, payload: ReturnIn) -> DriveReturn:
+def file_return(request: HttpRequest, return_id: Id, payload: ReturnIn) -> DriveReturn:
     return actions.do_file_return(
         return_id,
         actor=request.user,
@@ -146,13 +150,13 @@ def file_return(request: HttpRequest, return_id: int, payload: ReturnIn) -> Driv
 
 
 @router.post("/findings/{finding_id}/register", summary="将排查发现的线索登记受理")
-def register_finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
+def register_finding(request: HttpRequest, finding_id: Id) -> dict[str, Any]:
     clue = actions.do_register_finding(finding_id, actor=request.user)
     return {"clue_id": clue.pk, "number": clue.number}
 
 
 @router.post("/findings/{finding_id}/rectify", summary="将排查发现的问题列入整改")
-def rectify_finding(request: HttpRequest, finding_id: int, payload: RectifyIn) -> dict[str, Any]:
+def rectify_finding(request: HttpRequest, finding_id: Id, payload: RectifyIn) -> dict[str, Any]:
     finding = actions.do_rectify_finding(
         finding_id, actor=request.user, measure=payload.measure, deadline=payload.deadline
     )

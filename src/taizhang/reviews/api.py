@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from taizhang.org.models import Unit
 from taizhang.reviews import actions, callbacks, notify, results
 from taizhang.reviews.models import CallbackTask, ReviewCampaign
+
+# Ids and counts bounded as the database stores them (a bigger number is a 422, never a server error).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 router = Router(tags=["reviews"])
 
@@ -35,30 +39,30 @@ class CampaignOut(Schema):
 
 class CampaignIn(Schema):
     title: str
-    office_id: int
+    office_id: Id
     period_start: dt.date
     period_end: dt.date
     sampling: str
-    share: int | None = None
-    size: int | None = None
+    share: Count | None = None
+    size: Count | None = None
     include_repeats: bool = True
     seed: int | None = None
 
 
 class AssignIn(Schema):
-    item_ids: list[int]
-    reviewer_unit_id: int
+    item_ids: list[Id]
+    reviewer_unit_id: Id
 
 
 class VerdictIn(Schema):
     verdict: str
     reasons: str
-    version: int | None = None
+    version: Count | None = None
 
 
 class CloseIn(Schema):
     conclusion: str
-    version: int | None = None
+    version: Count | None = None
 
 
 class CallbackOut(Schema):
@@ -76,11 +80,11 @@ class CallbackOut(Schema):
 class OutcomeIn(Schema):
     outcome: str
     notes: str = ""
-    version: int | None = None
+    version: Count | None = None
 
 
 class MessageIn(Schema):
-    clue_id: int
+    clue_id: Id
     channel: str
     body: str
 
@@ -109,13 +113,13 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[ReviewC
 
 
 @router.get("/campaigns/{campaign_id}/board", summary="评查结果（按原承办单位）")
-def campaign_board(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
+def campaign_board(request: HttpRequest, campaign_id: Id) -> list[dict[str, Any]]:
     campaign = get_object_or_404(ReviewCampaign.objects.visible_to(request.user), pk=campaign_id)
     return results.campaign_board(request.user, campaign)
 
 
 @router.post("/campaigns/{campaign_id}/assign", summary="分配评查单位")
-def assign(request: HttpRequest, campaign_id: int, payload: AssignIn) -> dict[str, int]:
+def assign(request: HttpRequest, campaign_id: Id, payload: AssignIn) -> dict[str, int]:
     unit = get_object_or_404(Unit, pk=payload.reviewer_unit_id)
     n = actions.do_assign_reviewer(
         campaign_id, actor=request.user, item_ids=payload.item_ids, reviewer_unit=unit
@@ -124,7 +128,7 @@ def assign(request: HttpRequest, campaign_id: int, payload: AssignIn) -> dict[st
 
 
 @router.post("/items/{item_id}/verdict", summary="提出评查意见（维持/纠正）")
-def verdict(request: HttpRequest, item_id: int, payload: VerdictIn) -> dict[str, Any]:
+def verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, Any]:
     item = actions.do_record_verdict(
         item_id, actor=request.user, verdict=payload.verdict, reasons=payload.reasons, version=payload.version
     )
@@ -132,7 +136,7 @@ def verdict(request: HttpRequest, item_id: int, payload: VerdictIn) -> dict[str,
 
 
 @router.post("/campaigns/{campaign_id}/close", response=CampaignOut, summary="领导签批结束评查")
-def close(request: HttpRequest, campaign_id: int, payload: CloseIn) -> ReviewCampaign:
+def close(request: HttpRequest, campaign_id: Id, payload: CloseIn) -> ReviewCampaign:
     return actions.do_close_campaign(
         campaign_id, actor=request.user, conclusion=payload.conclusion, version=payload.version
     )
@@ -153,7 +157,7 @@ def satisfaction(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/callbacks/{task_id}/outcome", response=CallbackOut, summary="登记回访结果")
-def record_outcome(request: HttpRequest, task_id: int, payload: OutcomeIn) -> CallbackTask:
+def record_outcome(request: HttpRequest, task_id: Id, payload: OutcomeIn) -> CallbackTask:
     return callbacks.do_record_callback(
         task_id, actor=request.user, outcome=payload.outcome, notes=payload.notes, version=payload.version
     )
