@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "taizhang.reports",
     "taizhang.search",
     "taizhang.figures",
+    "taizhang.drives",
+    "taizhang.reviews",
     "taizhang.jobs",
     "taizhang.gate",
     "taizhang.ferry",
@@ -260,6 +262,15 @@ EMAIL_HOST_PASSWORD = conf.env_str("TAIZHANG_SMTP_PASSWORD")
 EMAIL_USE_TLS = conf.env_bool("TAIZHANG_SMTP_TLS", default=False)
 DEFAULT_FROM_EMAIL = conf.env_str("TAIZHANG_MAIL_FROM") or "taizhang@localhost"
 SITE_URL = conf.env_str("TAIZHANG_SITE_URL") or "http://127.0.0.1:8000"
+
+# Call-backs (回访): each month's sample of real-name reporters whose clues were concluded (share %, at least N).
+CALLBACK_SHARE = conf.env_int("TAIZHANG_CALLBACK_SHARE", 20)
+CALLBACK_MIN = conf.env_int("TAIZHANG_CALLBACK_MIN", 5)
+# SMS to reporters through an HTTP gateway (as Chinese SMS gateways work): a POST of the template, filled with
+# {phone} and {text} (JSON-escaped), to the URL; empty URL = SMS not configured.
+SMS_GATEWAY_URL = conf.env_str("TAIZHANG_SMS_URL")
+SMS_GATEWAY_TEMPLATE = conf.env_str("TAIZHANG_SMS_TEMPLATE") or '{{"mobile": {phone}, "content": {text}}}'
+SMS_GATEWAY_TIMEOUT = conf.env_int("TAIZHANG_SMS_TIMEOUT", 5)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -33,6 +33,8 @@ urlpatterns = [
     path("search/", include("taizhang.search.urls")),
     path("figures/", include("taizhang.figures.urls")),
     path("reporters/", include("taizhang.reporters.urls")),
+    path("drives/", include("taizhang.drives.urls")),
+    path("reviews/", include("taizhang.reviews.urls")),
     path("ferry/", include("taizhang.ferry.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

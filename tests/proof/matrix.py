@@ -118,6 +118,15 @@ RECORD_VIEWERS: dict[str, dict[str, frozenset[str]]] = {
     "urging": {"own": VIEWERS["own"], "district": VIEWERS["district"]},
     # Monthly reports of transport (a draft), construction (submitted), the district police (a draft).
     "report": _UNIT_RECORD,
+    # A city drive over transport and construction (led by the city office), and a district drive.
+    "drive": {"city": CITY_OFFICE | TRANSPORT | CONSTRUCTION, "district": _UNIT_RECORD["district"]},
+    # The city drive's returns: each unit sees its own only.
+    "drive_return": {"own": _UNIT_RECORD["own"], "other": _UNIT_RECORD["other"]},
+    # A review of a concluded transport clue given to the police: reviewers see what they review.
+    "campaign": {"city": CITY_OFFICE | POLICE},
+    "review_item": {"city": CITY_OFFICE | POLICE},
+    # A call-back of that clue (the custodian calls): the office only.
+    "callback": {"city": CITY_OFFICE},
 }
 # The unit people who act on each context's record (reply, report progress, acknowledge, finish).
 UNIT_PEOPLE = {"own": TRANSPORT, "other": CONSTRUCTION, "district": frozenset({"district_police"})}
@@ -373,6 +382,32 @@ PAGES: dict[str, Rule] = {
     "reporters:outcome": step(),
     "reporters:mark_read": step(),
     "reporters:feedback": step(),
+    # ---- screening drives (#22): lists read through the rule; record routes tried with a missing id here,
+    # and with real records by persona in tests/drives/test_routes.py ----
+    "drives:list": page(STAFF),
+    # Drives are planned by an office for its tree; everyone else gets 404 (as the action refuses them).
+    "drives:create": page(OFFICE_ACTORS),
+    "drives:detail": page(STAFF, obj="drive"),
+    "drives:records": page(STAFF, obj="drive", query="bucket=filed"),
+    # The form is the unit's own: the office that sees the return does not file it.
+    "drives:return_file": page({"own": TRANSPORT, "other": CONSTRUCTION}, obj="drive_return"),
+    "drives:finding_register": step(obj="missing"),
+    "drives:finding_rectify": step(obj="missing"),
+    "drives:round_close": step(obj="missing"),
+    # ---- look-back reviews and call-backs (#22) ----
+    "reviews:list": page(STAFF),
+    "reviews:create": page(OFFICE_ACTORS),
+    "reviews:assign": step({"city": CITY_ACTORS}, obj="campaign", data="review_assign"),
+    # The item has no verdict yet: signing is refused for everyone.
+    "reviews:close": step(obj="campaign", data="conclusion"),
+    "reviews:callback_send": step(obj="missing"),
+    "reviews:callbacks": page(STAFF),
+    "reviews:detail": page(STAFF, obj="campaign"),
+    # Only the reviewing unit gives the verdict.
+    "reviews:verdict": step({"city": POLICE}, obj="review_item", data="verdict"),
+    # Only the caller (the custodian the task is given to) opens the contact; the reveal is audited.
+    "reviews:callback_contact": step({"city": CUSTODIANS}, obj="callback", data="nothing"),
+    "reviews:callback_record": step({"city": CITY_ACTORS}, obj="callback", data="callback_outcome"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -465,6 +500,33 @@ API: dict[str, Rule] = {
     "POST /api/reporters/clues/<clue_id>/reply": api_step(),
     "POST /api/reporters/clues/<clue_id>/outcome": api_step(),
     "POST /api/reporters/clues/<clue_id>/feedback": api_step(),
+    # ---- screening drives (#22) ----
+    "GET /api/drives/drives": api(STAFF),
+    "GET /api/drives/returns": api(STAFF),
+    "POST /api/drives/drives": api(frozenset(), method="POST"),
+    "GET /api/drives/drives/<drive_id>/board": api(STAFF, obj="drive"),
+    "POST /api/drives/returns/<return_id>": api_step(
+        {"own": TRANSPORT, "other": CONSTRUCTION}, obj="drive_return", data="drive_return_api"
+    ),
+    "POST /api/drives/findings/<finding_id>/register": api_step(obj="missing"),
+    "POST /api/drives/findings/<finding_id>/rectify": api_step(obj="missing"),
+    # ---- look-back reviews and call-backs (#22) ----
+    "GET /api/reviews/campaigns": api(STAFF),
+    "GET /api/reviews/callbacks": api(STAFF),
+    "GET /api/reviews/satisfaction": api(STAFF),
+    "POST /api/reviews/campaigns": api(frozenset(), method="POST"),
+    "POST /api/reviews/messages": api(frozenset(), method="POST"),
+    "GET /api/reviews/campaigns/<campaign_id>/board": api(STAFF, obj="campaign"),
+    "POST /api/reviews/campaigns/<campaign_id>/assign": api_step(
+        {"city": CITY_ACTORS}, obj="campaign", data="assign_api"
+    ),
+    "POST /api/reviews/campaigns/<campaign_id>/close": api_step(obj="campaign", data="conclusion"),
+    "POST /api/reviews/items/<item_id>/verdict": api_step(
+        {"city": POLICE}, obj="review_item", data="verdict"
+    ),
+    "POST /api/reviews/callbacks/<task_id>/outcome": api_step(
+        {"city": CITY_ACTORS}, obj="callback", data="callback_outcome"
+    ),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);

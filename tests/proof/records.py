@@ -188,6 +188,94 @@ def _reports(w: World, out: Records) -> None:
         out.add("report", context, report.pk, narrative)
 
 
+def _drives(w: World, out: Records) -> None:
+    """A city drive over transport and construction (led by the city office), and a district drive."""
+    from taizhang.drives import actions as drives
+    from taizhang.drives.choices import DriveKind
+    from taizhang.drives.models import DriveReturn
+    from taizhang.org.models import Sector
+
+    sector = Sector.objects.create(code="matrix-drive", name="矩阵排查领域")
+    today = timezone.localdate()
+    for context, staff, office, units in (
+        ("city", "office_staff", "city", ["transport", "construction"]),
+        ("district", "district_staff", "district", ["district_police"]),
+    ):
+        title = f"矩阵{context}排查"
+        drive = drives.do_create_drive(
+            actor=w.people[staff],
+            title=title,
+            kind=DriveKind.CONCENTRATED,
+            office=w.units[office],
+            lead_unit=w.units[office],
+            sectors=[sector],
+            units=[w.units[u] for u in units],
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=30),
+            requirements="矩阵报送要求",
+        )
+        out.add("drive", context, drive.pk, title)
+        if context == "city":
+            for ret_context, unit in (("own", "transport"), ("other", "construction")):
+                ret = DriveReturn.objects.get(drive=drive, unit=w.units[unit])
+                out.add("drive_return", ret_context, ret.pk, title)
+
+
+def _reviews(w: World, out: Records) -> None:
+    """A concluded 查否 clue of transport with a real-name reporter: under review by the police, and called back."""
+    from taizhang.clues import actions as clues
+    from taizhang.clues.actions import ReporterData, SubjectData
+    from taizhang.clues.choices import Category, Channel, FindingResult, ReporterKind, ReportStage
+    from taizhang.reviews import actions as reviews
+    from taizhang.reviews import callbacks
+    from taizhang.reviews.choices import Sampling
+
+    clue = clues.do_register_clue(
+        actor=w.people["office_staff"],
+        office=w.units["city"],
+        channel=Channel.PHONE,
+        received_at=timezone.now(),
+        summary="矩阵回访线索",
+        facts="矩阵测试：办结后回访和评查的线索。",
+        subjects=[SubjectData(name="矩阵某")],
+        reporter=ReporterData(
+            kind=ReporterKind.REAL_NAME, identity={"name": "矩阵举报人", "phone": "13800000000"}
+        ),
+    )
+    clues.do_triage_clue(clue.pk, actor=w.people["office_staff"], in_scope=True, category=Category.EVIL)
+    clues.do_assign_clue(
+        clue.pk, actor=w.people["office_leader"], unit=w.units["transport"], person=w.people["handler"]
+    )
+    clues.do_file_stage_report(
+        clue.pk, actor=w.people["liaison"], stage=ReportStage.FIRST, body="已成立核查组。"
+    )
+    clues.do_record_finding(
+        clue.pk, actor=w.people["handler"], result=FindingResult.UNFOUNDED, basis="查无实据。"
+    )
+    clues.do_sign_finding(clue.pk, actor=w.people["unit_leader"])
+    clues.do_review_finding(clue.pk, actor=w.people["office_staff"], accept=True)
+    clues.do_conclude_clue(clue.pk, actor=w.people["office_staff"])
+    today = timezone.localdate()
+    campaign = reviews.do_create_campaign(
+        actor=w.people["office_staff"],
+        title="矩阵评查",
+        office=w.units["city"],
+        period_start=today - dt.timedelta(days=1),
+        period_end=today,
+        sampling_kind=Sampling.ALL,
+    )
+    item = campaign.items.get()
+    reviews.do_assign_reviewer(
+        campaign.pk, actor=w.people["office_staff"], item_ids=[item.pk], reviewer_unit=w.units["police"]
+    )
+    out.add("campaign", "city", campaign.pk, "矩阵评查")
+    out.add("review_item", "city", item.pk, "矩阵评查")
+    callbacks.draw_for_office(w.units["city"], callbacks.month_start(today), seed=1, share=100, minimum=1)
+    from taizhang.reviews.models import CallbackTask
+
+    out.add("callback", "city", CallbackTask.objects.get(clue=clue).pk, "13800000000")
+
+
 def build_records(world: World, clues: dict[str, Clue]) -> Records:
     """Every record of matrix.RECORD_VIEWERS, in its context."""
     out = Records()
@@ -195,4 +283,6 @@ def build_records(world: World, clues: dict[str, Clue]) -> Records:
     _rectification(world, out)
     _supervision(world, out, clues, built_cases)
     _reports(world, out)
+    _drives(world, out)
+    _reviews(world, out)
     return out

@@ -372,6 +372,28 @@ DATA = {
     "nothing": lambda proof, context, persona: {},
     "submit": _report_step,
     "return": lambda proof, context, persona: _report_step(proof, context, persona, comment="请补充数据"),
+    # ---- drives, reviews, call-backs (#22) ----
+    "drive_return": lambda proof, context, persona: {
+        "items_checked": "3",
+        "is_zero": "on",
+        "leader_name": "矩阵负责人",
+    },
+    "drive_return_api": lambda proof, context, persona: {
+        "items_checked": 3,
+        "is_zero": True,
+        "leader_name": "矩阵负责人",
+    },
+    "verdict": lambda proof, context, persona: {"verdict": "upheld", "reasons": "矩阵评查意见"},
+    "review_assign": lambda proof, context, persona: {
+        "items": [proof.records.ids["review_item"]["city"]],
+        "reviewer_unit": proof.world.units["construction"].pk,
+    },
+    "assign_api": lambda proof, context, persona: {
+        "item_ids": [proof.records.ids["review_item"]["city"]],
+        "reviewer_unit_id": proof.world.units["construction"].pk,
+    },
+    "conclusion": lambda proof, context, persona: {"conclusion": "矩阵结论"},
+    "callback_outcome": lambda proof, context, persona: {"outcome": "satisfied", "notes": "矩阵回访"},
     # Linking or merging a clue with itself: refused by the action, after the visibility check.
     "other": lambda proof, context, persona: {"other_id": proof.clues[context].pk},
 }
@@ -422,6 +444,11 @@ RECORD_MODELS = {
     "extension": "supervision.Extension",
     "urging": "supervision.UrgingNotice",
     "report": "reports.PeriodicReport",
+    "drive": "drives.Drive",
+    "drive_return": "drives.DriveReturn",
+    "campaign": "reviews.ReviewCampaign",
+    "review_item": "reviews.ReviewItem",
+    "callback": "reviews.CallbackTask",
 }
 
 

@@ -15,6 +15,8 @@ NAVIGATION = [
     ("cases:list", _("案件")),
     ("supervision:board", _("督办")),
     ("rectification:list", _("整改")),
+    ("drives:list", _("排查")),
+    ("reviews:list", _("评查回访")),
     ("reports:index", _("报送")),
     ("reports:dashboard", _("统计")),
 ]

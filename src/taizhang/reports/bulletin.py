@@ -53,6 +53,9 @@ BULLETIN_CODES = [
     "procuratorate.prosecutions",
     "discipline.umbrella_cases",
     "assets.seized",
+    "drives.run",
+    "drives.clues_found",
+    "callbacks.satisfaction_rate",
 ]
 
 

@@ -30,6 +30,7 @@ FUNNEL_CODES = [
     "court.first_instance_judged",
     "court.effective_judgments",
 ]
+SCREENING_CODES = ["drives.run", "drives.units_covered", "drives.clues_found"]
 
 
 def _labelled(counts: dict[Any, int], labels: dict[Any, Any], url: Any) -> list[dict[str, Any]]:
@@ -163,7 +164,30 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["case_funnel"] = funnel
     if rect := rectification_series(user, unit, period):
         out["rectification"] = rect
+    if screening := collect(SCREENING_CODES):
+        out["screening"] = screening
+    if satisfaction := satisfaction_series(user, unit):
+        out["satisfaction"] = satisfaction
     return out
+
+
+def satisfaction_series(user: Any, unit: Unit) -> list[dict[str, Any]]:
+    """回访满意率 by handling unit (call-backs the person may see in the unit's tree), each bar opening the tasks."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from taizhang.reviews import results
+    from taizhang.reviews.models import CallbackTask
+
+    qs = CallbackTask.objects.visible_to(user).filter(
+        Q(office__path__startswith=unit.path) | Q(handling_unit__path__startswith=unit.path)
+    )
+    url = reverse("reviews:callbacks")
+    return [
+        {"name": row["unit"], "value": row["rate"], "url": f"{url}?unit={row['handling_unit_id'] or 0}"}
+        for row in results.satisfaction(user, qs)["by_unit"]
+        if row["rate"] is not None
+    ]
 
 
 def rectification_series(user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
