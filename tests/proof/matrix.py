@@ -258,6 +258,18 @@ PAGES: dict[str, Rule] = {
     "cases:conclude": step(obj="case", data="note"),
     # The cases are open: reopening is refused for everyone.
     "cases:reopen": step(obj="case", data="reason"),
+    # 一案三查 and the assets ledger: boards and lists show only what the person's cases hold.
+    "cases:checks": page(STAFF),
+    "cases:accountability": page(STAFF),
+    "cases:assets": page(STAFF),
+    "cases:assets_export": page(STAFF),
+    # Sent empty, these steps are refused for everyone and change nothing.
+    "cases:check_conclude": step(obj="case"),
+    "cases:check_reopen": step(obj="case"),
+    "cases:accountability_add": step(obj="case"),
+    "cases:asset_add": step(obj="case"),
+    "cases:asset_plan": step(obj="case"),
+    "cases:asset_dispose": step(obj="case"),
     # ---- rectification ----
     "rectification:list": page(STAFF),
     "rectification:sectors": page(STAFF),

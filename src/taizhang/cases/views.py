@@ -108,6 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stages": CaseStage.choices,
         "statuses": CaseStatus.choices,
         "screenings": Screening.choices,
+        "check_kinds": CheckKind.choices,
         "sectors": Sector.objects.filter(is_active=True),
     }
     return render(request, "cases/case_list.html", context)
