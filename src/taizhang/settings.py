@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "taizhang.portal",
     "taizhang.reporters",
     "taizhang.cases",
+    "taizhang.publicity",
     "taizhang.rectification",
     "taizhang.reports",
     "taizhang.search",

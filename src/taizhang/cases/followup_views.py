@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -158,9 +158,8 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("measured_on"))
-    custodian = Unit.objects.filter(
-        pk=p.get("custodian") if (p.get("custodian") or "").isdigit() else 0
-    ).first()
+    raw = p.get("custodian") or ""
+    custodian = Unit.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0).first()
     if day is None or custodian is None:
         messages.error(request, _("请填写采取措施日期并选择保管单位。"))
         return _back(_get(request, pk), "#assets")
@@ -290,6 +289,6 @@ def assets_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assets_export(request: HttpRequest) -> HttpResponse:
+def assets_export(request: HttpRequest) -> FileResponse:
     audit.record("case.assets_export", actor=request.user, after={"query": request.GET.urlencode()})
     return followup_exports.assets_response(_assets(request))

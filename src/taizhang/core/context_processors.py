@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("clues:list", _("线索台账")),
     ("cases:list", _("案件")),
+    ("publicity:index", _("宣传")),
     ("supervision:board", _("督办")),
     ("rectification:list", _("整改")),
     ("reports:index", _("报送")),
