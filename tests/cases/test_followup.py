@@ -319,7 +319,9 @@ def test_api_checks_assets_and_accountability(world, cases):
         "decided_on": timezone.localdate().isoformat(),
     }
     commission = world.client_for("discipline_handler")
-    assert commission.post(f"{url}/accountability", person, content_type="application/json").status_code == 201
+    assert (
+        commission.post(f"{url}/accountability", person, content_type="application/json").status_code == 201
+    )
     assert police.post(f"{url}/accountability", person, content_type="application/json").status_code == 403
     assert [r["person_name"] for r in commission.get(f"{url}/accountability").json()] == ["赵某"]
     assert police.get(f"{url}/accountability").json() == []
