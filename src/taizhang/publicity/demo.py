@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from taizhang.cases.models import Case
 from taizhang.core.demo import DemoContext
@@ -18,7 +19,7 @@ ACTIVITIES = [
     ("media", "江川日报专题报道", 1),
     ("new_media", "“江川发布”推送典型案例", 2),
 ]
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"text": "您对所在地区的社会治安状况是否满意", "kind": "likert"},
     {"text": "您对本地扫黑除恶工作成效是否满意", "kind": "likert"},
     {"text": "您是否了解扫黑除恶线索举报渠道", "kind": "choice", "options": ["了解", "听说过", "不了解"]},
