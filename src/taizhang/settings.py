@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taizhang.portal",
     "taizhang.reporters",
     "taizhang.cases",
+    "taizhang.publicity",
     "taizhang.rectification",
     "taizhang.reports",
     "taizhang.search",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("clues/", include("taizhang.clues.urls")),
     path("supervision/", include("taizhang.supervision.urls")),
     path("cases/", include("taizhang.cases.urls")),
+    path("publicity/", include("taizhang.publicity.urls")),
     path("rectification/", include("taizhang.rectification.urls")),
     path("reports/", include("taizhang.reports.urls")),
     path("search/", include("taizhang.search.urls")),

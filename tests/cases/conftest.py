@@ -52,6 +52,19 @@ class CaseMaker:
         case.refresh_from_db()
         return case
 
+    def conclude_checks(self, case):
+        """一案三查 concluded: the crime by the office, the 保护伞 and responsibility checks by the commission."""
+        from taizhang.cases import followup
+        from taizhang.cases.choices import CheckKind
+
+        followup.do_conclude_check(
+            case.pk, actor=self.w.people["office_staff"], kind=CheckKind.CRIME, finding="已判决生效"
+        )
+        for kind in (CheckKind.UMBRELLA, CheckKind.RESPONSIBILITY):
+            followup.do_conclude_check(
+                case.pk, actor=self.w.people["discipline_handler"], kind=kind, finding="未发现问题"
+            )
+
 
 @pytest.fixture
 def cases(world):

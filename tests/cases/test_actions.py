@@ -102,6 +102,7 @@ def test_conclusion_needs_screening(world, cases):
     with pytest.raises(ActionError):
         actions.do_conclude_case(case.pk, actor=staff)
     actions.do_screen_case(case.pk, actor=world.people["discipline_handler"], result=Screening.NOT_FOUND)
+    cases.conclude_checks(case)
     case = actions.do_conclude_case(case.pk, actor=staff)
     assert case.status == CaseStatus.CONCLUDED
 
@@ -175,6 +176,7 @@ def test_reopen_needs_reason_and_concluded_case(world, cases):
     with pytest.raises(TransitionRefused):
         actions.do_reopen_case(case.pk, actor=staff, reason="再审")
     actions.do_screen_case(case.pk, actor=staff, result=Screening.NOT_FOUND)
+    cases.conclude_checks(case)
     actions.do_conclude_case(case.pk, actor=staff)
     with pytest.raises(ActionError):
         actions.do_reopen_case(case.pk, actor=staff, reason=" ")

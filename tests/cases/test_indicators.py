@@ -106,7 +106,7 @@ def test_known_values(world, stocked):
     }
     assert value("court.first_instance_judged")["value"] == 1
     assert value("court.first_instance_accepted")["value"] == 3
-    assert value("discipline.sanctioned") is None
+    assert value("discipline.sanctioned")["value"] == 0  # from the 一案三查 accountability records
     district = INDICATORS["procuratorate.arrests"](
         user=world.people["district_staff"], unit=world.units["district"], start=start, end=end
     )

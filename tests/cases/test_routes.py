@@ -75,6 +75,9 @@ def test_screen_and_conclude_posts(world, cases):
     )
     staff.post(f"/cases/{case.pk}/screen/", {"result": "not_found"})
     staff.post(f"/cases/{case.pk}/conclude/", {})
+    assert Case.objects.get(pk=case.pk).status == "open"  # 一案三查 still open
+    cases.conclude_checks(case)
+    staff.post(f"/cases/{case.pk}/conclude/", {})
     assert Case.objects.get(pk=case.pk).status == "concluded"
 
 

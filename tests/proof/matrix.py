@@ -281,6 +281,31 @@ PAGES: dict[str, Rule] = {
     "cases:conclude": step(obj="case", data="note"),
     # The cases are open: reopening is refused for everyone.
     "cases:reopen": step(obj="case", data="reason"),
+    # 一案三查 and the assets ledger: boards and lists show only what the person's cases hold.
+    "cases:checks": page(STAFF),
+    "cases:accountability": page(STAFF),
+    "cases:assets": page(STAFF),
+    "cases:assets_export": page(STAFF),
+    # Sent empty, these steps are refused for everyone and change nothing.
+    "cases:check_conclude": step(obj="case"),
+    "cases:check_reopen": step(obj="case"),
+    "cases:accountability_add": step(obj="case"),
+    "cases:asset_add": step(obj="case"),
+    "cases:asset_plan": step(obj="case"),
+    "cases:asset_dispose": step(obj="case"),
+    # ---- typical cases, publicity, surveys (the matrix world has none of the records: 404 for everyone) ----
+    "publicity:index": page(STAFF),
+    "publicity:activities": page(STAFF),
+    "publicity:surveys": page(STAFF),
+    "publicity:survey_new": page(CITY_ACTORS | {"district_staff", "district_leader"}),
+    "publicity:typical_new": page(frozenset(), obj="missing"),
+    "publicity:typical": page(frozenset(), obj="missing"),
+    "publicity:typical_approve": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "publicity:typical_export": page(STAFF),
+    "publicity:survey": page(frozenset(), obj="missing"),
+    "publicity:survey_status": Rule(allow=frozenset(), obj="missing", method="POST"),
+    # The public survey page: no survey is open in the matrix world.
+    "publicity:answer": Rule(allow=frozenset(), anon=HIDDEN, obj="missing"),
     # ---- rectification ----
     "rectification:list": page(STAFF),
     "rectification:sectors": page(STAFF),
@@ -454,6 +479,17 @@ API: dict[str, Rule] = {
         OFFICE_ACTORS | DISCIPLINE, obj="case", data="screen"
     ),
     "POST /api/cases/cases/<case_id>/conclude": api_step(obj="case", data="note"),
+    "GET /api/cases/cases/<case_id>/checks": api(STAFF, obj="case"),
+    "GET /api/cases/cases/<case_id>/accountability": api(STAFF, obj="case"),
+    "GET /api/cases/cases/<case_id>/assets": api(STAFF, obj="case"),
+    # Sent empty, the follow-up steps are refused for everyone and change nothing.
+    "POST /api/cases/cases/<case_id>/checks/<kind>/conclude": api_step(obj="case", params={"kind": "crime"}),
+    "POST /api/cases/cases/<case_id>/accountability": api_step(obj="case"),
+    "POST /api/cases/cases/<case_id>/assets": api_step(obj="case"),
+    "POST /api/cases/cases/<case_id>/assets/<item_id>/plan": api_step(obj="case", params={"item_id": "1"}),
+    "POST /api/cases/cases/<case_id>/assets/<item_id>/disposals": api_step(
+        obj="case", params={"item_id": "1"}
+    ),
     # ---- rectification ----
     "GET /api/rectification/letters": api(STAFF),
     "POST /api/rectification/letters": api(frozenset(), method="POST"),

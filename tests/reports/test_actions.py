@@ -143,9 +143,9 @@ def test_fill_entered_indicators_refuses_computed_codes(world):
     actions.do_fill_entered_indicators(
         report.pk,
         actor=world.people["liaison"],
-        values={"discipline.persons_handled": {"value": 1, "persons": None}},
+        values={"work.meetings": {"value": 1, "persons": None}},
     )
-    assert report.values.get(indicator__code="discipline.persons_handled").value == 1
+    assert report.values.get(indicator__code="work.meetings").value == 1
     with pytest.raises(Exception, match="系统计算"):
         actions.do_fill_entered_indicators(
             report.pk, actor=world.people["liaison"], values={"clues.received": {"value": 9, "persons": None}}

@@ -116,12 +116,12 @@ def test_an_indicator_the_app_answers_none_for_is_entered(world, fake_cases):
     actions.do_fill_entered_indicators(
         report.pk,
         actor=world.people["liaison"],
-        values={"discipline.sanctioned": {"value": 4, "persons": None}},
+        values={"discipline.umbrella_cases": {"value": 4, "persons": None}},
     )
-    value = report.values.get(indicator__code="discipline.sanctioned")
+    value = report.values.get(indicator__code="discipline.umbrella_cases")
     assert (value.value, value.is_computed) == (4, False)
     page = world.client_for("liaison").get(f"/reports/{report.pk}/").content.decode()
-    assert 'name="v:discipline.sanctioned"' in page and 'name="v:procuratorate.arrests"' not in page
+    assert 'name="v:discipline.umbrella_cases"' in page and 'name="v:procuratorate.arrests"' not in page
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.cases import permissions as perm
+from taizhang.cases.checks import ensure_checks, open_checks
 from taizhang.cases.choices import (
     CONCLUDABLE_STAGES,
     JUDGED_STAGES,
@@ -173,6 +174,7 @@ def do_register_case(
     )
     case.handling_units.set(units)
     case.clues.set(linked)
+    ensure_checks(case)
     audit.record(
         "case.register",
         actor=actor,
@@ -209,11 +211,15 @@ def do_edit_case(
     if "name" in changes and not (changes["name"] or "").strip():
         raise ActionError("required", _("案件名称不能为空。"))
     _clean_figures(changes)
+    typed = {name for name in MONEY_FIELDS if name in changes and changes[name] != getattr(case, name)}
+    if typed and case.assets.exists():
+        raise ActionError("assets_itemised", _("涉案财产已逐项登记，资产总额由明细计算，不能直接修改。"))
     before = audit.snapshot(case, AUDITED_FIELDS)
     before["handling_units"] = sorted(case.handling_units.values_list("pk", flat=True))
     before["clues"] = sorted(case.clues.values_list("pk", flat=True))
     for field, value in changes.items():
         setattr(case, field, value)
+    ensure_checks(case)
     if handling_units is not None:
         _check_units(handling_units)
         case.handling_units.set(handling_units)
@@ -366,6 +372,13 @@ def do_conclude_case(case_id: int, *, actor: Any, note: str = "") -> Case:
         )
     if case.stage not in CONCLUDABLE_STAGES:
         raise ActionError("not_effective", _("判决生效后方可办结。"))
+    missing = open_checks(case)
+    if missing:
+        raise ActionError(
+            "checks_open",
+            _("一案三查尚未全部查结（%(c)s），不能办结。")
+            % {"c": "、".join(c.get_kind_display() for c in missing)},
+        )
     before = audit.snapshot(case, AUDITED_FIELDS)
     case.status, case.concluded_at = CaseStatus.CONCLUDED, timezone.now()
     _save(case, "case.conclude", actor, before, ["status", "concluded_at"], note=note)

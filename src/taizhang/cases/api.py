@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from taizhang.cases import actions, filters
+from taizhang.cases import actions, filters, followup_api
 from taizhang.cases.models import Case
 from taizhang.org.models import Sector, Unit
 
@@ -181,3 +181,6 @@ def screen_case(request: HttpRequest, case_id: int, payload: ScreenIn) -> dict[s
 def conclude_case(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
     case = actions.do_conclude_case(_get(request, case_id).pk, actor=request.user, note=payload.note)
     return _detail(case)
+
+
+followup_api.mount(router)

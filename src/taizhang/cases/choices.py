@@ -76,3 +76,68 @@ SCREENING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Screening results that let a case be concluded.
 SCREENED = frozenset({Screening.NOT_FOUND, Screening.CLUE_FOUND})
+
+
+class CheckKind(models.TextChoices):
+    """一案三查: every 涉黑涉恶 case is checked three ways before it may be concluded."""
+
+    CRIME = "crime", _("查办案件本身")
+    UMBRELLA = "umbrella", _("查保护伞")
+    RESPONSIBILITY = "responsibility", _("查监管和基层组织责任")
+
+
+class CheckStatus(models.TextChoices):
+    OPEN = "open", _("核查中")
+    CONCLUDED = "concluded", _("已查结")
+
+
+CHECK_TRANSITIONS: dict[str, frozenset[str]] = {
+    CheckStatus.OPEN: frozenset({CheckStatus.CONCLUDED}),
+    CheckStatus.CONCLUDED: frozenset({CheckStatus.OPEN}),
+}
+
+
+class Measure(models.TextChoices):
+    """问责措施 taken against a person whose failure let the organisation grow."""
+
+    ADMONISH = "admonish", _("诫勉谈话")
+    PARTY = "party", _("党纪处分")
+    GOVERNMENT = "government", _("政务处分")
+    REASSIGN = "reassign", _("组织调整")
+    JUDICIARY = "judiciary", _("移送司法")
+
+
+class AssetKind(models.TextChoices):
+    CASH = "cash", _("现金/存款")
+    PROPERTY = "property", _("房产")
+    VEHICLE = "vehicle", _("车辆")
+    EQUITY = "equity", _("股权")
+    OTHER = "other", _("其他")
+
+
+class AssetMeasure(models.TextChoices):
+    SEAL = "seal", _("查封")
+    SEIZE = "seize", _("扣押")
+    FREEZE = "freeze", _("冻结")
+
+
+class Disposal(models.TextChoices):
+    CONFISCATE = "confiscate", _("没收")
+    RECOVER = "recover", _("追缴")
+    RETURN = "return", _("返还被害人")
+    AUCTION = "auction", _("拍卖")
+
+
+class AssetStatus(models.TextChoices):
+    HELD = "held", _("在押")
+    PLANNED = "planned", _("待处置")
+    DISPOSED = "disposed", _("已处置")
+
+
+ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssetStatus.HELD: frozenset({AssetStatus.PLANNED}),
+    AssetStatus.PLANNED: frozenset({AssetStatus.PLANNED, AssetStatus.DISPOSED}),
+    AssetStatus.DISPOSED: frozenset(),
+}
+# The national office's rule: seized assets are disposed of within three months of the effective judgment.
+DISPOSAL_MONTHS = 3

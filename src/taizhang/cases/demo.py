@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from taizhang.cases import actions
-from taizhang.cases.choices import CaseStage, OrgType, Screening
+from taizhang.cases import actions, followup
+from taizhang.cases.choices import CaseStage, CheckKind, Measure, OrgType, Screening
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
 from taizhang.core.demo import DemoContext
@@ -124,6 +124,70 @@ def _units(ctx: DemoContext, office: str) -> list:
     return [ctx.units[f"{prefix}-GA"]]
 
 
+ASSETS = [
+    ("property", "江川市东湖区某小区住宅一套", "186万", "seal"),
+    ("vehicle", "重型自卸货车三辆", "96万", "seize"),
+    ("cash", "银行存款", "412.6万", "freeze"),
+    ("equity", "某砂石公司股权 40%", "520万", "freeze"),
+]
+
+
+def _follow_up(ctx: DemoContext, case: Case, screening: str) -> None:
+    """A case past its effective judgment: assets item by item, one disposal under way, the three checks."""
+    police = ctx.units["CITY-GA"] if case.office.parent_id is None else _units(ctx, case.office.code)[0]
+    effective = followup.effective_on(case) or ctx.today
+    for kind, text, value, measure in ASSETS[: 2 + case.pk % 3]:
+        followup.do_add_asset(
+            case.pk,
+            actor=ACTOR,
+            kind=kind,
+            description=text,
+            value=value,
+            measure=measure,
+            custodian=police,
+            measured_on=effective - dt.timedelta(days=120),
+        )
+    first = case.assets.order_by("id").first()
+    if first is not None:
+        followup.do_plan_disposal(
+            case.pk, actor=ACTOR, item_id=first.pk, disposal="confiscate", responsible="王建国"
+        )
+        followup.do_record_disposal(
+            case.pk,
+            actor=ACTOR,
+            item_id=first.pk,
+            amount=first.value,
+            disposed_on=ctx.today,
+            note="已上缴国库",
+        )
+    if screening not in (Screening.NOT_FOUND, Screening.CLUE_FOUND):
+        return
+    followup.do_conclude_check(
+        case.pk, actor=ACTOR, kind=CheckKind.CRIME, finding="判决已生效，首要分子均已判处。"
+    )
+    followup.do_conclude_check(
+        case.pk, actor=ACTOR, kind=CheckKind.UMBRELLA, finding="逐案过筛已完成，线索已移送纪委监委。"
+    )
+    failed = screening == Screening.CLUE_FOUND
+    if failed:
+        followup.do_record_accountability(
+            case.pk,
+            actor=ACTOR,
+            person_name="孙某某",
+            post="所长",
+            unit_name="某镇国土资源所",
+            measure=Measure.PARTY,
+            decided_on=ctx.today - dt.timedelta(days=10),
+        )
+    followup.do_conclude_check(
+        case.pk,
+        actor=ACTOR,
+        kind=CheckKind.RESPONSIBILITY,
+        finding="行业监管存在失职，已追责问责。" if failed else "未发现监管和基层组织失职失责。",
+        failures_found=failed,
+    )
+
+
 def populate(ctx: DemoContext) -> None:
     for code, unit_code in LEADS.items():
         Sector.objects.filter(code=code).update(lead_unit=ctx.units[unit_code])
@@ -185,6 +249,8 @@ def populate(ctx: DemoContext) -> None:
             )
         elif screening != Screening.UNSCREENED:
             actions.do_screen_case(case.pk, actor=ctx.users["jw_handler"], result=screening, note="逐案过筛")
+        if reached in (CaseStage.EFFECTIVE, CaseStage.EXECUTION):
+            _follow_up(ctx, case, screening)
         if reached == CaseStage.EXECUTION and screening in (Screening.NOT_FOUND, Screening.CLUE_FOUND):
             actions.do_conclude_case(case.pk, actor=ACTOR, note="判决已执行")
     ctx.extra["cases"] = list(Case.objects.order_by("id"))

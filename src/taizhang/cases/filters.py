@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 
-from taizhang.cases.choices import CaseStage, CaseStatus, OrgType, Screening
-from taizhang.cases.models import CaseQuerySet, CaseStageEvent
+from taizhang.cases.choices import CaseStage, CaseStatus, CheckKind, CheckStatus, Measure, OrgType, Screening
+from taizhang.cases.models import AccountabilityQuerySet, CaseCheck, CaseQuerySet, CaseStageEvent
 from taizhang.core.params import as_id
 from taizhang.org.models import Unit
 
@@ -28,6 +28,7 @@ FILTER_KEYS = (
     "from",
     "to",
     "listed",
+    "check_open",
 )
 
 
@@ -84,7 +85,35 @@ def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
         qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
     if (kwargs := event_filter(params)) is not None:
         qs = qs.filter(Exists(CaseStageEvent.objects.filter(case=OuterRef("pk"), **kwargs)))
+    if (check := params.get("check_open")) in (*CheckKind.values, "any"):
+        open_checks = CaseCheck.objects.filter(case=OuterRef("pk"), status=CheckStatus.OPEN)
+        qs = qs.filter(Exists(open_checks if check == "any" else open_checks.filter(kind=check)))
     return qs
+
+
+ACCOUNTABILITY_KEYS = ("within", "from", "to", "measure")
+
+
+def accountabilities(qs: AccountabilityQuerySet, params: Mapping[str, Any]) -> AccountabilityQuerySet:
+    """Accountability records by decision date in [from, to), measure(s) and the case's unit subtree."""
+    if measures := _choices(params.get("measure"), Measure.values):
+        qs = qs.filter(measure__in=measures)
+    if start := _date(params.get("from")):
+        qs = qs.filter(decided_on__gte=start)
+    if end := _date(params.get("to")):
+        qs = qs.filter(decided_on__lt=end)
+    if (within := params.get("within")) and str(within).isdigit() and len(str(within)) < 12:
+        unit = Unit.objects.filter(pk=int(within)).first()
+        from taizhang.cases.models import Case
+
+        cases = Case.objects.within(unit).values("pk") if unit else Case.objects.none().values("pk")
+        qs = qs.filter(check_row__case_id__in=cases)
+    return qs
+
+
+def accountability_url(**params: Any) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "") and k in ACCOUNTABILITY_KEYS}
+    return reverse("cases:accountability") + ("?" + urlencode(clean) if clean else "")
 
 
 def with_period_persons(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:

@@ -17,8 +17,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from taizhang.cases import filters
-from taizhang.cases.choices import COUNTED_ORG_TYPES, CaseStage, OrgType
-from taizhang.cases.models import Case, CaseQuerySet, CaseStageEvent
+from taizhang.cases.choices import COUNTED_ORG_TYPES, CaseStage, Measure, OrgType
+from taizhang.cases.models import Accountability, Case, CaseQuerySet, CaseStageEvent
 
 Figure = dict[str, Any]
 
@@ -104,6 +104,19 @@ def listed_cases(*, user: Any, unit: Any, start: dt.datetime, end: dt.datetime) 
     return {"value": qs.count(), "persons": None, "url": filters.list_url(**params)}
 
 
+def accountability_figure(*measures: str) -> Callable[..., Figure]:
+    """Persons held to account by the cases' responsibility checks (一案三查), decided in the period."""
+
+    def figure(*, user: Any, unit: Any, start: dt.datetime, end: dt.datetime) -> Figure:
+        date_from, date_to = _period(start, end)
+        params = {"within": unit.pk, "from": date_from, "to": date_to, "measure": ",".join(sorted(measures))}
+        qs = filters.accountabilities(Accountability.objects.visible_to(user), params)
+        count = qs.count()
+        return {"value": count, "persons": count, "url": filters.accountability_url(**params)}
+
+    return figure
+
+
 def _none(**_kwargs: Any) -> None:
     return None
 
@@ -124,9 +137,9 @@ INDICATORS: dict[str, Callable[..., Figure | None]] = {
     "court.second_instance_judged": stage_figure(CaseStage.SECOND_INSTANCE, judged=True),
     "court.effective_judgments": stage_figure(CaseStage.EFFECTIVE),
     "discipline.umbrella_cases": _none,
-    "discipline.persons_handled": _none,
-    "discipline.sanctioned": _none,
-    "discipline.transferred_to_judiciary": _none,
+    "discipline.persons_handled": accountability_figure(*Measure.values),
+    "discipline.sanctioned": accountability_figure(Measure.PARTY, Measure.GOVERNMENT),
+    "discipline.transferred_to_judiciary": accountability_figure(Measure.JUDICIARY),
     "assets.seized": assets_seized,
     "supervision.listed_cases": listed_cases,
 }

@@ -9,7 +9,19 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.cases.choices import CaseStage, CaseStatus, OrgType, Screening
+from taizhang.cases.choices import (
+    AssetKind,
+    AssetMeasure,
+    AssetStatus,
+    CaseStage,
+    CaseStatus,
+    CheckKind,
+    CheckStatus,
+    Disposal,
+    Measure,
+    OrgType,
+    Screening,
+)
 from taizhang.clues.models import Clue
 from taizhang.core.models import Versioned
 from taizhang.org.choices import RoleCode
@@ -159,3 +171,116 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}/{self.year}: {self.last}"
+
+
+class CaseCheck(models.Model):
+    """One of the three checks of a case (一案三查), with its responsible unit and finding."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(_("核查类别"), max_length=16, choices=CheckKind.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=CheckStatus.choices, default=CheckStatus.OPEN)
+    failures_found = models.BooleanField(_("发现失职失责"), default=False)
+    finding = models.TextField(_("核查结论"), blank=True)
+    concluded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    concluded_at = models.DateTimeField(_("查结时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("一案三查")
+        verbose_name_plural = _("一案三查")
+        ordering = ["case_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="case_check_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+
+class AccountabilityQuerySet(VisibleQuerySet):
+    """Accountability records reach only people who see the case and its 保护伞 part."""
+
+    @staticmethod
+    def visibility_q(scope: Scope) -> Q:
+        reach = Q(pk__in=[])
+        if scope.office_path and scope.has(RoleCode.OFFICE_LEADER):
+            reach |= Q(check_row__case__office__path__startswith=scope.office_path)
+        if scope.has(RoleCode.DISCIPLINE_HANDLER) and scope.home_office_path:
+            reach |= Q(check_row__case__office__path__startswith=scope.home_office_path)
+        cases = Case.objects.filter(CaseQuerySet.visibility_q(scope)).values("pk")
+        return reach & Q(check_row__case_id__in=cases)
+
+
+class Accountability(models.Model):
+    """A person held to account (问责) by a case's check: name, post, unit, measure."""
+
+    check_row = models.ForeignKey(CaseCheck, on_delete=models.CASCADE, related_name="accountabilities")
+    person_name = models.CharField(_("姓名"), max_length=40)
+    post = models.CharField(_("职务"), max_length=80)
+    unit_name = models.CharField(_("单位"), max_length=120)
+    measure = models.CharField(_("问责措施"), max_length=16, choices=Measure.choices)
+    decided_on = models.DateField(_("决定日期"))
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountabilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问责记录")
+        verbose_name_plural = _("问责记录")
+        ordering = ["decided_on", "id"]
+        indexes = [models.Index(fields=["measure", "decided_on"], name="case_acct_measure_on")]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_measure_display()}"
+
+
+class AssetItem(models.Model):
+    """One seized, impounded or frozen asset of a case (涉案财产), followed to its disposal."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("财产类别"), max_length=12, choices=AssetKind.choices)
+    description = models.CharField(_("财产描述"), max_length=200)
+    value = models.DecimalField(_("价值（元）"), max_digits=16, decimal_places=2)
+    measure = models.CharField(_("强制措施"), max_length=10, choices=AssetMeasure.choices)
+    custodian = models.ForeignKey(
+        Unit, verbose_name=_("保管单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    measured_on = models.DateField(_("采取措施日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=AssetStatus.choices, default=AssetStatus.HELD)
+    disposal = models.CharField(_("处置方式"), max_length=12, choices=Disposal.choices, blank=True)
+    responsible = models.CharField(_("处置责任人"), max_length=40, blank=True)
+    dispose_by = models.DateField(_("处置期限"), null=True, blank=True, db_index=True)
+    disposed_amount = models.DecimalField(_("已处置金额（元）"), max_digits=16, decimal_places=2, default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("涉案财产")
+        verbose_name_plural = _("涉案财产")
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["measure", "measured_on"], name="case_asset_measure_on")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class AssetDisposal(models.Model):
+    """A disposal (处置) of part or all of an asset, with its amount."""
+
+    item = models.ForeignKey(AssetItem, on_delete=models.CASCADE, related_name="disposals")
+    amount = models.DecimalField(_("处置金额（元）"), max_digits=16, decimal_places=2)
+    disposed_on = models.DateField(_("处置日期"))
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("财产处置记录")
+        verbose_name_plural = _("财产处置记录")
+        ordering = ["disposed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.amount}"

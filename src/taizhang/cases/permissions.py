@@ -78,3 +78,21 @@ def can_screen(actor: Any, case: Case) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionRefused(message)
+
+
+def sees_umbrella_part(actor: Any, case: Case) -> bool:
+    """Who reads a case's 保护伞 and accountability parts: the same people who see 保护伞 clues — office leaders
+    over their tree and discipline-commission handlers over the tree of the office they answer to."""
+    if is_system(actor):
+        return True
+    scope = scope_of(actor)
+    if scope is None:
+        return False
+    path = case.office.path
+    if scope.office_path and scope.has(RoleCode.OFFICE_LEADER) and path.startswith(scope.office_path):
+        return True
+    return bool(
+        scope.has(RoleCode.DISCIPLINE_HANDLER)
+        and scope.home_office_path
+        and path.startswith(scope.home_office_path)
+    )

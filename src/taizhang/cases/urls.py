@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taizhang.cases import views
+from taizhang.cases import followup_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("<int:pk>/screen/", views.case_screen, name="screen"),
     path("<int:pk>/conclude/", views.case_conclude, name="conclude"),
     path("<int:pk>/reopen/", views.case_reopen, name="reopen"),
+    path("checks/", followup_views.checks_board, name="checks"),
+    path("accountability/", followup_views.accountability_list, name="accountability"),
+    path("assets/", followup_views.assets_list, name="assets"),
+    path("assets/export.xlsx", followup_views.assets_export, name="assets_export"),
+    path("<int:pk>/check/conclude/", followup_views.check_conclude, name="check_conclude"),
+    path("<int:pk>/check/reopen/", followup_views.check_reopen, name="check_reopen"),
+    path("<int:pk>/accountability/", followup_views.accountability_add, name="accountability_add"),
+    path("<int:pk>/assets/add/", followup_views.asset_add, name="asset_add"),
+    path("<int:pk>/assets/plan/", followup_views.asset_plan, name="asset_plan"),
+    path("<int:pk>/assets/dispose/", followup_views.asset_dispose, name="asset_dispose"),
 ]

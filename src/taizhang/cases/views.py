@@ -14,9 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from taizhang.cases import actions, exports, filters
+from taizhang.cases import actions, exports, filters, followup_views
 from taizhang.cases import permissions as perm
-from taizhang.cases.choices import JUDGED_STAGES, STAGE_TRANSITIONS, CaseStage, CaseStatus, OrgType, Screening
+from taizhang.cases.choices import (
+    JUDGED_STAGES,
+    STAGE_TRANSITIONS,
+    CaseStage,
+    CaseStatus,
+    CheckKind,
+    OrgType,
+    Screening,
+)
 from taizhang.cases.forms import CaseForm, ScreeningForm, StageForm
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
@@ -45,6 +53,13 @@ ACTION_LABELS = {
     "case.screen": _l("逐案过筛"),
     "case.conclude": _l("办结"),
     "case.reopen": _l("重新启动"),
+    "case.check_unit": _l("指定核查责任单位"),
+    "case.check_conclude": _l("一案三查：查结"),
+    "case.check_reopen": _l("一案三查：重新核查"),
+    "case.accountability": _l("录入问责记录"),
+    "case.asset_add": _l("登记涉案财产"),
+    "case.asset_plan": _l("制定财产处置方案"),
+    "case.asset_dispose": _l("登记财产处置"),
 }
 
 
@@ -60,7 +75,9 @@ def timeline_of(case: Case, user: Any = None, *, screening_ok: bool = True) -> l
     """The case's audit entries, labelled for people (what staff see is what the auditor sees); a screening
     entry's note only for the people who may read the note."""
     rows = []
-    for entry in AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id"):
+    shown = [*ACTION_LABELS]
+    entries = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk), action__in=shown)
+    for entry in entries.order_by("id"):
         after = entry.after or {}
         reason = entry.reason
         if entry.action == "case.screen" and not screening_ok:
@@ -70,6 +87,11 @@ def timeline_of(case: Case, user: Any = None, *, screening_ok: bool = True) -> l
             detail = f"{CaseStage(after.get('stage', 'registered')).label} {after.get('stage_on') or ''}"
         elif entry.action == "case.screen":
             detail = str(Screening(after.get("screening", "unscreened")).label)
+        elif (
+            entry.action in ("case.check_conclude", "case.check_reopen")
+            and after.get("kind") in CheckKind.values
+        ):
+            detail = str(CheckKind(after["kind"]).label)
         rows.append(
             {
                 "at": entry.at,
@@ -101,6 +123,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stages": CaseStage.choices,
         "statuses": CaseStatus.choices,
         "screenings": Screening.choices,
+        "check_kinds": CheckKind.choices,
         "sectors": Sector.objects.filter(is_active=True),
     }
     return render(request, "cases/case_list.html", context)
@@ -157,6 +180,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stage_form": StageForm(initial={"stage": next(iter(sorted(STAGE_TRANSITIONS[case.stage])), "")}),
         "screen_form": ScreeningForm(),
         "letters": case.letters.visible_to(request.user).select_related("letter_type", "recipient_unit"),
+        "followup": followup_views.section(request, case, handling_ids),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -13,6 +13,7 @@ from taizhang.core.access import allowed_url
 NAVIGATION = [
     ("clues:list", _("线索台账")),
     ("cases:list", _("案件")),
+    ("publicity:index", _("宣传")),
     ("supervision:board", _("督办")),
     ("rectification:list", _("整改")),
     ("drives:list", _("排查")),

@@ -50,6 +50,7 @@ LIMITS: dict[str, tuple[tuple[str, int], tuple[str, int], int]] = {
     "open": (("OPEN_PER_CLIENT", 10), ("OPEN_TOTAL", 2000), 900),
     "open_code": (("OPEN_PER_CODE", 10), ("OPEN_TOTAL_CODES", 1_000_000), 3600),
     "message": (("MESSAGE_PER_CLIENT", 20), ("MESSAGE_TOTAL", 2000), 3600),
+    "survey": (("SURVEY_PER_CLIENT", 5), ("SURVEY_TOTAL", 20000), 3600),
 }
 
 

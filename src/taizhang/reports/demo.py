@@ -42,7 +42,6 @@ def _file(ctx: DemoContext, monthly: ReportType, code: str, period: Period, last
     report = actions.do_open_report(actor=drafter, report_type=monthly, unit=unit, period=period)
     values: dict[str, dict[str, Any]] = {
         "work.meetings": {"value": rng.randint(1, 4)},
-        "work.publicity_events": {"value": rng.randint(0, 6)},
     }
     actions.do_save_report(
         report.pk, actor=drafter, version=None, narrative=rng.choice(NARRATIVES), values=values
