@@ -1,6 +1,6 @@
 """Every .docx the system generates is an office document in the GB/T 9704 layout (core/gongwen.py).
 
-Each generator is fetched through its real URL (the transfer letter, the urging notice, the quarterly bulletin)
+Each generator is fetched through its real URL (the transfer letter, the urging notice, the quarterly bulletin, the typical cases)
 and opened with python-docx: A4, margins 37/35/28/26 mm, 仿宋_GB2312 3号 body, 方正小标宋简体 title on lines that
 fit, a 「— PAGE —」 page number on odd and even pages, dates as 2026年12月4日, lists numbered once, no broken
 wording. A scan keeps the list of generators complete: a new .docx URL or a `Document()` made outside the
@@ -23,20 +23,22 @@ from PIL import Image
 
 from taizhang.clues.models import Transfer
 from taizhang.core import gongwen
+from taizhang.publicity import actions as publicity
 from taizhang.reports import bulletin, charts
 from taizhang.supervision import worker
 from taizhang.supervision.actions import do_issue_urging_notice
 from taizhang.supervision.models import UrgingNotice
+from tests.cases.conftest import cases  # noqa: F401 - the case maker fixture
 from tests.clues.conftest import Walk
 
 SRC = Path(gongwen.__file__).resolve().parents[1]
 # The .docx URL patterns, each with the generator test below that opens it.
-DOCX_URLS = {"transfers/<int:pk>/letter.docx", "urging/<int:pk>.docx"}
+DOCX_URLS = {"transfers/<int:pk>/letter.docx", "urging/<int:pk>.docx", "typical/export.docx"}
 FONTS = {gongwen.BODY_FONT, gongwen.TITLE_FONT, gongwen.HEADING_FONT, gongwen.SUB_FONT, gongwen.PAGE_FONT}
 
 
 @pytest.fixture
-def documents(world):
+def documents(world, cases):  # noqa: F811 - the imported fixture
     """Every generated .docx, fetched as a person downloads it."""
     walk = Walk(world)
     clue = walk.transferred()
@@ -59,12 +61,22 @@ def documents(world):
         "/reports/bulletin/",
         {"unit": world.units["city"].pk, "period": "2026-Q1", "kind": "quarter", "format": "docx"},
     )
+    typical = publicity.do_draft_typical(
+        actor=world.people["office_staff"],
+        case_id=cases.register(
+            brief="王某某团伙在东湖区码头强迫交易。\n违法所得1200万元。", clues=[walk.assigned()]
+        ).pk,
+        title="王某某强迫交易案",
+    )
+    publicity.do_approve_typical(typical.pk, actor=world.people["office_leader"])
+    cases_doc = staff.get("/publicity/typical/export.docx")
     out = {}
     for name, response in (
         ("移送函", letter),
         ("催办单", urging),
         ("自动催办单", automatic),
         ("季度通报", report),
+        ("典型案例", cases_doc),
     ):
         assert response.status_code == 200, name
         out[name] = b"".join(response.streaming_content) if response.streaming else response.content
@@ -126,7 +138,7 @@ def check_layout(name: str, body: bytes) -> None:
 
 @pytest.mark.django_db
 def test_every_generated_document_is_in_the_office_layout(documents):
-    assert set(documents) == {"移送函", "催办单", "自动催办单", "季度通报"}
+    assert set(documents) == {"移送函", "催办单", "自动催办单", "季度通报", "典型案例"}
     for name, body in documents.items():
         check_layout(name, body)
 

@@ -5,6 +5,7 @@ writer), and every .xlsx route, fed a formula in each text it shows, yields only
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -64,10 +65,23 @@ def test_every_export_neutralises_every_cell(world):
 
     Letter.objects.filter(pk=letter.pk).update(problems=FORMULA)
     problem_list = rect.problem_list()
+    from taizhang.cases.models import AssetItem
+
+    AssetItem.objects.create(
+        case=case,
+        kind="cash",
+        description=FORMULA,
+        value=10000,
+        measure="seize",
+        custodian=world.units["police"],
+        measured_on=dt.date(2026, 3, 1),
+        responsible=FORMULA,
+    )
     urls = {
         "clues/export.xlsx": "/clues/export.xlsx",
         "api/clues/export.xlsx": "/api/clues/export.xlsx",
         "cases/export.xlsx": "/cases/export.xlsx",
+        "cases/assets/export.xlsx": "/cases/assets/export.xlsx",
         "rectification/letters/export.xlsx": "/rectification/letters/export.xlsx",
         "rectification/lists/<int:pk>/export.xlsx": f"/rectification/lists/{problem_list.pk}/export.xlsx",
         "reports/summary.xlsx": "/reports/summary.xlsx",

@@ -7,23 +7,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.cases.choices import AssetKind, AssetMeasure, AssetStatus, Disposal
+from taizhang.core.xlsx import XLSX, Book
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 5000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> Any:
-    """A text cell can never become a formula (=HYPERLINK(...) arrives as text)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def headers() -> list[str]:
@@ -55,12 +46,10 @@ def assets_response(qs: Any) -> FileResponse:
     disposals, statuses = dict(Disposal.choices), dict(AssetStatus.choices)
     today = timezone.localdate()
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("涉案财产台账")[:31])
-    bold = book.add_format({"bold": True})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    late = book.add_format({"num_format": "yyyy-mm-dd", "font_color": "#C00000"})
-    sheet.write_row(0, 0, headers(), bold)
+    book = Book(out, constant_memory=True)  # type: ignore[arg-type]
+    sheet = book.sheet(_("涉案财产台账"), widths=[6, 18, 24, 10, 30])
+    sheet.row(headers(), style="bold")
+    sheet.freeze_header()
     fields = (
         "case__number",
         "case__name",
@@ -77,25 +66,27 @@ def assets_response(qs: Any) -> FileResponse:
         "status",
     )
     rows = qs.order_by("case_id", "id").values_list(*fields).iterator(chunk_size=BATCH)
-    for row, values in enumerate(rows, start=1):
+    for n, values in enumerate(rows, start=1):
         (number, name, kind, text, value, measure, custodian, on, disposal, who, by, done, status) = values
-        sheet.write_number(row, 0, row)
-        sheet.write_string(row, 1, cell(number))
-        sheet.write_string(row, 2, cell(name))
-        sheet.write_string(row, 3, str(kinds.get(kind, "")))
-        sheet.write_string(row, 4, cell(text))
-        sheet.write_number(row, 5, _wan(value))
-        sheet.write_string(row, 6, str(measures.get(measure, "")))
-        sheet.write_string(row, 7, cell(custodian))
-        sheet.write_datetime(row, 8, on, date) if on else sheet.write_blank(row, 8, None)
-        sheet.write_string(row, 9, str(disposals.get(disposal, "")))
-        sheet.write_string(row, 10, cell(who))
-        if by:
-            sheet.write_datetime(row, 11, by, late if status == AssetStatus.PLANNED and by < today else date)
-        else:
-            sheet.write_blank(row, 11, None)
-        sheet.write_number(row, 12, _wan(done))
-        sheet.write_string(row, 13, str(statuses.get(status, "")))
+        overdue = status == AssetStatus.PLANNED and by is not None and by < today
+        sheet.row(
+            [
+                n,
+                number,
+                name,
+                kinds.get(kind, ""),
+                text,
+                _wan(value),
+                measures.get(measure, ""),
+                custodian,
+                on,
+                disposals.get(disposal, ""),
+                who,
+                by,
+                _wan(done),
+                _("逾期未处置") if overdue else statuses.get(status, ""),
+            ]
+        )
     book.close()
     out.seek(0)
     name = _("涉案财产台账") + today.strftime("%Y%m%d") + ".xlsx"

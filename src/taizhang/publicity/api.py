@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from taizhang.org.models import Unit
@@ -81,7 +81,7 @@ def approve_typical(request: HttpRequest, typical_id: int) -> TypicalCase:
 
 
 @router.get("/activities", response=list[ActivityOut], summary="宣传活动")
-def list_activities(request: HttpRequest, offset: int = Field(0, ge=0, le=10**7)) -> list[PublicityActivity]:
+def list_activities(request: HttpRequest, offset: int = Query(0, ge=0, le=10**7)) -> list[PublicityActivity]:
     return list(PublicityActivity.objects.visible_to(request.user)[offset : offset + 200])
 
 

@@ -143,14 +143,14 @@ def typical_export(request: HttpRequest) -> HttpResponse:
     rows = list(
         TypicalCase.objects.visible_to(request.user)
         .filter(status=TypicalStatus.APPROVED)
-        .select_related("case")
+        .select_related("case__office")
         .order_by("approved_at", "id")
     )
     if not rows:
         messages.error(request, _("没有已审定的典型案例可以导出。"))
         return redirect("publicity:index")
     audit.record("typical.export", actor=request.user, after={"typical": [t.pk for t in rows]})
-    return documents.typical_response(rows)
+    return documents.typical_response(rows, rows[0].case.office.name)
 
 
 @login_required
