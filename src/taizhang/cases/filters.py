@@ -102,8 +102,8 @@ def accountabilities(qs: AccountabilityQuerySet, params: Mapping[str, Any]) -> A
         qs = qs.filter(decided_on__gte=start)
     if end := _date(params.get("to")):
         qs = qs.filter(decided_on__lt=end)
-    if (within := params.get("within")) and str(within).isdigit() and len(str(within)) < 12:
-        unit = Unit.objects.filter(pk=int(within)).first()
+    if within := as_id(params.get("within")):
+        unit = Unit.objects.filter(pk=within).first()
         from taizhang.cases.models import Case
 
         cases = Case.objects.within(unit).values("pk") if unit else Case.objects.none().values("pk")

@@ -31,6 +31,7 @@ from taizhang.cases.choices import (
 from taizhang.cases.models import Accountability, AssetItem, Case
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.org.models import Unit
 
 
@@ -158,8 +159,7 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("measured_on"))
-    raw = p.get("custodian") or ""
-    custodian = Unit.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0).first()
+    custodian = Unit.objects.filter(pk=as_id(p.get("custodian")) or 0).first()
     if day is None or custodian is None:
         messages.error(request, _("请填写采取措施日期并选择保管单位。"))
         return _back(_get(request, pk), "#assets")
@@ -182,8 +182,7 @@ def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_id(request: HttpRequest) -> int:
-    raw = request.POST.get("item", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return as_id(request.POST.get("item")) or 0
 
 
 @login_required

@@ -18,20 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.drives import actions, board
 from taizhang.drives import permissions as perm
 from taizhang.drives.choices import BoardBucket, ReturnStatus
 from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -99,8 +91,8 @@ def drive_records(request: HttpRequest, pk: int) -> HttpResponse:
         drive,
         bucket,
         timezone.now(),
-        unit=_int(request.GET.get("unit")),
-        sector=_int(request.GET.get("sector")),
+        unit=as_id(request.GET.get("unit")),
+        sector=as_id(request.GET.get("sector")),
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     is_returns = bucket in board.RETURN_BUCKETS
@@ -147,7 +139,7 @@ def return_file(request: HttpRequest, pk: int) -> HttpResponse:
                 is_zero=data["is_zero"],
                 leader_name=data["leader_name"],
                 note=data["note"],
-                version=_int(request.POST.get("version")),
+                version=as_id(request.POST.get("version")),
             )
         except ActionError as exc:
             if exc.status == 404:
