@@ -378,7 +378,7 @@ def recount_trigger_tables() -> None:
     """Recount what PostgreSQL triggers keep (the reports tally, the units each clue was given to) after a
     load that switched the triggers off."""
     try:
-        from taizhang.reports import tally
+        from taizhang.clues import tally
     except ImportError:
         pass
     else:

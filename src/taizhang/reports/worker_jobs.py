@@ -45,7 +45,7 @@ def remind_reports(now: dt.datetime) -> int:
 
 def compact_tally(now: dt.datetime) -> int:
     """Fold the clue tally's delta rows (figures never change by it, only how fast they are read)."""
-    from taizhang.reports import tally
+    from taizhang.clues import tally
 
     return tally.compact(now)
 
