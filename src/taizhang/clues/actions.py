@@ -42,13 +42,13 @@ from taizhang.clues.models import (
     TransferOutcome,
 )
 from taizhang.core import audit, clock, files, sealing
+from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step, check_version
 from taizhang.org import matching
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit, User
-from taizhang.supervision.deadlines import due_at
 
 # What the audit log keeps of a clue before and after each step.
 AUDITED_FIELDS = [

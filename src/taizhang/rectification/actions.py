@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.cases.models import Case
-from taizhang.core import audit, files
+from taizhang.core import audit, deadlines, files
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
@@ -66,10 +66,8 @@ def reply_due(issued_on: dt.date, office: Any = None) -> dt.datetime:
     """The reply deadline of a letter issued on `issued_on` (supervision's rule when it has one)."""
     start = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(9)))
     try:
-        from taizhang.supervision.deadlines import due_at
-
-        return due_at("letter_reply", start, office=office)
-    except (KeyError, ValueError, ImportError):
+        return deadlines.due_at("letter_reply", start, office=office)
+    except (KeyError, ValueError):  # no rule for "letter_reply": the default number of days
         end = issued_on + dt.timedelta(days=DEFAULT_REPLY_DAYS)
         return timezone.make_aware(dt.datetime.combine(end, dt.time(23, 59, 59)))
 

@@ -34,12 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from taizhang.core import clock
+from taizhang.core import clock, deadlines
 from taizhang.core.discovery import app_modules
 from taizhang.core.gongwen import date_text
 from taizhang.org.models import User
 from taizhang.org.visibility import readers
-from taizhang.supervision import deadlines
 from taizhang.supervision.bulk import existing, insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
@@ -162,7 +161,7 @@ def _horizon(now: dt.datetime) -> dt.datetime:
 
 
 def _policies() -> Iterable[deadlines.Policy]:
-    return deadlines._current().policies.values()
+    return deadlines.all_policies()
 
 
 def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -1,4 +1,6 @@
-"""`taizhang demo`: build a realistic demo city once (units, people, and each app's records)."""
+"""`taizhang demo`: build a realistic demo city once (units, people, and each app's records).
+
+It lives in org, whose demo city every other app's demo builds on (core, below org, cannot ask for units)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.test.utils import override_settings
 
 from taizhang.core.demo import DemoContext
 from taizhang.core.discovery import app_modules
+from taizhang.org.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,8 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from taizhang.org.models import Unit
-
         if Unit.objects.filter(code="CITY-SHB").exists():
             self.stdout.write("demo data already present; nothing to do")
             return
