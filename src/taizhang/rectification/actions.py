@@ -14,7 +14,7 @@ from taizhang.cases.models import Case
 from taizhang.core import audit, deadlines, files
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
-from taizhang.core.workflow import check_transition, check_version
+from taizhang.core.workflow import bump_version, check_transition, check_version
 from taizhang.org.models import Sector, Unit, User
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import (
@@ -338,9 +338,10 @@ def _sync_letter(problem_list: ProblemList) -> None:
     target = LetterStatus.RECTIFIED if done else LetterStatus.RECTIFYING
     if letter.status == target or letter.status == LetterStatus.ISSUED:
         return
+    check_transition(LETTER_TRANSITIONS, letter.status, target, labels=LetterStatus)
     before = audit.snapshot(letter, LETTER_AUDITED)
     letter.status, letter.rectified_at = target, timezone.now() if done else None
-    letter.save(update_fields=["status", "rectified_at"])
+    letter.save(update_fields=bump_version(letter, ["status", "rectified_at"]))
     audit.record(
         "letter.rectified" if done else "letter.reopened",
         actor="整改销号",
