@@ -127,10 +127,19 @@ def _set_deadline(
 
 
 def _save(
-    clue: Clue, action: str, actor: Any, before: dict[str, Any], *, reason: str = "", **extra: Any
+    clue: Clue,
+    action: str,
+    actor: Any,
+    before: dict[str, Any],
+    *,
+    reason: str = "",
+    also: tuple[str, ...] = (),
+    **extra: Any,
 ) -> None:
+    """Save the audited fields (and `also`, columns the step changed beyond them) in one UPDATE, audit the
+    step and queue its workflow event."""
     clue.version += 1
-    fields = sorted({*AUDITED_FIELDS, "updated_at"})
+    fields = sorted({*AUDITED_FIELDS, *also, "updated_at"})
     clue.save(update_fields=fields)
     after = audit.snapshot(clue, AUDITED_FIELDS)
     if extra:
@@ -466,8 +475,7 @@ def do_triage_clue(
         clue.concluded_at = clock.now()
         _set_deadline(clue, None)
     clue.triage_note = note
-    clue.save(update_fields=["triage_note"])
-    _save(clue, "clue.triage", actor, before, reason=note)
+    _save(clue, "clue.triage", actor, before, reason=note, also=("triage_note",))
     return clue
 
 
@@ -831,8 +839,7 @@ def do_reopen_clue(clue_id: int, *, actor: Any, reason: str) -> Clue:
     clue.finding_result, clue.concluded_at = "", None
     clue.responsible_unit, clue.responsible_person = None, None
     _set_deadline(clue, "assign")
-    clue.save(update_fields=["reopen_count"])
-    _save(clue, "clue.reopen", actor, before, reason=reason)
+    _save(clue, "clue.reopen", actor, before, reason=reason, also=("reopen_count",))
     return clue
 
 
