@@ -231,10 +231,3 @@ def due_at(step: str, start: dt.datetime, *, office: Any = None) -> dt.datetime:
         last = calendar().add_workdays(day, amount)
     _note_span(day, last)
     return end_of_day(last)
-
-
-def workdays_overdue(deadline: dt.datetime, now: dt.datetime) -> int:
-    """Whole working days passed since the deadline's day (0 on the day after when that is a day off)."""
-    first, last = timezone.localtime(deadline).date(), timezone.localtime(now).date()
-    _note_span(first, last)
-    return calendar().workdays_between(first, last)
