@@ -85,7 +85,7 @@ def ensure_org(seed: int) -> None:
     """The demo organisation (units and one account per role), created once."""
     from django.db import transaction
 
-    from taizhang.core.demo import DemoContext
+    from taizhang.core.demo_context import DemoContext
     from taizhang.org import demo as org_demo
     from taizhang.org.models import Unit
 

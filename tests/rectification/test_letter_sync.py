@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from taizhang.core.models import AuditEntry
 from taizhang.core.errors import TransitionRefused
+from taizhang.core.models import AuditEntry
 from taizhang.rectification import actions
 from taizhang.rectification.choices import LetterStatus
 from taizhang.rectification.models import Letter, Measure

@@ -30,7 +30,7 @@ from taizhang.clues.choices import (
 from taizhang.clues.models import Clue
 from taizhang.clues.samples import PATTERNS, clue_text, person_name
 from taizhang.core import clock
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.org.models import Sector
 
 COUNT = 200

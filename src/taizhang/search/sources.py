@@ -1,4 +1,5 @@
-"""The plug every app uses to make its records searchable: `<app>/search_docs.py` with `search_sources()`.
+"""What makes records searchable: a `SearchSource` per model, from the search app's own `clue_docs` and
+`case_docs` (each `search_sources()`).
 
 A source says, for one model, how to read all its records, what text a record is found by, where its page is,
 and which records a person may see (`Model.objects.visible_to(user)`); search never shows anything else.
@@ -14,8 +15,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-
-from taizhang.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -52,16 +51,10 @@ class SearchSource:
 
 @cache
 def all_sources() -> dict[str, SearchSource]:
-    """Every registered source by model label: each app's search_docs module, then the built-in ones."""
+    """Every source by model label."""
     from taizhang.search import case_docs, clue_docs  # they import this module
 
-    modules: list[Any] = [*app_modules("search_docs"), clue_docs, case_docs]
-    found: dict[str, SearchSource] = {}
-    for module in modules:
-        for source in module.search_sources():
-            # An app's own module wins over a built-in one for the same model.
-            found.setdefault(source.model, source)
-    return found
+    return {source.model: source for source in [*clue_docs.search_sources(), *case_docs.search_sources()]}
 
 
 def source_for(model: str) -> SearchSource | None:

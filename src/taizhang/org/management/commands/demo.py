@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
-from taizhang.core.demo import DemoContext
-from taizhang.core.discovery import app_modules
+from taizhang.core.demo_context import DemoContext, DemoHook
+from taizhang.core.discovery import hooks
 from taizhang.org.models import Unit
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         # The notification mails the demo's history would send go nowhere (the console backend would print
         # hundreds of them under `make run`); the inboxes in the app hold them.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for module in [m for m in app_modules("demo") if hasattr(m, "populate")]:
+            for module in hooks("demo", DemoHook):
                 with transaction.atomic():
                     module.populate(ctx)
                 ctx.say(f"{module.__name__}: done")
