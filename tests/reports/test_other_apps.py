@@ -96,7 +96,6 @@ def test_series_nobody_computes_are_absent(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_reminder_job_notifies_once_per_stage(world):
-    pytest.importorskip("taizhang.supervision.notify")
     from django.utils import timezone
 
     from taizhang.reports.worker_jobs import remind_reports

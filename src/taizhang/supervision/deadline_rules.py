@@ -3,8 +3,6 @@ deadlines from (`due_at`, `add_workdays`, `policy_for` live there), and its cach
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models.signals import post_delete, post_save
 
 from taizhang.core import deadlines
@@ -40,10 +38,6 @@ def load_rule_book() -> RuleBook:
     return RuleBook(overrides, rules, policies, lineage, confirmed)
 
 
-def _clear_cache(**_kwargs: Any) -> None:
-    deadlines.clear_cache()
-
-
 def connect() -> None:
     """Hand the rule book to core.deadlines and drop its cache whenever this process changes what it holds."""
     from taizhang.org.models import Unit
@@ -52,7 +46,9 @@ def connect() -> None:
     deadlines.use_source(load_rule_book)
     # Units too: a new or moved office changes which rules it inherits.
     for model in (CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy, Unit):
-        post_save.connect(_clear_cache, sender=model, dispatch_uid=f"supervision-cache-{model.__name__}")
+        post_save.connect(
+            deadlines.clear_cache, sender=model, dispatch_uid=f"supervision-cache-{model.__name__}"
+        )
         post_delete.connect(
-            _clear_cache, sender=model, dispatch_uid=f"supervision-cache-del-{model.__name__}"
+            deadlines.clear_cache, sender=model, dispatch_uid=f"supervision-cache-del-{model.__name__}"
         )
