@@ -14,7 +14,6 @@ from taizhang.supervision.models import ListedSupervision
 
 def listed_case_ids(date_from: dt.date | None, date_to: dt.date | None) -> Any:
     """Ids of cases listed for supervision in [date_from, date_to) (a subquery)."""
-
     qs = ListedSupervision.objects.filter(target_type=ContentType.objects.get_for_model(Case))
     if date_from:
         qs = qs.filter(listed_at__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time())))

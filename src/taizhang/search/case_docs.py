@@ -1,6 +1,6 @@
 """Cases and rectification (measures, 三书一函 letters) as search documents.
 
-Kept in the search app (the same plug as an app's own `search_docs.py`).
+In the search app, which sits beside cases and rectification and above the clue ledger (docs/search.md).
 """
 
 from __future__ import annotations
