@@ -17,7 +17,8 @@ from taizhang.supervision.todo import todos_for
 def _draft(world):
     # A second entered figure beside 召开专题会议 (开展宣传活动 is computed from the activities recorded).
     visits, _created = Indicator.objects.get_or_create(
-        code="work.visits", defaults={"name": "走访企业", "unit_label": "家", "kind": "entered", "sort_order": 99}
+        code="work.visits",
+        defaults={"name": "走访企业", "unit_label": "家", "kind": "entered", "sort_order": 99},
     )
     monthly = ReportType.objects.get(code="monthly")
     monthly.indicators.add(visits)

@@ -82,7 +82,7 @@ def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
         from taizhang.cases.listing import listed_case_ids
 
         ids = listed_case_ids(_date(params.get("from")), _date(params.get("to")))
-        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
+        qs = qs.filter(pk__in=ids)
     if (kwargs := event_filter(params)) is not None:
         qs = qs.filter(Exists(CaseStageEvent.objects.filter(case=OuterRef("pk"), **kwargs)))
     if (check := params.get("check_open")) in (*CheckKind.values, "any"):

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import Category, Channel, ClueStatus
 from taizhang.org.models import Unit
+from taizhang.rectification import filters as letter_filters
+from taizhang.rectification.choices import LetterBucket
+from taizhang.rectification.models import Letter
 from taizhang.reports import drill, measures
 from taizhang.reports.figures import call, providers
 from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
@@ -193,17 +196,11 @@ def satisfaction_series(user: Any, unit: Unit) -> list[dict[str, Any]]:
 def rectification_series(user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
     """整改进度: 三书一函 letters issued in the period by units of the subtree, per issuer — issued, and of those
     replied, rectified and overdue now — each bar linking to the letter list filtered by issuer, issue dates and
-    column (the letter list's own filters, so the list holds exactly the letters counted). None when the
-    rectification app is absent."""
-    try:
-        from taizhang.rectification import filters
-        from taizhang.rectification.choices import LetterBucket
-        from taizhang.rectification.models import Letter
-    except ImportError:
-        return None
+    column (the letter list's own filters, so the list holds exactly the letters counted). None when there
+    are none."""
     dates = {"issued_from": period.start.isoformat(), "issued_to": period.end.isoformat()}
-    letters = filters.apply(Letter.objects.visible_to(user), dates)
-    rows = filters.board(letters.filter(issuer_unit__path__startswith=unit.path), "issuer", **dates)
+    letters = letter_filters.apply(Letter.objects.visible_to(user), dates)
+    rows = letter_filters.board(letters.filter(issuer_unit__path__startswith=unit.path), "issuer", **dates)
     if not rows:
         return None
     return {
