@@ -17,7 +17,7 @@ from taizhang.publicity import actions, results
 from taizhang.publicity.indicators import publicity_events
 from taizhang.publicity.models import Answer, PublicityActivity, Response
 from taizhang.pure import deid
-from taizhang.pure.chinese_dates import parse_date
+from taizhang.pure.dates import parse_date_text as parse_date
 
 pytestmark = pytest.mark.django_db
 
