@@ -171,7 +171,28 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["screening"] = screening
     if satisfaction := satisfaction_series(user, unit):
         out["satisfaction"] = satisfaction
+    if security := security_series(user, unit, period):
+        out["security"] = security
     return out
+
+
+def security_series(user: Any, unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """群众安全感满意度 by district (the surveys of the period the person may see), each bar opening the survey."""
+    from django.urls import reverse
+
+    from taizhang.publicity import indicators
+
+    start, end = period.bounds()
+    counts = indicators.security_counts(user, unit, start, end)
+    latest = indicators.surveys_in(user, start, end).order_by("-period_end", "-id").first()
+    if not counts or latest is None:
+        return []
+    url = reverse("publicity:survey", args=[latest.pk])
+    names = dict(Unit.objects.filter(pk__in=counts).values_list("pk", "name"))
+    return [
+        {"name": names.get(pk, ""), "value": indicators.share(n, ok), "url": url}
+        for pk, (n, ok) in sorted(counts.items(), key=lambda item: names.get(item[0], ""))
+    ]
 
 
 def satisfaction_series(user: Any, unit: Unit) -> list[dict[str, Any]]:
