@@ -166,7 +166,7 @@ def test_archive_lists_checksums_and_holds_no_sessions(installation, client):
     assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # backup takes its own snapshot transaction
 def test_the_archive_is_private_while_it_is_written(installation, monkeypatch):
     """Mode 0600 from the first byte (the identity key goes in), not narrowed after the whole archive was
     written with the umask's 0644."""

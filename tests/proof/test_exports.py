@@ -75,7 +75,6 @@ def test_every_export_neutralises_every_cell(world):
         measure="seize",
         custodian=world.units["police"],
         measured_on=dt.date(2026, 3, 1),
-        responsible=FORMULA,
     )
     urls = {
         "clues/export.xlsx": "/clues/export.xlsx",
