@@ -370,6 +370,9 @@ def main() -> int:
         "TAIZHANG_LOG_LEVEL": "WARNING",
         "TAIZHANG_FILES_DIR": str(shared),
         "TAIZHANG_IDENTITY_KEY_FILE": str(root / "identity.key"),
+        # The audit chain's key and checkpoint are one per installation, like the identity key.
+        "TAIZHANG_AUDIT_KEY_FILE": str(root / "audit.key"),
+        "TAIZHANG_AUDIT_CHECKPOINT_FILE": str(root / "audit-checkpoint.json"),
         "TAIZHANG_JOB_HEARTBEAT_SECONDS": "1",
         "TAIZHANG_JOB_STALE_SECONDS": "6",
         "TAIZHANG_REPLICA_CHECK_SECONDS": "1",
@@ -397,7 +400,7 @@ def main() -> int:
         from taizhang.core import sealing
 
         sealing.keyring()  # the one identity key file every node reads (made once, before the nodes start)
-        plan["pages"] = [*load.STAFF_PAGES, "/reports/dashboard/"]
+        plan["pages"] = list(load.STAFF_PAGES)  # the dashboard is role-gated (403 to unit people)
         plan["api"] = load.STAFF_API
         for node in nodes:
             node.start_server()

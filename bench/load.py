@@ -350,8 +350,17 @@ def submit_report(
     }
     started = time.perf_counter()
     response = http.post(
-        f"{base}/report/new/", data=data, timeout=30, headers={"Referer": f"{base}/report/new/"}
+        f"{base}/report/new/",
+        data=data,
+        timeout=30,
+        headers={"Referer": f"{base}/report/new/"},
+        allow_redirects=False,
     )
+    if response.status_code in (302, 303):
+        # The receipt is shown once, by the GET after the redirect (post/redirect/get), in the session whose
+        # cookie is Secure in production mode: follow the redirect by hand.
+        _csrf(http, "")
+        response = http.get(urljoin(base + "/", response.headers["Location"]), timeout=30)
     code = re.search(r"data-receipt-code>([^<]+)<", response.text)
     passphrase = re.search(r"data-passphrase>([^<]+)<", response.text)
     ok = response.status_code == 200 and bool(code and passphrase)
