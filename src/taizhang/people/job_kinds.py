@@ -13,7 +13,7 @@ from taizhang.jobs.registry import JobKind, Progress
 def _resolve_all(job: Any, progress: Progress) -> dict[str, Any]:
     from taizhang.people.resolve import resolve_all
 
-    counts = resolve_all(progress)
+    counts: dict[str, Any] = dict(resolve_all(progress))
     counts["message"] = _("人员识别已完成：%(c)s 条线索、%(a)s 条问责记录，共 %(e)s 个对象。") % {
         "c": counts["clues"],
         "a": counts["accountability"],

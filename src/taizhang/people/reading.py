@@ -282,7 +282,8 @@ def graph(
     depth = max(1, min(depth, 3))
     kinds = kinds or {*RelationKind.values, CO_RECORD}
     nodes: dict[int, int] = {root: 0}
-    edges: dict[tuple[int, int, str], dict[str, Any]] = {}
+    # Each edge keeps the records it stands on (a record met again at the next level counts once).
+    edges: dict[tuple[int, int, str], set[tuple[str, int]]] = defaultdict(set)
     frontier = {root}
     relations = visible_relations(user)
     if since:
@@ -300,22 +301,22 @@ def graph(
             by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
             for eid, clue_id, case_id in pairs:
                 by_record[("clue", clue_id) if clue_id else ("case", case_id)].add(eid)
-            for members in by_record.values():
+            for record, members in by_record.items():
                 for a in members & frontier:
                     for b in members - {a}:
-                        key = (min(a, b), max(a, b), CO_RECORD)
-                        edges.setdefault(key, {"records": 0})["records"] += 1
+                        edges[(min(a, b), max(a, b), CO_RECORD)].add(record)
                         found.add(b)
         wanted = [k for k in kinds if k != CO_RECORD]
         if wanted:
-            rows = relations.filter(
-                Q(source_id__in=list(frontier)) | Q(target_id__in=list(frontier)), kind__in=wanted
-            ).values_list("source_id", "target_id", "kind")
-            rows = list(rows)
-            ends = seen_entities(user, {e for s, t, _k in rows for e in (s, t)})
-            for s, t, k in rows:
+            rows = list(
+                relations.filter(
+                    Q(source_id__in=list(frontier)) | Q(target_id__in=list(frontier)), kind__in=wanted
+                ).values_list("pk", "source_id", "target_id", "kind")
+            )
+            ends = seen_entities(user, {e for _pk, s, t, _k in rows for e in (s, t)})
+            for pk, s, t, k in rows:
                 if s in ends and t in ends:
-                    edges.setdefault((min(s, t), max(s, t), k), {"records": 0})["records"] += 1
+                    edges[(min(s, t), max(s, t), k)].add(("relation", pk))
                     found.update({s, t})
         new = [e for e in sorted(found) if e not in nodes]
         room = MAX_GRAPH_NODES - len(nodes)
@@ -348,7 +349,7 @@ def graph(
                 "target": b,
                 "kind": k,
                 "label": str(labels.get(k, "")) if k != CO_RECORD else "",
-                "records": v["records"],
+                "records": len(v),
             }
             for (a, b, k), v in sorted(edges.items())
         ],

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -144,11 +145,18 @@ def graph_data(request: HttpRequest, pk: int) -> JsonResponse:
     found = reading.graph(request.user, pk, **_graph_args(request))
     if found is None:
         raise Http404()
+    # Clicking a node opens its graph with the same depth, period and relation types.
+    kept = urlencode(
+        [
+            (k, v)
+            for k, values in request.GET.lists()
+            for v in values
+            if k in ("depth", "since", "until", "kinds")
+        ]
+    )
     for node in found["nodes"]:
-        node["url"] = f"/people/{node['id']}/graph/?" + urlencode(
-            {k: v for k, v in request.GET.items() if k in ("depth", "since", "until")}
-        )
-        node["page"] = f"/people/{node['id']}/"
+        node["url"] = reverse("people:graph", args=[node["id"]]) + (f"?{kept}" if kept else "")
+        node["page"] = reverse("people:entity", args=[node["id"]])
     return JsonResponse(found)
 
 
@@ -260,9 +268,9 @@ def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_hint(request: HttpRequest) -> HttpResponse:
     """htmx, from the registration form: for each subject typed, where the person has already seen them."""
     found = []
-    for key, value in request.GET.items():
+    for key in request.GET:
         match = _NAME_FIELD_RE.match(key)
-        name = (value or "").strip()[:MAX_QUERY]
+        name = request.GET.get(key, "").strip()[:MAX_QUERY]
         if not match or not name:
             continue
         id_fragment = request.GET.get(f"{match['prefix']}-id_fragment", "")[:20]

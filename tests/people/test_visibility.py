@@ -1,0 +1,132 @@
+"""Visibility is absolute: what any person learns of an entity equals what their visible records say.
+
+The oracle reads the persona's visible clues through the one rule (Clue.objects.visible_to) and groups their
+mentions by entity by hand; the people read side (entity page, search, hint, graph, leads) must agree for every
+persona of the standard world, over generated ledgers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from taizhang.clues.actions import SubjectData
+from taizhang.clues.models import Clue
+from taizhang.people import reading
+from taizhang.people.models import Entity, Mention
+from tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+VALID_IDS = ["11010519491231002X", "110105198001010016"]
+NAMES = ["张三", "張三", "李四", "王五"]
+# Where a generated clue goes: each context is seen by a different set of personas.
+CONTEXTS = ["registered", "transport", "construction", "umbrella", "recused"]
+
+subject = st.tuples(st.sampled_from(NAMES), st.sampled_from(["", *VALID_IDS]), st.booleans())
+clue_spec = st.tuples(st.sampled_from(CONTEXTS), st.lists(subject, min_size=1, max_size=3))
+
+
+def _make(ledger, context, subjects):
+    rows = [
+        SubjectData(name=name, id_fragment=id_number, is_official=official and context == "umbrella")
+        for name, id_number, official in subjects
+    ]
+    if context == "registered":
+        return ledger.clue(*rows)
+    if context == "umbrella":
+        rows[0].is_official = True
+        return ledger.assigned(*rows, unit="discipline", umbrella=True)
+    if context == "recused":
+        # Names the transport bureau: transport (and everything under it) never sees it.
+        rows.append(SubjectData(name="测试市交通运输局", kind="organisation", unit_name="测试市交通运输局"))
+        return ledger.assigned(*rows, unit="construction")
+    return ledger.assigned(*rows, unit=context)
+
+
+def _oracle(user) -> dict[int, dict[str, set]]:
+    """Per entity: the visible clues naming it and the names they write, from the rule's clues alone."""
+    seen: dict[int, dict[str, set]] = defaultdict(lambda: {"clues": set(), "names": set()})
+    for clue in Clue.objects.visible_to(user):
+        for m in Mention.objects.filter(clue_id=clue.pk):
+            seen[m.entity_id]["clues"].add(clue.pk)
+            seen[m.entity_id]["names"].add(m.name)
+    return dict(seen)
+
+
+def _check_persona(user) -> None:
+    expected = _oracle(user)
+    for entity_id in Entity.objects.values_list("pk", flat=True):
+        page = reading.entity_page(user, entity_id)
+        want = expected.get(entity_id)
+        if want is None:
+            assert page is None, f"{user.username} learns of entity {entity_id}"
+            assert not reading.sees_entity(user, entity_id)
+            assert reading.graph(user, entity_id) is None
+            continue
+        assert page is not None
+        assert {item["clue"].pk for item in page.clues} == want["clues"]
+        assert set(page.names) == want["names"]
+        graph = reading.graph(user, entity_id, depth=3)
+        assert graph is not None
+        for node in graph["nodes"]:
+            assert node["id"] in expected
+            assert node["records"] == len(expected[node["id"]]["clues"])
+        for edge in graph["edges"]:
+            # A co-mention edge stands on visible clues naming both ends.
+            both = expected[edge["source"]]["clues"] & expected[edge["target"]]["clues"]
+            assert edge["records"] <= len(both) and both
+    listed = {row["id"]: row for row in reading.search(user, "", limit=1000)}
+    assert set(listed) == set(expected)
+    for entity_id, row in listed.items():
+        assert row["clues"] == len(expected[entity_id]["clues"])
+    for name in set(NAMES):
+        for h in reading.hint(user, name, limit=10):
+            assert h.clues == len(expected[h.entity_id]["clues"])
+    for lead in reading.leads(user, minimum=1):
+        assert lead["entity_id"] in expected
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(clue_spec, min_size=1, max_size=4))
+def test_every_persona_sees_exactly_what_their_records_say(world, ledger, specs):
+    with transaction.atomic():
+        for context, subjects in specs:
+            _make(ledger, context, subjects)
+        for key in PERSONAS:
+            _check_persona(world.people[key])
+        transaction.set_rollback(True)
+
+
+def test_umbrella_and_recused_parts_reach_only_their_readers(world, ledger):
+    shared = "11010519491231002X"
+    own = ledger.assigned(SubjectData(name="张三", id_fragment=shared), unit="transport")
+    umbrella = ledger.assigned(
+        SubjectData(name="张三", id_fragment=shared, is_official=True, position="所长"),
+        unit="discipline",
+        umbrella=True,
+    )
+    entity_id = Mention.objects.get(clue=own).entity_id
+    assert Mention.objects.get(clue=umbrella).entity_id == entity_id
+    staff = reading.entity_page(world.people["office_staff"], entity_id)
+    leader = reading.entity_page(world.people["office_leader"], entity_id)
+    commission = reading.entity_page(world.people["discipline_handler"], entity_id)
+    transport = reading.entity_page(world.people["handler"], entity_id)
+    assert [c["clue"].pk for c in staff.clues] == [own.pk]
+    assert {c["clue"].pk for c in leader.clues} == {own.pk, umbrella.pk}
+    assert [c["clue"].pk for c in commission.clues] == [umbrella.pk]
+    assert [c["clue"].pk for c in transport.clues] == [own.pk]
+    assert "所长" not in staff.posts and "所长" in leader.posts
+    assert reading.entity_page(world.people["other_liaison"], entity_id) is None
+    [hint] = reading.hint(world.people["office_staff"], "张三", id_fragment=shared)
+    assert (hint.clues, hint.cases, hint.same_id) == (1, 0, True)
+    [hint] = reading.hint(world.people["office_leader"], "張 三")
+    assert hint.clues == 2
