@@ -130,3 +130,25 @@ def test_umbrella_and_recused_parts_reach_only_their_readers(world, ledger):
     assert (hint.clues, hint.cases, hint.same_id) == (1, 0, True)
     [hint] = reading.hint(world.people["office_leader"], "張 三")
     assert hint.clues == 2
+
+
+def test_a_case_counts_only_through_a_clue_the_person_sees(world, ledger):
+    from taizhang.cases import actions as case_actions
+
+    clue = ledger.assigned(SubjectData(name="孙八"), unit="transport")
+    case_actions.do_register_case(
+        actor=world.people["office_staff"],
+        office=world.units["city"],
+        name="孙八等人恶势力案",
+        org_type="gang",
+        handling_units=[world.units["police"]],
+        clues=[clue],
+    )
+    entity_id = Mention.objects.get(clue=clue).entity_id
+    [hint] = reading.hint(world.people["office_staff"], "孙八")
+    assert (hint.clues, hint.cases) == (1, 1)
+    page = reading.entity_page(world.people["office_staff"], entity_id)
+    assert [c["via"] for c in page.cases] == [[clue.number]]
+    # The police see the case but not the clue naming him: they learn nothing of him.
+    assert reading.entity_page(world.people["police_liaison"], entity_id) is None
+    assert reading.hint(world.people["police_liaison"], "孙八") == []
