@@ -581,6 +581,10 @@ API: dict[str, Rule] = {
     "POST /api/reviews/callbacks/<task_id>/outcome": api_step(
         {"city": CITY_ACTORS}, obj="callback", data="callback_outcome"
     ),
+    # ---- people and networks (#24): entities by persona in tests/people/test_api.py ----
+    "GET /api/people/entities": api(PEOPLE_USERS),
+    "GET /api/people/entities/<entity_id>": api(frozenset(), obj="missing"),
+    "GET /api/people/entities/<entity_id>/graph": api(frozenset(), obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);
