@@ -25,6 +25,7 @@ COVERED = {
     "rectification:evidence": "here",
     "reports:summary_xlsx": "here",
     "supervision:urging_docx": "tests/supervision/test_views.py",
+    "people:graph_export": "the graph of an entity (tests/people/test_pages.py)",
 }
 
 
