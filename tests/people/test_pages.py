@@ -149,3 +149,30 @@ def test_leads_board(client, world, ledger):
     text = _client(client, world, "office_leader").get("/people/leads/").content.decode()
     assert "赵所长" in text
     assert "赵所长" not in _client(client, world, "office_staff").get("/people/leads/").content.decode()
+
+
+def test_pages_carry_no_inline_code_and_survive_huge_ids(client, world, network):
+    from tests.proof.test_hardening import _check_headers, _check_html
+
+    c = _client(client, world, "office_leader")
+    problems = []
+    for url in (
+        "/people/",
+        "/people/leads/",
+        "/people/candidates/",
+        "/people/hint/?subjects-0-name=张三",
+        f"/people/{network['zhang']}/",
+        f"/people/{network['zhang']}/graph/?depth=2&kinds=co_record",
+    ):
+        response = c.get(url)
+        assert response.status_code == 200, url
+        problems += _check_headers(response, url) + _check_html(response, url)
+    assert not problems
+    for url in ("/people/99999999999999999999/", "/people/99999999999999999999/graph.json"):
+        assert c.get(url).status_code == 404
+    assert (
+        c.get(
+            f"/people/{network['zhang']}/graph.json?depth=99999999999999999999&since=2026-99-99"
+        ).status_code
+        == 200
+    )

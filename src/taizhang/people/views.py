@@ -23,6 +23,7 @@ from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
+from taizhang.core.params import MAX_ID
 from taizhang.core.xlsx import xlsx_response
 from taizhang.people import actions, reading
 from taizhang.people.forms import GraphForm, RelationForm, graph_kinds
@@ -35,7 +36,7 @@ _NAME_FIELD_RE = re.compile(r"^(?P<prefix>[\w]+-\d+)-name$")
 
 def may_see_entity(user: Any, pk: int) -> bool:
     """The entity's pages open only when a record the person sees names it (else 404, as for a missing id)."""
-    return may_use(user) and reading.sees_entity(user, pk)
+    return may_use(user) and 1 <= pk <= MAX_ID and reading.sees_entity(user, pk)
 
 
 @login_required
