@@ -152,3 +152,31 @@ def test_a_case_counts_only_through_a_clue_the_person_sees(world, ledger):
     # The police see the case but not the clue naming him: they learn nothing of him.
     assert reading.entity_page(world.people["police_liaison"], entity_id) is None
     assert reading.hint(world.people["police_liaison"], "孙八") == []
+
+
+def test_organisations_behind_several_groups_only_through_visible_cases(world, ledger):
+    from taizhang.cases import actions as case_actions
+
+    company = SubjectData(name="某某砂石有限公司", kind="organisation")
+    first = ledger.assigned(company, SubjectData(name="甲"), unit="transport")
+    second = ledger.assigned(SubjectData(name="某某砂石有限公司", kind="organisation"), unit="construction")
+    for clue, name in ((first, "甲等人恶势力案"), (second, "乙等人涉黑案")):
+        case_actions.do_register_case(
+            actor=world.people["office_staff"],
+            office=world.units["city"],
+            name=name,
+            org_type="gang",
+            handling_units=[world.units["police"]],
+            clues=[clue],
+        )
+    # Without a shared ID the two mentions are two entities until staff merge them.
+    from taizhang.people import actions
+    from taizhang.people.models import MergeCandidate
+
+    assert reading.linked_organisations(world.people["office_staff"]) == []
+    # An organisation's full name is enough to propose (a person's is not).
+    candidate = MergeCandidate.objects.get(first__kind="organisation")
+    actions.do_confirm_merge(candidate.pk, actor=world.people["office_staff"])
+    [row] = reading.linked_organisations(world.people["office_staff"])
+    assert row["groups"] == 2
+    assert reading.linked_organisations(world.people["handler"]) == []

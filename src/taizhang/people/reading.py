@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 
 from taizhang.cases.models import Accountability, Case
 from taizhang.clues.models import Clue
-from taizhang.people.choices import MentionRole, RelationKind
+from taizhang.people.choices import EntityKind, MentionRole, RelationKind
 from taizhang.people.models import Entity, Mention, MergeCandidate, Relation
 from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_key
 
@@ -381,6 +381,22 @@ def leads(user: Any, *, minimum: int = 2, limit: int = 100) -> list[dict[str, An
     for r in picked:
         r["name"] = names.get(r["entity_id"], "")
     return picked
+
+
+def linked_organisations(user: Any, *, minimum: int = 2, limit: int = 100) -> list[dict[str, Any]]:
+    """Organisations named in visible clues of several visible cases (criminal groups): who stands behind more
+    than one group. A case counts only when the person sees both it and the clue naming the organisation."""
+    cases = Case.objects.visible_to(user).values("pk")
+    rows = list(
+        visible_mentions(user)
+        .filter(entity__kind=EntityKind.ORGANISATION, clue__isnull=False)
+        .values("entity_id")
+        .annotate(groups=Count("clue__cases", filter=Q(clue__cases__in=cases), distinct=True))
+        .filter(groups__gte=minimum)
+        .order_by("-groups", "entity_id")[:limit]
+    )
+    names = display_names(user, [r["entity_id"] for r in rows])
+    return [{**r, "name": names.get(r["entity_id"], "")} for r in rows]
 
 
 def reviewable_candidates(user: Any) -> QuerySet:

@@ -96,7 +96,9 @@ def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
         total += 0.35
         reasons.append(_("电话号码一致"))
     if k.name_key and k.name_key == other.name_key:
-        total += 0.35
+        # An organisation's full name (某某砂石有限公司) says far more than a person's two or three characters.
+        both_organisations = k.kind == other.entity.kind == EntityKind.ORGANISATION
+        total += 0.5 if both_organisations and len(k.name_key) >= 4 else 0.35
         reasons.append(_("姓名相同（繁简、全半角、空格归一后）") if k.name != other.name else _("姓名相同"))
     elif k.pinyin_key and k.pinyin_key == other.pinyin_key:
         total += 0.25
@@ -128,7 +130,11 @@ def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
     if k.phone_key and len(k.phone_key) >= 7:
         probes.append(Q(phone_key=k.phone_key))
     for probe in probes:
-        rows = Mention.objects.filter(probe).exclude(entity_id=exclude_entity)[:MAX_KEY_ROWS]
+        rows = (
+            Mention.objects.filter(probe)
+            .exclude(entity_id=exclude_entity)
+            .select_related("entity")[:MAX_KEY_ROWS]
+        )
         for m in rows:
             found.setdefault(m.pk, m)
     return list(found.values())

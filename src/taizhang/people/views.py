@@ -287,5 +287,10 @@ def registration_hint(request: HttpRequest) -> HttpResponse:
 @page_rule(may_use)
 @require_GET
 def leads_board(request: HttpRequest) -> HttpResponse:
-    """深挖保护伞: officials named in several visible records from different sources."""
-    return render(request, "people/leads.html", {"rows": reading.leads(request.user)})
+    """深挖保护伞: officials named in several visible records from different sources, and organisations behind
+    several criminal groups."""
+    return render(
+        request,
+        "people/leads.html",
+        {"rows": reading.leads(request.user), "organisations": reading.linked_organisations(request.user)},
+    )
