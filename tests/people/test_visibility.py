@@ -80,7 +80,7 @@ def _check_persona(user) -> None:
             # A co-mention edge stands on visible clues naming both ends.
             both = expected[edge["source"]]["clues"] & expected[edge["target"]]["clues"]
             assert edge["records"] <= len(both) and both
-    listed = {row["id"]: row for row in reading.search(user, "", limit=1000)}
+    listed = {row["id"]: row for row in reading.search(user, "", limit=1000)}  # < RECENT_CLUES clues here
     assert set(listed) == set(expected)
     for entity_id, row in listed.items():
         assert row["clues"] == len(expected[entity_id]["clues"])

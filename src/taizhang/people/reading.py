@@ -25,6 +25,8 @@ from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_k
 # A graph around a busy entity stays readable (and fast): at most this many nodes, nearest first.
 MAX_GRAPH_NODES = 200
 CO_RECORD = "co_record"
+# The entity list without a query shows the people of this many most recent visible clues.
+RECENT_CLUES = 500
 
 
 def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
@@ -196,6 +198,11 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
         if phone and phone == key:
             match |= Q(phone_key__contains=phone)
         mentions = mentions.filter(match)
+    else:
+        # Without a query: the people of the most recent visible clues (a whole-ledger tally would read every
+        # mention the person may see on each visit).
+        recent = Clue.objects.visible_to(user).order_by("-received_at", "-id").values("pk")[:RECENT_CLUES]
+        mentions = mentions.filter(clue_id__in=recent)
     rows = list(
         mentions.values("entity_id")
         .annotate(clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True))
