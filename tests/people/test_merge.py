@@ -103,3 +103,27 @@ def test_relations_need_a_visible_record_and_visible_ends(ledger, world):
     with pytest.raises(ActionError):
         actions.do_add_relation(zhao, li, actor=staff, kind=RelationKind.KIN, clue_id=c.pk)
     assert AuditEntry.objects.filter(action="people.relation").count() == 1
+
+
+def test_unmerge_gives_the_id_number_back_to_its_part(ledger, world):
+    full = "11010519491231002X"
+    ledger.clue(SubjectData(name="张三", unit_name="某某建筑有限公司"))
+    ledger.clue(SubjectData(name="张三", unit_name="某某建筑有限公司", id_fragment=full))
+    candidate = MergeCandidate.objects.get()
+    staff = world.people["office_staff"]
+    record = actions.do_confirm_merge(candidate.pk, actor=staff)
+    assert Entity.objects.get(pk=record.kept_id).id_number == full
+    actions.do_unmerge(record.pk, actor=staff, reason="核实为两人")
+    assert Entity.objects.get(pk=record.kept_id).id_number == ""
+    assert Entity.objects.get(pk=record.absorbed_id).id_number == full
+    again = ledger.clue(SubjectData(name="張三", id_fragment=full))
+    assert Mention.objects.get(clue=again).entity_id == record.absorbed_id
+
+
+def test_one_live_entity_per_id_number(ledger):
+    from django.db import IntegrityError, transaction
+
+    full = "11010519491231002X"
+    ledger.clue(SubjectData(name="张三", id_fragment=full))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entity.objects.create(name="张三", name_key="张三", id_number=full)

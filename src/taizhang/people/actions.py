@@ -55,10 +55,12 @@ def _merge(kept: Entity, absorbed: Entity, *, actor: Any, candidate: MergeCandid
     Relation.objects.filter(pk__in=in_ids).update(target=kept)
     absorbed.merged_into = kept
     absorbed.save(update_fields=["merged_into"])
+    moved_id = ""
     if absorbed.id_number and not kept.id_number:
-        kept.id_number = absorbed.id_number
+        kept.id_number = moved_id = absorbed.id_number
         kept.save(update_fields=["id_number"])
     return MergeRecord.objects.create(
+        moved_id_number=moved_id,
         kept=kept,
         absorbed=absorbed,
         candidate=candidate,
@@ -134,7 +136,11 @@ def do_unmerge(record_id: int, *, actor: Any, reason: str) -> MergeRecord:
     if absorbed.merged_into_id != record.kept_id:
         raise ActionError("moved", _("该对象此后又有变化，不能直接撤销。"))
     kept = Entity.objects.select_for_update().get(pk=record.kept_id)
-    if absorbed.id_number and kept.id_number == absorbed.id_number:
+    if record.moved_id_number and kept.id_number == record.moved_id_number:
+        # The number came with the absorbed part: it goes back with it (before the part is live again).
+        kept.id_number = ""
+        kept.save(update_fields=["id_number"])
+    elif absorbed.id_number and kept.id_number == absorbed.id_number:
         raise ActionError("same_id", _("两者身份证号相同，不能拆分。"))
     # Only what still sits on the kept entity moves back (a mention deleted by an edit since is gone).
     Mention.objects.filter(pk__in=record.mention_ids, entity_id=record.kept_id).update(entity=absorbed)

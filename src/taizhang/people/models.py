@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.cases.models import Accountability, Case
@@ -36,6 +37,15 @@ class Entity(models.Model):
     class Meta:
         verbose_name = _("人员/组织")
         verbose_name_plural = _("人员/组织")
+        # One live entity per ID number: two registrations of one person racing each other cannot both
+        # create one (resolve.py takes the one that won).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(merged_into=None) & ~Q(id_number=""),
+                name="entity_live_id_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -146,6 +156,8 @@ class MergeRecord(models.Model):
     mention_ids = models.JSONField(default=list)
     relations_out = models.JSONField(default=list)
     relations_in = models.JSONField(default=list)
+    # The ID number the kept entity took from the absorbed one (given back by an unmerge).
+    moved_id_number = models.CharField(max_length=18, blank=True)
     merged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField()
     undone_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -185,19 +185,29 @@ def _entity_for(k: Keys, reuse: int | None) -> tuple[Entity, bool]:
     if reuse is not None:
         entity = Entity.objects.get(pk=_live(reuse))
         if k.full_id and not entity.id_number:
+            # Only if no other live entity holds the number (then the first branch above took it).
             entity.id_number = k.full_id
             entity.save(update_fields=["id_number"])
         return entity, False
-    entity = Entity.objects.create(
-        kind=k.kind if k.kind in EntityKind.values else EntityKind.PERSON,
-        name=k.name[:100],
-        name_key=k.name_key,
-        pinyin_key=k.pinyin_key,
-        id_number=k.full_id,
-        employer=k.employer_key[:120],
-        post=k.post[:100],
-    )
-    return entity, True
+    fields = {
+        "kind": k.kind if k.kind in EntityKind.values else EntityKind.PERSON,
+        "name": k.name[:100],
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_number": k.full_id,
+        "employer": k.employer_key[:120],
+        "post": k.post[:100],
+    }
+    if not k.full_id:
+        return Entity.objects.create(**fields), True
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint: losing the race below leaves the caller's transaction usable
+            return Entity.objects.create(**fields), True
+    except IntegrityError:
+        # Another registration of the same ID number created its entity first (entity_live_id_number).
+        return Entity.objects.get(id_number=k.full_id, merged_into=None), False
 
 
 def _subject_role(clue: Clue, subject: ReportedSubject) -> str:
