@@ -27,6 +27,8 @@ MAX_GRAPH_NODES = 200
 CO_RECORD = "co_record"
 # The entity list without a query shows the people of this many most recent visible clues.
 RECENT_CLUES = 500
+# The registration hint reads at most this many mentions of one name (the newest).
+MAX_HINT_ROWS = 2000
 
 
 def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
@@ -44,6 +46,29 @@ def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date 
     )
 
 
+def visible_among(
+    user: Any, rows: QuerySet, *, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet:
+    """The mentions among `rows` (one entity's, a few entities', one clue's) that the person may see: the same
+    rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
+    records instead of gathering every record the person may see (an office's whole ledger) for each question."""
+    clues = Clue.objects.visible_to(user)
+    accountability = Accountability.objects.visible_to(user)
+    if since:
+        clues = clues.filter(received_at__date__gte=since)
+        accountability = accountability.filter(decided_on__gte=since)
+    if until:
+        clues = clues.filter(received_at__date__lte=until)
+        accountability = accountability.filter(decided_on__lte=until)
+    clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
+    accountability = accountability.filter(
+        pk__in=rows.exclude(accountability_id=None).values("accountability_id")
+    )
+    return rows.filter(
+        Q(clue_id__in=clues.values("pk")) | Q(accountability_id__in=accountability.values("pk"))
+    )
+
+
 def visible_relations(user: Any) -> QuerySet:
     """Relations whose stating record the person may see (their ends are checked by the callers)."""
     return Relation.objects.filter(
@@ -56,11 +81,12 @@ def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
     """Which of these entities the person may know of: those with a mention in a record they see."""
     if not ids:
         return set()
-    return set(visible_mentions(user).filter(entity_id__in=list(ids)).values_list("entity_id", flat=True))
+    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
+    return set(rows.values_list("entity_id", flat=True))
 
 
 def sees_entity(user: Any, entity_id: int) -> bool:
-    return visible_mentions(user).filter(entity_id=entity_id).exists()
+    return visible_among(user, Mention.objects.filter(entity_id=entity_id)).exists()
 
 
 def cases_of(user: Any, mentions: QuerySet) -> QuerySet:
@@ -100,7 +126,7 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
     entity = Entity.objects.filter(pk=entity_id, merged_into=None).first()
     if entity is None:
         return None
-    mentions = visible_mentions(user).filter(entity_id=entity_id)
+    mentions = visible_among(user, Mention.objects.filter(entity_id=entity_id))
     rows = list(mentions.select_related("clue", "case").order_by("-clue__received_at", "-id"))
     if not rows:
         return None
@@ -137,7 +163,9 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
 def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
     """Each entity's name as the records the person sees write it most often."""
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = visible_mentions(user).filter(entity_id__in=list(ids)).values_list("entity_id", "name")
+    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids))).values_list(
+        "entity_id", "name"
+    )
     for eid, name in rows:
         counts[eid][name] += 1
     return {eid: c.most_common(1)[0][0] for eid, c in counts.items()}
@@ -173,11 +201,10 @@ def relations_of(user: Any, entity_id: int, *, clue_ids: list[int] | None = None
 
 def record_counts(user: Any, ids: set[int] | list[int], mentions: QuerySet | None = None) -> dict[int, int]:
     """How many visible records (clues and cases) name each entity."""
-    base = mentions if mentions is not None else visible_mentions(user)
-    rows = (
-        base.filter(entity_id__in=list(ids))
-        .values("entity_id")
-        .annotate(clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True))
+    narrowed = Mention.objects.filter(entity_id__in=list(ids))
+    base = mentions.filter(entity_id__in=list(ids)) if mentions is not None else visible_among(user, narrowed)
+    rows = base.values("entity_id").annotate(
+        clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True)
     )
     return {r["entity_id"]: r["clues"] + r["cases"] for r in rows}
 
@@ -241,35 +268,43 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
     key, full = fold_name(name), full_id(id_fragment)
     if not key and not full:
         return []
-    mentions = visible_mentions(user)
     same_id: set[int] = set()
     if full:
         same_id = set(Entity.objects.filter(id_number=full, merged_into=None).values_list("pk", flat=True))
     match = Q(entity_id__in=same_id) if same_id else Q(pk__in=[])
     if key:
         match |= Q(name_key=key)
-    ids = list(mentions.filter(match).values_list("entity_id", flat=True).distinct()[: limit * 4])
+    # The mentions the name or number finds (by the indexes, newest first, capped for a very common name),
+    # then the entities among them that a record the person sees names.
+    newest = Mention.objects.filter(match).order_by("-pk").values("pk")[:MAX_HINT_ROWS]
+    found_rows = Mention.objects.filter(pk__in=newest)
+    ids = set(visible_among(user, found_rows).values_list("entity_id", flat=True))
     if not ids:
         return []
+    counted = list(
+        visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
+        .values("entity_id")
+        .annotate(clues=Count("clue_id", distinct=True))
+    )
+    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
     found = []
-    for eid in ids:
-        own = mentions.filter(entity_id=eid)
-        clues = own.exclude(clue_id=None).values("clue_id").distinct().count()
-        cases = cases_of(user, own).count()
-        employers = _common(list(own.values_list("unit_name", flat=True)[:50]))
-        names = _common(list(own.values_list("name", flat=True)[:50]))
+    for row in counted[:limit]:
+        eid = row["entity_id"]
+        own = visible_among(user, Mention.objects.filter(entity_id=eid))
+        written = list(own.values_list("name", "unit_name")[:50])
+        names = _common([n for n, _u in written])
+        employers = _common([u for _n, u in written])
         found.append(
             Hint(
                 eid,
                 names[0] if names else name,
                 employers[0] if employers else "",
-                clues,
-                cases,
+                row["clues"],
+                cases_of(user, own).count(),
                 eid in same_id,
             )
         )
-    found.sort(key=lambda h: (not h.same_id, -(h.clues + h.cases), h.entity_id))
-    return found[:limit]
+    return found
 
 
 def graph(
@@ -283,8 +318,11 @@ def graph(
 ) -> dict[str, Any] | None:
     """Nodes and edges around `root` up to `depth` hops, from visible records only: staff relations whose record
     the person sees, and co-mentions (two entities named by one visible record). None when the root is hidden."""
-    mentions = visible_mentions(user, since=since, until=until)
-    if not mentions.filter(entity_id=root).exists():
+
+    def seen(rows: QuerySet) -> QuerySet:
+        return visible_among(user, rows, since=since, until=until)
+
+    if not seen(Mention.objects.filter(entity_id=root)).exists():
         return None
     depth = max(1, min(depth, 3))
     kinds = kinds or {*RelationKind.values, CO_RECORD}
@@ -300,10 +338,12 @@ def graph(
     for level in range(1, depth + 1):
         found: set[int] = set()
         if CO_RECORD in kinds:
-            ids = mentions.filter(entity_id__in=list(frontier))
-            pairs = mentions.filter(
-                Q(clue_id__in=ids.exclude(clue_id=None).values("clue_id"))
-                | Q(case_id__in=ids.exclude(case_id=None).values("case_id"))
+            ids = seen(Mention.objects.filter(entity_id__in=list(frontier)))
+            pairs = seen(
+                Mention.objects.filter(
+                    Q(clue_id__in=ids.exclude(clue_id=None).values("clue_id"))
+                    | Q(case_id__in=ids.exclude(case_id=None).values("case_id"))
+                )
             ).values_list("entity_id", "clue_id", "case_id")
             by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
             for eid, clue_id, case_id in pairs:
@@ -334,7 +374,7 @@ def graph(
             break
     edges = {k: v for k, v in edges.items() if k[0] in nodes and k[1] in nodes}
     names = display_names(user, set(nodes))
-    sizes = record_counts(user, set(nodes), mentions)
+    sizes = record_counts(user, set(nodes), seen(Mention.objects.filter(entity_id__in=list(nodes))))
     kinds_of = dict(Entity.objects.filter(pk__in=list(nodes)).values_list("pk", "kind"))
     labels = dict(RelationKind.choices)
     return {
@@ -418,6 +458,5 @@ def reviewable_candidates(user: Any) -> QuerySet:
 
 def may_decide(user: Any, first_id: int, second_id: int) -> bool:
     """Whether every record naming either entity is visible to the person (see reviewable_candidates)."""
-    seen = visible_mentions(user).values("pk")
     every = Mention.objects.filter(entity_id__in=[first_id, second_id])
-    return every.exists() and not every.exclude(pk__in=seen).exists()
+    return every.exists() and not every.exclude(pk__in=visible_among(user, every).values("pk")).exists()
