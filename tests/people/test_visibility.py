@@ -58,8 +58,29 @@ def _oracle(user) -> dict[int, dict[str, set]]:
     return dict(seen)
 
 
+def _relate(world) -> None:
+    """The office leader (who sees every clue here) relates the first two entities each clue names."""
+    from taizhang.people import actions
+    from taizhang.people.choices import RelationKind
+    from taizhang.people.models import Relation
+
+    for clue in Clue.objects.order_by("pk"):
+        ends = list(
+            dict.fromkeys(
+                Mention.objects.filter(clue=clue).order_by("pk").values_list("entity_id", flat=True)
+            )
+        )
+        if len(ends) >= 2 and not Relation.objects.filter(source_id=ends[0], target_id=ends[1]).exists():
+            actions.do_add_relation(
+                ends[0], ends[1], actor=world.people["office_leader"], kind=RelationKind.KIN, clue_id=clue.pk
+            )
+
+
 def _check_persona(user) -> None:
+    from taizhang.people.models import Relation
+
     expected = _oracle(user)
+    visible_clues = set(Clue.objects.visible_to(user).values_list("pk", flat=True))
     for entity_id in Entity.objects.values_list("pk", flat=True):
         page = reading.entity_page(user, entity_id)
         want = expected.get(entity_id)
@@ -71,6 +92,14 @@ def _check_persona(user) -> None:
         assert page is not None
         assert {item["clue"].pk for item in page.clues} == want["clues"]
         assert set(page.names) == want["names"]
+        # Relations: stated by a visible clue, with both ends known to the person.
+        want_relations = {
+            r.pk
+            for r in Relation.objects.filter(source_id=entity_id)
+            | Relation.objects.filter(target_id=entity_id)
+            if r.clue_id in visible_clues and r.source_id in expected and r.target_id in expected
+        }
+        assert {r["relation"].pk for r in page.relations} == want_relations
         graph = reading.graph(user, entity_id, depth=3)
         assert graph is not None
         for node in graph["nodes"]:
@@ -101,6 +130,7 @@ def test_every_persona_sees_exactly_what_their_records_say(world, ledger, specs)
     with transaction.atomic():
         for context, subjects in specs:
             _make(ledger, context, subjects)
+        _relate(world)
         for key in PERSONAS:
             _check_persona(world.people[key])
         transaction.set_rollback(True)

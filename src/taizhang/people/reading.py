@@ -69,12 +69,16 @@ def visible_among(
     )
 
 
-def visible_relations(user: Any) -> QuerySet:
-    """Relations whose stating record the person may see (their ends are checked by the callers)."""
-    return Relation.objects.filter(
-        Q(clue_id__in=Clue.objects.visible_to(user).values("pk"))
-        | Q(case_id__in=Case.objects.visible_to(user).values("pk"))
-    )
+def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
+    """Relations (among `rows`, when given: narrowed first, as in visible_among) whose stating record the person
+    may see; their ends are checked by the callers."""
+    clues, cases = Clue.objects.visible_to(user), Case.objects.visible_to(user)
+    if rows is None:
+        rows = Relation.objects.all()
+    else:
+        clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
+        cases = cases.filter(pk__in=rows.exclude(case_id=None).values("case_id"))
+    return rows.filter(Q(clue_id__in=clues.values("pk")) | Q(case_id__in=cases.values("pk")))
 
 
 def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
@@ -174,8 +178,7 @@ def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
 def relations_of(user: Any, entity_id: int, *, clue_ids: list[int] | None = None) -> list[dict[str, Any]]:
     """Staff-entered relations of the entity whose record and other end the person may see."""
     rows = list(
-        visible_relations(user)
-        .filter(Q(source_id=entity_id) | Q(target_id=entity_id))
+        visible_relations(user, Relation.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id)))
         .select_related("clue", "case")
         .order_by("kind", "id")
     )
@@ -330,7 +333,7 @@ def graph(
     # Each edge keeps the records it stands on (a record met again at the next level counts once).
     edges: dict[tuple[int, int, str], set[tuple[str, int]]] = defaultdict(set)
     frontier = {root}
-    relations = visible_relations(user)
+    relations = Relation.objects.all()
     if since:
         relations = relations.filter(created_at__date__gte=since)
     if until:
@@ -355,11 +358,10 @@ def graph(
                         found.add(b)
         wanted = [k for k in kinds if k != CO_RECORD]
         if wanted:
-            rows = list(
-                relations.filter(
-                    Q(source_id__in=list(frontier)) | Q(target_id__in=list(frontier)), kind__in=wanted
-                ).values_list("pk", "source_id", "target_id", "kind")
+            around = relations.filter(
+                Q(source_id__in=list(frontier)) | Q(target_id__in=list(frontier)), kind__in=wanted
             )
+            rows = list(visible_relations(user, around).values_list("pk", "source_id", "target_id", "kind"))
             ends = seen_entities(user, {e for _pk, s, t, _k in rows for e in (s, t)})
             for pk, s, t, k in rows:
                 if s in ends and t in ends:
