@@ -341,13 +341,22 @@ def graph(
     for level in range(1, depth + 1):
         found: set[int] = set()
         if CO_RECORD in kinds:
-            ids = seen(Mention.objects.filter(entity_id__in=list(frontier)))
-            pairs = seen(
-                Mention.objects.filter(
-                    Q(clue_id__in=ids.exclude(clue_id=None).values("clue_id"))
-                    | Q(case_id__in=ids.exclude(case_id=None).values("case_id"))
+            named = list(
+                seen(Mention.objects.filter(entity_id__in=list(frontier))).values_list("clue_id", "case_id")
+            )
+            clue_ids = {c for c, _k in named if c}
+            case_ids = {k for c, k in named if not c and k}
+            # A clue's mentions are visible exactly when the clue is: those of the clues just seen need no
+            # second look; a case's accountability records are each asked again.
+            pairs = list(
+                Mention.objects.filter(clue_id__in=clue_ids).values_list("entity_id", "clue_id", "case_id")
+            )
+            if case_ids:
+                pairs += list(
+                    seen(Mention.objects.filter(case_id__in=case_ids, clue__isnull=True)).values_list(
+                        "entity_id", "clue_id", "case_id"
+                    )
                 )
-            ).values_list("entity_id", "clue_id", "case_id")
             by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
             for eid, clue_id, case_id in pairs:
                 by_record[("clue", clue_id) if clue_id else ("case", case_id)].add(eid)
