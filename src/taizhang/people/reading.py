@@ -219,8 +219,10 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
     if key:
         match = Q(name_key__contains=key)
         spoken = pinyin_key(q)
-        if spoken:
-            match |= Q(pinyin_key=spoken)
+        if key.isascii() and key.isalpha():
+            match |= Q(pinyin_key__startswith=key)  # typed in pinyin: "zhangs" finds 张三 and 章三
+        elif spoken:
+            match |= Q(pinyin_key=spoken)  # typed in characters: homophones
         digits = id_key(q)
         if digits and digits == key.upper():
             match |= Q(id_key__contains=digits)

@@ -30,12 +30,13 @@ def fold_name(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def pinyin_key(name: str) -> str:
-    """The toneless pinyin of a folded name, syllables joined by spaces ('' when it has no Han characters)."""
+    """The toneless pinyin of a folded name, syllables run together as people type them ("zhangsan"); Latin
+    letters in the name stay as they are."""
     folded = fold_name(name)
     if not folded:
         return ""
     syllables = lazy_pinyin(folded, errors="ignore")
-    return " ".join(syllables)[:200]
+    return "".join(syllables)[:200]
 
 
 def id_key(fragment: str) -> str:
