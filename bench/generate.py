@@ -85,7 +85,7 @@ def ensure_org(seed: int) -> None:
     """The demo organisation (units and one account per role), created once."""
     from django.db import transaction
 
-    from taizhang.core.demo import DemoContext
+    from taizhang.core.demo_context import DemoContext
     from taizhang.org import demo as org_demo
     from taizhang.org.models import Unit
 
@@ -378,7 +378,7 @@ def recount_trigger_tables() -> None:
     """Recount what PostgreSQL triggers keep (the reports tally, the units each clue was given to) after a
     load that switched the triggers off."""
     try:
-        from taizhang.reports import tally
+        from taizhang.clues import tally
     except ImportError:
         pass
     else:

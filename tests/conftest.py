@@ -70,14 +70,14 @@ def _stated_clock(request: pytest.FixtureRequest, stated_moment: str) -> Any:
             request.getfixturevalue("db")
             _confirm_test_notices()
         yield
-    from taizhang.supervision import deadlines
+    from taizhang.core import deadlines
 
     deadlines.clear_cache()  # the notices' rows went with the test's transaction
 
 
 def _confirm_test_notices() -> None:
+    from taizhang.core import deadlines
     from taizhang.pure.holiday_notice import parse_notice
-    from taizhang.supervision import deadlines
     from taizhang.supervision.models import CalendarOverride, HolidayNotice
     from tests.supervision.notices import NOTICE_2027, NOTICE_2028
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from taizhang.accounts.auth import staff_auth
+from taizhang.core.discovery import hooks
 from taizhang.core.errors import ActionError
 
 
@@ -89,14 +90,18 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, "server_error", _("服务器内部错误，已记录。请稍后重试。"))
 
 
-def _register_routers() -> None:
-    from taizhang.core.discovery import app_modules
+@runtime_checkable
+class ApiHook(Protocol):
+    """`<app>/api.py`: the app's django-ninja router, mounted at `/api/<app>/`."""
 
-    for module in app_modules("api"):
-        router = getattr(module, "router", None)
-        if router is not None:
-            prefix = module.__name__.split(".")[1]
-            api.add_router(f"/{prefix}/", router)
+    __name__: str
+    router: Router
+
+
+def _register_routers() -> None:
+    for module in hooks("api", ApiHook):
+        prefix = module.__name__.split(".")[1]
+        api.add_router(f"/{prefix}/", module.router)
 
 
 _register_routers()

@@ -17,7 +17,9 @@ from typing import Any
 # added later is refused without anyone listing it here).
 PORTAL_PACKAGES = frozenset({"core", "pure", "portal", "gate", "ferry", "conf", "settings", "wsgi", "cli"})
 # core's pieces that touch the ledger's tables or staff pages.
-CORE_BLOCKED = frozenset({"models", "views", "urls", "admin", "audit", "api", "demo", "panels", "signals"})
+CORE_BLOCKED = frozenset(
+    {"models", "views", "urls", "admin", "audit", "api", "demo_context", "panels", "signals"}
+)
 ALLOWED_LEAVES = frozenset({"choices"})
 LEDGER_ONLY = frozenset(
     {

@@ -8,8 +8,8 @@ from django.urls import include, path
 from django.utils.http import urlencode
 from django.views.i18n import set_language
 
+from taizhang import health
 from taizhang.api import api
-from taizhang.core import health
 
 
 def _admin_sign_in(request: HttpRequest, extra_context: object = None) -> HttpResponse:

@@ -69,10 +69,26 @@ def test_first_instance_may_become_effective_or_go_to_second_instance(world, cas
         stage=CaseStage.SECOND_INSTANCE,
         occurred_on=timezone.localdate(),
     )
+    a.refresh_from_db()
+    assert a.stage == CaseStage.SECOND_INSTANCE
+    assert a.events.order_by("pk").last().stage == CaseStage.SECOND_INSTANCE
     b = cases.at(CaseStage.FIRST_INSTANCE, name="李某恶势力团伙案")
     actions.do_record_case_stage(
         b.pk, actor=world.people["office_staff"], stage=CaseStage.EFFECTIVE, occurred_on=timezone.localdate()
     )
+    b.refresh_from_db()
+    assert b.stage == CaseStage.EFFECTIVE
+    assert list(b.events.values_list("stage", flat=True))[-2:] == ["first_instance", "effective"]
+    # The two ways out of first instance exclude each other: an effective judgment has no second instance.
+    with pytest.raises(TransitionRefused):
+        actions.do_record_case_stage(
+            b.pk,
+            actor=world.people["office_staff"],
+            stage=CaseStage.SECOND_INSTANCE,
+            occurred_on=timezone.localdate(),
+        )
+    b.refresh_from_db()
+    assert b.stage == CaseStage.EFFECTIVE
 
 
 def test_handling_police_records_stage_but_other_unit_cannot(world, cases):

@@ -249,6 +249,20 @@ def test_overdue_disposals_are_listed_and_exported(world, cases):
         responsible="王某",
         dispose_by=followup.effective_on(case) + dt.timedelta(days=1),
     )
+    # The disposal deadline is supervised: a task of the case's office for the custodian, overdue at once,
+    # on the police's to-do list; disposing of the item closes it.
+    from taizhang.supervision.models import Task
+
+    item.refresh_from_db()
+    task = Task.objects.get(pk=item.task_id)
+    assert (task.office_id, task.owner_unit_id, task.status) == (
+        case.office_id,
+        world.units["police"].pk,
+        "open",
+    )
+    assert timezone.localdate(task.due_at) == item.dispose_by and task.due_at < timezone.now()
+    todo = world.client_for("police_liaison").get("/supervision/todo/").content.decode()
+    assert "轿车一辆" in todo
     client = world.client_for("office_staff")
     page = client.get("/cases/assets/?overdue=1").content.decode()
     assert "轿车一辆" in page and "已超过处置期限" in page
@@ -257,6 +271,12 @@ def test_overdue_disposals_are_listed_and_exported(world, cases):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[1][4] == "轿车一辆" and rows[1][5] == 30 and rows[1][9] == "没收"
+    assert rows[1][13] == "逾期未处置"
+    followup.do_record_disposal(
+        case.pk, actor=police, item_id=item.pk, amount="30万", disposed_on=timezone.localdate()
+    )
+    task.refresh_from_db()
+    assert task.status == "done" and task.result == "涉案财产已处置完毕。"
 
 
 def test_export_cells_are_never_formulas(world, cases):

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-import taizhang.reports
 from taizhang.figures import views
 from taizhang.figures.reading import entered_values
+from taizhang.reports import actions as report_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +20,8 @@ REPORT = "今年以来，全市打掉涉黑组织5个。检察机关批捕涉黑
 
 @pytest.fixture
 def reports_actions(monkeypatch):
-    """Stands in for reports.actions (another app) and records what it was asked to write."""
+    """Stands in for the reports app's two actions and records what they were asked to write."""
     calls: list[tuple[str, dict]] = []
-    fake = types.ModuleType("taizhang.reports.actions")
 
     def do_fill_entered_indicators(report_id, *, actor, values):
         calls.append(("fill", {"report_id": report_id, "actor": actor, "values": values}))
@@ -37,10 +34,8 @@ def reports_actions(monkeypatch):
             )
         )
 
-    fake.do_fill_entered_indicators = do_fill_entered_indicators
-    fake.do_record_legacy_figures = do_record_legacy_figures
-    monkeypatch.setitem(sys.modules, "taizhang.reports.actions", fake)
-    monkeypatch.setattr(taizhang.reports, "actions", fake, raising=False)
+    monkeypatch.setattr(report_actions, "do_fill_entered_indicators", do_fill_entered_indicators)
+    monkeypatch.setattr(report_actions, "do_record_legacy_figures", do_record_legacy_figures)
     monkeypatch.setattr(views, "_draft_reports", lambda request: [(7, "2026年10月信息月报")])
     return calls
 

@@ -304,6 +304,8 @@ PAGES: dict[str, Rule] = {
     "publicity:typical": page(frozenset(), obj="missing"),
     "publicity:typical_approve": Rule(allow=frozenset(), obj="missing", method="POST"),
     "publicity:typical_export": page(STAFF),
+    # ---- the portal ferry's state (#20): office staff and leaders ----
+    "ferry:state": page(OFFICE_ACTORS),
     "publicity:survey": page(frozenset(), obj="missing"),
     "publicity:survey_status": Rule(allow=frozenset(), obj="missing", method="POST"),
     # The public survey page: no survey is open in the matrix world.
@@ -554,6 +556,13 @@ API: dict[str, Rule] = {
     "POST /api/reporters/clues/<clue_id>/reply": api_step(),
     "POST /api/reporters/clues/<clue_id>/outcome": api_step(),
     "POST /api/reporters/clues/<clue_id>/feedback": api_step(),
+    # ---- publicity (#23; the matrix world has no typical case or survey: 404 for everyone) ----
+    "GET /api/publicity/typical": api(STAFF),
+    "POST /api/publicity/typical": api(frozenset(), method="POST"),
+    "POST /api/publicity/typical/<typical_id>/approve": api_step(obj="missing"),
+    "GET /api/publicity/activities": api(STAFF),
+    "POST /api/publicity/activities": api(frozenset(), method="POST"),
+    "GET /api/publicity/surveys/<survey_id>/results": api(frozenset(), obj="missing"),
     # ---- screening drives (#22) ----
     "GET /api/drives/drives": api(STAFF),
     "GET /api/drives/returns": api(STAFF),

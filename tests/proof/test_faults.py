@@ -391,7 +391,7 @@ def test_the_server_killed_during_a_public_submission_leaves_nothing(installatio
     after = installation.run(COUNTS)
     grown = {k for k in after if after[k] != before.get(k)}
     # Rate counters and spent challenges are written outside the submission, on purpose (abuse limits).
-    assert grown <= {"portal.ratecounter", "portal.spentchallenge", "sessions.session"}, grown
+    assert grown <= {"gate.ratecounter", "gate.spentchallenge", "sessions.session"}, grown
     assert installation.run(VERIFY)["problem"] is None
     pairs = installation.run(PORTAL_PAIRS)
     assert pairs["without_receipt"] == 0 and pairs["receipts"] == pairs["clues"], pairs

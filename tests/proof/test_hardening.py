@@ -72,7 +72,8 @@ def _page_urls(proof):
         contexts = [c for c in matrix.CLUE_CONTEXTS] if rule.obj == "clue" else [None]
         for context in contexts:
             viewers = matrix.VIEWERS[context] if context else matrix.STAFF
-            allowed = sorted(rule.allow & viewers)
+            allow = frozenset().union(*rule.allow.values()) if isinstance(rule.allow, dict) else rule.allow
+            allowed = sorted(allow & viewers)
             if not allowed:
                 continue
             persona = "office_leader" if "office_leader" in allowed else allowed[0]

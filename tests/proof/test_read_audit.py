@@ -25,6 +25,9 @@ COVERED = {
     "rectification:evidence": "here",
     "reports:summary_xlsx": "here",
     "supervision:urging_docx": "tests/supervision/test_views.py",
+    "cases:assets_export": "here",
+    "publicity:typical_export": "here",
+    "jobs:download": "here",
     "people:graph_export": "the graph of an entity (tests/people/test_pages.py)",
 }
 
@@ -62,6 +65,7 @@ def _reads(user, action: str) -> int:
         ("/reports/summary.xlsx", "report.summary_export"),
         ("/reports/assessment/?format=xlsx", "report.assessment_export"),
         ("/reports/bulletin/?format=docx", "report.bulletin_read"),
+        ("/cases/assets/export.xlsx", "case.assets_export"),
     ],
 )
 def test_exports_and_documents_are_audited(world, url, action):
@@ -110,3 +114,36 @@ def test_the_reporter_thread_is_audited_on_the_page_and_through_the_api(world):
     assert client.get(f"/reporters/clues/{clue.pk}/").status_code == 200
     assert client.get(f"/api/reporters/clues/{clue.pk}/messages").status_code == 200
     assert _reads(staff, "reporter.thread_read") == 2
+
+
+def test_typical_cases_document_is_audited(world):
+    from taizhang.publicity import actions as publicity
+
+    case = CaseMaker(world).register()
+    typical = publicity.do_draft_typical(
+        actor=world.people["office_staff"], case_id=case.pk, title="典型案例"
+    )
+    publicity.do_approve_typical(typical.pk, actor=world.people["office_leader"])
+    leader = world.people["office_leader"]
+    assert world.client_for("office_leader").get("/publicity/typical/export.docx").status_code == 200
+    assert _reads(leader, "typical.export") == 1
+
+
+def test_a_jobs_document_download_is_audited(world):
+    from taizhang.core import files
+    from taizhang.jobs.models import Job
+
+    staff = world.people["office_staff"]
+    stored = files.store([b"%PDF-1.4 test"], prefix="jobs")
+    job = Job.objects.create(
+        kind="reports.bulletin",
+        created_by=staff,
+        status="done",
+        result={"storage_path": stored.storage_path, "name": "通报.pdf", "content_type": "application/pdf"},
+    )
+    response = world.client_for("office_staff").get(f"/jobs/{job.pk}/download/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert _reads(staff, "jobs.download") == 1
+    # Only the person who started the job downloads it (and a refusal reads nothing).
+    assert world.client_for("office_leader").get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert _reads(world.people["office_leader"], "jobs.download") == 0

@@ -17,7 +17,7 @@ from taizhang.publicity import actions, results
 from taizhang.publicity.indicators import publicity_events
 from taizhang.publicity.models import Answer, PublicityActivity, Response
 from taizhang.pure import deid
-from taizhang.pure.chinese_dates import parse_date
+from taizhang.pure.dates import parse_date_text as parse_date
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +279,38 @@ def test_case_page_offers_typical_to_the_office(world, case):
         f"/publicity/typical/new/?case={case.pk}"
         not in world.client_for("police_liaison").get(f"/cases/{case.pk}/").content.decode()
     )
+
+
+def test_security_rate_reaches_the_dashboard_and_bulletin_and_opens_the_survey(world, survey):
+    from taizhang.publicity.indicators import INDICATORS
+    from taizhang.reports.dashboard import optional_series
+    from taizhang.reports.periods import Period
+
+    staff = world.people["office_staff"]
+    actions.do_set_survey_status(survey.pk, actor=staff, status="open")
+    questions = list(survey.questions.all())
+    rows = [{questions[0].pk: v, questions[1].pk: 0} for v in (5, 4, 4, 2)]
+    actions.do_enter_answers(
+        survey.pk, actor=staff, district_id=world.units["district"].pk, channel="paper", rows=rows
+    )
+    period = Period.parse("quarter", "2026-Q4")
+    start, end = period.bounds()
+    leader, city = world.people["office_leader"], world.units["city"]
+    figure = INDICATORS["publicity.security_rate"](user=leader, unit=city, start=start, end=end)
+    cell = results.table(survey)["rows"][0]["cells"][0]["cell"]
+    assert figure["value"] == round(cell.rate * 100, 1) == 75.0  # the results page's own count
+    assert figure["url"] == f"/publicity/surveys/{survey.pk}/"
+    [bar] = optional_series(leader, city, period)["security"]
+    assert (bar["name"], bar["value"], bar["url"]) == (world.units["district"].name, 75.0, figure["url"])
+    # Another period has no answers; a unit that cannot see the survey gets no figure and no bar.
+    earlier = Period.parse("quarter", "2026-Q2")
+    assert "security" not in optional_series(leader, city, earlier)
+    liaison = world.people["liaison"]
+    assert (
+        INDICATORS["publicity.security_rate"](user=liaison, unit=city, start=start, end=end)["value"] == 0.0
+    )
+    assert "security" not in optional_series(liaison, world.units["transport"], period)
+    bulletin = world.client_for("office_leader").get(
+        "/reports/bulletin/", {"unit": city.pk, "period": "2026-Q4", "kind": "quarter"}
+    )
+    assert "群众安全感满意度" in bulletin.content.decode()

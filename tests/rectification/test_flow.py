@@ -110,7 +110,6 @@ def test_overdue_letters_and_measures_are_picked_once(world, rect):
 
 
 def test_todos_list_letter_and_measure(world, rect):
-    pytest.importorskip("taizhang.supervision.todo")
     from taizhang.rectification.todos import todos_for
 
     rect.letter()

@@ -7,6 +7,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from taizhang.jobs import runner
+from taizhang.jobs.models import Job
 from taizhang.rectification import imports
 from taizhang.rectification.choices import MeasureStatus
 from taizhang.rectification.models import Measure, ProblemList
@@ -53,10 +55,21 @@ def staff(world):
     return client
 
 
+def _run(response):
+    """The upload queues a job and sends the person to its page; the worker runs it."""
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    assert ProblemList.objects.count() == 0  # nothing is written in the request
+    assert runner.run_ready() == 1
+    return Job.objects.get(pk=int(response.url.strip("/").split("/")[-1]))
+
+
 def test_clean_file_imports_all_rows(world, staff):
     response = post(staff, GOOD)
-    assert response.status_code == 302
+    job = _run(response)
+    assert job.status == "done" and "已导入 3 项整改措施" in job.result["message"]
     pl = ProblemList.objects.get()
+    page = staff.get(response.url).content.decode()
+    assert f'href="/rectification/lists/{pl.pk}/"' in page and "查看问题清单" in page
     measures = Measure.objects.filter(problem__problem_list=pl).order_by("id")
     assert measures.count() == 3
     assert pl.problems.count() == 2  # row 2 continues the merged 问题 cell of row 1
@@ -67,9 +80,10 @@ def test_clean_file_imports_all_rows(world, staff):
 def test_bad_row_imports_nothing_and_names_the_row(world, staff):
     bad = [*GOOD, [4, "问题", "", "不存在的局", "", "明年", "", "也许"]]
     response = post(staff, bad)
-    assert response.status_code == 200
+    job = _run(response)
+    assert job.status == "failed"
     assert ProblemList.objects.count() == 0 and Measure.objects.count() == 0
-    text = response.content.decode()
+    text = staff.get(response.url).content.decode()
     assert "第5行" in text and "整改措施" in text and "不存在的局" in text and "完成时限" in text
 
 
@@ -111,3 +125,19 @@ def test_a_zip_bomb_behind_xlsx_is_refused_before_it_is_opened():
     buf.seek(0)
     result = parse(buf)
     assert result.errors and "压缩炸弹" in result.errors[0]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_at_once_and_queues_nothing(world, staff):
+    fake = io.BytesIO(b"not a spreadsheet")
+    fake.name = "清单.xlsx"
+    response = staff.post(
+        "/rectification/lists/import/",
+        {"title": "督导反馈清单", "source": "inspection_team", "office": staff.office_id, "file": fake},
+    )
+    assert response.status_code == 200 and not Job.objects.exists()
+    assert "督导反馈清单" in response.content.decode()  # what was typed stays
+
+
+def test_only_the_person_who_started_the_import_follows_it(world, staff):
+    response = post(staff, GOOD)
+    assert world.client_for("office_leader").get(response.url).status_code == 404

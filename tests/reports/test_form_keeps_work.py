@@ -9,15 +9,22 @@ import pytest
 
 from taizhang.pure.numbers import parse_number
 from taizhang.reports import actions
-from taizhang.reports.models import ReportType, ReportValue
+from taizhang.reports.models import Indicator, ReportType, ReportValue
 from taizhang.reports.periods import Period
 from taizhang.supervision.todo import todos_for
 
 
 def _draft(world):
+    # A second entered figure beside 召开专题会议 (开展宣传活动 is computed from the activities recorded).
+    visits, _created = Indicator.objects.get_or_create(
+        code="work.visits",
+        defaults={"name": "走访企业", "unit_label": "家", "kind": "entered", "sort_order": 99},
+    )
+    monthly = ReportType.objects.get(code="monthly")
+    monthly.indicators.add(visits)
     return actions.do_open_report(
         actor=world.people["liaison"],
-        report_type=ReportType.objects.get(code="monthly"),
+        report_type=monthly,
         unit=world.units["transport"],
         period=Period.parse("month", "2026-03"),
     )
@@ -55,7 +62,7 @@ def test_a_refused_save_keeps_every_typed_value_and_names_the_field(world):
             "version": report.version,
             "narrative": "本月开展行业乱象排查，走访企业十二家。",
             "v:work.meetings": "好几次",
-            "v:work.publicity_events": "3",
+            "v:work.visits": "3",
         },
     )
     assert response.status_code == 400
@@ -76,12 +83,12 @@ def test_chinese_and_formatted_numbers_save(world):
             "version": report.version,
             "narrative": "x",
             "v:work.meetings": "一次",
-            "v:work.publicity_events": "1,200",
+            "v:work.visits": "1,200",
         },
     )
     assert response.status_code == 302
     values = {v.indicator.code: v.value for v in ReportValue.objects.filter(report=report)}
-    assert values == {"work.meetings": 1, "work.publicity_events": 1200}
+    assert values == {"work.meetings": 1, "work.visits": 1200}
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 
 from taizhang.core import discovery
 from taizhang.reports import actions, dashboard
+from taizhang.reports.figures import IndicatorsHook
 from taizhang.reports.models import ReportType
 from taizhang.reports.periods import Period
 
@@ -28,17 +29,17 @@ def fake_gangs(*, user, unit, start, end):
 
 @pytest.fixture
 def fake_cases(monkeypatch):
-    real = discovery.app_modules
+    real = discovery.hooks
 
-    def modules(name):
-        found = real(name)
+    def modules(name, protocol):
+        found = real(name, protocol)
         if name == "indicators":
             found.append(
                 SimpleNamespace(INDICATORS={"procuratorate.arrests": fake_arrests, "orgs.gang": fake_gangs})
             )
         return found
 
-    monkeypatch.setattr(discovery, "app_modules", modules)
+    monkeypatch.setattr(discovery, "hooks", modules)
 
 
 @pytest.mark.django_db
@@ -76,10 +77,14 @@ def test_dashboard_adds_the_series_that_exist(world, fake_cases):
 
 @pytest.mark.django_db
 def test_series_nobody_computes_are_absent(world, monkeypatch):
-    real = discovery.app_modules
-    only_reports = [m for m in real("indicators") if m.__name__.startswith("taizhang.reports")]
+    real = discovery.hooks
+    only_reports = [
+        m for m in real("indicators", IndicatorsHook) if m.__name__.startswith("taizhang.reports")
+    ]
     monkeypatch.setattr(
-        discovery, "app_modules", lambda name: only_reports if name == "indicators" else real(name)
+        discovery,
+        "hooks",
+        lambda name, protocol: only_reports if name == "indicators" else real(name, protocol),
     )
     data = dashboard.dashboard_data(
         world.people["office_staff"],
@@ -91,7 +96,6 @@ def test_series_nobody_computes_are_absent(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_reminder_job_notifies_once_per_stage(world):
-    pytest.importorskip("taizhang.supervision.notify")
     from django.utils import timezone
 
     from taizhang.reports.worker_jobs import remind_reports

@@ -9,15 +9,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from taizhang.clues import actions
+from taizhang.clues import actions, tally
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.choices import Channel, ClueStatus
 from taizhang.clues.models import Clue
-from taizhang.reports import drill, tally
+from taizhang.reports import drill
 from taizhang.reports.grouping import count_clues, counts_for
 from taizhang.reports.indicators import _aggregate, _tally_counts
 from taizhang.reports.models import ClueTally
-from taizhang.reports.periods import Period
+from taizhang.reports.periods import LOCAL, Period
 
 from .conftest import local, register
 
@@ -134,3 +134,7 @@ def test_the_database_runs_the_tally_sql_of_the_app():
     assert latest.INSTALL_SQL == tally.INSTALL_SQL
     assert latest.UNINSTALL_SQL == tally.UNINSTALL_SQL
     assert tally._summed([tally._facts("clues_clue", "1")], True) == latest.FILL_SQL
+
+
+def test_the_tally_counts_in_the_zone_of_report_periods():
+    assert tally.LOCAL == LOCAL

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from taizhang.supervision import deadlines
+from taizhang.core import deadlines
 from tests.clues.conftest import Walk
 
 TZ = dt.timezone(dt.timedelta(hours=8))

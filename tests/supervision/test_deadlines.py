@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from taizhang.supervision import deadlines
-from taizhang.supervision.deadlines import due_at
+from taizhang.core import deadlines
+from taizhang.core.deadlines import due_at
 from taizhang.supervision.models import CalendarOverride, DeadlineRule, SupervisionPolicy
 from tests.supervision.conftest import at
 

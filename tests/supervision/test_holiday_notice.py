@@ -13,11 +13,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from taizhang.core import clock
+from taizhang.core import clock, deadlines
 from taizhang.core.errors import ActionError, PermissionRefused
 from taizhang.core.models import AuditEntry
 from taizhang.pure.workdays import OFFICIAL_YEARS
-from taizhang.supervision import deadlines
 from taizhang.supervision.actions.calendar import do_apply_holiday_notice
 from taizhang.supervision.models import CalendarOverride, HolidayNotice
 from tests.conftest import shanghai

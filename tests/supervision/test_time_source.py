@@ -15,8 +15,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from taizhang.core import clock
-from taizhang.supervision import deadlines, worker
+from taizhang.core import clock, deadlines
+from taizhang.supervision import worker
 from taizhang.supervision.models import Dispatch, Notification
 
 # The database's own clock, in SQLite and PostgreSQL spellings.

@@ -187,8 +187,8 @@ def test_other_apps_jobs_are_discovered(monkeypatch, clock):
     class Fake:
         JOBS = [lambda now: calls.append(now) or 7]
 
-    real = worker.app_modules
-    monkeypatch.setattr(worker, "app_modules", lambda name: [*real(name), Fake])
+    real = worker.hooks
+    monkeypatch.setattr(worker, "hooks", lambda name, protocol: [*real(name, protocol), Fake])
     results = worker.run_once(clock.now)
     assert calls == [clock.now] and 7 in results.values()
 
@@ -200,7 +200,7 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch, clock):
     class Fake:
         JOBS = [broken]
 
-    monkeypatch.setattr(worker, "app_modules", lambda name: [Fake])
+    monkeypatch.setattr(worker, "hooks", lambda name, protocol: [Fake])
     results = worker.run_once(clock.now)
     assert results[f"{broken.__module__}.broken"] == -1
     assert any(name.endswith("deliver") for name in results)

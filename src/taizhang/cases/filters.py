@@ -82,7 +82,7 @@ def apply(qs: CaseQuerySet, params: Mapping[str, Any]) -> CaseQuerySet:
         from taizhang.cases.listing import listed_case_ids
 
         ids = listed_case_ids(_date(params.get("from")), _date(params.get("to")))
-        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
+        qs = qs.filter(pk__in=ids)
     if (kwargs := event_filter(params)) is not None:
         qs = qs.filter(Exists(CaseStageEvent.objects.filter(case=OuterRef("pk"), **kwargs)))
     if (check := params.get("check_open")) in (*CheckKind.values, "any"):
@@ -102,8 +102,8 @@ def accountabilities(qs: AccountabilityQuerySet, params: Mapping[str, Any]) -> A
         qs = qs.filter(decided_on__gte=start)
     if end := _date(params.get("to")):
         qs = qs.filter(decided_on__lt=end)
-    if (within := params.get("within")) and str(within).isdigit() and len(str(within)) < 12:
-        unit = Unit.objects.filter(pk=int(within)).first()
+    if within := as_id(params.get("within")):
+        unit = Unit.objects.filter(pk=within).first()
         from taizhang.cases.models import Case
 
         cases = Case.objects.within(unit).values("pk") if unit else Case.objects.none().values("pk")

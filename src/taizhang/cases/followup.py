@@ -39,6 +39,8 @@ from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.workflow import check_transition, check_version
 from taizhang.org.models import Unit
 from taizhang.pure.money import parse_yuan
+from taizhang.supervision.actions.meetings import settle, supervise
+from taizhang.supervision.models import Task
 
 CHECK_FIELDS = ["kind", "unit", "status", "failures_found", "finding", "concluded_at", "version"]
 ASSET_FIELDS = [
@@ -333,9 +335,30 @@ def do_plan_disposal(
         dispose_by,
     )
     item.version += 1
+    item.task = _supervise_disposal(case, item, actor)
     item.save()
     _record("case.asset_plan", actor, case, before, {"asset": item.pk, **audit.snapshot(item, ASSET_FIELDS)})
     return item
+
+
+def _supervise_disposal(case: Case, item: AssetItem, actor: Any) -> Task | None:
+    """The disposal deadline becomes a supervised task of the case's office for the custodian unit: it is
+    reminded, urged and counted on the overdue board like any other deadline (a replanned item moves it)."""
+    if item.task_id:
+        settle(item.task_id, actor=actor, result=_("处置方案已调整，按新的处置期限督办。"))
+    if perm.is_system(actor):
+        return None  # tasks are given by people; a system actor writes none
+    assert item.dispose_by is not None
+    end_of_day = dt.datetime.combine(item.dispose_by, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
+    return supervise(
+        actor=actor,
+        office=case.office,
+        title=_("「%(c)s」涉案财产处置：%(d)s") % {"c": case.name[:40], "d": item.description[:60]},
+        owner_unit=item.custodian,
+        due_at=end_of_day,
+        detail=_("处置方式：%(w)s；处置责任人：%(r)s。")
+        % {"w": Disposal(item.disposal).label, "r": item.responsible},
+    )
 
 
 @transaction.atomic
@@ -383,6 +406,8 @@ def do_record_disposal(
     item.disposed_amount += money
     if complete or item.disposed_amount == item.value:
         item.status = AssetStatus.DISPOSED
+        if item.task_id:
+            settle(item.task_id, actor=actor, result=_("涉案财产已处置完毕。"))
     item.version += 1
     item.save()
     sync_case_totals(case)

@@ -40,10 +40,15 @@ def _wan(value: Decimal) -> float:
     return float((value / 10_000).quantize(Decimal("0.0001")))
 
 
+def _labels(choices: Any) -> dict[str, str]:
+    return {code: str(label) for code, label in choices.choices}
+
+
 def assets_response(qs: Any) -> FileResponse:
     """Write every asset of `qs` (already limited to visible cases) to a temporary file and send it."""
-    kinds, measures = dict(AssetKind.choices), dict(AssetMeasure.choices)
-    disposals, statuses = dict(Disposal.choices), dict(AssetStatus.choices)
+    # Labels translated once, not once a cell (lazy labels cost a gettext call each time they are read).
+    kinds, measures = _labels(AssetKind), _labels(AssetMeasure)
+    disposals, statuses = _labels(Disposal), _labels(AssetStatus)
     today = timezone.localdate()
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     book = Book(out, constant_memory=True)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +29,11 @@ from taizhang.cases.choices import (
     Measure,
 )
 from taizhang.cases.models import Accountability, AssetItem, Case
+from taizhang.cases.views import act, get_case
 from taizhang.core import audit
-from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.org.models import Unit
+from taizhang.pure.dates import parse_date_text
 
 
 def section(request: HttpRequest, case: Case, handling_ids: set[int]) -> dict[str, Any]:
@@ -71,7 +73,7 @@ def section(request: HttpRequest, case: Case, handling_ids: set[int]) -> dict[st
 
 
 def _get(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user).select_related("office"), pk=pk)
+    return get_case(request, pk)
 
 
 def _back(case: Case, anchor: str) -> HttpResponse:
@@ -79,21 +81,11 @@ def _back(case: Case, anchor: str) -> HttpResponse:
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_date_text(value) if value else None
 
 
 def _act(request: HttpRequest, pk: int, call: Any, done: str, anchor: str = "#followup") -> HttpResponse:
-    case = _get(request, pk)
-    try:
-        call(case)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return _back(case, anchor)
+    return act(request, pk, call, done, anchor)
 
 
 @login_required
@@ -134,7 +126,7 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("decided_on"))
     if day is None:
-        messages.error(request, _("请填写决定日期（如 2026-12-04）。"))
+        messages.error(request, _("请填写决定日期（如 2026-12-04 或 2026年12月4日）。"))
         return _back(_get(request, pk), "#followup")
     return _act(
         request,
@@ -158,8 +150,7 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("measured_on"))
-    raw = p.get("custodian") or ""
-    custodian = Unit.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0).first()
+    custodian = Unit.objects.filter(pk=as_id(p.get("custodian")) or 0).first()
     if day is None or custodian is None:
         messages.error(request, _("请填写采取措施日期并选择保管单位。"))
         return _back(_get(request, pk), "#assets")
@@ -182,8 +173,7 @@ def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_id(request: HttpRequest) -> int:
-    raw = request.POST.get("item", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return as_id(request.POST.get("item")) or 0
 
 
 @login_required

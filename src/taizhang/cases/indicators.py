@@ -93,12 +93,8 @@ def assets_seized(*, user: Any, unit: Any, start: dt.datetime, end: dt.datetime)
     return {"value": float(total), "persons": None, "url": filters.list_url(**params)}
 
 
-def listed_cases(*, user: Any, unit: Any, start: dt.datetime, end: dt.datetime) -> Figure | None:
-    """挂牌督办 cases, when the supervision app offers listings with a generic target."""
-    from taizhang.cases.listing import listed_case_ids
-
-    if listed_case_ids(None, None) is None:
-        return None
+def listed_cases(*, user: Any, unit: Any, start: dt.datetime, end: dt.datetime) -> Figure:
+    """挂牌督办 cases (supervision's listings whose target is a case)."""
     params = _params(unit, start, end, listed="1")
     qs = _cases(user, unit, params)
     return {"value": qs.count(), "persons": None, "url": filters.list_url(**params)}

@@ -254,6 +254,10 @@ class AssetItem(models.Model):
     responsible = models.CharField(_("处置责任人"), max_length=40, blank=True)
     dispose_by = models.DateField(_("处置期限"), null=True, blank=True, db_index=True)
     disposed_amount = models.DecimalField(_("已处置金额（元）"), max_digits=16, decimal_places=2, default=0)
+    # The disposal deadline under supervision (reminders, urging, the overdue board), closed when disposed of.
+    task = models.ForeignKey(
+        "supervision.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -152,13 +153,13 @@ def screening_board(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/screening_board.html", {"cases": qs[:500], "total": qs.count()})
 
 
-def _get(request: HttpRequest, pk: int) -> Case:
+def get_case(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(Case.objects.visible_to(request.user).select_related("office", "sector"), pk=pk)
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get(request, pk)
+    case = get_case(request, pk)
     handling = list(case.handling_units.all())
     handling_ids = {u.pk for u in handling}
     clues = Clue.objects.visible_to(request.user).filter(cases=case)
@@ -225,7 +226,7 @@ def may_register_case(user: Any, pk: int | None = None) -> bool:
 @login_required
 @page_rule(may_register_case)
 def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    case = _get(request, pk) if pk else None
+    case = get_case(request, pk) if pk else None
     if case is not None and not perm.can_manage(request.user, case):
         messages.error(request, _("您没有执行此操作的权限。"))
         return redirect("cases:detail", pk=case.pk)
@@ -259,15 +260,16 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
-def _act(request: HttpRequest, pk: int, call: Any, done: str) -> HttpResponse:
-    case = _get(request, pk)
+def act(request: HttpRequest, pk: int, call: Any, done: str, anchor: str = "") -> HttpResponse:
+    """Run one action on a visible case and go back to the case page (at `anchor`) with its message."""
+    case = get_case(request, pk)
     try:
         call(case)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return redirect("cases:detail", pk=case.pk)
+    return redirect(reverse("cases:detail", args=[case.pk]) + anchor)
 
 
 @login_required
@@ -276,9 +278,9 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
     form = StageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写诉讼阶段和日期。"))
-        return redirect("cases:detail", pk=_get(request, pk).pk)
+        return redirect("cases:detail", pk=get_case(request, pk).pk)
     d = form.cleaned_data
-    return _act(
+    return act(
         request,
         pk,
         lambda case: actions.do_record_case_stage(
@@ -300,9 +302,9 @@ def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScreeningForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择过筛结果。"))
-        return redirect("cases:detail", pk=_get(request, pk).pk)
+        return redirect("cases:detail", pk=get_case(request, pk).pk)
     d = form.cleaned_data
-    return _act(
+    return act(
         request,
         pk,
         lambda case: actions.do_screen_case(case.pk, actor=request.user, result=d["result"], note=d["note"]),
@@ -313,7 +315,7 @@ def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
+    return act(
         request,
         pk,
         lambda case: actions.do_conclude_case(case.pk, actor=request.user, note=request.POST.get("note", "")),
@@ -329,8 +331,8 @@ def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
         day = dt.date.fromisoformat(judged_on)
     except ValueError:
         messages.error(request, _("请填写宣判日期。"))
-        return redirect("cases:detail", pk=_get(request, pk).pk)
-    return _act(
+        return redirect("cases:detail", pk=get_case(request, pk).pk)
+    return act(
         request,
         pk,
         lambda case: actions.do_record_judgment(
@@ -343,7 +345,7 @@ def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
+    return act(
         request,
         pk,
         lambda case: actions.do_reopen_case(

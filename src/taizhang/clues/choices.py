@@ -54,7 +54,7 @@ class ClueStatus(models.TextChoices):
 
 
 class ClueStep(models.TextChoices):
-    """The steps of a clue's life; each is one action in clues/actions.py."""
+    """The steps of a clue's life; each is one action in clues/actions/."""
 
     TRIAGE = "triage", _("分流")
     REFER = "refer", _("转办")

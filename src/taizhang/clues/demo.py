@@ -30,7 +30,8 @@ from taizhang.clues.choices import (
 from taizhang.clues.models import Clue
 from taizhang.clues.samples import PATTERNS, clue_text, person_name
 from taizhang.core import clock
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
+from taizhang.core.errors import ActionError
 from taizhang.org.models import Sector
 
 COUNT = 200
@@ -236,7 +237,7 @@ class DemoWalker:
                     with self.pace.after(1, 10):
                         actions.do_merge_clue(clue.pk, into.pk, actor=staff, note="反映同一问题，串并办理")
                     return
-                except actions.ActionError:
+                except ActionError:
                     pass
             target = "registered"
         if target == "registered":

@@ -267,11 +267,11 @@ def tally_status_counts(user: Any) -> dict[str, int] | None:
 
     The office's ledger opens unfiltered on the whole city: a scan of a million clues, where the tally holds
     a few thousand rows per status and month. The tally's keys express the rule of office people only
-    (reports.tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are
+    (clues.tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are
     counted live and taken off, as the reports do. One query.
     """
+    from taizhang.clues import tally
     from taizhang.core.triggers import signed_counts
-    from taizhang.reports import tally
 
     unit = getattr(user, "unit", None)
     keys = tally.scope_keys(user, unit) if unit is not None else None

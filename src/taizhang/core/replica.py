@@ -155,9 +155,7 @@ def _is_leader(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    from taizhang.org.choices import RoleCode
-
-    return bool(user.has_role(RoleCode.OFFICE_LEADER, RoleCode.UNIT_LEADER))
+    return bool(user.is_leader())
 
 
 def sticky(request: HttpRequest) -> bool:

@@ -7,14 +7,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from taizhang.core.discovery import app_modules
+from taizhang.core.discovery import PanelsHook, hooks
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Greets the person with their unit and roles; each app may add a panel (its `panels.home_panels`)."""
     panels = []
-    for module in app_modules("panels"):
+    for module in hooks("panels", PanelsHook):
         panels.extend(module.home_panels(request))
     return render(request, "core/home.html", {"panels": panels})
 

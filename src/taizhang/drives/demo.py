@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.core import clock
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.drives import actions
 from taizhang.drives.actions import FindingData
 from taizhang.drives.choices import DriveKind, FindingKind

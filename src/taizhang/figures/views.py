@@ -6,7 +6,6 @@ Nothing is applied until the person posts the reviewed figures; the reports app'
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import asdict
 from typing import Any
 
@@ -23,6 +22,8 @@ from taizhang.figures.forms import FigureFormSet, SourceForm, TargetForm
 from taizhang.figures.reading import entered_values, find, marked, read_upload
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
+from taizhang.reports import actions
+from taizhang.reports.models import PeriodicReport
 
 USERS = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER, RoleCode.LIAISON)
 OPEN_REPORT_STATUSES = ("draft", "returned")
@@ -35,14 +36,9 @@ def _require_user(request: HttpRequest) -> None:
 
 
 def _draft_reports(request: HttpRequest) -> list[tuple[int, str]]:
-    """The person's own unit's open report drafts (empty until the reports app provides them)."""
-    try:
-        models: Any = importlib.import_module("taizhang.reports.models")
-        report_model = models.PeriodicReport
-    except (ImportError, AttributeError):
-        return []
+    """The person's own unit's open report drafts."""
     user: Any = request.user
-    reports = report_model.objects.visible_to(user).filter(
+    reports = PeriodicReport.objects.visible_to(user).filter(
         unit_id=user.unit_id, status__in=OPEN_REPORT_STATUSES
     )
     return [(r.pk, str(r)) for r in reports[:50]]
@@ -77,8 +73,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _apply(request: HttpRequest, figures: list[dict[str, Any]], target: dict[str, Any]) -> str:
     """Hand the reviewed figures to the reports app's action; returns the success message."""
-    # Imported here: the reports app may be absent on a branch, and the page must still load.
-    actions: Any = importlib.import_module("taizhang.reports.actions")
     user: Any = request.user
     if target["target"] == "report":
         actions.do_fill_entered_indicators(
@@ -121,9 +115,6 @@ def apply(request: HttpRequest) -> HttpResponse:
         return _review(request, formset, target, status=400)
     try:
         messages.success(request, _apply(request, figures, target.cleaned_data))
-    except ImportError:
-        messages.error(request, _("报送模块尚未启用，暂不能应用数据。"))
-        return _review(request, formset, target, status=400)
     except ActionError as exc:
         messages.error(request, exc.message)
         return _review(request, formset, target, status=exc.status if exc.status != 404 else 400)

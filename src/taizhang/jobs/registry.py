@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from taizhang.core.discovery import app_modules
+from taizhang.core.discovery import hooks
 
 if TYPE_CHECKING:
     from taizhang.jobs.models import Job
@@ -33,14 +33,21 @@ class JobKind:
     url: Callable[[Job], str] | None = None
 
 
+@runtime_checkable
+class JobKindsHook(Protocol):
+    """`<app>/job_kinds.py`: the kinds of job the app runs in the worker."""
+
+    KINDS: Sequence[JobKind]
+
+
 # Kinds registered by code rather than a job_kinds module (the tests' own kinds).
 EXTRA: dict[str, JobKind] = {}
 
 
 def kinds() -> dict[str, JobKind]:
     found: dict[str, JobKind] = dict(EXTRA)
-    for module in app_modules("job_kinds"):
-        for kind in getattr(module, "KINDS", []):
+    for module in hooks("job_kinds", JobKindsHook):
+        for kind in module.KINDS:
             found[kind.name] = kind
     return found
 

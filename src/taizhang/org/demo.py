@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taizhang.core.demo import DEMO_PASSWORD, DemoContext
+from taizhang.core.demo_context import DEMO_PASSWORD, DemoContext
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Role, Unit, User
 

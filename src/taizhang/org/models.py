@@ -163,6 +163,10 @@ class User(AbstractUser):
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes() & set(codes))
 
+    def is_leader(self) -> bool:
+        """An office or unit leader (core.replica lets leaders read the ledger lists from the replica)."""
+        return self.has_role(RoleCode.OFFICE_LEADER, RoleCode.UNIT_LEADER)
+
     def role_labels(self) -> list[str]:
         return [str(RoleCode(code).label) for code in sorted(self.role_codes()) if code in RoleCode.values]
 

@@ -4,7 +4,7 @@ and relations entered by office staff from the clues that state them."""
 
 from __future__ import annotations
 
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 
 
 def populate(ctx: DemoContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from taizhang.clues.actions import ReporterData, SubjectData
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.portal import actions, credentials
 
 REPORTS = [

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from taizhang.cases.models import Case
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 from taizhang.publicity import actions

@@ -33,7 +33,7 @@ from taizhang.publicity.choices import (
     TypicalStatus,
 )
 from taizhang.publicity.models import PublicityActivity, Survey, TypicalCase
-from taizhang.pure.chinese_dates import parse_date
+from taizhang.pure.dates import parse_date_text as parse_date
 
 
 def _own_unit(request: HttpRequest) -> Unit:

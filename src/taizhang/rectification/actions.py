@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.cases.models import Case
-from taizhang.core import audit, files
+from taizhang.core import audit, deadlines, files
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
-from taizhang.core.workflow import check_transition, check_version
+from taizhang.core.workflow import bump_version, check_transition, check_version
 from taizhang.org.models import Sector, Unit, User
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import (
@@ -66,10 +66,8 @@ def reply_due(issued_on: dt.date, office: Any = None) -> dt.datetime:
     """The reply deadline of a letter issued on `issued_on` (supervision's rule when it has one)."""
     start = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(9)))
     try:
-        from taizhang.supervision.deadlines import due_at
-
-        return due_at("letter_reply", start, office=office)
-    except (KeyError, ValueError, ImportError):
+        return deadlines.due_at("letter_reply", start, office=office)
+    except (KeyError, ValueError):  # no rule for "letter_reply": the default number of days
         end = issued_on + dt.timedelta(days=DEFAULT_REPLY_DAYS)
         return timezone.make_aware(dt.datetime.combine(end, dt.time(23, 59, 59)))
 
@@ -340,9 +338,10 @@ def _sync_letter(problem_list: ProblemList) -> None:
     target = LetterStatus.RECTIFIED if done else LetterStatus.RECTIFYING
     if letter.status == target or letter.status == LetterStatus.ISSUED:
         return
+    check_transition(LETTER_TRANSITIONS, letter.status, target, labels=LetterStatus)
     before = audit.snapshot(letter, LETTER_AUDITED)
     letter.status, letter.rectified_at = target, timezone.now() if done else None
-    letter.save(update_fields=["status", "rectified_at"])
+    letter.save(update_fields=bump_version(letter, ["status", "rectified_at"]))
     audit.record(
         "letter.rectified" if done else "letter.reopened",
         actor="整改销号",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.cases.models import Case
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.org.models import Sector
 from taizhang.rectification import actions
 from taizhang.rectification.actions import MeasureData

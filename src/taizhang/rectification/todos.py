@@ -13,6 +13,7 @@ from taizhang.org.visibility import scope_of
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import LetterStatus, MeasureStatus
 from taizhang.rectification.models import Letter, Measure
+from taizhang.supervision.todo import Todo
 
 LIMIT = 50
 
@@ -22,10 +23,6 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def todos_for(user: Any) -> list[Any]:
-    try:
-        from taizhang.supervision.todo import Todo
-    except ImportError:
-        return []
     scope = scope_of(user)
     if scope is None or scope.unit_id is None:
         return []

@@ -18,16 +18,13 @@ from taizhang.org.choices import RoleCode
 from taizhang.org.models import User
 from taizhang.rectification.choices import OPEN_MEASURE_STATUSES
 from taizhang.rectification.models import Letter, Measure
+from taizhang.supervision.notify import notify
 
 BATCH = 500
 RECIPIENT_ROLES = (RoleCode.LIAISON, RoleCode.UNIT_LEADER, RoleCode.HANDLER, RoleCode.DISCIPLINE_HANDLER)
 
 
 def _notify(users: Any, **kwargs: Any) -> int:
-    try:
-        from taizhang.supervision.notify import notify
-    except ImportError:  # supervision not merged yet: the row is still marked, the todo list shows it
-        return 0
     return int(notify(users, **kwargs))
 
 

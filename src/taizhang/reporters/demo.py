@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.reporters import actions
 
 

@@ -56,6 +56,7 @@ BULLETIN_CODES = [
     "drives.run",
     "drives.clues_found",
     "callbacks.satisfaction_rate",
+    "publicity.security_rate",
 ]
 
 

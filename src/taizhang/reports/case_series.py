@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from taizhang.cases.indicators import INDICATORS
 from taizhang.org.models import Unit
 from taizhang.reports.periods import Period
 
@@ -35,10 +36,6 @@ FUNNEL = {
 
 def batched_codes(found: dict[str, Any]) -> set[str]:
     """The codes whose provider is the cases app's own indicator (so the grouped queries answer the same)."""
-    try:
-        from taizhang.cases.indicators import INDICATORS
-    except ImportError:
-        return set()
     return {code for code in [*ORGS, *FUNNEL] if code in found and found[code] is INDICATORS.get(code)}
 
 

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import Category, Channel, ClueStatus
 from taizhang.org.models import Unit
+from taizhang.rectification import filters as letter_filters
+from taizhang.rectification.choices import LetterBucket
+from taizhang.rectification.models import Letter
 from taizhang.reports import drill, measures
 from taizhang.reports.figures import call, providers
 from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
@@ -168,7 +171,28 @@ def optional_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
         out["screening"] = screening
     if satisfaction := satisfaction_series(user, unit):
         out["satisfaction"] = satisfaction
+    if security := security_series(user, unit, period):
+        out["security"] = security
     return out
+
+
+def security_series(user: Any, unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """群众安全感满意度 by district (the surveys of the period the person may see), each bar opening the survey."""
+    from django.urls import reverse
+
+    from taizhang.publicity import indicators
+
+    start, end = period.bounds()
+    counts = indicators.security_counts(user, unit, start, end)
+    latest = indicators.surveys_in(user, start, end).order_by("-period_end", "-id").first()
+    if not counts or latest is None:
+        return []
+    url = reverse("publicity:survey", args=[latest.pk])
+    names = dict(Unit.objects.filter(pk__in=counts).values_list("pk", "name"))
+    return [
+        {"name": names.get(pk, ""), "value": indicators.share(n, ok), "url": url}
+        for pk, (n, ok) in sorted(counts.items(), key=lambda item: names.get(item[0], ""))
+    ]
 
 
 def satisfaction_series(user: Any, unit: Unit) -> list[dict[str, Any]]:
@@ -193,17 +217,11 @@ def satisfaction_series(user: Any, unit: Unit) -> list[dict[str, Any]]:
 def rectification_series(user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
     """整改进度: 三书一函 letters issued in the period by units of the subtree, per issuer — issued, and of those
     replied, rectified and overdue now — each bar linking to the letter list filtered by issuer, issue dates and
-    column (the letter list's own filters, so the list holds exactly the letters counted). None when the
-    rectification app is absent."""
-    try:
-        from taizhang.rectification import filters
-        from taizhang.rectification.choices import LetterBucket
-        from taizhang.rectification.models import Letter
-    except ImportError:
-        return None
+    column (the letter list's own filters, so the list holds exactly the letters counted). None when there
+    are none."""
     dates = {"issued_from": period.start.isoformat(), "issued_to": period.end.isoformat()}
-    letters = filters.apply(Letter.objects.visible_to(user), dates)
-    rows = filters.board(letters.filter(issuer_unit__path__startswith=unit.path), "issuer", **dates)
+    letters = letter_filters.apply(Letter.objects.visible_to(user), dates)
+    rows = letter_filters.board(letters.filter(issuer_unit__path__startswith=unit.path), "issuer", **dates)
     if not rows:
         return None
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.reports import actions, assessment
 from taizhang.reports.choices import NoteKind, PeriodKind
 from taizhang.reports.models import PeriodicReport, ReportType

@@ -3,12 +3,13 @@ up the unit tree from filed reports and legacy records, with 同比 and 环比 c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.db.models import Sum
 
+from taizhang.core import discovery
 from taizhang.org.models import Unit
 from taizhang.reports.choices import FILED_STATUSES, PeriodKind
 from taizhang.reports.models import Indicator, LegacyFigure, ReportValue
@@ -17,13 +18,18 @@ from taizhang.reports.periods import Period, change
 Provider = Callable[..., dict[str, Any] | None]
 
 
+@runtime_checkable
+class IndicatorsHook(Protocol):
+    """`<app>/indicators.py`: the indicator codes the app computes, each with its function (see `call`)."""
+
+    INDICATORS: Mapping[str, Provider]
+
+
 def providers() -> dict[str, Provider]:
     """Every computed indicator function, by code, from `<app>/indicators.py` of every installed app."""
-    from taizhang.core.discovery import app_modules
-
     found: dict[str, Provider] = {}
-    for module in app_modules("indicators"):
-        found.update(getattr(module, "INDICATORS", {}))
+    for module in discovery.hooks("indicators", IndicatorsHook):
+        found.update(module.INDICATORS)
     return found
 
 

@@ -51,8 +51,9 @@ def _month_key(value: Any) -> str:
 def counts_for(user: Any, unit: Any, period: Period) -> ClueCounts:
     """Everything the dashboard counts about the clues `user` may see for `unit`: from the tally when the
     person's visibility allows it (tally.py), otherwise over the clue table."""
+    from taizhang.clues import tally
     from taizhang.clues.models import Clue
-    from taizhang.reports import drill, tally
+    from taizhang.reports import drill
 
     keys = tally.scope_keys(user, unit)
     if keys is None:

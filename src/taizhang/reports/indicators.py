@@ -110,10 +110,10 @@ def prefetch(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> N
 def _tally_counts(
     user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]
 ) -> list[dict[str, int]] | None:
-    """The five counts of each period from the tally (reports/tally.py), or None when it cannot answer."""
+    """The five counts of each period from the tally (clues/tally.py), or None when it cannot answer."""
     from django.utils import timezone
 
-    from taizhang.reports import tally
+    from taizhang.clues import tally
 
     keys = tally.scope_keys(user, unit)
     if keys is None or not periods or not all(tally.whole_months(s, e) for s, e in periods):

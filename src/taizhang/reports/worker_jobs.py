@@ -10,15 +10,12 @@ from django.utils.translation import gettext as _
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit, User
 from taizhang.reports.due import unfiled
+from taizhang.supervision.notify import notify
 
 
 def remind_reports(now: dt.datetime) -> int:
     """Notify each unit's liaisons and leaders once per report and stage (due soon / late); safe to rerun:
     the notification key makes a second run a no-op."""
-    try:
-        from taizhang.supervision.notify import notify
-    except ImportError:  # supervision not installed: nothing to deliver through
-        return 0
     units = list(Unit.objects.filter(is_active=True, parent__isnull=False))
     items = unfiled(units, now)
     if not items:
@@ -45,7 +42,7 @@ def remind_reports(now: dt.datetime) -> int:
 
 def compact_tally(now: dt.datetime) -> int:
     """Fold the clue tally's delta rows (figures never change by it, only how fast they are read)."""
-    from taizhang.reports import tally
+    from taizhang.clues import tally
 
     return tally.compact(now)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.core import clock
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.core.errors import ActionError
 from taizhang.reviews import actions, callbacks, notify
 from taizhang.reviews.choices import CallbackOutcome, MessageChannel, Sampling, Verdict

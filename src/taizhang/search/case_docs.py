@@ -1,25 +1,18 @@
 """Cases and rectification (measures, 三书一函 letters) as search documents.
 
-Kept in the search app (the same plug as an app's own `search_docs.py`); each source is offered only once its
-app defines the model, so this module is harmless on a branch without them.
+In the search app, which sits beside cases and rectification and above the clue ledger (docs/search.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.cases.models import Case
+from taizhang.rectification.models import Letter, Measure
 from taizhang.search.sources import Document, SearchSource
-
-
-def _model(label: str) -> Any:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 def _case_document(case: Any) -> Document:
@@ -60,62 +53,44 @@ def _letter_document(letter: Any) -> Document:
     )
 
 
+def _case_records() -> QuerySet:
+    return Case.objects.order_by("pk").prefetch_related("handling_units")
+
+
+def _measure_records() -> QuerySet:
+    return Measure.objects.order_by("pk").select_related("problem__problem_list").prefetch_related("units")
+
+
+def _letter_records() -> QuerySet:
+    return Letter.objects.order_by("pk").select_related("letter_type", "issuer_unit", "recipient_unit")
+
+
 def search_sources() -> list[SearchSource]:
-    """The sources whose models exist in this installation."""
-    found: list[SearchSource] = []
-    case = _model("cases.Case")
-    if case is not None and hasattr(case.objects, "visible_to"):
-
-        def case_records() -> QuerySet:
-            return case.objects.order_by("pk").prefetch_related("handling_units")
-
-        found.append(
-            SearchSource(
-                model="cases.case",
-                label=_("案件"),
-                records=case_records,
-                document=_case_document,
-                visible=lambda user: case.objects.visible_to(user),
-                url_name="cases:detail",
-            )
-        )
-    measure = _model("rectification.Measure")
-    if measure is not None and hasattr(measure.objects, "visible_to"):
-
-        def measure_records() -> QuerySet:
-            return (
-                measure.objects.order_by("pk")
-                .select_related("problem__problem_list")
-                .prefetch_related("units")
-            )
-
-        found.append(
-            SearchSource(
-                model="rectification.measure",
-                label=_("整改事项"),
-                records=measure_records,
-                document=_measure_document,
-                visible=lambda user: measure.objects.visible_to(user),
-                url_name="rectification:measure",
-                index_on_save=True,
-            )
-        )
-    letter = _model("rectification.Letter")
-    if letter is not None and hasattr(letter.objects, "visible_to"):
-
-        def letter_records() -> QuerySet:
-            return letter.objects.order_by("pk").select_related(
-                "letter_type", "issuer_unit", "recipient_unit"
-            )
-
-        found.append(
-            SearchSource(
-                model="rectification.letter",
-                label=_("三书一函"),
-                records=letter_records,
-                document=_letter_document,
-                visible=lambda user: letter.objects.visible_to(user),
-                url_name="rectification:letter",
-            )
-        )
-    return found
+    """Cases, rectification measures and 三书一函 letters."""
+    return [
+        SearchSource(
+            model="cases.case",
+            label=_("案件"),
+            records=_case_records,
+            document=_case_document,
+            visible=lambda user: Case.objects.visible_to(user),
+            url_name="cases:detail",
+        ),
+        SearchSource(
+            model="rectification.measure",
+            label=_("整改事项"),
+            records=_measure_records,
+            document=_measure_document,
+            visible=lambda user: Measure.objects.visible_to(user),
+            url_name="rectification:measure",
+            index_on_save=True,
+        ),
+        SearchSource(
+            model="rectification.letter",
+            label=_("三书一函"),
+            records=_letter_records,
+            document=_letter_document,
+            visible=lambda user: Letter.objects.visible_to(user),
+            url_name="rectification:letter",
+        ),
+    ]

@@ -1,7 +1,7 @@
 """Clues as search documents: number and summary as the title; subjects, place and facts as the body.
 
-Kept in the search app while the clue ledger's directory is being built; the plug is the same as an app's own
-`search_docs.py`. The reporter is never indexed (identities are sealed).
+In the search app, above the clue ledger (clues cannot import search). The reporter is never indexed
+(identities are sealed).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The plug every app uses to make its records searchable: `<app>/search_docs.py` with `search_sources()`.
+"""What makes records searchable: a `SearchSource` per model, from the search app's own `clue_docs` and
+`case_docs` (each `search_sources()`).
 
 A source says, for one model, how to read all its records, what text a record is found by, where its page is,
 and which records a person may see (`Model.objects.visible_to(user)`); search never shows anything else.
@@ -7,7 +8,6 @@ and which records a person may see (`Model.objects.visible_to(user)`); search ne
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -15,8 +15,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-
-from taizhang.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -51,21 +49,12 @@ class SearchSource:
             return ""
 
 
-# Sources shipped inside the search app for apps whose own directory another team owns for now.
-BUILTIN_MODULES = ("taizhang.search.clue_docs", "taizhang.search.case_docs")
-
-
 @cache
 def all_sources() -> dict[str, SearchSource]:
-    """Every registered source by model label: each app's search_docs module, then the built-in ones."""
-    modules: list[Any] = list(app_modules("search_docs"))
-    modules += [importlib.import_module(name) for name in BUILTIN_MODULES]
-    found: dict[str, SearchSource] = {}
-    for module in modules:
-        for source in module.search_sources():
-            # An app's own module wins over a built-in one for the same model.
-            found.setdefault(source.model, source)
-    return found
+    """Every source by model label."""
+    from taizhang.search import case_docs, clue_docs  # they import this module
+
+    return {source.model: source for source in [*clue_docs.search_sources(), *case_docs.search_sources()]}
 
 
 def source_for(model: str) -> SearchSource | None:

@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from taizhang.core.signals import workflow_event
-        from taizhang.supervision import deadlines, events
+        from taizhang.supervision import deadline_rules, events
 
-        deadlines.connect_signals()
+        deadline_rules.connect()
         workflow_event.connect(events.on_workflow_event, dispatch_uid="supervision-workflow-notify")

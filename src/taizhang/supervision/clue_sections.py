@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from taizhang.clues import permissions as clue_perm
 from taizhang.clues.choices import WITH_UNIT_STATUSES
-from taizhang.supervision import deadlines
+from taizhang.core import deadlines
 from taizhang.supervision.choices import ExtensionStatus
 from taizhang.supervision.forms import ExtensionDecisionForm, ExtensionRequestForm, ListingForm, UrgingForm
 from taizhang.supervision.models import Extension, ListedSupervision, PointNotice, Talk, UrgingNotice

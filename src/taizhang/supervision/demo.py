@@ -15,7 +15,7 @@ from taizhang.clues import actions as clue_actions
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.choices import Category, Channel, ClueStatus, ReportStage
 from taizhang.clues.models import Clue
-from taizhang.core.demo import DemoContext
+from taizhang.core.demo_context import DemoContext
 from taizhang.supervision import actions, worker
 from taizhang.supervision.actions.meetings import AttendeeData
 from taizhang.supervision.models import CalendarOverride, DeadlineRule, Meeting, SupervisionPolicy

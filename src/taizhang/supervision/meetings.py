@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from taizhang.supervision import deadlines
+from taizhang.core import deadlines
 from taizhang.supervision.models import Meeting, MeetingSeries
 
 LOOKAHEAD_DAYS = 28

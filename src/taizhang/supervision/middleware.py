@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from taizhang.supervision import deadlines
+from taizhang.core import deadlines
 
 
 class CalendarWarningMiddleware:

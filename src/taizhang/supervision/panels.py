@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from taizhang.core import clock
-from taizhang.supervision import boards, deadlines
+from taizhang.core import clock, deadlines
+from taizhang.supervision import boards
 from taizhang.supervision.todo import todos_for
 
 

@@ -2,7 +2,7 @@
 
 Records that may concern a clue or a case (listed supervision, urging notices) store a ContentType and an id.
 They are visible exactly when their target is: any model whose queryset implements `visibility_q` plugs in,
-so the cases app's Case is covered as soon as it exists.
+such as the cases app's Case.
 """
 
 from __future__ import annotations
@@ -16,19 +16,13 @@ from django.urls import NoReverseMatch, reverse
 
 from taizhang.org.visibility import Scope
 
-# Models whose rows supervision records may point at; missing ones (an app not built yet) are skipped.
+# Models whose rows supervision records may point at.
 TARGET_MODELS = ("clues.Clue", "cases.Case", "supervision.Task")
 
 
 def target_models() -> list[type[Model]]:
-    """The installed target models, in TARGET_MODELS order."""
-    found = []
-    for label in TARGET_MODELS:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue
-    return found
+    """The target models, in TARGET_MODELS order."""
+    return [apps.get_model(label) for label in TARGET_MODELS]
 
 
 def visible_targets_q(scope: Scope, *, ct_field: str = "target_type", id_field: str = "target_id") -> Q:

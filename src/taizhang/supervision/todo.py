@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.utils import timezone
 
-from taizhang.core.discovery import app_modules
+from taizhang.core.discovery import hooks
 
 log = logging.getLogger("taizhang.supervision")
 
@@ -26,6 +26,15 @@ class Todo:
     detail: str = ""
 
 
+@runtime_checkable
+class TodosHook(Protocol):
+    """`<app>/todos.py`: what the person must do in the app (我的待办)."""
+
+    __name__: str
+
+    def todos_for(self, user: Any) -> list[Todo]: ...
+
+
 def _order(todo: Todo) -> tuple[int, dt.datetime]:
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return (0 if todo.due_at else 1, todo.due_at or far)
@@ -34,7 +43,7 @@ def _order(todo: Todo) -> tuple[int, dt.datetime]:
 def todos_for(user: Any) -> list[Todo]:
     """Everything the person must do, from every app, soonest deadline first (undated last)."""
     found: list[Todo] = []
-    for module in app_modules("todos"):
+    for module in hooks("todos", TodosHook):
         try:
             found.extend(module.todos_for(user))
         except Exception:  # one app's failure must not hide everyone else's work

@@ -22,8 +22,8 @@ import os
 import queue
 import socket
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -34,12 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from taizhang.core import clock
-from taizhang.core.discovery import app_modules
+from taizhang.core import clock, deadlines
+from taizhang.core.discovery import hooks
 from taizhang.core.gongwen import date_text
 from taizhang.org.models import User
 from taizhang.org.visibility import readers
-from taizhang.supervision import deadlines
 from taizhang.supervision.bulk import existing, insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
@@ -162,7 +161,7 @@ def _horizon(now: dt.datetime) -> dt.datetime:
 
 
 def _policies() -> Iterable[deadlines.Policy]:
-    return deadlines._current().policies.values()
+    return deadlines.all_policies()
 
 
 def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -746,11 +745,18 @@ def _send_digest(user_id: int, now: dt.datetime) -> bool:
 # ---------------------------------------------------------------- the pass
 
 
+@runtime_checkable
+class WorkerJobsHook(Protocol):
+    """`<app>/worker_jobs.py`: the app's jobs for each worker pass (each takes "now", returns a count)."""
+
+    JOBS: Sequence[Callable[[dt.datetime], int]]
+
+
 def jobs() -> list[Callable[[dt.datetime], int]]:
     """Every app's `worker_jobs.JOBS`, then delivery and email, so what any job planned goes out this pass."""
     found: list[Callable[[dt.datetime], int]] = []
-    for module in app_modules("worker_jobs"):
-        found.extend(getattr(module, "JOBS", []))
+    for module in hooks("worker_jobs", WorkerJobsHook):
+        found.extend(module.JOBS)
     return [*found, deliver, send_emails]
 
 

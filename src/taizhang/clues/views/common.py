@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from taizhang.clues.models import Clue
-from taizhang.core.errors import ActionError, NotVisible
+from taizhang.core.errors import ActionError
 
 
 def visible_clue(request: HttpRequest, pk: int) -> Clue:
@@ -34,11 +32,3 @@ def back_to(clue_id: int, anchor: str = "") -> HttpResponse:
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
-
-
-def not_visible_to_404(exc: ActionError) -> Any:
-    from django.http import Http404
-
-    if isinstance(exc, NotVisible):
-        raise Http404(exc.message)
-    return None

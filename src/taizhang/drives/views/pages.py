@@ -17,21 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.drives import actions, board
 from taizhang.drives import permissions as perm
 from taizhang.drives.choices import BoardBucket, ReturnStatus
 from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
+from taizhang.org.visibility import scope_of
 
 
 @login_required
@@ -82,6 +76,7 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_organise": perm.can_organise(request.user, drive),
         "now": now,
         "pending": ReturnStatus.PENDING,
+        "filing_unit": filing_unit(request.user),
     }
     return render(request, "drives/detail.html", context)
 
@@ -99,8 +94,8 @@ def drive_records(request: HttpRequest, pk: int) -> HttpResponse:
         drive,
         bucket,
         timezone.now(),
-        unit=_int(request.GET.get("unit")),
-        sector=_int(request.GET.get("sector")),
+        unit=as_id(request.GET.get("unit")),
+        sector=as_id(request.GET.get("sector")),
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     is_returns = bucket in board.RETURN_BUCKETS
@@ -127,14 +122,25 @@ def _sectors_by_name(drive: Drive) -> dict[str, int]:
     return {s.name: s.pk for s in drive.sectors.all()}
 
 
+def may_file(user: Any, pk: int) -> bool:
+    """The return is visible and the person acts for its unit (the page's check, and its links')."""
+    unit_id = DriveReturn.objects.visible_to(user).filter(pk=pk).values_list("unit_id", flat=True).first()
+    return unit_id is not None and perm.is_unit_actor(user, unit_id)
+
+
+def filing_unit(user: Any) -> int | None:
+    """The unit whose returns this person files (the same rule as `may_file`), for the links on a page."""
+    scope = scope_of(user)
+    return scope.unit_id if scope and scope.unit_id and perm.is_unit_actor(user, scope.unit_id) else None
+
+
 @login_required
+@page_rule(may_file)
 def return_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's return for the round (GET shows the form to the unit's people; POST files it)."""
     ret = get_object_or_404(
         DriveReturn.objects.visible_to(request.user).select_related("drive", "round", "unit"), pk=pk
     )
-    if not perm.is_unit_actor(request.user, ret.unit_id):
-        raise Http404
     form = ReturnForm(request.POST or None, sectors=_sectors_by_name(ret.drive))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,7 +153,7 @@ def return_file(request: HttpRequest, pk: int) -> HttpResponse:
                 is_zero=data["is_zero"],
                 leader_name=data["leader_name"],
                 note=data["note"],
-                version=_int(request.POST.get("version")),
+                version=as_id(request.POST.get("version")),
             )
         except ActionError as exc:
             if exc.status == 404:

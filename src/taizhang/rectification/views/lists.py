@@ -18,6 +18,8 @@ from taizhang.core import audit, files
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
+from taizhang.core.uploads import check_ooxml
+from taizhang.jobs import runner
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import MeasureStatus
@@ -118,27 +120,31 @@ def list_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @page_rule(may_create_list)
 def list_import(request: HttpRequest) -> HttpResponse:
+    """Check the upload at once (a real .xlsx, no zip bomb), then queue the import for the worker; its page
+    shows the progress and every row error, and links to the list when it is written."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        parsed = imports.parse(d["file"])
-        errors = parsed.errors
-        if not errors:
-            try:
-                problem_list = actions.do_create_problem_list(
-                    actor=request.user,
-                    title=d["title"],
-                    source=d["source"],
-                    office=d["office"],
-                    sector=d["sector"],
-                    rows=parsed.rows,
-                )
-            except ActionError as exc:
-                errors = [exc.message]
-            else:
-                messages.success(request, _("已导入 %(n)s 项整改措施。") % {"n": len(parsed.rows)})
-                return redirect("rectification:problem_list", pk=problem_list.pk)
+        try:
+            check_ooxml(d["file"], "xlsx")
+            d["file"].seek(0)
+            stored = files.store(d["file"].chunks(), max_bytes=imports.MAX_FILE_BYTES, prefix="imports/")
+        except ActionError as exc:
+            errors = [exc.message]
+        else:
+            job = runner.enqueue(
+                "rectification.import",
+                user=request.user,
+                params={
+                    "storage_path": stored.storage_path,
+                    "title": d["title"],
+                    "source": d["source"],
+                    "office": d["office"].pk,
+                    "sector": d["sector"].pk if d["sector"] else None,
+                },
+            )
+            return redirect("jobs:job", pk=job.pk)
     context = {
         "form": form,
         "errors": errors,

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# The SQL this migration runs, frozen as text: reports/tally.py may change later, and a later migration then
+# The SQL this migration runs, frozen as text: clues/tally.py may change later, and a later migration then
 # installs its new SQL. tests/reports/test_tally.py checks that the latest frozen SQL is tally.py's.
 INSTALL_SQL = r"""
 CREATE OR REPLACE FUNCTION reports_tally_clues() RETURNS trigger LANGUAGE plpgsql AS $body$

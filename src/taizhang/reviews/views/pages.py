@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.org.models import Unit
 from taizhang.reporters import permissions as reporter_perm
 from taizhang.reviews import actions, callbacks, notify, results
@@ -23,15 +24,6 @@ from taizhang.reviews import permissions as perm
 from taizhang.reviews.choices import CallbackOutcome, MessageStatus, Verdict
 from taizhang.reviews.forms import CampaignForm
 from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -52,7 +44,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ReviewCampaign.objects.visible_to(request.user).select_related("office", "signed_by"), pk=pk
     )
     bucket = request.GET.get("bucket", "sampled")
-    shown = results.items(request.user, campaign, unit=_int(request.GET.get("unit")), bucket=bucket)
+    shown = results.items(request.user, campaign, unit=as_id(request.GET.get("unit")), bucket=bucket)
     page = Paginator(shown, 100).get_page(request.GET.get("page"))
     # A clue number links only for people who may open the clue; reviewers read the clue on the item itself.
     linked = set(
@@ -90,7 +82,7 @@ def item_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             verdict=request.POST.get("verdict", ""),
             reasons=request.POST.get("reasons", ""),
-            version=_int(request.POST.get("version")),
+            version=as_id(request.POST.get("version")),
         )
     except ActionError as exc:
         if exc.status == 404:
@@ -107,7 +99,7 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     """Call-back tasks (never with the reporter's name) and the satisfaction figures, each drilling down."""
     qs = CallbackTask.objects.visible_to(request.user).select_related("clue", "handling_unit", "assignee")
     unit, outcome, month = (
-        _int(request.GET.get("unit")),
+        as_id(request.GET.get("unit")),
         request.GET.get("outcome", ""),
         request.GET.get("month", ""),
     )
@@ -162,7 +154,7 @@ def callback_record(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             outcome=request.POST.get("outcome", ""),
             notes=request.POST.get("notes", ""),
-            version=_int(request.POST.get("version")),
+            version=as_id(request.POST.get("version")),
         )
     except ActionError as exc:
         if exc.status == 404:
@@ -226,8 +218,8 @@ def _campaign_step(request: HttpRequest, pk: int, call: Any, done: str) -> HttpR
 @login_required
 @require_POST
 def campaign_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = Unit.objects.filter(pk=_int(request.POST.get("reviewer_unit")) or 0).first()
-    ids = [i for i in (_int(v) for v in request.POST.getlist("items")) if i]
+    unit = Unit.objects.filter(pk=as_id(request.POST.get("reviewer_unit")) or 0).first()
+    ids = [i for i in (as_id(v) for v in request.POST.getlist("items")) if i]
 
     def call() -> None:
         if unit is None:
@@ -247,7 +239,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
             pk,
             actor=request.user,
             conclusion=request.POST.get("conclusion", ""),
-            version=_int(request.POST.get("version")),
+            version=as_id(request.POST.get("version")),
         ),
         _("评查已签批结束。"),
     )

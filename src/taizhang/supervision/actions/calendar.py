@@ -8,11 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from taizhang.core import audit, clock
+from taizhang.core import audit, clock, deadlines
 from taizhang.core.errors import ActionError
 from taizhang.org.choices import RoleCode
 from taizhang.pure.holiday_notice import ParsedNotice, Problem, parse_notice
-from taizhang.supervision import deadlines
 from taizhang.supervision.models import CalendarOverride, HolidayNotice
 from taizhang.supervision.permissions import require
 

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from taizhang.clues import permissions as clue_perm
 from taizhang.clues.choices import WITH_UNIT_STATUSES
 from taizhang.clues.models import Assignment, Clue
-from taizhang.core import audit
+from taizhang.core import audit, deadlines
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition
-from taizhang.supervision import deadlines
 from taizhang.supervision.choices import EXTENSION_TRANSITIONS, ExtensionStatus
 from taizhang.supervision.events import clue_url
 from taizhang.supervision.models import Extension

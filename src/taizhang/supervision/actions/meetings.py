@@ -221,11 +221,37 @@ def do_create_task(
         raise ActionError("invalid_person", _("责任人须为责任单位的人员。"))
     if due_at <= timezone.now():
         raise ActionError("invalid_date", _("办理时限须晚于当前时间。"))
+    return supervise(
+        actor=actor,
+        office=office,
+        title=_required(title or (decision.text if decision else ""), _("请填写任务内容。")),
+        owner_unit=owner_unit,
+        due_at=due_at,
+        owner_person=owner_person,
+        detail=detail,
+        decision=decision,
+    )
+
+
+def supervise(
+    *,
+    actor: Any,
+    office: Unit,
+    title: str,
+    owner_unit: Unit,
+    due_at: dt.datetime,
+    owner_person: User | None = None,
+    detail: str = "",
+    decision: Decision | None = None,
+) -> Task:
+    """Write a supervised task for `office` (numbered, audited, the owner told): for actions of other apps
+    that put their own deadline under supervision (a drive's return, an asset's disposal) after checking
+    their own permissions. Call inside the caller's transaction; a deadline already past is overdue at once."""
     task = Task.objects.create(
         number=f"tmp-{uuid.uuid4().hex}",
         office=office,
         decision=decision,
-        title=_required(title or (decision.text if decision else ""), _("请填写任务内容。"))[:200],
+        title=title[:200],
         detail=detail,
         owner_unit=owner_unit,
         owner_person=owner_person,
@@ -280,13 +306,21 @@ def do_complete_task(task_id: int, *, actor: Any, result: str, version: int | No
         _("只有责任单位或交办机关可以办结任务。"),
     )
     check_version(task, version, ["status", "due_at"])
+    return _finish(task, actor, _required(result, _("请填写办理结果。")))
+
+
+def settle(task_id: int, *, actor: Any, result: str) -> None:
+    """Close a supervised task that another app's action fulfilled (its return filed, its asset disposed of),
+    after that action checked its own permissions; a task already closed is left as it is."""
+    task = Task.objects.select_for_update().filter(pk=task_id).first()
+    if task is not None and task.status == TaskStatus.OPEN:
+        _finish(task, actor, result)
+
+
+def _finish(task: Task, actor: Any, result: str) -> Task:
     check_transition(TASK_TRANSITIONS, task.status, TaskStatus.DONE, labels=TaskStatus)
     before = audit.snapshot(task, TASK_FIELDS)
-    task.status, task.result, task.done_at = (
-        TaskStatus.DONE,
-        _required(result, _("请填写办理结果。")),
-        timezone.now(),
-    )
+    task.status, task.result, task.done_at = TaskStatus.DONE, result, timezone.now()
     task.version += 1
     task.save(update_fields=["status", "result", "done_at", "version"])
     audit.record(

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.clues.models import Clue
-from taizhang.core import audit
+from taizhang.core import audit, deadlines
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
-from taizhang.supervision import deadlines, owners
+from taizhang.supervision import owners
 from taizhang.supervision.audience import label_of as message_label
 from taizhang.supervision.choices import LISTING_TRANSITIONS, ListingLevel, ListingStatus, step_label
 from taizhang.supervision.models import ListedSupervision, Notification, PointNotice, Talk, UrgingNotice

@@ -28,7 +28,7 @@ def unread_count(context: Any) -> int:
 @register.inclusion_tag("supervision/_calendar_warning.html", takes_context=True)
 def calendar_warning(context: Any) -> dict[str, Any]:
     """The unknown years that deadlines computed for this page ran through (rendered after the view ran)."""
-    from taizhang.supervision.deadlines import guessed_years
+    from taizhang.core.deadlines import guessed_years
 
     request = context.get("request")
     user = getattr(request, "user", None)

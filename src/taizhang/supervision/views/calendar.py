@@ -9,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.core import clock
+from taizhang.core import clock, deadlines
 from taizhang.core.errors import ActionError
 from taizhang.org.choices import RoleCode
 from taizhang.pure.workdays import OFFICIAL_YEARS
-from taizhang.supervision import deadlines
 from taizhang.supervision.actions.calendar import do_apply_holiday_notice, problem_text, read_notice
 from taizhang.supervision.models import HolidayNotice
 

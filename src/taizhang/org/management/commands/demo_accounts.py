@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from taizhang.accounts.actions import do_issue_enrolment_code, has_confirmed_device
 from taizhang.accounts.twofactor import requires_2fa
-from taizhang.core.demo import DEMO_PASSWORD
+from taizhang.core.demo_context import DEMO_PASSWORD
 from taizhang.org.demo import PEOPLE
 from taizhang.org.models import User
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.utils import timezone
 
 DEMO_PASSWORD = "taizhang-demo-2026"
+
+
+@runtime_checkable
+class DemoHook(Protocol):
+    """`<app>/demo.py`: adds the app's records to the demo city (`taizhang demo`, in INSTALLED_APPS order)."""
+
+    __name__: str
+
+    def populate(self, ctx: DemoContext) -> None: ...
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""`taizhang demo`: build a realistic demo city once (units, people, and each app's records)."""
+"""`taizhang demo`: build a realistic demo city once (units, people, and each app's records).
+
+It lives in org, whose demo city every other app's demo builds on (core, below org, cannot ask for units)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
-from taizhang.core.demo import DemoContext
-from taizhang.core.discovery import app_modules
+from taizhang.core.demo_context import DemoContext, DemoHook
+from taizhang.core.discovery import hooks
+from taizhang.org.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,8 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from taizhang.org.models import Unit
-
         if Unit.objects.filter(code="CITY-SHB").exists():
             self.stdout.write("demo data already present; nothing to do")
             return
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         # The notification mails the demo's history would send go nowhere (the console backend would print
         # hundreds of them under `make run`); the inboxes in the app hold them.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for module in [m for m in app_modules("demo") if hasattr(m, "populate")]:
+            for module in hooks("demo", DemoHook):
                 with transaction.atomic():
                     module.populate(ctx)
                 ctx.say(f"{module.__name__}: done")

@@ -3,7 +3,7 @@ tens of thousands of tally rows instead of scanning a million clues.
 
 How it stays exact. Statement-level triggers on clues_clue (insert, update, delete, truncate) append, in the
 same transaction as the change, the facts the statement added (+1) and removed (-1), already summed per key
-(reports_cluetally, see models.ClueTally). Every writer is covered — actions, imports, `QuerySet.update()`,
+(reports_cluetally, see reports.models.ClueTally). Every writer is covered — actions, imports, `QuerySet.update()`,
 raw SQL — so under any MVCC snapshot the tally sums to exactly what a count over clues_clue would answer.
 The worker folds each key's delta rows into one (`compact`, safe to run twice: an advisory lock); readers sum
 whatever rows there are, so compaction changes speed, never figures. Loads that switch triggers off
@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,13 +33,14 @@ from taizhang.core.triggers import drop_triggers, statement_triggers
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
-from taizhang.reports.periods import LOCAL, local_midnight
 
 TABLE = "reports_cluetally"
 COLUMNS = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value, n, compacted"
 KEY = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value"
-_ZONE = "Asia/Shanghai"  # periods.LOCAL: report periods are Asia/Shanghai months
-assert str(LOCAL) == _ZONE
+_ZONE = (
+    "Asia/Shanghai"  # report periods are Asia/Shanghai months (reports.periods.LOCAL, held equal by a test)
+)
+LOCAL = ZoneInfo(_ZONE)
 
 
 def _facts(source: str, sign: str) -> str:
@@ -189,7 +191,8 @@ def _month(day: dt.date) -> dt.date:
 
 
 def today_midnight() -> dt.datetime:
-    return local_midnight(timezone.localdate(timezone=LOCAL))
+    day = timezone.localdate(timezone=LOCAL)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=LOCAL)
 
 
 @dataclass

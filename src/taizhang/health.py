@@ -5,6 +5,7 @@ takes the node out. A lagging or down replica and a missing worker are reported 
 node in: reads fall back to the primary, and queued jobs wait for a worker.
 /metrics (django-prometheus, plus the jobs, worker and replica gauges below) answers only with
 `Authorization: Bearer $TAIZHANG_METRICS_TOKEN` or to a signed-in system administrator.
+Wiring like urls.py, so it sits beside it, above the apps whose state it reads (the job queue, the roles).
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """When each step is due: per-office deadline rules over the official working-day calendar.
 
-Clue actions call `due_at(step, start, office=...)`. Rules are looked up for the office, then the offices above
-it, then the system default row, then DEFAULT_LIMITS. The calendar is chinese_calendar (调休 included) with the
-administrator's CalendarOverride rows on top. Both are cached per process for CACHE_SECONDS and dropped at once
-when this process saves a rule or an override (other processes pick the change up within CACHE_SECONDS).
+Clue, case and rectification actions call `due_at(step, start, office=...)`. Rules are looked up for the office,
+then the offices above it, then the system default row, then DEFAULT_LIMITS. The calendar is chinese_calendar
+(调休 included) with the administrator's overrides on top. The rules, policies and overrides are stored by
+supervision (its models and admin pages), which hands them over as a `RuleBook` through `use_source` in its
+`ready()`: the computation sits here, below every app that has deadlines, and reads no app's models. Both are
+cached per process for CACHE_SECONDS and dropped at once when this process saves a rule or an override (other
+processes pick the change up within CACHE_SECONDS).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models.signals import post_delete, post_save
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from taizhang.pure.workdays import OFFICIAL_YEARS, WorkCalendar
@@ -47,10 +50,11 @@ class Policy:
     escalate_office_workdays: int = 5
 
 
-@dataclass
-class _Config:
-    loaded_at: float
-    calendar: WorkCalendar
+@dataclass(frozen=True)
+class RuleBook:
+    """What the administrator set: calendar overrides, rules and policies per office, confirmed years."""
+
+    overrides: dict[dt.date, bool]
     # office id (None = default) -> step -> (amount, kind)
     rules: dict[int | None, dict[str, tuple[int, str]]]
     policies: dict[int | None, Policy]
@@ -58,6 +62,19 @@ class _Config:
     lineage: dict[int, tuple[int, ...]]
     # years with an administrator-confirmed 节假日安排 (HolidayNotice)
     confirmed_years: frozenset[int] = frozenset()
+
+
+class RuleBookSource(Protocol):
+    """Reads the rule book from where it is stored (supervision's tables; registered in its `ready()`)."""
+
+    def __call__(self) -> RuleBook: ...
+
+
+@dataclass
+class _Config:
+    loaded_at: float
+    calendar: WorkCalendar
+    book: RuleBook
 
 
 class CachedCalendar(WorkCalendar):
@@ -76,6 +93,14 @@ class CachedCalendar(WorkCalendar):
 
 _lock = threading.Lock()
 _config: _Config | None = None
+_source: RuleBookSource | None = None
+
+
+def use_source(source: RuleBookSource) -> None:
+    """Read the rule book through `source` from now on (the app that stores the rules calls this once)."""
+    global _source
+    _source = source
+    clear_cache()
 
 
 def clear_cache(**_kwargs: Any) -> None:
@@ -85,31 +110,10 @@ def clear_cache(**_kwargs: Any) -> None:
 
 
 def _load() -> _Config:
-    from taizhang.org.choices import UnitKind
-    from taizhang.org.models import Unit
-    from taizhang.supervision.models import CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy
-
-    overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
-    rules: dict[int | None, dict[str, tuple[int, str]]] = {}
-    for office_id, step, amount, kind in DeadlineRule.objects.values_list(
-        "office_id", "step", "amount", "unit"
-    ):
-        rules.setdefault(office_id, {})[step] = (amount, kind)
-    policies = {
-        p.office_id: Policy(
-            extension_cap_days=p.extension_cap_days,
-            reminder_offsets=tuple(p.reminder_offsets()),
-            escalate_leader_workdays=p.escalate_leader_workdays,
-            escalate_office_workdays=p.escalate_office_workdays,
-        )
-        for p in SupervisionPolicy.objects.all()
-    }
-    lineage = {
-        pk: tuple(int(x) for x in path.strip("/").split("/") if x)
-        for pk, path in Unit.objects.filter(kind=UnitKind.OFFICE).values_list("pk", "path")
-    }
-    confirmed = frozenset(HolidayNotice.objects.values_list("year", flat=True))
-    return _Config(time.monotonic(), CachedCalendar(overrides), rules, policies, lineage, confirmed)
+    if _source is None:
+        raise ImproperlyConfigured("no deadline rule book: taizhang.supervision registers it in ready()")
+    book = _source()
+    return _Config(time.monotonic(), CachedCalendar(book.overrides), book)
 
 
 def _current() -> _Config:
@@ -133,7 +137,7 @@ _guessed_years: ContextVar[frozenset[int]] = ContextVar("taizhang_guessed_years"
 
 def year_is_known(year: int) -> bool:
     """Whether the year's holidays are known: shipped by chinese_calendar or confirmed from a notice."""
-    return year in OFFICIAL_YEARS or year in _current().confirmed_years
+    return year in OFFICIAL_YEARS or year in _current().book.confirmed_years
 
 
 def years_to_announce(today: dt.date) -> list[int]:
@@ -172,7 +176,7 @@ def _chain(config: _Config, office: Any) -> list[int | None]:
     office_id = _office_id(office)
     if office_id is None:
         return [None]
-    ids = config.lineage.get(office_id, (office_id,))
+    ids = config.book.lineage.get(office_id, (office_id,))
     return [*reversed(ids), None]
 
 
@@ -180,7 +184,7 @@ def rule_for(step: str, office: Any = None) -> tuple[int, str]:
     """The (amount, "workdays"|"days") limit of a step for an office."""
     config = _current()
     for key in _chain(config, office):
-        found = config.rules.get(key, {}).get(step)
+        found = config.book.rules.get(key, {}).get(step)
         if found:
             return found
     return DEFAULT_LIMITS[step]
@@ -190,9 +194,14 @@ def policy_for(office: Any = None) -> Policy:
     """The supervision policy of an office (inherited from above, then the default, then built-in)."""
     config = _current()
     for key in _chain(config, office):
-        if key in config.policies:
-            return config.policies[key]
+        if key in config.book.policies:
+            return config.book.policies[key]
     return Policy()
+
+
+def all_policies() -> list[Policy]:
+    """Every policy an administrator set (the worker bounds its look-ahead by the widest)."""
+    return list(_current().book.policies.values())
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -222,21 +231,3 @@ def due_at(step: str, start: dt.datetime, *, office: Any = None) -> dt.datetime:
         last = calendar().add_workdays(day, amount)
     _note_span(day, last)
     return end_of_day(last)
-
-
-def workdays_overdue(deadline: dt.datetime, now: dt.datetime) -> int:
-    """Whole working days passed since the deadline's day (0 on the day after when that is a day off)."""
-    first, last = timezone.localtime(deadline).date(), timezone.localtime(now).date()
-    _note_span(first, last)
-    return calendar().workdays_between(first, last)
-
-
-def connect_signals() -> None:
-    """Drop the cache whenever this process changes a rule, a policy or an override."""
-    from taizhang.org.models import Unit
-    from taizhang.supervision.models import CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy
-
-    # Units too: a new or moved office changes which rules it inherits.
-    for model in (CalendarOverride, DeadlineRule, HolidayNotice, SupervisionPolicy, Unit):
-        post_save.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-{model.__name__}")
-        post_delete.connect(clear_cache, sender=model, dispatch_uid=f"supervision-cache-del-{model.__name__}")
