@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "taizhang.figures",
     "taizhang.drives",
     "taizhang.reviews",
+    "taizhang.people",
     "taizhang.jobs",
     "taizhang.gate",
     "taizhang.ferry",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("reporters/", include("taizhang.reporters.urls")),
     path("drives/", include("taizhang.drives.urls")),
     path("reviews/", include("taizhang.reviews.urls")),
+    path("people/", include("taizhang.people.urls")),
     path("ferry/", include("taizhang.ferry.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

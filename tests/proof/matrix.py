@@ -206,6 +206,8 @@ def by_unit(extra: frozenset[str] | dict[str, frozenset[str]], contexts: tuple[s
 CASE_STAGE = {"police": OFFICE_ACTORS | POLICE, "district": OFFICE_ACTORS | {"district_police"}}
 # An office's people act on what their own office set up; the city acts on the district's too.
 OFFICE_OF = {"own": CITY_ACTORS, "other": CITY_ACTORS, "district": OFFICE_ACTORS}
+# Who uses the people pages (#24): office people, the discipline commission, police units.
+PEOPLE_USERS = OFFICE | DISCIPLINE | POLICE | {"district_police"}
 
 PAGES: dict[str, Rule] = {
     "core:home": page(STAFF),
@@ -435,6 +437,22 @@ PAGES: dict[str, Rule] = {
     # Only the caller (the custodian the task is given to) opens the contact; the reveal is audited.
     "reviews:callback_contact": step({"city": CUSTODIANS}, obj="callback", data="nothing"),
     "reviews:callback_record": step({"city": CITY_ACTORS}, obj="callback", data="callback_outcome"),
+    # ---- people and networks (#24): lists read through the rule; an entity exists for a person only when a
+    # record they see names it, so record routes are tried with a missing id here and with real entities by
+    # persona in tests/people/test_pages.py ----
+    "people:list": page(PEOPLE_USERS),
+    "people:leads": page(PEOPLE_USERS),
+    # The registration hint is the registration form's (office actors); merges are theirs to decide.
+    "people:hint": page(OFFICE_ACTORS),
+    "people:candidates": page(OFFICE_ACTORS),
+    "people:candidate_confirm": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "people:candidate_reject": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "people:unmerge": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "people:entity": page(frozenset(), obj="missing"),
+    "people:relation_add": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "people:graph": page(frozenset(), obj="missing"),
+    "people:graph_data": page(frozenset(), obj="missing"),
+    "people:graph_export": page(frozenset(), obj="missing"),
 }
 
 # ---- API operations: "METHOD /api/path" as Django routes them ----
@@ -572,6 +590,10 @@ API: dict[str, Rule] = {
     "POST /api/reviews/callbacks/<task_id>/outcome": api_step(
         {"city": CITY_ACTORS}, obj="callback", data="callback_outcome"
     ),
+    # ---- people and networks (#24): entities by persona in tests/people/test_api.py ----
+    "GET /api/people/entities": api(PEOPLE_USERS),
+    "GET /api/people/entities/<entity_id>": api(frozenset(), obj="missing"),
+    "GET /api/people/entities/<entity_id>/graph": api(frozenset(), obj="missing"),
 }
 
 # Django's admin: every pattern under admin: answers only staff accounts (is_staff, the sysadmin role);

@@ -53,6 +53,17 @@ def _cells(content: bytes) -> list[str]:
     ]
 
 
+def _named_entity(world) -> int:
+    """An entity whose name is the formula (a clue's subject, resolved)."""
+    from taizhang.clues.actions import SubjectData
+    from taizhang.people.models import Mention
+    from taizhang.people.resolve import resolve_clue
+
+    clue = Walk(world).register(subjects=[SubjectData(name=FORMULA[:100])])
+    resolve_clue(clue.pk)
+    return Mention.objects.get(clue=clue).entity_id
+
+
 def test_every_export_neutralises_every_cell(world):
     unit = world.units["construction"]
     unit.name = FORMULA
@@ -84,6 +95,7 @@ def test_every_export_neutralises_every_cell(world):
         "rectification/letters/export.xlsx": "/rectification/letters/export.xlsx",
         "rectification/lists/<int:pk>/export.xlsx": f"/rectification/lists/{problem_list.pk}/export.xlsx",
         "reports/summary.xlsx": "/reports/summary.xlsx",
+        "people/<int:pk>/graph.xlsx": f"/people/{_named_entity(world)}/graph.xlsx",
     }
     assert set(urls) == _xlsx_routes(), "a new .xlsx route: add it here with a formula in what it shows"
     urls["reports/assessment/?format=xlsx"] = "/reports/assessment/?format=xlsx"

@@ -28,6 +28,7 @@ COVERED = {
     "cases:assets_export": "here",
     "publicity:typical_export": "here",
     "jobs:download": "here",
+    "people:graph_export": "the graph of an entity (tests/people/test_pages.py)",
 }
 
 

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("rectification:list", _("整改")),
     ("drives:list", _("排查")),
     ("reviews:list", _("评查回访")),
+    ("people:list", _("人员关系")),
     ("reports:index", _("报送")),
     ("reports:dashboard", _("统计")),
 ]

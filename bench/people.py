@@ -1,0 +1,179 @@
+"""Print the time of people resolution per clue, the registration hint, the entity page and the graph.
+
+    .venv/bin/python bench/people.py --clues 2000            # SQLite under /tmp
+    PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/people.py --clues 20000
+It migrates a fresh database, bulk-creates clues with ~1.3 subjects each drawn from a pool of names with
+Traditional, spaced and homophone variants (some with full valid IDs), resolves the whole ledger (time and
+peak memory), then times one new clue's resolution, the hint, an entity page and a depth-2 graph around the
+busiest entity as the city office leader sees them (best of 5, milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
+os.environ.setdefault("TAIZHANG_VAR_DIR", "/tmp/taizhang-bench-people")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from stdnum.cn import ric  # noqa: E402
+
+from taizhang.clues.choices import Channel  # noqa: E402
+from taizhang.clues.models import Assignment, Clue, ReportedSubject  # noqa: E402
+from taizhang.org.choices import RoleCode, UnitKind  # noqa: E402
+from taizhang.org.models import Role, Unit, User  # noqa: E402
+from taizhang.people import reading  # noqa: E402
+from taizhang.people.models import Mention  # noqa: E402
+from taizhang.people.resolve import resolve_all, resolve_clue  # noqa: E402
+
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+VARIANTS = {"张": "張", "刘": "劉", "陈": "陳", "杨": "楊", "黄": "黃", "赵": "趙", "孙": "孫", "马": "馬"}
+
+
+def valid_id(rng: random.Random) -> str:
+    base = f"110105{rng.randint(1950, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return next(base + c for c in "0123456789X" if ric.is_valid(base + c))
+
+
+def build(n: int) -> tuple[User, Unit]:
+    rng = random.Random(24)
+    city = Unit.objects.create(code="P-CITY", name="基准市扫黑办", kind=UnitKind.OFFICE)
+    unit = Unit.objects.create(code="P-JT", name="基准市交通局", kind=UnitKind.MEMBER, parent=city)
+    leader = User.objects.create_user(username="bench_leader", password="x", unit=city)
+    leader.roles.add(*Role.objects.filter(code__in=[RoleCode.OFFICE_LEADER, RoleCode.OFFICE_STAFF]))
+    people = [
+        (rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))), valid_id(rng))
+        for _ in range(max(50, n // 3))
+    ]
+    now = timezone.now()
+    clues = Clue.objects.bulk_create(
+        [
+            Clue(
+                number=f"P-{i:07d}",
+                office=city,
+                channel=rng.choice(Channel.values),
+                received_at=now,
+                summary="基准线索",
+                facts="群众反映有人强揽工程。",
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    subjects = []
+    for clue in clues:
+        for _ in range(1 if rng.random() < 0.7 else 2):
+            name, id_number = rng.choice(people)
+            if rng.random() < 0.2:
+                name = "".join(VARIANTS.get(ch, ch) for ch in name)
+            if rng.random() < 0.1:
+                name = " ".join(name)
+            subjects.append(
+                ReportedSubject(
+                    clue=clue,
+                    name=name,
+                    unit_name=rng.choice(["某建筑公司", "某运输公司", ""]),
+                    id_fragment=id_number
+                    if rng.random() < 0.3
+                    else id_number[-4:]
+                    if rng.random() < 0.3
+                    else "",
+                )
+            )
+    ReportedSubject.objects.bulk_create(subjects, batch_size=2000)
+    Assignment.objects.bulk_create(
+        [Assignment(clue=c, unit=unit, due_at=now, assigned_by=leader) for c in clues[: n // 2]],
+        batch_size=2000,
+    )
+    return leader, city
+
+
+def name_of_busiest() -> str:
+    busiest = Mention.objects.values("name").annotate(n=Count("id")).order_by("-n").first()
+    return busiest["name"] if busiest else "张伟"
+
+
+def timed(label: str, fn: object) -> None:
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    print(f"{label:<44} {best * 1000:8.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clues", type=int, default=2000)
+    args = parser.parse_args()
+    n = max(100, min(args.clues, 200_000))
+    call_command("migrate", verbosity=0)
+    if Clue.objects.exists():
+        print("database not empty; run on a fresh database", file=sys.stderr)
+        sys.exit(1)
+    leader, _city = build(n)
+    start = time.perf_counter()
+    counts = resolve_all(batch=500)
+    took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"clues={n} subjects={ReportedSubject.objects.count()} entities={counts['entities']}")
+    print(
+        f"{'initial resolution (whole ledger)':<44} {took:8.1f} s   {took / n * 1000:.2f} ms/clue  peak {peak} MiB"
+    )
+    last = Clue.objects.order_by("-pk").first()
+    assert last is not None
+    timed("resolve one clue's subjects again", lambda: resolve_clue(last.pk))
+    fresh = []
+    for i in range(5):
+        clue = Clue.objects.create(
+            number=f"P-NEW-{i}",
+            office=last.office,
+            channel=Channel.LETTER,
+            received_at=timezone.now(),
+            summary="新线索",
+            facts="新线索",
+        )
+        ReportedSubject.objects.create(clue=clue, name=name_of_busiest(), unit_name="某建筑公司")
+        fresh.append(clue.pk)
+    took = []
+    for pk in fresh:
+        start = time.perf_counter()
+        resolve_clue(pk)
+        took.append(time.perf_counter() - start)
+    print(
+        f"{'resolve a new clue (first time, proposals)':<44} {min(took) * 1000:8.1f} ms  (median {sorted(took)[2] * 1000:.1f})"
+    )
+    busiest = Mention.objects.values("entity_id").annotate(n=Count("id")).order_by("-n").first()
+    assert busiest is not None
+    entity_id = busiest["entity_id"]
+    name = Mention.objects.filter(entity_id=entity_id).values_list("name", flat=True).first() or ""
+    print(f"busiest entity: {busiest['n']} mentions")
+    timed("registration hint (read side)", lambda: reading.hint(leader, name))
+    timed("entity page (read side)", lambda: reading.entity_page(leader, entity_id))
+    timed("graph depth 2 (read side)", lambda: reading.graph(leader, entity_id, depth=2))
+    client = Client()
+    client.force_login(leader)
+    timed("GET /people/<id>/", lambda: client.get(f"/people/{entity_id}/"))
+    timed(
+        "GET /people/<id>/graph.json?depth=2", lambda: client.get(f"/people/{entity_id}/graph.json?depth=2")
+    )
+    timed("GET /people/hint/", lambda: client.get("/people/hint/", {"subjects-0-name": name}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""People jobs run by the worker: resolving the whole ledger (after an upgrade or an import)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from taizhang.jobs.registry import JobKind, Progress
+
+
+def _resolve_all(job: Any, progress: Progress) -> dict[str, Any]:
+    from taizhang.people.resolve import resolve_all
+
+    counts: dict[str, Any] = dict(resolve_all(progress))
+    counts["message"] = _("人员识别已完成：%(c)s 条线索、%(a)s 条问责记录，共 %(e)s 个对象。") % {
+        "c": counts["clues"],
+        "a": counts["accountability"],
+        "e": counts["entities"],
+    }
+    return counts
+
+
+# Each record is resolved in its own transaction from the record itself: running it again is harmless.
+KINDS = [
+    JobKind(name="people.resolve", label=gettext_lazy("识别人员与组织"), run=_resolve_all, resumable=True)
+]

@@ -1,0 +1,475 @@
+"""The read side: what a person may learn about entities, always computed from the records they may see.
+
+One function decides which mentions a person sees (`visible_mentions`): a clue's mentions through
+`Clue.objects.visible_to`, an accountability record's through `Accountability.objects.visible_to` (which
+already keeps the 保护伞 part to those who see it). Everything here — an entity's names, roles, records,
+counts, relations, the graph, the registration hint, the leads board — starts from that set and nothing
+else, so a hidden record changes no figure and leaves no trace ("and 2 more you cannot see" is a leak).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from taizhang.cases.models import Accountability, Case
+from taizhang.clues.models import Clue
+from taizhang.people.choices import EntityKind, MentionRole, RelationKind
+from taizhang.people.models import Entity, Mention, MergeCandidate, Relation
+from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_key
+
+# A graph around a busy entity stays readable (and fast): at most this many nodes, nearest first.
+MAX_GRAPH_NODES = 200
+CO_RECORD = "co_record"
+# The entity list without a query shows the people of this many most recent visible clues.
+RECENT_CLUES = 500
+# The registration hint reads at most this many mentions of one name (the newest).
+MAX_HINT_ROWS = 2000
+
+
+def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
+    """Mentions from records the person may see (optionally of records received in a period)."""
+    clues = Clue.objects.visible_to(user)
+    accountability = Accountability.objects.visible_to(user)
+    if since:
+        clues = clues.filter(received_at__date__gte=since)
+        accountability = accountability.filter(decided_on__gte=since)
+    if until:
+        clues = clues.filter(received_at__date__lte=until)
+        accountability = accountability.filter(decided_on__lte=until)
+    return Mention.objects.filter(
+        Q(clue_id__in=clues.values("pk")) | Q(accountability_id__in=accountability.values("pk"))
+    )
+
+
+def visible_among(
+    user: Any, rows: QuerySet, *, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet:
+    """The mentions among `rows` (one entity's, a few entities', one clue's) that the person may see: the same
+    rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
+    records instead of gathering every record the person may see (an office's whole ledger) for each question."""
+    clues = Clue.objects.visible_to(user)
+    accountability = Accountability.objects.visible_to(user)
+    if since:
+        clues = clues.filter(received_at__date__gte=since)
+        accountability = accountability.filter(decided_on__gte=since)
+    if until:
+        clues = clues.filter(received_at__date__lte=until)
+        accountability = accountability.filter(decided_on__lte=until)
+    clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
+    accountability = accountability.filter(
+        pk__in=rows.exclude(accountability_id=None).values("accountability_id")
+    )
+    return rows.filter(
+        Q(clue_id__in=clues.values("pk")) | Q(accountability_id__in=accountability.values("pk"))
+    )
+
+
+def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
+    """Relations (among `rows`, when given: narrowed first, as in visible_among) whose stating record the person
+    may see; their ends are checked by the callers."""
+    clues, cases = Clue.objects.visible_to(user), Case.objects.visible_to(user)
+    if rows is None:
+        rows = Relation.objects.all()
+    else:
+        clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
+        cases = cases.filter(pk__in=rows.exclude(case_id=None).values("case_id"))
+    return rows.filter(Q(clue_id__in=clues.values("pk")) | Q(case_id__in=cases.values("pk")))
+
+
+def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
+    """Which of these entities the person may know of: those with a mention in a record they see."""
+    if not ids:
+        return set()
+    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
+    return set(rows.values_list("entity_id", flat=True))
+
+
+def sees_entity(user: Any, entity_id: int) -> bool:
+    return visible_among(user, Mention.objects.filter(entity_id=entity_id)).exists()
+
+
+def cases_of(user: Any, mentions: QuerySet) -> QuerySet:
+    """Visible cases built from visible clues naming the entity, or whose accountability record names it."""
+    clue_ids = mentions.exclude(clue_id=None).values("clue_id")
+    case_ids = mentions.exclude(case_id=None).values("case_id")
+    return Case.objects.visible_to(user).filter(Q(clues__in=clue_ids) | Q(pk__in=case_ids)).distinct()
+
+
+@dataclass
+class EntityPage:
+    """What one person may read about an entity."""
+
+    entity: Entity
+    name: str
+    names: list[str]
+    kind: str
+    employers: list[str]
+    posts: list[str]
+    id_fragments: list[str]
+    phones: list[str]
+    clues: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.clues) + len(self.cases)
+
+
+def _common(values: list[str]) -> list[str]:
+    return [v for v, _n in Counter(v for v in values if v).most_common()]
+
+
+def entity_page(user: Any, entity_id: int) -> EntityPage | None:
+    """The entity as the person may see it, or None (404) when no record they see names it."""
+    entity = Entity.objects.filter(pk=entity_id, merged_into=None).first()
+    if entity is None:
+        return None
+    mentions = visible_among(user, Mention.objects.filter(entity_id=entity_id))
+    rows = list(mentions.select_related("clue", "case").order_by("-clue__received_at", "-id"))
+    if not rows:
+        return None
+    by_clue: dict[int, dict[str, Any]] = {}
+    direct_cases: dict[int, set[str]] = defaultdict(set)
+    for m in rows:
+        if m.clue_id:
+            item = by_clue.setdefault(m.clue_id, {"clue": m.clue, "roles": set(), "names": set()})
+            item["roles"].add(m.get_role_display())
+            item["names"].add(m.name)
+        elif m.case_id:
+            direct_cases[m.case_id].add(m.get_role_display())
+    clue_ids = list(by_clue)
+    cases = []
+    for case in cases_of(user, mentions).prefetch_related("clues").order_by("-created_at"):
+        via = sorted(c.number for c in case.clues.all() if c.pk in by_clue)
+        cases.append({"case": case, "roles": sorted(direct_cases.get(case.pk, set())), "via": via})
+    page = EntityPage(
+        entity=entity,
+        name=_common([m.name for m in rows])[0],
+        names=_common([m.name for m in rows]),
+        kind=entity.get_kind_display(),
+        employers=_common([m.unit_name for m in rows]),
+        posts=_common([m.post for m in rows]),
+        id_fragments=_common([m.id_fragment for m in rows]),
+        phones=_common([m.phone_fragment for m in rows]),
+        clues=[{**v, "roles": sorted(v["roles"])} for v in by_clue.values()],
+        cases=cases,
+    )
+    page.relations = relations_of(user, entity_id, clue_ids=clue_ids)
+    return page
+
+
+def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
+    """Each entity's name as the records the person sees write it most often."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids))).values_list(
+        "entity_id", "name"
+    )
+    for eid, name in rows:
+        counts[eid][name] += 1
+    return {eid: c.most_common(1)[0][0] for eid, c in counts.items()}
+
+
+def relations_of(user: Any, entity_id: int, *, clue_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Staff-entered relations of the entity whose record and other end the person may see."""
+    rows = list(
+        visible_relations(user, Relation.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id)))
+        .select_related("clue", "case")
+        .order_by("kind", "id")
+    )
+    others = {r.target_id if r.source_id == entity_id else r.source_id for r in rows}
+    seen = seen_entities(user, others)
+    names = display_names(user, seen)
+    found = []
+    for r in rows:
+        other = r.target_id if r.source_id == entity_id else r.source_id
+        if other not in seen:
+            continue
+        found.append(
+            {
+                "relation": r,
+                "kind": r.get_kind_display(),
+                "other_id": other,
+                "other_name": names.get(other, ""),
+                "record": r.clue or r.case,
+            }
+        )
+    return found
+
+
+def record_counts(user: Any, ids: set[int] | list[int], mentions: QuerySet | None = None) -> dict[int, int]:
+    """How many visible records (clues and cases) name each entity."""
+    narrowed = Mention.objects.filter(entity_id__in=list(ids))
+    base = mentions.filter(entity_id__in=list(ids)) if mentions is not None else visible_among(user, narrowed)
+    rows = base.values("entity_id").annotate(
+        clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True)
+    )
+    return {r["entity_id"]: r["clues"] + r["cases"] for r in rows}
+
+
+def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Entities whose visible mentions match `q` (folded name, pinyin, ID or phone fragment), busiest first."""
+    mentions = visible_mentions(user)
+    key = fold_name(q)
+    if key:
+        match = Q(name_key__contains=key)
+        spoken = pinyin_key(q)
+        if key.isascii() and key.isalpha():
+            match |= Q(pinyin_key__startswith=key)  # typed in pinyin: "zhangs" finds 张三 and 章三
+        elif spoken:
+            match |= Q(pinyin_key=spoken)  # typed in characters: homophones
+        digits = id_key(q)
+        if digits and digits == key.upper():
+            match |= Q(id_key__contains=digits)
+        phone = digits_key(q)
+        if phone and phone == key:
+            match |= Q(phone_key__contains=phone)
+        mentions = mentions.filter(match)
+    else:
+        # Without a query: the people of the most recent visible clues (a whole-ledger tally would read every
+        # mention the person may see on each visit).
+        recent = Clue.objects.visible_to(user).order_by("-received_at", "-id").values("pk")[:RECENT_CLUES]
+        mentions = mentions.filter(clue_id__in=recent)
+    rows = list(
+        mentions.values("entity_id")
+        .annotate(clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True))
+        .order_by("-clues", "-cases", "entity_id")[:limit]
+    )
+    ids = [r["entity_id"] for r in rows]
+    names = display_names(user, ids)
+    kinds = dict(Entity.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    return [
+        {
+            "id": r["entity_id"],
+            "name": names.get(r["entity_id"], ""),
+            "kind": kinds.get(r["entity_id"], ""),
+            "clues": r["clues"],
+            "cases": r["cases"],
+        }
+        for r in rows
+    ]
+
+
+@dataclass
+class Hint:
+    """One entity the typed subject may be, with what the person may see of it."""
+
+    entity_id: int
+    name: str
+    employer: str
+    clues: int
+    cases: int
+    same_id: bool
+
+
+def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list[Hint]:
+    """Entities a subject typed at registration may be: by its full ID, else its folded name, with counts of
+    the records the person may see (only those)."""
+    key, full = fold_name(name), full_id(id_fragment)
+    if not key and not full:
+        return []
+    same_id: set[int] = set()
+    if full:
+        same_id = set(Entity.objects.filter(id_number=full, merged_into=None).values_list("pk", flat=True))
+    match = Q(entity_id__in=same_id) if same_id else Q(pk__in=[])
+    if key:
+        match |= Q(name_key=key)
+    # The mentions the name or number finds (by the indexes, newest first, capped for a very common name),
+    # then the entities among them that a record the person sees names.
+    newest = Mention.objects.filter(match).order_by("-pk").values("pk")[:MAX_HINT_ROWS]
+    found_rows = Mention.objects.filter(pk__in=newest)
+    ids = set(visible_among(user, found_rows).values_list("entity_id", flat=True))
+    if not ids:
+        return []
+    counted = list(
+        visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
+        .values("entity_id")
+        .annotate(clues=Count("clue_id", distinct=True))
+    )
+    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
+    found = []
+    for row in counted[:limit]:
+        eid = row["entity_id"]
+        own = visible_among(user, Mention.objects.filter(entity_id=eid))
+        written = list(own.values_list("name", "unit_name")[:50])
+        names = _common([n for n, _u in written])
+        employers = _common([u for _n, u in written])
+        found.append(
+            Hint(
+                eid,
+                names[0] if names else name,
+                employers[0] if employers else "",
+                row["clues"],
+                cases_of(user, own).count(),
+                eid in same_id,
+            )
+        )
+    return found
+
+
+def graph(
+    user: Any,
+    root: int,
+    *,
+    depth: int = 1,
+    kinds: set[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any] | None:
+    """Nodes and edges around `root` up to `depth` hops, from visible records only: staff relations whose record
+    the person sees, and co-mentions (two entities named by one visible record). None when the root is hidden."""
+
+    def seen(rows: QuerySet) -> QuerySet:
+        return visible_among(user, rows, since=since, until=until)
+
+    if not seen(Mention.objects.filter(entity_id=root)).exists():
+        return None
+    depth = max(1, min(depth, 3))
+    kinds = kinds or {*RelationKind.values, CO_RECORD}
+    nodes: dict[int, int] = {root: 0}
+    # Each edge keeps the records it stands on (a record met again at the next level counts once).
+    edges: dict[tuple[int, int, str], set[tuple[str, int]]] = defaultdict(set)
+    frontier = {root}
+    relations = Relation.objects.all()
+    if since:
+        relations = relations.filter(created_at__date__gte=since)
+    if until:
+        relations = relations.filter(created_at__date__lte=until)
+    for level in range(1, depth + 1):
+        found: set[int] = set()
+        if CO_RECORD in kinds:
+            named = list(
+                seen(Mention.objects.filter(entity_id__in=list(frontier))).values_list("clue_id", "case_id")
+            )
+            clue_ids = {c for c, _k in named if c}
+            case_ids = {k for c, k in named if not c and k}
+            # A clue's mentions are visible exactly when the clue is: those of the clues just seen need no
+            # second look; a case's accountability records are each asked again.
+            pairs = list(
+                Mention.objects.filter(clue_id__in=clue_ids).values_list("entity_id", "clue_id", "case_id")
+            )
+            if case_ids:
+                pairs += list(
+                    seen(Mention.objects.filter(case_id__in=case_ids, clue__isnull=True)).values_list(
+                        "entity_id", "clue_id", "case_id"
+                    )
+                )
+            by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
+            for eid, clue_id, case_id in pairs:
+                by_record[("clue", clue_id) if clue_id else ("case", case_id)].add(eid)
+            for record, members in by_record.items():
+                for a in members & frontier:
+                    for b in members - {a}:
+                        edges[(min(a, b), max(a, b), CO_RECORD)].add(record)
+                        found.add(b)
+        wanted = [k for k in kinds if k != CO_RECORD]
+        if wanted:
+            around = relations.filter(
+                Q(source_id__in=list(frontier)) | Q(target_id__in=list(frontier)), kind__in=wanted
+            )
+            rows = list(visible_relations(user, around).values_list("pk", "source_id", "target_id", "kind"))
+            ends = seen_entities(user, {e for _pk, s, t, _k in rows for e in (s, t)})
+            for pk, s, t, k in rows:
+                if s in ends and t in ends:
+                    edges[(min(s, t), max(s, t), k)].add(("relation", pk))
+                    found.update({s, t})
+        new = [e for e in sorted(found) if e not in nodes]
+        room = MAX_GRAPH_NODES - len(nodes)
+        for e in new[: max(room, 0)]:
+            nodes[e] = level
+        frontier = set(new[: max(room, 0)])
+        if not frontier:
+            break
+    edges = {k: v for k, v in edges.items() if k[0] in nodes and k[1] in nodes}
+    names = display_names(user, set(nodes))
+    sizes = record_counts(user, set(nodes), seen(Mention.objects.filter(entity_id__in=list(nodes))))
+    kinds_of = dict(Entity.objects.filter(pk__in=list(nodes)).values_list("pk", "kind"))
+    labels = dict(RelationKind.choices)
+    return {
+        "root": root,
+        "truncated": len(nodes) >= MAX_GRAPH_NODES,
+        "nodes": [
+            {
+                "id": eid,
+                "name": names.get(eid, ""),
+                "kind": kinds_of.get(eid, ""),
+                "depth": d,
+                "records": sizes.get(eid, 0),
+            }
+            for eid, d in sorted(nodes.items(), key=lambda x: (x[1], x[0]))
+        ],
+        "edges": [
+            {
+                "source": a,
+                "target": b,
+                "kind": k,
+                "label": str(labels.get(k, "")) if k != CO_RECORD else "",
+                "records": len(v),
+            }
+            for (a, b, k), v in sorted(edges.items())
+        ],
+    }
+
+
+def leads(user: Any, *, minimum: int = 2, limit: int = 100) -> list[dict[str, Any]]:
+    """深挖保护伞: officials named as 保护伞 suspects or held to account in several visible records, with how
+    many distinct sources (clue channels; a case counts as a source of its own) those records came from."""
+    mentions = visible_mentions(user).filter(role__in=[MentionRole.UMBRELLA, MentionRole.HELD_TO_ACCOUNT])
+    rows = list(
+        mentions.values("entity_id")
+        .annotate(
+            clues=Count("clue_id", distinct=True),
+            cases=Count("case_id", distinct=True),
+            channels=Count("clue__channel", distinct=True),
+        )
+        .order_by("-clues", "-cases", "entity_id")
+    )
+    picked = []
+    for r in rows:
+        records = r["clues"] + r["cases"]
+        sources = r["channels"] + (1 if r["cases"] else 0)
+        if records >= minimum and sources >= 2:
+            picked.append({**r, "records": records, "sources": sources})
+        if len(picked) >= limit:
+            break
+    names = display_names(user, [r["entity_id"] for r in picked])
+    for r in picked:
+        r["name"] = names.get(r["entity_id"], "")
+    return picked
+
+
+def linked_organisations(user: Any, *, minimum: int = 2, limit: int = 100) -> list[dict[str, Any]]:
+    """Organisations named in visible clues of several visible cases (criminal groups): who stands behind more
+    than one group. A case counts only when the person sees both it and the clue naming the organisation."""
+    cases = Case.objects.visible_to(user).values("pk")
+    rows = list(
+        visible_mentions(user)
+        .filter(entity__kind=EntityKind.ORGANISATION, clue__isnull=False)
+        .values("entity_id")
+        .annotate(groups=Count("clue__cases", filter=Q(clue__cases__in=cases), distinct=True))
+        .filter(groups__gte=minimum)
+        .order_by("-groups", "entity_id")[:limit]
+    )
+    names = display_names(user, [r["entity_id"] for r in rows])
+    return [{**r, "name": names.get(r["entity_id"], "")} for r in rows]
+
+
+def reviewable_candidates(user: Any) -> QuerySet:
+    """Open merge proposals the person may decide: every record naming either entity is visible to them (a
+    merge touches all of them, and its reasons may come from any)."""
+    seen = visible_mentions(user).values("pk")
+    hidden = Mention.objects.exclude(pk__in=seen)
+    return MergeCandidate.objects.exclude(
+        Q(first_id__in=hidden.values("entity_id")) | Q(second_id__in=hidden.values("entity_id"))
+    ).filter(first__merged_into=None, second__merged_into=None)
+
+
+def may_decide(user: Any, first_id: int, second_id: int) -> bool:
+    """Whether every record naming either entity is visible to the person (see reviewable_candidates)."""
+    every = Mention.objects.filter(entity_id__in=[first_id, second_id])
+    return every.exists() and not every.exclude(pk__in=visible_among(user, every).values("pk")).exists()

@@ -1,0 +1,350 @@
+"""Resolution: which entity each record's subject is, and which entities are probably one.
+
+Resolution proposes; a person decides. A subject becomes a mention of a new entity, except when its whole
+valid 18-digit ID number is already an entity's (the one silent merge). Then its keys (folded name, pinyin,
+ID fragment, phone, employer) are looked up in the mention indexes and each entity found is scored with
+rapidfuzz; pairs above PROPOSE become MergeCandidates carrying their reasons.
+
+Mentions are a derived index of the records (like the search keys): they are written without audit rows;
+merges, unmerges and relations, which people decide, are audited (people/actions.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from taizhang.cases.models import Accountability
+from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.people.choices import CandidateStatus, EntityKind, MentionRole
+from taizhang.people.models import Entity, Mention, MergeCandidate
+from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_key
+
+# A pair is proposed to people at this score (0–1); same folded name alone (0.35) is not enough.
+PROPOSE = 0.5
+# How many mention rows one key may bring back (a very common name must not flood resolution).
+MAX_KEY_ROWS = 200
+BATCH = 500
+
+
+@dataclass
+class Keys:
+    """A subject as resolution compares it."""
+
+    kind: str
+    name: str
+    name_key: str
+    pinyin_key: str
+    id_key: str
+    full_id: str
+    phone_key: str
+    employer_key: str
+    post: str
+
+
+def keys_of(kind: str, name: str, unit_name: str, post: str, id_fragment: str, phone: str) -> Keys:
+    return Keys(
+        kind=kind,
+        name=name,
+        name_key=fold_name(name),
+        pinyin_key=pinyin_key(name),
+        id_key=id_key(id_fragment),
+        full_id=full_id(id_fragment),
+        phone_key=digits_key(phone),
+        employer_key=fold_name(unit_name)[:120],
+        post=fold_name(post),
+    )
+
+
+def _ids_compatible(a: str, b: str) -> bool:
+    """Whether two ID keys can be one number: equal where both are known (masks '*' match anything), the
+    shorter one read as a tail (people quote the last digits)."""
+    if not a or not b:
+        return False
+    if len(a) == len(b):
+        return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=True))
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return "*" not in short and long_.endswith(short)
+
+
+def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
+    """How likely a subject and an existing mention are one entity, and why (reasons in Chinese)."""
+    reasons: list[str] = []
+    total = 0.0
+    other_full = full_id(other.id_key) if len(other.id_key) == 18 else ""
+    if k.full_id and other_full and k.full_id != other_full:
+        return 0.0, []  # two different valid ID numbers: two people, whatever their names
+    if k.id_key and other.id_key and _ids_compatible(k.id_key, other.id_key):
+        total += 0.45
+        reasons.append(_("身份证号（部分）一致"))
+    if (
+        k.phone_key
+        and other.phone_key
+        and (
+            k.phone_key == other.phone_key
+            or (
+                min(len(k.phone_key), len(other.phone_key)) >= 4
+                and (k.phone_key.endswith(other.phone_key) or other.phone_key.endswith(k.phone_key))
+            )
+        )
+    ):
+        total += 0.35
+        reasons.append(_("电话号码一致"))
+    if k.name_key and k.name_key == other.name_key:
+        # An organisation's full name (某某砂石有限公司) says far more than a person's two or three characters.
+        both_organisations = k.kind == other.entity.kind == EntityKind.ORGANISATION
+        total += 0.5 if both_organisations and len(k.name_key) >= 4 else 0.35
+        reasons.append(_("姓名相同（繁简、全半角、空格归一后）") if k.name != other.name else _("姓名相同"))
+    elif k.pinyin_key and k.pinyin_key == other.pinyin_key:
+        total += 0.25
+        reasons.append(_("姓名同音"))
+    else:
+        similar = fuzz.ratio(k.name_key, other.name_key)
+        if similar >= 80:
+            total += 0.2 * similar / 100
+            reasons.append(_("姓名相近（%(n)d%%）") % {"n": int(similar)})
+    if k.employer_key and other.employer_key:
+        similar = fuzz.token_set_ratio(k.employer_key, other.employer_key)
+        if similar >= 85:
+            total += 0.2
+            reasons.append(_("所在单位相同"))
+    if k.post and other.post and fold_name(other.post) == k.post:
+        total += 0.1
+        reasons.append(_("职务相同"))
+    return min(total, 1.0), reasons
+
+
+def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
+    """Existing mentions sharing any key with the subject, from the indexes (each key capped)."""
+    found: dict[int, Mention] = {}
+    probes = [Q(name_key=k.name_key)] if k.name_key else []
+    if k.pinyin_key:
+        probes.append(Q(pinyin_key=k.pinyin_key))
+    if k.id_key and len(k.id_key.replace("*", "")) >= 6:
+        probes.append(Q(id_key=k.id_key))
+    if k.phone_key and len(k.phone_key) >= 7:
+        probes.append(Q(phone_key=k.phone_key))
+    for probe in probes:
+        rows = (
+            Mention.objects.filter(probe)
+            .exclude(entity_id=exclude_entity)
+            .select_related("entity")[:MAX_KEY_ROWS]
+        )
+        for m in rows:
+            found.setdefault(m.pk, m)
+    return list(found.values())
+
+
+def propose(entity: Entity, k: Keys) -> int:
+    """Write (or raise the score of) merge proposals between `entity` and entities sharing keys with it."""
+    best: dict[int, tuple[float, list[str]]] = {}
+    for m in _found_by_keys(k, entity.pk):
+        if m.entity_id == entity.pk:
+            continue
+        s, reasons = score(k, m)
+        if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
+            best[m.entity_id] = (s, reasons)
+    written = 0
+    for other, (s, reasons) in best.items():
+        first, second = min(entity.pk, other), max(entity.pk, other)
+        row = MergeCandidate.objects.filter(first_id=first, second_id=second).first()
+        if row is None:
+            MergeCandidate.objects.create(
+                first_id=first, second_id=second, score=round(s, 3), reasons=reasons
+            )
+            written += 1
+        elif row.status == CandidateStatus.OPEN and s > row.score:
+            row.score, row.reasons = round(s, 3), reasons
+            row.save(update_fields=["score", "reasons"])
+    return written
+
+
+def _live(entity_id: int) -> int:
+    """The entity an id stands for now (following merges)."""
+    seen = set()
+    current = entity_id
+    while True:
+        nxt = Entity.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if not nxt or current in seen:
+            return current
+        seen.add(current)
+        current = nxt
+
+
+def _entity_for(k: Keys, reuse: int | None) -> tuple[Entity, bool]:
+    """The entity a subject is: the one holding its valid full ID, else the one it had before an edit, else new."""
+    if k.full_id:
+        same = Entity.objects.filter(id_number=k.full_id, merged_into=None).order_by("pk").first()
+        if same is not None:
+            return same, False
+    if reuse is not None:
+        entity = Entity.objects.get(pk=_live(reuse))
+        if k.full_id and not entity.id_number:
+            # Only if no other live entity holds the number (then the first branch above took it).
+            entity.id_number = k.full_id
+            entity.save(update_fields=["id_number"])
+        return entity, False
+    fields = {
+        "kind": k.kind if k.kind in EntityKind.values else EntityKind.PERSON,
+        "name": k.name[:100],
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_number": k.full_id,
+        "employer": k.employer_key[:120],
+        "post": k.post[:100],
+    }
+    if not k.full_id:
+        return Entity.objects.create(**fields), True
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint: losing the race below leaves the caller's transaction usable
+            return Entity.objects.create(**fields), True
+    except IntegrityError:
+        # Another registration of the same ID number created its entity first (entity_live_id_number).
+        return Entity.objects.get(id_number=k.full_id, merged_into=None), False
+
+
+def _subject_role(clue: Clue, subject: ReportedSubject) -> str:
+    return MentionRole.UMBRELLA if clue.is_umbrella and subject.is_official else MentionRole.REPORTED
+
+
+@transaction.atomic
+def resolve_clue(clue_id: int) -> int:
+    """Bring a clue's mentions in line with its subjects (after registration or an edit); returns how many
+    subjects it resolved. A subject kept through an edit keeps its entity (and any merge decided on it)."""
+    clue = Clue.objects.filter(pk=clue_id).first()
+    if clue is None:
+        return 0
+    subjects = list(ReportedSubject.objects.filter(clue_id=clue_id).order_by("pk"))
+    old = list(Mention.objects.select_for_update().filter(clue_id=clue_id))
+    by_subject = {m.subject_id: m for m in old if m.subject_id}
+    # Rows from before an edit (their subject rows were written afresh): matched again by name and ID.
+    loose = [m for m in old if m.subject_id is None or m.subject_id not in {s.pk for s in subjects}]
+    keep: set[int] = set()
+    for s in subjects:
+        k = keys_of(s.kind, s.name, s.unit_name, s.position, s.id_fragment, s.phone_fragment)
+        mention = by_subject.get(s.pk)
+        if mention is None:
+            mention = next(
+                (m for m in loose if m.name_key == k.name_key and m.id_key == k.id_key and m.pk not in keep),
+                None,
+            )
+        reuse = mention.entity_id if mention else None
+        entity, created = _entity_for(k, reuse)
+        fields = {
+            "entity": entity,
+            "role": _subject_role(clue, s),
+            "clue": clue,
+            "subject": s,
+            "name": s.name[:100],
+            "unit_name": s.unit_name[:120],
+            "post": s.position[:100],
+            "id_fragment": s.id_fragment,
+            "phone_fragment": s.phone_fragment,
+            "name_key": k.name_key,
+            "pinyin_key": k.pinyin_key,
+            "id_key": k.id_key,
+            "phone_key": k.phone_key,
+            "employer_key": k.employer_key,
+        }
+        if mention is None:
+            mention = Mention.objects.create(**fields)
+        else:
+            for name, value in fields.items():
+                setattr(mention, name, value)
+            mention.save()
+        keep.add(mention.pk)
+        if created or reuse is None:
+            propose(entity, k)
+    Mention.objects.filter(clue_id=clue_id).exclude(pk__in=keep).delete()
+    return len(subjects)
+
+
+@transaction.atomic
+def resolve_accountability(row_id: int) -> bool:
+    """Resolve the person an accountability record (问责) names: an official, a 保护伞 part of a case."""
+    row = Accountability.objects.select_related("check_row").filter(pk=row_id).first()
+    if row is None:
+        return False
+    k = keys_of(EntityKind.PERSON, row.person_name, row.unit_name, row.post, "", "")
+    mention = Mention.objects.select_for_update().filter(accountability_id=row_id).first()
+    entity, created = _entity_for(k, mention.entity_id if mention else None)
+    fields = {
+        "entity": entity,
+        "role": MentionRole.HELD_TO_ACCOUNT,
+        "case_id": row.check_row.case_id,
+        "accountability": row,
+        "name": row.person_name[:100],
+        "unit_name": row.unit_name[:120],
+        "post": row.post[:100],
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "employer_key": k.employer_key,
+    }
+    if mention is None:
+        Mention.objects.create(**fields)
+    else:
+        Mention.objects.filter(pk=mention.pk).update(
+            **{n: v for n, v in fields.items() if n != "entity"}, entity=entity
+        )
+    if created:
+        propose(entity, k)
+    return True
+
+
+def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
+    """Resolve the whole ledger in batches of ids read by keyset (constant memory), one transaction per record:
+    running it again only re-reads what is already resolved."""
+    total = Clue.objects.count() + Accountability.objects.count()
+    done = 0
+    if progress:
+        progress(0, total)
+    last = 0
+    clues = 0
+    while True:
+        ids = list(Clue.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        for pk in ids:
+            resolve_clue(pk)
+        clues += len(ids)
+        last = ids[-1]
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    last, rows = 0, 0
+    while True:
+        ids = list(
+            Accountability.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        for pk in ids:
+            resolve_accountability(pk)
+        rows += len(ids)
+        last = ids[-1]
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    return {
+        "clues": clues,
+        "accountability": rows,
+        "entities": Entity.objects.filter(merged_into=None).count(),
+    }
