@@ -54,7 +54,7 @@ def test_chosen_language_is_kept(client, db, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
     response = client.get("/accounts/login/")
     assert response["Content-Language"] == "zh-hant"
-    assert "工作人員登入" in response.content.decode()
+    assert "工作人員登錄" in response.content.decode()  # mainland Traditional (OpenCC s2t), not Taiwan's 登入
 
 
 def test_static_files_are_served(client, db):
