@@ -1,6 +1,6 @@
 """Build the demo city in a throw-away SQLite database and print its shape (查结率, overdue, unread inboxes).
 
-    .venv/bin/python scripts/demo_figures.py
+.venv/bin/python scripts/demo_figures.py
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from taizhang.clues.models import Clue
@@ -27,12 +28,14 @@ class DemoShape:
     overdue_received_this_quarter: int
     open_received_this_quarter: int
     unread: dict[str, int] = field(default_factory=dict)
+    overdue_by_step: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [
             f"本季度受理 {self.received}，其中已查结 {self.received_concluded}，查结率 {self.conclusion_rate}%",
             f"在办 {self.open_clues}，超期 {self.overdue}（{percent(self.overdue, self.open_clues)}%）",
             f"本季度受理且在办 {self.open_received_this_quarter}，其中超期 {self.overdue_received_this_quarter}",
+            "超期环节：" + "，".join(f"{k} {v}" for k, v in self.overdue_by_step.items()),
             "未读消息：",
         ]
         out += [f"  {name}: {n}" for name, n in self.unread.items()]
@@ -59,6 +62,10 @@ def measure(now: dt.datetime | None = None) -> DemoShape:
         overdue=overdue.count(),
         overdue_received_this_quarter=overdue.filter(received_at__gte=start).count(),
         open_received_this_quarter=open_clues.filter(received_at__gte=start).count(),
+        overdue_by_step={
+            str(row["deadline_step"]): row["n"]
+            for row in overdue.values("deadline_step").annotate(n=Count("id")).order_by("-n")
+        },
         unread={
             u.username: Notification.objects.filter(user=u, read_at__isnull=True).count()
             for u in User.objects.order_by("id")
