@@ -49,3 +49,44 @@ def test_a_case_is_found_by_number_or_name_with_a_hint_when_not(world):
     with pytest.raises(forms.ValidationError) as err:
         clean("不存在的案件")
     assert "案件编号" in " ".join(err.value.messages) and "名称" in " ".join(err.value.messages)
+
+
+@pytest.mark.django_db
+def test_letter_dates_take_chinese_forms_and_a_refusal_says_which_forms_work(world):
+    staff = world.people["office_staff"]
+    form = LetterForm({"issued_on": "2026年12月1日", "reply_due": "２０２６年１２月３１日"}, user=staff)
+    form.is_valid()
+    assert form.cleaned_data["issued_on"] == dt.date(2026, 12, 1)
+    assert form.cleaned_data["reply_due"] == dt.date(2026, 12, 31)
+    refused = LetterForm({"issued_on": "年底前"}, user=staff)
+    assert not refused.is_valid()
+    message = " ".join(refused.errors["issued_on"])
+    assert "年底前" in message and "2026年12月31日" in message and "2026-12-31" in message
+    # a text box, so a typed Chinese date is kept as typed when the save is refused
+    html = str(refused["issued_on"])
+    assert 'type="text"' in html and 'value="年底前"' in html
+
+
+@pytest.mark.django_db
+def test_case_stage_dates_take_chinese_forms(world):
+    from taizhang.cases.forms import StageForm
+
+    form = StageForm({"stage": "prosecution", "occurred_on": "2026年6月3日", "persons": 1})
+    form.is_valid()
+    assert form.cleaned_data.get("occurred_on") == dt.date(2026, 6, 3), form.errors
+    refused = StageForm({"stage": "prosecution", "occurred_on": "6月3号", "persons": 1})
+    assert not refused.is_valid()
+    assert "2026年12月31日" in " ".join(refused.errors["occurred_on"])
+
+
+@pytest.mark.django_db
+def test_unit_pickers_are_searchable_styled_lists_not_ctrl_click_selects(world):
+    from taizhang.cases.forms import CaseForm
+    from taizhang.rectification.forms import ProblemListForm
+
+    staff = world.people["office_staff"]
+    for form, name in ((ProblemListForm(user=staff), "units"), (CaseForm(user=staff), "handling_units")):
+        html = str(form[name])
+        assert 'data-picker="filter"' in html and 'class="form-select"' in html
+        assert "筛选" in str(form[name].help_text)
+    assert 'class="form-control"' in str(LetterForm(user=staff)["number"])

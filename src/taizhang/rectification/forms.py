@@ -8,14 +8,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from taizhang.clues.forms import BootstrapMixin
+from taizhang.core.formfields import FilteredSelectMultiple, TypedDateField
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 from taizhang.pure.dates import DATE_FORMATS_HINT, parse_date_text
 from taizhang.rectification.actions import MeasureData
 from taizhang.rectification.choices import ListSource
 from taizhang.rectification.models import LetterType
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def parse_measure_lines(text: str, default_units: list[Unit]) -> list[MeasureData]:
@@ -43,7 +43,7 @@ def _offices(user: Any) -> Any:
     return Unit.objects.filter(kind=UnitKind.OFFICE, path__startswith=user.unit.path if user.unit else "-")
 
 
-class LetterForm(forms.Form):
+class LetterForm(BootstrapMixin, forms.Form):
     """Register a letter."""
 
     letter_type = forms.ModelChoiceField(LetterType.objects.filter(is_active=True), label=_l("文书类型"))
@@ -57,8 +57,8 @@ class LetterForm(forms.Form):
         required=False,
         help_text=_l("填写案件编号，或案件名称中的词；不涉及案件可不填。"),
     )
-    issued_on = forms.DateField(label=_l("发出日期"), widget=DATE)
-    reply_due = forms.DateField(label=_l("回复期限（不填按规定期限）"), required=False, widget=DATE)
+    issued_on = TypedDateField(label=_l("发出日期"))
+    reply_due = TypedDateField(label=_l("回复期限（不填按规定期限）"), required=False)
     problems = forms.CharField(label=_l("指出的问题"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -96,7 +96,7 @@ class LetterForm(forms.Form):
         return case
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(BootstrapMixin, forms.Form):
     """The recipient's reply and the measures it commits to."""
 
     reply = forms.CharField(label=_l("回复内容"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -107,7 +107,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class ProblemListForm(forms.Form):
+class ProblemListForm(BootstrapMixin, forms.Form):
     """A problem list entered by hand."""
 
     title = forms.CharField(label=_l("清单名称"), max_length=120)
@@ -119,7 +119,10 @@ class ProblemListForm(forms.Form):
         Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
     )
     units = forms.ModelMultipleChoiceField(
-        Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE), label=_l("责任单位")
+        Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE),
+        label=_l("责任单位"),
+        widget=FilteredSelectMultiple(),
+        help_text=_l("在上方输入单位名称筛选，点击即可选中或取消，可选多个。"),
     )
     measures = forms.CharField(
         label=_l("整改措施（每行：问题 | 整改措施 | 完成时限）"), widget=forms.Textarea(attrs={"rows": 6})
@@ -130,7 +133,7 @@ class ProblemListForm(forms.Form):
         self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
 
 
-class ImportForm(forms.Form):
+class ImportForm(BootstrapMixin, forms.Form):
     """Upload of a problem list workbook."""
 
     title = forms.CharField(label=_l("清单名称"), max_length=120)
@@ -148,7 +151,7 @@ class ImportForm(forms.Form):
         self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(BootstrapMixin, forms.Form):
     """A progress report with evidence, optionally asking for sign-off."""
 
     body = forms.CharField(label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -156,7 +159,7 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BootstrapMixin, forms.Form):
     """The office's sign-off or sending back."""
 
     approve = forms.TypedChoiceField(

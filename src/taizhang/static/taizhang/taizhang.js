@@ -14,4 +14,49 @@
     var el = event.target.closest && event.target.closest("[data-href]");
     if (el && !event.target.closest("a,button,input,select,label")) { window.location = el.getAttribute("data-href"); }
   });
+  // Unit pickers: a search box above each select[data-picker=filter] narrows its options; a click on an
+  // option toggles it (no Ctrl-click needed); a line below counts what is chosen.
+  function setUpPicker(select) {
+    if (select.getAttribute("data-picker-ready")) { return; }
+    select.setAttribute("data-picker-ready", "1");
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.getAttribute("data-picker-placeholder") || "输入单位名称筛选";
+    box.setAttribute("aria-label", box.placeholder);
+    box.setAttribute("data-picker-search", select.id || "");
+    select.parentNode.insertBefore(box, select);
+    var count = document.createElement("div");
+    count.className = "form-text";
+    count.setAttribute("data-picker-count", select.id || "");
+    select.parentNode.insertBefore(count, select.nextSibling);
+    function showCount() {
+      var chosen = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+        .map(function (o) { return o.text; });
+      count.textContent = chosen.length ? "已选 " + chosen.length + " 个：" + chosen.join("、") : "尚未选择";
+    }
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (o) {
+        o.hidden = words !== "" && o.text.toLowerCase().indexOf(words) === -1;
+      });
+    });
+    if (select.multiple) {
+      select.addEventListener("mousedown", function (event) {
+        var option = event.target;
+        if (option.tagName !== "OPTION") { return; }
+        event.preventDefault();
+        option.selected = !option.selected;
+        select.focus();
+        showCount();
+      });
+    }
+    select.addEventListener("change", showCount);
+    showCount();
+  }
+  function setUpAll(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("select[data-picker=filter]"), setUpPicker);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
+  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
 })();
