@@ -19,8 +19,8 @@ from django.utils import timezone
 from taizhang.reports.demo_shape import DemoShape, measure
 from tests.conftest import CHOSEN_TEST_NOW, DEFAULT_TEST_NOW, shanghai
 
-pytestmark = pytest.mark.calendar
-
+# Not a `calendar` test (its per-test holiday notices would clash with the demo's own calendar rows): the
+# module's fixture travels to the same stated moment itself.
 LEADERS = ["shb_leader", "dh_leader", "jt_leader", "ga_leader", "jw_leader", "zr_leader", "cg_leader"]
 
 
