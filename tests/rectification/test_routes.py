@@ -173,3 +173,28 @@ def test_api_lists_clamp_a_negative_or_huge_offset(world):
         for offset in (-5, 10**30):
             response = client.get(path, {"offset": offset, "limit": -1})
             assert response.status_code in (200, 422), (path, offset, response.status_code)
+
+
+@pytest.mark.calendar
+def test_list_create_with_measure_rows_keeps_what_was_typed_when_refused(world):
+    client = world.client_for("office_staff")
+    data = {
+        "title": "行业清单",
+        "source": "self_check",
+        "office": world.units["city"].pk,
+        "units": [world.units["construction"].pk],
+        "measure_problem": ["砂石市场垄断", "围标串标", ""],
+        "measure_description": ["开展专项整治", "修订招标办法", ""],
+        "measure_deadline": ["2026年12月31日", "年底前", ""],
+    }
+    refused = client.post("/rectification/lists/new/", data)
+    assert refused.status_code == 200 and not ProblemList.objects.filter(title="行业清单").exists()
+    page = refused.content.decode()
+    assert "第2行" in page and "年底前" in page and "2026年12月31日" in page  # the refusal names the row
+    for typed in ("行业清单", "砂石市场垄断", "开展专项整治", "围标串标", "修订招标办法"):
+        assert f'value="{typed}"' in page  # every typed value is still there
+    data["measure_deadline"] = ["2026年12月31日", "２０２７年３月１日", ""]
+    assert client.post("/rectification/lists/new/", data).status_code == 302
+    pl = ProblemList.objects.get(title="行业清单")
+    deadlines = sorted(m.deadline for m in Measure.objects.filter(problem__problem_list=pl))
+    assert deadlines == [dt.date(2026, 12, 31), dt.date(2027, 3, 1)]

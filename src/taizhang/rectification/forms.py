@@ -39,6 +39,49 @@ def parse_measure_lines(text: str, default_units: list[Unit]) -> list[MeasureDat
     return rows
 
 
+ROW_FIELDS = ("measure_problem", "measure_description", "measure_deadline")
+
+
+def measure_rows(data: Any) -> list[dict[str, str]]:
+    """The measure rows typed into the form (one input per column per row), blank rows left out."""
+    if not hasattr(data, "getlist"):
+        return []
+    columns = [data.getlist(name) for name in ROW_FIELDS]
+    rows = []
+    for values in zip(*columns, strict=False):
+        row = dict(zip(("problem", "description", "deadline"), (v.strip() for v in values), strict=True))
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def parse_measure_rows(rows: list[dict[str, str]], default_units: list[Unit]) -> list[MeasureData]:
+    """Measures from rows of 问题 / 整改措施 / 完成时限; every faulty row is named with what it lacks."""
+    problems: list[str] = []
+    parsed = []
+    for number, row in enumerate(rows, start=1):
+        deadline = parse_date_text(row["deadline"])
+        if not row["problem"] or not row["description"]:
+            problems.append(_("第%(n)s行：请填写问题和整改措施。") % {"n": number})
+        if deadline is None:
+            problems.append(
+                _("第%(n)s行：完成时限「%(v)s」不是有效日期，请写成 %(formats)s。")
+                % {"n": number, "v": row["deadline"], "formats": DATE_FORMATS_HINT}
+            )
+        if deadline is not None and row["problem"] and row["description"]:
+            parsed.append(
+                MeasureData(
+                    problem=row["problem"],
+                    description=row["description"],
+                    deadline=deadline,
+                    units=list(default_units),
+                )
+            )
+    if problems:
+        raise forms.ValidationError(problems)
+    return parsed
+
+
 def _offices(user: Any) -> Any:
     return Unit.objects.filter(kind=UnitKind.OFFICE, path__startswith=user.unit.path if user.unit else "-")
 
@@ -124,13 +167,28 @@ class ProblemListForm(BootstrapMixin, forms.Form):
         widget=FilteredSelectMultiple(),
         help_text=_l("在上方输入单位名称筛选，点击即可选中或取消，可选多个。"),
     )
-    measures = forms.CharField(
-        label=_l("整改措施（每行：问题 | 整改措施 | 完成时限）"), widget=forms.Textarea(attrs={"rows": 6})
-    )
+    # Lines of "问题 | 整改措施 | 完成时限" still work (older clients); the page sends rows (measure_rows).
+    measures = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = _offices(user)  # type: ignore[attr-defined]
+        self.rows = measure_rows(self.data)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        units = list(data.get("units") or [])
+        try:
+            if self.rows:
+                data["rows"] = parse_measure_rows(self.rows, units)
+            else:
+                data["rows"] = parse_measure_lines(data.get("measures", ""), units)
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+            return data
+        if not data["rows"]:
+            self.add_error(None, _("请至少填写一条整改措施（问题、整改措施和完成时限）。"))
+        return data
 
 
 class ImportForm(BootstrapMixin, forms.Form):

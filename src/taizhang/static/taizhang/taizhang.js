@@ -59,4 +59,25 @@
   }
   document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
   document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
+  // Rows you add and remove ([data-rows]: a table of inputs; "添加一行" copies the last row emptied, "删除"
+  // removes a row, or empties it when it is the only one).
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest && event.target.closest("[data-row-add]");
+    var remove = event.target.closest && event.target.closest("[data-row-remove]");
+    if (add) {
+      var body = add.closest("[data-rows]").querySelector("[data-rows-body]");
+      var rows = body.querySelectorAll("[data-row]");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll("input"), function (input) { input.value = ""; });
+      body.appendChild(copy);
+      copy.querySelector("input").focus();
+    } else if (remove) {
+      var row = remove.closest("[data-row]");
+      if (row.parentNode.querySelectorAll("[data-row]").length > 1) {
+        row.parentNode.removeChild(row);
+      } else {
+        Array.prototype.forEach.call(row.querySelectorAll("input"), function (input) { input.value = ""; });
+      }
+    }
+  });
 })();
