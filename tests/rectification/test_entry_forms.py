@@ -90,3 +90,29 @@ def test_unit_pickers_are_searchable_styled_lists_not_ctrl_click_selects(world):
         assert 'data-picker="filter"' in html and 'class="form-select"' in html
         assert "筛选" in str(form[name].help_text)
     assert 'class="form-control"' in str(LetterForm(user=staff)["number"])
+
+
+@pytest.mark.django_db
+def test_the_case_picker_finds_by_number_or_name_only_cases_the_person_may_see(world):
+    from taizhang.cases.models import Case
+
+    city = Case.objects.create(number="AJ-2026-101", name="王某某涉黑组织案", office=world.units["city"])
+    district = Case.objects.create(
+        number="AJ-2026-102", name="李某某恶势力集团案", office=world.units["district"]
+    )
+    url = "/rectification/letters/cases/"
+
+    def listed(persona, typed):
+        page = world.client_for(persona).get(url, {"case_number": typed}).content.decode()
+        return {c.number for c in (city, district) if f'data-fill-value="{c.number}"' in page}, page
+
+    assert listed("office_staff", "AJ-2026-10")[0] == {city.number, district.number}
+    assert listed("office_staff", "恶势力")[0] == {district.number}
+    # the district office never learns of the city's case, by number or by name
+    assert listed("district_staff", "AJ-2026")[0] == {district.number}
+    found, page = listed("district_staff", "王某某")
+    assert not found and "王某某涉黑组织案" not in page and "只列出您可查看的案件" in page
+    assert world.client_for("liaison").get(url, {"case_number": "AJ"}).status_code == 404
+    # the letter form's case box asks this picker as one types
+    form_page = world.client_for("office_staff").get("/rectification/letters/new/").content.decode()
+    assert f'hx-get="{url}"' in form_page and 'id="case-choices"' in form_page

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -98,7 +100,10 @@ class LetterForm(BootstrapMixin, forms.Form):
     case_number = forms.CharField(
         label=_l("所涉案件（编号或名称）"),
         required=False,
-        help_text=_l("填写案件编号，或案件名称中的词；不涉及案件可不填。"),
+        help_text=format_lazy(
+            '{}<div id="case-choices" class="list-group mt-1" aria-live="polite"></div>',
+            _l("输入案件编号或案件名称中的词，在下方列出的案件中点选；不涉及案件可不填。"),
+        ),
     )
     issued_on = TypedDateField(label=_l("发出日期"))
     reply_due = TypedDateField(label=_l("回复期限（不填按规定期限）"), required=False)
@@ -113,6 +118,18 @@ class LetterForm(BootstrapMixin, forms.Form):
             units = units.filter(pk=user.unit_id or 0)
         self.fields["issuer"].queryset = units  # type: ignore[attr-defined]
         self.user = user
+        # The case picker: typing a number or a word of the name lists the matching cases the person may see
+        # (rectification:case_choices); a click fills in the number.
+        self.fields["case_number"].widget.attrs.update(
+            {
+                "hx-get": reverse("rectification:case_choices"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#case-choices",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+                "aria-describedby": "case-choices",
+            }
+        )
 
     def clean_case_number(self) -> Any:
         from taizhang.cases.models import Case

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -120,6 +121,27 @@ def may_issue_letter(user: Any, **_: Any) -> bool:
     """Like the clue register page: people who may issue from none of the form's units get 404."""
     issuers = LetterForm(user=user).fields["issuer"].queryset  # type: ignore[attr-defined]
     return any(perm.can_issue_letter(user, issuer) for issuer in issuers)
+
+
+CASE_CHOICES = 10
+
+
+@login_required
+@page_rule(may_issue_letter)
+def case_choices(request: HttpRequest) -> HttpResponse:
+    """htmx: the cases the person may see whose number or name holds what was typed (the letter form's case
+    picker); never a case outside their sight."""
+    from taizhang.cases.models import Case
+
+    typed = (request.GET.get("case_number") or "").strip()[:60]
+    cases = Case.objects.none()
+    if typed:
+        cases = (
+            Case.objects.visible_to(request.user)
+            .filter(Q(number__icontains=typed) | Q(name__icontains=typed))
+            .order_by("-id")[:CASE_CHOICES]
+        )
+    return render(request, "rectification/_case_choices.html", {"cases": cases, "typed": typed})
 
 
 @login_required

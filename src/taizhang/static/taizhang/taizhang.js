@@ -80,4 +80,14 @@
       }
     }
   });
+  // Pickers that list choices under a text box (the letter form's cases): a click fills the box in.
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest && event.target.closest("[data-fill-target]");
+    if (!choice) { return; }
+    event.preventDefault();
+    var input = document.getElementById(choice.getAttribute("data-fill-target"));
+    if (input) { input.value = choice.getAttribute("data-fill-value"); input.focus(); }
+    var list = choice.closest("[data-fill-list]") || choice.parentNode;
+    list.innerHTML = "";
+  });
 })();
