@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.pure.dates import DATE_FORMATS_HINT, parse_date_text
 
@@ -48,4 +49,10 @@ class FilteredSelectMultiple(forms.SelectMultiple):
     options, a click picks one without Ctrl."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"data-picker": "filter", "size": "8", **(attrs or {})})
+        words = {
+            "data-picker": "filter",
+            "data-picker-placeholder": gettext_lazy("输入单位名称筛选"),
+            "data-picker-chosen": gettext_lazy("已选 {n} 个："),
+            "data-picker-none": gettext_lazy("尚未选择"),
+        }
+        super().__init__(attrs={**words, "size": "8", **(attrs or {})})

@@ -22,7 +22,7 @@
     var box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1";
-    box.placeholder = select.getAttribute("data-picker-placeholder") || "输入单位名称筛选";
+    box.placeholder = select.getAttribute("data-picker-placeholder") || "";
     box.setAttribute("aria-label", box.placeholder);
     box.setAttribute("data-picker-search", select.id || "");
     select.parentNode.insertBefore(box, select);
@@ -33,7 +33,10 @@
     function showCount() {
       var chosen = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
         .map(function (o) { return o.text; });
-      count.textContent = chosen.length ? "已选 " + chosen.length + " 个：" + chosen.join("、") : "尚未选择";
+      var said = select.getAttribute("data-picker-chosen") || "{n}:";
+      count.textContent = chosen.length
+        ? said.replace("{n}", String(chosen.length)) + chosen.join("、")
+        : (select.getAttribute("data-picker-none") || "");
     }
     box.addEventListener("input", function () {
       var words = box.value.trim().toLowerCase();
