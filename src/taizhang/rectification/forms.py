@@ -157,14 +157,27 @@ class LetterForm(BootstrapMixin, forms.Form):
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
-    """The recipient's reply and the measures it commits to."""
+    """The recipient's reply and the measures it commits to (rows on the page; lines of "问题 | 整改措施 |
+    完成时限" still work for older clients)."""
 
     reply = forms.CharField(label=_l("回复内容"), widget=forms.Textarea(attrs={"rows": 4}))
-    measures = forms.CharField(
-        label=_l("整改措施（每行：问题 | 整改措施 | 完成时限）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    measures = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: list[Unit] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = list(units or [])
+        self.rows = measure_rows(self.data)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            if self.rows:
+                data["rows"] = parse_measure_rows(self.rows, self.units)
+            else:
+                data["rows"] = parse_measure_lines(data.get("measures", ""), self.units)
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
 
 class ProblemListForm(BootstrapMixin, forms.Form):

@@ -111,7 +111,12 @@ def list_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("问题清单已建立。"))
             return redirect("rectification:problem_list", pk=problem_list.pk)
-    context = {"form": form, "title": _("录入问题清单"), "measure_rows": form.rows or [{}]}
+    context = {
+        "form": form,
+        "title": _("录入问题清单"),
+        "measure_rows": form.rows or [{}],
+        "rows_required": True,
+    }
     return render(request, "rectification/form.html", context)
 
 
