@@ -55,3 +55,27 @@ def test_problem_list_with_a_searched_unit_and_measure_rows(journey, world):
     assert Measure.objects.filter(problem__problem_list=problem_list).count() == 2
     assert not journey.csp_violations, journey.csp_violations
     assert not journey.errors, journey.errors
+
+
+def test_letter_case_picker_lists_cases_by_name_and_fills_the_number(journey, world):
+    from taizhang.cases.models import Case
+
+    Case.objects.create(number="AJ-2026-201", name="赵某某涉黑组织案", office=world.units["city"])
+    Case.objects.create(number="AJ-2026-202", name="钱某某恶势力集团案", office=world.units["district"])
+    page = journey.open_tab(session=session_for(world.people["district_staff"]))
+    with journey.step("typing a word of the name lists the matching case"):
+        page.goto("/rectification/letters/new/")
+        page.locator("#id_case_number").press_sequentially("恶势力")
+        choice = page.locator("#case-choices [data-fill-value]")
+        choice.first.wait_for()
+        assert choice.count() == 1 and "AJ-2026-202" in choice.first.inner_text()
+    with journey.step("a click fills in the number"):
+        choice.first.click()
+        assert page.locator("#id_case_number").input_value() == "AJ-2026-202"
+    with journey.step("a case outside the person's sight is never listed"):
+        page.locator("#id_case_number").fill("")
+        page.locator("#id_case_number").press_sequentially("赵某某")
+        page.wait_for_selector("#case-choices .text-muted")
+        assert "AJ-2026-201" not in page.locator("#case-choices").inner_text()
+    assert not journey.csp_violations, journey.csp_violations
+    assert not journey.errors, journey.errors
