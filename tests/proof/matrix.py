@@ -321,6 +321,7 @@ PAGES: dict[str, Rule] = {
     "rectification:list_import": page(OFFICE_ACTORS),
     # Letters are registered by the office, or by a court, procuratorate, discipline or police unit.
     "rectification:letter_create": page(OFFICE_ACTORS | POLICE | DISCIPLINE | {"district_police"}),
+    "rectification:case_choices": page(OFFICE_ACTORS | POLICE | DISCIPLINE | {"district_police"}),
     "rectification:problem_list": page(STAFF, obj="list"),
     "rectification:list_export": page(STAFF, obj="list"),
     "rectification:measure": page(STAFF, obj="measure"),

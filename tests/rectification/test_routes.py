@@ -173,3 +173,53 @@ def test_api_lists_clamp_a_negative_or_huge_offset(world):
         for offset in (-5, 10**30):
             response = client.get(path, {"offset": offset, "limit": -1})
             assert response.status_code in (200, 422), (path, offset, response.status_code)
+
+
+@pytest.mark.calendar
+def test_list_create_with_measure_rows_keeps_what_was_typed_when_refused(world):
+    client = world.client_for("office_staff")
+    data = {
+        "title": "行业清单",
+        "source": "self_check",
+        "office": world.units["city"].pk,
+        "units": [world.units["construction"].pk],
+        "measure_problem": ["砂石市场垄断", "围标串标", ""],
+        "measure_description": ["开展专项整治", "修订招标办法", ""],
+        "measure_deadline": ["2026年12月31日", "年底前", ""],
+    }
+    refused = client.post("/rectification/lists/new/", data)
+    assert refused.status_code == 200 and not ProblemList.objects.filter(title="行业清单").exists()
+    page = refused.content.decode()
+    assert "第2行" in page and "年底前" in page and "2026年12月31日" in page  # the refusal names the row
+    for typed in ("行业清单", "砂石市场垄断", "开展专项整治", "围标串标", "修订招标办法"):
+        assert f'value="{typed}"' in page  # every typed value is still there
+    data["measure_deadline"] = ["2026年12月31日", "２０２７年３月１日", ""]
+    assert client.post("/rectification/lists/new/", data).status_code == 302
+    pl = ProblemList.objects.get(title="行业清单")
+    deadlines = sorted(m.deadline for m in Measure.objects.filter(problem__problem_list=pl))
+    assert deadlines == [dt.date(2026, 12, 31), dt.date(2027, 3, 1)]
+
+
+@pytest.mark.calendar
+def test_a_refused_reply_keeps_every_row_typed_and_names_the_row(world, rect):
+    letter = rect.letter()
+    url = f"/rectification/letters/{letter.pk}/"
+    client = world.client_for("liaison")
+    reply = {
+        "reply": "已制定整改方案",
+        "measure_problem": ["审批漏洞", "监管缺位"],
+        "measure_description": ["修订审批办法", "建立巡查制度"],
+        "measure_deadline": ["2026年9月30日", "下个月"],
+    }
+    refused = client.post(url + "reply/", reply)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "第2行" in page and "2026年12月31日" in page
+    assert "已制定整改方案" in page and 'value="修订审批办法"' in page and 'value="下个月"' in page
+    assert Letter.objects.get(pk=letter.pk).status == LetterStatus.ISSUED
+    reply["measure_deadline"] = ["2026年9月30日", "2026/10/31"]
+    assert client.post(url + "reply/", reply).status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.RECTIFYING
+    deadlines = sorted(m.deadline for m in Measure.objects.filter(problem__problem_list=letter.problem_list))
+    assert deadlines == [dt.date(2026, 9, 30), dt.date(2026, 10, 31)]

@@ -8,12 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.cases.choices import CaseStage, OrgType, Screening
+from taizhang.clues.forms import BootstrapMixin
 from taizhang.clues.models import Clue
+from taizhang.core.formfields import FilteredSelectMultiple, TypedDateField
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
 
-class CaseForm(forms.Form):
+class CaseForm(BootstrapMixin, forms.Form):
     """Register or edit a case."""
 
     office = forms.ModelChoiceField(Unit.objects.none(), label=_("主管扫黑办"))
@@ -26,7 +28,8 @@ class CaseForm(forms.Form):
         Unit.objects.none(),
         label=_("承办单位"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FilteredSelectMultiple(),
+        help_text=_("在上方输入单位名称筛选，点击即可选中或取消，可选多个。"),
     )
     clue_numbers = forms.CharField(
         label=_("关联线索编号"), required=False, help_text=_("多个编号用逗号或空格分隔。")
@@ -67,21 +70,19 @@ class CaseForm(forms.Form):
         return found
 
 
-class StageForm(forms.Form):
+class StageForm(BootstrapMixin, forms.Form):
     """Record the next stage of a case."""
 
     stage = forms.ChoiceField(
         label=_("诉讼阶段"), choices=[c for c in CaseStage.choices if c[0] != "registered"]
     )
-    occurred_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    judged_on = forms.DateField(
-        label=_("宣判日期（一审、二审）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = TypedDateField(label=_("日期"))
+    judged_on = TypedDateField(label=_("宣判日期（一审、二审）"), required=False)
     persons = forms.IntegerField(label=_("人数"), min_value=0, initial=0)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(BootstrapMixin, forms.Form):
     """逐案过筛 result."""
 
     result = forms.ChoiceField(

@@ -35,20 +35,21 @@ from taizhang.core.errors import ActionError
 from taizhang.org.models import Sector
 
 COUNT = 200
-# Target states and how often they occur (a lived-in ledger: most clues are in hand or concluded).
+# Target states and how often they occur: an office in the middle of its year, where most clues are concluded
+# and a working stock is in hand (about a quarter of the clues), a few of them late.
 TARGETS = [
-    ("registered", 8),
-    ("referred", 4),
-    ("triaged", 8),
-    ("assigned", 12),
-    ("verifying", 16),
-    ("returned", 3),
-    ("awaiting_signoff", 5),
-    ("under_review", 8),
-    ("accepted", 6),
-    ("transferred", 8),
-    ("concluded", 20),
-    ("merged", 5),
+    ("registered", 2),
+    ("referred", 3),
+    ("triaged", 2),
+    ("assigned", 3),
+    ("verifying", 6),
+    ("returned", 1),
+    ("awaiting_signoff", 2),
+    ("under_review", 2),
+    ("accepted", 2),
+    ("transferred", 4),
+    ("concluded", 72),
+    ("merged", 4),
 ]
 ORDER = [
     "registered",
@@ -87,7 +88,13 @@ OPEN_PATH_DAYS = {
     "transferred": 39,
 }
 OFFICE_TZ = dt.timezone(dt.timedelta(hours=8))
-IDLE_DAYS = {"verifying": (1, 25), "transferred": (1, 20)}
+# Days a clue has waited in its state since its last step: mostly within the step's limit, a few beyond it.
+IDLE_DAYS = {"verifying": (1, 14), "transferred": (1, 10)}
+DEFAULT_IDLE = (0.05, 1.5)
+OPEN_PATH_SHARE = 0.4
+# Concluded clues: this share was received in the last two months (the office keeps pace with its intake),
+# the rest over the year before.
+RECENT_CONCLUDED = 0.8
 
 
 class Pace:
@@ -131,10 +138,14 @@ class DemoWalker:
     def received_at(self, target: str) -> dt.datetime:
         rng = self.ctx.rng
         if target in OPEN_PATH_DAYS:
-            low, high = IDLE_DAYS.get(target, (0.1, 3))
-            days = OPEN_PATH_DAYS[target] + rng.uniform(low, high)
+            low, high = IDLE_DAYS.get(target, DEFAULT_IDLE)
+            # Received a little later than the average path, so the steps (paced to fit before now) mostly
+            # end within the current step's limit.
+            days = OPEN_PATH_DAYS[target] * OPEN_PATH_SHARE + rng.uniform(low, high)
+        elif rng.random() < RECENT_CONCLUDED:
+            days = rng.uniform(10, 60)
         else:
-            days = rng.uniform(40, 330)
+            days = rng.uniform(60, 330)
         day = self.ctx.now - dt.timedelta(days=days)
         # Office hours in Jiangchuan (UTC+8) on that day, and never within the last two hours.
         moment = day.astimezone(dt.UTC).replace(hour=rng.randint(0, 8), minute=rng.randint(0, 59))

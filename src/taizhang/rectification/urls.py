@@ -18,6 +18,7 @@ urlpatterns = [
     path("letters/export.xlsx", letters.letter_export, name="letters_export"),
     path("letters/board/", letters.letter_board, name="board"),
     path("letters/new/", letters.letter_create, name="letter_create"),
+    path("letters/cases/", letters.case_choices, name="case_choices"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter"),
     path("letters/<int:pk>/reply/", letters.letter_reply, name="letter_reply"),
 ]

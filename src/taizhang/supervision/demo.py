@@ -18,7 +18,13 @@ from taizhang.clues.models import Clue
 from taizhang.core.demo_context import DemoContext
 from taizhang.supervision import actions, worker
 from taizhang.supervision.actions.meetings import AttendeeData
-from taizhang.supervision.models import CalendarOverride, DeadlineRule, Meeting, SupervisionPolicy
+from taizhang.supervision.models import (
+    CalendarOverride,
+    DeadlineRule,
+    Meeting,
+    Notification,
+    SupervisionPolicy,
+)
 
 OVERRIDES = [
     (dt.date(2027, 1, 1), False, "示例：2027年元旦放假（以国务院办公厅通知为准）"),
@@ -217,3 +223,22 @@ def populate(ctx: DemoContext) -> Any:
     now = timezone.now()
     worker.plan_deadlines(now)
     worker.deliver(now)
+    ctx.extra.setdefault("finishers", []).append(_read_older_messages)
+
+
+# How many of the newest messages each demo account has not read yet: people of a working office read their
+# inbox; a leader finds a handful of new items at sign-in, not the whole year's history.
+UNREAD_KEPT = (2, 8)
+
+
+def _read_older_messages(ctx: DemoContext) -> None:
+    """Everyone has read all but their few newest messages, read shortly after each arrived."""
+    for user_id in Notification.objects.unread().values_list("user_id", flat=True).distinct():
+        mine = Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by(
+            "-created_at", "-id"
+        )
+        low, high = UNREAD_KEPT
+        keep = low + user_id % (high - low + 1)
+        for note in mine[keep:]:
+            read = min(note.created_at + dt.timedelta(hours=ctx.rng.uniform(0.5, 30)), ctx.now)
+            Notification.objects.filter(pk=note.pk).update(read_at=read)

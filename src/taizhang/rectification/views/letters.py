@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ from taizhang.core.errors import ActionError
 from taizhang.rectification import actions, exports, filters
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import LetterBucket, LetterStatus
-from taizhang.rectification.forms import LetterForm, ReplyForm, parse_measure_lines
+from taizhang.rectification.forms import LetterForm, ReplyForm
 from taizhang.rectification.models import Letter, LetterType
 from taizhang.rectification.progress import progress_by_list
 
@@ -68,15 +68,9 @@ def letter_board(request: HttpRequest) -> HttpResponse:
     return render(request, "rectification/letter_board.html", context)
 
 
-@login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = get_object_or_404(
-        Letter.objects.visible_to(request.user).select_related(
-            "letter_type", "issuer_unit", "recipient_unit", "case", "replied_by"
-        ),
-        pk=pk,
-    )
+def _letter_page(request: HttpRequest, letter: Letter, reply_form: ReplyForm | None = None) -> HttpResponse:
     problem_list = getattr(letter, "problem_list", None)
+    form = reply_form or ReplyForm()
     context = {
         "letter": letter,
         "problem_list": problem_list,
@@ -85,41 +79,75 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "can_reply": letter.status == LetterStatus.ISSUED
         and perm.is_unit_actor(request.user, {letter.recipient_unit_id}),
-        "reply_form": ReplyForm(),
+        "reply_form": form,
+        "measure_rows": form.rows or [{}],
         "case_visible": bool(letter.case_id)
         and Case.objects.visible_to(request.user).filter(pk=letter.case_id).exists(),
     }
     return render(request, "rectification/letter_detail.html", context)
 
 
+def _visible_letter(request: HttpRequest, pk: int) -> Letter:
+    return get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related(
+            "letter_type", "issuer_unit", "recipient_unit", "case", "replied_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _letter_page(request, _visible_letter(request, pk))
+
+
 @login_required
 @require_POST
 def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = get_object_or_404(
-        Letter.objects.visible_to(request.user).select_related("recipient_unit"), pk=pk
-    )
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写回复内容。"))
-        return redirect("rectification:letter", pk=letter.pk)
-    try:
-        rows = parse_measure_lines(form.cleaned_data["measures"], [letter.recipient_unit])
-        actions.do_reply_letter(
-            letter.pk, actor=request.user, reply=form.cleaned_data["reply"], measures=rows
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
+    letter = _visible_letter(request, pk)
+    form = ReplyForm(request.POST, units=[letter.recipient_unit])
+    if form.is_valid():
+        try:
+            actions.do_reply_letter(
+                letter.pk,
+                actor=request.user,
+                reply=form.cleaned_data["reply"],
+                measures=form.cleaned_data["rows"],
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            return redirect("rectification:letter", pk=letter.pk)
         messages.success(request, _("回复已登记。"))
-    return redirect("rectification:letter", pk=letter.pk)
+        return redirect("rectification:letter", pk=letter.pk)
+    # A refused reply: the page again, with everything typed and each fault named.
+    return _letter_page(request, letter, form)
 
 
 def may_issue_letter(user: Any, **_: Any) -> bool:
     """Like the clue register page: people who may issue from none of the form's units get 404."""
     issuers = LetterForm(user=user).fields["issuer"].queryset  # type: ignore[attr-defined]
     return any(perm.can_issue_letter(user, issuer) for issuer in issuers)
+
+
+CASE_CHOICES = 10
+
+
+@login_required
+@page_rule(may_issue_letter)
+def case_choices(request: HttpRequest) -> HttpResponse:
+    """htmx: the cases the person may see whose number or name holds what was typed (the letter form's case
+    picker); never a case outside their sight."""
+    from taizhang.cases.models import Case
+
+    typed = (request.GET.get("case_number") or "").strip()[:60]
+    cases = Case.objects.none()
+    if typed:
+        cases = (
+            Case.objects.visible_to(request.user)
+            .filter(Q(number__icontains=typed) | Q(name__icontains=typed))
+            .order_by("-id")[:CASE_CHOICES]
+        )
+    return render(request, "rectification/_case_choices.html", {"cases": cases, "typed": typed})
 
 
 @login_required

@@ -28,7 +28,6 @@ from taizhang.rectification.forms import (
     ProblemListForm,
     ProgressForm,
     ReviewForm,
-    parse_measure_lines,
 )
 from taizhang.rectification.models import Evidence, Measure, ProblemList
 from taizhang.rectification.progress import progress_by_list
@@ -98,7 +97,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            rows = parse_measure_lines(d["measures"], list(d["units"]))
+            rows = d["rows"]
             problem_list = actions.do_create_problem_list(
                 actor=request.user,
                 title=d["title"],
@@ -110,11 +109,17 @@ def list_create(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            form.add_error("measures", exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, _("问题清单已建立。"))
             return redirect("rectification:problem_list", pk=problem_list.pk)
-    return render(request, "rectification/form.html", {"form": form, "title": _("录入问题清单")})
+    context = {
+        "form": form,
+        "title": _("录入问题清单"),
+        "measure_rows": form.rows or [{}],
+        "rows_required": True,
+    }
+    return render(request, "rectification/form.html", context)
 
 
 @login_required

@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     module.populate(ctx)
                 ctx.say(f"{module.__name__}: done")
+            # Steps that need every app's records first (an app's demo registers them in ctx.extra).
+            for finish in ctx.extra.get("finishers", []):
+                with transaction.atomic():
+                    finish(ctx)
         ctx.say("demo data ready")
         highlights = ctx.extra.get("highlights", [])
         if highlights:
