@@ -66,11 +66,13 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("unit", "round")
         .order_by("-round__seq", "unit__path")[:500]
     )
+    data = board.board(request.user, drive, now)
+    board.link_cells(data, reverse("drives:records", args=[drive.pk]))
     context = {
         "drive": drive,
         "rounds": drive.rounds.order_by("-seq"),
         "returns": returns,
-        "board": board.board(request.user, drive, now),
+        "board": data,
         "can_organise": perm.can_organise(request.user, drive),
         "now": now,
         "pending": ReturnStatus.PENDING,
