@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.drives import actions, board
 from taizhang.drives import permissions as perm
-from taizhang.drives.choices import BoardBucket, ReturnStatus
+from taizhang.drives.choices import BoardBucket, DriveStatus, ReturnStatus
 from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
 
@@ -211,6 +212,24 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return _step(
         request, rnd.drive_id, lambda: actions.do_close_round(pk, actor=request.user), _("本轮已截止。")
+    )
+
+
+def may_close_drive(user: Any, pk: int) -> bool:
+    """The organising office (or one above it) of a drive the person sees, while it runs."""
+    drive = Drive.objects.visible_to(user).select_related("office").filter(pk=pk).first()
+    return drive is not None and drive.status != DriveStatus.CLOSED and perm.can_organise(user, drive)
+
+
+@login_required
+@require_POST
+@page_rule(may_close_drive)
+def drive_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        lambda: actions.do_close_drive(pk, actor=request.user, version=as_id(request.POST.get("version"))),
+        _("排查已结束。"),
     )
 
 
