@@ -104,7 +104,9 @@ def profile(client, url: str) -> None:
         client.get(url)
         profiler.disable()
     print(f"{len(queries)} queries, {sum(float(q['time']) for q in queries) * 1000:.1f} ms in the database")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats("taizhang|defaulttags|loader_tags|i18n", 30)
+    for q in sorted(queries, key=lambda q: -float(q["time"]))[:4]:
+        print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
 def main() -> None:
