@@ -84,3 +84,15 @@ def test_the_api_assigns_a_call_back_for_the_office_only(world, task, other_cust
     response = _api(world, "office_staff").post(url, body, content_type="application/json")
     assert response.status_code == 200
     assert CallbackTask.objects.get(pk=task.pk).assignee_id == other_custodian.pk
+
+
+def test_the_call_back_page_offers_the_channels_and_lists_messages_sent(world, task):
+    staff = world.client_for("office_staff")
+    page = staff.get("/reviews/callbacks/").content.decode()
+    assert f"/reviews/callbacks/{task.pk}/send/" in page
+    assert '<option value="portal">' in page and '<option value="sms">' in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "回访" in title and "<table" not in title
+    staff.post(f"/reviews/callbacks/{task.pk}/send/", {"channel": "portal", "body": "您反映的问题已办结。"})
+    page = staff.get("/reviews/callbacks/").content.decode()
+    assert task.clue.number in page.split("发给举报人的消息")[1]

@@ -23,9 +23,9 @@ from taizhang.org.models import Unit, User
 from taizhang.reporters import permissions as reporter_perm
 from taizhang.reviews import actions, callbacks, notify, results
 from taizhang.reviews import permissions as perm
-from taizhang.reviews.choices import CallbackOutcome, MessageStatus, Verdict
+from taizhang.reviews.choices import CallbackOutcome, MessageChannel, MessageStatus, Verdict
 from taizhang.reviews.forms import CampaignForm
-from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
+from taizhang.reviews.models import CallbackTask, ReporterMessage, ReviewCampaign, ReviewItem
 
 
 @login_required
@@ -136,6 +136,8 @@ def callback_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "figures": results.satisfaction(request.user, qs),
             "outcomes": list(CallbackOutcome)[1:],
+            "channels": list(MessageChannel),
+            "sent": ReporterMessage.objects.visible_to(request.user).select_related("clue")[:50],
         },
     )
 
