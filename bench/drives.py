@@ -89,11 +89,32 @@ def build(units: int, rounds: int):
     return drive, staff
 
 
+def profile(client, url: str) -> None:
+    """One request under cProfile, with its query count and time in the database."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    print(f"{len(queries)} queries, {sum(float(q['time']) for q in queries) * 1000:.1f} ms in the database")
+    for q in sorted(queries, key=lambda q: -float(q["time"]))[:4]:
+        print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="print the page's queries and top functions")
     args = parser.parse_args()
     os.environ.setdefault("TAIZHANG_DEBUG", "0")
     os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
@@ -111,6 +132,8 @@ def main() -> None:
     drive, staff = build(args.units, args.rounds)
     client = Client()
     client.force_login(staff)
+    if args.profile:
+        profile(client, f"/drives/{drive.pk}/")
     for label, fn in (
         ("board()", lambda: board.board(staff, drive, timezone.now())),
         ("drive page", lambda: client.get(f"/drives/{drive.pk}/")),

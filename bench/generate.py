@@ -160,7 +160,7 @@ class Tables:
         "clues_reporter": "clue_id, kind, sealed_identity, wants_feedback",
         "clues_assignment": (
             "id, clue_id, unit_id, person_id, due_at, instructions, reason, assigned_by_id, assigned_at, "
-            "is_current, ended_at"
+            "is_current, ended_at, ended_reason"
         ),
         "clues_finding": (
             "clue_id, assignment_id, result, basis, drafted_by_id, drafted_at, signed_by_id, signed_at, decision, "
@@ -309,6 +309,7 @@ def _clue_rows(
             assigned_at,
             status != "concluded",
             concluded if status == "concluded" else None,
+            "",
         )
     if finding and assignment_id:
         at = received + dt.timedelta(days=rng.uniform(10, 30))

@@ -101,3 +101,31 @@ def test_an_office_plans_a_drive_from_the_page_and_a_unit_cannot(world, sectors)
     response = world.client_for("office_staff").post("/drives/new/", data)
     assert response.status_code == 302
     assert world.client_for("liaison").get("/drives/new/").status_code == 404
+
+
+def test_the_drive_page_links_every_number_to_its_drill_down(world, drive, sectors):
+    user = world.people["office_staff"]
+    data = board.board(user, drive, timezone.now())
+    page = world.client_for("office_staff").get(f"/drives/{drive.pk}/").content.decode()
+    records = f"/drives/{drive.pk}/records/"
+    for row in data["units"]:
+        for bucket, n in row.counts.items():
+            assert f'<a href="{records}?bucket={bucket}&amp;unit={row.key}">{n}</a>' in page
+    muck = next(row for row in data["sectors"] if row.key == sectors["muck"].pk)
+    assert f'<a href="{records}?bucket=clues&amp;sector={muck.key}">1</a>' in page
+    for bucket, n in data["totals"].items():
+        assert f'<a href="{records}?bucket={bucket}">{n}</a>' in page
+
+
+def test_the_returns_table_is_paged(world, drive, monkeypatch):
+    from taizhang.drives.views import pages
+
+    monkeypatch.setattr(pages, "RETURNS_PER_PAGE", 1)
+    client = world.client_for("office_staff")
+    first, second = (client.get(f"/drives/{drive.pk}/?page={n}").content.decode() for n in (1, 2))
+    names = (world.units["transport"].name, world.units["construction"].name)
+    assert "1/2" in first and "?page=2" in first and "?page=1" in second
+    # each page lists one of the two returns, and together they list both
+    row = "<tr><td>第1轮</td><td>{}</td>".format
+    assert sum(row(name) in first for name in names) == 1
+    assert {name for name in names if row(name) in first + second} == set(names)

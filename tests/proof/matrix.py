@@ -424,6 +424,7 @@ PAGES: dict[str, Rule] = {
     "drives:finding_register": step(obj="missing"),
     "drives:finding_rectify": step(obj="missing"),
     "drives:round_close": step(obj="missing"),
+    "drives:close": step(obj="missing"),  # by persona in tests/drives/test_close_routes.py
     # ---- look-back reviews and call-backs (#22) ----
     "reviews:list": page(STAFF),
     "reviews:create": page(OFFICE_ACTORS),
@@ -431,6 +432,7 @@ PAGES: dict[str, Rule] = {
     # The item has no verdict yet: signing is refused for everyone.
     "reviews:close": step(obj="campaign", data="conclusion"),
     "reviews:callback_send": step(obj="missing"),
+    "reviews:callback_assign": step(obj="missing"),  # by persona in tests/reviews/test_callback_assign.py
     "reviews:callbacks": page(STAFF),
     "reviews:detail": page(STAFF, obj="campaign"),
     # Only the reviewing unit gives the verdict.
@@ -574,6 +576,8 @@ API: dict[str, Rule] = {
     ),
     "POST /api/drives/findings/<finding_id>/register": api_step(obj="missing"),
     "POST /api/drives/findings/<finding_id>/rectify": api_step(obj="missing"),
+    "POST /api/drives/drives/<drive_id>/close": api_step(obj="missing"),  # tests/drives/test_close_routes.py
+    "POST /api/drives/rounds/<round_id>/close": api_step(obj="missing"),
     # ---- look-back reviews and call-backs (#22) ----
     "GET /api/reviews/campaigns": api(STAFF),
     "GET /api/reviews/callbacks": api(STAFF),
@@ -591,6 +595,7 @@ API: dict[str, Rule] = {
     "POST /api/reviews/callbacks/<task_id>/outcome": api_step(
         {"city": CITY_ACTORS}, obj="callback", data="callback_outcome"
     ),
+    "POST /api/reviews/callbacks/<task_id>/assign": api_step(obj="missing"),  # test_callback_assign.py
     # ---- people and networks (#24): entities by persona in tests/people/test_api.py ----
     "GET /api/people/entities": api(PEOPLE_USERS),
     "GET /api/people/entities/<entity_id>": api(frozenset(), obj="missing"),

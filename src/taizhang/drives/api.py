@@ -161,3 +161,18 @@ def rectify_finding(request: HttpRequest, finding_id: Id, payload: RectifyIn) ->
         finding_id, actor=request.user, measure=payload.measure, deadline=payload.deadline
     )
     return {"finding_id": finding.pk, "measure_id": finding.measure_id}
+
+
+class CloseIn(Schema):
+    version: Id | None = None
+
+
+@router.post("/drives/{drive_id}/close", response=DriveOut, summary="结束排查（进行中的轮次随之截止）")
+def close_drive(request: HttpRequest, drive_id: Id, payload: CloseIn) -> Drive:
+    return actions.do_close_drive(drive_id, actor=request.user, version=payload.version)
+
+
+@router.post("/rounds/{round_id}/close", summary="截止本轮（未报送的单位记为未报送）")
+def close_round(request: HttpRequest, round_id: Id) -> dict[str, Any]:
+    rnd = actions.do_close_round(round_id, actor=request.user)
+    return {"round_id": rnd.pk, "drive_id": rnd.drive_id, "seq": rnd.seq, "status": rnd.status}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.html import format_html_join
 
 from taizhang.clues.models import Transfer
 from taizhang.drives.choices import BoardBucket, FindingKind, ReturnStatus
@@ -72,6 +73,24 @@ class Row:
     label: str
     expected: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    cells: str = ""
+
+
+def _cells(links: list[tuple[str, int]]) -> str:
+    return format_html_join("", '<td class="text-end"><a href="{}">{}</a></td>', links)
+
+
+def link_cells(data: dict[str, Any], records_url: str) -> None:
+    """Give every row its cells, each count linked to its drill-down, formatted in one go from one reversed
+    URL: a board of 200 units has 1,400 of them, and a {% url %} and two variable lookups per cell in the
+    template cost several times what counting them does."""
+    for row in data["units"]:
+        row.cells = _cells([(f"{records_url}?bucket={b}&unit={row.key}", n) for b, n in row.counts.items()])
+    for row in data["sectors"]:
+        row.cells = _cells([(f"{records_url}?bucket={b}&sector={row.key}", n) for b, n in row.counts.items()])
+    data["total_cells_html"] = _cells(
+        [(f"{records_url}?bucket={b.value}", n) for b, n in data["total_cells"]]
+    )
 
 
 def board(user: Any, drive: Drive, now: dt.datetime) -> dict[str, Any]:

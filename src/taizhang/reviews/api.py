@@ -7,11 +7,14 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from taizhang.org.models import Unit
+from taizhang.core.errors import ActionError
+from taizhang.org.models import Unit, User
 from taizhang.reviews import actions, callbacks, notify, results
+from taizhang.reviews import permissions as perm
 from taizhang.reviews.models import CallbackTask, ReviewCampaign
 
 # Ids and counts bounded as the database stores them (a bigger number is a 422, never a server error).
@@ -175,3 +178,20 @@ def send_message(request: HttpRequest, payload: MessageIn) -> dict[str, Any]:
         "error": message.last_error,
         "attempts": message.attempts,
     }
+
+
+class AssignCallbackIn(Schema):
+    assignee_id: Id
+
+
+@router.post("/callbacks/{task_id}/assign", response=CallbackOut, summary="分配回访人（本办身份信息保管人）")
+def assign_callback(request: HttpRequest, task_id: Id, payload: AssignCallbackIn) -> CallbackTask:
+    task = get_object_or_404(
+        CallbackTask.objects.visible_to(request.user).select_related("office"), pk=task_id
+    )
+    # Refuse those who may not assign before saying anything about the person named.
+    perm.require(perm.is_office_over(request.user, task.office.path), _("只有扫黑办可以分配回访任务。"))
+    assignee = User.objects.filter(pk=payload.assignee_id, unit_id=task.office_id).first()
+    if assignee is None:
+        raise ActionError("invalid_assignee", _("回访人须为本办的身份信息保管人。"))
+    return callbacks.do_assign_callback(task_id, actor=request.user, assignee=assignee)

@@ -22,10 +22,12 @@ from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.drives import actions, board
 from taizhang.drives import permissions as perm
-from taizhang.drives.choices import BoardBucket, ReturnStatus
+from taizhang.drives.choices import BoardBucket, DriveStatus, ReturnStatus
 from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
 from taizhang.org.visibility import scope_of
+
+RETURNS_PER_PAGE = 100
 
 
 @login_required
@@ -66,13 +68,18 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         DriveReturn.objects.visible_to(request.user)
         .filter(drive=drive)
         .select_related("unit", "round")
-        .order_by("-round__seq", "unit__path")[:500]
+        .order_by("-round__seq", "unit__path")
     )
+    # A page of returns, not 500: 200 units x 12 rounds is 2,400 rows, and rendering them was most of the
+    # page's time. Every return stays reachable here page by page, and through the board's drill-downs.
+    returns_page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    data = board.board(request.user, drive, now)
+    board.link_cells(data, reverse("drives:records", args=[drive.pk]))
     context = {
         "drive": drive,
         "rounds": drive.rounds.order_by("-seq"),
-        "returns": returns,
-        "board": board.board(request.user, drive, now),
+        "returns": returns_page,
+        "board": data,
         "can_organise": perm.can_organise(request.user, drive),
         "now": now,
         "pending": ReturnStatus.PENDING,
@@ -218,6 +225,24 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return _step(
         request, rnd.drive_id, lambda: actions.do_close_round(pk, actor=request.user), _("本轮已截止。")
+    )
+
+
+def may_close_drive(user: Any, pk: int) -> bool:
+    """The organising office (or one above it) of a drive the person sees, while it runs."""
+    drive = Drive.objects.visible_to(user).select_related("office").filter(pk=pk).first()
+    return drive is not None and drive.status != DriveStatus.CLOSED and perm.can_organise(user, drive)
+
+
+@login_required
+@require_POST
+@page_rule(may_close_drive)
+def drive_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        lambda: actions.do_close_drive(pk, actor=request.user, version=as_id(request.POST.get("version"))),
+        _("排查已结束。"),
     )
 
 

@@ -15,15 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
+from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
-from taizhang.org.models import Unit
+from taizhang.org.choices import RoleCode
+from taizhang.org.models import Unit, User
 from taizhang.reporters import permissions as reporter_perm
 from taizhang.reviews import actions, callbacks, notify, results
 from taizhang.reviews import permissions as perm
-from taizhang.reviews.choices import CallbackOutcome, MessageStatus, Verdict
+from taizhang.reviews.choices import CallbackOutcome, MessageChannel, MessageStatus, Verdict
 from taizhang.reviews.forms import CampaignForm
-from taizhang.reviews.models import CallbackTask, ReviewCampaign, ReviewItem
+from taizhang.reviews.models import CallbackTask, ReporterMessage, ReviewCampaign, ReviewItem
 
 
 @login_required
@@ -97,7 +99,9 @@ def item_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def callback_list(request: HttpRequest) -> HttpResponse:
     """Call-back tasks (never with the reporter's name) and the satisfaction figures, each drilling down."""
-    qs = CallbackTask.objects.visible_to(request.user).select_related("clue", "handling_unit", "assignee")
+    qs = CallbackTask.objects.visible_to(request.user).select_related(
+        "clue", "handling_unit", "assignee", "office"
+    )
     unit, outcome, month = (
         as_id(request.GET.get("unit")),
         request.GET.get("outcome", ""),
@@ -114,6 +118,17 @@ def callback_list(request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(ValueError):
             shown = shown.filter(month=dt.date.fromisoformat(month))
     page = Paginator(shown.order_by("-month", "pk"), 100).get_page(request.GET.get("page"))
+    # One check per office on the page, not one per row: the assign form shows where the person may assign.
+    offices = {t.office_id: t.office for t in page}
+    assign_offices = {pk for pk, office in offices.items() if perm.is_office_over(request.user, office.path)}
+    custodians = _custodians(assign_offices)
+    for t in page:
+        t.assignable = (
+            custodians.get(t.office_id, [])
+            if t.office_id in assign_offices
+            and t.outcome in (CallbackOutcome.PENDING, CallbackOutcome.UNREACHABLE)
+            else []
+        )
     return render(
         request,
         "reviews/callbacks.html",
@@ -121,8 +136,55 @@ def callback_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "figures": results.satisfaction(request.user, qs),
             "outcomes": list(CallbackOutcome)[1:],
+            "channels": list(MessageChannel),
+            "sent": ReporterMessage.objects.visible_to(request.user).select_related("clue")[:50],
         },
     )
+
+
+def may_assign_callback(user: Any, pk: int) -> bool:
+    """Office staff or leaders over the task's office, while the call-back is still to be made."""
+    task = CallbackTask.objects.visible_to(user).select_related("office").filter(pk=pk).first()
+    return (
+        task is not None
+        and task.outcome in (CallbackOutcome.PENDING, CallbackOutcome.UNREACHABLE)
+        and perm.is_office_over(user, task.office.path)
+    )
+
+
+def _custodians(offices: set[int]) -> dict[int, list[User]]:
+    """The identity custodians of each office, the only people a call-back may go to."""
+    people: dict[int, list[User]] = {}
+    for user in (
+        User.objects.filter(unit_id__in=offices, is_active=True, roles__code=RoleCode.IDENTITY_CUSTODIAN)
+        .distinct()
+        .order_by("username")
+    ):
+        if user.unit_id is not None:
+            people.setdefault(user.unit_id, []).append(user)
+    return people
+
+
+@login_required
+@require_POST
+@page_rule(may_assign_callback)
+def callback_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a call-back to one of the office's identity custodians."""
+    task = get_object_or_404(CallbackTask.objects.visible_to(request.user), pk=pk)
+    assignee_id = as_id(request.POST.get("assignee"))
+    assignee = User.objects.filter(pk=assignee_id, unit_id=task.office_id).first() if assignee_id else None
+    if assignee is None:
+        messages.error(request, _("请选择本办的身份信息保管人作为回访人。"))
+        return redirect("reviews:callbacks")
+    try:
+        callbacks.do_assign_callback(pk, actor=request.user, assignee=assignee)
+    except ActionError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("回访任务已分配。"))
+    return redirect("reviews:callbacks")
 
 
 @login_required
