@@ -53,7 +53,9 @@ def _ensure_chromium() -> str | None:
     return "Debian's chromium is not installed (apt-get install chromium)"
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread while it
+# is open, and every later test that calls an async view through async_to_sync (/readyz) would fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     problem = _ensure_chromium()
     if problem:
