@@ -77,9 +77,10 @@ class PasswordChange(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("core:home")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record("auth.password_changed", actor=self.request.user, obj=self.request.user)
+        person = form.user  # the signed-in person whose password the form changed
+        audit.record("auth.password_changed", actor=person, obj=person)
         messages.success(self.request, _("密码已修改。"))
         return response
 

@@ -51,7 +51,7 @@ def assets_response(qs: Any) -> FileResponse:
     disposals, statuses = _labels(Disposal), _labels(AssetStatus)
     today = timezone.localdate()
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    book = Book(out, constant_memory=True)  # type: ignore[arg-type]
+    book = Book(out, constant_memory=True)
     sheet = book.sheet(_("涉案财产台账"), widths=[6, 18, 24, 10, 30])
     sheet.row(headers(), style="bold")
     sheet.freeze_header()

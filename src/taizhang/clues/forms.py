@@ -33,7 +33,7 @@ class BootstrapMixin:
     """Gives every widget the Bootstrap class it needs (no inline styles anywhere)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):

@@ -94,7 +94,7 @@ def store(chunks: Iterable[bytes], *, max_bytes: int | None = None, prefix: str 
 def open_file(storage_path: str) -> IO[bytes]:
     """The stored file opened for reading (from whichever node or object store holds it)."""
     try:
-        return storage().open(_checked(storage_path), "rb")  # type: ignore[return-value]
+        return storage().open(_checked(storage_path), "rb")
     except (FileNotFoundError, SuspiciousFileOperation) as exc:
         raise ActionError("file_missing", _("文件不存在或已被移除。")) from exc
 

@@ -26,7 +26,7 @@ def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
     """One section: the reporter's kind for all; reveal for custodians; thread, outcome and feedback for the office."""
     user = request.user
     # The ledger's detail view loads the reporter with the clue; other callers may not have.
-    cached = Clue.reporter.is_cached(clue)  # type: ignore[attr-defined]
+    cached = Clue.reporter.is_cached(clue)
     reporter = getattr(clue, "reporter", None) if cached else Reporter.objects.filter(clue=clue).first()
     can_talk = perm.can_talk_to_reporter(user, clue)
     receipt = Receipt.objects.filter(clue=clue).first() if can_talk else None

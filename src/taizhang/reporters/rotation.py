@@ -15,7 +15,7 @@ from taizhang.clues.models import Reporter
 from taizhang.core import sealing
 
 
-def pending(current_kid: str):  # type: ignore[no-untyped-def]
+def pending(current_kid: str):
     """Sealed identities not yet under the current key."""
     return (
         Reporter.objects.exclude(sealed_identity="")

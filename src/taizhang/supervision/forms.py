@@ -23,7 +23,7 @@ class ExtensionRequestForm(_Bootstrap, forms.Form):
     days = forms.IntegerField(label=_("申请延期天数（自然日）"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -37,7 +37,7 @@ class ExtensionDecisionForm(_Bootstrap, forms.Form):
     days = forms.IntegerField(label=_("批准天数（留空按申请）"), min_value=1, required=False)
     note = forms.CharField(label=_("审批说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -46,7 +46,7 @@ class UrgingForm(_Bootstrap, forms.Form):
     note = forms.CharField(label=_("催办内容"), widget=forms.Textarea(attrs={"rows": 3}))
     reply_workdays = forms.IntegerField(label=_("限期回复（工作日）"), min_value=1, max_value=30, initial=2)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -63,7 +63,7 @@ class ListingForm(_Bootstrap, forms.Form):
         label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -72,7 +72,7 @@ class LiftForm(_Bootstrap, forms.Form):
     note = forms.CharField(label=_("摘牌说明"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -80,7 +80,7 @@ class LiftForm(_Bootstrap, forms.Form):
 class _UnitForm(_Bootstrap, forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
 
-    def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.visible_to(user).filter(is_active=True).exclude(kind="office")
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
@@ -113,7 +113,7 @@ class TaskForm(_UnitForm):
         label=_("办理时限"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
-    def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         units = self.fields["unit"].queryset  # type: ignore[attr-defined]
         self.fields["owner_person"].queryset = User.objects.filter(unit__in=units, is_active=True)  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ class TaskDoneForm(_Bootstrap, forms.Form):
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -137,7 +137,7 @@ class MeetingForm(_Bootstrap, forms.Form):
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
     agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -151,7 +151,7 @@ class SeriesForm(_Bootstrap, forms.Form):
     )
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
@@ -171,6 +171,6 @@ class MinutesForm(_Bootstrap, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._style()

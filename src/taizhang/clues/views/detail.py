@@ -143,7 +143,7 @@ def _with_sign_notes(clue: Clue, findings: Any) -> list[Finding]:
             notes[int(finding_id)] = reason
     rows = list(findings)
     for finding in rows:
-        finding.sign_note = notes.get(finding.pk, "")  # type: ignore[attr-defined]
+        finding.sign_note = notes.get(finding.pk, "")
     return rows
 
 

@@ -112,7 +112,7 @@ def urging_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _target(request: HttpRequest, model: str, pk: int):  # type: ignore[no-untyped-def]
+def _target(request: HttpRequest, model: str, pk: int):
     for cls in target_models():
         if cls._meta.label_lower == model and hasattr(cls._default_manager.all(), "visible_to"):
             qs: Any = cls._default_manager.all()
