@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from taizhang.clues.choices import DEADLINE_STEP_LABELS
-from taizhang.supervision.choices import DeadlineStep
+from taizhang.clues.choices import DeadlineStep
+from taizhang.supervision import choices as supervision_choices
 
 
-def test_deadline_step_labels_match_the_deadline_steps():
-    assert set(DEADLINE_STEP_LABELS) == {code for code, _ in DeadlineStep.choices}
+def test_deadline_steps_are_one_list():
+    # Supervision names the steps from the clue's own list (no second copy to drift apart).
+    assert supervision_choices.DeadlineStep is DeadlineStep
 
 
 @pytest.mark.django_db

@@ -187,17 +187,18 @@ def labels(choices: type[models.TextChoices]) -> dict[str, str]:
 # Assignment.ended_reason of an assignment ended because its unit had to step back (回避).
 ENDED_BY_RECUSAL = "recusal"
 
-# The step a clue's stored deadline (Clue.deadline_step) belongs to, by its Chinese name: the page labels
-# every deadline with its step. The same codes as supervision.choices.DeadlineStep (a test holds them equal).
-DEADLINE_STEP_LABELS = {
-    "triage": _("分流"),
-    "assign": _("交办"),
-    "first_report": _("首次回告"),
-    "verification": _("核查"),
-    "signoff": _("签字背书"),
-    "review": _("审核"),
-    "redo": _("退查重办"),
-    "transfer": _("移交移送"),
-    "register_transfer": _("接收登记"),
-    "conclude": _("办结"),
-}
+
+class DeadlineStep(models.TextChoices):
+    """The clue steps that carry a deadline (Clue.deadline_step; the names clue actions pass to `due_at`).
+    Supervision reads them from here: one list of steps and their Chinese names."""
+
+    TRIAGE = "triage", _("分流")
+    ASSIGN = "assign", _("交办")
+    FIRST_REPORT = "first_report", _("首次回告")
+    VERIFICATION = "verification", _("核查")
+    SIGNOFF = "signoff", _("签字背书")
+    REVIEW = "review", _("审核")
+    REDO = "redo", _("退查重办")
+    TRANSFER = "transfer", _("移交移送")
+    REGISTER_TRANSFER = "register_transfer", _("接收登记")
+    CONCLUDE = "conclude", _("办结")

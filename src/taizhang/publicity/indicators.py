@@ -16,21 +16,16 @@ from django.utils import timezone
 from taizhang.core.params import as_id
 from taizhang.publicity.choices import SATISFIED_FROM, QuestionKind
 from taizhang.publicity.models import Answer, PublicityActivity, Survey
+from taizhang.pure.dates import parse_date_text
 
 
 def activities(qs: Any, params: dict[str, Any]) -> Any:
     """Activities in [from, to) of the `within` unit's subtree (the list's filters)."""
     from taizhang.org.models import Unit
 
-    def day(value: Any) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(str(value)) if value else None
-        except ValueError:
-            return None
-
-    if start := day(params.get("from")):
+    if start := parse_date_text(params.get("from")):
         qs = qs.filter(held_on__gte=start)
-    if end := day(params.get("to")):
+    if end := parse_date_text(params.get("to")):
         qs = qs.filter(held_on__lt=end)
     if within := as_id(params.get("within")):
         unit = Unit.objects.filter(pk=within).first()

@@ -5,25 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.clues.choices import DeadlineStep
+
 
 class DeadlineUnit(models.TextChoices):
     WORKDAYS = "workdays", _("工作日")
     DAYS = "days", _("自然日")
-
-
-class DeadlineStep(models.TextChoices):
-    """The clue steps that carry a deadline (the names clue actions pass to `due_at`)."""
-
-    TRIAGE = "triage", _("分流")
-    ASSIGN = "assign", _("交办")
-    FIRST_REPORT = "first_report", _("首次回告")
-    VERIFICATION = "verification", _("核查")
-    SIGNOFF = "signoff", _("签字背书")
-    REVIEW = "review", _("审核")
-    REDO = "redo", _("退查重办")
-    TRANSFER = "transfer", _("移交移送")
-    REGISTER_TRANSFER = "register_transfer", _("接收登记")
-    CONCLUDE = "conclude", _("办结")
 
 
 OTHER_STEPS = {"task": _("督办任务"), "listed": _("挂牌督办")}

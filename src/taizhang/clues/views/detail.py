@@ -12,9 +12,9 @@ from django.shortcuts import render
 from taizhang.clues import forms as f
 from taizhang.clues import permissions as perm
 from taizhang.clues.choices import (
-    DEADLINE_STEP_LABELS,
     ClueStatus,
     ClueStep,
+    DeadlineStep,
     ReporterKind,
     ReportStage,
     TransferAnswer,
@@ -190,7 +190,9 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_into": Clue.objects.visible_to(request.user).filter(pk=clue.merged_into_id).first()
         if clue.merged_into_id
         else None,
-        "deadline_step_label": DEADLINE_STEP_LABELS.get(clue.deadline_step, ""),
+        "deadline_step_label": DeadlineStep(clue.deadline_step).label
+        if clue.deadline_step in DeadlineStep.values
+        else "",
         "steps": step_forms(request, clue, transfers),
         "can_edit": perm.can_manage(request.user, clue),
         "sections": clue_sections(request, clue),
