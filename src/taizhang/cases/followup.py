@@ -343,7 +343,8 @@ def do_plan_disposal(
 
 def _supervise_disposal(case: Case, item: AssetItem, actor: Any) -> Task | None:
     """The disposal deadline becomes a supervised task of the case's office for the custodian unit: it is
-    reminded, urged and counted on the overdue board like any other deadline (a replanned item moves it)."""
+    reminded, urged and counted on the overdue board like any other deadline (a replanned item moves it).
+    The task names the case by its number, not its name: the custodian sees the task, not necessarily the case."""
     if item.task_id:
         settle(item.task_id, actor=actor, result=_("处置方案已调整，按新的处置期限督办。"))
     if perm.is_system(actor):
@@ -353,7 +354,7 @@ def _supervise_disposal(case: Case, item: AssetItem, actor: Any) -> Task | None:
     return supervise(
         actor=actor,
         office=case.office,
-        title=_("「%(c)s」涉案财产处置：%(d)s") % {"c": case.name[:40], "d": item.description[:60]},
+        title=_("案件 %(c)s 涉案财产处置：%(d)s") % {"c": case.number, "d": item.description[:60]},
         owner_unit=item.custodian,
         due_at=end_of_day,
         detail=_("处置方式：%(w)s；处置责任人：%(r)s。")
