@@ -379,12 +379,12 @@ def recount_trigger_tables() -> None:
     """Recount what PostgreSQL triggers keep (the reports tally, the units each clue was given to) after a
     load that switched the triggers off."""
     try:
-        from taizhang.clues import tally
+        from taizhang.clues.visibility import tally
     except ImportError:
         pass
     else:
         tally.rebuild()
-    from taizhang.clues import handled
+    from taizhang.clues.visibility import handled
 
     handled.rebuild()
 

@@ -8,8 +8,9 @@ from django.db import connection
 
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.choices import ClueStatus
-from taizhang.clues.filters import parse, status_counts, tally_status_counts, visible_status_counts
+from taizhang.clues.filters import parse, status_counts
 from taizhang.clues.models import Clue
+from taizhang.clues.visibility.answers import tally_status_counts, visible_status_counts
 
 pytestmark = pytest.mark.django_db
 OFFICE_PEOPLE = ("office_staff", "office_leader", "group_member", "district_staff", "district_leader")
@@ -61,8 +62,9 @@ def test_office_people_are_counted_from_the_tally_and_the_others_live(world, wal
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="HandledClue is kept by PostgreSQL triggers")
 def test_member_units_are_counted_from_their_handled_rows_after_every_kind_of_write(world, walk):
-    from taizhang.clues import actions, handled
+    from taizhang.clues import actions
     from taizhang.clues.models import Assignment, HandledClue
+    from taizhang.clues.visibility import handled
 
     _ledger(world, walk)
     walk.transferred()  # to the police: a transfer gives the clue to its receiver

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from taizhang.clues import actions
-from taizhang.clues.filters import filter_clues, page_of, parse
+from taizhang.clues.filters import filter_clues, parse
 from taizhang.clues.models import Assignment, Clue
 from taizhang.clues.views.ledger import with_row_relations
+from taizhang.clues.visibility.answers import page_of
 from taizhang.core import clock
 from taizhang.core.models import AuditEntry
 

@@ -14,16 +14,9 @@ from django.utils import timezone
 from taizhang.clues import actions
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.choices import Category, Channel, ClueStatus, FindingResult, ReportStage
-from taizhang.clues.filters import (
-    SORTS,
-    filter_clues,
-    handled_rows,
-    page_of,
-    parse,
-    status_counts,
-    visible_status_counts,
-)
+from taizhang.clues.filters import SORTS, filter_clues, parse, status_counts
 from taizhang.clues.models import Clue
+from taizhang.clues.visibility.answers import handled_rows, page_of, visible_status_counts
 from taizhang.org.models import Sector
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +175,7 @@ def test_pages_follow_changes_by_actions_and_by_bulk_updates(world, walk):
 
 def test_the_database_runs_the_trigger_sql_of_the_app():
     """Migrations run frozen SQL; the latest must be handled.py's, so what the code describes is what runs."""
-    from taizhang.clues import handled
+    from taizhang.clues.visibility import handled
 
     latest = importlib.import_module("taizhang.clues.migrations.0005_handledclue_ledger_columns")
     assert latest.INSTALL_SQL == handled.INSTALL_SQL

@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from taizhang.clues import actions, tally
+from taizhang.clues import actions
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.choices import Channel, ClueStatus
 from taizhang.clues.models import Clue
+from taizhang.clues.visibility import tally
 from taizhang.reports import drill
 from taizhang.reports.grouping import count_clues, counts_for
 from taizhang.reports.indicators import _aggregate, _tally_counts

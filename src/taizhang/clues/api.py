@@ -19,9 +19,10 @@ from ninja.responses import Status
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
 from taizhang.clues.choices import FACTS_MAX_LENGTH, Channel, ClueStatus, ReporterKind, SubjectKind, labels
-from taizhang.clues.filters import filter_clues, listed_total, page_of, parse, visible_status_counts
+from taizhang.clues.filters import filter_clues, listed_total, parse
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
 from taizhang.clues.views.ledger import attach_subject_names, with_row_relations
+from taizhang.clues.visibility.answers import page_of, visible_status_counts
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.org.models import Sector, Unit, User

@@ -1,4 +1,6 @@
 """The ledger's one filter: the list, the export, the API and other apps' drill-downs all read through it.
+Who sees what is the rule's (clues/visibility/): these filters narrow what it lets through, on Clue or on the
+HandledClue rows derived from it (visibility/answers.py chooses).
 
 GET parameters (documented in docs/clues.md; the reports dashboard links to `/clues/?<params>`):
 status (repeatable), category, sector, channel, unit, office, overdue=1, received_from, received_to,
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue, HandledClue, ReportedSubject
+from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
 
@@ -187,104 +189,17 @@ def sort_of(values: Mapping[str, Any], *, pk: str = "id") -> tuple[str, ...]:
     return tuple(pk if key == "id" else f"-{pk}" if key == "-id" else key for key in order)
 
 
-def handled_rows(user: Any, values: Mapping[str, Any]) -> QuerySet[HandledClue] | None:
-    """The HandledClue rows of what a member unit's person sees (to narrow with `ledger_q(..., pk="clue_id")`)
-    when they can answer for the filters `values`: a plain member unit's person on PostgreSQL
-    (handled.member_scope) and no text search, which reads Clue's own text; None otherwise."""
-    from taizhang.clues import handled
-
-    rows = handled.visible_rows(user)
-    if rows is None or text_of(values):
-        return None
-    return rows
-
-
-def page_of(
-    user: Any, rows: QuerySet[Clue], params: Mapping[str, Any] | None, start: int, stop: int
-) -> list[Clue]:
-    """Rows start..stop of the filtered, sorted clues `user` sees, fetched as `rows` (with their relations).
-
-    The page's ids are chosen first, in a subquery that reads only the sort key and the filter and visibility
-    columns, and only the page's own rows are then read in full. One SQL statement (plus `rows'` prefetches),
-    whatever the page size or depth. `rows` must not widen what `user` sees: the rule is applied inside the
-    subquery.
-
-    Where the ids come from. For office people (and discipline handlers, SQLite, text searches) the visible
-    Clue rows: the covering indexes on Clue serve them without visiting the table, so a deep page skips its
-    offset in the index. A member unit sees a few percent of the clues, scattered through those global
-    indexes: its ids come from its own HandledClue rows (clues/handled.py), which carry the same columns and
-    an index per sort led by the unit, so the page walks the unit's rows only.
-    """
-    v = params if isinstance(params, Parsed) else parse(params)
-    own = handled_rows(user, v)
-    ids: QuerySet[Any]
-    if own is not None:
-        ids = own.filter(ledger_q(v, pk="clue_id")).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
-    else:
-        ids = filter_clues(Clue.objects.visible_to(user), v).values("pk")
-    return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
-
-
 def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
-    """How many visible clues match the other filters, per status (one query)."""
+    """How many clues of `qs` (already visible) match the other filters, per status (one query): the live form
+    of visibility.answers.visible_status_counts."""
     rows = filter_clues(qs, params, skip_status=True).order_by().values_list("status").annotate(n=Count("id"))
     return {status: n for status, n in rows}
-
-
-# Parameters that choose a page or an order, or that the counts per status leave out: none narrows the counts.
-NOT_FILTERS = frozenset({"status", "sort", "page"})
-
-
-def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
-    """`status_counts` of what `user` sees, from the trigger-kept tables when they can answer: a member unit's
-    from its HandledClue rows (filtered or not, except by the text search: see handled_rows), office people's
-    unfiltered from the reports tally; otherwise counted live."""
-    from taizhang.clues import handled
-
-    v = params if isinstance(params, Parsed) else parse(params)
-    if not any(value not in (None, "", [], False) for key, value in v.items() if key not in NOT_FILTERS):
-        counts = tally_status_counts(user)
-        if counts is None:
-            counts = handled.status_counts(user)
-        if counts is not None:
-            return counts
-    own = handled_rows(user, v)
-    if own is not None:
-        rows = own.filter(ledger_q(v, pk="clue_id", skip_status=True)).values_list("status")
-        # COUNT(*), not COUNT(id): the covering indexes carry every column the filters read but not the row id.
-        return {status: n for status, n in rows.annotate(n=Count("*")).order_by()}
-    return status_counts(Clue.objects.visible_to(user), v)
 
 
 def listed_total(counts: Mapping[str, int], values: Mapping[str, Any]) -> int:
     """How many clues the list holds: the counts of the chosen statuses (all of them when none is chosen)."""
     chosen = values.get("status") or []
     return sum(n for status, n in counts.items() if not chosen or status in chosen)
-
-
-def tally_status_counts(user: Any) -> dict[str, int] | None:
-    """Counts per status of everything `user` sees, unfiltered, from the trigger-kept reports tally.
-
-    The office's ledger opens unfiltered on the whole city: a scan of a million clues, where the tally holds
-    a few thousand rows per status and month. The tally's keys express the rule of office people only
-    (clues.tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are
-    counted live and taken off, as the reports do. One query.
-    """
-    from taizhang.clues import tally
-    from taizhang.core.triggers import signed_counts
-
-    unit = getattr(user, "unit", None)
-    keys = tally.scope_keys(user, unit) if unit is not None else None
-    if keys is None or keys.unit_id is not None:
-        return None
-    where, params = keys.where()
-    sql = f"""
-        SELECT value, SUM(n) FROM {tally.TABLE} WHERE kind = 'R' AND dim = 'status' AND {where} GROUP BY value
-        UNION ALL
-        SELECT status, -COUNT(*) FROM clues_clue
-        WHERE {where} AND id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
-    """  # noqa: S608 - constants only; values are parameters
-    return signed_counts(sql, [*params, *params, list(keys.lineage)])
 
 
 def querystring(params: Mapping[str, Any], **overrides: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +23,8 @@ from taizhang.clues.choices import (
     TransferAnswer,
     TransferKind,
 )
+from taizhang.clues.visibility.rule import clue_q
 from taizhang.core.models import Versioned
-from taizhang.org.choices import RoleCode
 from taizhang.org.models import Sector, Unit
 from taizhang.org.visibility import Scope, VisibleQuerySet, scope_of
 
@@ -32,46 +32,12 @@ USER = settings.AUTH_USER_MODEL
 
 
 class ClueQuerySet(VisibleQuerySet):
-    """Clues, limited by the one visibility rule."""
+    """Clues, limited by the one visibility rule (clues/visibility/rule.py)."""
 
     @staticmethod
     def visibility_q(scope: Scope, one: bool = False) -> Q:
-        """The rule. `one` (see visible_one) narrows its subqueries to the clue at hand."""
-        nothing = Q(pk__in=[])
-        # A member unit sees what was ever assigned or transferred to it.
-        unit_id = scope.unit_id or 0
-        assigned, transferred = (
-            Assignment.objects.filter(unit_id=unit_id),
-            Transfer.objects.filter(receiver_unit_id=unit_id),
-        )
-        if one:
-            # One clue: probe the (unit, clue) indexes instead of hashing all the unit's clues.
-            assigned = assigned.filter(clue_id=OuterRef("pk"))
-            transferred = transferred.filter(clue_id=OuterRef("pk"))
-        # IN (subquery) rather than EXISTS, and the office subtree as ids rather than a join on the path:
-        # PostgreSQL then hashes the small side once instead of probing per clue (bench/ledger.py).
-        handled = Q(pk__in=assigned.values("clue_id")) | Q(pk__in=transferred.values("clue_id"))
-
-        def subtree(path: str) -> Q:
-            return Q(office_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
-
-        # An office sees its own level and everything below it.
-        in_tree = subtree(scope.office_path) if scope.office_path else nothing
-        # 保护伞 clues: only office leaders (over their tree) and discipline-commission handlers (over the tree
-        # of the office they answer to, and whatever was given to their unit).
-        umbrella_reach = nothing
-        if scope.office_path and scope.has(RoleCode.OFFICE_LEADER):
-            umbrella_reach |= in_tree
-        if scope.has(RoleCode.DISCIPLINE_HANDLER):
-            home = subtree(scope.home_office_path) if scope.home_office_path else nothing
-            umbrella_reach |= home | handled
-        # Offices are never assignees or transfer receivers (the actions refuse them), so for an office person
-        # `handled` would only add an OR that keeps the planner from the indexes.
-        ordinary = in_tree if scope.office_path else handled
-        rule = (Q(is_umbrella=False) & ordinary) | (Q(is_umbrella=True) & umbrella_reach)
-        # Recusal: a unit named by a clue, and every unit under it, never sees the clue.
-        named = Exists(Recusal.objects.filter(clue=OuterRef("pk"), unit_id__in=scope.lineage))
-        return rule & ~Q(named)
+        """The rule: clues/visibility/rule.py (clue_q), with the forms derived from it."""
+        return clue_q(scope, one=one)
 
     def visible_one(self, user: object, pk: int) -> ClueQuerySet:
         """The clue `pk` if `user` may see it: the same rule as visible_to, its subqueries correlated with the
@@ -163,7 +129,7 @@ class Clue(Versioned):
         # One covering index per sort key of the ledger (both directions: a B-tree reads backwards), carrying
         # every column the ledger's filters and the visibility rule read besides the text search: a page's ids
         # then come from an index-only scan, so a deep or filtered page never visits the skipped rows
-        # (filters.page_of). The status-first one serves the status tabs and the default sort together.
+        # (visibility.answers.page_of). The status-first one serves the status tabs and the default sort together.
         indexes = [
             models.Index(fields=["office", "-received_at", "-id"], name="clue_office_received"),
             models.Index(fields=["responsible_unit", "status"], name="clue_unit_status"),
@@ -506,7 +472,7 @@ HANDLED_COLUMNS = [
 
 class HandledClue(models.Model):
     """A unit a clue was ever assigned or transferred to, with a copy of the clue's ledger columns: kept exact by
-    PostgreSQL triggers (clues/handled.py), so a member unit's pages and counts read its own rows. Empty
+    PostgreSQL triggers (clues/visibility/handled.py), so a member unit's pages and counts read its own rows. Empty
     elsewhere. The columns have the names they have on Clue, so one filter serves both (filters.ledger_q)."""
 
     unit_id = models.BigIntegerField()
@@ -529,7 +495,7 @@ class HandledClue(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit_id", "clue_id"], name="handled_unit_clue")]
         # One index per sort of the ledger led by the unit (both directions: a B-tree reads backwards), carrying
         # every column the ledger's filters read: a member unit's page (and its filtered counts) come from an
-        # index-only scan of the unit's own entries, which stops after the page (filters.page_of). Without the
+        # index-only scan of the unit's own entries, which stops after the page (visibility.answers.page_of). Without the
         # columns each entry visits the table, where a unit's rows lie scattered among everyone's (~55 ms for
         # a filtered deep page at 1,000,000 clues instead of ~3). The (unit, 保护伞, status) one, narrow, serves
         # the unfiltered counts (with clue_id, to drop the recused clues); clue_id the triggers' updates.

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.clues import filters
 from taizhang.clues.choices import OPEN_STATUSES, WITH_UNIT_STATUSES, ClueStatus, TransferAnswer
 from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.permissions import OFFICE_ACTORS, UNIT_REPORTERS
+from taizhang.clues.visibility import answers
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -32,7 +32,7 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
         # The counts per status come from the ledger's own source (the trigger-kept tally for office people,
         # counted live otherwise): counting a whole city's clues on every visit to the home page would read
         # all of them. Only the overdue count, which depends on the hour, reads the open clues.
-        by_status = filters.visible_status_counts(request.user, {})
+        by_status = answers.visible_status_counts(request.user, {})
         c = {
             "registered": by_status.get(ClueStatus.REGISTERED, 0),
             "triaged": by_status.get(ClueStatus.TRIAGED, 0),

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.clues.models import Clue, ClueQuerySet
+from taizhang.clues.models import Clue
+from taizhang.clues.visibility.rule import clue_q
 from taizhang.core.models import Versioned
 from taizhang.org.visibility import Scope, VisibleQuerySet
 from taizhang.reporters.choices import FeedbackMethod, FeedbackStatus
@@ -19,7 +20,7 @@ class FeedbackQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        return Q(clue__in=Clue.objects.filter(ClueQuerySet.visibility_q(scope)).values("pk"))
+        return Q(clue__in=Clue.objects.filter(clue_q(scope)).values("pk"))
 
 
 class FeedbackRecord(Versioned):

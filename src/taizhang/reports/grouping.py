@@ -49,13 +49,14 @@ def _month_key(value: Any) -> str:
 
 
 def counts_for(user: Any, unit: Any, period: Period) -> ClueCounts:
-    """Everything the dashboard counts about the clues `user` may see for `unit`: from the tally when the
-    person's visibility allows it (tally.py), otherwise over the clue table."""
-    from taizhang.clues import tally
+    """Everything the dashboard counts about the clues `user` may see for `unit`: from the tally when the rule's
+    module has it answer (clues.visibility.answers.period_keys), otherwise over the visible clues."""
     from taizhang.clues.models import Clue
+    from taizhang.clues.visibility import tally
+    from taizhang.clues.visibility.answers import period_keys
     from taizhang.reports import drill
 
-    keys = tally.scope_keys(user, unit)
+    keys = period_keys(user, unit, [(period.start, period.end)])
     if keys is None:
         return count_clues(Clue.objects.visible_to(user).filter(drill.unit_q(unit)), period)
     months = twelve_months(period)

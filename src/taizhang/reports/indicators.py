@@ -110,13 +110,15 @@ def prefetch(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> N
 def _tally_counts(
     user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]
 ) -> list[dict[str, int]] | None:
-    """The five counts of each period from the tally (clues/tally.py), or None when it cannot answer."""
+    """The five counts of each period from the tally (clues/visibility/tally.py), or None when the rule's module
+    has them counted live (clues.visibility.answers.period_keys)."""
     from django.utils import timezone
 
-    from taizhang.clues import tally
+    from taizhang.clues.visibility import tally
+    from taizhang.clues.visibility.answers import period_keys
 
-    keys = tally.scope_keys(user, unit)
-    if keys is None or not periods or not all(tally.whole_months(s, e) for s, e in periods):
+    keys = period_keys(user, unit, periods)
+    if keys is None:
         return None
     sums = tally.read(keys, (min(s for s, _e in periods), max(e for _s, e in periods)), None, per_unit=False)
     midnight = tally.today_midnight()

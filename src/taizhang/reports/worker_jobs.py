@@ -42,7 +42,7 @@ def remind_reports(now: dt.datetime) -> int:
 
 def compact_tally(now: dt.datetime) -> int:
     """Fold the clue tally's delta rows (figures never change by it, only how fast they are read)."""
-    from taizhang.clues import tally
+    from taizhang.clues.visibility import tally
 
     return tally.compact(now)
 

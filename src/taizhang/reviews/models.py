@@ -190,9 +190,9 @@ class MessageQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        from taizhang.clues.models import ClueQuerySet
+        from taizhang.clues.visibility.rule import clue_q
 
-        return Q(clue__in=Clue.objects.filter(ClueQuerySet.visibility_q(scope)).values("pk"))
+        return Q(clue__in=Clue.objects.filter(clue_q(scope)).values("pk"))
 
 
 class ReporterMessage(models.Model):

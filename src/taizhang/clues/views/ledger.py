@@ -20,13 +20,12 @@ from taizhang.clues.filters import (
     ClueFilterForm,
     filter_clues,
     listed_total,
-    page_of,
     parse,
     querystring,
-    visible_status_counts,
 )
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.clues.permissions import OFFICE_ACTORS
+from taizhang.clues.visibility.answers import page_of, visible_status_counts
 from taizhang.core import audit
 from taizhang.org.models import Sector, Unit
 from taizhang.org.visibility import scope_of
@@ -115,7 +114,7 @@ class LedgerPage:
 
 
 def ledger_page(user: object, values: dict, number: object, per: int) -> LedgerPage:
-    """Page `number` of what `user` may see under the filters `values` (ids first: see filters.page_of)."""
+    """Page `number` of what `user` may see under the filters `values` (ids first: see visibility.answers.page_of)."""
     try:
         page = max(1, min(int(str(number or 1)), 100_000))
     except ValueError:

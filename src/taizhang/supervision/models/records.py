@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.clues.models import Assignment, Clue, ClueQuerySet
+from taizhang.clues.models import Assignment, Clue
+from taizhang.clues.visibility.rule import clue_q
 from taizhang.core.models import Versioned
 from taizhang.org.models import Unit
 from taizhang.org.visibility import Scope, VisibleQuerySet
@@ -32,7 +33,7 @@ class ExtensionQuerySet(VisibleQuerySet):
 
     @staticmethod
     def visibility_q(scope: Scope) -> Q:
-        return Q(Exists(Clue.objects.filter(ClueQuerySet.visibility_q(scope), pk=OuterRef("clue_id"))))
+        return Q(Exists(Clue.objects.filter(clue_q(scope), pk=OuterRef("clue_id"))))
 
 
 class Extension(models.Model):

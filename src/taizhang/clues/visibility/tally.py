@@ -10,9 +10,9 @@ whatever rows there are, so compaction changes speed, never figures. Loads that 
 (`session_replication_role = replica`, as bench/generate.py does) must call `rebuild()` afterwards.
 
 Who reads it. The tally knows each clue's office, responsible unit and 保护伞 flag, which is enough for the
-visibility rule of office people (their office subtree; 保护伞 clues only for office leaders) but not for
-member units (clues ever assigned or transferred to them) nor discipline handlers: `scope_keys` answers None
-for those and the callers count live. Recusal (a unit named by a clue never sees it) is applied by counting
+visibility rule of office people (their office subtree; 保护伞 clues only for office leaders: rule.tally_answers)
+but not for member units (clues ever assigned or transferred to them) nor discipline handlers: `scope_keys`
+answers None for those and rule.form_for has them counted live. Recusal (a unit named by a clue never sees it) is applied by counting
 the few clues recused for the viewer's units live and subtracting them. Today's part of "overdue now" (open
 clues whose deadline passed since local midnight) is counted live, the days before from the tally.
 Periods must be whole local months (every report period is); other ranges are counted live.
@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from taizhang.clues.choices import OPEN_STATUSES, FindingResult
+from taizhang.clues.visibility.rule import derived_tables, tally_answers
 from taizhang.core.triggers import drop_triggers, statement_triggers
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
@@ -170,7 +171,7 @@ def scope_keys(user: Any, unit: Unit) -> Keys | None:
     from taizhang.org.choices import UnitKind
 
     scope = scope_of(user)
-    if not enabled() or scope is None or not scope.office_path or scope.has(RoleCode.DISCIPLINE_HANDLER):
+    if scope is None or not derived_tables() or not tally_answers(scope):
         return None
     paths = (scope.office_path, unit.path) if unit.kind == UnitKind.OFFICE else (scope.office_path,)
     return Keys(

@@ -7,7 +7,8 @@ unit does not see (a deep page sorted by deadline walked 300,000 index entries),
 scans the whole clue table or probes it once per clue. The unit's own HandledClue rows carry a copy of every
 column the ledger filters and sorts on (status, 保护伞, category, channel, sector, finding, responsible unit,
 office, number, received/deadline/concluded times), and an index per sort led by the unit: a page or a count
-reads the unit's rows only (filters.page_of, filters.visible_status_counts).
+reads the unit's rows only. Whom they answer for is stated beside the rule (rule.handled_answers); which
+question they answer, by rule.form_for; answers.py reads them.
 
 How it stays exact. Statement-level triggers, in the same transaction as the change: an assignment or a
 transfer inserted adds its (unit, clue) pair with the clue's columns (ON CONFLICT: one row per pair, however
@@ -28,8 +29,8 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from taizhang.clues.models import HandledClue, Recusal
+from taizhang.clues.visibility.rule import derived_tables, handled_answers
 from taizhang.core.triggers import drop_triggers, statement_triggers
-from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import Scope, scope_of
 
 TABLE = "clues_handledclue"
@@ -144,37 +145,34 @@ def rebuild() -> None:
 
 
 def member_scope(user: Any) -> Scope | None:
-    """The scope of a member unit's person, whose rule is exactly: not 保护伞, ever given to the unit, not naming
-    the unit or one above it (ClueQuerySet.visibility_q); None for anyone whose rule is more than `handled`
-    (office people, discipline handlers) or off PostgreSQL, who read Clue."""
+    """The scope of a person whose rule HandledClue states exactly (rule.handled_answers: a plain member unit's
+    person) on PostgreSQL; None for anyone else (office people, discipline handlers, SQLite), who read Clue."""
     scope = scope_of(user)
-    if (
-        not enabled()
-        or scope is None
-        or not scope.unit_id
-        or scope.office_path
-        or scope.has(RoleCode.DISCIPLINE_HANDLER)
-    ):
+    if scope is None or not derived_tables() or not handled_answers(scope):
         return None
     return scope
 
 
-def visible_rows(user: Any) -> QuerySet[HandledClue] | None:
-    """The HandledClue rows of the clues a member unit's person sees (the rule above; the recused clues are
-    few: a hashed NOT IN), for the ledger's filters and sorts on the copied columns; None as member_scope."""
-    scope = member_scope(user)
-    if scope is None or scope.unit_id is None:
-        return None
+def rows_of(scope: Scope) -> QuerySet[HandledClue]:
+    """The HandledClue rows of what the member unit's person `scope` sees: the unit's own rows, not 保护伞, less
+    the recused clues (few: a hashed NOT IN), for the ledger's filters and sorts on the copied columns."""
     recused = Recusal.objects.filter(unit_id__in=scope.lineage).values("clue_id")
-    return HandledClue.objects.filter(unit_id=scope.unit_id, is_umbrella=False).exclude(clue_id__in=recused)
+    return HandledClue.objects.filter(unit_id=scope.unit_id or 0, is_umbrella=False).exclude(clue_id__in=recused)
+
+
+def visible_rows(user: Any) -> QuerySet[HandledClue] | None:
+    """rows_of the person's scope; None as member_scope."""
+    scope = member_scope(user)
+    return None if scope is None else rows_of(scope)
+
+
+def counts_by_status(rows: QuerySet[HandledClue]) -> dict[str, int]:
+    """Counts per status of `rows` (COUNT(*): the covering indexes carry every column the filters read but
+    not the row id; unfiltered, one index-only scan of the unit's (unit, 保护伞, status, clue) entries)."""
+    return {status: n for status, n in rows.values_list("status").annotate(n=Count("*")).order_by()}
 
 
 def status_counts(user: Any) -> dict[str, int] | None:
-    """Counts per status of everything a member unit's person sees, unfiltered, from its HandledClue rows;
-    None as member_scope. One index-only scan of the unit's (unit, 保护伞, status, clue) entries, the recused
-    clues dropped on the way (COUNT(*): COUNT(id) would visit the table for the row id).
-    """
+    """Counts per status of everything a member unit's person sees, unfiltered; None as member_scope."""
     rows = visible_rows(user)
-    if rows is None:
-        return None
-    return {status: n for status, n in rows.values_list("status").annotate(n=Count("*")).order_by()}
+    return None if rows is None else counts_by_status(rows)
