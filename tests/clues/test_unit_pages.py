@@ -1,4 +1,4 @@
-"""A member unit's ledger pages and filtered counts come from its HandledClue rows on PostgreSQL (filters.page_of,
+"""A member unit's ledger pages and filtered counts come from its HandledClue rows on PostgreSQL (visibility.answers.page_of,
 visible_status_counts): for every persona, filter and sort they equal what the live rule answers
 (`Clue.objects.visible_to(user)` filtered and sorted), after action writes and bulk updates alike."""
 

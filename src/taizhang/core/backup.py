@@ -46,7 +46,7 @@ MANIFEST = "manifest.json"
 # Tables that are not part of what an installation keeps: sign-in sessions are dropped on purpose (a restored
 # system makes everyone sign in again).
 # The clue tally and the units each clue was given to are derived: restoring the clues, assignments and
-# transfers recounts them through their triggers (clues/tally.py, clues/handled.py).
+# transfers recounts them through their triggers (clues/visibility/tally.py, clues/visibility/handled.py).
 SKIPPED_MODELS = {"sessions.session", "reports.cluetally", "clues.handledclue"}
 # A used installation has at least one of these; restore refuses to overwrite it.
 NONEMPTY_MARKERS = ("org.user", "core.auditentry", "clues.clue")
