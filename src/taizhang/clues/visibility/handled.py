@@ -157,7 +157,9 @@ def rows_of(scope: Scope) -> QuerySet[HandledClue]:
     """The HandledClue rows of what the member unit's person `scope` sees: the unit's own rows, not 保护伞, less
     the recused clues (few: a hashed NOT IN), for the ledger's filters and sorts on the copied columns."""
     recused = Recusal.objects.filter(unit_id__in=scope.lineage).values("clue_id")
-    return HandledClue.objects.filter(unit_id=scope.unit_id or 0, is_umbrella=False).exclude(clue_id__in=recused)
+    return HandledClue.objects.filter(unit_id=scope.unit_id or 0, is_umbrella=False).exclude(
+        clue_id__in=recused
+    )
 
 
 def visible_rows(user: Any) -> QuerySet[HandledClue] | None:
