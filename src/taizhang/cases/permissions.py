@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from taizhang.cases.models import Case
+from taizhang.clues.visibility.rule import reaches_umbrella
 from taizhang.core.errors import PermissionRefused
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Unit
@@ -86,13 +87,4 @@ def sees_umbrella_part(actor: Any, case: Case) -> bool:
     if is_system(actor):
         return True
     scope = scope_of(actor)
-    if scope is None:
-        return False
-    path = case.office.path
-    if scope.office_path and scope.has(RoleCode.OFFICE_LEADER) and path.startswith(scope.office_path):
-        return True
-    return bool(
-        scope.has(RoleCode.DISCIPLINE_HANDLER)
-        and scope.home_office_path
-        and path.startswith(scope.home_office_path)
-    )
+    return scope is not None and reaches_umbrella(scope, case.office.path)

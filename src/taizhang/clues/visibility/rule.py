@@ -61,6 +61,20 @@ def clue_q(scope: Scope, one: bool = False) -> Q:
     return rule & ~Q(named)
 
 
+def reaches_umbrella(scope: Scope, office_path: str) -> bool:
+    """Whether `scope` reaches the 保护伞 clues of the office at `office_path` by the rule's `umbrella_reach`
+    above (less `handled`, which concerns single clues): office leaders over their tree, discipline-commission
+    handlers over the tree of the office they answer to. For records that show their 保护伞 part to the same
+    people (a case's screening and accountability parts: cases.permissions.sees_umbrella_part)."""
+    if scope.office_path and scope.has(RoleCode.OFFICE_LEADER) and office_path.startswith(scope.office_path):
+        return True
+    return bool(
+        scope.has(RoleCode.DISCIPLINE_HANDLER)
+        and scope.home_office_path
+        and office_path.startswith(scope.home_office_path)
+    )
+
+
 # --- The derived forms: for whom each one states the rule exactly ------------------------------------------
 
 
