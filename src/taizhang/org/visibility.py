@@ -1,7 +1,11 @@
-"""The one visibility rule: what a person's unit and roles let them see, as queryset filters.
+"""The machinery of visibility every record type shares: what a person's unit and roles let them see, as queryset
+filters.
 
 Every list, detail, export, search, count and API path reads through `Model.objects.visible_to(user)`.
-A model says how its rows relate to units by implementing `visibility_q(scope)` on its queryset.
+A model says how its rows relate to units by implementing `visibility_q(scope)` on its queryset; this module
+holds no rule of its own: `Scope` (what a rule may read about the person), `visible_to` and `held_rule` (each
+built rule kept per thread), and `readers` (who may see a record, for notifications). The clue rule, and the
+tables derived from it for speed, are clues/visibility/ (docs/architecture.md, "Where reads go").
 """
 
 from __future__ import annotations
