@@ -25,6 +25,7 @@ from taizhang.accounts.forms import EnrolmentCodeForm, SignInForm, TokenForm
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -46,7 +47,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 _("登录失败次数过多，账户已临时锁定，请%(minutes)s分钟后再试。")
                 % {"minutes": throttle.lock_minutes()},
             )
-            audit.record("auth.login_refused_locked", actor=username, object_type="auth", object_id=username)
+            audit.record(
+                "auth.login_refused_locked", claimed_by=username, object_type="auth", object_id=username
+            )
             again = SignInForm(request, initial={"username": username})
             return render(
                 request, "accounts/login.html", {"form": again, "next": _safe_next(request)}, status=429
@@ -59,14 +62,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if requires_2fa(user):
                 return redirect(f"{reverse_lazy('accounts:otp_verify')}?next={_safe_next(request)}")
             return redirect(_safe_next(request))
-        audit.record("auth.login_failed", actor=username, object_type="auth", object_id=username)
+        audit.record("auth.login_failed", claimed_by=username, object_type="auth", object_id=username)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record("auth.logout", actor=request.user, obj=request.user)
+        audit.record("auth.logout", actor=acting(request), obj=request.user)
     logout(request)
     return redirect("accounts:login")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,12 +26,13 @@ from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit, User
 
 
 @transaction.atomic
-def do_withdraw_assignment(clue_id: int, *, actor: Any, reason: str, version: int | None = None) -> Clue:
+def do_withdraw_assignment(clue_id: int, *, actor: Actor, reason: str, version: int | None = None) -> Clue:
     """The office takes a clue back from the unit holding it because the unit must step back (回避), and
     assigns it again later; the unit's pending requests and reminders end with it."""
     clue = _lock(clue_id, actor)
@@ -57,7 +57,7 @@ def _check_assignee(clue: Clue, unit: Unit, person: User | None) -> None:
 
 def _open_assignment(
     clue: Clue,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None,
     due: dt.datetime | None,
@@ -88,7 +88,7 @@ def _open_assignment(
 def do_assign_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None = None,
     due: dt.datetime | None = None,
@@ -111,7 +111,7 @@ def do_assign_clue(
 def do_reassign_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None = None,
     reason: str,
@@ -132,7 +132,7 @@ def do_reassign_clue(
 
 
 @transaction.atomic
-def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> StageReport:
+def do_file_stage_report(clue_id: int, *, actor: User, stage: str, body: str) -> StageReport:
     """The responsible unit reports back: 首次回告 (plan and who) or 二次回告 (progress)."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_report(actor, clue), _("只有责任单位的联络员、承办人或负责人可以回告。"))
@@ -155,7 +155,7 @@ def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> 
 
 @transaction.atomic
 def do_recuse_unit(
-    clue_id: int, *, actor: Any, unit: Unit, reason: str, version: int | None = None
+    clue_id: int, *, actor: Actor, unit: Unit, reason: str, version: int | None = None
 ) -> Recusal:
     """The office recuses a unit by hand (回避): it and every unit under it stop seeing the clue; if it holds the
     clue, its assignment ends and the clue comes back to the office."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,10 +20,11 @@ from taizhang.clues.models import Clue, Finding, StageReport
 from taizhang.core import audit, clock
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
+from taizhang.org.models import User
 
 
 @transaction.atomic
-def do_record_finding(clue_id: int, *, actor: Any, result: str, basis: str) -> Finding:
+def do_record_finding(clue_id: int, *, actor: User, result: str, basis: str) -> Finding:
     """末次回告: the unit records its finding; it goes to the unit leader to sign (or is signed at once by them)."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_report(actor, clue), _("只有责任单位的人员可以提交核查结论。"))
@@ -61,7 +60,7 @@ def _pending_finding(clue: Clue) -> Finding:
     return finding
 
 
-def _sign(clue: Clue, finding: Finding, actor: Any, note: str = "") -> None:
+def _sign(clue: Clue, finding: Finding, actor: User, note: str = "") -> None:
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.SIGN)
     finding.signed_by, finding.signed_at = actor, clock.now()
@@ -80,7 +79,7 @@ def _sign(clue: Clue, finding: Finding, actor: Any, note: str = "") -> None:
 
 
 @transaction.atomic
-def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str = "") -> Finding:
+def do_sign_finding(clue_id: int, *, actor: User, approve: bool = True, note: str = "") -> Finding:
     """The unit leader signs for the finding (签字背书), or sends it back to the handlers with a note."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_sign(actor, clue), _("只有责任单位负责人可以签字背书。"))
@@ -103,7 +102,7 @@ def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str
 
 @transaction.atomic
 def do_review_finding(
-    clue_id: int, *, actor: Any, accept: bool, note: str = "", version: int | None = None
+    clue_id: int, *, actor: User, accept: bool, note: str = "", version: int | None = None
 ) -> Finding:
     """The office accepts the signed finding, or sends it back (退查) with reasons to be redone quickly."""
     clue = _lock(clue_id, actor)

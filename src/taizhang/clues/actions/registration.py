@@ -30,6 +30,7 @@ from taizhang.core.errors import ActionError
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_version
 from taizhang.org import matching
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
@@ -127,7 +128,7 @@ def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
 @transaction.atomic
 def do_register_clue(
     *,
-    actor: Any,
+    actor: Actor,
     office: Unit,
     channel: str,
     received_at: dt.datetime,
@@ -190,7 +191,7 @@ def do_register_clue(
 def do_edit_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     version: int | None,
     subjects: list[SubjectData] | None = None,
     **changes: Any,
@@ -238,7 +239,7 @@ def do_edit_clue(
 def do_triage_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     in_scope: bool,
     category: str = "",
     priority: str = Priority.NORMAL,

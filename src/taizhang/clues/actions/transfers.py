@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,14 +22,14 @@ from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.org.choices import UnitKind
-from taizhang.org.models import Unit
+from taizhang.org.models import Unit, User
 
 
 @transaction.atomic
 def do_transfer_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     receiver_unit: Unit,
     letter_number: str = "",
@@ -78,7 +76,7 @@ def do_transfer_clue(
 
 @transaction.atomic
 def do_answer_transfer(
-    transfer_id: int, *, actor: Any, answer: str, note: str = "", case_reference: str = ""
+    transfer_id: int, *, actor: User, answer: str, note: str = "", case_reference: str = ""
 ) -> Transfer:
     """The receiving unit answers a transfer (受理并立案 / 不予立案 / 并案处理 / 退回): the two-way feedback."""
     transfer = Transfer.objects.select_related("receiver_unit").filter(pk=transfer_id).first()
@@ -108,7 +106,7 @@ def do_answer_transfer(
 
 
 @transaction.atomic
-def do_record_transfer_outcome(transfer_id: int, *, actor: Any, body: str) -> TransferOutcome:
+def do_record_transfer_outcome(transfer_id: int, *, actor: User, body: str) -> TransferOutcome:
     """The receiver reports a later outcome on a transfer (arrest, prosecution, sanction...)."""
     transfer = Transfer.objects.filter(pk=transfer_id).first()
     if transfer is None:

@@ -16,6 +16,7 @@ from taizhang.clues.models import Attachment, Clue, Transfer
 from taizhang.clues.views.common import back_to, show_error, visible_clue
 from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 
 
 @login_required
@@ -31,7 +32,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_add_attachment(
             clue.pk,
-            actor=request.user,
+            actor=acting(request),
             name=upload.name or "",
             content_type=upload.content_type or "",
             chunks=upload.chunks(),
@@ -54,7 +55,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404() from exc
     audit.record(
         "clue.attachment_read",
-        actor=request.user,
+        actor=acting(request),
         obj=attachment.clue,
         after={"attachment": attachment.pk, "name": attachment.original_name},
     )
@@ -76,7 +77,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         clue__in=visible,
     )
     content = transfer_letter(transfer)
-    audit.record("clue.letter", actor=request.user, obj=transfer.clue, after={"transfer": transfer.pk})
+    audit.record("clue.letter", actor=acting(request), obj=transfer.clue, after={"transfer": transfer.pk})
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

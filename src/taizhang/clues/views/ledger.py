@@ -28,6 +28,7 @@ from taizhang.clues.filters import (
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.clues.permissions import OFFICE_ACTORS
 from taizhang.core import audit
+from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit
 from taizhang.org.visibility import scope_of
 
@@ -221,7 +222,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
     out.seek(0)
     audit.record(
         "clue.export",
-        actor=request.user,
+        actor=acting(request),
         object_type="clues.ledger",
         after={"rows": count, "query": request.GET.urlencode()[:500]},
     )

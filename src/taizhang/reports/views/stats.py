@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 from taizhang.reports import actions, assessment, bulletin, dashboard, exports
@@ -94,7 +95,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         body = bulletin.render_docx(data)
         audit.record(
             "report.bulletin_read",
-            actor=request.user,
+            actor=acting(request),
             obj=office,
             after={"period": period.key, "format": fmt},
         )
@@ -143,7 +144,7 @@ def note_add(request: HttpRequest) -> HttpResponse:
     target = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST.get("target") or 0)
     try:
         actions.do_add_bulletin_note(
-            actor=request.user,
+            actor=acting(request),
             office=office,
             unit=target,
             period=period,
@@ -162,7 +163,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     """The summary sheet (.xlsx) of all units' figures for a period (default the current month)."""
     office, period = _office_of(request), chosen_period(request, PeriodKind.MONTH)
     body = exports.summary_xlsx(request.user, office, period)
-    audit.record("report.summary_export", actor=request.user, obj=office, after={"period": period.key})
+    audit.record("report.summary_export", actor=acting(request), obj=office, after={"period": period.key})
     return _download(body, XLSX, f"{period.label}数据汇总表.xlsx")
 
 
@@ -176,7 +177,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     scheme = assessment.default_scheme(office, year)
     results = assessment.score(request.user, scheme)
     if request.GET.get("format") == "xlsx":
-        audit.record("report.assessment_export", actor=request.user, obj=office, after={"year": year})
+        audit.record("report.assessment_export", actor=acting(request), obj=office, after={"year": year})
         return _download(exports.assessment_xlsx(scheme.name, results), XLSX, f"{scheme.name}.xlsx")
     return render(
         request,
@@ -203,7 +204,7 @@ def deduction_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
     try:
         actions.do_add_assessment_deduction(
             scheme.pk,
-            actor=request.user,
+            actor=acting(request),
             unit=target,
             points=request.POST.get("points", ""),
             reason=request.POST.get("reason", ""),
