@@ -25,7 +25,6 @@ from taizhang.accounts.forms import EnrolmentCodeForm, SignInForm, TokenForm
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
-from taizhang.org.actors import acting
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -69,7 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record("auth.logout", actor=acting(request), obj=request.user)
+        audit.record("auth.logout", actor=request.user, obj=request.user)
     logout(request)
     return redirect("accounts:login")
 

@@ -131,9 +131,7 @@ def mount(router: Router) -> None:
         case = _case(request, case_id)
         rows = list(Accountability.objects.visible_to(request.user).filter(check_row__case=case))
         if rows:
-            audit.record(
-                "case.accountability_read", actor=acting(request), obj=case, after={"rows": len(rows)}
-            )
+            audit.record("case.accountability_read", actor=request.user, obj=case, after={"rows": len(rows)})
         return rows
 
     @router.post("/cases/{case_id}/accountability", response={201: AccountabilityOut}, summary="录入问责记录")

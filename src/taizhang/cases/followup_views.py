@@ -252,9 +252,7 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     if page.object_list:
-        audit.record(
-            "case.accountability_read", actor=acting(request), after={"query": request.GET.urlencode()}
-        )
+        audit.record("case.accountability_read", actor=request.user, after={"query": request.GET.urlencode()})
     return render(request, "cases/accountability_list.html", {"page": page, "measures": Measure.choices})
 
 
@@ -283,5 +281,5 @@ def assets_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assets_export(request: HttpRequest) -> FileResponse:
-    audit.record("case.assets_export", actor=acting(request), after={"query": request.GET.urlencode()})
+    audit.record("case.assets_export", actor=request.user, after={"query": request.GET.urlencode()})
     return followup_exports.assets_response(_assets(request))

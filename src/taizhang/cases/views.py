@@ -136,7 +136,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     response = exports.cases_response(listed(request))
     audit.record(
         "case.export",
-        actor=acting(request),
+        actor=request.user,
         object_type="cases.ledger",
         after={"query": request.GET.urlencode()[:500]},
     )

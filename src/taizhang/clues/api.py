@@ -410,7 +410,7 @@ def export(request: HttpRequest, filters: Query[FilterIn]) -> FileResponse:
     count = exports.write_xlsx(qs, out)
     out.seek(0)
     audit.record(
-        "clue.export", actor=acting(request), object_type="clues.ledger", after={"rows": count, "api": True}
+        "clue.export", actor=request.user, object_type="clues.ledger", after={"rows": count, "api": True}
     )
     return FileResponse(
         out,

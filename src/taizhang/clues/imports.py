@@ -31,7 +31,6 @@ from taizhang.clues.exports import COLUMNS
 from taizhang.clues.models import Clue, ImportJob
 from taizhang.core import audit, files
 from taizhang.core.errors import ActionError, NotVisible
-from taizhang.org.actors import Actor
 from taizhang.org.models import Sector, Unit, User
 
 log = logging.getLogger("taizhang.clues.imports")
@@ -323,9 +322,7 @@ def write_rows(
     return created, skipped, errors
 
 
-def _write_row(
-    row: LegacyRow, office: Unit, actor: User, people: dict[tuple[int | None, str], User]
-) -> None:
+def _write_row(row: LegacyRow, office: Unit, actor: User, people: dict[tuple[int | None, str], User]) -> None:
     facts = row.summary + ("\n" + row.legacy_note if row.legacy_note else "")
     clue = actions.do_register_clue(
         actor=actor,

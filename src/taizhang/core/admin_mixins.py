@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 
 from taizhang.core import audit
-from taizhang.org.actors import acting
 
 # Never copied into the audit log (a password hash is a secret, and the log is read by auditors).
 _UNAUDITED_FIELDS = frozenset({"password"})
@@ -38,12 +37,12 @@ class AuditedAdmin(admin.ModelAdmin):
         obj = form.instance
         audit.record(
             "admin.change" if change else "admin.add",
-            actor=acting(request),
+            actor=request.user,
             obj=obj,
             before=getattr(form, "_audit_before", None),
             after=admin_snapshot(type(obj).objects.get(pk=obj.pk)),
         )
 
     def delete_model(self, request: Any, obj: Any) -> None:
-        audit.record("admin.delete", actor=acting(request), obj=obj, before=admin_snapshot(obj))
+        audit.record("admin.delete", actor=request.user, obj=obj, before=admin_snapshot(obj))
         super().delete_model(request, obj)

@@ -10,7 +10,6 @@ from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
 from taizhang.jobs import registry
 from taizhang.jobs.models import Job
-from taizhang.org.actors import acting
 
 
 def own_job(request: HttpRequest, pk: int) -> Job:
@@ -69,7 +68,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404() from exc
     audit.record(
         "jobs.download",
-        actor=acting(request),
+        actor=request.user,
         object_type="jobs.job",
         object_id=job.pk,
         after={"kind": job.kind},

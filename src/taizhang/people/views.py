@@ -181,7 +181,7 @@ def graph_export(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     audit.record(
         "people.graph_export",
-        actor=acting(request),
+        actor=request.user,
         object_type="people.entity",
         object_id=pk,
         after={"nodes": len(found["nodes"]), "edges": len(found["edges"])},

@@ -153,7 +153,7 @@ def typical_export(request: HttpRequest) -> HttpResponse:
     if not rows:
         messages.error(request, _("没有已审定的典型案例可以导出。"))
         return redirect("publicity:index")
-    audit.record("typical.export", actor=acting(request), after={"typical": [t.pk for t in rows]})
+    audit.record("typical.export", actor=request.user, after={"typical": [t.pk for t in rows]})
     return documents.typical_response(rows, rows[0].case.office.name)
 
 

@@ -80,7 +80,7 @@ def messages(request: HttpRequest, clue_id: int) -> list[dict]:
     clue = get_object_or_404(Clue.objects.visible_to(request.user), pk=clue_id)
     if not perm.can_talk_to_reporter(request.user, clue):
         raise PermissionRefused()
-    audit.record("reporter.thread_read", actor=acting(request), obj=clue)
+    audit.record("reporter.thread_read", actor=request.user, obj=clue)
     return [
         {"id": m.pk, "sender": m.sender, "body": m.body, "created_at": m.created_at, "read": bool(m.read_at)}
         for m in Message.objects.filter(clue=clue)

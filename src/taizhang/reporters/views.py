@@ -34,7 +34,7 @@ def clue(request: HttpRequest, clue_id: int) -> HttpResponse:
 
     obj = get_object_or_404(Clue.objects.visible_to(request.user).select_related("office"), pk=clue_id)
     if perm.can_talk_to_reporter(request.user, obj):
-        audit.record("reporter.thread_read", actor=acting(request), obj=obj)
+        audit.record("reporter.thread_read", actor=request.user, obj=obj)
     return render(request, "reporters/clue.html", {"clue": obj, "sections": sections(request, obj)})
 
 

@@ -16,7 +16,7 @@ from taizhang.org.actors import acting
 from taizhang.supervision import actions, boards
 from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Extension, ListedSupervision, Notification
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 router = Router(tags=["supervision"])
 

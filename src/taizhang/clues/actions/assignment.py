@@ -19,8 +19,9 @@ from taizhang.clues.actions.common import (
     _set_deadline,
     _withdraw,
     _withdraw_if_barred,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, ReportStage
+from taizhang.clues.choices import ClueNotice, ClueStep, ReportStage
 from taizhang.clues.models import Assignment, Clue, Recusal, StageReport
 from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
@@ -42,6 +43,7 @@ def do_withdraw_assignment(clue_id: int, *, actor: Actor, reason: str, version: 
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _withdraw(clue, actor, reason)
     _save(clue, "clue.withdraw", actor, before, reason=reason)
+    notify_on_commit(ClueNotice.WITHDRAWN, clue, actor)
     return clue
 
 
@@ -104,6 +106,7 @@ def do_assign_clue(
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, instructions)
     _save(clue, "clue.assign", actor, before, assignment=assignment.pk, unit=unit.name, due=assignment.due_at)
+    notify_on_commit(ClueNotice.ASSIGNED, clue, actor)
     return clue
 
 
@@ -128,6 +131,7 @@ def do_reassign_clue(
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, "", reason)
     _save(clue, "clue.reassign", actor, before, reason=reason, assignment=assignment.pk, unit=unit.name)
+    notify_on_commit(ClueNotice.REASSIGNED, clue, actor)
     return clue
 
 
@@ -171,4 +175,5 @@ def do_recuse_unit(
         raise ActionError("already_recused", _("「%(unit)s」已是回避单位。") % {"unit": unit.name})
     _withdraw_if_barred(clue, actor)
     _save(clue, "clue.recuse", actor, before, reason=reason, unit=unit.name)
+    notify_on_commit(ClueNotice.RECUSED, clue, actor)
     return recusal

@@ -14,12 +14,13 @@ from taizhang.clues.choices import (
     CLUE_STEPS,
     ENDED_BY_RECUSAL,
     WITH_UNIT_STATUSES,
+    ClueNotice,
     ClueStatus,
     ClueStep,
     ReporterKind,
 )
 from taizhang.clues.models import Assignment, Clue, Recusal
-from taizhang.core import audit, clock
+from taizhang.core import audit, clock, notices
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
@@ -136,6 +137,17 @@ def _save(
     )
 
 
+def notify_on_commit(notice: ClueNotice, clue: Clue, actor: Actor, **data: Any) -> None:
+    """Tell the people `notice` concerns once the step commits (whom, and in what words: supervision/notices.py),
+    with the unit and person the clue is with at this step."""
+    notices.notify_on_commit(
+        notice,
+        clue,
+        actor=actor,
+        **{"unit_id": clue.responsible_unit_id, "person_id": clue.responsible_person_id, **data},
+    )
+
+
 def _require_text(value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -193,6 +205,7 @@ def _withdraw(clue: Clue, actor: Actor, reason: str) -> None:
         actor=None if perm.is_system(actor) else actor,
         unit_id=unit_id,
     )
+    notify_on_commit(ClueNotice.WITHDRAWN_RECUSED, clue, actor, unit_id=unit_id, person_id=None)
 
 
 def _refuse_recused(clue: Clue, unit: Unit) -> None:

@@ -14,8 +14,9 @@ from taizhang.clues.actions.common import (
     _require_text,
     _save,
     _set_deadline,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, FindingResult, ReportStage, ReviewDecision
+from taizhang.clues.choices import ClueNotice, ClueStep, FindingResult, ReportStage, ReviewDecision
 from taizhang.clues.models import Clue, Finding, StageReport
 from taizhang.core import audit, clock
 from taizhang.core.errors import ActionError
@@ -48,6 +49,7 @@ def do_record_finding(clue_id: int, *, actor: User, result: str, basis: str) -> 
     )
     _set_deadline(clue, "signoff")
     _save(clue, "clue.finding_recorded", actor, before, finding=finding.pk, result=result)
+    notify_on_commit(ClueNotice.FINDING_RECORDED, clue, actor)
     if perm.can_sign(actor, clue):
         _sign(clue, finding, actor)
     return finding
@@ -76,6 +78,7 @@ def _sign(clue: Clue, finding: Finding, actor: User, note: str = "") -> None:
         finding=finding.pk,
         result=finding.result,
     )
+    notify_on_commit(ClueNotice.FINDING_SIGNED, clue, actor)
 
 
 @transaction.atomic
@@ -131,4 +134,6 @@ def do_review_finding(
         reason=note,
         finding=finding.pk,
     )
+    if not accept:
+        notify_on_commit(ClueNotice.REVIEW_RETURNED, clue, actor)
     return finding

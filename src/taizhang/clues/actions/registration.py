@@ -22,8 +22,9 @@ from taizhang.clues.actions.common import (
     _save,
     _set_deadline,
     _withdraw_if_barred,
+    notify_on_commit,
 )
-from taizhang.clues.choices import Category, ClueStep, Priority
+from taizhang.clues.choices import Category, ClueNotice, ClueStep, Priority
 from taizhang.clues.models import Clue, ClueCounter, Recusal, ReportedSubject, Reporter
 from taizhang.core import audit, clock, sealing
 from taizhang.core.errors import ActionError
@@ -232,6 +233,7 @@ def do_edit_clue(
         after=audit.snapshot(clue, EDITABLE_FIELDS + AUDITED_FIELDS),
     )
     emit_on_commit(model="clues.clue", object_id=clue.pk, action="clue.edit", actor=actor)
+    notify_on_commit(ClueNotice.EDITED, clue, actor)
     return clue
 
 
@@ -274,4 +276,5 @@ def do_triage_clue(
         _set_deadline(clue, None)
     clue.triage_note = note
     _save(clue, "clue.triage", actor, before, reason=note, also=("triage_note",))
+    notify_on_commit(ClueNotice.TRIAGED, clue, actor)
     return clue

@@ -14,8 +14,9 @@ from taizhang.clues.actions.common import (
     _require_text,
     _save,
     _set_deadline,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, FindingResult, TransferAnswer, TransferKind
+from taizhang.clues.choices import ClueNotice, ClueStep, FindingResult, TransferAnswer, TransferKind
 from taizhang.clues.models import Transfer, TransferOutcome
 from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
@@ -71,6 +72,7 @@ def do_transfer_clue(
     )
     _set_deadline(clue, "register_transfer", at=transfer.answer_due_at)
     _save(clue, "clue.transfer", actor, before, transfer=transfer.pk, receiver=receiver_unit.name, kind=kind)
+    notify_on_commit(ClueNotice.TRANSFERRED, clue, actor)
     return transfer
 
 
@@ -102,6 +104,7 @@ def do_answer_transfer(
         _move(clue, ClueStep.ANSWER_TRANSFER)
         _set_deadline(clue, "conclude")
     _save(clue, "clue.transfer_answered", actor, before, reason=note, transfer=transfer.pk, answer=answer)
+    notify_on_commit(ClueNotice.TRANSFER_ANSWERED, clue, actor)
     return transfer
 
 

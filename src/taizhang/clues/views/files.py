@@ -55,7 +55,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404() from exc
     audit.record(
         "clue.attachment_read",
-        actor=acting(request),
+        actor=request.user,
         obj=attachment.clue,
         after={"attachment": attachment.pk, "name": attachment.original_name},
     )
@@ -77,7 +77,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         clue__in=visible,
     )
     content = transfer_letter(transfer)
-    audit.record("clue.letter", actor=acting(request), obj=transfer.clue, after={"transfer": transfer.pk})
+    audit.record("clue.letter", actor=request.user, obj=transfer.clue, after={"transfer": transfer.pk})
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

@@ -28,7 +28,6 @@ from taizhang.clues.filters import (
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.clues.permissions import OFFICE_ACTORS
 from taizhang.core import audit
-from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit
 from taizhang.org.visibility import scope_of
 
@@ -222,7 +221,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
     out.seek(0)
     audit.record(
         "clue.export",
-        actor=acting(request),
+        actor=request.user,
         object_type="clues.ledger",
         after={"rows": count, "query": request.GET.urlencode()[:500]},
     )

@@ -51,7 +51,7 @@ def letter_export(request: HttpRequest) -> HttpResponse:
     response = exports.letters_response(listed(request))
     audit.record(
         "letter.export",
-        actor=acting(request),
+        actor=request.user,
         object_type="rectification.letters",
         after={"query": request.GET.urlencode()[:500]},
     )

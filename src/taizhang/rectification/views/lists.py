@@ -81,7 +81,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     problem_list = get_object_or_404(ProblemList.objects.visible_to(request.user), pk=pk)
     response = exports.problem_list_response(problem_list, measures_of(request, problem_list))
-    audit.record("problem_list.export", actor=acting(request), obj=problem_list)
+    audit.record("problem_list.export", actor=request.user, obj=problem_list)
     return response
 
 
@@ -268,7 +268,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.filter(report__measure__in=visible), pk=pk)
     audit.record(
         "rectification.evidence_read",
-        actor=acting(request),
+        actor=request.user,
         object_type="rectification.evidence",
         object_id=evidence.pk,
         object_repr=evidence.name,

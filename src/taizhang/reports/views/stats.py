@@ -95,7 +95,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         body = bulletin.render_docx(data)
         audit.record(
             "report.bulletin_read",
-            actor=acting(request),
+            actor=request.user,
             obj=office,
             after={"period": period.key, "format": fmt},
         )
@@ -163,7 +163,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     """The summary sheet (.xlsx) of all units' figures for a period (default the current month)."""
     office, period = _office_of(request), chosen_period(request, PeriodKind.MONTH)
     body = exports.summary_xlsx(request.user, office, period)
-    audit.record("report.summary_export", actor=acting(request), obj=office, after={"period": period.key})
+    audit.record("report.summary_export", actor=request.user, obj=office, after={"period": period.key})
     return _download(body, XLSX, f"{period.label}数据汇总表.xlsx")
 
 
@@ -177,7 +177,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     scheme = assessment.default_scheme(office, year)
     results = assessment.score(request.user, scheme)
     if request.GET.get("format") == "xlsx":
-        audit.record("report.assessment_export", actor=acting(request), obj=office, after={"year": year})
+        audit.record("report.assessment_export", actor=request.user, obj=office, after={"year": year})
         return _download(exports.assessment_xlsx(scheme.name, results), XLSX, f"{scheme.name}.xlsx")
     return render(
         request,

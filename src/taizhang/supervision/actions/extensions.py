@@ -18,8 +18,8 @@ from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition
 from taizhang.org.actors import Actor
 from taizhang.supervision.choices import EXTENSION_TRANSITIONS, ExtensionStatus
-from taizhang.supervision.events import clue_url
 from taizhang.supervision.models import Extension
+from taizhang.supervision.notices import clue_url
 from taizhang.supervision.notify import notify
 from taizhang.supervision.permissions import require
 from taizhang.supervision.recipients import Directory

@@ -17,7 +17,7 @@ from taizhang.supervision import boards
 from taizhang.supervision.actions import do_mark_notifications_read
 from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Notification
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 
 @login_required

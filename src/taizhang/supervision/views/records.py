@@ -17,7 +17,6 @@ from taizhang.core import audit
 from taizhang.org.actors import acting
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.documents import urging_docx
-from taizhang.supervision.events import clue_url
 from taizhang.supervision.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -28,6 +27,7 @@ from taizhang.supervision.forms import (
     UrgingForm,
 )
 from taizhang.supervision.models import Extension, ListedSupervision, PointNotice, Talk, UrgingNotice
+from taizhang.supervision.notices import clue_url
 from taizhang.supervision.targets import target_models, url_of
 from taizhang.supervision.views.common import form_errors, run
 
@@ -104,7 +104,7 @@ def urging_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(
         UrgingNotice.objects.visible_to(request.user).select_related("unit", "office"), pk=pk
     )
-    audit.record("urging.document_read", actor=acting(request), obj=notice)
+    audit.record("urging.document_read", actor=request.user, obj=notice)
     response = HttpResponse(
         urging_docx(notice),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
