@@ -1,4 +1,4 @@
-"""Who is told what after a clue action: the `notices` hook (core/notices.py) that delivers the notices clue
+"""Who is told what after a clue action: the `notices` hook (core/notifying.py) that delivers the notices clue
 actions send with `notify_on_commit(ClueNotice…)`, and the one table of their targets. Only people the
 visibility rule lets see the clue receive one (`notify`), and what they read is checked again when shown
 (audience.py)."""
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.clues.choices import ClueNotice
 from taizhang.clues.models import Clue
-from taizhang.core.notices import Notice
+from taizhang.core.notifying import Notice
 from taizhang.supervision.audience import body_of, cancel_pending, redact_about
 from taizhang.supervision.notify import notify
 from taizhang.supervision.recipients import Directory

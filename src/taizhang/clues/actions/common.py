@@ -20,7 +20,7 @@ from taizhang.clues.choices import (
     ReporterKind,
 )
 from taizhang.clues.models import Assignment, Clue, Recusal
-from taizhang.core import audit, clock, notices
+from taizhang.core import audit, clock, notifying
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
@@ -140,7 +140,7 @@ def _save(
 def notify_on_commit(notice: ClueNotice, clue: Clue, actor: Actor, **data: Any) -> None:
     """Tell the people `notice` concerns once the step commits (whom, and in what words: supervision/notices.py),
     with the unit and person the clue is with at this step."""
-    notices.notify_on_commit(
+    notifying.notify_on_commit(
         notice,
         clue,
         actor=actor,
