@@ -16,7 +16,9 @@ from taizhang.reviews import permissions as review_perm
 
 
 def test_one_is_system_serves_every_permissions_module():
-    assert {clue_perm.is_system, case_perm.is_system, drive_perm.is_system, rect_perm.is_system} == {is_system}
+    assert {clue_perm.is_system, case_perm.is_system, drive_perm.is_system, rect_perm.is_system} == {
+        is_system
+    }
     assert review_perm.is_system is is_system
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from taizhang.core.actors import SystemActor
 from taizhang.core import audit, audit_key
+from taizhang.core.actors import SystemActor
 from taizhang.core.models import AuditEntry, AuditHead
 from tests.foundation.test_audit import _drop_guards
 

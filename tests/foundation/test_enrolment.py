@@ -13,10 +13,10 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taizhang.core.actors import CLI
 from taizhang.accounts.actions import do_issue_enrolment_code
 from taizhang.accounts.models import ApiToken, EnrolmentCode
 from taizhang.core import clock
+from taizhang.core.actors import CLI
 from taizhang.core.errors import PermissionRefused
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Role

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from taizhang.core.actors import SystemActor
 from taizhang.clues.actions import SubjectData
+from taizhang.core.actors import SystemActor
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.portal import abuse
 from taizhang.publicity import actions, results
