@@ -13,7 +13,7 @@ from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
 from taizhang.supervision import worker
 from taizhang.supervision.models import Notification
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 from tests.supervision.conftest import at
 from tests.supervision.conftest import clock as clock  # the frozen clock fixture
 

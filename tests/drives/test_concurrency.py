@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from taizhang.core.actors import WORKER
 from taizhang.drives import actions
 from taizhang.drives.choices import DriveKind
 from taizhang.drives.models import DriveReturn, DriveRound
@@ -30,7 +31,7 @@ def test_two_workers_open_a_round_once(world, make_drive):
     def worker() -> None:
         try:
             barrier.wait()
-            opened.append(actions.open_next_round(drive.pk, actor="worker"))
+            opened.append(actions.open_next_round(drive.pk, actor=WORKER))
         finally:
             connections.close_all()
 

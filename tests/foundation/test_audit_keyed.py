@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from taizhang.core import audit, audit_key
+from taizhang.core.actors import SystemActor
 from taizhang.core.models import AuditEntry, AuditHead
 from tests.foundation.test_audit import _drop_guards
 
@@ -99,9 +100,9 @@ def test_an_edited_checkpoint_is_caught(chain, settings):
 
 def test_old_unkeyed_rows_still_verify_before_the_keyed_ones(world):
     """The migration path: rows written before the key existed keep their SHA-256 and are verified as such."""
-    first = audit.record("test.old", actor="x")
+    first = audit.record("test.old", actor=SystemActor("x"))
     _rehash(first.pk, version=1)
-    audit.record("test.new", actor="x")
+    audit.record("test.new", actor=SystemActor("x"))
     count, problem = audit.verify_chain(anchor=True)
     assert problem is None and count == 2
     assert (
@@ -112,7 +113,7 @@ def test_old_unkeyed_rows_still_verify_before_the_keyed_ones(world):
 def test_the_worker_moves_the_checkpoint(chain):
     assert audit.anchor_chain() == 1
     assert audit_key.read_checkpoint().last_id == chain[-1].pk
-    newer = audit.record("test.step", actor="x")
+    newer = audit.record("test.step", actor=SystemActor("x"))
     assert audit.anchor_chain() == 1
     assert audit_key.read_checkpoint().last_id == newer.pk
     # A tail cut below the checkpoint stops it from moving on.

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from taizhang.accounts.actions import do_issue_enrolment_code
 from taizhang.accounts.models import ApiToken, EnrolmentCode
 from taizhang.core import clock
+from taizhang.core.actors import CLI
 from taizhang.core.errors import PermissionRefused
 from taizhang.core.models import AuditEntry
 from taizhang.org.models import Role
@@ -84,10 +85,10 @@ def test_nobody_issues_a_code_for_themselves(world):
 def test_expired_and_voided_codes_are_refused(world, custodian):
     client = _signed_in("custodian")
     with clock.at(clock.now() - dt.timedelta(hours=settings.ENROLMENT_CODE_HOURS + 1)):
-        expired = do_issue_enrolment_code(custodian, actor="cli")
+        expired = do_issue_enrolment_code(custodian, actor=CLI)
     assert "登记码不正确" in client.post(VERIFY, {"code": expired}).content.decode()
-    voided = do_issue_enrolment_code(custodian, actor="cli")
-    do_issue_enrolment_code(custodian, actor="cli")  # voids the one before
+    voided = do_issue_enrolment_code(custodian, actor=CLI)
+    do_issue_enrolment_code(custodian, actor=CLI)  # voids the one before
     assert "登记码不正确" in client.post(VERIFY, {"code": voided}).content.decode()
 
 

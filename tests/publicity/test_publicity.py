@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from taizhang.clues.actions import SubjectData
+from taizhang.core.actors import SystemActor
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.portal import abuse
 from taizhang.publicity import actions, results
@@ -56,7 +57,7 @@ def case(world, cases):
     from taizhang.clues import actions as clue_actions
 
     clue = clue_actions.do_register_clue(
-        actor="测试",
+        actor=SystemActor("测试"),
         office=world.units["city"],
         channel="letter",
         received_at=timezone.now(),

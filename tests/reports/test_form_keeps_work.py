@@ -11,7 +11,7 @@ from taizhang.pure.numbers import parse_number
 from taizhang.reports import actions
 from taizhang.reports.models import Indicator, ReportType, ReportValue
 from taizhang.reports.periods import Period
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 
 def _draft(world):

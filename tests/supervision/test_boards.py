@@ -10,7 +10,7 @@ from taizhang.clues.models import Clue
 from taizhang.supervision import boards, owners
 from taizhang.supervision.actions import do_create_task
 from taizhang.supervision.models import Task
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 pytestmark = pytest.mark.django_db
 

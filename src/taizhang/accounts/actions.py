@@ -19,7 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from taizhang.accounts.models import EnrolmentCode
 from taizhang.core import audit, clock
+from taizhang.core.actors import recorded_label
 from taizhang.core.errors import ActionError, PermissionRefused
+from taizhang.org.actors import Actor
+from taizhang.org.models import User
 
 # No 0/O, 1/I/L: a code is read aloud or copied from paper.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -31,14 +34,14 @@ def _new_code() -> str:
     return "-".join(symbols[i : i + _GROUP_LEN] for i in range(0, len(symbols), _GROUP_LEN))
 
 
-def do_issue_enrolment_code(user: Any, *, actor: Any) -> str:
+def do_issue_enrolment_code(user: User, *, actor: Actor) -> str:
     """Issue a one-time enrolment code for `user` (earlier unused codes are voided); the plain code is returned
-    once and only its hash is kept. `actor` is the issuing person, or a label such as "cli"."""
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+    once and only its hash is kept. `actor` is the issuing person, or a system actor (`core.actors.CLI`)."""
+    if isinstance(actor, User) and actor.pk == user.pk:
         raise PermissionRefused(_("登记码须由另一名管理员签发，不能为自己签发。"))
     code = _new_code()
     now = clock.now()
-    label = str(actor) if actor else ""
+    label = recorded_label(actor)
     with transaction.atomic():
         EnrolmentCode.objects.filter(user=user, used_at__isnull=True, revoked=False).update(revoked=True)
         row = EnrolmentCode.objects.create(

@@ -46,7 +46,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 _("登录失败次数过多，账户已临时锁定，请%(minutes)s分钟后再试。")
                 % {"minutes": throttle.lock_minutes()},
             )
-            audit.record("auth.login_refused_locked", actor=username, object_type="auth", object_id=username)
+            audit.record(
+                "auth.login_refused_locked", claimed_by=username, object_type="auth", object_id=username
+            )
             again = SignInForm(request, initial={"username": username})
             return render(
                 request, "accounts/login.html", {"form": again, "next": _safe_next(request)}, status=429
@@ -59,7 +61,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if requires_2fa(user):
                 return redirect(f"{reverse_lazy('accounts:otp_verify')}?next={_safe_next(request)}")
             return redirect(_safe_next(request))
-        audit.record("auth.login_failed", actor=username, object_type="auth", object_id=username)
+        audit.record("auth.login_failed", claimed_by=username, object_type="auth", object_id=username)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 

@@ -27,9 +27,11 @@ from taizhang.cases.choices import (
 from taizhang.cases.models import Case, CaseCounter, CaseStageEvent
 from taizhang.clues.models import Clue
 from taizhang.core import audit
+from taizhang.core.actors import SystemActor
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
@@ -69,7 +71,7 @@ COUNT_FIELDS = ("persons_caught", "fugitives_caught", "fugitives_at_large")
 MONEY_FIELDS = ("assets_seized", "assets_frozen", "assets_confiscated")
 
 
-def _lock(case_id: int, actor: Any) -> Case:
+def _lock(case_id: int, actor: Actor) -> Case:
     # Row lock for the whole step: two people recording a stage at once are serialised, and the later one
     # sees the stage the earlier one left (then the transition map refuses a repeated or skipped stage).
     qs = Case.objects.all() if perm.is_system(actor) else Case.objects.visible_to(actor)
@@ -80,7 +82,7 @@ def _lock(case_id: int, actor: Any) -> Case:
 
 
 def _save(
-    case: Case, action: str, actor: Any, before: dict[str, Any], fields: list[str], **extra: Any
+    case: Case, action: str, actor: Actor, before: dict[str, Any], fields: list[str], **extra: Any
 ) -> None:
     case.version += 1
     case.save(update_fields=sorted({*fields, "version", "updated_at"}))
@@ -128,7 +130,7 @@ def _check_units(units: list[Unit]) -> None:
 @transaction.atomic
 def do_register_case(
     *,
-    actor: Any,
+    actor: Actor,
     office: Unit,
     name: str,
     org_type: str,
@@ -153,8 +155,9 @@ def do_register_case(
     _clean_figures(figures)
     units = list(handling_units or [])
     _check_units(units)
-    if not perm.is_system(actor) and actor.unit.kind == UnitKind.POLICE and actor.unit not in units:
-        units.append(actor.unit)  # a police unit reporting its own case handles it
+    own = None if perm.is_system(actor) else actor.unit
+    if own is not None and own.kind == UnitKind.POLICE and own not in units:
+        units.append(own)  # a police unit reporting its own case handles it
     linked = list(clues or [])
     if linked and not perm.is_system(actor):
         visible = set(
@@ -193,7 +196,7 @@ def do_register_case(
 def do_edit_case(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     version: int | None,
     handling_units: list[Unit] | None = None,
     clues: list[Clue] | None = None,
@@ -243,7 +246,7 @@ def do_edit_case(
 def do_record_case_stage(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     stage: str,
     occurred_on: dt.date,
     persons: int = 0,
@@ -287,7 +290,7 @@ def do_record_case_stage(
 
 
 @transaction.atomic
-def do_record_judgment(case_id: int, *, actor: Any, event_id: int, judged_on: dt.date) -> CaseStageEvent:
+def do_record_judgment(case_id: int, *, actor: Actor, event_id: int, judged_on: dt.date) -> CaseStageEvent:
     """Record the day a first- or second-instance trial gave judgment (宣判) after it was accepted."""
     case = _lock(case_id, actor)
     handling = set(case.handling_units.values_list("pk", flat=True))
@@ -304,7 +307,7 @@ def do_record_judgment(case_id: int, *, actor: Any, event_id: int, judged_on: dt
     return event
 
 
-def _raise_umbrella_clue(case: Case, actor: Any, note: str) -> Clue:
+def _raise_umbrella_clue(case: Case, actor: Actor, note: str) -> Clue:
     """The 保护伞 clue a screening found: registered, triaged as 保护伞, given to the discipline commission."""
     from taizhang.clues import actions as clue_actions
     from taizhang.clues.actions import SubjectData
@@ -313,7 +316,7 @@ def _raise_umbrella_clue(case: Case, actor: Any, note: str) -> Clue:
 
     # The screener may not see 保护伞 clues (office staff do not), so the clue steps run as the screening
     # itself; the audit entry of the case names the person.
-    system = f"逐案过筛：{actor}"
+    system = SystemActor.acting_for(f"逐案过筛：{actor}")
     clue = clue_actions.do_register_clue(
         actor=system,
         office=case.office,
@@ -337,7 +340,7 @@ def _raise_umbrella_clue(case: Case, actor: Any, note: str) -> Clue:
 
 
 @transaction.atomic
-def do_screen_case(case_id: int, *, actor: Any, result: str, note: str = "") -> Case:
+def do_screen_case(case_id: int, *, actor: Actor, result: str, note: str = "") -> Case:
     """逐案过筛: record whether the case revealed a 保护伞; 发现线索 raises a new 保护伞 clue at once."""
     case = _lock(case_id, actor)
     perm.require(perm.can_screen(actor, case), _("只有扫黑办或纪委监委可以进行逐案过筛。"))
@@ -360,7 +363,7 @@ def do_screen_case(case_id: int, *, actor: Any, result: str, note: str = "") -> 
 
 
 @transaction.atomic
-def do_conclude_case(case_id: int, *, actor: Any, note: str = "") -> Case:
+def do_conclude_case(case_id: int, *, actor: Actor, note: str = "") -> Case:
     """Conclude (办结) a case whose judgment is effective; refused while it is unscreened or being checked."""
     case = _lock(case_id, actor)
     perm.require(perm.can_manage(actor, case), _("只有扫黑办可以办结案件。"))
@@ -386,7 +389,7 @@ def do_conclude_case(case_id: int, *, actor: Any, note: str = "") -> Case:
 
 
 @transaction.atomic
-def do_reopen_case(case_id: int, *, actor: Any, reason: str) -> Case:
+def do_reopen_case(case_id: int, *, actor: Actor, reason: str) -> Case:
     """Reopen a concluded case (e.g. a retrial); the reason is kept in the audit log."""
     case = _lock(case_id, actor)
     perm.require(perm.can_manage(actor, case))

@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from taizhang.cases import actions, filters, followup_api
 from taizhang.cases.models import Case
+from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit
 
 router = Router(tags=["cases"])
@@ -152,7 +153,7 @@ def register_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any
     sector_id = data.pop("sector_id")
     sector = get_object_or_404(Sector, pk=sector_id) if sector_id else None
     case = actions.do_register_case(
-        actor=request.user, office=office, handling_units=units, clues=clues, sector=sector, **data
+        actor=acting(request), office=office, handling_units=units, clues=clues, sector=sector, **data
     )
     return Status(201, _detail(case))
 
@@ -161,25 +162,25 @@ def register_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any
 def edit_case(request: HttpRequest, case_id: int, payload: CaseEditIn) -> dict[str, Any]:
     data = {k: v for k, v in payload.dict().items() if v is not None}
     version = data.pop("version")
-    case = actions.do_edit_case(_get(request, case_id).pk, actor=request.user, version=version, **data)
+    case = actions.do_edit_case(_get(request, case_id).pk, actor=acting(request), version=version, **data)
     return _detail(case)
 
 
 @router.post("/cases/{case_id}/stages", response={201: StageEventOut}, summary="登记诉讼阶段")
 def record_stage(request: HttpRequest, case_id: int, payload: StageIn) -> Status[Any]:
-    event = actions.do_record_case_stage(_get(request, case_id).pk, actor=request.user, **payload.dict())
+    event = actions.do_record_case_stage(_get(request, case_id).pk, actor=acting(request), **payload.dict())
     return Status(201, event)
 
 
 @router.post("/cases/{case_id}/screening", response=CaseDetailOut, summary="逐案过筛")
 def screen_case(request: HttpRequest, case_id: int, payload: ScreenIn) -> dict[str, Any]:
-    case = actions.do_screen_case(_get(request, case_id).pk, actor=request.user, **payload.dict())
+    case = actions.do_screen_case(_get(request, case_id).pk, actor=acting(request), **payload.dict())
     return _detail(case)
 
 
 @router.post("/cases/{case_id}/conclude", response=CaseDetailOut, summary="办结案件")
 def conclude_case(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
-    case = actions.do_conclude_case(_get(request, case_id).pk, actor=request.user, note=payload.note)
+    case = actions.do_conclude_case(_get(request, case_id).pk, actor=acting(request), note=payload.note)
     return _detail(case)
 
 

@@ -9,10 +9,11 @@ from taizhang.cases import actions, followup
 from taizhang.cases.choices import CaseStage, CheckKind, Measure, OrgType, Screening
 from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
+from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DemoContext
 from taizhang.org.models import Sector
 
-ACTOR = "演示数据"
+ACTOR = DEMO
 PATH = [
     CaseStage.INVESTIGATION,
     CaseStage.ARREST,

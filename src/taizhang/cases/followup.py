@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -37,6 +36,7 @@ from taizhang.cases.models import Accountability, AssetDisposal, AssetItem, Case
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.models import Unit
 from taizhang.pure.money import parse_yuan
 from taizhang.supervision.actions.meetings import settle, supervise
@@ -59,12 +59,12 @@ ASSET_FIELDS = [
 ]
 
 
-def _record(action: str, actor: Any, case: Case, before: dict, after: dict, reason: str = "") -> None:
+def _record(action: str, actor: Actor, case: Case, before: dict, after: dict, reason: str = "") -> None:
     audit.record(action, actor=actor, obj=case, before=before, after=after, reason=reason)
 
 
 @transaction.atomic
-def do_set_check_unit(case_id: int, *, actor: Any, kind: str, unit: Unit | None) -> CaseCheck:
+def do_set_check_unit(case_id: int, *, actor: Actor, kind: str, unit: Unit | None) -> CaseCheck:
     """Name the unit responsible for one of the case's checks."""
     case = _lock(case_id, actor)
     perm.require(perm.can_manage(actor, case), _("只有扫黑办可以指定核查责任单位。"))
@@ -87,7 +87,7 @@ def _check(case: Case, kind: str) -> CaseCheck:
     return check
 
 
-def _may_conclude_check(actor: Any, case: Case, kind: str) -> bool:
+def _may_conclude_check(actor: Actor, case: Case, kind: str) -> bool:
     if kind == CheckKind.CRIME:
         return perm.can_manage(actor, case)
     return perm.sees_umbrella_part(actor, case) or (
@@ -99,7 +99,7 @@ def _may_conclude_check(actor: Any, case: Case, kind: str) -> bool:
 def do_conclude_check(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     finding: str,
     failures_found: bool = False,
@@ -142,7 +142,7 @@ def do_conclude_check(
 
 
 @transaction.atomic
-def do_reopen_check(case_id: int, *, actor: Any, kind: str, reason: str) -> CaseCheck:
+def do_reopen_check(case_id: int, *, actor: Actor, kind: str, reason: str) -> CaseCheck:
     """Reopen a concluded check (new facts); the case cannot be concluded until it is concluded again."""
     case = _lock(case_id, actor)
     check = _check(case, kind)
@@ -162,7 +162,7 @@ def do_reopen_check(case_id: int, *, actor: Any, kind: str, reason: str) -> Case
 def do_record_accountability(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     person_name: str,
     post: str,
     unit_name: str,
@@ -238,7 +238,7 @@ def sync_case_totals(case: Case) -> None:
 def do_add_asset(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     description: str,
     value: object,
@@ -301,7 +301,7 @@ def _item(case: Case, item_id: int) -> AssetItem:
 def do_plan_disposal(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     item_id: int,
     disposal: str,
     responsible: str,
@@ -341,7 +341,7 @@ def do_plan_disposal(
     return item
 
 
-def _supervise_disposal(case: Case, item: AssetItem, actor: Any) -> Task | None:
+def _supervise_disposal(case: Case, item: AssetItem, actor: Actor) -> Task | None:
     """The disposal deadline becomes a supervised task of the case's office for the custodian unit: it is
     reminded, urged and counted on the overdue board like any other deadline (a replanned item moves it).
     The task names the case by its number, not its name: the custodian sees the task, not necessarily the case."""
@@ -366,7 +366,7 @@ def _supervise_disposal(case: Case, item: AssetItem, actor: Any) -> Task | None:
 def do_record_disposal(
     case_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     item_id: int,
     amount: object,
     disposed_on: dt.date,

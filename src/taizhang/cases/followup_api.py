@@ -17,6 +17,7 @@ from taizhang.cases.checks import ensure_checks
 from taizhang.cases.choices import AssetKind, AssetMeasure, CheckKind, Disposal, Measure
 from taizhang.cases.models import Accountability, AssetItem, Case
 from taizhang.core import audit
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 
 
@@ -122,7 +123,7 @@ def mount(router: Router) -> None:
         request: HttpRequest, case_id: int, kind: str, payload: CheckIn
     ) -> list[dict[str, Any]]:
         case = _case(request, case_id)
-        followup.do_conclude_check(case.pk, actor=request.user, kind=kind, **payload.dict())
+        followup.do_conclude_check(case.pk, actor=acting(request), kind=kind, **payload.dict())
         return _checks(request, case)
 
     @router.get("/cases/{case_id}/accountability", response=list[AccountabilityOut], summary="问责记录")
@@ -136,7 +137,7 @@ def mount(router: Router) -> None:
     @router.post("/cases/{case_id}/accountability", response={201: AccountabilityOut}, summary="录入问责记录")
     def add_accountability(request: HttpRequest, case_id: int, payload: AccountabilityIn) -> Status[Any]:
         row = followup.do_record_accountability(
-            _case(request, case_id).pk, actor=request.user, **payload.dict()
+            _case(request, case_id).pk, actor=acting(request), **payload.dict()
         )
         return Status(201, row)
 
@@ -149,18 +150,18 @@ def mount(router: Router) -> None:
         data = payload.dict()
         custodian = get_object_or_404(Unit, pk=data.pop("custodian_id"))
         item = followup.do_add_asset(
-            _case(request, case_id).pk, actor=request.user, custodian=custodian, **data
+            _case(request, case_id).pk, actor=acting(request), custodian=custodian, **data
         )
         return Status(201, item)
 
     @router.post("/cases/{case_id}/assets/{item_id}/plan", response=AssetOut, summary="制定财产处置方案")
     def plan_asset(request: HttpRequest, case_id: int, item_id: int, payload: PlanIn) -> AssetItem:
         return followup.do_plan_disposal(
-            _case(request, case_id).pk, actor=request.user, item_id=item_id, **payload.dict()
+            _case(request, case_id).pk, actor=acting(request), item_id=item_id, **payload.dict()
         )
 
     @router.post("/cases/{case_id}/assets/{item_id}/disposals", response=AssetOut, summary="登记财产处置")
     def dispose_asset(request: HttpRequest, case_id: int, item_id: int, payload: DisposalIn) -> AssetItem:
         case = _case(request, case_id)
-        followup.do_record_disposal(case.pk, actor=request.user, item_id=item_id, **payload.dict())
+        followup.do_record_disposal(case.pk, actor=acting(request), item_id=item_id, **payload.dict())
         return AssetItem.objects.get(pk=item_id)

@@ -32,6 +32,7 @@ from taizhang.cases.models import Accountability, AssetItem, Case
 from taizhang.cases.views import act, get_case
 from taizhang.core import audit
 from taizhang.core.params import as_id
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.pure.dates import parse_date_text
 
@@ -97,7 +98,7 @@ def check_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: followup.do_conclude_check(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             kind=p.get("kind", ""),
             finding=p.get("finding", ""),
             failures_found=p.get("failures_found") == "1",
@@ -114,7 +115,7 @@ def check_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda case: followup.do_reopen_check(
-            case.pk, actor=request.user, kind=p.get("kind", ""), reason=p.get("reason", "")
+            case.pk, actor=acting(request), kind=p.get("kind", ""), reason=p.get("reason", "")
         ),
         _("已重新核查。"),
     )
@@ -133,7 +134,7 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: followup.do_record_accountability(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             person_name=p.get("person_name", ""),
             post=p.get("post", ""),
             unit_name=p.get("unit_name", ""),
@@ -159,7 +160,7 @@ def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: followup.do_add_asset(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             kind=p.get("kind", ""),
             description=p.get("description", ""),
             value=p.get("value", ""),
@@ -185,7 +186,7 @@ def asset_plan(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: followup.do_plan_disposal(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             item_id=_item_id(request),
             disposal=p.get("disposal", ""),
             responsible=p.get("responsible", ""),
@@ -209,7 +210,7 @@ def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: followup.do_record_disposal(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             item_id=_item_id(request),
             amount=p.get("amount", ""),
             disposed_on=day,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from taizhang.cases.models import Case
 from taizhang.clues.visibility.rule import reaches_umbrella
+from taizhang.core.actors import is_system
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
@@ -16,12 +16,7 @@ UNIT_ACTORS = (RoleCode.LIAISON, RoleCode.HANDLER, RoleCode.UNIT_LEADER)
 JUDICIAL_KINDS = (UnitKind.POLICE, UnitKind.PROCURATORATE, UnitKind.COURT)
 
 
-def is_system(actor: Any) -> bool:
-    """Trusted in-process callers (the demo, imports run by the CLI) pass a label, not a user."""
-    return isinstance(actor, str)
-
-
-def can_manage(actor: Any, case: Case) -> bool:
+def can_manage(actor: ActorOrAnonymous, case: Case) -> bool:
     """Office staff or leaders of the case's office or an office above it."""
     if is_system(actor):
         return True
@@ -34,7 +29,7 @@ def can_manage(actor: Any, case: Case) -> bool:
     )
 
 
-def can_register(actor: Any, office: Unit) -> bool:
+def can_register(actor: ActorOrAnonymous, office: Unit) -> bool:
     """Office staff register cases; a police unit under the office reports one directly."""
     if is_system(actor):
         return True
@@ -50,7 +45,7 @@ def can_register(actor: Any, office: Unit) -> bool:
     )
 
 
-def can_record_stage(actor: Any, case: Case, handling_ids: set[int]) -> bool:
+def can_record_stage(actor: ActorOrAnonymous, case: Case, handling_ids: set[int]) -> bool:
     """The office, or the police/procuratorate/court handling the case, record its stages."""
     if can_manage(actor, case):
         return True
@@ -63,7 +58,7 @@ def can_record_stage(actor: Any, case: Case, handling_ids: set[int]) -> bool:
     )
 
 
-def can_screen(actor: Any, case: Case) -> bool:
+def can_screen(actor: ActorOrAnonymous, case: Case) -> bool:
     """The office or a discipline-commission handler of the office's tree screens a case for 保护伞."""
     if can_manage(actor, case):
         return True
@@ -81,7 +76,7 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionRefused(message)
 
 
-def sees_umbrella_part(actor: Any, case: Case) -> bool:
+def sees_umbrella_part(actor: ActorOrAnonymous, case: Case) -> bool:
     """Who reads a case's 保护伞 and accountability parts: the same people who see 保护伞 clues — office leaders
     over their tree and discipline-commission handlers over the tree of the office they answer to."""
     if is_system(actor):

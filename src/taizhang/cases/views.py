@@ -34,6 +34,7 @@ from taizhang.core.access import page_rule
 from taizhang.core.audit import actor_name
 from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
+from taizhang.org.actors import acting
 from taizhang.org.models import Sector
 
 FIGURE_FIELDS = [
@@ -191,7 +192,7 @@ def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
     figures = {name: data[name] for name in FIGURE_FIELDS}
     if case is None:
         return actions.do_register_case(
-            actor=request.user,
+            actor=acting(request),
             office=data["office"],
             name=data["name"],
             org_type=data["org_type"],
@@ -203,7 +204,7 @@ def _save_form(request: HttpRequest, form: CaseForm, case: Case | None) -> Case:
         )
     return actions.do_edit_case(
         case.pk,
-        actor=request.user,
+        actor=acting(request),
         version=data.get("version"),
         handling_units=list(data["handling_units"]),
         clues=data["clue_numbers"],
@@ -285,7 +286,7 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda case: actions.do_record_case_stage(
             case.pk,
-            actor=request.user,
+            actor=acting(request),
             stage=d["stage"],
             occurred_on=d["occurred_on"],
             judged_on=d["judged_on"],
@@ -307,7 +308,9 @@ def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         pk,
-        lambda case: actions.do_screen_case(case.pk, actor=request.user, result=d["result"], note=d["note"]),
+        lambda case: actions.do_screen_case(
+            case.pk, actor=acting(request), result=d["result"], note=d["note"]
+        ),
         _("逐案过筛结果已登记。"),
     )
 
@@ -318,7 +321,9 @@ def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         pk,
-        lambda case: actions.do_conclude_case(case.pk, actor=request.user, note=request.POST.get("note", "")),
+        lambda case: actions.do_conclude_case(
+            case.pk, actor=acting(request), note=request.POST.get("note", "")
+        ),
         _("案件已办结。"),
     )
 
@@ -336,7 +341,7 @@ def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda case: actions.do_record_judgment(
-            case.pk, actor=request.user, event_id=int(event_id) if event_id.isdigit() else 0, judged_on=day
+            case.pk, actor=acting(request), event_id=int(event_id) if event_id.isdigit() else 0, judged_on=day
         ),
         _("宣判日期已登记。"),
     )
@@ -349,7 +354,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda case: actions.do_reopen_case(
-            case.pk, actor=request.user, reason=request.POST.get("reason", "")
+            case.pk, actor=acting(request), reason=request.POST.get("reason", "")
         ),
         _("案件已重新启动。"),
     )

@@ -25,6 +25,7 @@ from taizhang.clues.views.ledger import attach_subject_names, with_row_relations
 from taizhang.clues.visibility.answers import page_of, visible_status_counts
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
+from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit, User
 
 router = Router(tags=["clues"])
@@ -427,7 +428,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
         raise ActionError("invalid_office", "受理机关不存在。")
     rep = payload.reporter
     clue = actions.do_register_clue(
-        actor=request.user,
+        actor=acting(request),
         office=office,
         channel=payload.channel,
         received_at=payload.received_at,
@@ -459,7 +460,7 @@ def edit(request: HttpRequest, clue_id: int, payload: EditIn) -> dict[str, Any]:
         data["sector"] = _sector(data.pop("sector_id"))
     actions.do_edit_clue(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         version=version,
         subjects=_subjects(payload.subjects or []) if subjects is not None else None,
         **{k: v for k, v in data.items() if v is not None or k == "sector"},
@@ -471,7 +472,7 @@ def edit(request: HttpRequest, clue_id: int, payload: EditIn) -> dict[str, Any]:
 def triage(request: HttpRequest, clue_id: int, payload: TriageIn) -> dict[str, Any]:
     actions.do_triage_clue(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         in_scope=payload.in_scope,
         category=payload.category,
         priority=payload.priority,
@@ -487,7 +488,7 @@ def triage(request: HttpRequest, clue_id: int, payload: TriageIn) -> dict[str, A
 def assign(request: HttpRequest, clue_id: int, payload: AssignIn) -> dict[str, Any]:
     actions.do_assign_clue(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         unit=_unit(payload.unit_id),
         person=_person(payload.person_id),
         due=payload.due,
@@ -501,7 +502,7 @@ def assign(request: HttpRequest, clue_id: int, payload: AssignIn) -> dict[str, A
 def reassign(request: HttpRequest, clue_id: int, payload: AssignIn) -> dict[str, Any]:
     actions.do_reassign_clue(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         unit=_unit(payload.unit_id),
         person=_person(payload.person_id),
         reason=payload.reason,
@@ -513,26 +514,26 @@ def reassign(request: HttpRequest, clue_id: int, payload: AssignIn) -> dict[str,
 
 @router.post("/{int:clue_id}/reports", response=ClueOut, summary="回告（first 首次 / progress 二次）")
 def report(request: HttpRequest, clue_id: int, payload: ReportIn) -> dict[str, Any]:
-    actions.do_file_stage_report(clue_id, actor=request.user, stage=payload.stage, body=payload.body)
+    actions.do_file_stage_report(clue_id, actor=acting(request), stage=payload.stage, body=payload.body)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/finding", response=ClueOut, summary="提交核查结论（末次回告）")
 def finding(request: HttpRequest, clue_id: int, payload: FindingIn) -> dict[str, Any]:
-    actions.do_record_finding(clue_id, actor=request.user, result=payload.result, basis=payload.basis)
+    actions.do_record_finding(clue_id, actor=acting(request), result=payload.result, basis=payload.basis)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/sign", response=ClueOut, summary="签字背书")
 def sign(request: HttpRequest, clue_id: int, payload: SignIn) -> dict[str, Any]:
-    actions.do_sign_finding(clue_id, actor=request.user, approve=payload.approve, note=payload.note)
+    actions.do_sign_finding(clue_id, actor=acting(request), approve=payload.approve, note=payload.note)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/review", response=ClueOut, summary="审核（通过 / 退查）")
 def review(request: HttpRequest, clue_id: int, payload: ReviewIn) -> dict[str, Any]:
     actions.do_review_finding(
-        clue_id, actor=request.user, accept=payload.accept, note=payload.note, version=payload.version
+        clue_id, actor=acting(request), accept=payload.accept, note=payload.note, version=payload.version
     )
     return _detail(request, clue_id)
 
@@ -541,7 +542,7 @@ def review(request: HttpRequest, clue_id: int, payload: ReviewIn) -> dict[str, A
 def transfer(request: HttpRequest, clue_id: int, payload: TransferIn) -> dict[str, Any]:
     actions.do_transfer_clue(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         kind=payload.kind,
         receiver_unit=_unit(payload.receiver_unit_id),
         letter_number=payload.letter_number,
@@ -555,7 +556,7 @@ def transfer(request: HttpRequest, clue_id: int, payload: TransferIn) -> dict[st
 def answer(request: HttpRequest, transfer_id: int, payload: AnswerIn) -> dict[str, Any]:
     t = actions.do_answer_transfer(
         _transfer_visible(request, transfer_id),
-        actor=request.user,
+        actor=acting(request),
         answer=payload.answer,
         note=payload.note,
         case_reference=payload.case_reference,
@@ -566,7 +567,7 @@ def answer(request: HttpRequest, transfer_id: int, payload: AnswerIn) -> dict[st
 @router.post("/transfers/{int:transfer_id}/outcomes", response=TransferOut, summary="填报移送办理结果")
 def outcome(request: HttpRequest, transfer_id: int, payload: OutcomeIn) -> dict[str, Any]:
     o = actions.do_record_transfer_outcome(
-        _transfer_visible(request, transfer_id), actor=request.user, body=payload.body
+        _transfer_visible(request, transfer_id), actor=acting(request), body=payload.body
     )
     return _transfer_out(o.transfer)
 
@@ -589,23 +590,23 @@ def _transfer_out(t: Transfer) -> dict[str, Any]:
 
 @router.post("/{int:clue_id}/conclude", response=ClueOut, summary="办结销账")
 def conclude(request: HttpRequest, clue_id: int, payload: NoteIn) -> dict[str, Any]:
-    actions.do_conclude_clue(clue_id, actor=request.user, note=payload.note, version=payload.version)
+    actions.do_conclude_clue(clue_id, actor=acting(request), note=payload.note, version=payload.version)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/reopen", response=ClueOut, summary="重新启动")
 def reopen(request: HttpRequest, clue_id: int, payload: ReasonIn) -> dict[str, Any]:
-    actions.do_reopen_clue(clue_id, actor=request.user, reason=payload.reason)
+    actions.do_reopen_clue(clue_id, actor=acting(request), reason=payload.reason)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/link", response=ClueOut, summary="关联线索")
 def link(request: HttpRequest, clue_id: int, payload: OtherIn) -> dict[str, Any]:
-    actions.do_link_clues(clue_id, payload.other_id, actor=request.user, note=payload.note)
+    actions.do_link_clues(clue_id, payload.other_id, actor=acting(request), note=payload.note)
     return _detail(request, clue_id)
 
 
 @router.post("/{int:clue_id}/merge", response=ClueOut, summary="串并：并入 other_id")
 def merge(request: HttpRequest, clue_id: int, payload: OtherIn) -> dict[str, Any]:
-    actions.do_merge_clue(clue_id, payload.other_id, actor=request.user, note=payload.note)
+    actions.do_merge_clue(clue_id, payload.other_id, actor=acting(request), note=payload.note)
     return _detail(request, clue_id)

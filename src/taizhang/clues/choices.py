@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -202,3 +204,26 @@ class DeadlineStep(models.TextChoices):
     TRANSFER = "transfer", _("移交移送")
     REGISTER_TRANSFER = "register_transfer", _("接收登记")
     CONCLUDE = "conclude", _("办结")
+
+
+class ClueNotice(StrEnum):
+    """What a clue action tells people (`notify_on_commit` in the action's body), valued by the action's name.
+    Whom, and in what words, is supervision/notices.py's one table; the visibility rule keeps only people who
+    may see the clue, when it is sent and again when it is shown."""
+
+    ASSIGNED = "clue.assign"  # the unit's liaisons and the responsible person: report within the deadline
+    REASSIGNED = "clue.reassign"  # the new unit's liaisons and responsible person
+    FINDING_RECORDED = "clue.finding_recorded"  # the unit's leaders, when the finding awaits their signature
+    FINDING_SIGNED = "clue.finding_signed"  # the office: a signed finding to review
+    REVIEW_RETURNED = "clue.review_return"  # the unit's liaisons and responsible person: redo
+    TRANSFERRED = "clue.transfer"  # the receiving unit's liaisons: register the transfer
+    TRANSFER_ANSWERED = "clue.transfer_answered"  # the office
+    WITHDRAWN_RECUSED = (
+        "clue.withdraw_recused"  # the office, to assign again; the unit's pending requests end
+    )
+    # Steps after which fewer people may see the clue (it became 保护伞, a unit was recused or withdrawn): nobody
+    # is told, and what was sent to people who lost the clue is blanked.
+    EDITED = "clue.edit"
+    TRIAGED = "clue.triage"
+    RECUSED = "clue.recuse"
+    WITHDRAWN = "clue.withdraw"

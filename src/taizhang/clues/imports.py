@@ -283,7 +283,7 @@ def read_workbook(path: Path, office: Unit) -> tuple[list[LegacyRow], list[dict[
 
 
 def write_rows(
-    rows: list[LegacyRow], office: Unit, actor: Any, report: Callable[[int], None]
+    rows: list[LegacyRow], office: Unit, actor: User, report: Callable[[int], None]
 ) -> tuple[int, int, list[dict[str, Any]]]:
     """Write the new rows through the actions in ONE transaction; any failing row rolls all of them back."""
     created = skipped = 0
@@ -322,7 +322,7 @@ def write_rows(
     return created, skipped, errors
 
 
-def _write_row(row: LegacyRow, office: Unit, actor: Any, people: dict[tuple[int | None, str], User]) -> None:
+def _write_row(row: LegacyRow, office: Unit, actor: User, people: dict[tuple[int | None, str], User]) -> None:
     facts = row.summary + ("\n" + row.legacy_note if row.legacy_note else "")
     clue = actions.do_register_clue(
         actor=actor,

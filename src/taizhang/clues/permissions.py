@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from taizhang.clues.models import Clue
+from taizhang.core.actors import is_system
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -13,12 +13,7 @@ OFFICE_ACTORS = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER)
 UNIT_REPORTERS = (RoleCode.LIAISON, RoleCode.HANDLER, RoleCode.UNIT_LEADER, RoleCode.DISCIPLINE_HANDLER)
 
 
-def is_system(actor: Any) -> bool:
-    """Trusted in-process callers (the public portal, imports run by the CLI) pass a label, not a user."""
-    return isinstance(actor, str)
-
-
-def can_manage(actor: Any, clue: Clue) -> bool:
+def can_manage(actor: ActorOrAnonymous, clue: Clue) -> bool:
     """Office staff or leaders of the clue's office or an office above it (group members only read)."""
     if is_system(actor):
         return True
@@ -31,7 +26,7 @@ def can_manage(actor: Any, clue: Clue) -> bool:
     )
 
 
-def can_report(actor: Any, clue: Clue) -> bool:
+def can_report(actor: ActorOrAnonymous, clue: Clue) -> bool:
     """Liaison, handler or leader of the unit the clue is currently assigned to."""
     scope = scope_of(actor)
     return bool(
@@ -42,13 +37,13 @@ def can_report(actor: Any, clue: Clue) -> bool:
     )
 
 
-def can_sign(actor: Any, clue: Clue) -> bool:
+def can_sign(actor: ActorOrAnonymous, clue: Clue) -> bool:
     """Only the responsible unit's leader signs a finding (签字背书)."""
     scope = scope_of(actor)
     return bool(scope and scope.unit_id == clue.responsible_unit_id and scope.has(RoleCode.UNIT_LEADER))
 
 
-def can_answer(actor: Any, receiver_unit_id: int) -> bool:
+def can_answer(actor: ActorOrAnonymous, receiver_unit_id: int) -> bool:
     """People of the receiving unit answer a transfer."""
     scope = scope_of(actor)
     return bool(scope and scope.unit_id == receiver_unit_id and scope.has(*UNIT_REPORTERS))

@@ -15,10 +15,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
-from django.utils.translation import gettext_lazy as _l
 
 from taizhang.core import audit_key, clock
+from taizhang.core.actors import KNOWN, SystemActor, recorded_label
 from taizhang.core.context import current_request_id
 from taizhang.core.models import AuditEntry, AuditHead
 
@@ -103,7 +105,7 @@ def _lock_chain() -> AuditHead:
 def record(
     action: str,
     *,
-    actor: Any = None,
+    actor: AbstractBaseUser | AnonymousUser | SystemActor | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -111,14 +113,16 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str = "",
+    claimed_by: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log inside the caller's transaction."""
+    """Append one entry to the audit log inside the caller's transaction. `claimed_by` is the name an anonymous
+    visitor gave (a refused sign-in's username), recorded as the label when no actor is known."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    actor_label = str(actor_obj) if actor_obj else (actor if isinstance(actor, str) else "")
+    actor_label = recorded_label(actor) or claimed_by
+    actor_obj: Any = actor if getattr(actor, "is_authenticated", False) else None
     pending = _deferred.get()
     if pending is not None and connection.in_atomic_block:
         entry = AuditEntry(
@@ -312,18 +316,13 @@ def anchor_chain(now: object = None) -> int:
     return 1
 
 
-# System actors are recorded by their code (the auditor's); people read their Chinese names.
-SYSTEM_ACTOR_NAMES = {
-    "portal": _l("举报人（网络举报平台）"),
-    "cli": _l("系统管理命令"),
-}
-
-
 def actor_name(entry: Any) -> str:
     """Who did it, as a person reads it: the account's name, or the system actor's Chinese name."""
     if entry.actor_id:
         # The current name when the person was loaded with the entry (select_related), else the recorded one.
         cached = entry._state.fields_cache.get("actor")
         return str(cached) if cached is not None else entry.actor_label
+    # System actors are recorded by their code (the auditor's); people read their Chinese names.
     label = entry.actor_label or ""
-    return str(SYSTEM_ACTOR_NAMES.get(label, label))
+    known = KNOWN.get(label)
+    return str(known) if known is not None else label

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,8 +30,9 @@ from taizhang.drives.choices import (
     RoundStatus,
 )
 from taizhang.drives.models import Drive, DriveFinding, DriveProblemList, DriveReturn, DriveRound
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
-from taizhang.org.models import Sector, Unit
+from taizhang.org.models import Sector, Unit, User
 from taizhang.rectification.actions import MeasureData, do_add_measures, do_create_problem_list
 from taizhang.rectification.choices import ListSource
 from taizhang.supervision.actions.meetings import do_complete_task, do_create_task
@@ -81,7 +81,7 @@ def _due_at(opens_on: dt.date, days: int) -> dt.datetime:
 @transaction.atomic
 def do_create_drive(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     kind: str,
     office: Unit,
@@ -152,7 +152,7 @@ def _following(drive: Drive, opened: dt.date) -> dt.date | None:
 
 
 @transaction.atomic
-def open_next_round(drive_id: int, *, actor: Any) -> DriveRound | None:
+def open_next_round(drive_id: int, *, actor: Actor) -> DriveRound | None:
     """Open the drive's due round (worker or office): a return and a supervised task for every unit.
 
     The round is claimed by moving `next_round_on` with a conditional update, so two workers (or a worker and
@@ -193,7 +193,7 @@ def open_next_round(drive_id: int, *, actor: Any) -> DriveRound | None:
     return rnd
 
 
-def _lock_return(return_id: int, actor: Any) -> DriveReturn:
+def _lock_return(return_id: int, actor: Actor) -> DriveReturn:
     # Two people of the unit filing at once: the second sees the first's result (status, version).
     ret = (
         DriveReturn.objects.visible_to(actor)
@@ -223,7 +223,7 @@ def _check_findings(drive: Drive, findings: list[FindingData]) -> None:
 def do_file_return(
     return_id: int,
     *,
-    actor: Any,
+    actor: User,
     items_checked: int,
     findings: list[FindingData],
     is_zero: bool = False,
@@ -286,7 +286,7 @@ def do_file_return(
     return ret
 
 
-def _lock_round(round_id: int, actor: Any) -> DriveRound:
+def _lock_round(round_id: int, actor: Actor) -> DriveRound:
     rnd = (
         DriveRound.objects.select_for_update()
         .select_related("drive__office")
@@ -298,7 +298,7 @@ def _lock_round(round_id: int, actor: Any) -> DriveRound:
     return rnd
 
 
-def _close_round(rnd: DriveRound, actor: Any) -> int:
+def _close_round(rnd: DriveRound, actor: Actor) -> int:
     check_transition(ROUND_TRANSITIONS, rnd.status, RoundStatus.CLOSED, labels=RoundStatus)
     rnd.status, rnd.closed_at = RoundStatus.CLOSED, clock.now()
     rnd.save(update_fields=["status", "closed_at"])
@@ -319,7 +319,7 @@ def _close_round(rnd: DriveRound, actor: Any) -> int:
 
 
 @transaction.atomic
-def do_close_round(round_id: int, *, actor: Any) -> DriveRound:
+def do_close_round(round_id: int, *, actor: Actor) -> DriveRound:
     """The office closes a round: returns not filed by then stay on record as 未报送."""
     rnd = _lock_round(round_id, actor)
     perm.require(perm.can_organise(actor, rnd.drive), _("只有组织排查的扫黑办可以截止轮次。"))
@@ -328,7 +328,7 @@ def do_close_round(round_id: int, *, actor: Any) -> DriveRound:
 
 
 @transaction.atomic
-def do_close_drive(drive_id: int, *, actor: Any, version: int | None = None) -> Drive:
+def do_close_drive(drive_id: int, *, actor: Actor, version: int | None = None) -> Drive:
     """End a drive: its open rounds close and no further round opens."""
     drive = (
         Drive.objects.visible_to(actor)
@@ -355,7 +355,7 @@ def do_close_drive(drive_id: int, *, actor: Any, version: int | None = None) -> 
     return drive
 
 
-def _lock_finding(finding_id: int, actor: Any, kind: str) -> DriveFinding:
+def _lock_finding(finding_id: int, actor: Actor, kind: str) -> DriveFinding:
     finding = (
         DriveFinding.objects.visible_to(actor)
         .select_for_update(of=("self",))
@@ -379,7 +379,7 @@ def _subjects(names: str) -> list[SubjectData]:
 
 
 @transaction.atomic
-def do_register_finding(finding_id: int, *, actor: Any) -> Clue:
+def do_register_finding(finding_id: int, *, actor: Actor) -> Clue:
     """Register a clue found in a drive through the normal registration (channel 排查发现); it carries the drive."""
     finding = _lock_finding(finding_id, actor, FindingKind.CLUE)
     check_transition(FINDING_TRANSITIONS, finding.status, FindingStatus.REGISTERED, labels=FindingStatus)
@@ -406,7 +406,7 @@ def do_register_finding(finding_id: int, *, actor: Any) -> Clue:
 
 
 @transaction.atomic
-def do_rectify_finding(finding_id: int, *, actor: Any, measure: str, deadline: dt.date) -> DriveFinding:
+def do_rectify_finding(finding_id: int, *, actor: Actor, measure: str, deadline: dt.date) -> DriveFinding:
     """Put a sector problem found in a drive on the drive's rectification list for that sector."""
     finding = _lock_finding(finding_id, actor, FindingKind.PROBLEM)
     check_transition(FINDING_TRANSITIONS, finding.status, FindingStatus.RECTIFYING, labels=FindingStatus)

@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from taizhang.drives import actions, board
 from taizhang.drives.models import Drive, DriveReturn
+from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit
 
 # Ids and counts bounded as the database stores them (a bigger number is a 422, never a server error).
@@ -102,7 +103,7 @@ def create_drive(request: HttpRequest, payload: DriveIn) -> Status[Drive]:
         for u in Unit.objects.filter(pk__in=[*payload.unit_ids, payload.lead_unit_id, payload.office_id])
     }
     drive = actions.do_create_drive(
-        actor=request.user,
+        actor=acting(request),
         title=payload.title,
         kind=payload.kind,
         office=get_object_or_404(Unit, pk=payload.office_id),
@@ -139,7 +140,7 @@ def list_returns(request: HttpRequest, drive: int | None = None, offset: int = 0
 def file_return(request: HttpRequest, return_id: Id, payload: ReturnIn) -> DriveReturn:
     return actions.do_file_return(
         return_id,
-        actor=request.user,
+        actor=acting(request),
         items_checked=payload.items_checked,
         findings=[actions.FindingData(**f.dict()) for f in payload.findings],
         is_zero=payload.is_zero,
@@ -151,14 +152,14 @@ def file_return(request: HttpRequest, return_id: Id, payload: ReturnIn) -> Drive
 
 @router.post("/findings/{finding_id}/register", summary="将排查发现的线索登记受理")
 def register_finding(request: HttpRequest, finding_id: Id) -> dict[str, Any]:
-    clue = actions.do_register_finding(finding_id, actor=request.user)
+    clue = actions.do_register_finding(finding_id, actor=acting(request))
     return {"clue_id": clue.pk, "number": clue.number}
 
 
 @router.post("/findings/{finding_id}/rectify", summary="将排查发现的问题列入整改")
 def rectify_finding(request: HttpRequest, finding_id: Id, payload: RectifyIn) -> dict[str, Any]:
     finding = actions.do_rectify_finding(
-        finding_id, actor=request.user, measure=payload.measure, deadline=payload.deadline
+        finding_id, actor=acting(request), measure=payload.measure, deadline=payload.deadline
     )
     return {"finding_id": finding.pk, "measure_id": finding.measure_id}
 
@@ -169,10 +170,10 @@ class CloseIn(Schema):
 
 @router.post("/drives/{drive_id}/close", response=DriveOut, summary="结束排查（进行中的轮次随之截止）")
 def close_drive(request: HttpRequest, drive_id: Id, payload: CloseIn) -> Drive:
-    return actions.do_close_drive(drive_id, actor=request.user, version=payload.version)
+    return actions.do_close_drive(drive_id, actor=acting(request), version=payload.version)
 
 
 @router.post("/rounds/{round_id}/close", summary="截止本轮（未报送的单位记为未报送）")
 def close_round(request: HttpRequest, round_id: Id) -> dict[str, Any]:
-    rnd = actions.do_close_round(round_id, actor=request.user)
+    rnd = actions.do_close_round(round_id, actor=acting(request))
     return {"round_id": rnd.pk, "drive_id": rnd.drive_id, "seq": rnd.seq, "status": rnd.status}

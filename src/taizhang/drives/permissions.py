@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from taizhang.core.actors import is_system
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -12,12 +14,7 @@ OFFICE_ACTORS = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER)
 UNIT_ACTORS = (RoleCode.LIAISON, RoleCode.HANDLER, RoleCode.UNIT_LEADER, RoleCode.DISCIPLINE_HANDLER)
 
 
-def is_system(actor: Any) -> bool:
-    """Trusted in-process callers (the worker, the demo) pass a label, not a user."""
-    return isinstance(actor, str)
-
-
-def is_office_over(actor: Any, path: str) -> bool:
+def is_office_over(actor: ActorOrAnonymous, path: str) -> bool:
     """Office staff or leader of the office at `path` or above it."""
     if is_system(actor):
         return True
@@ -27,13 +24,13 @@ def is_office_over(actor: Any, path: str) -> bool:
     )
 
 
-def is_unit_actor(actor: Any, unit_id: int) -> bool:
+def is_unit_actor(actor: ActorOrAnonymous, unit_id: int) -> bool:
     """Liaison, handler or leader of the unit."""
     scope = scope_of(actor)
     return bool(scope and scope.unit_id == unit_id and scope.has(*UNIT_ACTORS))
 
 
-def can_organise(actor: Any, drive: Any) -> bool:
+def can_organise(actor: ActorOrAnonymous, drive: Any) -> bool:
     """The organising office (or one above it) runs the drive: rounds, registration, rectification."""
     return is_office_over(actor, drive.office.path)
 

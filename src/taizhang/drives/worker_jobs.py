@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from taizhang.core.actors import WORKER
 from taizhang.drives.actions import open_next_round
 from taizhang.drives.choices import DriveStatus
 from taizhang.drives.models import Drive
@@ -25,7 +26,7 @@ def open_due_rounds(now: dt.datetime) -> int:
     )
     opened = 0
     for drive_id in list(due[:BATCH]):
-        if open_next_round(drive_id, actor="worker") is not None:
+        if open_next_round(drive_id, actor=WORKER) is not None:
             opened += 1
     return opened
 

@@ -24,6 +24,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from taizhang.core import audit
+from taizhang.core.actors import FERRY
 from taizhang.ferry import journal, keys, package
 from taizhang.ferry.choices import Direction
 from taizhang.ferry.models import Cursor, PackageLog, SentState
@@ -34,7 +35,7 @@ from taizhang.portal.models import Message, Receipt
 from taizhang.portal.uploads import CleanFile
 from taizhang.reporters.models import FeedbackRecord
 
-ACTOR = "ferry"
+ACTOR = FERRY
 _BATCH = 500
 
 

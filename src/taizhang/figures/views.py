@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from taizhang.core.errors import ActionError
 from taizhang.figures.forms import FigureFormSet, SourceForm, TargetForm
 from taizhang.figures.reading import entered_values, find, marked, read_upload
+from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.reports import actions
@@ -76,7 +77,7 @@ def _apply(request: HttpRequest, figures: list[dict[str, Any]], target: dict[str
     user: Any = request.user
     if target["target"] == "report":
         actions.do_fill_entered_indicators(
-            target["report"], actor=request.user, values=entered_values(figures)
+            target["report"], actor=acting(request), values=entered_values(figures)
         )
         return _("已将 %(n)d 项数据填入报送草稿。") % {"n": len(figures)}
     actions.do_record_legacy_figures(

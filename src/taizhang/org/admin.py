@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.accounts.actions import do_issue_enrolment_code
 from taizhang.core.admin_mixins import AuditedAdmin
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.models import Role, Sector, Unit, User
 
 
@@ -48,7 +49,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         """One-time codes shown once here, to hand over in person; the person enrols with it at next sign-in."""
         for user in queryset:
             try:
-                code = do_issue_enrolment_code(user, actor=request.user)
+                code = do_issue_enrolment_code(user, actor=acting(request))
             except ActionError as exc:
                 self.message_user(request, f"{user.username}：{exc.message}", messages.ERROR)
                 continue

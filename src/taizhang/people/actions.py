@@ -5,8 +5,6 @@ Resolution itself (people/resolve.py) only writes the derived index and proposal
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,6 +15,8 @@ from taizhang.core import audit, clock
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step
+from taizhang.org.actors import Actor
+from taizhang.org.models import User
 from taizhang.people import permissions as perm
 from taizhang.people import reading
 from taizhang.people.choices import CANDIDATE_STEPS, CandidateStatus, CandidateStep, RelationKind
@@ -30,7 +30,7 @@ def _require(ok: bool) -> None:
         raise PermissionRefused()
 
 
-def _lock_candidate(candidate_id: int, actor: Any) -> MergeCandidate:
+def _lock_candidate(candidate_id: int, actor: Actor) -> MergeCandidate:
     # Two people deciding one proposal are serialised; the later one meets the state the first left, which the
     # step map then refuses.
     row = MergeCandidate.objects.select_for_update().filter(pk=candidate_id).first()
@@ -45,7 +45,7 @@ def _step(row: MergeCandidate, step: str) -> None:
     )
 
 
-def _merge(kept: Entity, absorbed: Entity, *, actor: Any, candidate: MergeCandidate | None) -> MergeRecord:
+def _merge(kept: Entity, absorbed: Entity, *, actor: User, candidate: MergeCandidate | None) -> MergeRecord:
     """Move everything of `absorbed` onto `kept`, writing down what moved."""
     mention_ids = list(Mention.objects.filter(entity=absorbed).values_list("pk", flat=True))
     out_ids = list(Relation.objects.filter(source=absorbed).values_list("pk", flat=True))
@@ -73,7 +73,7 @@ def _merge(kept: Entity, absorbed: Entity, *, actor: Any, candidate: MergeCandid
 
 
 @transaction.atomic
-def do_confirm_merge(candidate_id: int, *, actor: Any) -> MergeRecord:
+def do_confirm_merge(candidate_id: int, *, actor: User) -> MergeRecord:
     """Staff confirm that a proposed pair is one person or organisation: the newer entity joins the older."""
     _require(perm.may_decide(actor))
     row = _lock_candidate(candidate_id, actor)
@@ -102,7 +102,7 @@ def do_confirm_merge(candidate_id: int, *, actor: Any) -> MergeRecord:
 
 
 @transaction.atomic
-def do_reject_merge(candidate_id: int, *, actor: Any, note: str = "") -> MergeCandidate:
+def do_reject_merge(candidate_id: int, *, actor: User, note: str = "") -> MergeCandidate:
     """Staff decide a proposed pair are two different people or organisations; it is not proposed again."""
     _require(perm.may_decide(actor))
     row = _lock_candidate(candidate_id, actor)
@@ -122,7 +122,7 @@ def do_reject_merge(candidate_id: int, *, actor: Any, note: str = "") -> MergeCa
 
 
 @transaction.atomic
-def do_unmerge(record_id: int, *, actor: Any, reason: str) -> MergeRecord:
+def do_unmerge(record_id: int, *, actor: User, reason: str) -> MergeRecord:
     """Undo a merge: the absorbed entity comes back with the mentions and relations it brought."""
     _require(perm.may_decide(actor))
     record = MergeRecord.objects.select_for_update().filter(pk=record_id).first()
@@ -172,7 +172,7 @@ def do_add_relation(
     source_id: int,
     target_id: int,
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     clue_id: int | None = None,
     case_id: int | None = None,

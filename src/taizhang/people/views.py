@@ -25,6 +25,7 @@ from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import MAX_ID
 from taizhang.core.xlsx import xlsx_response
+from taizhang.org.actors import acting
 from taizhang.people import actions, reading
 from taizhang.people.forms import GraphForm, RelationForm, graph_kinds
 from taizhang.people.models import MergeRecord
@@ -97,7 +98,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_add_relation(
             pk,
             data["target"],
-            actor=request.user,
+            actor=acting(request),
             kind=data["kind"],
             clue_id=_record_id(Clue, request.user, data["clue_number"]),
             case_id=_record_id(Case, request.user, data["case_number"]),
@@ -222,7 +223,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 @require_POST
 def candidate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        record = actions.do_confirm_merge(pk, actor=request.user)
+        record = actions.do_confirm_merge(pk, actor=acting(request))
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc
@@ -237,7 +238,7 @@ def candidate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        actions.do_reject_merge(pk, actor=request.user, note=request.POST.get("note", ""))
+        actions.do_reject_merge(pk, actor=acting(request), note=request.POST.get("note", ""))
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc
@@ -252,7 +253,7 @@ def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        record = actions.do_unmerge(pk, actor=request.user, reason=request.POST.get("reason", ""))
+        record = actions.do_unmerge(pk, actor=acting(request), reason=request.POST.get("reason", ""))
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc

@@ -20,6 +20,7 @@ from taizhang.clues.actions import ReporterData, SubjectData, do_register_clue
 from taizhang.clues.choices import Channel, ReporterKind
 from taizhang.clues.models import Attachment, Clue
 from taizhang.core import audit, files
+from taizhang.core.actors import PORTAL, SystemActor
 from taizhang.core.errors import ActionError
 from taizhang.core.signals import emit_on_commit
 from taizhang.org.choices import UnitKind
@@ -28,8 +29,6 @@ from taizhang.portal import abuse, credentials
 from taizhang.portal.choices import Sender
 from taizhang.portal.models import Message, MessageFile, Receipt
 from taizhang.portal.uploads import CleanFile
-
-PORTAL_ACTOR = "portal"
 
 
 @dataclass
@@ -165,7 +164,7 @@ def do_submit_report(
     passphrase_hash: str,
     attachments: list[CleanFile],
     challenge_nonce: str,
-    actor: str = PORTAL_ACTOR,
+    actor: SystemActor = PORTAL,
 ) -> IssuedReceipt:
     """Register a public report and issue its receipt, all or nothing (no receipt without a clue, or the reverse)."""
     check_submission(sub)
@@ -206,7 +205,7 @@ def register_report(
     stored: list[files.StoredFile],
     received_at: dt.datetime,
     channel: str = Channel.PORTAL,
-    actor: str = PORTAL_ACTOR,
+    actor: SystemActor = PORTAL,
 ) -> Clue:
     """The clue a public report becomes, with its files: one path for the combined site and the ferry's import.
 
@@ -255,7 +254,7 @@ def _upgrade_hash(receipt: Receipt, passphrase: str) -> None:
 
 @transaction.atomic
 def do_add_reporter_message(
-    receipt_id: int, *, body: str, attachments: list[CleanFile], actor: str = PORTAL_ACTOR
+    receipt_id: int, *, body: str, attachments: list[CleanFile], actor: SystemActor = PORTAL
 ) -> Message:
     """The reporter adds information (and files) to their report; the office sees it as unread."""
     body = (body or "").strip()

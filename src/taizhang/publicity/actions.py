@@ -16,6 +16,7 @@ from taizhang.clues.models import ReportedSubject
 from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.models import Unit
 from taizhang.publicity import permissions as perm
 from taizhang.publicity.choices import (
@@ -35,7 +36,7 @@ TYPICAL_FIELDS = ["title", "summary", "listed", "status", "approved_at", "versio
 MAX_SUMMARY = 20_000
 
 
-def _case(actor: Any, case_id: int) -> Case:
+def _case(actor: Actor, case_id: int) -> Case:
     qs = Case.objects.all() if perm.is_system(actor) else Case.objects.visible_to(actor)
     case = qs.select_related("office").filter(pk=case_id).first()
     if case is None:
@@ -58,7 +59,7 @@ def proposed_summary(case: Case) -> str:
 
 @transaction.atomic
 def do_draft_typical(
-    *, actor: Any, case_id: int, title: str, summary: str | None = None, listed: bool = False
+    *, actor: Actor, case_id: int, title: str, summary: str | None = None, listed: bool = False
 ) -> TypicalCase:
     """Make a case typical; the summary starts as the brief de-identified automatically."""
     case = _case(actor, case_id)
@@ -74,7 +75,7 @@ def do_draft_typical(
     return typical
 
 
-def _lock(actor: Any, pk: int) -> TypicalCase:
+def _lock(actor: Actor, pk: int) -> TypicalCase:
     qs = TypicalCase.objects.all() if perm.is_system(actor) else TypicalCase.objects.visible_to(actor)
     typical = qs.select_for_update(of=("self",)).select_related("case__office").filter(pk=pk).first()
     if typical is None:
@@ -84,7 +85,7 @@ def _lock(actor: Any, pk: int) -> TypicalCase:
 
 @transaction.atomic
 def do_edit_typical(
-    pk: int, *, actor: Any, version: int | None, title: str, summary: str, listed: bool
+    pk: int, *, actor: Actor, version: int | None, title: str, summary: str, listed: bool
 ) -> TypicalCase:
     """Edit the summary by hand; an approved case goes back to draft and needs approving again."""
     typical = _lock(actor, pk)
@@ -106,7 +107,7 @@ def do_edit_typical(
 
 
 @transaction.atomic
-def do_approve_typical(pk: int, *, actor: Any, version: int | None = None) -> TypicalCase:
+def do_approve_typical(pk: int, *, actor: Actor, version: int | None = None) -> TypicalCase:
     """The office leader approves for publication; refused while an ID or phone number is left in it."""
     typical = _lock(actor, pk)
     perm.require(perm.can_approve_typical(actor, typical.case), _("典型案例须由扫黑办领导审定。"))
@@ -142,7 +143,7 @@ def _mask_hint(text: str) -> str:
 
 @transaction.atomic
 def do_record_activity(
-    *, actor: Any, unit: Unit, kind: str, held_on: dt.date, count: int, title: str
+    *, actor: Actor, unit: Unit, kind: str, held_on: dt.date, count: int, title: str
 ) -> PublicityActivity:
     perm.require(perm.can_record_activity(actor, unit), _("只能登记本单位的宣传活动。"))
     if kind not in ActivityKind.values:
@@ -174,7 +175,7 @@ def do_record_activity(
 @transaction.atomic
 def do_create_survey(
     *,
-    actor: Any,
+    actor: Actor,
     office: Unit,
     title: str,
     period_start: dt.date,
@@ -212,7 +213,7 @@ def do_create_survey(
 
 
 @transaction.atomic
-def do_set_survey_status(pk: int, *, actor: Any, status: str) -> Survey:
+def do_set_survey_status(pk: int, *, actor: Actor, status: str) -> Survey:
     qs = Survey.objects.all() if perm.is_system(actor) else Survey.objects.visible_to(actor)
     survey = qs.select_for_update(of=("self",)).select_related("office").filter(pk=pk).first()
     if survey is None:
@@ -283,7 +284,7 @@ def do_answer_survey(pk: int, *, district_id: int, answers: dict[int, Any]) -> R
 
 @transaction.atomic
 def do_enter_answers(
-    pk: int, *, actor: Any, district_id: int, channel: str, rows: list[dict[int, Any]]
+    pk: int, *, actor: Actor, district_id: int, channel: str, rows: list[dict[int, Any]]
 ) -> int:
     """Paper or phone answers entered in bulk: all rows or none (a bad row names its line)."""
     survey = (

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.publicity import actions, results
 from taizhang.publicity.choices import ActivityKind
@@ -71,13 +72,13 @@ def list_typical(request: HttpRequest) -> list[TypicalCase]:
 
 @router.post("/typical", response={201: TypicalOut}, summary="列为典型案例（自动脱敏）")
 def draft_typical(request: HttpRequest, payload: TypicalIn) -> Status[Any]:
-    return Status(201, actions.do_draft_typical(actor=request.user, **payload.dict()))
+    return Status(201, actions.do_draft_typical(actor=acting(request), **payload.dict()))
 
 
 @router.post("/typical/{typical_id}/approve", response=TypicalOut, summary="审定典型案例")
 def approve_typical(request: HttpRequest, typical_id: int) -> TypicalCase:
     typical = get_object_or_404(TypicalCase.objects.visible_to(request.user), pk=typical_id)
-    return actions.do_approve_typical(typical.pk, actor=request.user)
+    return actions.do_approve_typical(typical.pk, actor=acting(request))
 
 
 @router.get("/activities", response=list[ActivityOut], summary="宣传活动")
@@ -89,7 +90,7 @@ def list_activities(request: HttpRequest, offset: int = Query(0, ge=0, le=10**7)
 def record_activity(request: HttpRequest, payload: ActivityIn) -> Status[Any]:
     data = payload.dict()
     unit = get_object_or_404(Unit, pk=data.pop("unit_id"))
-    return Status(201, actions.do_record_activity(actor=request.user, unit=unit, **data))
+    return Status(201, actions.do_record_activity(actor=acting(request), unit=unit, **data))
 
 
 @router.get("/surveys/{survey_id}/results", response=list[ResultOut], summary="群众安全感满意度调查结果")

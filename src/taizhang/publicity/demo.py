@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from taizhang.cases.models import Case
+from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DemoContext
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 from taizhang.publicity import actions
 from taizhang.publicity.models import PublicityActivity
 
-ACTOR = "演示数据"
+ACTOR = DEMO
 ACTIVITIES = [
     ("meeting", "扫黑除恶专项斗争政策宣讲进社区", 1),
     ("banner", "悬挂扫黑除恶宣传横幅", 12),

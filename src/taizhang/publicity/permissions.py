@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from taizhang.cases import permissions as case_perm
 from taizhang.cases.models import Case
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
@@ -15,11 +14,11 @@ require = case_perm.require
 UNIT_ACTORS = (RoleCode.LIAISON, RoleCode.HANDLER, RoleCode.UNIT_LEADER)
 
 
-def can_draft_typical(actor: Any, case: Case) -> bool:
+def can_draft_typical(actor: ActorOrAnonymous, case: Case) -> bool:
     return case_perm.can_manage(actor, case)
 
 
-def can_approve_typical(actor: Any, case: Case) -> bool:
+def can_approve_typical(actor: ActorOrAnonymous, case: Case) -> bool:
     """The office leader of the case's office (or above) approves what may be published."""
     if is_system(actor):
         return True
@@ -32,7 +31,7 @@ def can_approve_typical(actor: Any, case: Case) -> bool:
     )
 
 
-def can_record_activity(actor: Any, unit: Unit) -> bool:
+def can_record_activity(actor: ActorOrAnonymous, unit: Unit) -> bool:
     """A unit's liaison records its own activities; the office records for any unit of its tree."""
     if is_system(actor):
         return True
@@ -44,7 +43,7 @@ def can_record_activity(actor: Any, unit: Unit) -> bool:
     return scope.unit_id == unit.pk and scope.has(*UNIT_ACTORS)
 
 
-def can_run_survey(actor: Any, office: Unit) -> bool:
+def can_run_survey(actor: ActorOrAnonymous, office: Unit) -> bool:
     if is_system(actor):
         return True
     scope = scope_of(actor)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from taizhang.cases.models import Case
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.portal import abuse
 from taizhang.publicity import actions, documents, indicators, results
@@ -78,7 +79,7 @@ def typical_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             typical = actions.do_draft_typical(
-                actor=request.user,
+                actor=acting(request),
                 case_id=case.pk,
                 title=request.POST.get("title", ""),
                 listed=request.POST.get("listed") == "1",
@@ -108,7 +109,10 @@ def typical_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             version = request.POST.get("version", "")
             actions.do_edit_typical(
-                typical.pk, actor=request.user, version=int(version) if version.isdigit() else None, **values
+                typical.pk,
+                actor=acting(request),
+                version=int(version) if version.isdigit() else None,
+                **values,
             )
         except ActionError as exc:
             messages.error(request, exc.message)  # what was typed stays in the form below
@@ -130,7 +134,7 @@ def typical_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def typical_approve(request: HttpRequest, pk: int) -> HttpResponse:
     typical = get_object_or_404(TypicalCase.objects.visible_to(request.user), pk=pk)
     try:
-        actions.do_approve_typical(typical.pk, actor=request.user)
+        actions.do_approve_typical(typical.pk, actor=acting(request))
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
@@ -171,7 +175,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             if not count.isdigit():
                 raise ActionError("invalid_number", _("场次/数量须为整数。"))
             actions.do_record_activity(
-                actor=request.user,
+                actor=acting(request),
                 unit=unit,
                 kind=form["kind"],
                 held_on=day,
@@ -246,7 +250,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
             if start is None or end is None:
                 raise ActionError("invalid_date", _("请填写调查期（如 2026-12-01 或 2026年12月1日）。"))
             survey = actions.do_create_survey(
-                actor=request.user,
+                actor=acting(request),
                 office=office,
                 title=values["title"],
                 period_start=start,
@@ -287,7 +291,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             district = entry["district"]
             count = actions.do_enter_answers(
                 survey.pk,
-                actor=request.user,
+                actor=acting(request),
                 district_id=int(district) if district.isdigit() and len(district) < 12 else 0,
                 channel=entry["channel"],
                 rows=rows,
@@ -316,7 +320,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.visible_to(request.user), pk=pk)
     try:
-        actions.do_set_survey_status(survey.pk, actor=request.user, status=request.POST.get("status", ""))
+        actions.do_set_survey_status(survey.pk, actor=acting(request), status=request.POST.get("status", ""))
     except ActionError as exc:
         messages.error(request, exc.message)
     return redirect("publicity:survey", pk=survey.pk)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from taizhang.cases.models import Case
 from taizhang.core import audit, deadlines, files
+from taizhang.core.actors import SIGN_OFF
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import bump_version, check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.models import Sector, Unit, User
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import (
@@ -72,13 +74,13 @@ def reply_due(issued_on: dt.date, office: Any = None) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(end, dt.time(23, 59, 59)))
 
 
-def _emit(model: str, obj: Any, action: str, actor: Any, **data: Any) -> None:
+def _emit(model: str, obj: Any, action: str, actor: Actor, **data: Any) -> None:
     emit_on_commit(
         model=model, object_id=obj.pk, action=action, actor=None if perm.is_system(actor) else actor, **data
     )
 
 
-def _lock_letter(letter_id: int, actor: Any) -> Letter:
+def _lock_letter(letter_id: int, actor: Actor) -> Letter:
     # Row lock: a reply and a second reply (or an edit) on one letter are serialised.
     qs = Letter.objects.all() if perm.is_system(actor) else Letter.objects.visible_to(actor)
     letter = qs.select_for_update(of=("self",)).select_related("recipient_unit").filter(pk=letter_id).first()
@@ -87,7 +89,7 @@ def _lock_letter(letter_id: int, actor: Any) -> Letter:
     return letter
 
 
-def _lock_measure(measure_id: int, actor: Any) -> Measure:
+def _lock_measure(measure_id: int, actor: Actor) -> Measure:
     # Row lock: a completion request and a sign-off on one measure cannot interleave.
     qs = Measure.objects.all() if perm.is_system(actor) else Measure.objects.visible_to(actor)
     measure = (
@@ -111,7 +113,7 @@ def _text(value: str, message: str) -> str:
 @transaction.atomic
 def do_issue_letter(
     *,
-    actor: Any,
+    actor: Actor,
     letter_type: LetterType,
     number: str,
     issuer: Unit,
@@ -156,7 +158,7 @@ def do_issue_letter(
     return letter
 
 
-def _add_measures(problem_list: ProblemList, rows: list[MeasureData], actor: Any) -> list[Measure]:
+def _add_measures(problem_list: ProblemList, rows: list[MeasureData], actor: Actor) -> list[Measure]:
     """Create problems (grouped by their text, in order) and their measures."""
     problems: dict[str, Problem] = {}
     next_seq = (problem_list.problems.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
@@ -188,7 +190,7 @@ def _add_measures(problem_list: ProblemList, rows: list[MeasureData], actor: Any
 
 
 @transaction.atomic
-def do_reply_letter(letter_id: int, *, actor: Any, reply: str, measures: list[MeasureData]) -> Letter:
+def do_reply_letter(letter_id: int, *, actor: Actor, reply: str, measures: list[MeasureData]) -> Letter:
     """The recipient replies (回复) and names the rectification measures, which open as a problem list."""
     letter = _lock_letter(letter_id, actor)
     perm.require(perm.is_unit_actor(actor, {letter.recipient_unit_id}), _("只有接收单位可以回复。"))
@@ -231,7 +233,7 @@ def do_reply_letter(letter_id: int, *, actor: Any, reply: str, measures: list[Me
 @transaction.atomic
 def do_create_problem_list(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     source: str,
     office: Unit,
@@ -282,7 +284,7 @@ def _store_evidence(report: ProgressReport, uploads: list[tuple[str, Any]]) -> N
 def do_report_measure_progress(
     measure_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     body: str,
     evidence: list[tuple[str, Any]] | None = None,
     request_completion: bool = False,
@@ -344,7 +346,7 @@ def _sync_letter(problem_list: ProblemList) -> None:
     letter.save(update_fields=bump_version(letter, ["status", "rectified_at"]))
     audit.record(
         "letter.rectified" if done else "letter.reopened",
-        actor="整改销号",
+        actor=SIGN_OFF,
         obj=letter,
         before=before,
         after=audit.snapshot(letter, LETTER_AUDITED),
@@ -353,7 +355,7 @@ def _sync_letter(problem_list: ProblemList) -> None:
 
 @transaction.atomic
 def do_review_measure(
-    measure_id: int, *, actor: Any, approve: bool, note: str = "", version: int | None = None
+    measure_id: int, *, actor: Actor, approve: bool, note: str = "", version: int | None = None
 ) -> Measure:
     """The office reviews a completion request: sign off (销号) or send back to keep working (退回)."""
     measure = _lock_measure(measure_id, actor)
@@ -386,7 +388,7 @@ def do_review_measure(
 
 
 @transaction.atomic
-def do_add_measures(list_id: int, *, actor: Any, rows: list[MeasureData]) -> list[Measure]:
+def do_add_measures(list_id: int, *, actor: Actor, rows: list[MeasureData]) -> list[Measure]:
     """Add problems and measures to an existing list (office, or the sector's lead unit for its lists)."""
     # Lock the list so two people adding at once do not give two problems the same number.
     problem_list = (

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from taizhang.cases.models import Case
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.rectification import actions, filters
 from taizhang.rectification.models import Letter, LetterType, Measure, ProblemList
@@ -128,7 +129,7 @@ def issue_letter(request: HttpRequest, payload: LetterIn) -> Status[Letter]:
         else None
     )
     letter = actions.do_issue_letter(
-        actor=request.user,
+        actor=acting(request),
         letter_type=get_object_or_404(LetterType, code=payload.letter_type),
         number=payload.number,
         issuer=get_object_or_404(Unit, pk=payload.issuer_unit_id),
@@ -152,7 +153,7 @@ def reply_letter(request: HttpRequest, letter_id: int, payload: ReplyIn) -> Lett
         )
         for m in payload.measures
     ]
-    return actions.do_reply_letter(letter.pk, actor=request.user, reply=payload.reply, measures=rows)
+    return actions.do_reply_letter(letter.pk, actor=acting(request), reply=payload.reply, measures=rows)
 
 
 @router.get("/lists", response=list[ProblemListOut], summary="问题清单及整改进度")
@@ -186,10 +187,10 @@ def read_measure(request: HttpRequest, measure_id: int) -> Measure:
 @router.post("/measures/{measure_id}/progress", response=MeasureOut, summary="报送整改进展（可申请销号）")
 def report_progress(request: HttpRequest, measure_id: int, payload: ProgressIn) -> Measure:
     measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=measure_id)
-    return actions.do_report_measure_progress(measure.pk, actor=request.user, **payload.dict())
+    return actions.do_report_measure_progress(measure.pk, actor=acting(request), **payload.dict())
 
 
 @router.post("/measures/{measure_id}/review", response=MeasureOut, summary="审核销号或退回")
 def review_measure(request: HttpRequest, measure_id: int, payload: ReviewIn) -> Measure:
     measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=measure_id)
-    return actions.do_review_measure(measure.pk, actor=request.user, **payload.dict())
+    return actions.do_review_measure(measure.pk, actor=acting(request), **payload.dict())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.cases.models import Case
+from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DemoContext
 from taizhang.org.models import Sector
 from taizhang.rectification import actions
@@ -12,7 +13,7 @@ from taizhang.rectification.actions import MeasureData
 from taizhang.rectification.choices import ListSource, MeasureStatus
 from taizhang.rectification.models import LetterType, Measure, ProblemList
 
-ACTOR = "演示数据"
+ACTOR = DEMO
 # type, issuer, recipient, days ago, step (issued / overdue / rectifying / rectified), problems
 LETTERS = [
     ("judicial", "CITY-FY", "CITY-JT", 20, "issued", "客运站周边非法营运车辆长期聚集，执法检查流于形式。"),

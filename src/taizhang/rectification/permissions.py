@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from taizhang.core.actors import is_system
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.visibility import scope_of
 
@@ -13,12 +15,7 @@ UNIT_ACTORS = (RoleCode.LIAISON, RoleCode.HANDLER, RoleCode.UNIT_LEADER, RoleCod
 ISSUER_KINDS = (UnitKind.COURT, UnitKind.PROCURATORATE, UnitKind.DISCIPLINE, UnitKind.POLICE)
 
 
-def is_system(actor: Any) -> bool:
-    """Trusted in-process callers (the demo, the CLI) pass a label, not a user."""
-    return isinstance(actor, str)
-
-
-def is_office_over(actor: Any, path: str) -> bool:
+def is_office_over(actor: ActorOrAnonymous, path: str) -> bool:
     """Office staff or leader of the office at `path` or above it."""
     if is_system(actor):
         return True
@@ -28,7 +25,7 @@ def is_office_over(actor: Any, path: str) -> bool:
     )
 
 
-def is_unit_actor(actor: Any, unit_ids: set[int]) -> bool:
+def is_unit_actor(actor: ActorOrAnonymous, unit_ids: set[int]) -> bool:
     """Liaison, handler or leader of one of `unit_ids`."""
     if is_system(actor):
         return True
@@ -36,7 +33,7 @@ def is_unit_actor(actor: Any, unit_ids: set[int]) -> bool:
     return bool(scope and scope.unit_id in unit_ids and scope.has(*UNIT_ACTORS))
 
 
-def can_issue_letter(actor: Any, issuer: Any) -> bool:
+def can_issue_letter(actor: ActorOrAnonymous, issuer: Any) -> bool:
     """A court, procuratorate, discipline commission or police unit registers its own letters; offices too."""
     if is_office_over(actor, issuer.path):
         return True

@@ -13,7 +13,7 @@ from taizhang.org.visibility import scope_of
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import LetterStatus, MeasureStatus
 from taizhang.rectification.models import Letter, Measure
-from taizhang.supervision.todo import Todo
+from taizhang.supervision.worklist import Todo
 
 LIMIT = 50
 

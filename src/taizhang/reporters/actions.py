@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,9 +9,12 @@ from django.utils.translation import gettext as _
 from taizhang.clues.choices import ReporterKind
 from taizhang.clues.models import Clue, Reporter
 from taizhang.core import audit, sealing
+from taizhang.core.actors import SYSTEM
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
+from taizhang.org.models import User
 from taizhang.portal.choices import Sender
 from taizhang.portal.models import Message, Receipt
 from taizhang.reporters import permissions as perm
@@ -23,7 +24,7 @@ from taizhang.reporters.models import FeedbackRecord
 MIN_REASON = 5
 
 
-def _visible_clue(clue_id: int, actor: Any, *, lock: bool = False) -> Clue:
+def _visible_clue(clue_id: int, actor: Actor, *, lock: bool = False) -> Clue:
     qs = Clue.objects.visible_to(actor).select_related("office")
     if lock:
         # Serialise writers on one clue (a reply and a released outcome land in the order they happened).
@@ -34,7 +35,7 @@ def _visible_clue(clue_id: int, actor: Any, *, lock: bool = False) -> Clue:
     return clue
 
 
-def _refuse_reveal(clue: Clue, actor: Any, reason: str, why: str) -> None:
+def _refuse_reveal(clue: Clue, actor: Actor, reason: str, why: str) -> None:
     # A refused attempt is logged in its own transaction (the caller's is about to roll back).
     with transaction.atomic():
         audit.record(
@@ -42,7 +43,7 @@ def _refuse_reveal(clue: Clue, actor: Any, reason: str, why: str) -> None:
         )
 
 
-def do_reveal_identity(clue_id: int, *, actor: Any, reason: str, second_factor: bool) -> dict[str, str]:
+def do_reveal_identity(clue_id: int, *, actor: Actor, reason: str, second_factor: bool) -> dict[str, str]:
     """Open a sealed reporter identity for an identity custodian who states a reason; always audited."""
     clue = _visible_clue(clue_id, actor)
     reason = (reason or "").strip()
@@ -79,7 +80,7 @@ def do_reveal_identity(clue_id: int, *, actor: Any, reason: str, second_factor: 
 
 
 @transaction.atomic
-def do_reply_to_reporter(clue_id: int, *, actor: Any, body: str) -> Message:
+def do_reply_to_reporter(clue_id: int, *, actor: User, body: str) -> Message:
     """A message from the office to the reporter, shown in the reporter's thread on the portal."""
     clue = _visible_clue(clue_id, actor, lock=True)
     if not perm.can_talk_to_reporter(actor, clue):
@@ -101,7 +102,7 @@ def do_reply_to_reporter(clue_id: int, *, actor: Any, body: str) -> Message:
 
 
 @transaction.atomic
-def do_mark_messages_read(clue_id: int, *, actor: Any) -> int:
+def do_mark_messages_read(clue_id: int, *, actor: Actor) -> int:
     """Mark the reporter's messages on a clue read (they leave the staff home page)."""
     clue = _visible_clue(clue_id, actor)
     if not perm.can_talk_to_reporter(actor, clue):
@@ -112,7 +113,7 @@ def do_mark_messages_read(clue_id: int, *, actor: Any) -> int:
 
 
 @transaction.atomic
-def do_release_outcome(clue_id: int, *, actor: Any, text: str) -> Receipt:
+def do_release_outcome(clue_id: int, *, actor: Actor, text: str) -> Receipt:
     """Set the outcome wording the reporter sees on the portal (the office chooses what to release)."""
     clue = _visible_clue(clue_id, actor, lock=True)
     if not perm.can_talk_to_reporter(actor, clue):
@@ -135,7 +136,7 @@ def do_release_outcome(clue_id: int, *, actor: Any, text: str) -> Receipt:
 
 
 @transaction.atomic
-def do_open_feedback(clue_id: int, *, actor: Any = "system") -> FeedbackRecord | None:
+def do_open_feedback(clue_id: int, *, actor: Actor = SYSTEM) -> FeedbackRecord | None:
     """Record that feedback is due to a real-name reporter (called when the clue is concluded)."""
     reporter = Reporter.objects.filter(clue_id=clue_id).first()
     if reporter is None or reporter.kind != ReporterKind.REAL_NAME:
@@ -165,7 +166,7 @@ def do_open_feedback(clue_id: int, *, actor: Any = "system") -> FeedbackRecord |
 def do_record_feedback(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     method: str,
     note: str,
     status: str = FeedbackStatus.GIVEN,

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import acting
 from taizhang.portal.models import Message
 from taizhang.reporters import actions
 from taizhang.reporters import permissions as perm
@@ -66,7 +67,7 @@ def reveal(request: HttpRequest, clue_id: int, payload: RevealIn) -> dict:
     """Open the sealed identity: identity custodians only, with a reason, in a session that passed 2FA."""
     identity = actions.do_reveal_identity(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         reason=payload.reason,
         second_factor=perm.has_second_factor(request.user),
     )
@@ -89,14 +90,14 @@ def messages(request: HttpRequest, clue_id: int) -> list[dict]:
 @router.post("/clues/{clue_id}/reply", response=MessageOut)
 def reply(request: HttpRequest, clue_id: int, payload: ReplyIn) -> dict:
     """Reply to the reporter."""
-    m = actions.do_reply_to_reporter(clue_id, actor=request.user, body=payload.body)
+    m = actions.do_reply_to_reporter(clue_id, actor=acting(request), body=payload.body)
     return {"id": m.pk, "sender": m.sender, "body": m.body, "created_at": m.created_at, "read": False}
 
 
 @router.post("/clues/{clue_id}/outcome")
 def outcome(request: HttpRequest, clue_id: int, payload: OutcomeIn) -> dict:
     """Set the outcome wording released to the reporter."""
-    receipt = actions.do_release_outcome(clue_id, actor=request.user, text=payload.text)
+    receipt = actions.do_release_outcome(clue_id, actor=acting(request), text=payload.text)
     return {"released_outcome": receipt.released_outcome}
 
 
@@ -105,7 +106,7 @@ def feedback(request: HttpRequest, clue_id: int, payload: FeedbackIn) -> dict:
     """Record how feedback was given to a real-name reporter."""
     record = actions.do_record_feedback(
         clue_id,
-        actor=request.user,
+        actor=acting(request),
         method=payload.method,
         note=payload.note,
         status=payload.status,

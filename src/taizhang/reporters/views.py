@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.reporters import actions
 from taizhang.reporters import permissions as perm
 
@@ -44,7 +45,7 @@ def reveal(request: HttpRequest, clue_id: int) -> HttpResponse:
     try:
         identity = actions.do_reveal_identity(
             clue_id,
-            actor=request.user,
+            actor=acting(request),
             reason=request.POST.get("reason", ""),
             second_factor=perm.has_second_factor(request.user),
         )
@@ -88,7 +89,7 @@ def reply(request: HttpRequest, clue_id: int) -> HttpResponse:
     return _do(
         request,
         clue_id,
-        lambda: actions.do_reply_to_reporter(clue_id, actor=request.user, body=body),
+        lambda: actions.do_reply_to_reporter(clue_id, actor=acting(request), body=body),
         _("已回复举报人。"),
     )
 
@@ -100,7 +101,7 @@ def mark_read(request: HttpRequest, clue_id: int) -> HttpResponse:
     return _do(
         request,
         clue_id,
-        lambda: actions.do_mark_messages_read(clue_id, actor=request.user),
+        lambda: actions.do_mark_messages_read(clue_id, actor=acting(request)),
         _("已标记为已读。"),
     )
 
@@ -113,7 +114,7 @@ def outcome(request: HttpRequest, clue_id: int) -> HttpResponse:
     return _do(
         request,
         clue_id,
-        lambda: actions.do_release_outcome(clue_id, actor=request.user, text=text),
+        lambda: actions.do_release_outcome(clue_id, actor=acting(request), text=text),
         _("已更新向举报人公开的办理结果。"),
     )
 
@@ -129,7 +130,7 @@ def feedback(request: HttpRequest, clue_id: int) -> HttpResponse:
         clue_id,
         lambda: actions.do_record_feedback(
             clue_id,
-            actor=request.user,
+            actor=acting(request),
             method=post.get("method", ""),
             note=post.get("note", ""),
             status=post.get("status", "given"),

@@ -14,7 +14,8 @@ from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import bump_version, check_step, check_version
-from taizhang.org.models import Unit
+from taizhang.org.actors import Actor
+from taizhang.org.models import Unit, User
 from taizhang.pure.numbers import parse_number
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import REPORT_STEPS, NoteKind, ReportStatus, ReportStep
@@ -36,7 +37,7 @@ from taizhang.reports.periods import Period
 AUDITED = ["status", "narrative", "title", "submitted_at", "reviewed_at", "review_comment", "version"]
 
 
-def _lock(report_id: int, actor: Any) -> PeriodicReport:
+def _lock(report_id: int, actor: Actor) -> PeriodicReport:
     # Locks the row so a submit and a review (or two saves) of the same report cannot interleave.
     report = (
         PeriodicReport.objects.visible_to(actor)
@@ -55,7 +56,7 @@ def _move(report: PeriodicReport, step: str) -> None:
 
 
 def _save(
-    report: PeriodicReport, action: str, actor: Any, before: dict, fields: list[str], reason: str = ""
+    report: PeriodicReport, action: str, actor: Actor, before: dict, fields: list[str], reason: str = ""
 ) -> None:
     report.save(update_fields=bump_version(report, fields))
     audit.record(
@@ -85,7 +86,7 @@ def _decimal(value: Any, name: str = "") -> Decimal:
     return number
 
 
-def _computed_for(report: PeriodicReport, actor: Any, codes: list[str]) -> dict[str, dict]:
+def _computed_for(report: PeriodicReport, actor: Actor, codes: list[str]) -> dict[str, dict]:
     """The figures the ledger computes for this report's unit and period (none for a major-event report)."""
     if not report.report_type.is_periodic or report.period_start is None:
         return {}
@@ -94,7 +95,7 @@ def _computed_for(report: PeriodicReport, actor: Any, codes: list[str]) -> dict[
         return computed_results(actor, report.unit, period, codes)
 
 
-def _write_entered(report: PeriodicReport, values: dict[str, dict], actor: Any) -> None:
+def _write_entered(report: PeriodicReport, values: dict[str, dict], actor: Actor) -> None:
     """Upsert the entered figures; computed indicators cannot be typed over."""
     computed = _computed_for(report, actor, [str(c) for c in values])
     by_code = Indicator.objects.in_bulk([str(c) for c in values], field_name="code")
@@ -125,7 +126,7 @@ def _write_entered(report: PeriodicReport, values: dict[str, dict], actor: Any) 
 
 @transaction.atomic
 def do_open_report(
-    *, actor: Any, report_type: ReportType, unit: Unit, period: Period | None = None, title: str = ""
+    *, actor: User, report_type: ReportType, unit: Unit, period: Period | None = None, title: str = ""
 ) -> PeriodicReport:
     """Open the draft of a unit's report for a period (or a new major-event report); returns an existing one."""
     perm.require(perm.can_draft(actor, unit), _("只有本单位联络员或负责人可以起草报送。"))
@@ -167,7 +168,12 @@ def do_open_report(
 
 @transaction.atomic
 def do_save_report(
-    report_id: int, *, actor: Any, version: int | None, narrative: str, values: dict[str, dict] | None = None
+    report_id: int,
+    *,
+    actor: Actor,
+    version: int | None,
+    narrative: str,
+    values: dict[str, dict] | None = None,
 ) -> PeriodicReport:
     """Save the draft: narrative and entered figures (refused if someone saved since the form was loaded)."""
     report = _lock(report_id, actor)
@@ -182,7 +188,7 @@ def do_save_report(
 
 
 @transaction.atomic
-def do_fill_entered_indicators(report_id: int, *, actor: Any, values: dict[str, dict]) -> PeriodicReport:
+def do_fill_entered_indicators(report_id: int, *, actor: Actor, values: dict[str, dict]) -> PeriodicReport:
     """Fill entered figures of a draft (used by the figures-from-text helper): code → {value, persons}."""
     report = _lock(report_id, actor)
     perm.require(perm.can_draft(actor, report.unit))
@@ -193,7 +199,7 @@ def do_fill_entered_indicators(report_id: int, *, actor: Any, values: dict[str, 
     return report
 
 
-def _snapshot_computed(report: PeriodicReport, actor: Any) -> None:
+def _snapshot_computed(report: PeriodicReport, actor: Actor) -> None:
     """Freeze the computed figures as they stood at submission, so the report reads the same later."""
     wanted = list(report.report_type.indicators.values_list("code", flat=True))
     found = _computed_for(report, actor, wanted)
@@ -211,7 +217,7 @@ def _snapshot_computed(report: PeriodicReport, actor: Any) -> None:
 
 
 @transaction.atomic
-def do_submit_report(report_id: int, *, actor: Any, version: int | None = None) -> PeriodicReport:
+def do_submit_report(report_id: int, *, actor: User, version: int | None = None) -> PeriodicReport:
     """The unit leader submits (报送); the computed figures are frozen into the report."""
     report = _lock(report_id, actor)
     perm.require(perm.can_submit(actor, report.unit), _("只有本单位负责人可以报送。"))
@@ -231,7 +237,7 @@ def do_submit_report(report_id: int, *, actor: Any, version: int | None = None) 
 
 @transaction.atomic
 def do_accept_report(
-    report_id: int, *, actor: Any, comment: str = "", version: int | None = None
+    report_id: int, *, actor: User, comment: str = "", version: int | None = None
 ) -> PeriodicReport:
     """The office accepts the report (采用)."""
     report = _lock(report_id, actor)
@@ -246,7 +252,7 @@ def do_accept_report(
 
 @transaction.atomic
 def do_return_report(
-    report_id: int, *, actor: Any, comment: str, version: int | None = None
+    report_id: int, *, actor: User, comment: str, version: int | None = None
 ) -> PeriodicReport:
     """The office returns the report with comments (退回修改); the unit edits and submits again."""
     report = _lock(report_id, actor)
@@ -266,7 +272,7 @@ def do_return_report(
 @transaction.atomic
 def do_record_legacy_figures(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     period_start: dt.date,
     period_end: dt.date,
@@ -318,7 +324,7 @@ def do_record_legacy_figures(
 
 @transaction.atomic
 def do_add_bulletin_note(
-    *, actor: Any, office: Unit, unit: Unit, period: Period, kind: str, text: str
+    *, actor: User, office: Unit, unit: Unit, period: Period, kind: str, text: str
 ) -> BulletinNote:
     """Enter a commendation or criticism of a unit for the bulletin of a period."""
     perm.require(perm.can_manage_office(actor, office) and unit.path.startswith(office.path))
@@ -339,7 +345,7 @@ def do_add_bulletin_note(
 
 @transaction.atomic
 def do_add_assessment_deduction(
-    scheme_id: int, *, actor: Any, unit: Unit, points: Any, reason: str
+    scheme_id: int, *, actor: User, unit: Unit, points: Any, reason: str
 ) -> AssessmentDeduction:
     """Deduct points from a unit in an assessment scheme, with the reason (shown in the drill-down)."""
     # Locks the scheme so deductions and a concurrent scheme edit are serialised.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from taizhang.core.errors import ActionError, PermissionRefused
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 from taizhang.reports import actions, dashboard
@@ -115,19 +116,23 @@ def read_report(request: HttpRequest, report_id: int) -> dict:
 
 @router.post("/reports/{report_id}/submit", response=ReportOut, summary="报送")
 def submit_report(request: HttpRequest, report_id: int, payload: StepIn) -> dict:
-    actions.do_submit_report(report_id, actor=request.user, version=payload.version)
+    actions.do_submit_report(report_id, actor=acting(request), version=payload.version)
     return _out(get_object_or_404(_visible(request), pk=report_id))
 
 
 @router.post("/reports/{report_id}/accept", response=ReportOut, summary="审核采用")
 def accept_report(request: HttpRequest, report_id: int, payload: StepIn) -> dict:
-    actions.do_accept_report(report_id, actor=request.user, comment=payload.comment, version=payload.version)
+    actions.do_accept_report(
+        report_id, actor=acting(request), comment=payload.comment, version=payload.version
+    )
     return _out(get_object_or_404(_visible(request), pk=report_id))
 
 
 @router.post("/reports/{report_id}/return", response=ReportOut, summary="退回修改")
 def return_report(request: HttpRequest, report_id: int, payload: StepIn) -> dict:
-    actions.do_return_report(report_id, actor=request.user, comment=payload.comment, version=payload.version)
+    actions.do_return_report(
+        report_id, actor=acting(request), comment=payload.comment, version=payload.version
+    )
     return _out(get_object_or_404(_visible(request), pk=report_id))
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
@@ -13,13 +12,13 @@ DRAFTERS = (RoleCode.LIAISON, RoleCode.UNIT_LEADER, RoleCode.OFFICE_STAFF, RoleC
 OFFICE_ACTORS = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_LEADER)
 
 
-def can_draft(actor: Any, unit: Unit) -> bool:
+def can_draft(actor: ActorOrAnonymous, unit: Unit) -> bool:
     """The unit's liaison (or leader) drafts; an office drafts its own report too."""
     scope = scope_of(actor)
     return bool(scope and scope.unit_id == unit.pk and scope.has(*DRAFTERS))
 
 
-def can_submit(actor: Any, unit: Unit) -> bool:
+def can_submit(actor: ActorOrAnonymous, unit: Unit) -> bool:
     """Only the unit's leader submits (for an office: its leader)."""
     scope = scope_of(actor)
     return bool(
@@ -27,7 +26,7 @@ def can_submit(actor: Any, unit: Unit) -> bool:
     )
 
 
-def can_review(actor: Any, unit: Unit) -> bool:
+def can_review(actor: ActorOrAnonymous, unit: Unit) -> bool:
     """Office staff or leaders of an office above the unit (an office does not review its own report)."""
     scope = scope_of(actor)
     return bool(
@@ -39,7 +38,7 @@ def can_review(actor: Any, unit: Unit) -> bool:
     )
 
 
-def can_manage_office(actor: Any, office: Unit) -> bool:
+def can_manage_office(actor: ActorOrAnonymous, office: Unit) -> bool:
     """Office staff or leaders of this office (bulletin notes, assessment deductions, legacy figures)."""
     scope = scope_of(actor)
     return bool(
@@ -50,7 +49,7 @@ def can_manage_office(actor: Any, office: Unit) -> bool:
     )
 
 
-def can_record_for(actor: Any, unit: Unit) -> bool:
+def can_record_for(actor: ActorOrAnonymous, unit: Unit) -> bool:
     """Legacy figures: the unit's own liaison/leader, or office staff above it."""
     scope = scope_of(actor)
     if scope is None:

@@ -14,7 +14,7 @@ from taizhang.reports.models import PeriodicReport
 
 
 def todos_for(user: Any) -> list[Any]:
-    from taizhang.supervision.todo import Todo  # the supervision app owns the to-do shape
+    from taizhang.supervision.worklist import Todo  # the supervision app owns the to-do shape
 
     found: list[Any] = []
     unit = getattr(user, "unit", None)

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from taizhang.clues.actions import do_reopen_clue
 from taizhang.clues.models import Clue, Recusal
 from taizhang.core import audit, clock
+from taizhang.core.actors import SystemActor
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
-from taizhang.org.models import Unit
+from taizhang.org.models import Unit, User
 from taizhang.reviews import permissions as perm
 from taizhang.reviews import sampling
 from taizhang.reviews.choices import (
@@ -65,7 +67,7 @@ def _sample_size(kind: str, pop: int, share: int | None, size: int | None) -> in
 @transaction.atomic
 def do_create_campaign(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     office: Unit,
     period_start: dt.date,
@@ -157,7 +159,7 @@ def do_create_campaign(
     return campaign
 
 
-def _lock_campaign(campaign_id: int, actor: Any) -> ReviewCampaign:
+def _lock_campaign(campaign_id: int, actor: Actor) -> ReviewCampaign:
     campaign = (
         ReviewCampaign.objects.visible_to(actor)
         .select_for_update(of=("self",))
@@ -181,7 +183,7 @@ def _conflict(item: ReviewItem, unit: Unit) -> str:
 
 
 @transaction.atomic
-def do_assign_reviewer(campaign_id: int, *, actor: Any, item_ids: list[int], reviewer_unit: Unit) -> int:
+def do_assign_reviewer(campaign_id: int, *, actor: Actor, item_ids: list[int], reviewer_unit: Unit) -> int:
     """Give items to a reviewing unit: never the unit that handled the clue, never a recused unit (all or none)."""
     campaign = _lock_campaign(campaign_id, actor)
     perm.require(
@@ -220,7 +222,7 @@ def do_assign_reviewer(campaign_id: int, *, actor: Any, item_ids: list[int], rev
 
 @transaction.atomic
 def do_record_verdict(
-    item_id: int, *, actor: Any, verdict: str, reasons: str, version: int | None = None
+    item_id: int, *, actor: Actor, verdict: str, reasons: str, version: int | None = None
 ) -> ReviewItem:
     """The reviewing unit's verdict: 维持, or 纠正 — which reopens the clue with the review as its reason."""
     item = (
@@ -246,7 +248,9 @@ def do_record_verdict(
         # The reviewer was given this clue by its office; the reopen is recorded under the review's name.
         do_reopen_clue(
             item.clue_id,
-            actor=_("研判评查：%(c)s（%(p)s）") % {"c": item.campaign.title[:60], "p": actor},
+            actor=SystemActor.acting_for(
+                _("研判评查：%(c)s（%(p)s）") % {"c": item.campaign.title[:60], "p": actor}
+            ),
             reason=_("研判评查「%(c)s」纠正：%(r)s") % {"c": item.campaign.title, "r": reasons},
         )
     audit.record(
@@ -261,7 +265,7 @@ def do_record_verdict(
 
 @transaction.atomic
 def do_close_campaign(
-    campaign_id: int, *, actor: Any, conclusion: str, version: int | None = None
+    campaign_id: int, *, actor: User, conclusion: str, version: int | None = None
 ) -> ReviewCampaign:
     """The office leader signs the result (签批); every item must have its verdict first."""
     campaign = _lock_campaign(campaign_id, actor)

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit, User
 from taizhang.reviews import actions, callbacks, notify, results
 from taizhang.reviews import permissions as perm
@@ -101,7 +102,7 @@ def list_campaigns(request: HttpRequest, offset: int = 0, limit: int = 50) -> An
 @router.post("/campaigns", response={201: CampaignOut}, summary="组织评查（选取并抽取线索）")
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[ReviewCampaign]:
     campaign = actions.do_create_campaign(
-        actor=request.user,
+        actor=acting(request),
         title=payload.title,
         office=get_object_or_404(Unit, pk=payload.office_id),
         period_start=payload.period_start,
@@ -125,7 +126,7 @@ def campaign_board(request: HttpRequest, campaign_id: Id) -> list[dict[str, Any]
 def assign(request: HttpRequest, campaign_id: Id, payload: AssignIn) -> dict[str, int]:
     unit = get_object_or_404(Unit, pk=payload.reviewer_unit_id)
     n = actions.do_assign_reviewer(
-        campaign_id, actor=request.user, item_ids=payload.item_ids, reviewer_unit=unit
+        campaign_id, actor=acting(request), item_ids=payload.item_ids, reviewer_unit=unit
     )
     return {"assigned": n}
 
@@ -133,7 +134,11 @@ def assign(request: HttpRequest, campaign_id: Id, payload: AssignIn) -> dict[str
 @router.post("/items/{item_id}/verdict", summary="提出评查意见（维持/纠正）")
 def verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, Any]:
     item = actions.do_record_verdict(
-        item_id, actor=request.user, verdict=payload.verdict, reasons=payload.reasons, version=payload.version
+        item_id,
+        actor=acting(request),
+        verdict=payload.verdict,
+        reasons=payload.reasons,
+        version=payload.version,
     )
     return {"id": item.pk, "verdict": item.verdict, "version": item.version}
 
@@ -141,7 +146,7 @@ def verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, 
 @router.post("/campaigns/{campaign_id}/close", response=CampaignOut, summary="领导签批结束评查")
 def close(request: HttpRequest, campaign_id: Id, payload: CloseIn) -> ReviewCampaign:
     return actions.do_close_campaign(
-        campaign_id, actor=request.user, conclusion=payload.conclusion, version=payload.version
+        campaign_id, actor=acting(request), conclusion=payload.conclusion, version=payload.version
     )
 
 
@@ -162,14 +167,14 @@ def satisfaction(request: HttpRequest) -> dict[str, Any]:
 @router.post("/callbacks/{task_id}/outcome", response=CallbackOut, summary="登记回访结果")
 def record_outcome(request: HttpRequest, task_id: Id, payload: OutcomeIn) -> CallbackTask:
     return callbacks.do_record_callback(
-        task_id, actor=request.user, outcome=payload.outcome, notes=payload.notes, version=payload.version
+        task_id, actor=acting(request), outcome=payload.outcome, notes=payload.notes, version=payload.version
     )
 
 
 @router.post("/messages", summary="向举报人发送消息（举报平台/邮件/短信）")
 def send_message(request: HttpRequest, payload: MessageIn) -> dict[str, Any]:
     message = notify.do_send_to_reporter(
-        payload.clue_id, actor=request.user, channel=payload.channel, body=payload.body
+        payload.clue_id, actor=acting(request), channel=payload.channel, body=payload.body
     )
     return {
         "id": message.pk,
@@ -194,4 +199,4 @@ def assign_callback(request: HttpRequest, task_id: Id, payload: AssignCallbackIn
     assignee = User.objects.filter(pk=payload.assignee_id, unit_id=task.office_id).first()
     if assignee is None:
         raise ActionError("invalid_assignee", _("回访人须为本办的身份信息保管人。"))
-    return callbacks.do_assign_callback(task_id, actor=request.user, assignee=assignee)
+    return callbacks.do_assign_callback(task_id, actor=acting(request), assignee=assignee)

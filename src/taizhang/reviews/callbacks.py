@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,8 +17,10 @@ from django.utils.translation import gettext as _
 from taizhang.clues.choices import ClueStatus, ReporterKind
 from taizhang.clues.models import Clue
 from taizhang.core import audit, clock
+from taizhang.core.actors import WORKER
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor, person_of
 from taizhang.org.choices import RoleCode, UnitKind
 from taizhang.org.models import Unit, User
 from taizhang.reviews import permissions as perm
@@ -98,7 +99,7 @@ def draw_for_office(
             )
             audit.record(
                 "callback.draw",
-                actor="worker",
+                actor=WORKER,
                 obj=office,
                 after={
                     "month": month.isoformat(),
@@ -125,7 +126,7 @@ def draw_monthly(now: dt.datetime) -> int:
     return created
 
 
-def _lock_task(task_id: int, actor: Any) -> CallbackTask:
+def _lock_task(task_id: int, actor: Actor) -> CallbackTask:
     task = (
         CallbackTask.objects.visible_to(actor)
         .select_for_update(of=("self",))
@@ -139,7 +140,7 @@ def _lock_task(task_id: int, actor: Any) -> CallbackTask:
 
 
 @transaction.atomic
-def do_assign_callback(task_id: int, *, actor: Any, assignee: User) -> CallbackTask:
+def do_assign_callback(task_id: int, *, actor: Actor, assignee: User) -> CallbackTask:
     """The office gives a call-back to one of its identity custodians."""
     task = _lock_task(task_id, actor)
     perm.require(perm.is_office_over(actor, task.office.path), _("只有扫黑办可以分配回访任务。"))
@@ -155,7 +156,7 @@ def do_assign_callback(task_id: int, *, actor: Any, assignee: User) -> CallbackT
     return task
 
 
-def do_reveal_contact(task_id: int, *, actor: Any, second_factor: bool) -> dict[str, str]:
+def do_reveal_contact(task_id: int, *, actor: Actor, second_factor: bool) -> dict[str, str]:
     """The contact channel of the reporter, for the person doing this call-back only (an audited reveal)."""
     from taizhang.reporters.actions import do_reveal_identity
 
@@ -181,7 +182,7 @@ def do_reveal_contact(task_id: int, *, actor: Any, second_factor: bool) -> dict[
 
 @transaction.atomic
 def do_record_callback(
-    task_id: int, *, actor: Any, outcome: str, notes: str, version: int | None = None
+    task_id: int, *, actor: Actor, outcome: str, notes: str, version: int | None = None
 ) -> CallbackTask:
     """Record the call-back's outcome; 不满意 puts the clue into the next review campaign."""
     task = _lock_task(task_id, actor)
@@ -195,7 +196,7 @@ def do_record_callback(
             "notes_required", _("“%(o)s”须写明回访情况。") % {"o": CallbackOutcome(outcome).label}
         )
     before = audit.snapshot(task, ["outcome", "notes"])
-    task.outcome, task.notes, task.called_at, task.called_by = outcome, notes, clock.now(), actor
+    task.outcome, task.notes, task.called_at, task.called_by = outcome, notes, clock.now(), person_of(actor)
     task.version += 1
     task.save(update_fields=["outcome", "notes", "called_at", "called_by", "version"])
     audit.record(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.core import clock
+from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DemoContext
 from taizhang.core.errors import ActionError
 from taizhang.reviews import actions, callbacks, notify
@@ -62,7 +63,7 @@ def _callbacks(ctx: DemoContext) -> None:
         CallbackTask.objects.filter(office=office, month=month).order_by("pk"), OUTCOMES, strict=False
     ):
         with clock.at(ctx.days_ago(3)):
-            callbacks.do_record_callback(task.pk, actor=custodian or "演示数据", outcome=outcome, notes=notes)
+            callbacks.do_record_callback(task.pk, actor=custodian or DEMO, outcome=outcome, notes=notes)
     task = CallbackTask.objects.filter(office=office, month=month).first()
     if task is not None:
         notify.do_send_to_reporter(

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.conf import settings
 from django.core import mail
@@ -22,7 +22,9 @@ from taizhang.clues import permissions as clue_perm
 from taizhang.clues.choices import ReporterKind
 from taizhang.clues.models import Clue, Reporter
 from taizhang.core import audit, sealing
+from taizhang.core.actors import WORKER
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
+from taizhang.org.models import User
 from taizhang.reviews.choices import MessageChannel, MessageStatus
 from taizhang.reviews.models import ReporterMessage
 
@@ -130,7 +132,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 @transaction.atomic
-def _queue(clue_id: int, *, actor: Any, channel: str, body: str) -> ReporterMessage:
+def _queue(clue_id: int, *, actor: User, channel: str, body: str) -> ReporterMessage:
     clue = Clue.objects.visible_to(actor).select_related("office").filter(pk=clue_id).first()
     if clue is None:
         raise NotVisible()
@@ -150,7 +152,7 @@ def _queue(clue_id: int, *, actor: Any, channel: str, body: str) -> ReporterMess
     return message
 
 
-def do_send_to_reporter(clue_id: int, *, actor: Any, channel: str, body: str) -> ReporterMessage:
+def do_send_to_reporter(clue_id: int, *, actor: User, channel: str, body: str) -> ReporterMessage:
     """Queue a message to the reporter and try it at once (outside the transaction: no lock held over HTTP)."""
     message = _queue(clue_id, actor=actor, channel=channel, body=body)
     attempt(message.pk, timezone.now())
@@ -193,7 +195,7 @@ def attempt(message_id: int, now: dt.datetime) -> bool | None:
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
         audit.record(
             "reporter.message_sent" if ok else "reporter.message_failed",
-            actor="worker",
+            actor=WORKER,
             object_type="clues.clue",
             object_id=message.clue_id,
             after={"message": message.pk, "channel": message.channel, "error": message.last_error},

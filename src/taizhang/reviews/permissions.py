@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from taizhang.core.actors import is_system
 from taizhang.core.errors import PermissionRefused
+from taizhang.org.actors import ActorOrAnonymous
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -19,12 +21,7 @@ REVIEWERS = (
 )
 
 
-def is_system(actor: Any) -> bool:
-    """Trusted in-process callers (the worker, the demo) pass a label, not a user."""
-    return isinstance(actor, str)
-
-
-def is_office_over(actor: Any, path: str) -> bool:
+def is_office_over(actor: ActorOrAnonymous, path: str) -> bool:
     """Office staff or leader of the office at `path` or above it."""
     if is_system(actor):
         return True
@@ -34,7 +31,7 @@ def is_office_over(actor: Any, path: str) -> bool:
     )
 
 
-def is_office_leader_over(actor: Any, path: str) -> bool:
+def is_office_leader_over(actor: ActorOrAnonymous, path: str) -> bool:
     """The office leader who signs a campaign's result (签批)."""
     scope = scope_of(actor)
     return bool(
@@ -45,7 +42,7 @@ def is_office_leader_over(actor: Any, path: str) -> bool:
     )
 
 
-def is_reviewer(actor: Any, unit_id: int | None) -> bool:
+def is_reviewer(actor: ActorOrAnonymous, unit_id: int | None) -> bool:
     """A person of the reviewing unit who may record verdicts."""
     scope = scope_of(actor)
     return bool(scope and unit_id and scope.unit_id == unit_id and scope.has(*REVIEWERS))

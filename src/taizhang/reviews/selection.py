@@ -4,13 +4,13 @@ subjects were reported again after they were concluded (the duplicate keys the s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from taizhang.clues.choices import ClueStatus, FindingResult
 from taizhang.clues.models import Clue
+from taizhang.org.actors import Actor
 from taizhang.org.models import Unit
 from taizhang.reviews.choices import SelectionReason
 from taizhang.search.models import ClueKey
@@ -30,7 +30,7 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def population(
-    actor: Any, office: Unit, start: dt.date, end: dt.date, *, include_repeats: bool
+    actor: Actor, office: Unit, start: dt.date, end: dt.date, *, include_repeats: bool
 ) -> dict[int, tuple[int, str]]:
     """clue id → (handling unit id or 0, why chosen), over the concluded clues of the office tree `actor` sees."""
     lo, hi = bounds(start, end)

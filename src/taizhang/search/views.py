@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.search import duplicates
@@ -142,7 +143,7 @@ def link(request: HttpRequest, clue_id: int) -> HttpResponse:
 
     try:
         do_link_clues(
-            clue_id, _other_id(request, "other"), actor=request.user, note=request.POST.get("note", "")
+            clue_id, _other_id(request, "other"), actor=acting(request), note=request.POST.get("note", "")
         )
         messages.success(request, _("已关联线索。"))
     except ActionError as exc:
@@ -160,7 +161,7 @@ def merge(request: HttpRequest, clue_id: int) -> HttpResponse:
 
     try:
         into = _other_id(request, "into")
-        do_merge_clue(clue_id, into, actor=request.user, note=request.POST.get("note", ""))
+        do_merge_clue(clue_id, into, actor=acting(request), note=request.POST.get("note", ""))
         messages.success(request, _("已将线索并入。"))
     except ActionError as exc:
         if exc.status == 404:

@@ -12,10 +12,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from taizhang.clues.models import Clue
+from taizhang.org.actors import acting
 from taizhang.supervision import actions, boards
 from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Extension, ListedSupervision, Notification
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 router = Router(tags=["supervision"])
 
@@ -131,7 +132,7 @@ def notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -
 
 @router.post("/notifications/read", response=ReadOut, summary="标记已读")
 def notifications_read(request: HttpRequest, payload: ReadIn) -> dict:
-    marked = actions.do_mark_notifications_read(actor=request.user, ids=payload.ids)
+    marked = actions.do_mark_notifications_read(actor=acting(request), ids=payload.ids)
     return {"marked": marked, "unread": Notification.objects.visible_to(request.user).unread().count()}
 
 
@@ -148,7 +149,9 @@ def extensions(request: HttpRequest, status: str = "", clue_id: int | None = Non
 @router.post("/extensions", response={201: ExtensionOut}, summary="申请延期")
 def extension_request(request: HttpRequest, payload: ExtensionIn) -> Status:
     clue = get_object_or_404(Clue.objects.visible_to(request.user), pk=payload.clue_id)
-    ext = actions.do_request_extension(clue.pk, actor=request.user, days=payload.days, reason=payload.reason)
+    ext = actions.do_request_extension(
+        clue.pk, actor=acting(request), days=payload.days, reason=payload.reason
+    )
     return Status(201, ext)
 
 
@@ -156,7 +159,7 @@ def extension_request(request: HttpRequest, payload: ExtensionIn) -> Status:
 def extension_decide(request: HttpRequest, ext_id: int, payload: DecisionIn) -> Extension:
     ext = get_object_or_404(Extension.objects.visible_to(request.user), pk=ext_id)
     return actions.do_decide_extension(
-        ext.pk, actor=request.user, approve=payload.approve, note=payload.note, days=payload.days
+        ext.pk, actor=acting(request), approve=payload.approve, note=payload.note, days=payload.days
     )
 
 

@@ -7,8 +7,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
-        from taizhang.core.signals import workflow_event
-        from taizhang.supervision import deadline_rules, events
+        from taizhang.supervision import deadline_rules
 
         deadline_rules.connect()
-        workflow_event.connect(events.on_workflow_event, dispatch_uid="supervision-workflow-notify")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from taizhang.core import clock, deadlines
 from taizhang.supervision import boards
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 
 def _calendar_panel(request: Any) -> list[dict]:

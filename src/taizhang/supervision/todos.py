@@ -14,10 +14,10 @@ from taizhang.clues.models import Assignment, Clue, Transfer
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.supervision.choices import ExtensionStatus, ListingStatus, MeetingStatus, TaskStatus
-from taizhang.supervision.events import clue_url
 from taizhang.supervision.models import Extension, ListedSupervision, Meeting, PointNotice, Task
+from taizhang.supervision.notices import clue_url
 from taizhang.supervision.permissions import OFFICE_ACTORS, UNIT_ACTORS
-from taizhang.supervision.todo import Todo
+from taizhang.supervision.worklist import Todo
 
 LIMIT = 200
 

@@ -23,7 +23,7 @@ import queue
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -57,6 +57,89 @@ URGING_REPLY_WORKDAYS = 2
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+# ---------------------------------------------------------------- the rows a pass handles
+
+
+class Event(NamedTuple):
+    """One reminder, urging or escalation due now for a deadline."""
+
+    kind: str  # DispatchKind
+    key: str  # the dispatch's unique key ("clue:12:verification:…:remind1")
+    recipients: list[int]
+    title: str
+
+
+Due = tuple[Item, Event]
+
+
+class NewDispatch(NamedTuple):
+    """A planned dispatch row, in DISPATCH_COLUMNS order."""
+
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    due_at: dt.datetime
+    claimed_by: str
+    attempts: int
+    created_at: dt.datetime
+    done_at: dt.datetime
+
+
+class NewNotification(NamedTuple):
+    """A planned notification, before each person's email preference is added (NOTIFICATION_COLUMNS order)."""
+
+    user_id: int
+    key: str
+    title: str
+    body: str
+    url: str
+    target_type_id: int
+    target_id: int
+    created_at: dt.datetime
+
+
+class NewUrgingNotice(NamedTuple):
+    """A planned urging notice, in URGING_COLUMNS order."""
+
+    number: str
+    target_type_id: int
+    target_id: int
+    target_label: str
+    office_id: int
+    unit_id: int | None
+    step: str
+    deadline_at: dt.datetime
+    reply_by: dt.datetime
+    body: str
+    issued_at: dt.datetime
+    key: str
+
+
+class Mailed(NamedTuple):
+    """A notification to email: its id, the reader's address, what the message lists."""
+
+    pk: int
+    address: str
+    title: str
+    url: str
+
+
+class ClaimedDispatch(NamedTuple):
+    pk: int
+    key: str
+    kind: str
+    payload: dict[str, Any]
+
+
+class Reader(NamedTuple):
+    """An active recipient's email preference, cached for a delivery run."""
+
+    pk: int
+    email: str
+    wants_daily_digest: bool
 
 
 # ---------------------------------------------------------------- planning
@@ -119,27 +202,27 @@ class Rules:
         return found
 
 
-def events_for(
-    item: Item, now: dt.datetime, rules: Rules | None = None
-) -> list[tuple[str, str, list[int], str]]:
-    """The events due now for one deadline: (kind, key, recipient ids, title)."""
+def events_for(item: Item, now: dt.datetime, rules: Rules | None = None) -> list[Event]:
+    """The events due now for one deadline."""
     r = rules or Rules(now)
     policy = r.policy(item.office_id)
     due_day = r.day(item.deadline)
     args = {"n": item.number, "t": item.title[:40], "s": item.step_label, "d": f"{due_day:%Y-%m-%d}"}
-    found: list[tuple[str, str, list[int], str]] = []
+    found: list[Event] = []
     if item.deadline > now:
         # Only the nearest reminder stage: a worker catching up after downtime sends one reminder, not three.
         for offset in sorted(policy.reminder_offsets):
             if r.reminder_due(due_day, offset):
-                found.append((DispatchKind.REMIND, item.key(f"remind{offset}"), item.actors, r.remind % args))
+                found.append(
+                    Event(DispatchKind.REMIND, item.key(f"remind{offset}"), item.actors, r.remind % args)
+                )
                 break
         return found
     late = r.late(due_day)
-    found.append((DispatchKind.URGE, item.key("urge"), item.actors, r.urge % args))
+    found.append(Event(DispatchKind.URGE, item.key("urge"), item.actors, r.urge % args))
     if item.leaders and late >= policy.escalate_leader_workdays:
         found.append(
-            (
+            Event(
                 DispatchKind.ESCALATE_LEADER,
                 item.key("leader"),
                 item.leaders,
@@ -148,7 +231,12 @@ def events_for(
         )
     if late >= policy.escalate_office_workdays:
         found.append(
-            (DispatchKind.ESCALATE_OFFICE, item.key("office"), item.office, r.to_office % {**args, "w": late})
+            Event(
+                DispatchKind.ESCALATE_OFFICE,
+                item.key("office"),
+                item.office,
+                r.to_office % {**args, "w": late},
+            )
         )
     return found
 
@@ -192,7 +280,7 @@ def plan_deadlines(now: dt.datetime, *, me: str | None = None) -> int:
     d = Directory()
     rules = Rules(now)
 
-    def events() -> Iterator[tuple[Item, tuple[str, str, list[int], str]]]:
+    def events() -> Iterator[Due]:
         for source in SOURCES:
             for item in source(horizon, d):
                 for event in events_for(item, now, rules):
@@ -210,10 +298,10 @@ PLAN_WRITERS = 4
 
 
 def _plan_in_threads(
-    chunks: Iterator[list[Any]], now: dt.datetime, me: str, d: Directory, rules: Rules
+    chunks: Iterator[list[Due]], now: dt.datetime, me: str, d: Directory, rules: Rules
 ) -> int:
     """Hand chunks to PLAN_WRITERS writer threads through a short queue (memory stays bounded)."""
-    todo: queue.Queue[list[Any] | None] = queue.Queue(maxsize=PLAN_WRITERS)
+    todo: queue.Queue[list[Due] | None] = queue.Queue(maxsize=PLAN_WRITERS)
     planned: list[int] = []
     errors: list[BaseException] = []
 
@@ -247,26 +335,26 @@ def _plan_in_threads(
     return sum(planned)
 
 
-def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules: Rules) -> int:
+def _plan_chunk(chunk: list[Due], now: dt.datetime, me: str, d: Directory, rules: Rules) -> int:
     """Plan, notify and email one chunk of events in one transaction; return how many events were new."""
-    keys = [event[1] for _item, event in chunk]
+    keys = [event.key for _item, event in chunk]
     known = existing("supervision_dispatch", "key", keys)
-    fresh = _through_the_rule([(item, ev) for item, ev in chunk if ev[1] not in known and ev[2]])
+    fresh = _through_the_rule([(item, ev) for item, ev in chunk if ev.key not in known and ev.recipients])
     if not fresh:
         return 0
     with transaction.atomic():
         # The payload records who was told, so the dispatch row is the record of what was sent.
         rows = [
-            (
-                ev[1],
-                ev[0],
-                {"recipients": list(dict.fromkeys(ev[2]))},
-                DispatchStatus.DONE,
-                now,
-                me,
-                1,
-                now,
-                now,
+            NewDispatch(
+                key=ev.key,
+                kind=ev.kind,
+                payload={"recipients": list(dict.fromkeys(ev.recipients))},
+                status=DispatchStatus.DONE,
+                due_at=now,
+                claimed_by=me,
+                attempts=1,
+                created_at=now,
+                done_at=now,
             )
             for _item, ev in fresh
         ]
@@ -274,19 +362,28 @@ def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules
             (key, pk)
             for pk, key in insert_new("supervision_dispatch", DISPATCH_COLUMNS, rows, returning="id, key")
         )
-        mine = [(item, ev) for item, ev in fresh if ev[1] in inserted]
+        mine = [(item, ev) for item, ev in fresh if ev.key in inserted]
         emails = _write_notifications(
             [
-                (uid, ev[1], ev[3][:200], item.body, item.url[:300], rules.ct_id(item.kind), item.pk, now)
+                NewNotification(
+                    uid,
+                    ev.key,
+                    ev.title[:200],
+                    item.body,
+                    item.url[:300],
+                    rules.ct_id(item.kind),
+                    item.pk,
+                    now,
+                )
                 for item, ev in mine
-                for uid in dict.fromkeys(ev[2])
+                for uid in dict.fromkeys(ev.recipients)
             ],
             d,
         )
         notices = [
-            _urging_row(inserted[ev[1]], ev[1], item, rules)
+            _urging_row(inserted[ev.key], ev.key, item, rules)
             for item, ev in mine
-            if ev[0] == DispatchKind.URGE and item.urging_notice and ev[2]
+            if ev.kind == DispatchKind.URGE and item.urging_notice and ev.recipients
         ]
         insert_new("supervision_urgingnotice", URGING_COLUMNS, notices, returning="id")
         # Last, still inside the transaction: a crash before the commit rolls the notifications back and
@@ -295,18 +392,25 @@ def _plan_chunk(chunk: list[Any], now: dt.datetime, me: str, d: Directory, rules
     return len(mine)
 
 
-def _through_the_rule(
-    events: list[tuple[Item, tuple[str, str, list[int], str]]],
-) -> list[tuple[Item, tuple[str, str, list[int], str]]]:
+def _through_the_rule(events: list[Due]) -> list[Due]:
     """The events with only the recipients the visibility rule lets see the record (a 保护伞 clue's office staff,
     a recused unit's liaison are dropped): one query per distinct scope and kind of record in the chunk. An
     event left with nobody is still recorded (its key), so the next pass does not plan it again."""
     wanted: dict[str, dict[int, set[int]]] = {}
     for item, ev in events:
-        wanted.setdefault(item.kind, {}).setdefault(item.pk, set()).update(ev[2])
+        wanted.setdefault(item.kind, {}).setdefault(item.pk, set()).update(ev.recipients)
     allowed = {kind: readers(target_model(kind), records) for kind, records in wanted.items()}
+    # Event(...) rather than ev._replace(...): ten times faster, and a pass filters every event.
     return [
-        (item, (ev[0], ev[1], [uid for uid in ev[2] if uid in allowed[item.kind].get(item.pk, ())], ev[3]))
+        (
+            item,
+            Event(
+                ev.kind,
+                ev.key,
+                [u for u in ev.recipients if u in allowed[item.kind].get(item.pk, ())],
+                ev.title,
+            ),
+        )
         for item, ev in events
     ]
 
@@ -350,25 +454,24 @@ URGING_COLUMNS = [
 ]
 
 
-def _write_notifications(rows: list[tuple], d: Directory) -> list[tuple[int, str, str, str]]:
-    """Insert (user, key, title, body, url, target type, target id, at) rows with each person's email preference; skip known (user, key).
+def _write_notifications(rows: list[NewNotification], d: Directory) -> list[Mailed]:
+    """Insert the notifications with each person's email preference; skip known (user, key).
 
     Rows to be emailed at once are inserted already marked sent (their email goes out before the commit, see
-    _email_inserted); returns (id, address, title, url) of those.
+    _email_inserted); returns those.
     """
-    d.people(list({r[0] for r in rows}))
-    full = []
-    for uid, key, title, body, url, type_id, target_id, at in rows:
-        user = d.users.get(uid)
+    d.people(list({r.user_id for r in rows}))
+    full: list[tuple[Any, ...]] = []
+    for row in rows:
+        user = d.users.get(row.user_id)
         if user is None or not user.is_active:
             continue
-        head = (uid, key, title, body, url, type_id, target_id, at)
         if not user.email:
-            full.append((*head, EmailState.NONE, None))
+            full.append((*row, EmailState.NONE, None))
         elif user.wants_daily_digest:
-            full.append((*head, EmailState.DIGEST, None))
+            full.append((*row, EmailState.DIGEST, None))
         else:
-            full.append((*head, EmailState.SENT, at))
+            full.append((*row, EmailState.SENT, row.created_at))
     inserted = insert_new(
         "supervision_notification",
         NOTIFICATION_COLUMNS,
@@ -376,26 +479,26 @@ def _write_notifications(rows: list[tuple], d: Directory) -> list[tuple[int, str
         returning="id, user_id, title, url, email_state",
     )
     return [
-        (pk, d.users[uid].email, title, url)
+        Mailed(pk, d.users[uid].email, title, url)
         for pk, uid, title, url, state in inserted
         if state == EmailState.SENT
     ]
 
 
-def _email_inserted(notes: list[tuple[int, str, str, str]], now: dt.datetime) -> None:
+def _email_inserted(notes: list[Mailed], now: dt.datetime) -> None:
     """Email the notifications this transaction inserted as sent, one message per person; if sending fails,
     turn them back to pending so send_emails retries them (the transaction still commits the rest)."""
     if not notes:
         return
-    by_person: dict[str, list[tuple[int, str, str]]] = {}
-    for pk, address, title, url in notes:
-        by_person.setdefault(address, []).append((pk, title, url))
+    by_person: dict[str, list[Mailed]] = {}
+    for note in notes:
+        by_person.setdefault(note.address, []).append(note)
     try:
         with mail.get_connection() as connection:
             connection.send_messages([_email(address, rows) for address, rows in by_person.items()])
     except Exception:
         log.exception("sending %d emails failed; send_emails retries them", len(by_person))
-        Notification.objects.filter(pk__in=[n[0] for n in notes]).update(
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
             email_state=EmailState.PENDING, emailed_at=None, email_lease_until=None
         )
 
@@ -423,21 +526,23 @@ def enqueue(
     )
 
 
-def _allowed_recipients(rows: list[tuple[int, str, str, dict[str, Any]]]) -> dict[int, set[int]]:
+def _allowed_recipients(rows: list[ClaimedDispatch]) -> dict[int, set[int]]:
     """Dispatch id -> the recipients the rule lets see the dispatch's record (only dispatches that name one)."""
     wanted: dict[int, dict[int, set[int]]] = {}
-    for _pk, _key, _kind, payload in rows:
-        if "target" in payload:
-            type_id, target_id = payload["target"]
-            wanted.setdefault(type_id, {}).setdefault(target_id, set()).update(payload.get("recipients", []))
+    for row in rows:
+        if "target" in row.payload:
+            type_id, target_id = row.payload["target"]
+            wanted.setdefault(type_id, {}).setdefault(target_id, set()).update(
+                row.payload.get("recipients", [])
+            )
     seen = {
         type_id: readers(ContentType.objects.get_for_id(type_id).model_class(), records)
         for type_id, records in wanted.items()
     }
     return {
-        pk: seen[payload["target"][0]].get(payload["target"][1], set())
-        for pk, _key, _kind, payload in rows
-        if "target" in payload
+        row.pk: seen[row.payload["target"][0]].get(row.payload["target"][1], set())
+        for row in rows
+        if "target" in row.payload
     }
 
 
@@ -472,7 +577,7 @@ def deliver(
     """Claim due dispatches batch by batch and deliver them; return how many this worker completed."""
     me = me or worker_id()
     done = 0
-    users_cache: dict[int, Any] = {}
+    users_cache: dict[int, Reader] = {}
     while limit is None or done < limit:
         ids = claim(
             Dispatch,
@@ -489,15 +594,18 @@ def deliver(
     return done
 
 
-def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[int, Any]) -> int:
-    rows = list(
-        Dispatch.objects.filter(pk__in=ids, claimed_by=me).values_list("pk", "key", "kind", "payload")
-    )
-    needed = {pk for _id, _k, _kind, p in rows for pk in p.get("recipients", []) if pk not in users_cache}
+def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[int, Reader]) -> int:
+    rows = [
+        ClaimedDispatch._make(row)
+        for row in Dispatch.objects.filter(pk__in=ids, claimed_by=me).values_list(
+            "pk", "key", "kind", "payload"
+        )
+    ]
+    needed = {uid for row in rows for uid in row.payload.get("recipients", []) if uid not in users_cache}
     if needed:
         users_cache.update(
             {
-                u[0]: u
+                u[0]: Reader._make(u)
                 for u in User.objects.filter(pk__in=needed, is_active=True).values_list(
                     "pk", "email", "wants_daily_digest"
                 )
@@ -516,7 +624,11 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
             user = users_cache.get(uid)
             if user is None or (pk in allowed and uid not in allowed[pk]):
                 continue
-            email = EmailState.NONE if not user[1] else (EmailState.DIGEST if user[2] else EmailState.PENDING)
+            email = (
+                EmailState.NONE
+                if not user.email
+                else (EmailState.DIGEST if user.wants_daily_digest else EmailState.PENDING)
+            )
             notes.append(
                 Notification(
                     user_id=uid,
@@ -537,7 +649,7 @@ def _deliver_batch(ids: list[int], now: dt.datetime, me: str, users_cache: dict[
         UrgingNotice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
         # Only rows still under our lease: if it expired and another worker took over, it marks them.
         finished = Dispatch.objects.filter(
-            pk__in=[r[0] for r in rows if r[2] != DispatchKind.DIGEST], claimed_by=me
+            pk__in=[r.pk for r in rows if r.kind != DispatchKind.DIGEST], claimed_by=me
         ).update(status=DispatchStatus.DONE, done_at=now, lease_until=None)
     for pk, user_id in digests:
         if _send_digest(user_id, now):
@@ -558,8 +670,8 @@ URGING_BODY = gettext_noop(
 )
 
 
-def _urging_row(dispatch_id: int, key: str, item: Item, rules: Rules) -> tuple:
-    """The URGING_COLUMNS values of the notice an urging dispatch issues (planning path: no model instance)."""
+def _urging_row(dispatch_id: int, key: str, item: Item, rules: Rules) -> NewUrgingNotice:
+    """The notice an urging dispatch issues (planning path: a row for insert_new, no model instance)."""
     label = f"{item.number} {item.title}"[:240]
     body = rules.urging_body % {
         "label": label,
@@ -567,19 +679,19 @@ def _urging_row(dispatch_id: int, key: str, item: Item, rules: Rules) -> tuple:
         "deadline": date_text(rules.day(item.deadline)),
         "reply": date_text(rules.reply_by),
     }
-    return (
-        f"{rules.notice_prefix}{dispatch_id:07d}",
-        rules.ct_id(item.kind),
-        item.pk,
-        label,
-        item.office_id,
-        item.unit_id,
-        item.step_label[:60],
-        item.deadline,
-        rules.reply_by,
-        body,
-        rules.now,
-        key,
+    return NewUrgingNotice(
+        number=f"{rules.notice_prefix}{dispatch_id:07d}",
+        target_type_id=rules.ct_id(item.kind),
+        target_id=item.pk,
+        target_label=label,
+        office_id=item.office_id,
+        unit_id=item.unit_id,
+        step=item.step_label[:60],
+        deadline_at=item.deadline,
+        reply_by=rules.reply_by,
+        body=body,
+        issued_at=rules.now,
+        key=key,
     )
 
 
@@ -639,9 +751,9 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
         )
         if not ids:
             return sent
-        by_person: dict[str, list[tuple[int, str, str]]] = {}
-        for pk, email, title, url in _still_visible(ids):
-            by_person.setdefault(email, []).append((pk, title, url))
+        by_person: dict[str, list[Mailed]] = {}
+        for note in _still_visible(ids):
+            by_person.setdefault(note.address, []).append(note)
         messages = [_email(address, notes) for address, notes in by_person.items() if address]
         try:
             with mail.get_connection() as connection:
@@ -655,8 +767,8 @@ def send_emails(now: dt.datetime, *, me: str | None = None) -> int:
         sent += len(ids)
 
 
-def _still_visible(ids: list[int]) -> list[tuple[int, str, str, str]]:
-    """(id, address, title, url) of the notifications whose reader may still see their record; the others are
+def _still_visible(ids: list[int]) -> list[Mailed]:
+    """The notifications whose reader may still see their record; the others are
     blanked and taken off the email queue (a clue became 保护伞 or the unit was recused after it was sent)."""
     rows = list(
         Notification.objects.filter(pk__in=ids).values_list(
@@ -671,12 +783,13 @@ def _still_visible(ids: list[int]) -> list[tuple[int, str, str, str]]:
         type_id: readers(ContentType.objects.get_for_id(type_id).model_class(), records)
         for type_id, records in wanted.items()
     }
-    kept, lost = [], []
+    kept: list[Mailed] = []
+    lost: list[int] = []
     for pk, uid, email, title, url, type_id, target_id in rows:
         if type_id and target_id and uid not in seen[type_id].get(target_id, ()):
             lost.append(pk)
         else:
-            kept.append((pk, email, title, url))
+            kept.append(Mailed(pk, email, title, url))
     if lost:
         from taizhang.supervision.audience import redacted_title
 
@@ -686,15 +799,17 @@ def _still_visible(ids: list[int]) -> list[tuple[int, str, str, str]]:
     return kept
 
 
-def _email(address: str, notes: list[tuple[int, str, str]]) -> mail.EmailMessage:
-    subject = notes[0][1] if len(notes) == 1 else _("【台账】您有 %(n)s 条新的督办消息") % {"n": len(notes)}
-    lines = [f"· {title}\n  {_absolute(url)}" for _pk, title, url in notes]
+def _email(address: str, notes: list[Mailed]) -> mail.EmailMessage:
+    subject = (
+        notes[0].title if len(notes) == 1 else _("【台账】您有 %(n)s 条新的督办消息") % {"n": len(notes)}
+    )
+    lines = [f"· {n.title}\n  {_absolute(n.url)}" for n in notes]
     body = "\n".join(lines) + "\n\n" + _("（台账系统自动发送，请勿直接回复。）")
     return mail.EmailMessage(
         subject=subject,
         body=body,
         to=[address],
-        headers={"X-Taizhang-Notifications": ",".join(str(pk) for pk, _t, _u in notes)},
+        headers={"X-Taizhang-Notifications": ",".join(str(n.pk) for n in notes)},
     )
 
 

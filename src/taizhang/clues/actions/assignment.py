@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,19 +19,21 @@ from taizhang.clues.actions.common import (
     _set_deadline,
     _withdraw,
     _withdraw_if_barred,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, ReportStage
+from taizhang.clues.choices import ClueNotice, ClueStep, ReportStage
 from taizhang.clues.models import Assignment, Clue, Recusal, StageReport
 from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit, User
 
 
 @transaction.atomic
-def do_withdraw_assignment(clue_id: int, *, actor: Any, reason: str, version: int | None = None) -> Clue:
+def do_withdraw_assignment(clue_id: int, *, actor: Actor, reason: str, version: int | None = None) -> Clue:
     """The office takes a clue back from the unit holding it because the unit must step back (回避), and
     assigns it again later; the unit's pending requests and reminders end with it."""
     clue = _lock(clue_id, actor)
@@ -42,6 +43,7 @@ def do_withdraw_assignment(clue_id: int, *, actor: Any, reason: str, version: in
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _withdraw(clue, actor, reason)
     _save(clue, "clue.withdraw", actor, before, reason=reason)
+    notify_on_commit(ClueNotice.WITHDRAWN, clue, actor)
     return clue
 
 
@@ -57,7 +59,7 @@ def _check_assignee(clue: Clue, unit: Unit, person: User | None) -> None:
 
 def _open_assignment(
     clue: Clue,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None,
     due: dt.datetime | None,
@@ -88,7 +90,7 @@ def _open_assignment(
 def do_assign_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None = None,
     due: dt.datetime | None = None,
@@ -104,6 +106,7 @@ def do_assign_clue(
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, instructions)
     _save(clue, "clue.assign", actor, before, assignment=assignment.pk, unit=unit.name, due=assignment.due_at)
+    notify_on_commit(ClueNotice.ASSIGNED, clue, actor)
     return clue
 
 
@@ -111,7 +114,7 @@ def do_assign_clue(
 def do_reassign_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     person: User | None = None,
     reason: str,
@@ -128,11 +131,12 @@ def do_reassign_clue(
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, "", reason)
     _save(clue, "clue.reassign", actor, before, reason=reason, assignment=assignment.pk, unit=unit.name)
+    notify_on_commit(ClueNotice.REASSIGNED, clue, actor)
     return clue
 
 
 @transaction.atomic
-def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> StageReport:
+def do_file_stage_report(clue_id: int, *, actor: User, stage: str, body: str) -> StageReport:
     """The responsible unit reports back: 首次回告 (plan and who) or 二次回告 (progress)."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_report(actor, clue), _("只有责任单位的联络员、承办人或负责人可以回告。"))
@@ -155,7 +159,7 @@ def do_file_stage_report(clue_id: int, *, actor: Any, stage: str, body: str) -> 
 
 @transaction.atomic
 def do_recuse_unit(
-    clue_id: int, *, actor: Any, unit: Unit, reason: str, version: int | None = None
+    clue_id: int, *, actor: Actor, unit: Unit, reason: str, version: int | None = None
 ) -> Recusal:
     """The office recuses a unit by hand (回避): it and every unit under it stop seeing the clue; if it holds the
     clue, its assignment ends and the clue comes back to the office."""
@@ -171,4 +175,5 @@ def do_recuse_unit(
         raise ActionError("already_recused", _("「%(unit)s」已是回避单位。") % {"unit": unit.name})
     _withdraw_if_barred(clue, actor)
     _save(clue, "clue.recuse", actor, before, reason=reason, unit=unit.name)
+    notify_on_commit(ClueNotice.RECUSED, clue, actor)
     return recusal

@@ -14,16 +14,18 @@ from taizhang.clues.choices import (
     CLUE_STEPS,
     ENDED_BY_RECUSAL,
     WITH_UNIT_STATUSES,
+    ClueNotice,
     ClueStatus,
     ClueStep,
     ReporterKind,
 )
 from taizhang.clues.models import Assignment, Clue, Recusal
-from taizhang.core import audit, clock
+from taizhang.core import audit, clock, notifying
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_step
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 
@@ -81,7 +83,7 @@ class ReporterData:
     wants_feedback: bool = False
 
 
-def _lock(clue_id: int, actor: Any) -> Clue:
+def _lock(clue_id: int, actor: Actor) -> Clue:
     # Row lock for the whole step: two people acting on one clue are serialised, and the later one sees the
     # state the earlier one left (then the transition map or the version check refuses it).
     qs = Clue.objects.all() if perm.is_system(actor) else Clue.objects.visible_to(actor)
@@ -108,7 +110,7 @@ def _set_deadline(
 def _save(
     clue: Clue,
     action: str,
-    actor: Any,
+    actor: Actor,
     before: dict[str, Any],
     *,
     reason: str = "",
@@ -135,6 +137,17 @@ def _save(
     )
 
 
+def notify_on_commit(notice: ClueNotice, clue: Clue, actor: Actor, **data: Any) -> None:
+    """Tell the people `notice` concerns once the step commits (whom, and in what words: supervision/notices.py),
+    with the unit and person the clue is with at this step."""
+    notifying.notify_on_commit(
+        notice,
+        clue,
+        actor=actor,
+        **{"unit_id": clue.responsible_unit_id, "person_id": clue.responsible_person_id, **data},
+    )
+
+
 def _require_text(value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -155,7 +168,7 @@ def _is_recused(clue: Clue, unit: Unit) -> bool:
     return Recusal.objects.filter(clue=clue, unit_id__in=lineage).exists()
 
 
-def _withdraw_if_barred(clue: Clue, actor: Any) -> bool:
+def _withdraw_if_barred(clue: Clue, actor: Actor) -> bool:
     """When the unit holding the clue may no longer handle it (it is recused, or the clue became 保护伞 and the
     unit is not the discipline commission), end its assignment and put the clue back to the office to assign
     again. The caller saves the clue; supervision cancels the unit's pending requests on the event."""
@@ -168,7 +181,7 @@ def _withdraw_if_barred(clue: Clue, actor: Any) -> bool:
     return True
 
 
-def _withdraw(clue: Clue, actor: Any, reason: str) -> None:
+def _withdraw(clue: Clue, actor: Actor, reason: str) -> None:
     unit_id = clue.responsible_unit_id
     _move(clue, ClueStep.WITHDRAW)
     now = clock.now()
@@ -192,6 +205,7 @@ def _withdraw(clue: Clue, actor: Any, reason: str) -> None:
         actor=None if perm.is_system(actor) else actor,
         unit_id=unit_id,
     )
+    notify_on_commit(ClueNotice.WITHDRAWN_RECUSED, clue, actor, unit_id=unit_id, person_id=None)
 
 
 def _refuse_recused(clue: Clue, unit: Unit) -> None:

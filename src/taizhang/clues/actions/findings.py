@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,16 +14,18 @@ from taizhang.clues.actions.common import (
     _require_text,
     _save,
     _set_deadline,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, FindingResult, ReportStage, ReviewDecision
+from taizhang.clues.choices import ClueNotice, ClueStep, FindingResult, ReportStage, ReviewDecision
 from taizhang.clues.models import Clue, Finding, StageReport
 from taizhang.core import audit, clock
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
+from taizhang.org.models import User
 
 
 @transaction.atomic
-def do_record_finding(clue_id: int, *, actor: Any, result: str, basis: str) -> Finding:
+def do_record_finding(clue_id: int, *, actor: User, result: str, basis: str) -> Finding:
     """末次回告: the unit records its finding; it goes to the unit leader to sign (or is signed at once by them)."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_report(actor, clue), _("只有责任单位的人员可以提交核查结论。"))
@@ -49,6 +49,7 @@ def do_record_finding(clue_id: int, *, actor: Any, result: str, basis: str) -> F
     )
     _set_deadline(clue, "signoff")
     _save(clue, "clue.finding_recorded", actor, before, finding=finding.pk, result=result)
+    notify_on_commit(ClueNotice.FINDING_RECORDED, clue, actor)
     if perm.can_sign(actor, clue):
         _sign(clue, finding, actor)
     return finding
@@ -61,7 +62,7 @@ def _pending_finding(clue: Clue) -> Finding:
     return finding
 
 
-def _sign(clue: Clue, finding: Finding, actor: Any, note: str = "") -> None:
+def _sign(clue: Clue, finding: Finding, actor: User, note: str = "") -> None:
     before = audit.snapshot(clue, AUDITED_FIELDS)
     _move(clue, ClueStep.SIGN)
     finding.signed_by, finding.signed_at = actor, clock.now()
@@ -77,10 +78,11 @@ def _sign(clue: Clue, finding: Finding, actor: Any, note: str = "") -> None:
         finding=finding.pk,
         result=finding.result,
     )
+    notify_on_commit(ClueNotice.FINDING_SIGNED, clue, actor)
 
 
 @transaction.atomic
-def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str = "") -> Finding:
+def do_sign_finding(clue_id: int, *, actor: User, approve: bool = True, note: str = "") -> Finding:
     """The unit leader signs for the finding (签字背书), or sends it back to the handlers with a note."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_sign(actor, clue), _("只有责任单位负责人可以签字背书。"))
@@ -103,7 +105,7 @@ def do_sign_finding(clue_id: int, *, actor: Any, approve: bool = True, note: str
 
 @transaction.atomic
 def do_review_finding(
-    clue_id: int, *, actor: Any, accept: bool, note: str = "", version: int | None = None
+    clue_id: int, *, actor: User, accept: bool, note: str = "", version: int | None = None
 ) -> Finding:
     """The office accepts the signed finding, or sends it back (退查) with reasons to be redone quickly."""
     clue = _lock(clue_id, actor)
@@ -132,4 +134,6 @@ def do_review_finding(
         reason=note,
         finding=finding.pk,
     )
+    if not accept:
+        notify_on_commit(ClueNotice.REVIEW_RETURNED, clue, actor)
     return finding

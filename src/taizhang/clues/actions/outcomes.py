@@ -15,10 +15,11 @@ from taizhang.core import audit, clock, files
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_version
+from taizhang.org.actors import Actor
 
 
 @transaction.atomic
-def do_conclude_clue(clue_id: int, *, actor: Any, note: str = "", version: int | None = None) -> Clue:
+def do_conclude_clue(clue_id: int, *, actor: Actor, note: str = "", version: int | None = None) -> Clue:
     """Conclude (办结/销账): only with an accepted finding, and with every transfer answered."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_manage(actor, clue))
@@ -37,7 +38,7 @@ def do_conclude_clue(clue_id: int, *, actor: Any, note: str = "", version: int |
 
 
 @transaction.atomic
-def do_reopen_clue(clue_id: int, *, actor: Any, reason: str) -> Clue:
+def do_reopen_clue(clue_id: int, *, actor: Actor, reason: str) -> Clue:
     """Reopen a concluded or referred clue (repeated reports, or a review found the outcome wrong)."""
     clue = _lock(clue_id, actor)
     perm.require(perm.can_manage(actor, clue))
@@ -53,7 +54,7 @@ def do_reopen_clue(clue_id: int, *, actor: Any, reason: str) -> Clue:
 
 
 @transaction.atomic
-def do_link_clues(clue_id: int, other_id: int, *, actor: Any, note: str = "") -> ClueLink:
+def do_link_clues(clue_id: int, other_id: int, *, actor: Actor, note: str = "") -> ClueLink:
     """Link two related clues (both must be visible to the actor and managed by their office)."""
     if clue_id == other_id:
         raise ActionError("invalid_link", _("不能关联线索自身。"))
@@ -76,7 +77,7 @@ def do_link_clues(clue_id: int, other_id: int, *, actor: Any, note: str = "") ->
 
 
 @transaction.atomic
-def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Any, note: str = "") -> Clue:
+def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Actor, note: str = "") -> Clue:
     """Merge a duplicate into the clue that carries the matter (串并); the duplicate leaves the open ledger."""
     if duplicate_id == into_id:
         raise ActionError("invalid_link", _("不能将线索并入自身。"))
@@ -110,7 +111,7 @@ def do_merge_clue(duplicate_id: int, into_id: int, *, actor: Any, note: str = ""
 def do_add_attachment(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     content_type: str,
     chunks: Any,

@@ -22,14 +22,16 @@ from taizhang.clues.actions.common import (
     _save,
     _set_deadline,
     _withdraw_if_barred,
+    notify_on_commit,
 )
-from taizhang.clues.choices import Category, ClueStep, Priority
+from taizhang.clues.choices import Category, ClueNotice, ClueStep, Priority
 from taizhang.clues.models import Clue, ClueCounter, Recusal, ReportedSubject, Reporter
 from taizhang.core import audit, clock, sealing
 from taizhang.core.errors import ActionError
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_version
 from taizhang.org import matching
+from taizhang.org.actors import Actor
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
@@ -127,7 +129,7 @@ def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
 @transaction.atomic
 def do_register_clue(
     *,
-    actor: Any,
+    actor: Actor,
     office: Unit,
     channel: str,
     received_at: dt.datetime,
@@ -190,7 +192,7 @@ def do_register_clue(
 def do_edit_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     version: int | None,
     subjects: list[SubjectData] | None = None,
     **changes: Any,
@@ -231,6 +233,7 @@ def do_edit_clue(
         after=audit.snapshot(clue, EDITABLE_FIELDS + AUDITED_FIELDS),
     )
     emit_on_commit(model="clues.clue", object_id=clue.pk, action="clue.edit", actor=actor)
+    notify_on_commit(ClueNotice.EDITED, clue, actor)
     return clue
 
 
@@ -238,7 +241,7 @@ def do_edit_clue(
 def do_triage_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     in_scope: bool,
     category: str = "",
     priority: str = Priority.NORMAL,
@@ -273,4 +276,5 @@ def do_triage_clue(
         _set_deadline(clue, None)
     clue.triage_note = note
     _save(clue, "clue.triage", actor, before, reason=note, also=("triage_note",))
+    notify_on_commit(ClueNotice.TRIAGED, clue, actor)
     return clue

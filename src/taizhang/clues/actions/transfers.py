@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,22 +14,23 @@ from taizhang.clues.actions.common import (
     _require_text,
     _save,
     _set_deadline,
+    notify_on_commit,
 )
-from taizhang.clues.choices import ClueStep, FindingResult, TransferAnswer, TransferKind
+from taizhang.clues.choices import ClueNotice, ClueStep, FindingResult, TransferAnswer, TransferKind
 from taizhang.clues.models import Transfer, TransferOutcome
 from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.org.choices import UnitKind
-from taizhang.org.models import Unit
+from taizhang.org.models import Unit, User
 
 
 @transaction.atomic
 def do_transfer_clue(
     clue_id: int,
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     receiver_unit: Unit,
     letter_number: str = "",
@@ -73,12 +72,13 @@ def do_transfer_clue(
     )
     _set_deadline(clue, "register_transfer", at=transfer.answer_due_at)
     _save(clue, "clue.transfer", actor, before, transfer=transfer.pk, receiver=receiver_unit.name, kind=kind)
+    notify_on_commit(ClueNotice.TRANSFERRED, clue, actor)
     return transfer
 
 
 @transaction.atomic
 def do_answer_transfer(
-    transfer_id: int, *, actor: Any, answer: str, note: str = "", case_reference: str = ""
+    transfer_id: int, *, actor: User, answer: str, note: str = "", case_reference: str = ""
 ) -> Transfer:
     """The receiving unit answers a transfer (受理并立案 / 不予立案 / 并案处理 / 退回): the two-way feedback."""
     transfer = Transfer.objects.select_related("receiver_unit").filter(pk=transfer_id).first()
@@ -104,11 +104,12 @@ def do_answer_transfer(
         _move(clue, ClueStep.ANSWER_TRANSFER)
         _set_deadline(clue, "conclude")
     _save(clue, "clue.transfer_answered", actor, before, reason=note, transfer=transfer.pk, answer=answer)
+    notify_on_commit(ClueNotice.TRANSFER_ANSWERED, clue, actor)
     return transfer
 
 
 @transaction.atomic
-def do_record_transfer_outcome(transfer_id: int, *, actor: Any, body: str) -> TransferOutcome:
+def do_record_transfer_outcome(transfer_id: int, *, actor: User, body: str) -> TransferOutcome:
     """The receiver reports a later outcome on a transfer (arrest, prosecution, sanction...)."""
     transfer = Transfer.objects.filter(pk=transfer_id).first()
     if transfer is None:

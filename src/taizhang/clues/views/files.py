@@ -16,6 +16,7 @@ from taizhang.clues.models import Attachment, Clue, Transfer
 from taizhang.clues.views.common import back_to, show_error, visible_clue
 from taizhang.core import audit, files
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 
 
 @login_required
@@ -31,7 +32,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_add_attachment(
             clue.pk,
-            actor=request.user,
+            actor=acting(request),
             name=upload.name or "",
             content_type=upload.content_type or "",
             chunks=upload.chunks(),

@@ -18,6 +18,7 @@ from taizhang.clues.models import Clue
 from taizhang.clues.views.common import show_error, visible_clue
 from taizhang.core.errors import ActionError, ConflictError
 from taizhang.core.models import AuditEntry
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
@@ -52,7 +53,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 clue = actions.do_register_clue(
-                    actor=request.user,
+                    actor=acting(request),
                     office=form.cleaned_data["office"],
                     subjects=subjects.subjects(),  # type: ignore[attr-defined]
                     reporter=form.reporter(),
@@ -61,7 +62,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 for upload in request.FILES.getlist("attachments"):
                     actions.do_add_attachment(
                         clue.pk,
-                        actor=request.user,
+                        actor=acting(request),
                         name=upload.name or "",
                         content_type=upload.content_type or "",
                         chunks=upload.chunks(),
@@ -152,7 +153,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.do_edit_clue(
                     clue.pk,
-                    actor=request.user,
+                    actor=acting(request),
                     version=version,
                     subjects=subjects.subjects(),  # type: ignore[attr-defined]
                     **changes,

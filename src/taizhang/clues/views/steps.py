@@ -17,6 +17,7 @@ from taizhang.clues import forms as f
 from taizhang.clues.models import Clue
 from taizhang.clues.views.common import back_to, show_error, visible_clue
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 
 
 def form_errors(form: Any) -> str:
@@ -72,7 +73,7 @@ def step_view(
 def _triage(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_triage_clue(
         c.pk,
-        actor=r.user,
+        actor=acting(r),
         in_scope=d["in_scope"],
         category=d["category"],
         priority=d["priority"],
@@ -86,7 +87,7 @@ def _triage(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
 def _assign(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_assign_clue(
         c.pk,
-        actor=r.user,
+        actor=acting(r),
         unit=d["unit"],
         person=d["person"],
         due=_due(d),
@@ -106,7 +107,7 @@ def _due(d: dict[str, Any]) -> Any:
 def _reassign(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_reassign_clue(
         c.pk,
-        actor=r.user,
+        actor=acting(r),
         unit=d["unit"],
         person=d["person"],
         reason=d["reason"],
@@ -116,11 +117,11 @@ def _reassign(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
 
 
 def _report(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    report = actions.do_file_stage_report(c.pk, actor=r.user, stage=d["stage"], body=d["body"])
+    report = actions.do_file_stage_report(c.pk, actor=acting(r), stage=d["stage"], body=d["body"])
     for upload in r.FILES.getlist("attachments"):
         actions.do_add_attachment(
             c.pk,
-            actor=r.user,
+            actor=acting(r),
             name=upload.name or "",
             content_type=upload.content_type or "",
             chunks=upload.chunks(),
@@ -130,23 +131,23 @@ def _report(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
 
 
 def _finding(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_record_finding(c.pk, actor=r.user, result=d["result"], basis=d["basis"])
+    return actions.do_record_finding(c.pk, actor=acting(r), result=d["result"], basis=d["basis"])
 
 
 def _sign(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_sign_finding(c.pk, actor=r.user, approve=d["approve"], note=d["note"])
+    return actions.do_sign_finding(c.pk, actor=acting(r), approve=d["approve"], note=d["note"])
 
 
 def _review(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_review_finding(
-        c.pk, actor=r.user, accept=d["accept"], note=d["note"], version=d["version"]
+        c.pk, actor=acting(r), accept=d["accept"], note=d["note"], version=d["version"]
     )
 
 
 def _transfer(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_transfer_clue(
         c.pk,
-        actor=r.user,
+        actor=acting(r),
         kind=d["kind"],
         receiver_unit=d["receiver_unit"],
         letter_number=d["letter_number"],
@@ -166,7 +167,7 @@ def _transfer_of(c: Clue, transfer_id: int) -> int:
 def _answer(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_answer_transfer(
         _transfer_of(c, d["transfer"]),
-        actor=r.user,
+        actor=acting(r),
         answer=d["answer"],
         note=d["note"],
         case_reference=d["case_reference"],
@@ -174,20 +175,20 @@ def _answer(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
 
 
 def _outcome(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_record_transfer_outcome(_transfer_of(c, d["transfer"]), actor=r.user, body=d["body"])
+    return actions.do_record_transfer_outcome(_transfer_of(c, d["transfer"]), actor=acting(r), body=d["body"])
 
 
 def _conclude(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_conclude_clue(c.pk, actor=r.user, note=d["note"], version=d["version"])
+    return actions.do_conclude_clue(c.pk, actor=acting(r), note=d["note"], version=d["version"])
 
 
 def _reopen(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_reopen_clue(c.pk, actor=r.user, reason=d["reason"])
+    return actions.do_reopen_clue(c.pk, actor=acting(r), reason=d["reason"])
 
 
 def _recuse(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
     return actions.do_recuse_unit(
-        c.pk, actor=r.user, unit=d["unit"], reason=d["reason"], version=d["version"]
+        c.pk, actor=acting(r), unit=d["unit"], reason=d["reason"], version=d["version"]
     )
 
 
@@ -199,11 +200,11 @@ def _by_number(r: HttpRequest, number: str) -> Clue:
 
 
 def _link(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_link_clues(c.pk, _by_number(r, d["other"]).pk, actor=r.user, note=d["note"])
+    return actions.do_link_clues(c.pk, _by_number(r, d["other"]).pk, actor=acting(r), note=d["note"])
 
 
 def _merge(r: HttpRequest, c: Clue, d: dict[str, Any]) -> Any:
-    return actions.do_merge_clue(c.pk, _by_number(r, d["into"]).pk, actor=r.user, note=d["note"])
+    return actions.do_merge_clue(c.pk, _by_number(r, d["into"]).pk, actor=acting(r), note=d["note"])
 
 
 triage = step_view(f.TriageForm, _triage, gettext_lazy("已分流。"), "step-triage")

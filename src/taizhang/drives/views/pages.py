@@ -25,6 +25,7 @@ from taizhang.drives import permissions as perm
 from taizhang.drives.choices import BoardBucket, DriveStatus, ReturnStatus
 from taizhang.drives.forms import DriveForm, ReturnForm
 from taizhang.drives.models import Drive, DriveFinding, DriveReturn, DriveRound
+from taizhang.org.actors import acting
 from taizhang.org.visibility import scope_of
 
 RETURNS_PER_PAGE = 100
@@ -154,7 +155,7 @@ def return_file(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_file_return(
                 ret.pk,
-                actor=request.user,
+                actor=acting(request),
                 items_checked=data["items_checked"],
                 findings=data["findings"],
                 is_zero=data["is_zero"],
@@ -194,7 +195,7 @@ def _finding_drive(request: HttpRequest, pk: int) -> int:
 def finding_register(request: HttpRequest, pk: int) -> HttpResponse:
     drive_id = _finding_drive(request, pk)
     return _step(
-        request, drive_id, lambda: actions.do_register_finding(pk, actor=request.user), _("已登记为线索。")
+        request, drive_id, lambda: actions.do_register_finding(pk, actor=acting(request)), _("已登记为线索。")
     )
 
 
@@ -211,7 +212,7 @@ def finding_rectify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         drive_id,
         lambda: actions.do_rectify_finding(
-            pk, actor=request.user, measure=request.POST.get("measure", ""), deadline=deadline
+            pk, actor=acting(request), measure=request.POST.get("measure", ""), deadline=deadline
         ),
         _("已列入整改清单。"),
     )
@@ -224,7 +225,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
         DriveRound.objects.filter(drive__in=Drive.objects.visible_to(request.user).values("pk")), pk=pk
     )
     return _step(
-        request, rnd.drive_id, lambda: actions.do_close_round(pk, actor=request.user), _("本轮已截止。")
+        request, rnd.drive_id, lambda: actions.do_close_round(pk, actor=acting(request)), _("本轮已截止。")
     )
 
 
@@ -241,7 +242,7 @@ def drive_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        lambda: actions.do_close_drive(pk, actor=request.user, version=as_id(request.POST.get("version"))),
+        lambda: actions.do_close_drive(pk, actor=acting(request), version=as_id(request.POST.get("version"))),
         _("排查已结束。"),
     )
 
@@ -257,7 +258,7 @@ def drive_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             drive = actions.do_create_drive(
-                actor=request.user,
+                actor=acting(request),
                 title=data["title"],
                 kind=data["kind"],
                 office=office,

@@ -19,6 +19,7 @@ from taizhang.cases.models import Case
 from taizhang.core import audit
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.rectification import actions, exports, filters
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import LetterBucket, LetterStatus
@@ -110,7 +111,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_reply_letter(
                 letter.pk,
-                actor=request.user,
+                actor=acting(request),
                 reply=form.cleaned_data["reply"],
                 measures=form.cleaned_data["rows"],
             )
@@ -159,7 +160,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
         due = d["reply_due"]
         try:
             letter = actions.do_issue_letter(
-                actor=request.user,
+                actor=acting(request),
                 letter_type=d["letter_type"],
                 number=d["number"],
                 issuer=d["issuer"],

@@ -20,6 +20,7 @@ from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.core.uploads import check_ooxml
 from taizhang.jobs import runner
+from taizhang.org.actors import acting
 from taizhang.rectification import actions, exports, imports
 from taizhang.rectification import permissions as perm
 from taizhang.rectification.choices import MeasureStatus
@@ -99,7 +100,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
         try:
             rows = d["rows"]
             problem_list = actions.do_create_problem_list(
-                actor=request.user,
+                actor=acting(request),
                 title=d["title"],
                 source=d["source"],
                 office=d["office"],
@@ -225,7 +226,7 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_report_measure_progress(
                 measure.pk,
-                actor=request.user,
+                actor=acting(request),
                 body=form.cleaned_data["body"],
                 evidence=uploads,
                 request_completion=form.cleaned_data["request_completion"],
@@ -249,7 +250,7 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_review_measure(
                 measure.pk,
-                actor=request.user,
+                actor=acting(request),
                 approve=form.cleaned_data["approve"],
                 note=form.cleaned_data["note"],
                 version=form.cleaned_data["version"],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 from taizhang.reports import actions, assessment, bulletin, dashboard, exports
@@ -143,7 +144,7 @@ def note_add(request: HttpRequest) -> HttpResponse:
     target = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST.get("target") or 0)
     try:
         actions.do_add_bulletin_note(
-            actor=request.user,
+            actor=acting(request),
             office=office,
             unit=target,
             period=period,
@@ -203,7 +204,7 @@ def deduction_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
     try:
         actions.do_add_assessment_deduction(
             scheme.pk,
-            actor=request.user,
+            actor=acting(request),
             unit=target,
             points=request.POST.get("points", ""),
             reason=request.POST.get("reason", ""),

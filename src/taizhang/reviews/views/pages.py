@@ -18,6 +18,7 @@ from taizhang.clues.models import Clue
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
+from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.models import Unit, User
 from taizhang.reporters import permissions as reporter_perm
@@ -81,7 +82,7 @@ def item_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_record_verdict(
             pk,
-            actor=request.user,
+            actor=acting(request),
             verdict=request.POST.get("verdict", ""),
             reasons=request.POST.get("reasons", ""),
             version=as_id(request.POST.get("version")),
@@ -177,7 +178,7 @@ def callback_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择本办的身份信息保管人作为回访人。"))
         return redirect("reviews:callbacks")
     try:
-        callbacks.do_assign_callback(pk, actor=request.user, assignee=assignee)
+        callbacks.do_assign_callback(pk, actor=acting(request), assignee=assignee)
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
@@ -193,7 +194,7 @@ def callback_contact(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporter's contact channel, for the caller only, shown on this response only."""
     try:
         contact = callbacks.do_reveal_contact(
-            pk, actor=request.user, second_factor=reporter_perm.has_second_factor(request.user)
+            pk, actor=acting(request), second_factor=reporter_perm.has_second_factor(request.user)
         )
     except ActionError as exc:
         if exc.status == 404:
@@ -213,7 +214,7 @@ def callback_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         callbacks.do_record_callback(
             pk,
-            actor=request.user,
+            actor=acting(request),
             outcome=request.POST.get("outcome", ""),
             notes=request.POST.get("notes", ""),
             version=as_id(request.POST.get("version")),
@@ -245,7 +246,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             campaign = actions.do_create_campaign(
-                actor=request.user,
+                actor=acting(request),
                 title=data["title"],
                 office=office,
                 period_start=data["period_start"],
@@ -286,7 +287,7 @@ def campaign_assign(request: HttpRequest, pk: int) -> HttpResponse:
     def call() -> None:
         if unit is None:
             raise ActionError("required", _("请选择评查单位。"))
-        actions.do_assign_reviewer(pk, actor=request.user, item_ids=ids, reviewer_unit=unit)
+        actions.do_assign_reviewer(pk, actor=acting(request), item_ids=ids, reviewer_unit=unit)
 
     return _campaign_step(request, pk, call, _("已分配评查单位。"))
 
@@ -299,7 +300,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda: actions.do_close_campaign(
             pk,
-            actor=request.user,
+            actor=acting(request),
             conclusion=request.POST.get("conclusion", ""),
             version=as_id(request.POST.get("version")),
         ),
@@ -315,7 +316,7 @@ def callback_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         message = notify.do_send_to_reporter(
             task.clue_id,
-            actor=request.user,
+            actor=acting(request),
             channel=request.POST.get("channel", ""),
             body=request.POST.get("body", ""),
         )

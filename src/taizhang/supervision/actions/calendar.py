@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from taizhang.core import audit, clock, deadlines
 from taizhang.core.errors import ActionError
 from taizhang.org.choices import RoleCode
+from taizhang.org.models import User
 from taizhang.pure.holiday_notice import ParsedNotice, Problem, parse_notice
 from taizhang.supervision.models import CalendarOverride, HolidayNotice
 from taizhang.supervision.permissions import require
@@ -57,7 +57,7 @@ def read_notice(text: str, year: int | None) -> ParsedNotice:
     return parse_notice(text, year)
 
 
-def do_apply_holiday_notice(text: str, year: int | None, *, actor: Any) -> HolidayNotice:
+def do_apply_holiday_notice(text: str, year: int | None, *, actor: User) -> HolidayNotice:
     """Write a notice's holidays and 调休 working days as calendar overrides, replacing that year's earlier notice."""
     require(actor.has_role(RoleCode.SYSADMIN), _("只有系统管理员可以导入节假日安排。"))
     parsed = read_notice(text, year)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -17,9 +16,10 @@ from taizhang.core import audit, deadlines
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition
+from taizhang.org.actors import Actor
 from taizhang.supervision.choices import EXTENSION_TRANSITIONS, ExtensionStatus
-from taizhang.supervision.events import clue_url
 from taizhang.supervision.models import Extension
+from taizhang.supervision.notices import clue_url
 from taizhang.supervision.notify import notify
 from taizhang.supervision.permissions import require
 from taizhang.supervision.recipients import Directory
@@ -27,7 +27,7 @@ from taizhang.supervision.recipients import Directory
 EXTENSION_FIELDS = ["status", "days", "granted_days", "old_deadline", "new_deadline", "decision_note"]
 
 
-def _lock_clue(clue_id: int, actor: Any) -> Clue:
+def _lock_clue(clue_id: int, actor: Actor) -> Clue:
     # Lock the clue for the whole step: a deadline moved by an approval and a step taken at the same moment
     # are serialised, and two approvals can never both fit under the cap.
     clue = (
@@ -63,7 +63,7 @@ def _check_cap(clue: Clue, days: int) -> None:
 
 
 @transaction.atomic
-def do_request_extension(clue_id: int, *, actor: Any, days: int, reason: str) -> Extension:
+def do_request_extension(clue_id: int, *, actor: Actor, days: int, reason: str) -> Extension:
     """The responsible unit asks for more time on the clue's current deadline, with a reason."""
     clue = _lock_clue(clue_id, actor)
     require(clue_perm.can_report(actor, clue), _("只有责任单位的人员可以申请延期。"))
@@ -120,7 +120,7 @@ def do_request_extension(clue_id: int, *, actor: Any, days: int, reason: str) ->
 
 @transaction.atomic
 def do_decide_extension(
-    extension_id: int, *, actor: Any, approve: bool, note: str = "", days: int | None = None
+    extension_id: int, *, actor: Actor, approve: bool, note: str = "", days: int | None = None
 ) -> Extension:
     """The office approves (possibly fewer days) or refuses an extension; approval moves the clue's deadline."""
     probe = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -13,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core import audit
-from taizhang.core.errors import ActionError, NotVisible
+from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
+from taizhang.org.actors import Actor
 from taizhang.org.models import Unit, User
 from taizhang.supervision.choices import (
     MEETING_TRANSITIONS,
@@ -52,7 +52,7 @@ def _required(value: str, message: str) -> str:
 @transaction.atomic
 def do_create_series(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     starts_on: dt.date,
     interval_weeks: int = 2,
@@ -63,10 +63,8 @@ def do_create_series(
 ) -> MeetingSeries:
     """Set up a recurring meeting of the actor's office (e.g. every two weeks)."""
     office = actor.unit
-    require(
-        office is not None and can_supervise(actor, office) and office.kind == "office",
-        _("只有扫黑办可以设置例会。"),
-    )
+    if office is None or not (can_supervise(actor, office) and office.kind == "office"):
+        raise PermissionRefused(_("只有扫黑办可以设置例会。"))
     if not 1 <= int(interval_weeks) <= 12:
         raise ActionError("invalid_interval", _("间隔周数须在 1 至 12 之间。"))
     series = MeetingSeries.objects.create(
@@ -90,14 +88,12 @@ def do_create_series(
 
 @transaction.atomic
 def do_plan_meeting(
-    *, actor: Any, title: str, starts_at: dt.datetime, location: str = "", agenda: str = ""
+    *, actor: User, title: str, starts_at: dt.datetime, location: str = "", agenda: str = ""
 ) -> Meeting:
     """Plan a single meeting of the actor's office with its agenda."""
     office = actor.unit
-    require(
-        office is not None and can_supervise(actor, office) and office.kind == "office",
-        _("只有扫黑办可以安排会议。"),
-    )
+    if office is None or not (can_supervise(actor, office) and office.kind == "office"):
+        raise PermissionRefused(_("只有扫黑办可以安排会议。"))
     meeting = Meeting.objects.create(
         office=office,
         title=_required(title, _("请填写会议名称。"))[:120],
@@ -109,7 +105,7 @@ def do_plan_meeting(
     return meeting
 
 
-def _lock_meeting(meeting_id: int, actor: Any) -> Meeting:
+def _lock_meeting(meeting_id: int, actor: Actor) -> Meeting:
     # Two people writing the minutes at once are serialised; the version check refuses the stale one.
     meeting = (
         Meeting.objects.visible_to(actor)
@@ -128,7 +124,7 @@ def _lock_meeting(meeting_id: int, actor: Any) -> Meeting:
 def do_record_minutes(
     meeting_id: int,
     *,
-    actor: Any,
+    actor: Actor,
     minutes: str,
     chair: str = "",
     agenda: str | None = None,
@@ -181,7 +177,7 @@ def do_record_minutes(
 
 
 @transaction.atomic
-def do_cancel_meeting(meeting_id: int, *, actor: Any, reason: str) -> Meeting:
+def do_cancel_meeting(meeting_id: int, *, actor: Actor, reason: str) -> Meeting:
     """Cancel a planned meeting, with a reason."""
     meeting = _lock_meeting(meeting_id, actor)
     check_transition(MEETING_TRANSITIONS, meeting.status, MeetingStatus.CANCELLED, labels=MeetingStatus)
@@ -201,7 +197,7 @@ def do_cancel_meeting(meeting_id: int, *, actor: Any, reason: str) -> Meeting:
 @transaction.atomic
 def do_create_task(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     owner_unit: Unit,
     due_at: dt.datetime,
@@ -211,10 +207,8 @@ def do_create_task(
 ) -> Task:
     """Give a task (often a meeting decision) to an owner unit and person with a deadline; it is supervised."""
     office = actor.unit
-    require(
-        office is not None and office.kind == "office" and can_supervise(actor, owner_unit),
-        _("只能向本级及下级管辖范围内的单位交办任务。"),
-    )
+    if office is None or not (office.kind == "office" and can_supervise(actor, owner_unit)):
+        raise PermissionRefused(_("只能向本级及下级管辖范围内的单位交办任务。"))
     if decision is not None and not Meeting.objects.visible_to(actor).filter(pk=decision.meeting_id).exists():
         raise NotVisible()
     if owner_person is not None and owner_person.unit_id != owner_unit.pk:
@@ -235,7 +229,7 @@ def do_create_task(
 
 def supervise(
     *,
-    actor: Any,
+    actor: User,
     office: Unit,
     title: str,
     owner_unit: Unit,
@@ -283,7 +277,7 @@ def supervise(
     return task
 
 
-def _lock_task(task_id: int, actor: Any) -> Task:
+def _lock_task(task_id: int, actor: Actor) -> Task:
     # Completing and reopening at the same moment are serialised on the task row.
     task = (
         Task.objects.visible_to(actor)
@@ -298,7 +292,7 @@ def _lock_task(task_id: int, actor: Any) -> Task:
 
 
 @transaction.atomic
-def do_complete_task(task_id: int, *, actor: Any, result: str, version: int | None = None) -> Task:
+def do_complete_task(task_id: int, *, actor: Actor, result: str, version: int | None = None) -> Task:
     """The owner unit (or the office) reports the task done with its result."""
     task = _lock_task(task_id, actor)
     require(
@@ -309,7 +303,7 @@ def do_complete_task(task_id: int, *, actor: Any, result: str, version: int | No
     return _finish(task, actor, _required(result, _("请填写办理结果。")))
 
 
-def settle(task_id: int, *, actor: Any, result: str) -> None:
+def settle(task_id: int, *, actor: Actor, result: str) -> None:
     """Close a supervised task that another app's action fulfilled (its return filed, its asset disposed of),
     after that action checked its own permissions; a task already closed is left as it is."""
     task = Task.objects.select_for_update().filter(pk=task_id).first()
@@ -317,7 +311,7 @@ def settle(task_id: int, *, actor: Any, result: str) -> None:
         _finish(task, actor, result)
 
 
-def _finish(task: Task, actor: Any, result: str) -> Task:
+def _finish(task: Task, actor: Actor, result: str) -> Task:
     check_transition(TASK_TRANSITIONS, task.status, TaskStatus.DONE, labels=TaskStatus)
     before = audit.snapshot(task, TASK_FIELDS)
     task.status, task.result, task.done_at = TaskStatus.DONE, result, timezone.now()
@@ -331,7 +325,7 @@ def _finish(task: Task, actor: Any, result: str) -> Task:
 
 
 @transaction.atomic
-def do_reopen_task(task_id: int, *, actor: Any, reason: str, due_at: dt.datetime | None = None) -> Task:
+def do_reopen_task(task_id: int, *, actor: Actor, reason: str, due_at: dt.datetime | None = None) -> Task:
     """The office reopens a task it finds not done, optionally with a new deadline."""
     task = _lock_task(task_id, actor)
     require(can_supervise(actor, task.office), _("只有交办机关可以重新交办任务。"))

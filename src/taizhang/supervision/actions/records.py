@@ -17,7 +17,8 @@ from taizhang.core import audit, deadlines
 from taizhang.core.errors import ActionError, NotVisible, PermissionRefused
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_transition, check_version
-from taizhang.org.models import Unit
+from taizhang.org.actors import Actor
+from taizhang.org.models import Unit, User
 from taizhang.org.visibility import scope_of
 from taizhang.supervision import owners
 from taizhang.supervision.audience import label_of as message_label
@@ -38,7 +39,7 @@ def _required(value: str, message: str) -> str:
     return value
 
 
-def _visible_target(target: Model, actor: Any) -> Model:
+def _visible_target(target: Model, actor: Actor) -> Model:
     qs: Any = type(target)._default_manager.all()
     if not hasattr(qs, "visible_to") or not qs.visible_to(actor).filter(pk=target.pk).exists():
         raise NotVisible()
@@ -65,16 +66,16 @@ def _responsible_unit_id(target: Model) -> int | None:
     return None
 
 
-def _own_office(actor: Any) -> Unit:
+def _own_office(actor: User) -> Unit:
     scope = scope_of(actor)
-    if scope is None or not scope.office_path:
+    if scope is None or not scope.office_path or actor.unit is None:
         raise ActionError("forbidden", _("只有扫黑办人员可以执行此操作。"))
     return actor.unit
 
 
 @transaction.atomic
 def do_issue_urging_notice(
-    target: Model, *, actor: Any, note: str = "", reply_workdays: int = 2
+    target: Model, *, actor: User, note: str = "", reply_workdays: int = 2
 ) -> UrgingNotice:
     """Office staff issue a 催办单 by hand for a clue or task (the worker issues them when work is overdue)."""
     _visible_target(target, actor)
@@ -129,7 +130,7 @@ def do_issue_urging_notice(
 def do_list_target(
     target: Model,
     *,
-    actor: Any,
+    actor: User,
     level: str,
     authority: str,
     reason: str,
@@ -198,7 +199,7 @@ def do_list_target(
 
 @transaction.atomic
 def do_lift_listing(
-    listing_id: int, *, actor: Any, note: str, version: int | None = None
+    listing_id: int, *, actor: Actor, note: str, version: int | None = None
 ) -> ListedSupervision:
     """摘牌: end a listed supervision once its matter is resolved, with a note."""
     listing = (
@@ -235,7 +236,7 @@ def do_lift_listing(
 @transaction.atomic
 def do_record_talk(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     persons: str,
     conducted_by: str,
@@ -270,7 +271,7 @@ def do_record_talk(
 
 
 @transaction.atomic
-def do_issue_point_notice(*, actor: Any, unit: Unit, title: str, body: str, clue: Any = None) -> PointNotice:
+def do_issue_point_notice(*, actor: User, unit: Unit, title: str, body: str, clue: Any = None) -> PointNotice:
     """点对点通报: send a notice to one unit; its liaison and leaders are told and the unit acknowledges it."""
     office = _own_office(actor)
     require(can_supervise(actor, unit), _("只能向本级及下级管辖范围内的单位通报。"))
@@ -311,7 +312,7 @@ def do_issue_point_notice(*, actor: Any, unit: Unit, title: str, body: str, clue
 
 
 @transaction.atomic
-def do_acknowledge_point_notice(notice_id: int, *, actor: Any) -> PointNotice:
+def do_acknowledge_point_notice(notice_id: int, *, actor: Actor) -> PointNotice:
     """The notified unit signs for a point notice (签收); signing twice changes nothing."""
     notice = (
         PointNotice.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=notice_id).first()
@@ -329,7 +330,7 @@ def do_acknowledge_point_notice(notice_id: int, *, actor: Any) -> PointNotice:
 
 
 @transaction.atomic
-def do_mark_notifications_read(*, actor: Any, ids: list[int] | None = None) -> int:
+def do_mark_notifications_read(*, actor: Actor, ids: list[int] | None = None) -> int:
     """Mark the person's own notifications read (all unread ones when ids is None); return how many changed."""
     qs = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
     if ids is not None:

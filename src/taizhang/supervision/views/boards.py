@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.params import MAX_ID, as_int
+from taizhang.org.actors import acting
 from taizhang.org.models import Unit
 from taizhang.supervision import boards
 from taizhang.supervision.actions import do_mark_notifications_read
 from taizhang.supervision.audience import redact_unseen
 from taizhang.supervision.models import Notification
-from taizhang.supervision.todo import todos_for
+from taizhang.supervision.worklist import todos_for
 
 
 @login_required
@@ -91,7 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (and follow its link) or all of them read."""
     pk = _int(request.POST.get("id"))
-    do_mark_notifications_read(actor=request.user, ids=None if pk is None else [pk])
+    do_mark_notifications_read(actor=acting(request), ids=None if pk is None else [pk])
     if pk is not None:
         notes = redact_unseen(request.user, Notification.objects.visible_to(request.user).filter(pk=pk))
         target = notes[0].url if notes else ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.core import clock, deadlines
 from taizhang.core.errors import ActionError
+from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.pure.workdays import OFFICIAL_YEARS
 from taizhang.supervision.actions.calendar import do_apply_holiday_notice, problem_text, read_notice
@@ -64,7 +65,7 @@ def holiday_notice(request: HttpRequest) -> HttpResponse:
             text = context["text"] = _text_of(request)
             year = _year_of(request)
             if request.POST.get("confirm") == "1":
-                notice = do_apply_holiday_notice(text, year, actor=request.user)
+                notice = do_apply_holiday_notice(text, year, actor=acting(request))
                 messages.success(
                     request,
                     _("已按%(year)s年节假日安排调整 %(n)s 天。")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.access import page_rule
+from taizhang.org.actors import acting
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.actions.meetings import AttendeeData
 from taizhang.supervision.choices import AttendanceStatus
@@ -48,7 +49,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     return run(
         request,
-        lambda: actions.do_plan_meeting(actor=request.user, **form.cleaned_data),
+        lambda: actions.do_plan_meeting(actor=acting(request), **form.cleaned_data),
         ok=_("会议已安排。"),
         back=back,
     )
@@ -64,7 +65,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
         return redirect(back)
 
     def _create() -> None:
-        actions.do_create_series(actor=request.user, **form.cleaned_data)
+        actions.do_create_series(actor=acting(request), **form.cleaned_data)
         from taizhang.supervision.meetings import schedule_meetings
 
         schedule_meetings(timezone.now())
@@ -128,7 +129,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: actions.do_record_minutes(
             meeting.pk,
-            actor=request.user,
+            actor=acting(request),
             minutes=data["minutes"],
             chair=data["chair"],
             agenda=data["agenda"],
@@ -172,7 +173,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     return run(
         request,
         lambda: actions.do_create_task(
-            actor=request.user,
+            actor=acting(request),
             title=data["title"],
             detail=data["detail"],
             owner_unit=data["unit"],
@@ -221,7 +222,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: actions.do_complete_task(
             task.pk,
-            actor=request.user,
+            actor=acting(request),
             result=form.cleaned_data["result"],
             version=form.cleaned_data["version"],
         ),

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core import audit
+from taizhang.org.actors import acting
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.documents import urging_docx
-from taizhang.supervision.events import clue_url
 from taizhang.supervision.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -27,6 +27,7 @@ from taizhang.supervision.forms import (
     UrgingForm,
 )
 from taizhang.supervision.models import Extension, ListedSupervision, PointNotice, Talk, UrgingNotice
+from taizhang.supervision.notices import clue_url
 from taizhang.supervision.targets import target_models, url_of
 from taizhang.supervision.views.common import form_errors, run
 
@@ -45,7 +46,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(clue_url(clue.pk))
     return run(
         request,
-        lambda: actions.do_request_extension(clue.pk, actor=request.user, **form.cleaned_data),
+        lambda: actions.do_request_extension(clue.pk, actor=acting(request), **form.cleaned_data),
         ok=_("延期申请已提交，待扫黑办审批。"),
         back=clue_url(clue.pk),
     )
@@ -63,7 +64,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return run(
         request,
         lambda: actions.do_decide_extension(
-            ext.pk, actor=request.user, approve=data["approve"], note=data["note"], days=data["days"]
+            ext.pk, actor=acting(request), approve=data["approve"], note=data["note"], days=data["days"]
         ),
         ok=_("延期申请已审批。"),
         back=clue_url(ext.clue_id),
@@ -82,7 +83,7 @@ def urging_issue(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: actions.do_issue_urging_notice(
             clue,
-            actor=request.user,
+            actor=acting(request),
             note=form.cleaned_data["note"],
             reply_workdays=form.cleaned_data["reply_workdays"],
         ),
@@ -131,7 +132,7 @@ def listed_create(request: HttpRequest, model: str, pk: int) -> HttpResponse:
             return redirect(back)
         return run(
             request,
-            lambda: actions.do_list_target(target, actor=request.user, **form.cleaned_data),
+            lambda: actions.do_list_target(target, actor=acting(request), **form.cleaned_data),
             ok=_("已登记挂牌督办。"),
             back=back,
         )
@@ -179,7 +180,10 @@ def listed_lift(request: HttpRequest, pk: int) -> HttpResponse:
     return run(
         request,
         lambda: actions.do_lift_listing(
-            item.pk, actor=request.user, note=form.cleaned_data["note"], version=form.cleaned_data["version"]
+            item.pk,
+            actor=acting(request),
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
         ),
         ok=_("已摘牌。"),
         back=back,
@@ -208,7 +212,7 @@ def talk_create(request: HttpRequest) -> HttpResponse:
         clue = _clue(request, int(request.POST["clue"]))
     return run(
         request,
-        lambda: actions.do_record_talk(actor=request.user, clue=clue, **data),
+        lambda: actions.do_record_talk(actor=acting(request), clue=clue, **data),
         ok=_("约谈记录已保存。"),
         back=back,
     )
@@ -233,7 +237,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     clue = _clue(request, int(request.POST["clue"])) if request.POST.get("clue") else None
     return run(
         request,
-        lambda: actions.do_issue_point_notice(actor=request.user, clue=clue, **form.cleaned_data),
+        lambda: actions.do_issue_point_notice(actor=acting(request), clue=clue, **form.cleaned_data),
         ok=_("通报已发出。"),
         back=back,
     )
@@ -254,7 +258,7 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(PointNotice.objects.visible_to(request.user), pk=pk)
     return run(
         request,
-        lambda: actions.do_acknowledge_point_notice(notice.pk, actor=request.user),
+        lambda: actions.do_acknowledge_point_notice(notice.pk, actor=acting(request)),
         ok=_("已签收。"),
         back=reverse("supervision:notice_detail", args=[notice.pk]),
     )

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from taizhang.accounts.actions import do_issue_enrolment_code
+from taizhang.core.actors import CLI
 
 
 class Command(BaseCommand):
@@ -24,4 +25,4 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no such user: {options['username']}")
-        self.stdout.write(do_issue_enrolment_code(user, actor="cli"))
+        self.stdout.write(do_issue_enrolment_code(user, actor=CLI))

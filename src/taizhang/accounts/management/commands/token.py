@@ -11,6 +11,7 @@ from taizhang.accounts.actions import has_confirmed_device
 from taizhang.accounts.models import ApiToken
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core import audit
+from taizhang.core.actors import CLI
 
 
 class Command(BaseCommand):
@@ -32,13 +33,13 @@ class Command(BaseCommand):
                     "(taizhang enrolment issue USERNAME)"
                 )
             token, key = ApiToken.issue(user, options["name"])
-            audit.record("api_token.issue", actor="cli", obj=user, after={"token": token.prefix})
+            audit.record("api_token.issue", actor=CLI, obj=user, after={"token": token.prefix})
             self.stdout.write(key)
         else:
             count = ApiToken.objects.filter(user=user, name=options["name"], revoked=False).update(
                 revoked=True
             )
             audit.record(
-                "api_token.revoke", actor="cli", obj=user, after={"name": options["name"], "count": count}
+                "api_token.revoke", actor=CLI, obj=user, after={"name": options["name"], "count": count}
             )
             self.stdout.write(f"revoked {count}")

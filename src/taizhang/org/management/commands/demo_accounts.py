@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from taizhang.accounts.actions import do_issue_enrolment_code, has_confirmed_device
 from taizhang.accounts.twofactor import requires_2fa
+from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DEMO_PASSWORD
 from taizhang.org.demo import PEOPLE
 from taizhang.org.models import User
@@ -30,6 +31,6 @@ class Command(BaseCommand):
                 line = f"  {username:<16} {display:<6} {unit_code:<10} {role_names}"
                 user = User.objects.get(username=username)
                 if requires_2fa(user) and not has_confirmed_device(user):
-                    line += f"  双因素登记码：{do_issue_enrolment_code(user, actor='demo_accounts')}"
+                    line += f"  双因素登记码：{do_issue_enrolment_code(user, actor=DEMO)}"
                 self.stdout.write(line)
         self.stdout.write("  公众举报平台：http://127.0.0.1:8000/report/\n")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from taizhang.core import audit, sealing
+from taizhang.core.actors import CLI
 from taizhang.reporters import rotation
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"resuming under key {kid}")
         else:
             kid = sealing.add_key_to_file(settings.IDENTITY_KEY_FILE)
-            audit.record("keys.rotate", actor="cli", object_type="core.identity_key", object_id=kid)
+            audit.record("keys.rotate", actor=CLI, object_type="core.identity_key", object_id=kid)
             self.stdout.write(
                 f"new key {kid} is now first in {settings.IDENTITY_KEY_FILE}; older keys kept below"
             )

@@ -1,4 +1,5 @@
-"""我的待办: the Todo item every app's `todos.todos_for(user)` returns, and the merged, soonest-first list."""
+"""我的待办 (the worklist): the Todo item every app's `todos.todos_for(user)` returns, and the merged, soonest-first
+list. Supervision's own contribution is `supervision/todos.py`, found like every other app's."""
 
 from __future__ import annotations
 
