@@ -3,7 +3,7 @@
     PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/search.py --n 1000000
 
 Loads the clues with bench/search_data.py when they are missing, then times search.query.search_source (the
-function behind the search page and API) as an office staff member (sees everything but 保护伞 clues), an office
+function behind the search page and API, its total included: exact up to 10,000) as an office staff member (sees everything but 保护伞 clues), an office
 leader (also 保护伞 clues), a district office's staff (its tenth of the ledger) and a member unit's liaison (sees
 only the 2% assigned to its unit).
 """
@@ -78,17 +78,19 @@ def main() -> None:
     for who in PEOPLE:
         user = world["people"][who]
         for label, queries in (("2-char", two), ("1-char", one), ("2 words", mixed)):
-            times, counts = [], []
+            times, counts, totals = [], [], []
             for q in queries:
                 started = time.perf_counter()
                 group = search_source(user, source, q)
                 times.append((time.perf_counter() - started) * 1000)
                 counts.append(len(group.hits))
+                totals.append(group.total)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
             print(
                 f"{who:14s} {label:8s} n={len(queries):3d} median {statistics.median(times):7.1f} ms"
-                f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f})"
+                f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f},"
+                f" median total {statistics.median(totals):,.0f}, capped {sum(t > 10_000 for t in totals)})"
             )
 
 
