@@ -42,6 +42,29 @@ def median_ms(client, url: str, runs: int) -> tuple[float, int]:
     return statistics.median(times), len(ctx)
 
 
+def _long_history_clue(like: int) -> int:
+    """A copy-free long history: the benchmark's detail clue's twin (same unit, transferred) topped up to 50
+    staged reports, 10 transfers and 200 timeline entries (tests/clues/history.py), once per database."""
+    from taizhang.clues.models import Clue, Transfer
+    from taizhang.org.models import User
+    from tests.clues.history import REPORTS, lengthen
+
+    clue = Clue.objects.get(pk=like)
+    twin = (
+        Clue.objects.filter(
+            responsible_unit_id=clue.responsible_unit_id, transfers__isnull=False, is_umbrella=False
+        )
+        .exclude(pk=like)
+        .order_by("pk")
+        .first()
+    )
+    assert twin is not None
+    if twin.stage_reports.count() < REPORTS:
+        receiver = Transfer.objects.filter(clue=twin).first().receiver_unit
+        lengthen(twin, User.objects.get(username="shb_staff"), receiver)
+    return twin.pk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clues", type=int, default=1_000_000, help="top the database up to this many clues")
@@ -101,6 +124,7 @@ def main() -> None:
         .values_list("pk", flat=True)
         .first()
     )
+    long_clue = _long_history_clue(detail_clue)
     pages = [
         ("office", "list, first page", "/clues/?per={per}"),
         (
@@ -133,18 +157,20 @@ def main() -> None:
         ("unit", "list, text filter, rare term", "/clues/?q=%E4%B8%8D%E5%AD%98%E5%9C%A8&per={per}"),
         ("office", "detail", f"/clues/{detail_clue}/"),
         ("unit", "detail", f"/clues/{detail_clue}/"),
+        ("office", "detail, long history (50 reports, 10 transfers, 200 entries)", f"/clues/{long_clue}/"),
+        ("unit", "detail, long history (50 reports, 10 transfers, 200 entries)", f"/clues/{long_clue}/"),
         # The home page: every app's panel, the ledger's counts and the to-do list among them.
         ("office", "home page (all panels)", "/?per={per}"),
         ("unit", "home page (all panels)", "/?per={per}"),
     ]
     who_of = {"office": "shb_staff", "unit": "jt_liaison"}
-    print(f"\n{'as':7} {'page':52} {'median ms (per=50)':>18} {'queries per=20':>15} {'per=100':>8}")
+    print(f"\n{'as':7} {'page':64} {'median ms (per=50)':>18} {'queries per=20':>15} {'per=100':>8}")
     for who, label, url in pages:
         client = clients[who_of[who]]
         ms, _q = median_ms(client, url.format(per=50), args.runs)
         _ms20, q20 = median_ms(client, url.format(per=20), 1)
         _ms100, q100 = median_ms(client, url.format(per=100), 1)
-        print(f"{who:7} {label:52} {ms:18.1f} {q20:15d} {q100:8d}")
+        print(f"{who:7} {label:64} {ms:18.1f} {q20:15d} {q100:8d}")
 
     qs = filter_clues(Clue.objects.visible_to(User.objects.get(username="shb_staff")), parse({}))[:10_000]
     timings = []

@@ -41,6 +41,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 P95_GOAL_MS = 300.0
+RSS_GOAL_MIB = 110.0
 # The server's shape (BENCH_SERVER_WORKERS / BENCH_SERVER_THREADS change it for experiments): one gthread
 # worker per core, since a Python process runs one thread at a time; its threads overlap database waits.
 WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", "2"))
@@ -107,6 +108,21 @@ def _cpu_accounts(server: subprocess.Popen[bytes], database_url: str) -> dict[st
         master = _processes(lambda pid, ppid, pgrp, cmd: "postgres" in cmd and f"-p {port.group(1)} " in cmd)
         accounts["postgres"] = master + _processes(lambda pid, ppid, pgrp, cmd: ppid in master)
     return accounts
+
+
+def _worker_rss_mib(server: subprocess.Popen[bytes]) -> list[float]:
+    """Resident memory (VmRSS, MiB) of each gunicorn worker: the server's processes but its arbiter."""
+    workers = _processes(lambda pid, ppid, pgrp, cmd: ppid == server.pid)
+    sizes = []
+    for pid in workers:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        if found:
+            sizes.append(int(found.group(1)) / 1024)
+    return sorted(sizes)
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -489,6 +505,7 @@ def main() -> int:
         machine_after = _machine_busy()
         load_average = os.getloadavg()
         bad_receipts = _check_receipts(base, stats.receipts) if portal else 0
+        worker_rss = _worker_rss_mib(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -517,6 +534,11 @@ def main() -> int:
         + f"; server {cpu['server'] / max(1, len(everything)) * 1000:.1f} ms per request"
     )
     print("load average at the end: " + " ".join(f"{value:.2f}" for value in load_average))
+    print(
+        "memory per worker after the run (RSS): "
+        + ", ".join(f"{mib:.0f} MiB" for mib in worker_rss)
+        + f" (goal < {RSS_GOAL_MIB:.0f} MiB)"
+    )
     print("slowest paths by p95:")
     ranked = sorted(stats.by_path.items(), key=lambda item: -_pct(item[1], 0.95))
     for path, values in ranked[:12]:

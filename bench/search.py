@@ -3,7 +3,7 @@
     PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/search.py --n 1000000
 
 Loads the clues with bench/search_data.py when they are missing, then times search.query.search_source (the
-function behind the search page and API) as an office staff member (sees everything but 保护伞 clues), an office
+function behind the search page and API, its total included: exact up to 10,000) as an office staff member (sees everything but 保护伞 clues), an office
 leader (also 保护伞 clues), a district office's staff (its tenth of the ledger) and a member unit's liaison (sees
 only the 2% assigned to its unit).
 """
@@ -58,8 +58,9 @@ def main() -> None:
 
     from django.db import connection
 
+    from taizhang.pure.fold import query_terms
     from taizhang.search.models import SearchDocument
-    from taizhang.search.query import search_source
+    from taizhang.search.query import count_visible, search_source
     from taizhang.search.sources import source_for
 
     if connection.vendor != "postgresql":
@@ -78,17 +79,23 @@ def main() -> None:
     for who in PEOPLE:
         user = world["people"][who]
         for label, queries in (("2-char", two), ("1-char", one), ("2 words", mixed)):
-            times, counts = [], []
+            times, counts, totals, count_times = [], [], [], []
             for q in queries:
                 started = time.perf_counter()
                 group = search_source(user, source, q)
                 times.append((time.perf_counter() - started) * 1000)
                 counts.append(len(group.hits))
+                totals.append(group.total)
+                started = time.perf_counter()  # the total's own share: the capped count alone
+                count_visible(user, source, query_terms(q))
+                count_times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
             print(
                 f"{who:14s} {label:8s} n={len(queries):3d} median {statistics.median(times):7.1f} ms"
-                f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f})"
+                f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f},"
+                f" median total {statistics.median(totals):,.0f}, capped {sum(t > 10_000 for t in totals)};"
+                f" the count alone {statistics.median(count_times):.1f} ms median)"
             )
 
 

@@ -482,7 +482,7 @@ def _write(derived: list, w: dict[str, Any], staff: Any, now: dt.datetime) -> No
         keys += [(row["id"], kind, key) for kind, key in row_keys]
         if row["assigned"]:
             assignments.append(
-                (row["id"], member.pk, received + dt.timedelta(days=30), "", "", staff.pk, received, True)
+                (row["id"], member.pk, received + dt.timedelta(days=30), "", "", staff.pk, received, True, "")
             )
         if row["recused"]:
             recusals.append((row["id"], member.pk, ""))
@@ -535,6 +535,7 @@ def _write(derived: list, w: dict[str, Any], staff: Any, now: dt.datetime) -> No
                 "assigned_by_id",
                 "assigned_at",
                 "is_current",
+                "ended_reason",
             ],
             assignments,
         )

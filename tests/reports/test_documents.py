@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from taizhang.core import gongwen
 from taizhang.org.models import Unit
 from taizhang.reports import actions, assessment, bulletin, exports
 from taizhang.reports.periods import Period
@@ -33,7 +34,7 @@ def test_bulletin_docx_opens_and_has_the_expected_tables(world, ledger):
     text = "\n".join(p.text for p in doc.paragraphs)
     joined = "".join(p.text for p in doc.paragraphs)  # the title may be set in two balanced lines
     assert "测试市扫黑办" in doc.paragraphs[0].text
-    assert doc.paragraphs[0].runs[0].font.color.rgb == bulletin.RED
+    assert doc.paragraphs[0].runs[0].font.color.rgb == gongwen.RED
     assert "关于2026年第一季度扫黑除恶工作情况的通报" in joined
     assert "表扬：测试市交通运输局。线索办理及时规范。" in text
     assert len(doc.tables) == 3

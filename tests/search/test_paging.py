@@ -12,7 +12,7 @@ def test_total_and_pages(world, reg):
         reg.clue(summary=f"砂石码头强收过路费第{n}起", facts="有人在砂石码头强收过路费。")
     client = world.client_for("office_staff")
     first = client.get("/search/", {"q": "过路费"}).content.decode()
-    assert "第 1–20 条，共 20 条以上" in first and "下一页" in first
+    assert "第 1–20 条，共 25 条" in first and "第 1 / 2 页" in first and "下一页" in first
     second = client.get("/search/", {"q": "过路费", "model": "clues.clue", "page": 2}).content.decode()
     assert "第 21–25 条，共 25 条" in second and "下一页" not in second and "上一页" in second
     assert second.count('class="list-group-item"') == 5
@@ -29,3 +29,24 @@ def test_a_clue_registered_a_moment_ago_is_found(world, reg):
     ]
     assert "共 31 条" in pages[1]
     assert any(newest.number in page for page in pages)
+
+
+def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(world, reg, monkeypatch):
+    from taizhang.clues.models import Clue
+    from taizhang.search import query, views
+
+    for n in range(30):
+        reg.clue(summary=f"砂石码头强收过路费第{n}起", facts="有人在砂石码头强收过路费。")
+    # More than RANK_WINDOW's worth is not needed to reach the count: a small window makes it run.
+    monkeypatch.setattr(query, "RANK_WINDOW", 5)
+    monkeypatch.setattr(query, "RANK_MIN_VISIBLE", 5)
+    monkeypatch.setattr(query, "SCAN_LIMIT", 10)
+    for who in ("office_staff", "liaison", "district_staff"):
+        user = world.people[who]
+        seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
+        groups = query.search(user, "过路费", models=["clues.clue"], limit=3)
+        assert groups[0].total == seen, who
+    monkeypatch.setattr(query, "TOTAL_CAP", 12)
+    monkeypatch.setattr(views, "TOTAL_CAP", 12)
+    page = world.client_for("office_staff").get("/search/", {"q": "过路费"}).content.decode()
+    assert "共 12 条以上" in page

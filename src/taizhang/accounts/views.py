@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -88,6 +87,8 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
+    import segno  # loaded by an enrolment, not by every server process
+
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import ClueStatus, FindingResult, TransferAnswer
@@ -89,20 +90,30 @@ def _other_numbers(entry: AuditEntry) -> set[str]:
     return {str(v) for key in OTHER_CLUE_KEYS for v in (detail.get(key), after.get(key)) if v}
 
 
-def timeline(clue_id: int, user: Any = None) -> list[dict[str, Any]]:
-    """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
-
-    Asked of the rule: an entry naming another clue (linked, merged) the reader cannot see is left out (its
-    number would tell of it), and the reporter thread's entries are shown only to whom its pages serve."""
-    from taizhang.clues import permissions as perm
-    from taizhang.clues.models import Clue
-
-    entries = list(
+def entries_of(clue_id: int) -> list[AuditEntry]:
+    """The clue's audit entries, oldest first (one query; the detail page reads its sign-off notes from them)."""
+    return list(
         AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
         .select_related("actor")
         .order_by("at", "id")
     )
-    clue = Clue.objects.filter(pk=clue_id).first()
+
+
+def timeline(
+    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[AuditEntry] | None = None
+) -> list[dict[str, Any]]:
+    """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
+
+    Asked of the rule: an entry naming another clue (linked, merged) the reader cannot see is left out (its
+    number would tell of it), and the reporter thread's entries are shown only to whom its pages serve.
+    The detail page passes the clue it loaded (with its office) and the entries it read, saving queries."""
+    from taizhang.clues import permissions as perm
+    from taizhang.clues.models import Clue
+
+    if entries is None:
+        entries = entries_of(clue_id)
+    if clue is None:
+        clue = Clue.objects.select_related("office").filter(pk=clue_id).first()
     thread_ok = user is None or (clue is not None and perm.can_manage(user, clue))
     named = set().union(*(_other_numbers(e) for e in entries)) if entries else set()
     seen = named
@@ -120,6 +131,7 @@ def timeline(clue_id: int, user: Any = None) -> list[dict[str, Any]]:
         items.append(
             {
                 "at": entry.at,
+                "at_text": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
                 "label": ACTION_LABELS.get(entry.action, _("其他操作")),
                 "actor": actor_name(entry),
                 "status_change": (labels.get(old, old), labels.get(new, new))

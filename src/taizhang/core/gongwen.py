@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
 
-RED = RGBColor(0xC0, 0x00, 0x00)
+if TYPE_CHECKING:
+    from docx.shared import RGBColor
+
+# python-docx (and lxml under it) is loaded by the first document written, not by every server process that
+# imports this module for date_text: RED, CENTER, RIGHT and LEFT are python-docx objects made on first use.
+RED_RGB = (0xC0, 0x00, 0x00)
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -36,7 +36,24 @@ LINE_PT = 28
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
-CENTER, RIGHT, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT
+
+
+def __getattr__(name: str) -> Any:
+    """RED, CENTER, RIGHT, LEFT for the modules that import them (PEP 562), python-docx loaded on first use."""
+    if name == "RED":
+        from docx.shared import RGBColor
+
+        return RGBColor(*RED_RGB)
+    if name in ("CENTER", "RIGHT", "LEFT"):
+        return alignment(name)
+    raise AttributeError(name)
+
+
+def alignment(name: str) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    return getattr(WD_ALIGN_PARAGRAPH, name)
+
 
 # "1." "1、" "（1）" "一、" at the start of a line someone typed: the document numbers the lines itself.
 _LEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[0-9０-９一二三四五六七八九十]+[)）.、．]\s*)+")
@@ -58,6 +75,9 @@ def set_fonts(
     run: Any, east: str, size: float, *, bold: bool = False, colour: RGBColor | None = None
 ) -> None:
     """Name the GB font for East Asian text and Times New Roman for Latin text, at `size` points."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = LATIN
@@ -123,6 +143,10 @@ class Gongwen:
     """A document being written in the office layout; `bytes()` returns the .docx."""
 
     def __init__(self) -> None:
+        from docx import Document
+        from docx.oxml.ns import qn
+        from docx.shared import Mm, Pt
+
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
@@ -137,9 +161,16 @@ class Gongwen:
 
     def _page_numbers(self) -> None:
         """「— 1 —」 from a PAGE field: odd pages right, even pages left (one character in from the edge)."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
         self.doc.settings.odd_and_even_pages_header_footer = True
         section = self.doc.sections[0]
-        for footer, align in ((section.footer, RIGHT), (section.even_page_footer, LEFT)):
+        for footer, align in (
+            (section.footer, alignment("RIGHT")),
+            (section.even_page_footer, alignment("LEFT")),
+        ):
             p = footer.paragraphs[0]
             p.alignment = align
             fmt = p.paragraph_format
@@ -166,6 +197,8 @@ class Gongwen:
         right_chars: int = 0,
     ) -> Any:
         """One paragraph of one run in the given font; `indent` indents the first line two characters."""
+        from docx.shared import Pt
+
         p = self.doc.add_paragraph()
         if align is not None:
             p.alignment = align
@@ -182,9 +215,13 @@ class Gongwen:
 
     def header(self, office: str, number: str = "") -> None:
         """版头: the office in red 小标宋, the document number centred, a red rule under it."""
-        self.para(office, font=TITLE_FONT, size=26, align=CENTER, colour=RED)
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import RGBColor
+
+        self.para(office, font=TITLE_FONT, size=26, align=alignment("CENTER"), colour=RGBColor(*RED_RGB))
         self.para()
-        last = self.para(number, align=CENTER)
+        last = self.para(number, align=alignment("CENTER"))
         borders = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
         for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "6"), ("w:color", "C00000")):
@@ -196,7 +233,7 @@ class Gongwen:
     def title(self, text: str) -> None:
         """The title in 2号 小标宋, centred, in balanced lines, then an empty line."""
         for line in title_lines(text):
-            self.para(line, font=TITLE_FONT, size=TITLE_PT, align=CENTER)
+            self.para(line, font=TITLE_FONT, size=TITLE_PT, align=alignment("CENTER"))
         self.para()
 
     def heading(self, text: str) -> None:
@@ -211,8 +248,8 @@ class Gongwen:
     def signature(self, office: str, when: dt.date | dt.datetime) -> None:
         """署名 and 成文日期 at the right, four characters in from the edge, after an empty line."""
         self.para()
-        self.para(office, align=RIGHT, right_chars=4)
-        self.para(date_text(when), align=RIGHT, right_chars=4)
+        self.para(office, align=alignment("RIGHT"), right_chars=4)
+        self.para(date_text(when), align=alignment("RIGHT"), right_chars=4)
 
     def table(self, rows: list[tuple[str, str]]) -> Any:
         """A two-column grid of label and value (仿宋 4号 is too small for forms: 3号 as the body)."""

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 from urllib.parse import quote
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -70,6 +69,8 @@ class Book:
     """A workbook written to `out`; rows stream to a temporary file when `constant_memory` (large ledgers)."""
 
     def __init__(self, out: IO[bytes], *, constant_memory: bool = False) -> None:
+        import xlsxwriter  # loaded by the first export, not by every server process
+
         self._wb = xlsxwriter.Workbook(
             out,
             {

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 from taizhang.pure.script import (
     CJK_PUNCT,
     HAN,
@@ -77,6 +75,8 @@ def _toneless(reading: str) -> str:
 @lru_cache(maxsize=16384)
 def readings(ch: str) -> frozenset[str]:
     """Return every tone-marked and toneless reading of a character and of its Simplified form."""
+    from pypinyin import Style, pinyin  # its dictionaries (about 57 MiB) load on first use, not at import
+
     found: set[str] = set()
     for form in {ch, to_simplified(ch)}:
         for reading in pinyin(form, style=Style.TONE, heteronym=True, errors="ignore")[0:1]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-from stdnum.cn import ric
-
 from taizhang.pure.fold import fold
 
 __all__ = ["digits_key", "fold_name", "full_id", "id_key", "pinyin_key"]
@@ -35,6 +32,9 @@ def pinyin_key(name: str) -> str:
     folded = fold_name(name)
     if not folded:
         return ""
+    # pypinyin's dictionaries (about 57 MiB) are loaded by the first name resolved, not by every process.
+    from pypinyin import lazy_pinyin
+
     syllables = lazy_pinyin(folded, errors="ignore")
     return "".join(syllables)[:200]
 
@@ -49,7 +49,11 @@ def id_key(fragment: str) -> str:
 def full_id(fragment: str) -> str:
     """The ID number if `fragment` is a whole, valid 18-digit resident ID (check digit and date), else ''."""
     key = id_key(fragment)
-    if len(key) == 18 and "*" not in key and ric.is_valid(key):
+    if len(key) != 18 or "*" in key:
+        return ""
+    from stdnum.cn import ric  # loaded by the first whole ID number, not by every process
+
+    if ric.is_valid(key):
         return str(ric.compact(key))
     return ""
 

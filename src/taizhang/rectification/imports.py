@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from taizhang.core.errors import ActionError
 from taizhang.core.uploads import check_ooxml
@@ -73,6 +72,8 @@ def parse(handle: IO[bytes]) -> ImportResult:
         result.errors.append(exc.message)
         return result
     try:
+        from openpyxl import load_workbook  # loaded by an import, not by every server process
+
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         result.errors.append(_("无法读取文件，请上传 .xlsx 格式的问题清单。"))

@@ -30,6 +30,12 @@ def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
     reporter = getattr(clue, "reporter", None) if cached else Reporter.objects.filter(clue=clue).first()
     can_talk = perm.can_talk_to_reporter(user, clue)
     receipt = Receipt.objects.filter(clue=clue).first() if can_talk else None
+    can_reveal = bool(
+        reporter
+        and reporter.sealed_identity
+        and reporter.kind == ReporterKind.REAL_NAME
+        and perm.is_custodian(user)
+    )
     section: dict[str, Any] = {
         "template": "reporters/_clue_section.html",
         "title": _("举报人"),
@@ -37,13 +43,9 @@ def sections(request: Any, clue: Clue) -> list[dict[str, Any]]:
         "label": reporter_label(reporter),
         "is_real_name": bool(reporter and reporter.kind == ReporterKind.REAL_NAME),
         "wants_feedback": bool(reporter and reporter.wants_feedback),
-        "can_reveal": bool(
-            reporter
-            and reporter.sealed_identity
-            and reporter.kind == ReporterKind.REAL_NAME
-            and perm.is_custodian(user)
-        ),
-        "needs_2fa": perm.custodian_needs_2fa() and not perm.has_second_factor(user),
+        "can_reveal": can_reveal,
+        # Only read (one query) where the reveal form would show.
+        "needs_2fa": can_reveal and perm.custodian_needs_2fa() and not perm.has_second_factor(user),
         "can_talk": can_talk,
         "receipt": receipt,
         "public_status": public_status(clue.status).label if receipt else "",

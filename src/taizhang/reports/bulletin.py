@@ -19,31 +19,26 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm
 
 from taizhang.clues.models import Clue
 from taizhang.core.gongwen import (
     BODY_FONT,
-    CENTER,
     HEADING_FONT,
-    RED,
     SUB_FONT,
     TITLE_FONT,
     Gongwen,
+    alignment,
     date_text,
     set_fonts,
 )
 from taizhang.org.models import Unit
-from taizhang.reports import assessment, board, charts, dashboard, numbers
+from taizhang.reports import assessment, board, dashboard, numbers
 from taizhang.reports.figures import figures_with_changes
 from taizhang.reports.indicators import batch
 from taizhang.reports.models import BulletinNote, Indicator
 from taizhang.reports.periods import Period
 
-__all__ = ["BODY_FONT", "RED", "TITLE_FONT", "BulletinData", "gather", "render_docx", "to_pdf"]
+__all__ = ["BODY_FONT", "TITLE_FONT", "BulletinData", "gather", "render_docx", "to_pdf"]
 BULLETIN_CODES = [
     "clues.received",
     "clues.concluded",
@@ -144,6 +139,10 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> Any:
 
     Each cell's run is a copy of one formatted template run: formatting 1,000+ runs through python-docx's
     property setters costs seconds for a 200-unit ranking, copying an element costs microseconds."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -227,7 +226,11 @@ def ranking_rows(data: BulletinData) -> list[list[Any]]:
 
 
 def render_docx(data: BulletinData) -> bytes:
-    """The bulletin as .docx bytes."""
+    """The bulletin as .docx bytes (python-docx and Pillow are loaded here, not by every server process)."""
+    from docx.shared import Mm
+
+    from taizhang.reports import charts
+
     doc = Gongwen()
     doc.header(data.office.name, data.number)
     doc.title(_("关于%(p)s扫黑除恶工作情况的通报") % {"p": data.period.label})
@@ -246,7 +249,7 @@ def render_docx(data: BulletinData) -> bytes:
     legend = _("图1 近12个月线索受理与查结情况")
     if not chart.has_cjk:
         legend += _("（S1为受理，S2为查结）")
-    doc.para(legend, size=12, align=CENTER)
+    doc.para(legend, size=12, align=alignment("CENTER"))
     doc.heading(_("二、各单位工作排名"))
     doc.para(str(assessment.RANKING_RULE), indent=True)
     _table(

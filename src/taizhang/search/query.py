@@ -31,6 +31,9 @@ RANK_MIN_VISIBLE = 21
 # ... each slice at most SLICE_MAX, and SCAN_LIMIT in all; then the database intersects rule and match.
 SLICE_MAX = 16 * RANK_WINDOW
 SCAN_LIMIT = 21 * RANK_WINDOW
+# The total shown beside the results is exact up to TOTAL_CAP and "TOTAL_CAP+" above (a count of a frequent
+# term over a million records would cost more than the page).
+TOTAL_CAP = 10_000
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Group:
     label: Any
     hits: list[Hit]
     more: bool
+    # Visible matches in all (at most TOTAL_CAP + 1: more than TOTAL_CAP).
+    total: int = 0
 
 
 def _is_word(term: str) -> bool:
@@ -169,8 +174,9 @@ def _next_slice(read: int, found: int, want: int) -> int:
     return max(RANK_WINDOW, min(SLICE_MAX, int(needed) + 1))
 
 
-def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> list[int]:
-    """Ids of the newest matching documents the user may see (at most RANK_WINDOW).
+def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> tuple[list[int], bool]:
+    """Ids of the newest matching documents the user may see (at most RANK_WINDOW), and whether they are all
+    there are (then their number is the total, with no count to run).
 
     The newest matches are read in slices regardless of visibility (the GIN index or a newest-first index
     scan that stops early), and the visibility rule is applied to just those records: primary-key probes,
@@ -187,16 +193,30 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
         size = min(size, SCAN_LIMIT - start)
         chunk = list(newest.values_list("pk", "object_id")[start : start + size])
         if not chunk:  # nothing (more) matches: no need to build the visibility rule at all
-            return allowed[:RANK_WINDOW]
+            return allowed[:RANK_WINDOW], len(allowed) <= RANK_WINDOW
         probe = _only(source.visible(user).order_by(), [oid for _pk, oid in chunk])
         visible = set(probe.values_list("pk", flat=True))
         allowed += [pk for pk, oid in chunk if oid in visible]
         if len(chunk) < size or len(allowed) >= want:
-            return allowed[:RANK_WINDOW]
+            return allowed[:RANK_WINDOW], len(chunk) < size and len(allowed) <= RANK_WINDOW
         start += size
         size = _next_slice(start, len(allowed), want)
     scoped = newest.filter(object_id__in=source.visible(user).values("pk"))
-    return list(scoped.values_list("pk", flat=True)[:RANK_WINDOW])
+    ids = list(scoped.values_list("pk", flat=True)[: RANK_WINDOW + 1])
+    return ids[:RANK_WINDOW], len(ids) <= RANK_WINDOW
+
+
+def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
+    """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
+
+    Up to TOTAL_CAP matches, their records are probed by primary key (as `_visible_window` does) instead of
+    the rule being built over the whole ledger; beyond, the database intersects rule and match."""
+    docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
+    ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
+    if len(ids) <= TOTAL_CAP:
+        return _only(source.visible(user).order_by(), ids).count()
+    scoped = docs.filter(object_id__in=source.visible(user).values("pk"))
+    return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
 
 def _rank(doc: SearchDocument) -> float:
@@ -209,7 +229,7 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     hits: list[Hit] = []
     if not terms:
         return Group(source.model, source.label, hits, False)
-    window_ids = _visible_window(user, source, terms, limit + 1)
+    window_ids, exhausted = _visible_window(user, source, terms, limit + 1)
     if not window_ids:  # most sources match nothing for most words: skip building the ranked query
         return Group(source.model, source.label, hits, False)
     docs = ranked(_only(SearchDocument.objects.all(), window_ids), terms).order_by(
@@ -232,7 +252,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
                 rank=_rank(doc),
             )
         )
-    return Group(source.model, source.label, hits, more)
+    total = len(window_ids) if exhausted else count_visible(user, source, terms)
+    return Group(source.model, source.label, hits, more, total)
 
 
 def search(user: Any, q: str, *, models: list[str] | None = None, limit: int = 20) -> list[Group]:

@@ -19,7 +19,7 @@ from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.search import duplicates
-from taizhang.search.query import search
+from taizhang.search.query import TOTAL_CAP, search
 from taizhang.search.sources import source_for
 
 MAX_QUERY = 100
@@ -46,15 +46,18 @@ def index(request: HttpRequest) -> HttpResponse:
     groups = search(request.user, q, models=models, limit=PAGE_SIZE * page) if q else []
     sections = []
     for group in groups:
-        # Page n shows hits (n-1)*20+1 … n*20 of the best 20*n; the count is exact once nothing more matches.
+        # Page n shows hits (n-1)*20+1 … n*20 of the best 20*n; the total is exact up to TOTAL_CAP.
         shown = group.hits[PAGE_SIZE * (page - 1) :]
+        total = min(group.total, TOTAL_CAP)
         sections.append(
             {
                 "group": group,
                 "hits": shown,
                 "first": PAGE_SIZE * (page - 1) + 1,
                 "last": PAGE_SIZE * (page - 1) + len(shown),
-                "total": len(group.hits),
+                "total": total,
+                "capped": group.total > TOTAL_CAP,
+                "pages": min(max(-(-total // PAGE_SIZE), 1), MAX_PAGES),
                 "more": group.more and page < MAX_PAGES,
             }
         )

@@ -31,9 +31,10 @@ from taizhang.clues.models import (
     Transfer,
     TransferOutcome,
 )
-from taizhang.clues.timeline import timeline
+from taizhang.clues.timeline import entries_of, timeline
 from taizhang.clues.views.common import visible_clue
 from taizhang.core.discovery import clue_sections
+from taizhang.core.models import AuditEntry
 
 
 def reporter_label(clue: Clue) -> str:
@@ -129,14 +130,10 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
     return panels
 
 
-def _with_sign_notes(clue: Clue, findings: Any) -> list[Finding]:
+def _with_sign_notes(entries: list[AuditEntry], findings: Any) -> list[Finding]:
     """Each finding with its leader's sign-off opinion (the words of the signature, kept on its audit entry)."""
-    from taizhang.core.models import AuditEntry
-
     notes: dict[int, str] = {}
-    signed = AuditEntry.objects.filter(
-        object_type="clues.clue", object_id=str(clue.pk), action="clue.finding_signed"
-    ).values_list("after", "reason")
+    signed = [(e.after, e.reason) for e in entries if e.action == "clue.finding_signed"]
     for after, reason in signed:
         finding_id = ((after or {}).get("detail") or {}).get("finding")
         if finding_id and reason:
@@ -147,15 +144,28 @@ def _with_sign_notes(clue: Clue, findings: Any) -> list[Finding]:
     return rows
 
 
+# The timeline shows its newest entries; the earlier ones come with "show all" (?timeline=all, htmx or not).
+TIMELINE_SHOWN = 20
+
+
+def _timeline_context(request: HttpRequest, clue: Clue, entries: list[AuditEntry]) -> dict[str, Any]:
+    items = timeline(clue.pk, request.user, clue=clue, entries=entries)
+    earlier = 0 if request.GET.get("timeline") == "all" else max(len(items) - TIMELINE_SHOWN, 0)
+    return {"clue": clue, "timeline": items[earlier:], "timeline_earlier": earlier}
+
+
 @login_required
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps."""
     clue = visible_clue(request, pk)
+    if request.headers.get("HX-Request") and request.GET.get("timeline") == "all":
+        return render(request, "clues/_timeline.html", _timeline_context(request, clue, entries_of(clue.pk)))
     # Once for the page and for the sections that read them (the duplicates' probe).
     prefetch_related_objects(
         [clue], Prefetch("subjects", queryset=ReportedSubject.objects.select_related("unit"))
     )
     visible_ids = Clue.objects.visible_to(request.user).values("pk")
+    entries = entries_of(clue.pk)
     transfers = list(
         Transfer.objects.filter(clue=clue)
         .select_related("receiver_unit", "sent_by", "answered_by")
@@ -169,7 +179,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("from_clue", "to_clue")
     )
     context = {
-        "clue": clue,
+        **_timeline_context(request, clue, entries),
         "reporter_label": reporter_label(clue),
         "subjects": clue.subjects.all(),
         "assignments": Assignment.objects.filter(clue=clue)
@@ -177,7 +187,8 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("assigned_at", "id"),
         "reports": StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit"),
         "findings": _with_sign_notes(
-            clue, Finding.objects.filter(clue=clue).select_related("drafted_by", "signed_by", "reviewed_by")
+            entries,
+            Finding.objects.filter(clue=clue).select_related("drafted_by", "signed_by", "reviewed_by"),
         ),
         "transfers": transfers,
         "links": [
@@ -186,7 +197,6 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "attachments": Attachment.objects.filter(clue=clue).select_related("uploaded_by"),
         "recusals": clue.recusals.select_related("unit") if perm.can_manage(request.user, clue) else [],
-        "timeline": timeline(clue.pk, request.user),
         "merged_into": Clue.objects.visible_to(request.user).filter(pk=clue.merged_into_id).first()
         if clue.merged_into_id
         else None,
