@@ -255,6 +255,28 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
     ]
 
 
+def _cases_by_entity(
+    user: Any, clue_ids: dict[int, set[int]], case_ids: dict[int, set[int]]
+) -> dict[int, set[int]]:
+    """For several entities at once, the visible cases cases_of would list: built from one of the entity's
+    visible clues, or naming it directly."""
+    every_clue = set().union(*clue_ids.values()) if clue_ids else set()
+    every_case = set().union(*case_ids.values()) if case_ids else set()
+    if not every_clue and not every_case:
+        return {}
+    links = list(
+        Case.clues.through.objects.filter(clue_id__in=every_clue).values_list("case_id", "clue_id")
+    )
+    wanted = every_case | {case for case, _clue in links}
+    visible = set(Case.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    found: dict[int, set[int]] = defaultdict(set)
+    for eid, direct in case_ids.items():
+        found[eid] |= direct & visible
+    for eid, own_clues in clue_ids.items():
+        found[eid] |= {case for case, clue in links if clue in own_clues and case in visible}
+    return found
+
+
 @dataclass
 class Hint:
     """One entity the typed subject may be, with what the person may see of it."""
@@ -292,20 +314,33 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
         .annotate(clues=Count("clue_id", distinct=True))
     )
     counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
+    top = [r["entity_id"] for r in counted[:limit]]
+    # The picked entities' visible mentions in one read: names, employers and the records they name.
+    written: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    clue_ids: dict[int, set[int]] = defaultdict(set)
+    case_ids: dict[int, set[int]] = defaultdict(set)
+    own = visible_among(user, Mention.objects.filter(entity_id__in=top))
+    for eid, name_, unit, clue_id, case_id in own.values_list(
+        "entity_id", "name", "unit_name", "clue_id", "case_id"
+    ):
+        written[eid].append((name_, unit))
+        if clue_id:
+            clue_ids[eid].add(clue_id)
+        elif case_id:
+            case_ids[eid].add(case_id)
+    cases = _cases_by_entity(user, clue_ids, case_ids)
     found = []
     for row in counted[:limit]:
         eid = row["entity_id"]
-        own = visible_among(user, Mention.objects.filter(entity_id=eid))
-        written = list(own.values_list("name", "unit_name")[:50])
-        names = _common([n for n, _u in written])
-        employers = _common([u for _n, u in written])
+        names = _common([n for n, _u in written[eid]])
+        employers = _common([u for _n, u in written[eid]])
         found.append(
             Hint(
                 eid,
                 names[0] if names else name,
                 employers[0] if employers else "",
                 row["clues"],
-                cases_of(user, own).count(),
+                len(cases.get(eid, set())),
                 eid in same_id,
             )
         )
