@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from taizhang.cases.models import Accountability
+from taizhang.cases.models import Accountability, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus, EntityKind, MentionRole
 from taizhang.people.models import Entity, Mention, MergeCandidate
@@ -266,6 +266,26 @@ def resolve_clue(clue_id: int) -> int:
     return len(subjects)
 
 
+def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) -> None:
+    """Write the one mention a case's record (an accountability or a suspect row) gives its entity."""
+    mention = Mention.objects.select_for_update().filter(**lookup).first()
+    entity, created = _entity_for(k, mention.entity_id if mention else None)
+    fields = {
+        **fields,
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_key": k.id_key,
+        "phone_key": k.phone_key,
+        "employer_key": k.employer_key,
+    }
+    if mention is None:
+        Mention.objects.create(entity=entity, **fields)
+    else:
+        Mention.objects.filter(pk=mention.pk).update(**fields, entity=entity)
+    if created:
+        propose(entity, k)
+
+
 @transaction.atomic
 def resolve_accountability(row_id: int) -> bool:
     """Resolve the person an accountability record (问责) names: an official, a 保护伞 part of a case."""
@@ -273,29 +293,43 @@ def resolve_accountability(row_id: int) -> bool:
     if row is None:
         return False
     k = keys_of(EntityKind.PERSON, row.person_name, row.unit_name, row.post, "", "")
-    mention = Mention.objects.select_for_update().filter(accountability_id=row_id).first()
-    entity, created = _entity_for(k, mention.entity_id if mention else None)
     fields = {
-        "entity": entity,
         "role": MentionRole.HELD_TO_ACCOUNT,
         "case_id": row.check_row.case_id,
         "accountability": row,
         "name": row.person_name[:100],
         "unit_name": row.unit_name[:120],
         "post": row.post[:100],
-        "name_key": k.name_key,
-        "pinyin_key": k.pinyin_key,
-        "employer_key": k.employer_key,
     }
-    if mention is None:
-        Mention.objects.create(**fields)
-    else:
-        Mention.objects.filter(pk=mention.pk).update(
-            **{n: v for n, v in fields.items() if n != "entity"}, entity=entity
-        )
-    if created:
-        propose(entity, k)
+    _resolve_record({"accountability_id": row_id}, k, fields)
     return True
+
+
+@transaction.atomic
+def resolve_suspect(row_id: int) -> bool:
+    """Resolve the person a case's suspect record names (犯罪嫌疑人), by name, ID and phone fragments."""
+    row = CaseSuspect.objects.filter(pk=row_id).first()
+    if row is None:
+        return False
+    k = keys_of(EntityKind.PERSON, row.name, "", "", row.id_fragment, row.phone_fragment)
+    fields = {
+        "role": MentionRole.SUSPECT,
+        "case_id": row.case_id,
+        "suspect": row,
+        "name": row.name[:100],
+        "id_fragment": row.id_fragment,
+        "phone_fragment": row.phone_fragment,
+    }
+    _resolve_record({"suspect_id": row_id}, k, fields)
+    return True
+
+
+def resolve_case_suspects(case_id: int) -> int:
+    """Resolve every suspect record of a case (after one is added or changed); returns how many."""
+    ids = list(CaseSuspect.objects.filter(case_id=case_id).order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        resolve_suspect(pk)
+    return len(ids)
 
 
 def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
@@ -309,42 +343,43 @@ def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
         yield batch
 
 
-def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
-    """Resolve the whole ledger in batches of ids read by keyset (constant memory), one transaction per record:
-    running it again only re-reads what is already resolved."""
-    total = Clue.objects.count() + Accountability.objects.count()
-    done = 0
-    if progress:
-        progress(0, total)
-    last = 0
-    clues = 0
-    while True:
-        ids = list(Clue.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        for pk in ids:
-            resolve_clue(pk)
-        clues += len(ids)
-        last = ids[-1]
-        done += len(ids)
-        if progress:
-            progress(done, total)
+def _resolve_table(
+    model: type, resolve: Callable[[int], object], batch: int, tick: Callable[[int], None]
+) -> int:
+    """Resolve every row of one table by keyset batches of ids (constant memory)."""
     last, rows = 0, 0
     while True:
-        ids = list(
-            Accountability.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
-        )
+        ids = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
         if not ids:
-            break
+            return rows
         for pk in ids:
-            resolve_accountability(pk)
+            resolve(pk)
         rows += len(ids)
         last = ids[-1]
-        done += len(ids)
+        tick(len(ids))
+
+
+def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
+    """Resolve the whole ledger (clues, then cases' suspects and accountability records) in batches of ids
+    read by keyset (constant memory), one transaction per record: running it again only re-reads what is
+    already resolved."""
+    total = Clue.objects.count() + CaseSuspect.objects.count() + Accountability.objects.count()
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
             progress(done, total)
+
+    if progress:
+        progress(0, total)
+    clues = _resolve_table(Clue, resolve_clue, batch, tick)
+    suspects = _resolve_table(CaseSuspect, resolve_suspect, batch, tick)
+    rows = _resolve_table(Accountability, resolve_accountability, batch, tick)
     return {
         "clues": clues,
+        "suspects": suspects,
         "accountability": rows,
         "entities": Entity.objects.filter(merged_into=None).count(),
     }
