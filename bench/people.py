@@ -54,7 +54,9 @@ def valid_id(rng: random.Random) -> str:
 CHUNK = 50_000
 
 
-def build(n: int, *, offset: int = 0, leader: User | None = None, city: Unit | None = None) -> tuple[User, Unit]:
+def build(
+    n: int, *, offset: int = 0, leader: User | None = None, city: Unit | None = None
+) -> tuple[User, Unit]:
     rng = random.Random(24 + offset)
     if city is None or leader is None:
         city = Unit.objects.create(code="P-CITY", name="基准市扫黑办", kind=UnitKind.OFFICE)
@@ -89,7 +91,9 @@ def build(n: int, *, offset: int = 0, leader: User | None = None, city: Unit | N
     hub_every = max(1, min(n // 250, 4000))
     for i, clue in enumerate(clues):
         if i % hub_every == 0:
-            subjects.append(ReportedSubject(clue=clue, name="黄某龙", unit_name="某建筑公司", id_fragment=hub_id))
+            subjects.append(
+                ReportedSubject(clue=clue, name="黄某龙", unit_name="某建筑公司", id_fragment=hub_id)
+            )
         for _ in range(1 if rng.random() < 0.7 else 2):
             name, id_number = rng.choice(people)
             if rng.random() < 0.2:

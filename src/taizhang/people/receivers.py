@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
     """Resolve a clue's subjects, or a case's suspects, once the change has committed."""
     from taizhang.people.resolve import resolve_case_suspects, resolve_clue
 
+    resolve: Callable[[int], int]
     if model == "clues.clue" and action in RESOLVED_ACTIONS:
         resolve = resolve_clue
     elif model == "cases.case" and action in SUSPECT_ACTIONS:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -344,12 +344,14 @@ def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
 
 
 def _resolve_table(
-    model: type, resolve: Callable[[int], object], batch: int, tick: Callable[[int], None]
+    model: type[models.Model], resolve: Callable[[int], object], batch: int, tick: Callable[[int], None]
 ) -> int:
     """Resolve every row of one table by keyset batches of ids (constant memory)."""
     last, rows = 0, 0
     while True:
-        ids = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        ids = list(
+            model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
         if not ids:
             return rows
         for pk in ids:
