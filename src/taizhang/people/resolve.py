@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -72,7 +73,36 @@ def _ids_compatible(a: str, b: str) -> bool:
     return "*" not in short and long_.endswith(short)
 
 
-def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
+class Found(NamedTuple):
+    """An existing mention as scoring reads it (a tuple: probes bring back hundreds of rows per subject)."""
+
+    pk: int
+    entity_id: int
+    entity_kind: str
+    name: str
+    name_key: str
+    pinyin_key: str
+    id_key: str
+    phone_key: str
+    employer_key: str
+    post: str
+
+
+FOUND_FIELDS = [
+    "pk",
+    "entity_id",
+    "entity__kind",
+    "name",
+    "name_key",
+    "pinyin_key",
+    "id_key",
+    "phone_key",
+    "employer_key",
+    "post",
+]
+
+
+def score(k: Keys, other: Found) -> tuple[float, list[str]]:
     """How likely a subject and an existing mention are one entity, and why (reasons in Chinese)."""
     reasons: list[str] = []
     total = 0.0
@@ -97,7 +127,7 @@ def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
         reasons.append(_("电话号码一致"))
     if k.name_key and k.name_key == other.name_key:
         # An organisation's full name (某某砂石有限公司) says far more than a person's two or three characters.
-        both_organisations = k.kind == other.entity.kind == EntityKind.ORGANISATION
+        both_organisations = k.kind == other.entity_kind == EntityKind.ORGANISATION
         total += 0.5 if both_organisations and len(k.name_key) >= 4 else 0.35
         reasons.append(_("姓名相同（繁简、全半角、空格归一后）") if k.name != other.name else _("姓名相同"))
     elif k.pinyin_key and k.pinyin_key == other.pinyin_key:
@@ -119,9 +149,9 @@ def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
     return min(total, 1.0), reasons
 
 
-def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
+def _found_by_keys(k: Keys, exclude_entity: int) -> list[Found]:
     """Existing mentions sharing any key with the subject, from the indexes (each key capped)."""
-    found: dict[int, Mention] = {}
+    found: dict[int, Found] = {}
     probes = [Q(name_key=k.name_key)] if k.name_key else []
     if k.pinyin_key:
         probes.append(Q(pinyin_key=k.pinyin_key))
@@ -133,10 +163,10 @@ def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
         rows = (
             Mention.objects.filter(probe)
             .exclude(entity_id=exclude_entity)
-            .select_related("entity")[:MAX_KEY_ROWS]
+            .values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]
         )
-        for m in rows:
-            found.setdefault(m.pk, m)
+        for row in rows:
+            found.setdefault(row[0], Found(*row))
     return list(found.values())
 
 
@@ -149,18 +179,27 @@ def propose(entity: Entity, k: Keys) -> int:
         s, reasons = score(k, m)
         if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
             best[m.entity_id] = (s, reasons)
-    written = 0
+    if not best:
+        return 0
+    # The pairs already proposed, in one read; the new ones written in one insert.
+    existing = {
+        (row.first_id, row.second_id): row
+        for row in MergeCandidate.objects.filter(
+            Q(first_id=entity.pk, second_id__in=list(best)) | Q(second_id=entity.pk, first_id__in=list(best))
+        )
+    }
+    new = []
     for other, (s, reasons) in best.items():
         first, second = min(entity.pk, other), max(entity.pk, other)
-        row = MergeCandidate.objects.filter(first_id=first, second_id=second).first()
+        row = existing.get((first, second))
         if row is None:
-            MergeCandidate.objects.create(
-                first_id=first, second_id=second, score=round(s, 3), reasons=reasons
-            )
-            written += 1
+            new.append(MergeCandidate(first_id=first, second_id=second, score=round(s, 3), reasons=reasons))
         elif row.status == CandidateStatus.OPEN and s > row.score:
             row.score, row.reasons = round(s, 3), reasons
             row.save(update_fields=["score", "reasons"])
+    # A pair another registration proposed meanwhile is left as it is (the unique pair constraint).
+    MergeCandidate.objects.bulk_create(new, ignore_conflicts=True)
+    written = len(new)
     return written
 
 
