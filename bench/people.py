@@ -11,6 +11,7 @@ busiest entity as the city office leader sees them (best of 5, milliseconds).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -50,21 +51,29 @@ def valid_id(rng: random.Random) -> str:
     return next(base + c for c in "0123456789X" if ric.is_valid(base + c))
 
 
-def build(n: int) -> tuple[User, Unit]:
-    rng = random.Random(24)
-    city = Unit.objects.create(code="P-CITY", name="基准市扫黑办", kind=UnitKind.OFFICE)
-    unit = Unit.objects.create(code="P-JT", name="基准市交通局", kind=UnitKind.MEMBER, parent=city)
-    leader = User.objects.create_user(username="bench_leader", password="x", unit=city)
-    leader.roles.add(*Role.objects.filter(code__in=[RoleCode.OFFICE_LEADER, RoleCode.OFFICE_STAFF]))
+CHUNK = 50_000
+
+
+def build(
+    n: int, *, offset: int = 0, leader: User | None = None, city: Unit | None = None
+) -> tuple[User, Unit]:
+    rng = random.Random(24 + offset)
+    if city is None or leader is None:
+        city = Unit.objects.create(code="P-CITY", name="基准市扫黑办", kind=UnitKind.OFFICE)
+        Unit.objects.create(code="P-JT", name="基准市交通局", kind=UnitKind.MEMBER, parent=city)
+        leader = User.objects.create_user(username="bench_leader", password="x", unit=city)
+        leader.roles.add(*Role.objects.filter(code__in=[RoleCode.OFFICE_LEADER, RoleCode.OFFICE_STAFF]))
+    unit = Unit.objects.get(code="P-JT")
+    pool = random.Random(24)  # the same pool of people in every chunk
     people = [
-        (rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))), valid_id(rng))
-        for _ in range(max(50, n // 3))
+        (pool.choice(SURNAMES) + "".join(pool.choices(GIVEN, k=pool.choice([1, 2]))), valid_id(pool))
+        for _ in range(max(50, min(n, CHUNK) // 3))
     ]
     now = timezone.now()
     clues = Clue.objects.bulk_create(
         [
             Clue(
-                number=f"P-{i:07d}",
+                number=f"P-{offset + i:07d}",
                 office=city,
                 channel=rng.choice(Channel.values),
                 received_at=now,
@@ -76,7 +85,15 @@ def build(n: int) -> tuple[User, Unit]:
         batch_size=1000,
     )
     subjects = []
-    for clue in clues:
+    # One busy person (a full valid ID, so every mention is one entity) named beside others in HUB_EVERY-th
+    # clue: the entity page and the depth-2 graph are timed around at least 200 records.
+    hub_id = valid_id(random.Random(2024))
+    hub_every = max(1, min(n // 250, 4000))
+    for i, clue in enumerate(clues):
+        if i % hub_every == 0:
+            subjects.append(
+                ReportedSubject(clue=clue, name="黄某龙", unit_name="某建筑公司", id_fragment=hub_id)
+            )
         for _ in range(1 if rng.random() < 0.7 else 2):
             name, id_number = rng.choice(people)
             if rng.random() < 0.2:
@@ -103,6 +120,26 @@ def build(n: int) -> tuple[User, Unit]:
     return leader, city
 
 
+def build_in_chunks(n: int) -> tuple[User, Unit]:
+    """Build the ledger CHUNK clues at a time (the lists of one chunk only are held in memory)."""
+    leader: User | None = None
+    city: Unit | None = None
+    done = 0
+    while done < n:
+        size = min(CHUNK, n - done)
+        leader, city = build(size, offset=done, leader=leader, city=city)
+        done += size
+        print(f"  built {done}/{n} clues", flush=True)
+    assert leader is not None and city is not None
+    return leader, city
+
+
+def rss_mib() -> float:
+    """The process's resident memory now (not its peak)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def name_of_busiest() -> str:
     busiest = Mention.objects.values("name").annotate(n=Count("id")).order_by("-n").first()
     return busiest["name"] if busiest else "张伟"
@@ -121,16 +158,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clues", type=int, default=2000)
     args = parser.parse_args()
-    n = max(100, min(args.clues, 200_000))
+    n = max(100, min(args.clues, 1_000_000))
     call_command("migrate", verbosity=0)
     if Clue.objects.exists():
         print("database not empty; run on a fresh database", file=sys.stderr)
         sys.exit(1)
-    leader, _city = build(n)
+    leader, _city = build_in_chunks(n)
+    gc.collect()
+    marks: list[str] = []
+    step = max(1, n // 10)
+
+    def progress(done: int, total: int) -> None:
+        if done % step < 500 or done == total:
+            marks.append(f"{done}/{total}: {rss_mib():.0f} MiB")
+            print(f"  resolved {done}/{total}  rss {rss_mib():.0f} MiB", flush=True)
+
+    before = rss_mib()
     start = time.perf_counter()
-    counts = resolve_all(batch=500)
+    counts = resolve_all(progress, batch=500)
     took = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"resident memory before resolution {before:.0f} MiB, after {rss_mib():.0f} MiB")
     print(f"clues={n} subjects={ReportedSubject.objects.count()} entities={counts['entities']}")
     print(
         f"{'initial resolution (whole ledger)':<44} {took:8.1f} s   {took / n * 1000:.2f} ms/clue  peak {peak} MiB"

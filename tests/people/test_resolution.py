@@ -2,6 +2,7 @@
 with reasons and a score; nothing merges silently."""
 
 import pytest
+from django.db.models import Q
 
 from taizhang.clues import actions as clue_actions
 from taizhang.clues.actions import SubjectData
@@ -139,3 +140,73 @@ def test_accountability_is_resolved_as_held_to_account(ledger, world):
     )
     mention = Mention.objects.get(accountability=row)
     assert mention.role == MentionRole.HELD_TO_ACCOUNT and mention.case_id == case.pk
+
+
+def test_case_suspects_become_suspect_mentions_seen_with_the_case(ledger, world):
+    from taizhang.cases import actions as case_actions
+    from taizhang.cases.suspects import do_add_suspect, do_edit_suspect
+    from taizhang.people import reading
+    from taizhang.people.choices import MentionRole
+
+    full = "11010519491231002X"
+    clue = ledger.assigned(SubjectData(name="張三", id_fragment=full), unit="transport")
+    case = case_actions.do_register_case(
+        actor=world.people["office_staff"],
+        office=world.units["city"],
+        name="张三等人涉黑案",
+        org_type="mafia",
+        handling_units=[world.units["police"]],
+    )
+    police = world.people["police_liaison"]
+    row = ledger.run(
+        do_add_suspect,
+        case.pk,
+        actor=police,
+        name="张三",
+        id_fragment=full,
+        group_role="organiser",
+        status="caught",
+    )
+    other = ledger.run(
+        do_add_suspect,
+        case.pk,
+        actor=police,
+        name="李四",
+        phone_fragment="13800138000",
+        group_role="member",
+        status="at_large",
+    )
+    mention = Mention.objects.get(suspect=row)
+    # The whole valid ID number: the same entity as the clue's subject, silently.
+    assert mention.role == MentionRole.SUSPECT and mention.case_id == case.pk
+    assert mention.entity_id == Mention.objects.get(clue=clue).entity_id
+    # The police see the case (so its suspects) but not the clue naming him.
+    page = reading.entity_page(police, mention.entity_id)
+    assert page is not None and page.clues == [] and [c["case"].pk for c in page.cases] == [case.pk]
+    assert [c["roles"] for c in page.cases] == [["犯罪嫌疑人"]]
+    staff = reading.entity_page(world.people["office_staff"], mention.entity_id)
+    assert len(staff.clues) == 1 and [c["case"].pk for c in staff.cases] == [case.pk]
+    # Transport sees the clue, not the case.
+    assert [c["case"] for c in reading.entity_page(world.people["handler"], mention.entity_id).cases] == []
+    assert reading.entity_page(world.people["handler"], Mention.objects.get(suspect=other).entity_id) is None
+    # A later clue with the same phone is proposed for merging with the suspect.
+    ledger.clue(SubjectData(name="李 四", phone_fragment="13800138000"))
+    assert MergeCandidate.objects.filter(
+        Q(first_id=Mention.objects.get(suspect=other).entity_id)
+        | Q(second_id=Mention.objects.get(suspect=other).entity_id)
+    ).exists()
+    # An edit re-resolves the record; resolving the whole ledger again changes nothing.
+    ledger.run(
+        do_edit_suspect,
+        case.pk,
+        actor=police,
+        suspect_id=other.pk,
+        version=other.version,
+        name="李四",
+        phone_fragment="13800138000",
+        group_role="core",
+        status="fugitive_caught",
+    )
+    snapshot = sorted(Mention.objects.values_list("pk", "entity_id"))
+    assert resolve_all(batch=1)["suspects"] == 2
+    assert sorted(Mention.objects.values_list("pk", "entity_id")) == snapshot

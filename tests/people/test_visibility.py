@@ -1,7 +1,8 @@
 """Visibility is absolute: what any person learns of an entity equals what their visible records say.
 
-The oracle reads the persona's visible clues through the one rule (Clue.objects.visible_to) and groups their
-mentions by entity by hand; the people read side (entity page, search, hint, graph, leads) must agree for every
+The oracle reads the persona's visible clues and cases through the one rule (Clue.objects.visible_to,
+Case.objects.visible_to: a case's suspect records are seen with the case) and groups their mentions by entity
+by hand; the people read side (entity page, search, hint, graph, leads) must agree for every
 persona of the standard world, over generated ledgers.
 """
 
@@ -29,6 +30,13 @@ CONTEXTS = ["registered", "transport", "construction", "umbrella", "recused"]
 
 subject = st.tuples(st.sampled_from(NAMES), st.sampled_from(["", *VALID_IDS]), st.booleans())
 clue_spec = st.tuples(st.sampled_from(CONTEXTS), st.lists(subject, min_size=1, max_size=3))
+# A case of the city (handled by the city police) or of the district (its police), with named suspects.
+CASE_CONTEXTS = {
+    "city": ("city", "office_staff", "police"),
+    "district": ("district", "district_staff", "district_police"),
+}
+suspect = st.tuples(st.sampled_from(NAMES), st.sampled_from(["", *VALID_IDS]))
+case_spec = st.tuples(st.sampled_from(sorted(CASE_CONTEXTS)), st.lists(suspect, min_size=1, max_size=2))
 
 
 def _make(ledger, context, subjects):
@@ -48,12 +56,46 @@ def _make(ledger, context, subjects):
     return ledger.assigned(*rows, unit=context)
 
 
+def _make_case(world, ledger, context, suspects):
+    """A case registered by its office's staff, its suspects recorded by its police (resolution on commit)."""
+    from taizhang.cases import actions as case_actions
+    from taizhang.cases.suspects import do_add_suspect
+
+    office, staff, police = CASE_CONTEXTS[context]
+    case = case_actions.do_register_case(
+        actor=world.people[staff],
+        office=world.units[office],
+        name="某某等人恶势力案",
+        org_type="gang",
+        handling_units=[world.units[police]],
+    )
+    for name, id_number in suspects:
+        ledger.run(
+            do_add_suspect,
+            case.pk,
+            actor=world.people[staff],
+            name=name,
+            id_fragment=id_number,
+            group_role="member",
+            status="caught",
+        )
+    return case
+
+
 def _oracle(user) -> dict[int, dict[str, set]]:
-    """Per entity: the visible clues naming it and the names they write, from the rule's clues alone."""
-    seen: dict[int, dict[str, set]] = defaultdict(lambda: {"clues": set(), "names": set()})
+    """Per entity: the visible clues and cases naming it and the names they write, from the rule's records
+    alone (a case names the suspects recorded on it)."""
+    from taizhang.cases.models import Case, CaseSuspect
+
+    seen: dict[int, dict[str, set]] = defaultdict(lambda: {"clues": set(), "cases": set(), "names": set()})
     for clue in Clue.objects.visible_to(user):
         for m in Mention.objects.filter(clue_id=clue.pk):
             seen[m.entity_id]["clues"].add(clue.pk)
+            seen[m.entity_id]["names"].add(m.name)
+    for case in Case.objects.visible_to(user):
+        for row in CaseSuspect.objects.filter(case=case):
+            m = Mention.objects.get(suspect=row)
+            seen[m.entity_id]["cases"].add(case.pk)
             seen[m.entity_id]["names"].add(m.name)
     return dict(seen)
 
@@ -91,6 +133,8 @@ def _check_persona(user) -> None:
             continue
         assert page is not None
         assert {item["clue"].pk for item in page.clues} == want["clues"]
+        # The generated cases are built from no clue: an entity's cases are the ones naming it as a suspect.
+        assert {item["case"].pk for item in page.cases} == want["cases"]
         assert set(page.names) == want["names"]
         # Relations: stated by a visible clue, with both ends known to the person.
         want_relations = {
@@ -104,18 +148,21 @@ def _check_persona(user) -> None:
         assert graph is not None
         for node in graph["nodes"]:
             assert node["id"] in expected
-            assert node["records"] == len(expected[node["id"]]["clues"])
+            assert node["records"] == len(expected[node["id"]]["clues"]) + len(expected[node["id"]]["cases"])
         for edge in graph["edges"]:
-            # A co-mention edge stands on visible clues naming both ends.
-            both = expected[edge["source"]]["clues"] & expected[edge["target"]]["clues"]
-            assert edge["records"] <= len(both) and both
+            # A co-mention edge stands on visible records naming both ends.
+            source, target = expected[edge["source"]], expected[edge["target"]]
+            both = len(source["clues"] & target["clues"]) + len(source["cases"] & target["cases"])
+            assert 0 < edge["records"] <= both
     listed = {row["id"]: row for row in reading.search(user, "", limit=1000)}  # < RECENT_CLUES clues here
     assert set(listed) == set(expected)
     for entity_id, row in listed.items():
         assert row["clues"] == len(expected[entity_id]["clues"])
+        assert row["cases"] == len(expected[entity_id]["cases"])
     for name in set(NAMES):
         for h in reading.hint(user, name, limit=10):
             assert h.clues == len(expected[h.entity_id]["clues"])
+            assert h.cases == len(expected[h.entity_id]["cases"])
     for lead in reading.leads(user, minimum=1):
         assert lead["entity_id"] in expected
 
@@ -125,11 +172,16 @@ def _check_persona(user) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(specs=st.lists(clue_spec, min_size=1, max_size=4))
-def test_every_persona_sees_exactly_what_their_records_say(world, ledger, specs):
+@given(
+    specs=st.lists(clue_spec, min_size=1, max_size=4),
+    cases=st.lists(case_spec, min_size=0, max_size=2),
+)
+def test_every_persona_sees_exactly_what_their_records_say(world, ledger, specs, cases):
     with transaction.atomic():
         for context, subjects in specs:
             _make(ledger, context, subjects)
+        for context, suspects in cases:
+            _make_case(world, ledger, context, suspects)
         _relate(world)
         for key in PERSONAS:
             _check_persona(world.people[key])

@@ -295,6 +295,9 @@ PAGES: dict[str, Rule] = {
     "cases:asset_add": step(obj="case"),
     "cases:asset_plan": step(obj="case"),
     "cases:asset_dispose": step(obj="case"),
+    # Suspects are recorded by those who record the case's stages; sent empty, a change is refused.
+    "cases:suspect_add": step(CASE_STAGE, obj="case", data="suspect"),
+    "cases:suspect_edit": step(obj="case"),
     # ---- typical cases, publicity, surveys (the matrix world has none of the records: 404 for everyone) ----
     "publicity:index": page(STAFF),
     "publicity:activities": page(STAFF),
@@ -509,6 +512,8 @@ API: dict[str, Rule] = {
     "POST /api/cases/cases/<case_id>/checks/<kind>/conclude": api_step(obj="case", params={"kind": "crime"}),
     "POST /api/cases/cases/<case_id>/accountability": api_step(obj="case"),
     "POST /api/cases/cases/<case_id>/assets": api_step(obj="case"),
+    "GET /api/cases/cases/<case_id>/suspects": api(STAFF, obj="case"),
+    "POST /api/cases/cases/<case_id>/suspects": api_step(CASE_STAGE, obj="case", data="suspect"),
     "POST /api/cases/cases/<case_id>/assets/<item_id>/plan": api_step(obj="case", params={"item_id": "1"}),
     "POST /api/cases/cases/<case_id>/assets/<item_id>/disposals": api_step(
         obj="case", params={"item_id": "1"}

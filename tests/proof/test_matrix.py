@@ -358,6 +358,11 @@ DATA = {
     "reason": lambda proof, context, persona: {"reason": "重新核查"},
     "stage": _stage,
     "screen": lambda proof, context, persona: {"result": "not_found", "note": "未发现保护伞"},
+    "suspect": lambda proof, context, persona: {
+        "name": "测试嫌疑人",
+        "group_role": "member",
+        "status": "caught",
+    },
     "case_edit": _case_edit,
     "progress": _progress,
     "measure_review": _review,

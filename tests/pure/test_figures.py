@@ -159,6 +159,58 @@ CASES: list[tuple[str, list[Expected]]] = [
     ),
     # Full-width digits
     ("破获刑事案件１２３起。", [("police.cases_solved", 123, "件", False)]),
+    # A case count and a person count joined by 、 (the person count follows the case count's indicator,
+    # or its person companion when that indicator counts cases only).
+    (
+        "今年共侦破各类刑事案件1856件、抓获违法犯罪人员不计，其中涉黑涉恶案件203件、574人。",
+        [
+            ("police.cases_solved", 1856, "件", False),
+            ("police.cases_solved", 203, "件", False),
+            ("police.suspects_caught", 574, "人", False),
+        ],
+    ),
+    (
+        "全区公安机关破获刑事案件4208起、5371人。",
+        [("police.cases_solved", 4208, "件", False), ("police.suspects_caught", 5371, "人", False)],
+    ),
+    (
+        "二审审结涉恶案件9件、61人。",
+        [("court.second_instance_judged", 9, "件", False), ("court.second_instance_judged", 61, "人", False)],
+    ),
+    # Verb variants.
+    (
+        "检察机关批准和决定逮捕涉恶犯罪嫌疑人75人，决定逮捕职务犯罪嫌疑人3人。",
+        [("procuratorate.arrests", 75, "人", False), ("procuratorate.arrests", 3, "人", False)],
+    ),
+    (
+        "依法批准或决定逮捕18件63人。",
+        [("procuratorate.arrests", 18, "件", False), ("procuratorate.arrests", 63, "人", False)],
+    ),
+    ("缉捕潜逃多年的涉黑在逃人员14名。", [("police.fugitives_caught", 14, "人", False)]),
+    ("专项行动中抓获涉恶在逃犯罪嫌疑人22人。", [("police.fugitives_caught", 22, "人", False)]),
+    # The count before its verb, after an object marker.
+    ("市扫黑办对27起重点案件实行挂牌督办。", [("supervision.listed_cases", 27, "件", False)]),
+    ("对9名涉恶犯罪嫌疑人依法批准逮捕。", [("procuratorate.arrests", 9, "人", False)]),
+    # A court accepting cases: first-instance acceptances.
+    ("全市两级法院共受理涉黑恶案件31件。", [("court.first_instance_accepted", 31, "件", False)]),
+    (
+        "中级人民法院受理涉恶案件12件、88人。",
+        [
+            ("court.first_instance_accepted", 12, "件", False),
+            ("court.first_instance_accepted", 88, "人", False),
+        ],
+    ),
+    # ... and what these rules must leave alone.
+    ("目前仍有在逃人员6名，正在全力追捕。", []),
+    ("检察机关不批准逮捕11人。", []),
+    ("对3名干部进行了约谈提醒。", []),
+    ("对2起案件开展复查，其中挂牌督办的有", []),
+    ("检察院受理审查逮捕案件40件。", [("procuratorate.arrests", 40, "件", False)]),
+    ("受理群众来信线索300条、回访45人。", [("clues.received", 300, "条", False)]),
+    (
+        "查结线索260条、处理35人。",
+        [("clues.concluded", 260, "条", False), ("discipline.persons_handled", 35, "人", False)],
+    ),
     # Things that are not figures
     ("2024年3月15日，市扫黑办召开第3次例会。", []),
     ("联系电话：0931-8888888，13800138000。", []),

@@ -217,6 +217,11 @@ def do_edit_case(
     typed = {name for name in MONEY_FIELDS if name in changes and changes[name] != getattr(case, name)}
     if typed and case.assets.exists():
         raise ActionError("assets_itemised", _("涉案财产已逐项登记，资产总额由明细计算，不能直接修改。"))
+    counted = {name for name in COUNT_FIELDS if name in changes and int(changes[name]) != getattr(case, name)}
+    if counted and case.suspects.exists():
+        raise ActionError(
+            "suspects_itemised", _("犯罪嫌疑人已逐人登记，抓获、缉拿和在逃人数由名单计算，不能直接修改。")
+        )
     before = audit.snapshot(case, AUDITED_FIELDS)
     before["handling_units"] = sorted(case.handling_units.values_list("pk", flat=True))
     before["clues"] = sorted(case.clues.values_list("pk", flat=True))

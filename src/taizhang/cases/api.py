@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from taizhang.cases import actions, filters, followup_api
+from taizhang.cases import actions, filters, followup_api, suspects_api
 from taizhang.cases.models import Case
 from taizhang.org.actors import acting
 from taizhang.org.models import Sector, Unit
@@ -185,3 +185,4 @@ def conclude_case(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[s
 
 
 followup_api.mount(router)
+suspects_api.mount(router)

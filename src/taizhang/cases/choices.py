@@ -141,3 +141,25 @@ ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # The national office's rule: seized assets are disposed of within three months of the effective judgment.
 DISPOSAL_MONTHS = 3
+
+
+class GroupRole(models.TextChoices):
+    """A suspect's place in the criminal group (组织、领导、积极参加、一般参加)."""
+
+    ORGANISER = "organiser", _("组织者")
+    LEADER = "leader", _("领导者")
+    CORE = "core", _("骨干成员")
+    MEMBER = "member", _("一般成员")
+
+
+class SuspectStatus(models.TextChoices):
+    """Where a suspect is: at large, caught, or a fugitive caught (缉拿归案)."""
+
+    AT_LARGE = "at_large", _("在逃")
+    CAUGHT = "caught", _("已抓获")
+    FUGITIVE_CAUGHT = "fugitive_caught", _("缉拿归案")
+
+
+# Once a case has suspect records, its counts are theirs (cases/suspects.py sync_case_counts):
+# 抓获人数 counts everyone in custody, 缉拿逃犯人数 the fugitives caught, 在逃人数 those still at large.
+IN_CUSTODY = frozenset({SuspectStatus.CAUGHT, SuspectStatus.FUGITIVE_CAUGHT})

@@ -18,9 +18,11 @@ from taizhang.cases.choices import (
     CheckKind,
     CheckStatus,
     Disposal,
+    GroupRole,
     Measure,
     OrgType,
     Screening,
+    SuspectStatus,
 )
 from taizhang.clues.models import Clue
 from taizhang.core.models import Versioned
@@ -288,3 +290,27 @@ class AssetDisposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.amount}"
+
+
+class CaseSuspect(models.Model):
+    """A suspect (犯罪嫌疑人) of a case, entered by name: who, their place in the group, where they are.
+
+    Seen with the case (CaseQuerySet's rule); the people app resolves each into an entity (犯罪嫌疑人)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspects")
+    name = models.CharField(_("姓名"), max_length=40)
+    id_fragment = models.CharField(_("身份证号（可部分）"), max_length=20, blank=True)
+    phone_fragment = models.CharField(_("电话（可部分）"), max_length=20, blank=True)
+    group_role = models.CharField(_("组织地位"), max_length=12, choices=GroupRole.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=SuspectStatus.choices)
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("犯罪嫌疑人")
+        verbose_name_plural = _("犯罪嫌疑人")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name

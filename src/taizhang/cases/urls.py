@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taizhang.cases import followup_views, views
+from taizhang.cases import followup_views, suspect_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/assets/add/", followup_views.asset_add, name="asset_add"),
     path("<int:pk>/assets/plan/", followup_views.asset_plan, name="asset_plan"),
     path("<int:pk>/assets/dispose/", followup_views.asset_dispose, name="asset_dispose"),
+    path("<int:pk>/suspects/add/", suspect_views.suspect_add, name="suspect_add"),
+    path("<int:pk>/suspects/edit/", suspect_views.suspect_edit, name="suspect_edit"),
 ]

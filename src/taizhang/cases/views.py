@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "case.asset_add": _l("登记涉案财产"),
     "case.asset_plan": _l("制定财产处置方案"),
     "case.asset_dispose": _l("登记财产处置"),
+    "case.suspect_add": _l("登记犯罪嫌疑人"),
+    "case.suspect_edit": _l("修改犯罪嫌疑人信息"),
 }
 
 
@@ -160,6 +162,8 @@ def get_case(request: HttpRequest, pk: int) -> Case:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from taizhang.cases import suspect_views  # it builds on this module's `act`
+
     case = get_case(request, pk)
     handling = list(case.handling_units.all())
     handling_ids = {u.pk for u in handling}
@@ -183,6 +187,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "screen_form": ScreeningForm(),
         "letters": case.letters.visible_to(request.user).select_related("letter_type", "recipient_unit"),
         "followup": followup_views.section(request, case, handling_ids),
+        "suspects": suspect_views.section(request, case, handling_ids),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -1,6 +1,7 @@
 """Demo people: a small network registered through the actions (a gang leader, his company and his
-accomplices across several clues; an official named in 保护伞 clues from two channels), the whole ledger resolved,
-and relations entered by office staff from the clues that state them."""
+accomplices across several clues; their case with its suspects listed by the police; an official named in 保护伞
+clues from two channels), the whole ledger resolved, and relations entered by office staff from the clues that
+state them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def populate(ctx: DemoContext) -> None:
     from taizhang.people.resolve import resolve_all
 
     clues = _network(ctx)
+    _network_case(ctx, clues[0])
     resolve_all()
     staff = ctx.users["shb_staff"]
     _network_relations(ctx, clues)
@@ -97,6 +99,43 @@ def _network(ctx: DemoContext) -> list[int]:
         )
         registered.append(clue.pk)
     return registered
+
+
+# (name, ID or fragment, phone, place in the group, status): the suspects the police list on the gang's case.
+SUSPECTS = [
+    ("刘某强", "110105198003150012", "", "organiser", "caught"),
+    ("陈某", "", "13700001111", "core", "at_large"),
+    ("赵某飞", "", "", "member", "fugitive_caught"),
+]
+
+
+def _network_case(ctx: DemoContext, clue_id: int) -> None:
+    """The gang's case, built from its first clue, with its suspects named by the city police."""
+    from taizhang.cases import actions
+    from taizhang.cases.suspects import do_add_suspect
+    from taizhang.clues.models import Clue
+
+    if "CITY-GA" not in ctx.units or "ga_liaison" not in ctx.users:
+        return
+    case = actions.do_register_case(
+        actor=ctx.users["shb_staff"],
+        office=ctx.units["CITY-SHB"],
+        name="刘某强等人恶势力犯罪集团案",
+        org_type="criminal_group",
+        handling_units=[ctx.units["CITY-GA"]],
+        clues=[Clue.objects.get(pk=clue_id)],
+        brief="演示案件：刘某强纠集陈某等人垄断砂石运输。",
+    )
+    for name, id_number, phone, role, status in SUSPECTS:
+        do_add_suspect(
+            case.pk,
+            actor=ctx.users["ga_liaison"],
+            name=name,
+            id_fragment=id_number,
+            phone_fragment=phone,
+            group_role=role,
+            status=status,
+        )
 
 
 def _network_relations(ctx: DemoContext, clues: list[int]) -> None:

@@ -14,8 +14,11 @@ def _resolve_all(job: Any, progress: Progress) -> dict[str, Any]:
     from taizhang.people.resolve import resolve_all
 
     counts: dict[str, Any] = dict(resolve_all(progress))
-    counts["message"] = _("人员识别已完成：%(c)s 条线索、%(a)s 条问责记录，共 %(e)s 个对象。") % {
+    counts["message"] = _(
+        "人员识别已完成：%(c)s 条线索、%(s)s 名犯罪嫌疑人、%(a)s 条问责记录，共 %(e)s 个对象。"
+    ) % {
         "c": counts["clues"],
+        "s": counts["suspects"],
         "a": counts["accountability"],
         "e": counts["entities"],
     }

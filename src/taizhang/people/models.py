@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.cases.models import Accountability, Case
+from taizhang.cases.models import Accountability, Case, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus, EntityKind, MentionRole, RelationKind
 
@@ -52,7 +52,7 @@ class Entity(models.Model):
 
 
 class Mention(models.Model):
-    """A record naming an entity, and in what role: a clue's subject or a case's accountability record."""
+    """A record naming an entity, and in what role: a clue's subject, a case's suspect or accountability record."""
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="mentions")
     role = models.CharField(_("身份"), max_length=20, choices=MentionRole.choices)
@@ -63,6 +63,10 @@ class Mention(models.Model):
     )
     accountability = models.OneToOneField(
         Accountability, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A case's suspect record (犯罪嫌疑人): seen exactly as its case is.
+    suspect = models.OneToOneField(
+        CaseSuspect, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # As the record wrote it (what a viewer of that record reads anyway).

@@ -2,9 +2,9 @@
 
 One function decides which mentions a person sees (`visible_mentions`): a clue's mentions through
 `Clue.objects.visible_to`, an accountability record's through `Accountability.objects.visible_to` (which
-already keeps the 保护伞 part to those who see it). Everything here — an entity's names, roles, records,
-counts, relations, the graph, the registration hint, the leads board — starts from that set and nothing
-else, so a hidden record changes no figure and leaves no trace ("and 2 more you cannot see" is a leak).
+already keeps the 保护伞 part to those who see it), a case's suspect records through `Case.objects.visible_to`.
+Everything here — an entity's names, roles, records, counts, relations, the graph, the registration hint,
+the leads board — starts from that set and nothing else, so a hidden record changes no figure and leaves no trace ("and 2 more you cannot see" is a leak).
 """
 
 from __future__ import annotations
@@ -25,25 +25,43 @@ from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_k
 # A graph around a busy entity stays readable (and fast): at most this many nodes, nearest first.
 MAX_GRAPH_NODES = 200
 CO_RECORD = "co_record"
-# The entity list without a query shows the people of this many most recent visible clues.
+# The entity list without a query shows the people of this many most recent visible clues (and the suspects
+# of as many most recent visible cases).
 RECENT_CLUES = 500
 # The registration hint reads at most this many mentions of one name (the newest).
 MAX_HINT_ROWS = 2000
 
 
-def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
-    """Mentions from records the person may see (optionally of records received in a period)."""
+def _visible_records(
+    user: Any, since: dt.date | None, until: dt.date | None
+) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The records a person may see that name entities: clues, accountability records, cases (whose suspect
+    records are seen exactly as the case is), optionally of a period."""
     clues = Clue.objects.visible_to(user)
     accountability = Accountability.objects.visible_to(user)
+    cases = Case.objects.visible_to(user)
     if since:
         clues = clues.filter(received_at__date__gte=since)
         accountability = accountability.filter(decided_on__gte=since)
+        cases = cases.filter(created_at__date__gte=since)
     if until:
         clues = clues.filter(received_at__date__lte=until)
         accountability = accountability.filter(decided_on__lte=until)
-    return Mention.objects.filter(
-        Q(clue_id__in=clues.values("pk")) | Q(accountability_id__in=accountability.values("pk"))
+        cases = cases.filter(created_at__date__lte=until)
+    return clues, accountability, cases
+
+
+def _named_by(clues: QuerySet, accountability: QuerySet, cases: QuerySet) -> Q:
+    return (
+        Q(clue_id__in=clues.values("pk"))
+        | Q(accountability_id__in=accountability.values("pk"))
+        | Q(suspect__isnull=False, case_id__in=cases.values("pk"))
     )
+
+
+def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
+    """Mentions from records the person may see (optionally of records received in a period)."""
+    return Mention.objects.filter(_named_by(*_visible_records(user, since, until)))
 
 
 def visible_among(
@@ -52,21 +70,13 @@ def visible_among(
     """The mentions among `rows` (one entity's, a few entities', one clue's) that the person may see: the same
     rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
     records instead of gathering every record the person may see (an office's whole ledger) for each question."""
-    clues = Clue.objects.visible_to(user)
-    accountability = Accountability.objects.visible_to(user)
-    if since:
-        clues = clues.filter(received_at__date__gte=since)
-        accountability = accountability.filter(decided_on__gte=since)
-    if until:
-        clues = clues.filter(received_at__date__lte=until)
-        accountability = accountability.filter(decided_on__lte=until)
+    clues, accountability, cases = _visible_records(user, since, until)
     clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
     accountability = accountability.filter(
         pk__in=rows.exclude(accountability_id=None).values("accountability_id")
     )
-    return rows.filter(
-        Q(clue_id__in=clues.values("pk")) | Q(accountability_id__in=accountability.values("pk"))
-    )
+    cases = cases.filter(pk__in=rows.exclude(suspect_id=None).values("case_id"))
+    return rows.filter(_named_by(clues, accountability, cases))
 
 
 def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
@@ -234,7 +244,8 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
         # Without a query: the people of the most recent visible clues (a whole-ledger tally would read every
         # mention the person may see on each visit).
         recent = Clue.objects.visible_to(user).order_by("-received_at", "-id").values("pk")[:RECENT_CLUES]
-        mentions = mentions.filter(clue_id__in=recent)
+        cases = Case.objects.visible_to(user).order_by("-created_at", "-id").values("pk")[:RECENT_CLUES]
+        mentions = mentions.filter(Q(clue_id__in=recent) | Q(suspect__isnull=False, case_id__in=cases))
     rows = list(
         mentions.values("entity_id")
         .annotate(clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True))
@@ -253,6 +264,26 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def _cases_by_entity(
+    user: Any, clue_ids: dict[int, set[int]], case_ids: dict[int, set[int]]
+) -> dict[int, set[int]]:
+    """For several entities at once, the visible cases cases_of would list: built from one of the entity's
+    visible clues, or naming it directly."""
+    every_clue = set().union(*clue_ids.values()) if clue_ids else set()
+    every_case = set().union(*case_ids.values()) if case_ids else set()
+    if not every_clue and not every_case:
+        return {}
+    links = list(Case.clues.through.objects.filter(clue_id__in=every_clue).values_list("case_id", "clue_id"))
+    wanted = every_case | {case for case, _clue in links}
+    visible = set(Case.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    found: dict[int, set[int]] = defaultdict(set)
+    for eid, direct in case_ids.items():
+        found[eid] |= direct & visible
+    for eid, own_clues in clue_ids.items():
+        found[eid] |= {case for case, clue in links if clue in own_clues and case in visible}
+    return found
 
 
 @dataclass
@@ -292,20 +323,33 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
         .annotate(clues=Count("clue_id", distinct=True))
     )
     counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
+    top = [r["entity_id"] for r in counted[:limit]]
+    # The picked entities' visible mentions in one read: names, employers and the records they name.
+    written: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    clue_ids: dict[int, set[int]] = defaultdict(set)
+    case_ids: dict[int, set[int]] = defaultdict(set)
+    own = visible_among(user, Mention.objects.filter(entity_id__in=top))
+    for eid, name_, unit, clue_id, case_id in own.values_list(
+        "entity_id", "name", "unit_name", "clue_id", "case_id"
+    ):
+        written[eid].append((name_, unit))
+        if clue_id:
+            clue_ids[eid].add(clue_id)
+        elif case_id:
+            case_ids[eid].add(case_id)
+    cases = _cases_by_entity(user, clue_ids, case_ids)
     found = []
     for row in counted[:limit]:
         eid = row["entity_id"]
-        own = visible_among(user, Mention.objects.filter(entity_id=eid))
-        written = list(own.values_list("name", "unit_name")[:50])
-        names = _common([n for n, _u in written])
-        employers = _common([u for _n, u in written])
+        names = _common([n for n, _u in written[eid]])
+        employers = _common([u for _n, u in written[eid]])
         found.append(
             Hint(
                 eid,
                 names[0] if names else name,
                 employers[0] if employers else "",
                 row["clues"],
-                cases_of(user, own).count(),
+                len(cases.get(eid, set())),
                 eid in same_id,
             )
         )

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 # Clue actions after which its subjects (or its 保护伞 flag, which sets their role) may have changed.
 RESOLVED_ACTIONS = {"clue.register", "clue.edit", "clue.triage"}
+# Case actions that add or change a suspect record.
+SUSPECT_ACTIONS = {"case.suspect_add", "case.suspect_edit"}
 
 
 def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, **kwargs: Any) -> None:
-    """Resolve a clue's subjects once its registration or edit has committed."""
-    if model != "clues.clue" or action not in RESOLVED_ACTIONS:
-        return
-    from taizhang.people.resolve import resolve_clue
+    """Resolve a clue's subjects, or a case's suspects, once the change has committed."""
+    from taizhang.people.resolve import resolve_case_suspects, resolve_clue
 
+    resolve: Callable[[int], int]
+    if model == "clues.clue" and action in RESOLVED_ACTIONS:
+        resolve = resolve_clue
+    elif model == "cases.case" and action in SUSPECT_ACTIONS:
+        resolve = resolve_case_suspects
+    else:
+        return
     try:
-        resolve_clue(object_id)
+        resolve(object_id)
     except Exception:
-        # The clue is committed; `taizhang people_resolve` (or the worker job) repairs a missed resolution.
-        log.exception("people resolution failed for clue #%s (%s)", object_id, action)
+        # The record is committed; `taizhang people resolve` (or the worker job) repairs a missed resolution.
+        log.exception("people resolution failed for %s #%s (%s)", model, object_id, action)
 
 
 def _on_accountability(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from taizhang.cases.models import Accountability
+from taizhang.cases.models import Accountability, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus, EntityKind, MentionRole
 from taizhang.people.models import Entity, Mention, MergeCandidate
@@ -72,7 +73,36 @@ def _ids_compatible(a: str, b: str) -> bool:
     return "*" not in short and long_.endswith(short)
 
 
-def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
+class Found(NamedTuple):
+    """An existing mention as scoring reads it (a tuple: probes bring back hundreds of rows per subject)."""
+
+    pk: int
+    entity_id: int
+    entity_kind: str
+    name: str
+    name_key: str
+    pinyin_key: str
+    id_key: str
+    phone_key: str
+    employer_key: str
+    post: str
+
+
+FOUND_FIELDS = [
+    "pk",
+    "entity_id",
+    "entity__kind",
+    "name",
+    "name_key",
+    "pinyin_key",
+    "id_key",
+    "phone_key",
+    "employer_key",
+    "post",
+]
+
+
+def score(k: Keys, other: Found) -> tuple[float, list[str]]:
     """How likely a subject and an existing mention are one entity, and why (reasons in Chinese)."""
     reasons: list[str] = []
     total = 0.0
@@ -97,7 +127,7 @@ def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
         reasons.append(_("电话号码一致"))
     if k.name_key and k.name_key == other.name_key:
         # An organisation's full name (某某砂石有限公司) says far more than a person's two or three characters.
-        both_organisations = k.kind == other.entity.kind == EntityKind.ORGANISATION
+        both_organisations = k.kind == other.entity_kind == EntityKind.ORGANISATION
         total += 0.5 if both_organisations and len(k.name_key) >= 4 else 0.35
         reasons.append(_("姓名相同（繁简、全半角、空格归一后）") if k.name != other.name else _("姓名相同"))
     elif k.pinyin_key and k.pinyin_key == other.pinyin_key:
@@ -119,9 +149,9 @@ def score(k: Keys, other: Mention) -> tuple[float, list[str]]:
     return min(total, 1.0), reasons
 
 
-def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
+def _found_by_keys(k: Keys, exclude_entity: int) -> list[Found]:
     """Existing mentions sharing any key with the subject, from the indexes (each key capped)."""
-    found: dict[int, Mention] = {}
+    found: dict[int, Found] = {}
     probes = [Q(name_key=k.name_key)] if k.name_key else []
     if k.pinyin_key:
         probes.append(Q(pinyin_key=k.pinyin_key))
@@ -133,10 +163,10 @@ def _found_by_keys(k: Keys, exclude_entity: int) -> list[Mention]:
         rows = (
             Mention.objects.filter(probe)
             .exclude(entity_id=exclude_entity)
-            .select_related("entity")[:MAX_KEY_ROWS]
+            .values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]
         )
-        for m in rows:
-            found.setdefault(m.pk, m)
+        for row in rows:
+            found.setdefault(row[0], Found(*row))
     return list(found.values())
 
 
@@ -149,18 +179,27 @@ def propose(entity: Entity, k: Keys) -> int:
         s, reasons = score(k, m)
         if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
             best[m.entity_id] = (s, reasons)
-    written = 0
+    if not best:
+        return 0
+    # The pairs already proposed, in one read; the new ones written in one insert.
+    existing = {
+        (row.first_id, row.second_id): row
+        for row in MergeCandidate.objects.filter(
+            Q(first_id=entity.pk, second_id__in=list(best)) | Q(second_id=entity.pk, first_id__in=list(best))
+        )
+    }
+    new = []
     for other, (s, reasons) in best.items():
         first, second = min(entity.pk, other), max(entity.pk, other)
-        row = MergeCandidate.objects.filter(first_id=first, second_id=second).first()
+        row = existing.get((first, second))
         if row is None:
-            MergeCandidate.objects.create(
-                first_id=first, second_id=second, score=round(s, 3), reasons=reasons
-            )
-            written += 1
+            new.append(MergeCandidate(first_id=first, second_id=second, score=round(s, 3), reasons=reasons))
         elif row.status == CandidateStatus.OPEN and s > row.score:
             row.score, row.reasons = round(s, 3), reasons
             row.save(update_fields=["score", "reasons"])
+    # A pair another registration proposed meanwhile is left as it is (the unique pair constraint).
+    MergeCandidate.objects.bulk_create(new, ignore_conflicts=True)
+    written = len(new)
     return written
 
 
@@ -266,6 +305,26 @@ def resolve_clue(clue_id: int) -> int:
     return len(subjects)
 
 
+def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) -> None:
+    """Write the one mention a case's record (an accountability or a suspect row) gives its entity."""
+    mention = Mention.objects.select_for_update().filter(**lookup).first()
+    entity, created = _entity_for(k, mention.entity_id if mention else None)
+    fields = {
+        **fields,
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_key": k.id_key,
+        "phone_key": k.phone_key,
+        "employer_key": k.employer_key,
+    }
+    if mention is None:
+        Mention.objects.create(entity=entity, **fields)
+    else:
+        Mention.objects.filter(pk=mention.pk).update(**fields, entity=entity)
+    if created:
+        propose(entity, k)
+
+
 @transaction.atomic
 def resolve_accountability(row_id: int) -> bool:
     """Resolve the person an accountability record (问责) names: an official, a 保护伞 part of a case."""
@@ -273,29 +332,43 @@ def resolve_accountability(row_id: int) -> bool:
     if row is None:
         return False
     k = keys_of(EntityKind.PERSON, row.person_name, row.unit_name, row.post, "", "")
-    mention = Mention.objects.select_for_update().filter(accountability_id=row_id).first()
-    entity, created = _entity_for(k, mention.entity_id if mention else None)
     fields = {
-        "entity": entity,
         "role": MentionRole.HELD_TO_ACCOUNT,
         "case_id": row.check_row.case_id,
         "accountability": row,
         "name": row.person_name[:100],
         "unit_name": row.unit_name[:120],
         "post": row.post[:100],
-        "name_key": k.name_key,
-        "pinyin_key": k.pinyin_key,
-        "employer_key": k.employer_key,
     }
-    if mention is None:
-        Mention.objects.create(**fields)
-    else:
-        Mention.objects.filter(pk=mention.pk).update(
-            **{n: v for n, v in fields.items() if n != "entity"}, entity=entity
-        )
-    if created:
-        propose(entity, k)
+    _resolve_record({"accountability_id": row_id}, k, fields)
     return True
+
+
+@transaction.atomic
+def resolve_suspect(row_id: int) -> bool:
+    """Resolve the person a case's suspect record names (犯罪嫌疑人), by name, ID and phone fragments."""
+    row = CaseSuspect.objects.filter(pk=row_id).first()
+    if row is None:
+        return False
+    k = keys_of(EntityKind.PERSON, row.name, "", "", row.id_fragment, row.phone_fragment)
+    fields = {
+        "role": MentionRole.SUSPECT,
+        "case_id": row.case_id,
+        "suspect": row,
+        "name": row.name[:100],
+        "id_fragment": row.id_fragment,
+        "phone_fragment": row.phone_fragment,
+    }
+    _resolve_record({"suspect_id": row_id}, k, fields)
+    return True
+
+
+def resolve_case_suspects(case_id: int) -> int:
+    """Resolve every suspect record of a case (after one is added or changed); returns how many."""
+    ids = list(CaseSuspect.objects.filter(case_id=case_id).order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        resolve_suspect(pk)
+    return len(ids)
 
 
 def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
@@ -309,42 +382,45 @@ def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
         yield batch
 
 
-def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
-    """Resolve the whole ledger in batches of ids read by keyset (constant memory), one transaction per record:
-    running it again only re-reads what is already resolved."""
-    total = Clue.objects.count() + Accountability.objects.count()
-    done = 0
-    if progress:
-        progress(0, total)
-    last = 0
-    clues = 0
-    while True:
-        ids = list(Clue.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        for pk in ids:
-            resolve_clue(pk)
-        clues += len(ids)
-        last = ids[-1]
-        done += len(ids)
-        if progress:
-            progress(done, total)
+def _resolve_table(
+    model: type[models.Model], resolve: Callable[[int], object], batch: int, tick: Callable[[int], None]
+) -> int:
+    """Resolve every row of one table by keyset batches of ids (constant memory)."""
     last, rows = 0, 0
     while True:
         ids = list(
-            Accountability.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+            model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
         )
         if not ids:
-            break
+            return rows
         for pk in ids:
-            resolve_accountability(pk)
+            resolve(pk)
         rows += len(ids)
         last = ids[-1]
-        done += len(ids)
+        tick(len(ids))
+
+
+def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
+    """Resolve the whole ledger (clues, then cases' suspects and accountability records) in batches of ids
+    read by keyset (constant memory), one transaction per record: running it again only re-reads what is
+    already resolved."""
+    total = Clue.objects.count() + CaseSuspect.objects.count() + Accountability.objects.count()
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
             progress(done, total)
+
+    if progress:
+        progress(0, total)
+    clues = _resolve_table(Clue, resolve_clue, batch, tick)
+    suspects = _resolve_table(CaseSuspect, resolve_suspect, batch, tick)
+    rows = _resolve_table(Accountability, resolve_accountability, batch, tick)
     return {
         "clues": clues,
+        "suspects": suspects,
         "accountability": rows,
         "entities": Entity.objects.filter(merged_into=None).count(),
     }

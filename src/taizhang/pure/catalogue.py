@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BLOCKERS", "CATALOGUE", "TRIGGERS", "Indicator", "by_code"]
+__all__ = ["BLOCKERS", "CATALOGUE", "PERSON_COMPANIONS", "TRIGGERS", "Indicator", "by_code"]
 
 # Text between a verb and its object, e.g. 破获[涉黑涉恶刑事]案件; never crosses a clause or a number.
 _GAP = "[^，。；！？、\\d\\n]{0,12}?"
@@ -56,11 +56,16 @@ CATALOGUE: tuple[Indicator, ...] = (
 # alternative that matches wins, so 受理一审 beats 一审 and 查结率 beats 查结.
 TRIGGERS: tuple[tuple[str, str], ...] = (
     ("clues.conclusion_rate", "(?:查结|核结|办结|结案)率"),
-    ("court.first_instance_accepted", f"受理{_GAP}一审|一审受理|一审收案"),
+    # A court accepting cases is a first-instance acceptance (全市法院受理涉黑恶案件56件).
+    (
+        "court.first_instance_accepted",
+        f"受理{_GAP}一审|一审受理|一审收案|(?:法院|审判机关){_GAP}受理{_GAP}案",
+    ),
     ("court.effective_judgments", "二审生效|审判生效|判决生效|生效判决|已生效"),
     ("court.first_instance_judged", "一审(?:判决|宣判|审结|判处)|审结一审|一审"),
     ("court.second_instance_judged", "二审(?:判决|宣判|审结)|审结二审|二审"),
-    ("procuratorate.arrests", "批准逮捕|批捕|审查逮捕"),
+    # 批准和决定逮捕, 决定逮捕, 批准或决定逮捕: the verb and its variants joined by 和/及/或/、.
+    ("procuratorate.arrests", "(?:批准|决定)(?:[和及或、](?:批准|决定))?逮捕|批捕|审查逮捕"),
     ("procuratorate.prosecutions", "提起公诉|审查起诉|起诉|公诉"),
     (
         "orgs.total",
@@ -70,7 +75,11 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("orgs.criminal_group", "恶势力(?:犯罪)?集团|涉恶(?:犯罪)?集团"),
     ("orgs.gang", "恶势力(?:犯罪)?团伙|涉恶(?:犯罪)?团伙|恶势力"),
     ("orgs.village_bully", "村霸"),
-    ("police.fugitives_caught", "目标逃犯|逃犯"),
+    # 缉捕/抓获…在逃人员…名: catching someone at large; a bare 在逃人员 (still at large) is not a catch.
+    (
+        "police.fugitives_caught",
+        f"(?:缉捕|缉拿|抓获|抓捕|追捕|追逃){_GAP}(?:在逃(?:人员|犯罪嫌疑人|嫌疑人|成员)?|逃犯)|缉捕|缉拿|目标逃犯|逃犯",
+    ),
     ("police.cases_solved", f"(?:破获|侦破|破案|侦办){_GAP}案件?|破获|侦破"),
     ("police.suspects_caught", f"(?:抓获|抓捕|刑拘|刑事拘留){_GAP}(?:嫌疑人|成员)?"),
     ("discipline.sanctioned", "党纪政务处分|党纪处分|政务处分|处分"),
@@ -91,7 +100,13 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
 )
 
 # Phrases whose numbers belong to no indicator; they stop the search for an earlier phrase (查否90条).
-BLOCKERS = "查否|无法核实|未查实|不属实|不予立案|不立案|不起诉|不批捕|不捕|退查|移交其他"
+BLOCKERS = (
+    "不予批准逮捕|不批准逮捕|查否|无法核实|未查实|不属实|不予立案|不立案|不起诉|不批捕|不捕|退查|移交其他"
+)
+
+# A person count joined to a case count by 、 (破获刑事案件364309件、410974人) belongs to the case count's
+# indicator when that one counts persons too, else to the indicator here.
+PERSON_COMPANIONS: dict[str, str] = {"police.cases_solved": "police.suspects_caught"}
 
 _BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 

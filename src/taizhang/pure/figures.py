@@ -9,7 +9,7 @@ from typing import Any
 
 import cn2an
 
-from taizhang.pure.catalogue import BLOCKERS, TRIGGERS, by_code
+from taizhang.pure.catalogue import BLOCKERS, PERSON_COMPANIONS, TRIGGERS, by_code
 from taizhang.pure.cleaning import clean
 
 __all__ = ["Figure", "extract_figures", "figures_as_dicts", "prepare"]
@@ -36,6 +36,8 @@ _CLAUSE_END = frozenset("，,；;、：:")
 _QUOTES = frozenset("“”\"'‘’「」")
 _DELTA_RE = re.compile("同比|环比|上升|下降|增长|减少|提高|降低|增加|下滑|上涨|分别|占")
 _MAX_DISTANCE = 40
+# The object marker before a count whose verb follows (对111起大要案挂牌督办, 将12名嫌疑人批准逮捕).
+_OBJECT_MARKERS = frozenset("对将把")
 _FULL_WIDTH_DIGITS = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)} | {0xFF0E: ord(".")}
 
 
@@ -125,6 +127,46 @@ def _indicator_for(
     return None
 
 
+def _indicator_after(
+    text: str, triggers: list[re.Match[str]], end: int, raw_unit: str
+) -> tuple[str, str] | None:
+    """The verb after an object-marked count (对N起…挂牌督办): the first fitting phrase later in the same
+    clause, with no other number in between."""
+    for trigger in triggers:
+        if trigger.start() < end:
+            continue
+        between = text[end : trigger.start()]
+        if trigger.start() - end > _MAX_DISTANCE or any(
+            ch in _SENTENCE_END or ch in _CLAUSE_END or ch.isdigit() for ch in between
+        ):
+            return None
+        code = _TRIGGER_CODES[trigger.lastgroup or ""]
+        if not code:
+            return None
+        unit = _canonical_unit(raw_unit, by_code(code).units)
+        if unit:
+            return code, unit
+    return None
+
+
+def _object_marked(text: str, match: re.Match[str]) -> bool:
+    start = match.start()
+    return start > 0 and text[start - 1] in _OBJECT_MARKERS
+
+
+def _joined_person_count(previous: Figure | None, text: str, match: re.Match[str]) -> tuple[str, str] | None:
+    """A person count joined to the case count just before it by 、 (…364309件、410974人): the case count's
+    indicator when it counts persons, else its person companion."""
+    if previous is None or previous.unit != "件" or match.group("unit") not in "人名":
+        return None
+    if match.start() != previous.end + 1 or text[previous.end] != "、":
+        return None
+    if "人" in by_code(previous.indicator).units:
+        return previous.indicator, "人"
+    companion = PERSON_COMPANIONS.get(previous.indicator)
+    return (companion, "人") if companion else None
+
+
 def _is_excluded(text: str, match: re.Match[str]) -> bool:
     """Tell whether a number is an ordinal, part of a longer token, or a change rate rather than a figure."""
     start = match.start()
@@ -152,7 +194,12 @@ def extract_figures(text: str, *, prepared: bool = False) -> list[Figure]:
         value = _value(match)
         if value is None:
             continue
-        found = _indicator_for(matching, triggers, match.start(), match.end(), match.group("unit"))
+        raw_unit = match.group("unit")
+        found = _joined_person_count(figures[-1] if figures else None, matching, match)
+        if found is None and _object_marked(matching, match):
+            found = _indicator_after(matching, triggers, match.end(), raw_unit)
+        if found is None:
+            found = _indicator_for(matching, triggers, match.start(), match.end(), raw_unit)
         if found is None:
             continue
         code, unit = found

@@ -39,6 +39,6 @@ class Command(BaseCommand):
             counts = resolve_all(progress, batch=max(1, options["batch"]))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         self.stdout.write(
-            f"clues: {counts['clues']}  accountability: {counts['accountability']}  "
+            f"clues: {counts['clues']}  suspects: {counts['suspects']}  accountability: {counts['accountability']}  "
             f"entities: {counts['entities']}  seconds: {time.perf_counter() - started:.1f}  peak MiB: {peak}"
         )
