@@ -11,7 +11,7 @@ from django.dispatch import Signal
 workflow_event = Signal()
 
 
-def emit_on_commit(*, model: str, object_id: int, action: str, actor: Any = None, **data: Any) -> None:
+def emit_on_commit(*, model: str, object_id: int, action: str, actor: object = None, **data: Any) -> None:
     """Queue a workflow_event for when the current transaction commits (never for a rolled-back change)."""
     actor_id = getattr(actor, "pk", None)
 
