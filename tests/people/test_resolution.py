@@ -184,6 +184,8 @@ def test_case_suspects_become_suspect_mentions_seen_with_the_case(ledger, world)
     page = reading.entity_page(police, mention.entity_id)
     assert page is not None and page.clues == [] and [c["case"].pk for c in page.cases] == [case.pk]
     assert [c["roles"] for c in page.cases] == [["犯罪嫌疑人"]]
+    shown = world.client_for("police_liaison").get(f"/people/{mention.entity_id}/").content.decode()
+    assert "张三等人涉黑案" in shown and "犯罪嫌疑人" in shown and clue.number not in shown
     staff = reading.entity_page(world.people["office_staff"], mention.entity_id)
     assert len(staff.clues) == 1 and [c["case"].pk for c in staff.cases] == [case.pk]
     # Transport sees the clue, not the case.
