@@ -209,13 +209,19 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
 def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
     """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
 
-    Up to TOTAL_CAP matches, their records are probed by primary key (as `_visible_window` does) instead of
-    the rule being built over the whole ledger; beyond, the database intersects rule and match."""
+    The matching ids are read (up to five times the cap) and their records probed through the rule by primary
+    key, as `_visible_window` does, instead of the rule being built over the whole ledger: the first TOTAL_CAP + 1
+    decide alone when they are all visible (an office and a frequent term). Beyond, the database intersects
+    rule and match."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
-    ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
-    if len(ids) <= TOTAL_CAP:
-        return _only(source.visible(user).order_by(), ids).count()
-    scoped = docs.filter(object_id__in=source.visible(user).values("pk"))
+    ids = list(docs.values_list("object_id", flat=True)[: 5 * TOTAL_CAP + 1])
+    visible = source.visible(user).order_by()
+    head = _only(visible, ids[: TOTAL_CAP + 1]).count()
+    if head > TOTAL_CAP or len(ids) <= TOTAL_CAP + 1:
+        return head
+    if len(ids) <= 5 * TOTAL_CAP:
+        return min(head + _only(visible, ids[TOTAL_CAP + 1 :]).count(), TOTAL_CAP + 1)
+    scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
 
