@@ -214,13 +214,14 @@ def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
     decide alone when they are all visible (an office and a frequent term). Beyond, the database intersects
     rule and match."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
-    ids = list(docs.values_list("object_id", flat=True)[: 5 * TOTAL_CAP + 1])
     visible = source.visible(user).order_by()
-    head = _only(visible, ids[: TOTAL_CAP + 1]).count()
-    if head > TOTAL_CAP or len(ids) <= TOTAL_CAP + 1:
+    ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
+    head = _only(visible, ids).count()
+    if head > TOTAL_CAP or len(ids) <= TOTAL_CAP:
         return head
+    ids = list(docs.values_list("object_id", flat=True)[: 5 * TOTAL_CAP + 1])
     if len(ids) <= 5 * TOTAL_CAP:
-        return min(head + _only(visible, ids[TOTAL_CAP + 1 :]).count(), TOTAL_CAP + 1)
+        return min(_only(visible, ids).count(), TOTAL_CAP + 1)
     scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
