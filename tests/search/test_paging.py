@@ -49,8 +49,8 @@ def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(w
         groups = query.search(user, "过路费", models=["clues.clue"], limit=3)
         assert groups[0].total == seen, who
     source = source_for("clues.clue")
-    # Each way of counting: all matches probed (cap 40), the first cap+1 deciding or not (12), the database's
-    # own intersection when the matches exceed five times the cap (5).
+    # Each way of counting: all matches probed (cap 40), the first cap+1 deciding (12 for the office) or the
+    # database's own intersection (12 for the others, 5).
     for cap in (40, 12, 5):
         monkeypatch.setattr(query, "TOTAL_CAP", cap)
         for who in ("office_staff", "liaison", "district_staff", "office_leader"):

@@ -209,19 +209,16 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
 def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
     """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
 
-    The matching ids are read (up to five times the cap) and their records probed through the rule by primary
-    key, as `_visible_window` does, instead of the rule being built over the whole ledger: the first TOTAL_CAP + 1
-    decide alone when they are all visible (an office and a frequent term). Beyond, the database intersects
-    rule and match."""
+    The first TOTAL_CAP + 1 matching ids are read and their records probed through the rule by primary key,
+    as `_visible_window` does, instead of the rule being built over the whole ledger: that decides when they
+    are all the matches or when more than TOTAL_CAP of them are visible (an office and a frequent term).
+    Otherwise the database intersects rule and match."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
     visible = source.visible(user).order_by()
     ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
     head = _only(visible, ids).count()
     if head > TOTAL_CAP or len(ids) <= TOTAL_CAP:
         return head
-    ids = list(docs.values_list("object_id", flat=True)[: 5 * TOTAL_CAP + 1])
-    if len(ids) <= 5 * TOTAL_CAP:
-        return min(_only(visible, ids).count(), TOTAL_CAP + 1)
     scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
