@@ -33,7 +33,9 @@ def test_a_clue_registered_a_moment_ago_is_found(world, reg):
 
 def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(world, reg, monkeypatch):
     from taizhang.clues.models import Clue
+    from taizhang.pure.fold import query_terms
     from taizhang.search import query, views
+    from taizhang.search.sources import source_for
 
     for n in range(30):
         reg.clue(summary=f"砂石码头强收过路费第{n}起", facts="有人在砂石码头强收过路费。")
@@ -46,6 +48,15 @@ def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(w
         seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
         groups = query.search(user, "过路费", models=["clues.clue"], limit=3)
         assert groups[0].total == seen, who
+    source = source_for("clues.clue")
+    # Each way of counting: all matches probed (cap 40), the first cap+1 deciding (12 for the office) or the
+    # database's own intersection (12 for the others, 5).
+    for cap in (40, 12, 5):
+        monkeypatch.setattr(query, "TOTAL_CAP", cap)
+        for who in ("office_staff", "liaison", "district_staff", "office_leader"):
+            user = world.people[who]
+            seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
+            assert query.count_visible(user, source, query_terms("过路费")) == min(seen, cap + 1), (who, cap)
     monkeypatch.setattr(query, "TOTAL_CAP", 12)
     monkeypatch.setattr(views, "TOTAL_CAP", 12)
     page = world.client_for("office_staff").get("/search/", {"q": "过路费"}).content.decode()

@@ -209,13 +209,17 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
 def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
     """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
 
-    Up to TOTAL_CAP matches, their records are probed by primary key (as `_visible_window` does) instead of
-    the rule being built over the whole ledger; beyond, the database intersects rule and match."""
+    The first TOTAL_CAP + 1 matching ids are read and their records probed through the rule by primary key,
+    as `_visible_window` does, instead of the rule being built over the whole ledger: that decides when they
+    are all the matches or when more than TOTAL_CAP of them are visible (an office and a frequent term).
+    Otherwise the database intersects rule and match."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
+    visible = source.visible(user).order_by()
     ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
-    if len(ids) <= TOTAL_CAP:
-        return _only(source.visible(user).order_by(), ids).count()
-    scoped = docs.filter(object_id__in=source.visible(user).values("pk"))
+    head = _only(visible, ids).count()
+    if head > TOTAL_CAP or len(ids) <= TOTAL_CAP:
+        return head
+    scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
 
