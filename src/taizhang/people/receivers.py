@@ -24,6 +24,19 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
         log.exception("people resolution failed for clue #%s (%s)", object_id, action)
 
 
+def on_workflow_batch(sender: Any, *, model: str, object_ids: list[int], action: str, **kwargs: Any) -> None:
+    """Resolve many clues' subjects once their registration (the ferry's import) has committed."""
+    if model != "clues.clue" or action not in RESOLVED_ACTIONS:
+        return
+    from taizhang.people.resolve import resolve_clue
+
+    for object_id in object_ids:
+        try:
+            resolve_clue(object_id)
+        except Exception:
+            log.exception("people resolution failed for clue #%s (%s)", object_id, action)
+
+
 def _on_accountability(sender: Any, instance: Any, **kwargs: Any) -> None:
     from django.db import transaction
 
