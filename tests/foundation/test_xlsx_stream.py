@@ -24,6 +24,7 @@ ROW = [
     None,
     "",
     "控制\x01字符",
+    " 前后空格 ",
 ]
 
 
@@ -49,7 +50,7 @@ def test_streamed_workbook_reads_like_the_xlsxwriter_one():
     values = streamed[1]
     assert values[1] == '\'=HYPERLINK("http://x","点此")' and values[2] == "'+1"
     assert values[3] == "普通文字 <b>&amp;" and values[4] == 12.3456 and values[6] is True
-    assert all(ws.cell(row=2, column=c).data_type != "f" for c in range(1, 13))
+    assert all(ws.cell(row=2, column=c).data_type != "f" for c in range(1, 14))
 
 
 def test_an_empty_streamed_workbook_still_opens():

@@ -139,11 +139,19 @@ def _column(index: int) -> str:
     return name
 
 
-def _text(value: str) -> str:
-    text = escape(neutralise(value))
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return text
+# Whatever needs more than copying: XML's three, and the characters XML cannot carry.
+_SPECIAL = re.compile("[&<>\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")
+
+
+def _inline(value: str) -> str:
+    """The <t> element of a text cell: neutralised, escaped, spaces kept where they would be trimmed."""
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    if _SPECIAL.search(value) is not None:
+        value = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", escape(value))
+    if value[:1].isspace() or value[-1:].isspace():
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
 
 
 class StreamSheet:
@@ -155,8 +163,8 @@ class StreamSheet:
         self._widths = list(widths)
         self._frozen = False
         self._next = 0
-        self._letters = [_column(i) for i in range(64)]
         self._out: IO[bytes] | None = None
+        self._pending: list[str] = []  # rows not yet written (500 at a time)
 
     def freeze_header(self) -> None:
         self._frozen = True
@@ -182,35 +190,44 @@ class StreamSheet:
 
     def row(self, values: Iterable[Any], *, style: str = "") -> None:
         """Append a row; `style` is "", "bold" or "title" (as Sheet.row)."""
-        if self._out is None:
-            self._out = self._open()
         self._next += 1
-        r = self._next
+        r = str(self._next)
         s = _STYLE[style]
         attr = f' s="{s}"' if s else ""
         cells = []
-        letters = self._letters
+        expected = 0  # a cell names its place only after a gap (the reference is optional in the format)
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            ref = (letters[col] if col < len(letters) else _column(col)) + str(r)
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}"{attr} t="b"><v>{int(value)}</v></c>')
+            at = "" if col == expected else f' r="{_column(col)}{r}"'
+            expected = col + 1
+            kind = type(value)
+            if kind is str:
+                cells.append(f'<c{at}{attr} t="inlineStr"><is>{_inline(value)}</is></c>')
+            elif kind is bool:
+                cells.append(f'<c{at}{attr} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float | decimal.Decimal):
-                cells.append(f'<c r="{ref}"{attr}><v>{float(value)!r}</v></c>')
+                cells.append(f"<c{at}{attr}><v>{float(value)!r}</v></c>")
             elif isinstance(value, dt.datetime):
                 local = timezone.localtime(value) if timezone.is_aware(value) else value
                 serial = (local.replace(tzinfo=None) - _EPOCH) / dt.timedelta(days=1)
-                cells.append(f'<c r="{ref}" s="4"><v>{serial!r}</v></c>')
+                cells.append(f'<c{at} s="4"><v>{serial!r}</v></c>')
             elif isinstance(value, dt.date):
-                cells.append(f'<c r="{ref}" s="3"><v>{(value - _EPOCH.date()).days}</v></c>')
+                cells.append(f'<c{at} s="3"><v>{(value - _EPOCH.date()).days}</v></c>')
             else:
-                cells.append(
-                    f'<c r="{ref}"{attr} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
-                )
-        self._out.write(f'<row r="{r}">{"".join(cells)}</row>'.encode())
+                cells.append(f'<c{at}{attr} t="inlineStr"><is>{_inline(str(value))}</is></c>')
+        self._pending.append(f'<row r="{r}">{"".join(cells)}</row>')
+        if len(self._pending) >= 500:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._out is None:
+            self._out = self._open()
+        self._out.write("".join(self._pending).encode())
+        self._pending = []
 
     def close(self) -> None:
+        self._flush()
         out = self._out or self._open()
         out.write(b"</sheetData></worksheet>")
         out.close()
