@@ -21,6 +21,7 @@ from taizhang.core import audit, sealing
 from taizhang.core.models import AuditEntry
 from taizhang.ferry import keys, ledger_side, package
 from taizhang.gate.actions import do_submit_sealed
+from taizhang.jobs.runner import run_ready
 from taizhang.people.models import Mention
 from taizhang.portal import actions as portal_actions
 from taizhang.portal.models import Receipt
@@ -153,6 +154,7 @@ def _run(django_capture_on_commit_callbacks: Any, apply: Any, leader: Any) -> di
         first_audit = (AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         with django_capture_on_commit_callbacks(execute=True):
             apply()
+        run_ready()  # the people resolution a bulk registration queues for the worker
         state = _state(first_audit, leader)
         assert audit.verify_chain()[1] is None
         transaction.set_rollback(True)

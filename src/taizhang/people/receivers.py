@@ -25,16 +25,17 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
 
 
 def on_workflow_batch(sender: Any, *, model: str, object_ids: list[int], action: str, **kwargs: Any) -> None:
-    """Resolve many clues' subjects once their registration (the ferry's import) has committed."""
+    """Many clues registered at once (the ferry's import): their resolution is queued as one worker job, so the
+    import ends without waiting for it (each clue is resolved from the committed record, as after one)."""
     if model != "clues.clue" or action not in RESOLVED_ACTIONS:
         return
-    from taizhang.people.resolve import resolve_clue
+    from taizhang.jobs.runner import enqueue
 
-    for object_id in object_ids:
-        try:
-            resolve_clue(object_id)
-        except Exception:
-            log.exception("people resolution failed for clue #%s (%s)", object_id, action)
+    try:
+        enqueue("people.resolve_clues", params={"ids": list(object_ids)}, ref=action)
+    except Exception:
+        # The clues are committed; `taizhang people resolve` (or the worker job) repairs a missed resolution.
+        log.exception("people resolution of %s clues could not be queued (%s)", len(object_ids), action)
 
 
 def _on_accountability(sender: Any, instance: Any, **kwargs: Any) -> None:
