@@ -33,7 +33,7 @@ from taizhang.ferry import journal, keys, package
 from taizhang.ferry.choices import Direction
 from taizhang.ferry.models import Cursor, PackageLog, SentState
 from taizhang.org import matching
-from taizhang.org.models import Sector
+from taizhang.org.models import Sector, Unit
 from taizhang.portal import actions as portal_actions
 from taizhang.portal.choices import Sender, public_status
 from taizhang.portal.models import Message, Receipt
@@ -128,8 +128,8 @@ def _clean_files(
 def _apply(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> dict[str, int]:
     counts = {"submissions": 0, "messages": 0, "files": 0}
     channel = settings.FERRY_CHANNEL
-    office = portal_actions.intake_office()
-    pool = matching.candidates()
+    office: Unit | None = None  # read with the first report (a package of messages alone needs none)
+    pool: list[matching.Candidate] = []
     batch = BulkRegistration(ACTOR)
     # What each pending clue still needs once it has its id: its receipt and its files.
     pending: list[tuple[dict[str, Any], list[CleanFile], list[files.StoredFile]]] = []
@@ -141,6 +141,8 @@ def _apply(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> dict[str, i
         fields = portal_actions.report_fields(
             sub, received_at=dt.datetime.fromisoformat(sealed["received_at"]), channel=channel
         )
+        if office is None:
+            office, pool = portal_actions.intake_office(), matching.candidates()
         batch.add(prepare_registration(actor=ACTOR, office=office, unit_pool=pool, **fields))
         # The files are on disk now; only their names are kept until the rows are written.
         pending.append((sealed, [CleanFile(a.name, a.content_type, b"") for a in attachments], stored))
