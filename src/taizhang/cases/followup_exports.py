@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.cases.choices import AssetKind, AssetMeasure, AssetStatus, Disposal
-from taizhang.core.xlsx import XLSX, Book
+from taizhang.core.xlsx import XLSX, StreamBook
 
 BATCH = 5000
 
@@ -51,7 +51,7 @@ def assets_response(qs: Any) -> FileResponse:
     disposals, statuses = _labels(Disposal), _labels(AssetStatus)
     today = timezone.localdate()
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    book = Book(out, constant_memory=True)
+    book = StreamBook(out)
     sheet = book.sheet(_("涉案财产台账"), widths=[6, 18, 24, 10, 30])
     sheet.row(headers(), style="bold")
     sheet.freeze_header()

@@ -23,7 +23,7 @@ from taizhang.clues.choices import (
     labels,
 )
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
-from taizhang.core.xlsx import Book
+from taizhang.core.xlsx import StreamBook
 
 # The ledger layout; the import reads the same columns.
 COLUMNS = [
@@ -149,7 +149,7 @@ def rows(qs: QuerySet[Clue], limit: int = MAX_ROWS) -> Iterator[list[Any]]:
 def write_xlsx(qs: QuerySet[Clue], out: IO[bytes], *, title: str = "") -> int:
     """Write the ledger to `out` through the one export writer (core/xlsx.py); returns the number of clue
     rows. Rows stream to a temporary file (constant memory)."""
-    book = Book(out, constant_memory=True)
+    book = StreamBook(out)
     ws = book.sheet(_("线索台账"), widths=WIDTHS)
     ws.freeze_header()
     ws.row(COLUMNS, style="bold")

@@ -102,6 +102,44 @@ def _lock_chain() -> AuditHead:
     return head
 
 
+def entry(
+    action: str,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | SystemActor | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    claimed_by: str = "",
+) -> AuditEntry:
+    """An unsaved, unchained entry (`record` appends one now; `append_many` chains many at once). `claimed_by`
+    is the name an anonymous visitor gave (a refused sign-in's username), recorded as the label when no actor
+    is known."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    actor_label = recorded_label(actor) or claimed_by
+    actor_obj: Any = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        at=clock.now(),
+        actor=actor_obj,
+        actor_label=actor_label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        before=jsonable(before),
+        after=jsonable(after),
+        reason=reason,
+        request_id=current_request_id(),
+        chain_version=KEYED,
+    )
+
+
 def record(
     action: str,
     *,
@@ -115,56 +153,33 @@ def record(
     reason: str = "",
     claimed_by: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log inside the caller's transaction. `claimed_by` is the name an anonymous
-    visitor gave (a refused sign-in's username), recorded as the label when no actor is known."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
-    actor_label = recorded_label(actor) or claimed_by
-    actor_obj: Any = actor if getattr(actor, "is_authenticated", False) else None
+    """Append one entry to the audit log inside the caller's transaction."""
+    new = entry(
+        action,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        reason=reason,
+        claimed_by=claimed_by,
+    )
     pending = _deferred.get()
     if pending is not None and connection.in_atomic_block:
-        entry = AuditEntry(
-            at=clock.now(),
-            actor=actor_obj,
-            actor_label=actor_label[:150],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:200],
-            before=jsonable(before),
-            after=jsonable(after),
-            reason=reason,
-            request_id=current_request_id(),
-            chain_version=KEYED,
-        )
-        pending.append(entry)
-        return entry
+        pending.append(new)
+        return new
     # No savepoint: an entry that cannot be written must abort the caller's whole change, never be skipped.
     with transaction.atomic(savepoint=False):
         head = _lock_chain()
-        entry = AuditEntry(
-            at=clock.now(),
-            actor=actor_obj,
-            actor_label=actor_label[:150],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:200],
-            before=jsonable(before),
-            after=jsonable(after),
-            reason=reason,
-            request_id=current_request_id(),
-            prev_hash=head.last_hash,
-            chain_version=KEYED,
-        )
-        entry.hash = entry_hash(entry.prev_hash, _hashed_fields(entry), KEYED)
-        entry.save()
-        head.last_id = entry.pk
-        head.last_hash = entry.hash
+        new.prev_hash = head.last_hash
+        new.hash = entry_hash(new.prev_hash, _hashed_fields(new), KEYED)
+        new.save()
+        head.last_id = new.pk
+        head.last_hash = new.hash
         head.save(update_fields=["last_id", "last_hash"])
-    return entry
+    return new
 
 
 _deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", default=None)
@@ -185,21 +200,40 @@ def deferred() -> Iterator[None]:
     finally:
         _deferred.reset(token)
     if pending and not connection.needs_rollback:
-        _append(pending)
+        append_many(pending)
 
 
-def _append(entries: list[AuditEntry]) -> None:
+def append_many(entries: Iterable[AuditEntry], batch: int = 500) -> int:
+    """Chain and insert many entries (from `entry`) in the caller's transaction, `batch` rows per statement;
+    the chain's head is locked from the first row to the commit, so append them last. Returns how many."""
+    written = 0
     with transaction.atomic(savepoint=False):
-        head = _lock_chain()
-        prev = head.last_hash
-        for entry in entries:
-            entry.prev_hash = prev
-            entry.hash = entry_hash(prev, _hashed_fields(entry), KEYED)
-            prev = entry.hash
-        created = AuditEntry.objects.bulk_create(entries, batch_size=500)
-        head.last_id = created[-1].pk
-        head.last_hash = prev
-        head.save(update_fields=["last_id", "last_hash"])
+        head: AuditHead | None = None
+        pending: list[AuditEntry] = []
+        for item in entries:
+            pending.append(item)
+            if len(pending) >= batch:
+                head = _chain(head, pending)
+                written += len(pending)
+                pending = []
+        if pending:
+            head = _chain(head, pending)
+            written += len(pending)
+    return written
+
+
+def _chain(head: AuditHead | None, entries: list[AuditEntry]) -> AuditHead:
+    head = head or _lock_chain()
+    prev = head.last_hash
+    for item in entries:
+        item.prev_hash = prev
+        item.hash = entry_hash(prev, _hashed_fields(item), KEYED)
+        prev = item.hash
+    created = AuditEntry.objects.bulk_create(entries)
+    head.last_id = created[-1].pk
+    head.last_hash = prev
+    head.save(update_fields=["last_id", "last_hash"])
+    return head
 
 
 @dataclass(frozen=True)

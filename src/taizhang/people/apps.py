@@ -7,8 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员与关系")
 
     def ready(self) -> None:
-        from taizhang.core.signals import workflow_event
-        from taizhang.people.receivers import connect_accountability, on_workflow_event
+        from taizhang.core.signals import workflow_batch, workflow_event
+        from taizhang.people.receivers import connect_accountability, on_workflow_batch, on_workflow_event
 
         workflow_event.connect(on_workflow_event, dispatch_uid="taizhang.people.resolve")
+        workflow_batch.connect(on_workflow_batch, dispatch_uid="taizhang.people.resolve_batch")
         connect_accountability()

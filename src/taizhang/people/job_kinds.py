@@ -25,7 +25,25 @@ def _resolve_all(job: Any, progress: Progress) -> dict[str, Any]:
     return counts
 
 
+def _resolve_clues(job: Any, progress: Progress) -> dict[str, Any]:
+    """The clues a bulk registration (the ferry's import) named, resolved one by one after its commit."""
+    from taizhang.people.resolve import resolve_clue
+
+    ids = [int(i) for i in job.params.get("ids", [])]
+    progress(0, len(ids))
+    for done, pk in enumerate(ids, start=1):
+        resolve_clue(pk)
+        progress(done, len(ids))
+    return {"clues": len(ids), "message": _("人员识别已完成：%(c)s 条线索。") % {"c": len(ids)}}
+
+
 # Each record is resolved in its own transaction from the record itself: running it again is harmless.
 KINDS = [
-    JobKind(name="people.resolve", label=gettext_lazy("识别人员与组织"), run=_resolve_all, resumable=True)
+    JobKind(name="people.resolve", label=gettext_lazy("识别人员与组织"), run=_resolve_all, resumable=True),
+    JobKind(
+        name="people.resolve_clues",
+        label=gettext_lazy("识别新登记线索中的人员与组织"),
+        run=_resolve_clues,
+        resumable=True,
+    ),
 ]

@@ -32,6 +32,20 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
         log.exception("people resolution failed for %s #%s (%s)", model, object_id, action)
 
 
+def on_workflow_batch(sender: Any, *, model: str, object_ids: list[int], action: str, **kwargs: Any) -> None:
+    """Many clues registered at once (the ferry's import): their resolution is queued as one worker job, so the
+    import ends without waiting for it (each clue is resolved from the committed record, as after one)."""
+    if model != "clues.clue" or action not in RESOLVED_ACTIONS:
+        return
+    from taizhang.jobs.runner import enqueue
+
+    try:
+        enqueue("people.resolve_clues", params={"ids": list(object_ids)}, ref=action)
+    except Exception:
+        # The clues are committed; `taizhang people resolve` (or the worker job) repairs a missed resolution.
+        log.exception("people resolution of %s clues could not be queued (%s)", len(object_ids), action)
+
+
 def _on_accountability(sender: Any, instance: Any, **kwargs: Any) -> None:
     from django.db import transaction
 

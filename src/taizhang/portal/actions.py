@@ -134,9 +134,17 @@ def forget_unreferenced(stored: list[files.StoredFile]) -> None:
 
 
 def _attach(clue: Clue, clean: list[CleanFile], stored: list[files.StoredFile]) -> list[Attachment]:
+    rows = attachment_rows(clue, clean, stored)
+    for row in rows:
+        row.save()
+    return rows
+
+
+def attachment_rows(clue: Clue, clean: list[CleanFile], stored: list[files.StoredFile]) -> list[Attachment]:
+    """A reporter's files as unsaved attachment rows of the clue."""
     now = timezone.now()
     return [
-        Attachment.objects.create(
+        Attachment(
             clue=clue,
             original_name=item.name,
             content_type=item.content_type,
@@ -198,6 +206,24 @@ def check_submission(sub: Submission) -> None:
         raise ActionError("required", _("实名举报请填写您的姓名；不愿留名可选择匿名举报。"))
 
 
+def report_fields(sub: Submission, *, received_at: dt.datetime, channel: str) -> dict[str, Any]:
+    """What a public report registers as (clues.actions.prepare_registration's fields, office and actor aside):
+    one rule for the combined site's single registration and the ferry's bulk import."""
+    check_submission(sub)
+    subjects = [s for s in sub.subjects if s.name.strip()]
+    return {
+        "channel": channel,
+        "received_at": received_at,
+        "summary": sub.summary,
+        "facts": _compose_facts(sub),
+        "subjects": subjects,
+        "sector": sub.sector,
+        "place": sub.place.strip()[:120],
+        "alleges_umbrella": bool(sub.umbrella_details.strip()) or any(s.is_official for s in subjects),
+        "reporter": sub.reporter,
+    }
+
+
 def register_report(
     sub: Submission,
     *,
@@ -207,24 +233,12 @@ def register_report(
     channel: str = Channel.PORTAL,
     actor: SystemActor = PORTAL,
 ) -> Clue:
-    """The clue a public report becomes, with its files: one path for the combined site and the ferry's import.
+    """The clue a public report becomes, with its files (the combined site; the ferry registers in bulk).
 
     The caller holds the transaction; duplicates are shown to staff as for any registration.
     """
-    check_submission(sub)
-    subjects = [s for s in sub.subjects if s.name.strip()]
     clue = do_register_clue(
-        actor=actor,
-        office=intake_office(),
-        channel=channel,
-        received_at=received_at,
-        summary=sub.summary,
-        facts=_compose_facts(sub),
-        subjects=subjects,
-        sector=sub.sector,
-        place=sub.place.strip()[:120],
-        alleges_umbrella=bool(sub.umbrella_details.strip()) or any(s.is_official for s in subjects),
-        reporter=sub.reporter,
+        actor=actor, office=intake_office(), **report_fields(sub, received_at=received_at, channel=channel)
     )
     _attach(clue, attachments, stored)
     return clue

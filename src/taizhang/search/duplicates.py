@@ -119,6 +119,23 @@ def insert_keys(clue: Any) -> int:
     return len(rows)
 
 
+def insert_keys_many(clues: list[Any]) -> int:
+    """insert_keys for many just-registered clues, in one statement."""
+    rows = [
+        ClueKey(clue_id=clue.pk, kind=kind, key=key)
+        for clue in clues
+        for kind, key, _label in keys_of(probe_of(clue))
+    ]
+    ClueKey.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def replace_keys_many(clues: list[Any]) -> int:
+    """replace_keys for many clues."""
+    ClueKey.objects.filter(clue_id__in=[clue.pk for clue in clues]).delete()
+    return insert_keys_many(clues)
+
+
 def _reason(kind: str, labels: list[str]) -> str:
     shown = "、".join(dict.fromkeys(label for label in labels if label))
     text = {

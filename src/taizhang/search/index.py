@@ -73,6 +73,28 @@ def reindex(model: str, object_id: int, *, also: Callable[[Any], object] | None 
     return True
 
 
+def reindex_many(
+    model: str, object_ids: list[int], *, also: Callable[[list[Any]], object] | None = None
+) -> int:
+    """`reindex` for many records of one model, BATCH at a time (one transaction and a few statements per
+    batch); `also` runs on each loaded batch. Returns how many documents were written."""
+    source = source_for(model)
+    if source is None:
+        return 0
+    written = 0
+    for start in range(0, len(object_ids), BATCH):
+        chunk = object_ids[start : start + BATCH]
+        records = list(source.records().filter(pk__in=chunk))
+        with transaction.atomic():
+            gone = set(chunk) - {record.pk for record in records}
+            if gone:
+                SearchDocument.objects.filter(model=model, object_id__in=gone).delete()
+            written += index_records(source, records)
+            if also is not None and records:
+                also(records)
+    return written
+
+
 def _batches(source: SearchSource) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for record in source.records().iterator(chunk_size=BATCH):

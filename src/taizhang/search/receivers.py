@@ -27,6 +27,17 @@ def on_workflow_event(sender: Any, *, model: str, object_id: int, action: str, *
         log.exception("search index update failed for %s#%s (%s)", model, object_id, action)
 
 
+def on_workflow_batch(sender: Any, *, model: str, object_ids: list[int], action: str, **kwargs: Any) -> None:
+    """Many records took one step in one transaction: re-index them in batches (and key registered clues)."""
+    try:
+        also = None
+        if model == "clues.clue" and action in KEYED_ACTIONS:
+            also = duplicates.insert_keys_many if action == "clue.register" else duplicates.replace_keys_many
+        index.reindex_many(model, object_ids, also=also)
+    except Exception:
+        log.exception("search index update failed for %s records of %s (%s)", len(object_ids), model, action)
+
+
 def on_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """post_save of a source that asked for it: re-index once the transaction commits."""
     from django.db import transaction

@@ -155,12 +155,13 @@ def _require_text(value: str, message: str) -> str:
     return value
 
 
-def _add_recusals(clue: Clue, unit_ids: set[int]) -> None:
-    # bulk_create of nothing issues no query.
-    Recusal.objects.bulk_create(
-        [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in unit_ids],
-        ignore_conflicts=True,
-    )
+def _add_recusals(clue: Clue, unit_ids: set[int], *, save: bool = True) -> list[Recusal]:
+    """The units named in a clue step back from it (`save=False`: the rows, for the caller to insert)."""
+    rows = [Recusal(clue=clue, unit_id=uid, reason=_("被举报对象所在单位")) for uid in sorted(unit_ids)]
+    if save:
+        # bulk_create of nothing issues no query.
+        Recusal.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
 
 
 def _is_recused(clue: Clue, unit: Unit) -> bool:

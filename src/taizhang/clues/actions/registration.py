@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -37,17 +38,24 @@ from taizhang.org.models import Sector, Unit
 
 
 def _next_number(office: Unit, year: int) -> str:
-    # One statement: the UPDATE locks the counter row until the registration commits (a concurrent one waits
-    # and then counts on from the committed value); a rolled-back registration rolls its number back too, so
-    # numbers are unique and have no gaps even when many people register at once.
+    return reserve_numbers(office, year, 1)[0]
+
+
+def reserve_numbers(office: Unit, year: int, count: int) -> list[str]:
+    """The office's next `count` numbers of the year, taken in one statement.
+
+    The UPDATE locks the counter row until the registration commits (a concurrent one waits and then counts on
+    from the committed value); a rolled-back registration rolls its numbers back too, so numbers are unique and
+    have no gaps even when many people register at once. Take them last, just before the commit.
+    """
     table = connection.ops.quote_name(ClueCounter._meta.db_table)
     last = connection.ops.quote_name("last")
     bump = (
-        f"UPDATE {table} SET {last} = {last} + 1 WHERE office_id = %s AND year = %s "  # noqa: S608
+        f"UPDATE {table} SET {last} = {last} + %s WHERE office_id = %s AND year = %s "  # noqa: S608
         f"RETURNING {last}, pattern"
     )
     with connection.cursor() as cursor:
-        cursor.execute(bump, [office.pk, year])
+        cursor.execute(bump, [count, office.pk, year])
         row = cursor.fetchone()
         if row is None:
             # The office's first clue this year: a new year's counter copies the office's previous pattern.
@@ -63,27 +71,32 @@ def _next_number(office: Unit, year: int) -> str:
             ClueCounter.objects.bulk_create(
                 [ClueCounter(office=office, year=year, pattern=pattern)], ignore_conflicts=True
             )
-            cursor.execute(bump, [office.pk, year])
+            cursor.execute(bump, [count, office.pk, year])
             row = cursor.fetchone()
-    seq, pattern = row
-    return str(pattern).format(year=year, seq=int(seq), code=office.code)
+    top, pattern = int(row[0]), str(row[1])
+    return [pattern.format(year=year, seq=seq, code=office.code) for seq in range(top - count + 1, top + 1)]
 
 
-def _match_units(subjects: list[SubjectData]) -> dict[str, Unit]:
-    """Our unit each written unit name means (fuzzy: org/matching.py); the units are read only if one is named."""
+def _match_units(
+    subjects: list[SubjectData], pool: list[matching.Candidate] | None = None
+) -> dict[str, Unit]:
+    """Our unit each written unit name means (fuzzy: org/matching.py); the units are read only if one is named
+    (or given: a bulk registration reads them once)."""
     names = {s.unit_name.strip() for s in subjects if s.unit_name.strip() and not s.unit_id}
     if not names:
         return {}
-    pool = matching.candidates()
+    pool = matching.candidates() if pool is None else pool
     found = {name: matching.match(name, pool) for name in names}
     return {name: unit for name, unit in found.items() if unit is not None}
 
 
-def _subject_rows(clue: Clue, subjects: list[SubjectData]) -> list[ReportedSubject]:
+def _subject_rows(
+    clue: Clue, subjects: list[SubjectData], pool: list[matching.Candidate] | None = None
+) -> list[ReportedSubject]:
     """The clue's subjects as unsaved rows, with a named unit matched by its name (one query, only if named)."""
     if not subjects:
         raise ActionError("required", _("请至少填写一个被举报对象。"))
-    by_name = _match_units(subjects)
+    by_name = _match_units(subjects, pool)
     rows = []
     for s in subjects:
         name = _require_text(s.name, _("被举报对象的姓名或名称不能为空。"))
@@ -126,8 +139,16 @@ def _write_subjects(clue: Clue, subjects: list[SubjectData]) -> None:
     clue.is_umbrella = _umbrella(clue, rows)
 
 
-@transaction.atomic
-def do_register_clue(
+@dataclass
+class Registration:
+    """A checked, unsaved registration: the clue (no number yet), its subject rows and its reporter row."""
+
+    clue: Clue
+    subjects: list[ReportedSubject]
+    reporter: Reporter
+
+
+def prepare_registration(
     *,
     actor: Actor,
     office: Unit,
@@ -142,8 +163,11 @@ def do_register_clue(
     reporter: ReporterData | None = None,
     source_ref: str = "",
     import_key: str = "",
-) -> Clue:
-    """Register a clue (受理登记): numbered per office and year, subjects recorded, reporter identity sealed."""
+    unit_pool: list[matching.Candidate] | None = None,
+) -> Registration:
+    """Every rule of a registration (受理登记) short of writing it: who may register, the dates and texts, the
+    deadline, subjects matched to units (recusals follow from them), the 保护伞 flag, the sealed identity.
+    `do_register_clue` writes one; clues.actions.bulk writes many (the ferry's import)."""
     if office.kind != UnitKind.OFFICE:
         raise ActionError("invalid_office", _("线索只能由扫黑办受理登记。"))
     probe = Clue(office=office)
@@ -166,19 +190,44 @@ def do_register_clue(
     _set_deadline(clue, "triage")
     # A new clue has no subjects or recusals to replace: build the rows first so that the clue is inserted once
     # with its 保护伞 flag, then its subjects in one statement (the registration's queries stay few and fixed).
-    rows = _subject_rows(clue, subjects)
+    rows = _subject_rows(clue, subjects, unit_pool)
     clue.is_umbrella = _umbrella(clue, rows)
     rep = reporter or ReporterData()
     sealed = sealing.seal(rep.identity) if rep.identity else ""
+    return Registration(
+        clue=clue,
+        subjects=rows,
+        reporter=Reporter(
+            clue=clue, kind=rep.kind, wants_feedback=rep.wants_feedback, sealed_identity=sealed
+        ),
+    )
+
+
+def number_year(clue: Clue) -> int:
+    """The year a clue's number counts in: the year it was received, in the office's time zone."""
+    return timezone.localtime(clue.received_at).year
+
+
+def registered_audit(clue: Clue) -> dict[str, Any]:
+    """What the audit log keeps of a registration."""
+    return audit.snapshot(clue, AUDITED_FIELDS)
+
+
+@transaction.atomic
+def do_register_clue(*, actor: Any, office: Unit, **fields: Any) -> Clue:
+    """Register a clue (受理登记): numbered per office and year, subjects recorded, reporter identity sealed.
+
+    The fields are those of `prepare_registration` (channel, received_at, summary, facts, subjects, …)."""
+    reg = prepare_registration(actor=actor, office=office, **fields)
+    clue = reg.clue
     # The number last, just before the insert: its counter row stays locked until commit, so everything that
     # can be prepared without it (subjects, sealing) is done before it is taken.
-    clue.number = _next_number(office, timezone.localtime(received_at).year)
+    clue.number = _next_number(office, number_year(clue))
     clue.save()
-    _add_recusals(clue, _insert_subjects(clue, rows))
-    Reporter.objects.create(
-        clue=clue, kind=rep.kind, wants_feedback=rep.wants_feedback, sealed_identity=sealed
-    )
-    audit.record("clue.register", actor=actor, obj=clue, after=audit.snapshot(clue, AUDITED_FIELDS))
+    _add_recusals(clue, _insert_subjects(clue, reg.subjects))
+    reg.reporter.clue = clue
+    reg.reporter.save()
+    audit.record("clue.register", actor=actor, obj=clue, after=registered_audit(clue))
     emit_on_commit(
         model="clues.clue",
         object_id=clue.pk,
