@@ -56,7 +56,8 @@ _RESULTS = dict(FindingResult.choices)
 _ANSWERS = dict(TransferAnswer.choices)
 
 
-def _detail(after: dict[str, Any]) -> str:
+def describe(after: dict[str, Any]) -> str:
+    """The entry's details in words (units by name, never a person; results, answers, the body's start)."""
     detail = after.get("detail") or {}
     parts = []
     for key in ("unit", "receiver"):
@@ -73,6 +74,21 @@ def _detail(after: dict[str, Any]) -> str:
     if after.get("body"):
         parts.append(str(after["body"])[:200])
     return "；".join(parts)
+
+
+# A step a lower office's own instance took on a clue handed down to it, recorded here when its feedback
+# package arrived (taizhang.exchange): shown read-only, marked as coming from below, labelled by its step.
+FROM_BELOW = "exchange.from_below"
+# What the upper office's instance sends down about a clue it handed down (received by the lower one).
+FROM_ABOVE = "exchange.from_above"
+_SIDE_LABELS = {FROM_BELOW: _("【来自下级】%(step)s"), FROM_ABOVE: _("【来自上级】%(step)s")}
+
+
+def _label(action: str, after: dict[str, Any]) -> str:
+    if action in _SIDE_LABELS:
+        step = ACTION_LABELS.get(str(after.get("step")), _("其他操作"))
+        return str(_SIDE_LABELS[action] % {"step": step})
+    return str(ACTION_LABELS.get(action, _("其他操作")))
 
 
 # Entries about the reporter thread (replies, reveals and their reasons, the reporter's messages): shown only
@@ -120,14 +136,15 @@ def timeline(clue_id: int, user: Any = None) -> list[dict[str, Any]]:
         items.append(
             {
                 "at": entry.at,
-                "label": ACTION_LABELS.get(entry.action, _("其他操作")),
+                "label": _label(entry.action, after),
                 "actor": actor_name(entry),
                 "status_change": (labels.get(old, old), labels.get(new, new))
                 if old and new and old != new
                 else None,
                 "status": labels.get(new) if new and not old else None,
                 "reason": entry.reason,
-                "detail": _detail(after) if isinstance(after, dict) else "",
+                "detail": describe(after) if isinstance(after, dict) else "",
+                "from_below": entry.action == FROM_BELOW,
             }
         )
     return items

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -120,3 +121,66 @@ def record_written(
         file_name=path.name[:200],
         created_at=timezone.now(),
     )
+
+
+def import_package(
+    path: Path,
+    *,
+    check: Callable[[], Package],
+    work: Callable[[Package], dict[str, int]],
+    kind: str,
+    peer: str,
+    accept_gap_reason: str = "",
+    audit_as: str = "",
+) -> PackageLog:
+    """The one import path of every package (ferry and exchange): check it completely, then in one transaction
+    take the import lock, refuse a replay or a gap (unless overridden with a reason), do the work and log it
+    applied — all or nothing. A refusal is logged (and audited when `audit_as` names the audit prefix, e.g.
+    "ferry" or "exchange"; the portal site keeps no audit log) and raised; nothing of the refused work stays.
+    """
+    if audit_as:  # never on the portal site, which has no audit log (nor the core app)
+        from taizhang.core import audit
+    try:
+        pkg = check()
+        with transaction.atomic():
+            lock("import")
+            gap = check_next(pkg, accept_gap=bool(accept_gap_reason))
+            if gap and audit_as:
+                audit.record(
+                    f"{audit_as}.gap_accepted",
+                    actor=audit_as,
+                    after={
+                        "sequence": pkg.sequence,
+                        "missing": gap,
+                        "reason": accept_gap_reason,
+                        "peer": peer,
+                    },
+                )
+            counts = work(pkg)
+            log = record_applied(pkg, counts)
+            if audit_as:
+                audit.record(
+                    f"{audit_as}.package_applied",
+                    actor=audit_as,
+                    obj=log,
+                    after={"sequence": pkg.sequence, "digest": pkg.digest, "peer": peer, "counts": counts},
+                )
+            return log
+    except AlreadyApplied:
+        raise
+    except PackageRefused as refusal:
+        refused = record_refused(path, refusal, kind=kind, peer=peer)
+        if refused is not None and audit_as:
+            with transaction.atomic():
+                audit.record(
+                    f"{audit_as}.package_refused",
+                    actor=audit_as,
+                    obj=refused,
+                    after={
+                        "sequence": refusal.sequence,
+                        "digest": refusal.digest,
+                        "reason": refusal.message,
+                        "peer": peer,
+                    },
+                )
+        raise

@@ -27,7 +27,7 @@ from taizhang.core import audit, clock
 from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
-from taizhang.org.choices import UnitKind
+from taizhang.org.choices import InstanceLink, UnitKind
 from taizhang.org.models import Unit, User
 
 
@@ -46,6 +46,13 @@ def do_withdraw_assignment(clue_id: int, *, actor: Any, reason: str, version: in
 
 
 def _check_assignee(clue: Clue, unit: Unit, person: User | None) -> None:
+    if unit.instance_link == InstanceLink.CHILD and unit.is_active:
+        # A lower office running its own Taizhang: the clue leaves as a package (taizhang.exchange writes it
+        # for every current assignment to such a unit); that office picks the person and the 保护伞 route.
+        _refuse_recused(clue, unit)
+        if person is not None:
+            raise ActionError("invalid_person", _("交办至外部单位时不能指定责任人，由对方自行确定。"))
+        return
     if not unit.is_active or unit.kind == UnitKind.OFFICE:
         raise ActionError("invalid_unit", _("请选择承办线索的成员单位。"))
     _refuse_recused(clue, unit)
@@ -103,7 +110,17 @@ def do_assign_clue(
     _move(clue, ClueStep.ASSIGN)
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, instructions)
-    _save(clue, "clue.assign", actor, before, assignment=assignment.pk, unit=unit.name, due=assignment.due_at)
+    extra: dict[str, Any] = {"external": True} if unit.instance_link == InstanceLink.CHILD else {}
+    _save(
+        clue,
+        "clue.assign",
+        actor,
+        before,
+        assignment=assignment.pk,
+        unit=unit.name,
+        due=assignment.due_at,
+        **extra,
+    )
     return clue
 
 

@@ -1,0 +1,154 @@
+"""Hand a clue down, feed steps back up, refuse what the key registry does not allow (one process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.clues.actions.assignment import do_assign_clue, do_file_stage_report
+from taizhang.clues.actions.outcomes import do_reopen_clue
+from taizhang.clues.actions.registration import do_triage_clue
+from taizhang.clues.choices import Channel, ClueStatus, ReportStage
+from taizhang.clues.models import Clue
+from taizhang.clues.timeline import timeline
+from taizhang.core import sealing
+from taizhang.core.errors import ActionError
+from taizhang.core.models import AuditEntry
+from taizhang.exchange import registry
+from taizhang.exchange.models import Conflict, HandDown, Received
+from taizhang.ferry import journal, package
+from taizhang.ferry.models import PackageLog
+from taizhang.org.choices import InstanceLink
+from taizhang.org.models import Unit
+from tests.exchange.conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+def hand_down(levels, **kw):
+    world = levels.world
+    clue = register(world, **kw)
+    do_triage_clue(clue.pk, actor=world.people["office_staff"], in_scope=True, category="evil")
+    do_assign_clue(
+        clue.pk, actor=world.people["office_staff"], unit=levels.child.unit, instructions="限期核查"
+    )
+    return Clue.objects.get(pk=clue.pk)
+
+
+def test_a_clue_goes_down_and_is_registered_below_with_the_upper_number_and_sealed_reporter(levels):
+    upper = hand_down(levels)
+    assert upper.status == ClueStatus.ASSIGNED and upper.responsible_unit == levels.child.unit
+    path = levels.send_down()
+    sent = HandDown.objects.get(clue=upper)
+    assert sent.sequence == 1
+    log = levels.apply_below(path)
+    assert log.counts["clues"] == 1
+    received = Received.objects.get(upper_number=upper.number)
+    lower = received.clue
+    assert lower.pk != upper.pk and lower.office.code == "C-ROOT"
+    assert lower.channel == Channel.PLATFORM_12337 and lower.source_ref == upper.number
+    assert received.upper_due_at == upper.deadline_at or received.upper_due_at is not None
+    assert sealing.open_sealed(lower.reporter.sealed_identity)["name"] == "李明"
+    # Nothing in the package is readable without the county's secret: the name is not in its bytes.
+    assert "李明".encode() not in path.read_bytes() and b"13800000000" not in path.read_bytes()
+    # Applied once: the same file again changes nothing.
+    with pytest.raises(journal.AlreadyApplied):
+        levels.apply_below(path)
+    assert Received.objects.count() == 1
+
+
+def test_steps_below_go_up_and_show_on_the_upper_timeline_marked_from_below(levels):
+    upper = hand_down(levels)
+    levels.apply_below(levels.send_down())
+    lower = Received.objects.get().clue
+    staff = levels.county_staff
+    do_triage_clue(lower.pk, actor=staff, in_scope=True, category="evil")
+    do_assign_clue(lower.pk, actor=staff, unit=levels.county_unit)
+    do_file_stage_report(lower.pk, actor=levels.county_liaison, stage=ReportStage.FIRST, body="已成立专班")
+    path = levels.send_up()
+    assert path is not None
+    log = levels.apply_above(path)
+    assert log.counts["updates"] >= 3
+    items = [i for i in timeline(upper.pk) if i["from_below"]]
+    labels = [i["label"] for i in items]
+    assert "【来自下级】交办" in labels and "【来自下级】首次回告" in labels
+    assignment = next(i for i in items if i["label"] == "【来自下级】交办")
+    assert "县交通运输局" in assignment["detail"]
+    assert all(i["actor"] == "下级：测试县扫黑办" for i in items)
+    # Nothing new below: no package.
+    assert levels.send_up() is None
+
+
+def test_an_update_for_a_clue_reopened_upstairs_is_a_conflict_not_an_overwrite(levels):
+    upper = hand_down(levels)
+    levels.apply_below(levels.send_down())
+    lower = Received.objects.get().clue
+    staff = levels.world.people["office_staff"]
+    Clue.objects.filter(pk=upper.pk).update(status=ClueStatus.CONCLUDED)
+    do_reopen_clue(upper.pk, actor=staff, reason="发现新情况")
+    do_triage_clue(lower.pk, actor=levels.county_staff, in_scope=True, category="evil")
+    levels.apply_above(levels.send_up())
+    conflict = Conflict.objects.get(clue=upper)
+    assert "重新启动" in conflict.reason
+    assert not [i for i in timeline(upper.pk) if i["from_below"]]
+
+
+def test_a_gap_blocks_later_packages_until_filled_or_accepted_with_a_reason(levels):
+    hand_down(levels)
+    first = levels.send_down()
+    hand_down(levels)
+    second = levels.send_down()
+    with pytest.raises(journal.GapRefused) as refused:
+        levels.apply_below(second)
+    assert "缺少第 1 号" in refused.value.message
+    levels.apply_below(first)
+    levels.apply_below(second)
+    assert Received.objects.count() == 2
+
+
+def test_refusals_unknown_sender_revoked_key_wrong_direction_change_nothing(levels, tmp_path):
+    hand_down(levels)
+    path = levels.send_down()
+    # The city is registered at the county as a parent; a package going up from it is not allowed.
+    levels.as_lower()
+    staff = levels.world.people["office_staff"]
+    registry.do_revoke_key(
+        actor=staff, partner=levels.parent, verify_key=levels.parent.keys.get().verify_key, reason="密钥泄露"
+    )
+    with pytest.raises(package.PackageRefused) as refused:
+        levels.apply_below(path)
+    assert "已吊销的密钥" in refused.value.message
+    assert not Received.objects.exists()
+    refusal = PackageLog.objects.filter(outcome="refused").first()
+    assert refusal is not None and "吊销" in refusal.reason
+    assert AuditEntry.objects.filter(action="exchange.package_refused").exists()
+    # Unknown sender: the registry no longer has the city's id.
+    levels.parent.instance_id = "someone-else"
+    levels.parent.save()
+    with pytest.raises(package.PackageRefused) as refused:
+        levels.apply_below(path)
+    assert "未登记的实例" in refused.value.message
+    assert not Received.objects.exists()
+
+
+def test_a_package_going_down_from_an_instance_that_is_not_our_parent_is_refused(levels):
+    hand_down(levels)
+    path = levels.send_down()
+    # At the county, the city's unit is marked as a lower instance (a child): it cannot hand clues down.
+    Unit.objects.filter(pk=levels.parent.unit_id).update(instance_link=InstanceLink.CHILD)
+    with pytest.raises(package.PackageRefused) as refused:
+        levels.apply_below(path)
+    assert "不是本实例的上级" in refused.value.message
+    assert not Received.objects.exists()
+
+
+def test_assigning_to_an_external_unit_names_no_person(levels):
+    world = levels.world
+    clue = register(world)
+    do_triage_clue(clue.pk, actor=world.people["office_staff"], in_scope=True, category="evil")
+    with pytest.raises(ActionError):
+        do_assign_clue(
+            clue.pk,
+            actor=world.people["office_staff"],
+            unit=levels.child.unit,
+            person=world.people["district_staff"],
+        )
