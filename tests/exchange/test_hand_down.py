@@ -152,3 +152,43 @@ def test_assigning_to_an_external_unit_names_no_person(levels):
             unit=levels.child.unit,
             person=world.people["district_staff"],
         )
+
+
+def test_a_first_report_below_moves_the_upper_clue_and_its_deadline(levels):
+    upper = hand_down(levels)
+    assert upper.deadline_step == "first_report"
+    levels.apply_below(levels.send_down())
+    lower = Received.objects.get().clue
+    do_triage_clue(lower.pk, actor=levels.county_staff, in_scope=True, category="evil")
+    do_assign_clue(lower.pk, actor=levels.county_staff, unit=levels.county_unit)
+    do_file_stage_report(lower.pk, actor=levels.county_liaison, stage=ReportStage.FIRST, body="已成立专班")
+    levels.apply_above(levels.send_up())
+    upper.refresh_from_db()
+    assert upper.status == ClueStatus.VERIFYING and upper.deadline_step == "verification"
+    assert upper.deadline_at == upper.assignments.get(is_current=True).due_at
+
+
+def test_urging_upstairs_goes_down_to_the_inbox_and_todo_list_until_answered(levels):
+    from taizhang.exchange.models import FromAbove
+    from taizhang.supervision.actions.records import do_issue_urging_notice
+    from taizhang.supervision.models import Notification
+    from taizhang.supervision.todo import todos_for
+
+    upper = hand_down(levels)
+    levels.apply_below(levels.send_down())
+    do_issue_urging_notice(upper, actor=levels.world.people["office_staff"], note="请加快核查进度")
+    path = levels.send_down()
+    log = levels.apply_below(path)
+    assert log.counts["notices"] == 1
+    item = FromAbove.objects.get()
+    assert "请加快核查进度" in item.text
+    note = Notification.objects.get(user=levels.county_staff)
+    assert note.title.startswith("上级催办")
+    assert [t for t in todos_for(levels.county_staff) if t.kind == "exchange"]
+    lower = Received.objects.get().clue
+    lower_items = [i for i in timeline(lower.pk) if i["label"].startswith("【来自上级】")]
+    assert lower_items
+    # The county answers with a step: the item leaves the to-do list once the feedback goes up.
+    do_triage_clue(lower.pk, actor=levels.county_staff, in_scope=True, category="evil")
+    levels.send_up()
+    assert not [t for t in todos_for(levels.county_staff) if t.kind == "exchange"]

@@ -316,6 +316,7 @@ def anchor_chain(now: object = None) -> int:
 SYSTEM_ACTOR_NAMES = {
     "portal": _l("举报人（网络举报平台）"),
     "cli": _l("系统管理命令"),
+    "exchange": _l("上下级联动"),
 }
 
 

@@ -109,3 +109,24 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue_id} {self.step}"
+
+
+class FromAbove(models.Model):
+    """Supervision the upper instance sent down about a clue it handed here (催办, 挂牌督办, 退查...): on the
+    lower office's to-do list until a step on the clue goes up after it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="from_above_items")
+    step = models.CharField(_("事项"), max_length=80)
+    text = models.TextField(_("内容"), blank=True)
+    due_at = models.DateTimeField(_("上级要求时限"), null=True, blank=True)
+    at = models.DateTimeField(_("上级发出时间"))
+    sequence = models.PositiveIntegerField(_("数据包序号"))
+    answered_at = models.DateTimeField(_("已反馈时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上级督办事项")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.clue_id} {self.step}"

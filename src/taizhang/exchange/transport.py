@@ -9,14 +9,16 @@ the gap with a reason (audited). Refusals are logged on the exchange page with t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from taizhang.core import audit
-from taizhang.exchange import down, keys, registry, up
-from taizhang.exchange.models import Partner
+from taizhang.exchange import down, keys, registry, supervise, up
+from taizhang.exchange.models import FromAbove, Partner
 from taizhang.ferry import journal, package
 from taizhang.ferry.choices import Direction
 from taizhang.ferry.models import PackageLog
@@ -43,7 +45,9 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
     def work(pkg: package.Package) -> dict[str, int]:
         partner = found[0]
         if kind == package.EXCHANGE_DOWN:
-            return down.apply(pkg, partner, me.sealing_keys)
+            counts = down.apply(pkg, partner, me.sealing_keys)
+            counts["notices"] = supervise.apply(pkg, partner)
+            return counts
         return up.apply(pkg, partner)
 
     return journal.import_package(
@@ -57,6 +61,20 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
     )
 
 
+class _Collected:
+    """Records streamed into a part, and the highest audit id among them (the cursor's next value)."""
+
+    def __init__(self, source: Iterator[tuple[dict[str, Any], int]], start: int) -> None:
+        self.source, self.last, self.count = source, start, 0
+        self.clues: set[str] = set()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for record, eid in self.source:
+            self.last, self.count = eid, self.count + 1
+            self.clues.add(str(record["ref"]))
+            yield record
+
+
 def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -> PackageLog | None:
     """One package of everything new for `partner`; None when there is nothing to send."""
     me = keys.own()
@@ -65,33 +83,26 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
     kind = package.EXCHANGE_DOWN if is_child else package.EXCHANGE_UP
     with transaction.atomic():
         journal.lock("export")
-        if is_child:
-            ids = list(down.pending(partner).order_by("id").values_list("id", flat=True))
-            if not ids:
-                return None
-        else:
-            mark = up.cursor(partner)
-            ids = []
         sequence = journal.last_sequence(Direction.OUT, partner.instance_id) + 1
         writer = package.PackageWriter(out_dir)
         try:
             if is_child:
-                writer.add_stream(down.CLUES, package.jsonl(down.records(writer, partner, ids)))
-                counts = {"clues": len(ids)}
+                ids = list(down.pending(partner).order_by("id").values_list("id", flat=True))
+                mark = supervise.cursor(partner)
+                if ids:
+                    writer.add_stream(down.CLUES, package.jsonl(down.records(writer, partner, ids)))
+                streamed = _Collected(supervise.notices(partner, mark.value), mark.value)
+                writer.add_stream(supervise.NOTICES, package.jsonl(streamed))
+                counts = {"clues": len(ids), "notices": streamed.count}
             else:
-                last = [mark.value]
-
-                def rows() -> object:
-                    for record, eid in up.updates(partner, mark.value):
-                        last[0] = eid
-                        ids.append(eid)
-                        yield record
-
-                writer.add_stream(up.UPDATES, package.jsonl(rows()))  # type: ignore[arg-type]
-                if not ids:
-                    writer.discard()
-                    return None
-                counts = {"updates": len(ids)}
+                ids = []
+                mark = up.cursor(partner)
+                streamed = _Collected(up.updates(partner, mark.value), mark.value)
+                writer.add_stream(up.UPDATES, package.jsonl(streamed))
+                counts = {"updates": streamed.count}
+            if not any(counts.values()):
+                writer.discard()
+                return None
             path, digest = writer.finish(
                 kind=kind,
                 sender=me.instance_id,
@@ -105,11 +116,15 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
             writer.discard()
             raise
         try:
-            if is_child:
+            if ids:
                 down.mark_sent(partner, ids, sequence)
-            else:
-                mark.value = last[0]
-                mark.save(update_fields=["value"])
+            if not is_child and streamed.clues:
+                # The lower office answered: what came from above on those clues leaves its to-do list.
+                FromAbove.objects.filter(
+                    partner=partner, clue__from_above__upper_number__in=streamed.clues, answered_at=None
+                ).update(answered_at=now)
+            mark.value = streamed.last
+            mark.save(update_fields=["value"])
             log = journal.record_written(kind, partner.instance_id, sequence, digest, counts, path)
             audit.record(
                 "exchange.package_written",

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from taizhang.clues.actions.assignment import do_step_from_below
 from taizhang.clues.choices import ClueStatus
 from taizhang.clues.models import Clue
 from taizhang.clues.timeline import FROM_BELOW, describe
@@ -90,7 +91,7 @@ def _conflict_reason(clue: Clue, hand_down_at: Any) -> str:
 
 def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
     """Record every update on the upper clue's timeline, or as a conflict; all in the caller's transaction."""
-    counts = {"updates": 0, "conflicts": 0}
+    counts = {"updates": 0, "conflicts": 0, "moved": 0}
     handed: dict[str, tuple[int, Any]] = {}
     below = _("下级：%(unit)s") % {"unit": partner.unit.name}
     for row in pkg.lines(UPDATES):
@@ -137,4 +138,5 @@ def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
             continue
         audit.record(FROM_BELOW, actor=below, object_type="clues.clue", object_id=clue_id, after=after)
         counts["updates"] += 1
+        counts["moved"] += int(do_step_from_below(clue_id, actor=below, step=str(row["step"])))
     return counts
