@@ -192,3 +192,23 @@ def test_urging_upstairs_goes_down_to_the_inbox_and_todo_list_until_answered(lev
     do_triage_clue(lower.pk, actor=levels.county_staff, in_scope=True, category="evil")
     levels.send_up()
     assert not [t for t in todos_for(levels.county_staff) if t.kind == "exchange"]
+
+
+def test_the_pages_show_the_hand_down_the_upper_number_and_the_exchange_state(levels):
+    upper = hand_down(levels)
+    staff = levels.world.client_for("office_staff")
+    page = staff.get(f"/clues/{upper.pk}/").content.decode()
+    assert "已交办至 测试县扫黑办（外部）· 数据包待发出" in page
+    levels.apply_below(levels.send_down())
+    page = staff.get(f"/clues/{upper.pk}/").content.decode()
+    assert "已交办至 测试县扫黑办（外部）· 第 1 号数据包" in page
+    lower = Received.objects.get().clue
+    from django.test import Client
+
+    county = Client()
+    county.force_login(levels.county_staff)
+    page = county.get(f"/clues/{lower.pk}/").content.decode()
+    assert f"上级编号 {upper.number}" in page
+    state = staff.get("/exchange/").content.decode()
+    assert "测试县扫黑办" in state and "第 1 号" in state
+    assert levels.world.client_for("liaison").get("/exchange/").status_code == 404

@@ -25,6 +25,8 @@ class Partner(models.Model):
     sealing_public = models.CharField(_("加密公钥"), max_length=64)
     added_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    # The last of our packages the partner says it has applied (carried in each of its packages' manifest).
+    acknowledged = models.PositiveIntegerField(_("对方已确认序号"), default=0)
 
     class Meta:
         verbose_name = _("联动实例")
@@ -102,6 +104,7 @@ class Conflict(models.Model):
     sequence = models.PositiveIntegerField(_("数据包序号"))
     at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_note = models.CharField(_("处理说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("联动冲突")

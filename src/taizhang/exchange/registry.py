@@ -20,7 +20,7 @@ from nacl.signing import VerifyKey
 
 from taizhang.core import audit, clock
 from taizhang.core.errors import ActionError
-from taizhang.exchange.models import Partner, PartnerKey
+from taizhang.exchange.models import Conflict, Partner, PartnerKey
 from taizhang.ferry import package
 from taizhang.org.choices import InstanceLink
 from taizhang.org.models import Unit
@@ -149,3 +149,23 @@ def verify(path: Path, *, kind: str, claimed: str, receiver: str) -> tuple[Partn
             )
         return partner, pkg
     raise refusal or package.PackageRefused(_("未登记该实例的签名公钥。"))
+
+
+@transaction.atomic
+def do_resolve_conflict(conflict_id: int, *, actor: Any, note: str) -> None:
+    """A person has looked at a conflict and says what was decided (the local decision stands)."""
+    conflict = Conflict.objects.select_for_update().filter(pk=conflict_id, resolved_at=None).first()
+    if conflict is None:
+        raise ActionError("not_found", _("该冲突不存在或已处理。"))
+    note = note.strip()
+    if not note:
+        raise ActionError("required", _("请填写处理说明。"))
+    conflict.resolved_at, conflict.resolved_note = clock.now(), note[:200]
+    conflict.save(update_fields=["resolved_at", "resolved_note"])
+    audit.record(
+        "exchange.conflict_resolved",
+        actor=actor,
+        object_type="clues.clue",
+        object_id=conflict.clue_id,
+        after={"step": conflict.step, "body": note[:200]},
+    )

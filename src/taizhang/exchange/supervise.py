@@ -34,7 +34,8 @@ DOWN_LABELS = {
     "clue.review_return": _l("退查"),
     "clue.review_accept": _l("审核通过"),
 }
-DOWN_STEPS = tuple(DOWN_LABELS)
+# Relayed: what our upper instance sent about a clue we handed on goes further down as its step.
+DOWN_STEPS = (*DOWN_LABELS, FROM_ABOVE)
 _BATCH = 2000
 
 
@@ -72,10 +73,14 @@ def notices(child: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], int
         ref = handed.get(int(object_id))
         if ref is None:
             continue
-        text, due = _extra(action, after if isinstance(after, dict) else {})
+        after = after if isinstance(after, dict) else {}
+        relayed = action == FROM_ABOVE
+        text, due = (str(after.get("body") or ""), None) if relayed else _extra(action, after)
+        if relayed and after.get("due_at"):
+            due = dt.datetime.fromisoformat(str(after["due_at"]))
         record = {
             "ref": ref,
-            "step": action,
+            "step": str(after.get("step")) if relayed else action,
             "at": at.isoformat(),
             "text": "；".join(x for x in (text, reason) if x),
             "due_at": due.isoformat() if due else "",
@@ -113,7 +118,12 @@ def apply(pkg: package.Package, parent: Partner) -> int:
             actor=above,
             object_type="clues.clue",
             object_id=clue.pk,
-            after={"step": item.step, "body": item.text, "sequence": pkg.sequence},
+            after={
+                "step": item.step,
+                "body": item.text,
+                "due_at": str(row.get("due_at") or ""),
+                "sequence": pkg.sequence,
+            },
         )
         label = DOWN_LABELS.get(item.step, item.step)
         staff = User.objects.filter(

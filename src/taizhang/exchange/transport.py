@@ -44,6 +44,9 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
 
     def work(pkg: package.Package) -> dict[str, int]:
         partner = found[0]
+        acknowledged = pkg.manifest.get("acknowledged")
+        if isinstance(acknowledged, int) and acknowledged > partner.acknowledged:
+            Partner.objects.filter(pk=partner.pk).update(acknowledged=acknowledged)
         if kind == package.EXCHANGE_DOWN:
             counts = down.apply(pkg, partner, me.sealing_keys)
             counts["notices"] = supervise.apply(pkg, partner)
@@ -111,6 +114,7 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
                 counts=counts,
                 signing_key=me.signing_key,
                 created_at=now,
+                extra={"acknowledged": journal.last_sequence(Direction.IN, partner.instance_id)},
             )
         except BaseException:
             writer.discard()

@@ -42,6 +42,8 @@ FEEDBACK_STEPS = (
     "clue.conclude",
     "clue.reopen",
     "clue.merge",
+    # Relayed: what our own lower instance reported on a clue we handed on goes further up as its step.
+    FROM_BELOW,
 )
 _BATCH = 2000
 
@@ -65,13 +67,14 @@ def updates(parent: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], in
         if ref is None:
             continue
         after = after if isinstance(after, dict) else {}
+        relayed = action == FROM_BELOW
         yield (
             {
                 "ref": ref,
                 "number": repr_,
-                "step": action,
-                "at": at.isoformat(),
-                "status": str(after.get("status") or ""),
+                "step": str(after.get("step")) if relayed else action,
+                "at": str(after.get("their_at")) if relayed else at.isoformat(),
+                "status": str(after.get("their_status" if relayed else "status") or ""),
                 "text": describe(after),
             },
             eid,
