@@ -95,7 +95,7 @@ def _conflict_reason(clue: Clue, hand_down_at: Any) -> str:
 def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
     """Record every update on the upper clue's timeline, or as a conflict; all in the caller's transaction."""
     counts = {"updates": 0, "conflicts": 0, "moved": 0}
-    handed: dict[str, tuple[int, Any]] = {}
+    handed: dict[str, tuple[int, str]] = {}  # upper number -> (clue id, conflict reason), once per package
     below = _("下级：%(unit)s") % {"unit": partner.unit.name}
     for row in pkg.lines(UPDATES):
         ref = str(row["ref"])
@@ -113,10 +113,9 @@ def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
                     digest=pkg.digest,
                     sequence=pkg.sequence,
                 )
-            handed[ref] = found
-        clue_id, sent_at = handed[ref]
-        clue = Clue.objects.only("id", "status").get(pk=clue_id)
-        reason = _conflict_reason(clue, sent_at)
+            clue = Clue.objects.only("id", "status").get(pk=found[0])
+            handed[ref] = (found[0], _conflict_reason(clue, found[1]))
+        clue_id, reason = handed[ref]
         after = {
             "step": row["step"],
             "body": row.get("text", ""),

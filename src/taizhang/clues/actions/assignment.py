@@ -204,10 +204,12 @@ _STEPS_FROM_BELOW = {
 def do_step_from_below(clue_id: int, *, actor: str, step: str) -> bool:
     """Move a clue held by a lower instance as its step `step` (an audit action there) requires; False when the
     step moves nothing here or the clue is no longer where the step fits (the timeline still shows it)."""
-    moves, deadline = _STEPS_FROM_BELOW.get(step, ((), ""))
+    if step not in _STEPS_FROM_BELOW:
+        return False
+    moves, deadline = _STEPS_FROM_BELOW[step]
     clue = _lock(clue_id, actor)
     current = Assignment.objects.filter(clue=clue, is_current=True).select_related("unit")
-    assignment = current.first() if moves else None
+    assignment = current.first()
     if assignment is None or assignment.unit.instance_link != InstanceLink.CHILD:
         return False
     before = audit.snapshot(clue, AUDITED_FIELDS)
