@@ -212,3 +212,15 @@ def test_the_pages_show_the_hand_down_the_upper_number_and_the_exchange_state(le
     state = staff.get("/exchange/").content.decode()
     assert "测试县扫黑办" in state and "第 1 号" in state
     assert levels.world.client_for("liaison").get("/exchange/").status_code == 404
+
+
+def test_a_partner_that_left_is_refused_and_its_unit_is_ordinary_again(levels):
+    hand_down(levels)
+    path = levels.send_down()
+    levels.as_lower()
+    registry.do_leave(actor=levels.county_staff, partner=levels.parent, reason="机构调整")
+    with pytest.raises(package.PackageRefused) as refused:
+        levels.apply_below(path)
+    assert "已退出联动" in refused.value.message
+    assert not Received.objects.exists()
+    assert Unit.objects.get(pk=levels.parent.unit_id).instance_link == InstanceLink.NONE
