@@ -224,3 +224,11 @@ def test_a_partner_that_left_is_refused_and_its_unit_is_ordinary_again(levels):
     assert "已退出联动" in refused.value.message
     assert not Received.objects.exists()
     assert Unit.objects.get(pk=levels.parent.unit_id).instance_link == InstanceLink.NONE
+
+
+def test_the_assign_form_offers_the_lower_instance_and_registration_never_does(levels):
+    from taizhang.clues.forms import AssignForm, RegisterForm
+
+    staff = levels.world.people["office_staff"]
+    assert levels.child.unit in AssignForm(user=staff).fields["unit"].queryset
+    assert levels.child.unit not in RegisterForm(user=staff).fields["office"].queryset
