@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "taizhang.jobs",
     "taizhang.gate",
     "taizhang.ferry",
+    "taizhang.exchange",
 ]
 
 # Which site this process is (docs/portal.md): "combined" (the default, today's single process with the public
@@ -251,6 +252,13 @@ FERRY_DIR = Path(conf.env_str("TAIZHANG_FERRY_DIR") or VAR_DIR / "ferry")
 FERRY_OUTBOX = conf.env_str("TAIZHANG_FERRY_OUTBOX")
 FERRY_INBOX = conf.env_str("TAIZHANG_FERRY_INBOX")
 FERRY_CHANNEL = conf.env_str("TAIZHANG_FERRY_CHANNEL") or "portal"
+# The exchange between levels (docs/exchange.md): this instance's identity keys, and drop folders the worker
+# watches (packages for every partner go to one outbox; the inbox takes every partner's).
+EXCHANGE_DIR = Path(conf.env_str("TAIZHANG_EXCHANGE_DIR") or VAR_DIR / "exchange")
+EXCHANGE_OUTBOX = conf.env_str("TAIZHANG_EXCHANGE_OUTBOX")
+EXCHANGE_INBOX = conf.env_str("TAIZHANG_EXCHANGE_INBOX")
+# The code of the office that registers clues handed down from above (default: the root office).
+EXCHANGE_OFFICE = conf.env_str("TAIZHANG_EXCHANGE_OFFICE")
 
 EMAIL_BACKEND = conf.env_str("TAIZHANG_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -38,6 +38,7 @@ urlpatterns = [
     path("reviews/", include("taizhang.reviews.urls")),
     path("people/", include("taizhang.people.urls")),
     path("ferry/", include("taizhang.ferry.urls")),
+    path("exchange/", include("taizhang.exchange.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -309,6 +309,9 @@ PAGES: dict[str, Rule] = {
     "publicity:typical_export": page(STAFF),
     # ---- the portal ferry's state (#20): office staff and leaders ----
     "ferry:state": page(OFFICE_ACTORS),
+    # ---- the exchange between levels (#21): office staff and leaders; no conflict in the matrix world ----
+    "exchange:state": page(OFFICE_ACTORS),
+    "exchange:resolve": Rule(allow=frozenset(), obj="missing", method="POST"),
     "publicity:survey": page(frozenset(), obj="missing"),
     "publicity:survey_status": Rule(allow=frozenset(), obj="missing", method="POST"),
     # The public survey page: no survey is open in the matrix world.

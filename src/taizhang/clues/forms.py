@@ -24,7 +24,7 @@ from taizhang.clues.choices import (
     TransferKind,
 )
 from taizhang.core import clock
-from taizhang.org.choices import UnitKind
+from taizhang.org.choices import InstanceLink, UnitKind
 from taizhang.org.models import Sector, Unit, User
 from taizhang.org.visibility import scope_of
 
@@ -104,7 +104,8 @@ class RegisterForm(ClueFieldsForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
-        offices = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True)
+        # Not a unit standing for another office's own instance: clues are registered in our offices only.
+        offices = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True, instance_link="")
         offices = (
             offices.filter(path__startswith=scope.office_path)
             if scope and scope.office_path
@@ -249,7 +250,9 @@ class AssignForm(VersionedStepForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = _assignable_units(user)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # A lower office running its own instance takes clues too (they leave as a package, docs/exchange.md).
+        lower = Unit.objects.visible_to(user).filter(is_active=True, instance_link=InstanceLink.CHILD)
+        self.fields["unit"].queryset = (units | lower).order_by("path")  # type: ignore[attr-defined]
         # 责任人 lists the people of the chosen 责任单位 only (the page refreshes the list when the unit
         # changes, clues:assign_people); nobody until a unit is chosen.
         chosen = self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")

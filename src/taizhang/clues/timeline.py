@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "clue.reopen": _("重新启动"),
     "clue.link": _("关联线索"),
     "clue.merge": _("串并（并入其他线索）"),
+    "clue.moved_from_below": _("按下级反馈推进办理环节"),
+    "exchange.handed_down": _("已交办至外部单位（数据包已发出）"),
+    "exchange.conflict": _("下级反馈与本级处理冲突（未写入）"),
     "clue.merged_in": _("有线索并入本线索"),
     "clue.attach": _("上传附件"),
     "clue.attachment_read": _("查阅附件"),
@@ -57,7 +60,8 @@ _RESULTS = dict(FindingResult.choices)
 _ANSWERS = dict(TransferAnswer.choices)
 
 
-def _detail(after: dict[str, Any]) -> str:
+def describe(after: dict[str, Any]) -> str:
+    """The entry's details in words (units by name, never a person; results, answers, the body's start)."""
     detail = after.get("detail") or {}
     parts = []
     for key in ("unit", "receiver"):
@@ -74,6 +78,21 @@ def _detail(after: dict[str, Any]) -> str:
     if after.get("body"):
         parts.append(str(after["body"])[:200])
     return "；".join(parts)
+
+
+# A step a lower office's own instance took on a clue handed down to it, recorded here when its feedback
+# package arrived (taizhang.exchange): shown read-only, marked as coming from below, labelled by its step.
+FROM_BELOW = "exchange.from_below"
+# What the upper office's instance sends down about a clue it handed down (received by the lower one).
+FROM_ABOVE = "exchange.from_above"
+_SIDE_LABELS = {FROM_BELOW: _("【来自下级】%(step)s"), FROM_ABOVE: _("【来自上级】%(step)s")}
+
+
+def _label(action: str, after: dict[str, Any]) -> str:
+    if action in _SIDE_LABELS:
+        step = ACTION_LABELS.get(str(after.get("step")), _("其他操作"))
+        return str(_SIDE_LABELS[action] % {"step": step})
+    return str(ACTION_LABELS.get(action, _("其他操作")))
 
 
 # Entries about the reporter thread (replies, reveals and their reasons, the reporter's messages): shown only
@@ -132,14 +151,15 @@ def timeline(
             {
                 "at": entry.at,
                 "at_text": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
-                "label": ACTION_LABELS.get(entry.action, _("其他操作")),
+                "label": _label(entry.action, after),
                 "actor": actor_name(entry),
                 "status_change": (labels.get(old, old), labels.get(new, new))
                 if old and new and old != new
                 else None,
                 "status": labels.get(new) if new and not old else None,
                 "reason": entry.reason,
-                "detail": _detail(after) if isinstance(after, dict) else "",
+                "detail": describe(after) if isinstance(after, dict) else "",
+                "from_below": entry.action == FROM_BELOW,
             }
         )
     return items

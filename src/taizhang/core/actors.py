@@ -43,8 +43,9 @@ WORKER = SystemActor("worker", _l("定时任务"))
 DEMO = SystemActor("演示数据", _l("演示数据"))
 SIGN_OFF = SystemActor("整改销号", _l("整改销号"))
 SYSTEM = SystemActor("system", _l("系统"))
+EXCHANGE = SystemActor("exchange", _l("上下级联动"))
 
-KNOWN = {actor.code: actor for actor in (PORTAL, FERRY, CLI, WORKER, DEMO, SIGN_OFF, SYSTEM)}
+KNOWN = {actor.code: actor for actor in (PORTAL, FERRY, CLI, WORKER, DEMO, SIGN_OFF, SYSTEM, EXCHANGE)}
 
 
 def is_system(actor: object) -> TypeIs[SystemActor]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +14,9 @@ from django.utils.translation import gettext as _
 from taizhang.ferry.choices import Direction, Outcome
 from taizhang.ferry.models import Cursor, PackageLog
 from taizhang.ferry.package import Package, PackageRefused
+
+if TYPE_CHECKING:  # the portal site runs this module without core
+    from taizhang.core.actors import SystemActor
 
 
 class AlreadyApplied(PackageRefused):
@@ -120,3 +125,66 @@ def record_written(
         file_name=path.name[:200],
         created_at=timezone.now(),
     )
+
+
+def import_package(
+    path: Path,
+    *,
+    check: Callable[[], Package],
+    work: Callable[[Package], dict[str, int]],
+    kind: str,
+    peer: str,
+    accept_gap_reason: str = "",
+    audit_as: SystemActor | None = None,
+) -> PackageLog:
+    """The one import path of every package (ferry and exchange): check it completely, then in one transaction
+    take the import lock, refuse a replay or a gap (unless overridden with a reason), do the work and log it
+    applied — all or nothing. A refusal is logged (and audited as the system actor `audit_as`, whose code is the audit
+    prefix, "ferry" or "exchange"; the portal site keeps no audit log) and raised; nothing of the refused work stays.
+    """
+    if audit_as:  # never on the portal site, which has no audit log (nor the core app)
+        from taizhang.core import audit
+    try:
+        pkg = check()
+        with transaction.atomic():
+            lock("import")
+            gap = check_next(pkg, accept_gap=bool(accept_gap_reason))
+            if gap and audit_as:
+                audit.record(
+                    f"{audit_as.code}.gap_accepted",
+                    actor=audit_as,
+                    after={
+                        "sequence": pkg.sequence,
+                        "missing": gap,
+                        "reason": accept_gap_reason,
+                        "peer": peer,
+                    },
+                )
+            counts = work(pkg)
+            log = record_applied(pkg, counts)
+            if audit_as:
+                audit.record(
+                    f"{audit_as.code}.package_applied",
+                    actor=audit_as,
+                    obj=log,
+                    after={"sequence": pkg.sequence, "digest": pkg.digest, "peer": peer, "counts": counts},
+                )
+            return log
+    except AlreadyApplied:
+        raise
+    except PackageRefused as refusal:
+        refused = record_refused(path, refusal, kind=kind, peer=peer)
+        if refused is not None and audit_as:
+            with transaction.atomic():
+                audit.record(
+                    f"{audit_as.code}.package_refused",
+                    actor=audit_as,
+                    obj=refused,
+                    after={
+                        "sequence": refusal.sequence,
+                        "digest": refusal.digest,
+                        "reason": refusal.message,
+                        "peer": peer,
+                    },
+                )
+        raise

@@ -46,7 +46,7 @@ def _read(name: str) -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
 
 
-def _write_secret(path: Path, data: dict[str, Any]) -> None:
+def write_secret(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -94,7 +94,7 @@ def init(role: str, site_id: str = "") -> OwnKeys:
     }
     if role == "ledger":
         data["sealing_key"] = PrivateKey.generate().encode().hex()
-    _write_secret(path, data)
+    write_secret(path, data)
     return own()
 
 
@@ -106,7 +106,7 @@ def rotate() -> OwnKeys:
     if data["role"] == "ledger":
         data["retired"] = [data["sealing_key"], *data.get("retired", [])]
         data["sealing_key"] = PrivateKey.generate().encode().hex()
-    _write_secret(path, data)
+    write_secret(path, data)
     return own()
 
 
@@ -140,7 +140,7 @@ def trust(public: dict[str, Any]) -> PeerKeys:
     VerifyKey(bytes.fromhex(public["verify_key"]))
     if public.get("sealing_public"):
         PublicKey(bytes.fromhex(public["sealing_public"]))
-    _write_secret(ferry_dir() / "peer.json", {k: public[k] for k in public if k != "signing_key"})
+    write_secret(ferry_dir() / "peer.json", {k: public[k] for k in public if k != "signing_key"})
     return peer()
 
 

@@ -57,50 +57,21 @@ def _open(secrets: tuple[PrivateKey, ...], blob: bytes) -> bytes:
 def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
     """Apply one package from the portal, all or nothing; refusals are logged, audited and raised."""
     own, peer = keys.own(), keys.peer()
-    try:
-        pkg = package.verify(
+    return journal.import_package(
+        path,
+        check=lambda: package.verify(
             path,
             sender_key=peer.verify_key,
             sender=peer.site_id,
             receiver=own.site_id,
             kind=package.PORTAL_TO_LEDGER,
-        )
-        with transaction.atomic():
-            journal.lock("import")
-            gap = journal.check_next(pkg, accept_gap=bool(accept_gap_reason))
-            if gap:
-                audit.record(
-                    "ferry.gap_accepted",
-                    actor=ACTOR,
-                    after={
-                        "sequence": pkg.sequence,
-                        "missing": gap,
-                        "reason": accept_gap_reason,
-                        "peer": pkg.sender,
-                    },
-                )
-            counts = _apply(pkg, own.sealing_keys)
-            log = journal.record_applied(pkg, counts)
-            audit.record(
-                "ferry.package_applied",
-                actor=ACTOR,
-                obj=log,
-                after={"sequence": pkg.sequence, "digest": pkg.digest, "peer": pkg.sender, "counts": counts},
-            )
-            return log
-    except journal.AlreadyApplied:
-        raise
-    except package.PackageRefused as refusal:
-        refused = journal.record_refused(path, refusal, kind=package.PORTAL_TO_LEDGER, peer=peer.site_id)
-        if refused is not None:
-            with transaction.atomic():
-                audit.record(
-                    "ferry.package_refused",
-                    actor=ACTOR,
-                    obj=refused,
-                    after={"sequence": refusal.sequence, "digest": refusal.digest, "reason": refusal.message},
-                )
-        raise
+        ),
+        work=lambda pkg: _apply(pkg, own.sealing_keys),
+        kind=package.PORTAL_TO_LEDGER,
+        peer=peer.site_id,
+        accept_gap_reason=accept_gap_reason,
+        audit_as=ACTOR,
+    )
 
 
 def _clean_files(

@@ -16,7 +16,8 @@ length, and every part's digest. Parts are streamed, so memory stays flat whatev
 package's digest (what the audit log and the ferry page name) is the SHA-256 of the manifest, which commits
 to every part.
 
-One format, several uses: `kind` says which (portal→ledger, ledger→portal; other pairs of sites may be added).
+One format, several uses: `kind` says which (portal→ledger, ledger→portal between the two sites of one office;
+exchange-down, exchange-up between the instances of offices at different levels, see docs/exchange.md).
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ MAGIC = b"TAIZHANG-FERRY\n"
 SIGNATURE_HEX = 128
 PORTAL_TO_LEDGER = "portal-to-ledger"
 LEDGER_TO_PORTAL = "ledger-to-portal"
-KINDS = (PORTAL_TO_LEDGER, LEDGER_TO_PORTAL)
+# Between Taizhang instances of different levels (taizhang.exchange): clues and supervision handed down,
+# feedback and reports sent up.
+EXCHANGE_DOWN = "exchange-down"
+EXCHANGE_UP = "exchange-up"
+KINDS = (PORTAL_TO_LEDGER, LEDGER_TO_PORTAL, EXCHANGE_DOWN, EXCHANGE_UP)
 _CHUNK = 1 << 16
 # A manifest is small; anything bigger is not one (and must not be read into memory whole).
 _MAX_MANIFEST = 64 * 1024 * 1024
@@ -229,6 +234,22 @@ def read_header(handle: IO[bytes]) -> tuple[bytes, bytes, int]:
     return body, sig[:-1], handle.tell()
 
 
+def peek(path: Path) -> tuple[str, str]:
+    """(sender, kind) a package claims, read before its signature is checked: only to choose the key to check
+    it by and the code to apply it with (verify then checks both under the signature)."""
+    try:
+        with open(path, "rb") as handle:
+            body, _sig, _start = read_header(handle)
+        manifest = json.loads(body)
+    except (OSError, ValueError) as exc:
+        raise _not_a_package() from exc
+    sender = manifest.get("sender") if isinstance(manifest, dict) else None
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    if not isinstance(sender, str) or not sender or not isinstance(kind, str):
+        raise _not_a_package()
+    return sender, kind
+
+
 def verify(path: Path, *, sender_key: VerifyKey, sender: str, receiver: str, kind: str) -> Package:
     """Check a package completely; raise PackageRefused (nothing read is trusted) or return it."""
     try:
@@ -301,7 +322,12 @@ def _check_parts(package: Package, start: int) -> None:
 
 def kind_label(kind: str) -> str:
     """The direction in words."""
-    return {PORTAL_TO_LEDGER: _("举报平台→台账"), LEDGER_TO_PORTAL: _("台账→举报平台")}.get(kind, _("未知"))
+    return {
+        PORTAL_TO_LEDGER: _("举报平台→台账"),
+        LEDGER_TO_PORTAL: _("台账→举报平台"),
+        EXCHANGE_DOWN: _("上级→下级"),
+        EXCHANGE_UP: _("下级→上级"),
+    }.get(kind, _("未知"))
 
 
 def jsonl(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:

@@ -120,24 +120,20 @@ def _messages(writer: package.PackageWriter, ids: list[int]) -> Iterator[dict[st
 def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
     """Apply one package from the ledger, all or nothing; refusals are logged and raised."""
     own, peer = keys.own(), keys.peer()
-    try:
-        pkg = package.verify(
+    return journal.import_package(
+        path,
+        check=lambda: package.verify(
             path,
             sender_key=peer.verify_key,
             sender=peer.site_id,
             receiver=own.site_id,
             kind=package.LEDGER_TO_PORTAL,
-        )
-        with transaction.atomic():
-            journal.lock("import")
-            journal.check_next(pkg, accept_gap=bool(accept_gap_reason))
-            counts = _apply(pkg)
-            return journal.record_applied(pkg, counts)
-    except journal.AlreadyApplied:
-        raise
-    except package.PackageRefused as refusal:
-        journal.record_refused(path, refusal, kind=package.LEDGER_TO_PORTAL, peer=peer.site_id)
-        raise
+        ),
+        work=_apply,
+        kind=package.LEDGER_TO_PORTAL,
+        peer=peer.site_id,
+        accept_gap_reason=accept_gap_reason,
+    )
 
 
 def _apply(pkg: package.Package) -> dict[str, int]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from taizhang.ferry.choices import Direction, Outcome
 from taizhang.ferry.models import PackageLog
-from taizhang.ferry.package import kind_label
+from taizhang.ferry.package import LEDGER_TO_PORTAL, PORTAL_TO_LEDGER, kind_label
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -26,11 +26,13 @@ def state(request: HttpRequest) -> HttpResponse:
     """Last package each way, recent refusals and the twenty latest packages."""
     if not can_see_ferry(request.user):
         raise Http404
+    # The ferry's own packages (the exchange between levels logs in the same journal: /exchange/ shows those).
+    logs = PackageLog.objects.filter(kind__in=(PORTAL_TO_LEDGER, LEDGER_TO_PORTAL))
     latest = {
-        direction: PackageLog.objects.filter(direction=direction).exclude(outcome=Outcome.REFUSED).first()
+        direction: logs.filter(direction=direction).exclude(outcome=Outcome.REFUSED).first()
         for direction in (Direction.OUT, Direction.IN)
     }
-    rows = list(PackageLog.objects.all()[:20])
+    rows = list(logs[:20])
     for row in [*rows, *(r for r in latest.values() if r)]:
         row.kind_label = kind_label(row.kind)  # type: ignore[attr-defined]
     return render(
@@ -39,7 +41,7 @@ def state(request: HttpRequest) -> HttpResponse:
         {
             "last_out": latest[Direction.OUT],
             "last_in": latest[Direction.IN],
-            "refused": PackageLog.objects.filter(outcome=Outcome.REFUSED)[:10],
+            "refused": logs.filter(outcome=Outcome.REFUSED)[:10],
             "rows": rows,
         },
     )

@@ -15,6 +15,14 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class InstanceLink(models.TextChoices):
+    """A unit that stands for another office's own Taizhang instance (taizhang.exchange, docs/exchange.md)."""
+
+    NONE = "", _("本系统单位")
+    PARENT = "parent", _("上级台账")
+    CHILD = "child", _("下级台账")
+
+
 class RoleCode(models.TextChoices):
     OFFICE_STAFF = "office_staff", _("办公室工作人员")
     OFFICE_LEADER = "office_leader", _("办公室领导")

@@ -9,7 +9,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.org.choices import RoleCode, UnitKind
+from taizhang.org.choices import InstanceLink, RoleCode, UnitKind
 from taizhang.org.visibility import Scope, VisibleQuerySet
 
 
@@ -49,6 +49,12 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Another office that runs its own Taizhang (a lower or upper level): clues assigned to it leave as signed
+    # packages (taizhang.exchange, docs/exchange.md) instead of reaching people here. Set with its key in the
+    # exchange's key registry (`taizhang exchange partner add`), never by hand.
+    instance_link = models.CharField(
+        _("外部台账"), max_length=10, choices=InstanceLink.choices, default="", blank=True, editable=False
+    )
 
     objects = UnitQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from taizhang.core.deadlines import due_at
 from taizhang.core.errors import ActionError
 from taizhang.core.workflow import check_version
 from taizhang.org.actors import Actor
-from taizhang.org.choices import UnitKind
+from taizhang.org.choices import InstanceLink, UnitKind
 from taizhang.org.models import Unit, User
 
 
@@ -48,6 +49,13 @@ def do_withdraw_assignment(clue_id: int, *, actor: Actor, reason: str, version: 
 
 
 def _check_assignee(clue: Clue, unit: Unit, person: User | None) -> None:
+    if unit.instance_link == InstanceLink.CHILD and unit.is_active:
+        # A lower office running its own Taizhang: the clue leaves as a package (taizhang.exchange writes it
+        # for every current assignment to such a unit); that office picks the person and the 保护伞 route.
+        _refuse_recused(clue, unit)
+        if person is not None:
+            raise ActionError("invalid_person", _("交办至外部单位时不能指定责任人，由对方自行确定。"))
+        return
     if not unit.is_active or unit.kind == UnitKind.OFFICE:
         raise ActionError("invalid_unit", _("请选择承办线索的成员单位。"))
     _refuse_recused(clue, unit)
@@ -105,7 +113,17 @@ def do_assign_clue(
     _move(clue, ClueStep.ASSIGN)
     _check_assignee(clue, unit, person)
     assignment = _open_assignment(clue, actor, unit, person, due, instructions)
-    _save(clue, "clue.assign", actor, before, assignment=assignment.pk, unit=unit.name, due=assignment.due_at)
+    extra: dict[str, Any] = {"external": True} if unit.instance_link == InstanceLink.CHILD else {}
+    _save(
+        clue,
+        "clue.assign",
+        actor,
+        before,
+        assignment=assignment.pk,
+        unit=unit.name,
+        due=assignment.due_at,
+        **extra,
+    )
     notify_on_commit(ClueNotice.ASSIGNED, clue, actor)
     return clue
 
@@ -177,3 +195,38 @@ def do_recuse_unit(
     _save(clue, "clue.recuse", actor, before, reason=reason, unit=unit.name)
     notify_on_commit(ClueNotice.RECUSED, clue, actor)
     return recusal
+
+
+# What a step taken by a unit that runs its own instance (reported in its feedback package) does to the clue
+# here: the same move and the same next deadline as when a local unit takes it, so the deadline and overdue
+# boards count such a unit as they count a local one. Other steps only show on the timeline.
+_STEPS_FROM_BELOW = {
+    "clue.report_first": ((ClueStep.FIRST_REPORT,), "verification"),
+    "clue.finding_signed": ((ClueStep.RECORD_FINDING, ClueStep.SIGN), "review"),
+}
+
+
+@transaction.atomic
+def do_step_from_below(clue_id: int, *, actor: Actor, step: str) -> bool:
+    """Move a clue held by a lower instance as its step `step` (an audit action there) requires; False when the
+    step moves nothing here or the clue is no longer where the step fits (the timeline still shows it)."""
+    if step not in _STEPS_FROM_BELOW:
+        return False
+    moves, deadline = _STEPS_FROM_BELOW[step]
+    clue = _lock(clue_id, actor)
+    current = Assignment.objects.filter(clue=clue, is_current=True).select_related("unit")
+    assignment = current.first()
+    if assignment is None or assignment.unit.instance_link != InstanceLink.CHILD:
+        return False
+    before = audit.snapshot(clue, AUDITED_FIELDS)
+    try:
+        for move in moves:
+            _move(clue, move)
+    except ActionError:
+        return False
+    if deadline == "verification":
+        _set_deadline(clue, deadline, at=assignment.due_at)
+    else:
+        _set_deadline(clue, deadline)
+    _save(clue, "clue.moved_from_below", actor, before, step=step)
+    return True
