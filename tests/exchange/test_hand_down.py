@@ -169,11 +169,10 @@ def test_a_first_report_below_moves_the_upper_clue_and_its_deadline(levels):
 
 
 def test_urging_upstairs_goes_down_to_the_inbox_and_todo_list_until_answered(levels):
-    from taizhang.supervision.todo import todos_for
-
     from taizhang.exchange.models import FromAbove
     from taizhang.supervision.actions.records import do_issue_urging_notice
     from taizhang.supervision.models import Notification
+    from taizhang.supervision.worklist import todos_for
 
     upper = hand_down(levels)
     levels.apply_below(levels.send_down())

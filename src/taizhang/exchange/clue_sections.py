@@ -7,9 +7,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from taizhang.clues.choices import Channel
 from taizhang.exchange.models import Conflict, FromAbove, HandDown, Received
 from taizhang.exchange.supervise import DOWN_LABELS
 from taizhang.org.choices import InstanceLink
+
+FROM_ABOVE_CHANNELS = (Channel.SUPERIOR, Channel.PLATFORM_12337)
 
 
 def sections(request: Any, clue: Any) -> list[dict[str, Any]]:
@@ -19,7 +22,12 @@ def sections(request: Any, clue: Any) -> list[dict[str, Any]]:
         and clue.responsible_unit.instance_link == InstanceLink.CHILD
         and not any(h.assignment.is_current for h in handed)
     )
-    received = Received.objects.filter(clue=clue).select_related("partner__unit").first()
+    # Only a clue that came from above can have been received (one query saved on every other clue's page).
+    received = (
+        Received.objects.filter(clue=clue).select_related("partner__unit").first()
+        if clue.channel in FROM_ABOVE_CHANNELS
+        else None
+    )
     if not handed and not pending and received is None:
         return []
     items = [

@@ -23,6 +23,7 @@ from taizhang.core.actors import EXCHANGE
 from taizhang.core.errors import ActionError
 from taizhang.exchange.models import Conflict, Partner, PartnerKey
 from taizhang.ferry import package
+from taizhang.org.actors import Actor
 from taizhang.org.choices import InstanceLink
 from taizhang.org.models import Unit
 
@@ -40,7 +41,7 @@ def _hex_key(value: Any, kind: type[VerifyKey] | type[PublicKey]) -> str:
 
 
 @transaction.atomic
-def do_add_partner(*, actor: Any, unit: Unit, link: str, public: dict[str, Any]) -> Partner:
+def do_add_partner(*, actor: Actor, unit: Unit, link: str, public: dict[str, Any]) -> Partner:
     """Register another instance (its public half from `taizhang exchange keys public`) as `unit`."""
     if link not in (InstanceLink.PARENT, InstanceLink.CHILD):
         raise ActionError("invalid_link", _("请选择上级或下级。"))
@@ -76,7 +77,7 @@ def do_add_partner(*, actor: Any, unit: Unit, link: str, public: dict[str, Any])
 
 
 @transaction.atomic
-def do_revoke_key(*, actor: Any, partner: Partner, verify_key: str, reason: str) -> PartnerKey:
+def do_revoke_key(*, actor: Actor, partner: Partner, verify_key: str, reason: str) -> PartnerKey:
     """Revoke one of a partner's signing keys: packages signed with it are refused from now on."""
     if not reason.strip():
         raise ActionError("required", _("吊销密钥须说明原因。"))
@@ -92,7 +93,7 @@ def do_revoke_key(*, actor: Any, partner: Partner, verify_key: str, reason: str)
 
 
 @transaction.atomic
-def do_leave(*, actor: Any, partner: Partner, reason: str) -> Partner:
+def do_leave(*, actor: Actor, partner: Partner, reason: str) -> Partner:
     """The partner leaves the exchange: its packages are refused, the unit is an ordinary unit again (its
     clues handed down stay as they are, with their history)."""
     if not reason.strip():
@@ -153,7 +154,7 @@ def verify(path: Path, *, kind: str, claimed: str, receiver: str) -> tuple[Partn
 
 
 @transaction.atomic
-def do_resolve_conflict(conflict_id: int, *, actor: Any, note: str) -> None:
+def do_resolve_conflict(conflict_id: int, *, actor: Actor, note: str) -> None:
     """A person has looked at a conflict and says what was decided (the local decision stands)."""
     conflict = Conflict.objects.select_for_update().filter(pk=conflict_id, resolved_at=None).first()
     if conflict is None:

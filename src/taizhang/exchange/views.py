@@ -20,6 +20,7 @@ from taizhang.exchange.models import Conflict, Partner
 from taizhang.ferry import package
 from taizhang.ferry.choices import Direction, Outcome
 from taizhang.ferry.models import PackageLog
+from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
@@ -85,7 +86,7 @@ def state(request: HttpRequest) -> HttpResponse:
 @page_rule(can_resolve)
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        registry.do_resolve_conflict(pk, actor=request.user, note=request.POST.get("note", ""))
+        registry.do_resolve_conflict(pk, actor=acting(request), note=request.POST.get("note", ""))
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

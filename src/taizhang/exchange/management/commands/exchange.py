@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from taizhang.core.actors import CLI
 from taizhang.core.errors import ActionError
 from taizhang.exchange import keys, registry, transport
 from taizhang.exchange.models import Partner
@@ -18,7 +19,7 @@ from taizhang.ferry.keys import KeysMissing
 from taizhang.ferry.models import PackageLog
 from taizhang.org.models import Unit
 
-ACTOR = "cli"
+ACTOR = CLI
 
 
 class Command(BaseCommand):
