@@ -17,6 +17,7 @@ from taizhang.cases.views import act
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
+from taizhang.org.actors import acting
 
 FIELDS = ("name", "id_fragment", "phone_fragment", "group_role", "status")
 # What a refused form had typed, kept in the session until the case page shows it again.
@@ -69,7 +70,7 @@ def suspect_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call(case: Case) -> None:
         try:
-            suspects.do_add_suspect(case.pk, actor=request.user, **values)
+            suspects.do_add_suspect(case.pk, actor=acting(request), **values)
         except ActionError:
             _keep(request, case.pk, values, None)
             raise
@@ -88,7 +89,7 @@ def suspect_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             suspects.do_edit_suspect(
                 case.pk,
-                actor=request.user,
+                actor=acting(request),
                 suspect_id=suspect_id,
                 version=as_id(request.POST.get("version")),
                 **values,

@@ -21,6 +21,7 @@ from taizhang.core import audit
 from taizhang.core.errors import ActionError, NotVisible
 from taizhang.core.signals import emit_on_commit
 from taizhang.core.workflow import check_version
+from taizhang.org.models import User
 
 SUSPECT_FIELDS = ["name", "id_fragment", "phone_fragment", "group_role", "status", "version"]
 
@@ -36,7 +37,7 @@ def sync_case_counts(case: Case) -> None:
     case.save(update_fields=["persons_caught", "fugitives_caught", "fugitives_at_large", "updated_at"])
 
 
-def _may_record(actor: Any, case: Case) -> bool:
+def _may_record(actor: User, case: Case) -> bool:
     return perm.can_record_stage(actor, case, set(case.handling_units.values_list("pk", flat=True)))
 
 
@@ -58,7 +59,7 @@ def _cleaned(
     return {"name": name, **fragments, "group_role": group_role, "status": status}
 
 
-def _done(actor: Any, case: Case, action: str, row: CaseSuspect, before: dict[str, Any]) -> None:
+def _done(actor: User, case: Case, action: str, row: CaseSuspect, before: dict[str, Any]) -> None:
     sync_case_counts(case)
     # The case's timeline says what changed in the group, not whom it names (names are read on the case page).
     after = {"suspect": row.pk, "group_role": row.group_role, "status": row.status, "version": row.version}
@@ -70,7 +71,7 @@ def _done(actor: Any, case: Case, action: str, row: CaseSuspect, before: dict[st
 def do_add_suspect(
     case_id: int,
     *,
-    actor: Any,
+    actor: User,
     name: str,
     group_role: str,
     status: str,
@@ -92,7 +93,7 @@ def do_add_suspect(
 def do_edit_suspect(
     case_id: int,
     *,
-    actor: Any,
+    actor: User,
     suspect_id: int,
     name: str,
     group_role: str,

@@ -12,6 +12,7 @@ from taizhang.cases import suspects
 from taizhang.cases.choices import GroupRole, SuspectStatus
 from taizhang.cases.followup_api import _case, _enum
 from taizhang.cases.models import CaseSuspect
+from taizhang.org.actors import acting
 
 
 class SuspectIn(Schema):
@@ -41,5 +42,5 @@ def mount(router: Router) -> None:
 
     @router.post("/cases/{case_id}/suspects", response={201: SuspectOut}, summary="登记犯罪嫌疑人")
     def add_suspect(request: HttpRequest, case_id: int, payload: SuspectIn) -> Status[Any]:
-        row = suspects.do_add_suspect(_case(request, case_id).pk, actor=request.user, **payload.dict())
+        row = suspects.do_add_suspect(_case(request, case_id).pk, actor=acting(request), **payload.dict())
         return Status(201, row)

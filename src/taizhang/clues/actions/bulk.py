@@ -32,6 +32,7 @@ from taizhang.clues.models import Clue, Recusal, ReportedSubject, Reporter
 from taizhang.core import audit
 from taizhang.core.models import AuditEntry
 from taizhang.core.signals import emit_many_on_commit
+from taizhang.org.actors import Actor
 from taizhang.org.models import Unit
 
 PROVISIONAL = "~"  # provisional numbers start with it; no pattern of the counter does
@@ -47,7 +48,7 @@ class _Done:
 
 @dataclass
 class BulkRegistration:
-    actor: Any
+    actor: Actor
     pending: list[Registration] = field(default_factory=list)
     done: list[_Done] = field(default_factory=list)
     office: Unit | None = None

@@ -214,7 +214,7 @@ def registered_audit(clue: Clue) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_register_clue(*, actor: Any, office: Unit, **fields: Any) -> Clue:
+def do_register_clue(*, actor: Actor, office: Unit, **fields: Any) -> Clue:
     """Register a clue (受理登记): numbered per office and year, subjects recorded, reporter identity sealed.
 
     The fields are those of `prepare_registration` (channel, received_at, summary, facts, subjects, …)."""
