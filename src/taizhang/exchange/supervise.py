@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _l
 from taizhang.clues.timeline import FROM_ABOVE, describe
 from taizhang.core import audit
 from taizhang.core.actors import SystemActor
-from taizhang.core.models import AuditEntry
 from taizhang.exchange.models import FromAbove, HandDown, Partner, Received
+from taizhang.exchange.steps import steps_since
 from taizhang.ferry import package
 from taizhang.ferry.models import Cursor
 from taizhang.org.choices import RoleCode
@@ -37,7 +37,6 @@ DOWN_LABELS = {
 }
 # Relayed: what our upper instance sent about a clue we handed on goes further down as its step.
 DOWN_STEPS = (*DOWN_LABELS, FROM_ABOVE)
-_BATCH = 2000
 
 
 def cursor(partner: Partner) -> Cursor:
@@ -63,18 +62,8 @@ def _extra(action: str, after: dict[str, Any]) -> tuple[str, dt.datetime | None]
 def notices(child: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], int]]:
     """(record, audit id) for every supervision step since `after_id` on a clue handed to `child`."""
     handed = dict(HandDown.objects.filter(partner=child).values_list("clue_id", "clue__number"))
-    if not handed:
-        return
-    entries = (
-        AuditEntry.objects.filter(id__gt=after_id, object_type="clues.clue", action__in=DOWN_STEPS)
-        .order_by("id")
-        .values_list("id", "object_id", "action", "at", "after", "reason")
-    )
-    for eid, object_id, action, at, after, reason in entries.iterator(chunk_size=_BATCH):
-        ref = handed.get(int(object_id))
-        if ref is None:
-            continue
-        after = after if isinstance(after, dict) else {}
+    for step in steps_since(handed, after_id, DOWN_STEPS):
+        eid, ref, action, at, after, reason = step.id, step.ref, step.action, step.at, step.after, step.reason
         relayed = action == FROM_ABOVE
         text, due = (str(after.get("body") or ""), None) if relayed else _extra(action, after)
         if relayed and after.get("due_at"):

@@ -23,6 +23,7 @@ from taizhang.core import audit
 from taizhang.core.actors import SystemActor
 from taizhang.core.models import AuditEntry
 from taizhang.exchange.models import Conflict, HandDown, Partner, Received
+from taizhang.exchange.steps import steps_since
 from taizhang.ferry import package
 from taizhang.ferry.models import Cursor
 
@@ -46,7 +47,6 @@ FEEDBACK_STEPS = (
     # Relayed: what our own lower instance reported on a clue we handed on goes further up as its step.
     FROM_BELOW,
 )
-_BATCH = 2000
 
 
 def cursor(partner: Partner) -> Cursor:
@@ -56,18 +56,15 @@ def cursor(partner: Partner) -> Cursor:
 def updates(parent: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], int]]:
     """(record, audit id) for every step since `after_id` on a clue that came from `parent`."""
     upper = dict(Received.objects.filter(partner=parent).values_list("clue_id", "upper_number"))
-    if not upper:
-        return
-    entries = (
-        AuditEntry.objects.filter(id__gt=after_id, object_type="clues.clue", action__in=FEEDBACK_STEPS)
-        .order_by("id")
-        .values_list("id", "object_id", "object_repr", "action", "at", "after")
-    )
-    for eid, object_id, repr_, action, at, after in entries.iterator(chunk_size=_BATCH):
-        ref = upper.get(int(object_id))
-        if ref is None:
-            continue
-        after = after if isinstance(after, dict) else {}
+    for step in steps_since(upper, after_id, FEEDBACK_STEPS):
+        eid, ref, repr_, action, at, after = (
+            step.id,
+            step.ref,
+            step.object_repr,
+            step.action,
+            step.at,
+            step.after,
+        )
         relayed = action == FROM_BELOW
         yield (
             {
