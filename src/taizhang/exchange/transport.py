@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from taizhang.core import audit
 from taizhang.core.actors import EXCHANGE
 from taizhang.exchange import down, keys, registry, supervise, up
 from taizhang.exchange.models import FromAbove, Partner
@@ -130,12 +129,8 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
                 ).update(answered_at=now)
             mark.value = streamed.last
             mark.save(update_fields=["value"])
-            log = journal.record_written(kind, partner.instance_id, sequence, digest, counts, path)
-            audit.record(
-                "exchange.package_written",
-                actor=ACTOR,
-                obj=log,
-                after={"sequence": sequence, "digest": digest, "peer": partner.instance_id, "counts": counts},
+            log = journal.record_written(
+                kind, partner.instance_id, sequence, digest, counts, path, audit_as=ACTOR
             )
             return log
         except BaseException:

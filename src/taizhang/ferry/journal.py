@@ -112,9 +112,16 @@ def record_refused(path: Path, refusal: PackageRefused, *, kind: str, peer: str)
 
 
 def record_written(
-    kind: str, peer: str, sequence: int, digest: str, counts: dict[str, int], path: Path
+    kind: str,
+    peer: str,
+    sequence: int,
+    digest: str,
+    counts: dict[str, int],
+    path: Path,
+    audit_as: SystemActor | None = None,
 ) -> PackageLog:
-    return PackageLog.objects.create(
+    """Log a package written (and audit it as `audit_as`, whose code is the audit prefix, on the ledger side)."""
+    log = PackageLog.objects.create(
         direction=Direction.OUT,
         kind=kind,
         peer=peer,
@@ -125,6 +132,16 @@ def record_written(
         file_name=path.name[:200],
         created_at=timezone.now(),
     )
+    if audit_as is not None:  # never on the portal site, which has no audit log (nor the core app)
+        from taizhang.core import audit
+
+        audit.record(
+            f"{audit_as.code}.package_written",
+            actor=audit_as,
+            obj=log,
+            after={"sequence": sequence, "digest": digest, "peer": peer, "counts": counts},
+        )
+    return log
 
 
 def import_package(

@@ -28,7 +28,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from taizhang.clues.actions.bulk import BulkRegistration
 from taizhang.clues.actions.registration import prepare_registration
 from taizhang.clues.models import Attachment
-from taizhang.core import audit, files
+from taizhang.core import files
 from taizhang.core.actors import FERRY
 from taizhang.ferry import journal, keys, package
 from taizhang.ferry.choices import Direction
@@ -233,13 +233,7 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
             if sectors_changed:
                 SentState.objects.update_or_create(ref="@sectors", defaults={"digest": sectors_digest})
             log = journal.record_written(
-                package.LEDGER_TO_PORTAL, peer.site_id, sequence, digest, counts, path
-            )
-            audit.record(
-                "ferry.package_written",
-                actor=ACTOR,
-                obj=log,
-                after={"sequence": sequence, "digest": digest, "peer": peer.site_id, "counts": counts},
+                package.LEDGER_TO_PORTAL, peer.site_id, sequence, digest, counts, path, audit_as=ACTOR
             )
             return log
         except BaseException:
