@@ -227,7 +227,7 @@ def test_clue_page_shows_linked_case(world, cases):
 
     clue = Walk(world).triaged()
     case = cases.register(clues=[clue])
-    page = world.client_for("office_staff").get(reverse("clues:detail", args=[clue.pk]))
+    page = world.client_for("office_staff").get(reverse("clues:detail", args=[clue.pk]) + "?sections=all")
     assert page.status_code == 200 and case.number in page.content.decode()
 
 

@@ -197,17 +197,17 @@ def test_urging_upstairs_goes_down_to_the_inbox_and_todo_list_until_answered(lev
 def test_the_pages_show_the_hand_down_the_upper_number_and_the_exchange_state(levels):
     upper = hand_down(levels)
     staff = levels.world.client_for("office_staff")
-    page = staff.get(f"/clues/{upper.pk}/").content.decode()
+    page = staff.get(f"/clues/{upper.pk}/?sections=all").content.decode()
     assert "已交办至 测试县扫黑办（外部）· 数据包待发出" in page
     levels.apply_below(levels.send_down())
-    page = staff.get(f"/clues/{upper.pk}/").content.decode()
+    page = staff.get(f"/clues/{upper.pk}/?sections=all").content.decode()
     assert "已交办至 测试县扫黑办（外部）· 第 1 号数据包" in page
     lower = Received.objects.get().clue
     from django.test import Client
 
     county = Client()
     county.force_login(levels.county_staff)
-    page = county.get(f"/clues/{lower.pk}/").content.decode()
+    page = county.get(f"/clues/{lower.pk}/?sections=all").content.decode()
     assert f"上级编号 {upper.number}" in page
     state = staff.get("/exchange/").content.decode()
     assert "测试县扫黑办" in state and "第 1 号" in state

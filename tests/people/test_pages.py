@@ -181,8 +181,8 @@ def test_pages_carry_no_inline_code_and_survive_huge_ids(client, world, network)
 
 def test_clue_page_links_its_subjects_with_what_else_the_person_sees(client, world, network):
     c = _client(client, world, "office_staff")
-    text = c.get(f"/clues/{network['own'].pk}/").content.decode()
+    text = c.get(f"/clues/{network['own'].pk}/?sections=all").content.decode()
     assert "涉及人员" in text and f'href="/people/{network["zhang"]}/"' in text
     assert "另见" not in text  # nothing else the staff see names them yet
-    text = _client(client, world, "handler").get(f"/clues/{network['own'].pk}/").content.decode()
+    text = _client(client, world, "handler").get(f"/clues/{network['own'].pk}/?sections=all").content.decode()
     assert "涉及人员" not in text  # not a people user
