@@ -1,4 +1,5 @@
-"""Fill a PostgreSQL database with N realistic clues, fast (COPY), for the benchmarks.
+"""Fill a PostgreSQL database with N realistic clues, fast (COPY), for the benchmarks (SQLite too, by
+batched INSERTs: the embedded demo's scale, bench/ledger.py --sqlite).
 
     PYTHONPATH=src python scripts/with_postgres.py -- python bench/generate.py --clues 1000000
 
@@ -143,6 +144,17 @@ def _esc(value: Any) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+def _sqlite_value(value: Any) -> Any:
+    """A value as Django's SQLite backend stores it (datetimes naive UTC text, dates ISO text)."""
+    from django.db import connection
+
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 class Tables:
     """Per-batch COPY buffers for each table."""
 
@@ -176,15 +188,26 @@ class Tables:
         ),
     }
 
-    def __init__(self) -> None:
+    def __init__(self, sqlite: bool = False) -> None:
         self.buffers = {name: io.StringIO() for name in self.COLUMNS}
         self.counts = dict.fromkeys(self.COLUMNS, 0)
+        self.rows: dict[str, list[tuple]] | None = {name: [] for name in self.COLUMNS} if sqlite else None
 
     def add(self, table: str, *values: Any) -> None:
-        self.buffers[table].write("\t".join(_esc(v) for v in values) + "\n")
+        if self.rows is not None:
+            self.rows[table].append(tuple(_sqlite_value(v) for v in values))
+        else:
+            self.buffers[table].write("\t".join(_esc(v) for v in values) + "\n")
         self.counts[table] += 1
 
     def flush(self, cursor: Any) -> None:
+        if self.rows is not None:
+            for table, rows in self.rows.items():
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    cursor.executemany(f"INSERT INTO {table} ({self.COLUMNS[table]}) VALUES ({marks})", rows)  # noqa: S608 - constants
+                self.rows[table] = []
+            return
         for table, buffer in self.buffers.items():
             data = buffer.getvalue()
             if data:
@@ -397,8 +420,12 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
 
     from taizhang.clues.models import Assignment, Clue, ClueCounter
 
+    if connection.vendor == "sqlite":
+        return _generate_sqlite(n, seed)
     if connection.vendor != "postgresql":
-        raise SystemExit("bench/generate.py needs PostgreSQL (TAIZHANG_DATABASE_URL=postgres://...)")
+        raise SystemExit(
+            "bench/generate.py needs PostgreSQL (TAIZHANG_DATABASE_URL=postgres://...) or SQLite"
+        )
     ensure_org(seed)
     rng = random.Random(seed)
     pools = Pools(rng)
@@ -440,6 +467,38 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{seq_col}'), (SELECT max({seq_col}) FROM {table}))"  # noqa: S608 - constants
             )
     recount_trigger_tables()
+    for (office_id, year), last in state["counters"].items():
+        ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return Clue.objects.count()
+
+
+def _generate_sqlite(n: int, seed: int) -> int:
+    """The SQLite path: the same rows, inserted in batches inside one transaction per batch."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from taizhang.clues.models import Assignment, Clue, ClueCounter
+
+    ensure_org(seed)
+    rng = random.Random(seed)
+    pools = Pools(rng)
+    now = timezone.now()
+    start_id = (Clue.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    state: dict[str, Any] = {
+        "counters": {(c.office_id, c.year): c.last for c in ClueCounter.objects.all()},
+        "assignment_id": Assignment.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+    }
+    done = 0
+    while done < n:
+        size = min(BATCH, n - done)
+        tables = Tables(sqlite=True)
+        for k in range(size):
+            _clue_rows(done + k, start_id + done + k, rng, pools, now, state, tables)
+        with transaction.atomic(), connection.cursor() as cursor:
+            tables.flush(cursor)
+        done += size
     for (office_id, year), last in state["counters"].items():
         ClueCounter.objects.update_or_create(office_id=office_id, year=year, defaults={"last": last})
     with connection.cursor() as cursor:

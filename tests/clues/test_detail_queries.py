@@ -67,7 +67,9 @@ def test_the_secondary_part_comes_by_htmx_or_inline_without_script(world, walk, 
     fragment = client.get(url + "?sections=1", headers={"HX-Request": "true"}).content.decode()
     assert "无附件" in fragment and 'id="supervision"' in fragment and "<html" not in fragment
     whole = client.get(url + "?sections=all").content.decode()
-    assert "无附件" in whole and 'id="supervision"' in whole and "<html" in whole and "?sections=1" not in whole
+    assert (
+        "无附件" in whole and 'id="supervision"' in whole and "<html" in whole and "?sections=1" not in whole
+    )
 
 
 def test_the_secondary_part_follows_the_clue_rule(world, walk):
