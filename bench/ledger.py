@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate, setup_django  # noqa: E402
 
-
 SQLITE_GOAL_MS = 300
 
 
