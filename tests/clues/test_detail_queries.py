@@ -78,3 +78,18 @@ def test_the_secondary_part_follows_the_clue_rule(world, walk):
     outsider = world.client_for("other_liaison")  # another unit: neither given nor transferred the clue
     assert outsider.get(url + "?sections=1", headers={"HX-Request": "true"}).status_code == 404
     assert outsider.get(url + "?sections=all").status_code == 404
+
+
+def test_the_earlier_reports_come_on_demand(world, walk):
+    clue = walk.transferred()
+    lengthen(clue, world.people["office_staff"], world.units["police"])
+    client = world.client_for("office_staff")
+    url = reverse("clues:detail", args=[clue.pk])
+    page = client.get(url).content.decode()
+    assert "另有 40 份较早的回告" in page and "第49次进展" in page and "第40次进展" in page
+    assert "第39次进展" not in page
+    fragment = client.get(url + "?reports=all", headers={"HX-Request": "true"}).content.decode()
+    assert "第10次进展" in fragment and "第49次进展" in fragment and "较早的回告" not in fragment
+    assert "<html" not in fragment
+    whole = client.get(url + "?reports=all").content.decode()
+    assert "第10次进展" in whole and "<html" in whole and "较早的回告" not in whole

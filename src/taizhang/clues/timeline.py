@@ -110,22 +110,30 @@ def _other_numbers(entry: AuditEntry) -> set[str]:
 
 
 def entries_of(clue_id: int) -> list[AuditEntry]:
-    """The clue's audit entries, oldest first (one query; the detail page reads its sign-off notes from them)."""
+    """The clue's audit entries, oldest first (one query; the detail page reads its sign-off notes from them).
+    Only the columns the timeline reads (not the hash chain), the actor by its name only."""
     return list(
         AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
         .select_related("actor")
+        .only(
+            "at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "before",
+            "after",
+            "reason",
+            "actor__display_name",
+            "actor__username",
+        )
         .order_by("at", "id")
     )
 
 
-def timeline(
+def readable_entries(
     clue_id: int, user: Any = None, *, clue: Any = None, entries: list[AuditEntry] | None = None
-) -> list[dict[str, Any]]:
-    """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
-
-    Asked of the rule: an entry naming another clue (linked, merged) the reader cannot see is left out (its
-    number would tell of it), and the reporter thread's entries are shown only to whom its pages serve.
-    The detail page passes the clue it loaded (with its office) and the entries it read, saving queries."""
+) -> list[AuditEntry]:
+    """The clue's audit entries that `user` may read, oldest first (see `timeline`)."""
     from taizhang.clues import permissions as perm
     from taizhang.clues.models import Clue
 
@@ -138,13 +146,18 @@ def timeline(
     seen = named
     if user is not None and named:
         seen = set(Clue.objects.visible_to(user).filter(number__in=named).values_list("number", flat=True))
+    return [
+        entry
+        for entry in entries
+        if (thread_ok or not entry.action.startswith(REPORTER_ACTIONS)) and not _other_numbers(entry) - seen
+    ]
+
+
+def items_of(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    """The timeline's dicts for these entries, ready for the template."""
     labels = dict(ClueStatus.choices)
     items = []
     for entry in entries:
-        if not thread_ok and entry.action.startswith(REPORTER_ACTIONS):
-            continue
-        if _other_numbers(entry) - seen:
-            continue
         before, after = entry.before or {}, entry.after or {}
         old, new = before.get("status"), after.get("status")
         items.append(
@@ -163,3 +176,14 @@ def timeline(
             }
         )
     return items
+
+
+def timeline(
+    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[AuditEntry] | None = None
+) -> list[dict[str, Any]]:
+    """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
+
+    Asked of the rule: an entry naming another clue (linked, merged) the reader cannot see is left out (its
+    number would tell of it), and the reporter thread's entries are shown only to whom its pages serve.
+    The detail page passes the clue it loaded (with its office) and the entries it read, saving queries."""
+    return items_of(readable_entries(clue_id, user, clue=clue, entries=entries))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -30,7 +30,7 @@ from taizhang.clues.models import (
     StageReport,
     Transfer,
 )
-from taizhang.clues.timeline import entries_of, timeline
+from taizhang.clues.timeline import entries_of, items_of, readable_entries
 from taizhang.clues.views.common import visible_clue
 from taizhang.core.discovery import clue_sections
 from taizhang.core.models import AuditEntry
@@ -148,9 +148,10 @@ TIMELINE_SHOWN = 20
 
 
 def _timeline_context(request: HttpRequest, clue: Clue, entries: list[AuditEntry]) -> dict[str, Any]:
-    items = timeline(clue.pk, request.user, clue=clue, entries=entries)
-    earlier = 0 if request.GET.get("timeline") == "all" else max(len(items) - TIMELINE_SHOWN, 0)
-    return {"clue": clue, "timeline": items[earlier:], "timeline_earlier": earlier}
+    readable = readable_entries(clue.pk, request.user, clue=clue, entries=entries)
+    earlier = 0 if request.GET.get("timeline") == "all" else max(len(readable) - TIMELINE_SHOWN, 0)
+    # Only the entries shown are put in words: the page's work does not grow with the history.
+    return {"clue": clue, "timeline": items_of(readable[earlier:]), "timeline_earlier": earlier}
 
 
 def _transfers(clue: Clue) -> list[Transfer]:
@@ -206,6 +207,21 @@ def _more_context(request: HttpRequest, clue: Clue) -> dict[str, Any]:
     }
 
 
+# The newest staged reports; the earlier ones come with "show all" (?reports=all, htmx or not).
+REPORTS_SHOWN = 10
+
+
+def _reports_context(request: HttpRequest, clue: Clue) -> dict[str, Any]:
+    """The newest REPORTS_SHOWN staged reports, oldest first, and how many came before (one query: the total
+    is a window count over all of the clue's reports, read on each row)."""
+    rows = StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit")
+    if request.GET.get("reports") == "all":
+        return {"clue": clue, "reports": list(rows), "reports_earlier": 0}
+    newest = list(rows.annotate(total=Window(Count("id"))).order_by("-submitted_at", "-id")[:REPORTS_SHOWN])
+    total = newest[0].total if newest else 0  # type: ignore[attr-defined]
+    return {"clue": clue, "reports": newest[::-1], "reports_earlier": total - len(newest)}
+
+
 @login_required
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one clue: subjects, handling records, links, attachments, timeline, next steps.
@@ -216,6 +232,8 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     htmx = bool(request.headers.get("HX-Request"))
     if htmx and request.GET.get("timeline") == "all":
         return render(request, "clues/_timeline.html", _timeline_context(request, clue, entries_of(clue.pk)))
+    if htmx and request.GET.get("reports") == "all":
+        return render(request, "clues/_reports.html", _reports_context(request, clue))
     if htmx and request.GET.get("sections"):
         return render(request, "clues/_more.html", _more_context(request, clue))
     prefetch_related_objects(
@@ -234,7 +252,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": Assignment.objects.filter(clue=clue)
         .select_related("unit", "person", "assigned_by")
         .order_by("assigned_at", "id"),
-        "reports": StageReport.objects.filter(clue=clue).select_related("submitted_by", "assignment__unit"),
+        **_reports_context(request, clue),
         "findings": _with_sign_notes(
             entries,
             Finding.objects.filter(clue=clue).select_related("drafted_by", "signed_by", "reviewed_by"),
