@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -102,37 +103,60 @@ REPORTER_ACTIONS = ("reporter.", "portal.")
 OTHER_CLUE_KEYS = ("into", "linked", "duplicate")
 
 
-def _other_numbers(entry: AuditEntry) -> set[str]:
+def _other_numbers(entry: Entry) -> set[str]:
     after: dict[str, Any] = entry.after if isinstance(entry.after, dict) else {}
     found = after.get("detail")
     detail: dict[str, Any] = found if isinstance(found, dict) else {}
     return {str(v) for key in OTHER_CLUE_KEYS for v in (detail.get(key), after.get(key)) if v}
 
 
-def entries_of(clue_id: int) -> list[AuditEntry]:
+@dataclass(slots=True)
+class Entry:
+    """What the timeline reads of one audit entry (plain values: a clue's history is read whole each time)."""
+
+    at: Any
+    action: str
+    actor_id: int | None
+    actor_label: str
+    actor_now: str  # the account's current name, "" for a system actor
+    before: Any
+    after: Any
+    reason: str
+
+    @property
+    def actor(self) -> str:
+        return self.actor_now or actor_name(self)
+
+
+def entries_of(clue_id: int) -> list[Entry]:
     """The clue's audit entries, oldest first (one query; the detail page reads its sign-off notes from them).
-    Only the columns the timeline reads (not the hash chain), the actor by its name only."""
-    return list(
+    Only the columns the timeline reads (not the hash chain), the actor by its current name."""
+    rows = (
         AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
-        .select_related("actor")
-        .only(
+        .order_by("at", "id")
+        .values_list(
             "at",
+            "action",
             "actor_id",
             "actor_label",
-            "action",
+            "actor__display_name",
+            "actor__username",
             "before",
             "after",
             "reason",
-            "actor__display_name",
-            "actor__username",
         )
-        .order_by("at", "id")
     )
+    return [
+        Entry(
+            at, action, actor_id, label, (shown or username or "") if actor_id else "", before, after, reason
+        )
+        for at, action, actor_id, label, shown, username, before, after, reason in rows
+    ]
 
 
 def readable_entries(
-    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[AuditEntry] | None = None
-) -> list[AuditEntry]:
+    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[Entry] | None = None
+) -> list[Entry]:
     """The clue's audit entries that `user` may read, oldest first (see `timeline`)."""
     from taizhang.clues import permissions as perm
     from taizhang.clues.models import Clue
@@ -153,7 +177,7 @@ def readable_entries(
     ]
 
 
-def items_of(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+def items_of(entries: list[Entry]) -> list[dict[str, Any]]:
     """The timeline's dicts for these entries, ready for the template."""
     labels = dict(ClueStatus.choices)
     items = []
@@ -165,7 +189,7 @@ def items_of(entries: list[AuditEntry]) -> list[dict[str, Any]]:
                 "at": entry.at,
                 "at_text": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
                 "label": _label(entry.action, after),
-                "actor": actor_name(entry),
+                "actor": entry.actor,
                 "status_change": (labels.get(old, old), labels.get(new, new))
                 if old and new and old != new
                 else None,
@@ -179,7 +203,7 @@ def items_of(entries: list[AuditEntry]) -> list[dict[str, Any]]:
 
 
 def timeline(
-    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[AuditEntry] | None = None
+    clue_id: int, user: Any = None, *, clue: Any = None, entries: list[Entry] | None = None
 ) -> list[dict[str, Any]]:
     """One dict per audit entry of the clue that `user` may read, oldest first, ready for the template.
 

@@ -30,10 +30,9 @@ from taizhang.clues.models import (
     StageReport,
     Transfer,
 )
-from taizhang.clues.timeline import entries_of, items_of, readable_entries
+from taizhang.clues.timeline import Entry, entries_of, items_of, readable_entries
 from taizhang.clues.views.common import visible_clue
 from taizhang.core.discovery import clue_sections
-from taizhang.core.models import AuditEntry
 
 
 def reporter_label(clue: Clue) -> str:
@@ -129,7 +128,7 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
     return panels
 
 
-def _with_sign_notes(entries: list[AuditEntry], findings: Any) -> list[Finding]:
+def _with_sign_notes(entries: list[Entry], findings: Any) -> list[Finding]:
     """Each finding with its leader's sign-off opinion (the words of the signature, kept on its audit entry)."""
     notes: dict[int, str] = {}
     signed = [(e.after, e.reason) for e in entries if e.action == "clue.finding_signed"]
@@ -147,7 +146,7 @@ def _with_sign_notes(entries: list[AuditEntry], findings: Any) -> list[Finding]:
 TIMELINE_SHOWN = 20
 
 
-def _timeline_context(request: HttpRequest, clue: Clue, entries: list[AuditEntry]) -> dict[str, Any]:
+def _timeline_context(request: HttpRequest, clue: Clue, entries: list[Entry]) -> dict[str, Any]:
     readable = readable_entries(clue.pk, request.user, clue=clue, entries=entries)
     earlier = 0 if request.GET.get("timeline") == "all" else max(len(readable) - TIMELINE_SHOWN, 0)
     # Only the entries shown are put in words: the page's work does not grow with the history.
