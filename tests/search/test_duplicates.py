@@ -224,7 +224,9 @@ def test_link_anonymous(client):
 
 def test_clue_page_shows_the_section(world, reg):
     first, second = reg.clue(facts=FACTS), reg.clue(facts=REWORDED)
-    response = world.client_for("office_staff").get(reverse("clues:detail", args=[second.pk]) + "?sections=all")
+    response = world.client_for("office_staff").get(
+        reverse("clues:detail", args=[second.pk]) + "?sections=all"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "疑似重复及关联线索" in body and first.number in body
@@ -279,7 +281,9 @@ def test_portal_clue_page_lists_candidates_with_link_and_merge(
     with django_capture_on_commit_callbacks(execute=True):
         reported = portal_clue()
     earlier = reg.clue(facts=reported.facts)
-    response = world.client_for("office_staff").get(reverse("clues:detail", args=[reported.pk]) + "?sections=all")
+    response = world.client_for("office_staff").get(
+        reverse("clues:detail", args=[reported.pk]) + "?sections=all"
+    )
     body = response.content.decode()
     assert "疑似重复及关联线索" in body and earlier.number in body
     assert reverse("search:link", args=[reported.pk]) in body

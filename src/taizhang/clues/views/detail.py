@@ -169,14 +169,16 @@ def _transfers(clue: Clue) -> list[Transfer]:
         .order_by("sent_at", "id", "outcomes__reported_at", "outcomes__id")
     )
     found: dict[int, Transfer] = {}
+    outcomes: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        transfer = found.setdefault(row.pk, row)
-        if not hasattr(transfer, "outcome_rows"):
-            transfer.outcome_rows = []  # type: ignore[attr-defined]
-        if row.o_id is not None:  # type: ignore[attr-defined]
-            transfer.outcome_rows.append(  # type: ignore[attr-defined]
-                {"reported_at": row.o_at, "body": row.o_body, "reported_by": row.o_name or row.o_username}  # type: ignore[attr-defined]
+        found.setdefault(row.pk, row)
+        shown = outcomes.setdefault(row.pk, [])
+        if row.o_id is not None:
+            shown.append(
+                {"reported_at": row.o_at, "body": row.o_body, "reported_by": row.o_name or row.o_username}
             )
+    for pk, transfer in found.items():
+        transfer.outcome_rows = outcomes[pk]  # type: ignore[attr-defined]
     return list(found.values())
 
 
@@ -217,7 +219,7 @@ def _reports_context(request: HttpRequest, clue: Clue) -> dict[str, Any]:
     if request.GET.get("reports") == "all":
         return {"clue": clue, "reports": list(rows), "reports_earlier": 0}
     newest = list(rows.annotate(total=Window(Count("id"))).order_by("-submitted_at", "-id")[:REPORTS_SHOWN])
-    total = newest[0].total if newest else 0  # type: ignore[attr-defined]
+    total = newest[0].total if newest else 0
     return {"clue": clue, "reports": newest[::-1], "reports_earlier": total - len(newest)}
 
 
