@@ -250,7 +250,8 @@ class AssignForm(VersionedStepForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = _assignable_units(user)
-        # A lower office running its own instance takes clues too (they leave as a package, docs/exchange.md).
+        # A lower office running its own instance takes clues too (they leave as a package, docs/exchange.md);
+        # share_unit_choices reads the same list.
         lower = Unit.objects.visible_to(user).filter(is_active=True, instance_link=InstanceLink.CHILD)
         self.fields["unit"].queryset = (units | lower).order_by("path")  # type: ignore[attr-defined]
         # 责任人 lists the people of the chosen 责任单位 only (the page refreshes the list when the unit
@@ -273,6 +274,27 @@ class AssignForm(VersionedStepForm):
         if not day:
             return None
         return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def share_unit_choices(step_forms: list[Any], user: Any) -> None:
+    """The step forms of one page (assign, reassign, transfer, recuse) offer their units from one query: the
+    units the person may assign to with the lower instances (AssignForm's list); the others offer the same
+    list less the offices (exactly `_assignable_units`). For unbound forms, shown on the clue's page."""
+    fields = [
+        (form, form.fields[name])
+        for form in step_forms
+        for name in ("unit", "receiver_unit")
+        if isinstance(form.fields.get(name), forms.ModelChoiceField)
+        and form.fields[name].queryset.model is Unit  # type: ignore[attr-defined]
+    ]
+    if len(fields) < 2:
+        return
+    units = _assignable_units(user)
+    lower = Unit.objects.visible_to(user).filter(is_active=True, instance_link=InstanceLink.CHILD)
+    rows = list((units | lower).order_by("path"))
+    for form, field in fields:
+        offered = rows if isinstance(form, AssignForm) else [u for u in rows if u.kind != UnitKind.OFFICE]
+        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in offered)]  # type: ignore[attr-defined]
 
 
 class ReassignForm(AssignForm):

@@ -125,6 +125,7 @@ def step_forms(request: HttpRequest, clue: Clue, transfers: list[Transfer]) -> l
         add("merge", _("串并（并入其他线索）"), f.MergeForm(), "clues:merge")
     if manage or report:
         add("attach", _("上传附件"), f.AttachmentForm(), "clues:attach", upload=True)
+    f.share_unit_choices([panel["form"] for panel in panels], user)
     return panels
 
 
