@@ -68,17 +68,16 @@ def _long_history_clue(like: int) -> int:
 
 
 def _text_terms() -> list[tuple[str, str]]:
-    """The text filter's terms: the rarest Han character, Han pair and four Han characters that occur in the
-    summaries and subject names of the first 20,000 clues (chosen from the data, so the same on every run of
-    the same database), the most frequent character, a digit fragment of the numbers and a term in no clue."""
+    """The text filter's terms: the rarest Han character, Han pair and four Han characters in the summaries
+    and subject names of the first 20,000 clues the office sees (not the 保护伞 ones; chosen from the data, so
+    the same on every run on the same database), the most frequent character, a digit fragment of the
+    numbers and a term in no clue."""
     from collections import Counter
 
     from taizhang.clues.models import Clue
 
-    texts = [
-        " ".join([summary, *(names or [])])
-        for summary, names in Clue.objects.order_by("pk").values_list("summary", "subjects__name")[:20_000]
-    ]
+    rows = Clue.objects.filter(is_umbrella=False).order_by("pk").values_list("summary", "subjects__name")
+    texts = [f"{summary} {name or ''}" for summary, name in rows[:20_000]]
     han = re.compile(r"[\u4e00-\u9fff]+")
     grams: dict[int, Counter[str]] = {1: Counter(), 2: Counter(), 4: Counter()}
     for text in texts:
