@@ -5,7 +5,10 @@
 Migrates, tops the database up to --clues clues with bench/generate.py, then measures server time in-process
 (Django test client: middleware, views, templates and SQL; no network) as the city office (shb_staff) and as a
 member unit (jt_liaison). Prints medians, SQL query counts per page for two page sizes, and export seconds.
-Goals: list and detail median < 100 ms, query counts constant in page size and data size, export 10k < 5 s.
+The text filter `q` is timed, list and counts, for terms chosen from the data (a rare 1, 2 and 4 Han character
+term, a digit fragment, a frequent character, a term in no clue), and the counts each finds are printed.
+Goals: list and detail median < 100 ms, query counts constant in page size and data size, export 10k < 5 s;
+the text filter's page and counts < 100 ms for rare terms (docs/clues.md).
 """
 
 from __future__ import annotations
