@@ -9,10 +9,11 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from taizhang.clues import actions, text_filter
 from taizhang.clues.actions import SubjectData
-from taizhang.clues.filters import filter_clues, parse, sort_of
+from taizhang.clues.filters import filter_clues, parse, sort_of, status_counts
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.clues.text_filter import CANDIDATES, matches_q
 from taizhang.clues.visibility.answers import page_of, visible_status_counts
@@ -155,3 +156,11 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     filter_clues(Clue.objects.all(), values)
     filter_clues(Clue.objects.all(), values, counting=True)
     assert asked == ["莫"]
+
+
+def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):
+    walk.assigned()
+    with CaptureQueriesContext(connection) as ctx:
+        counts = status_counts(Clue.objects.visible_to(world.people["office_staff"]), {"category": "evil"})
+    assert counts == {"assigned": 1}
+    assert any("SET LOCAL jit = off" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
