@@ -14,13 +14,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connections, transaction
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.clues.models import Clue
+from taizhang.clues.text_filter import text_q
 from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
 
@@ -161,23 +163,22 @@ def text_of(values: Mapping[str, Any]) -> str:
 
 
 def filter_clues(
-    qs: QuerySet[Clue], params: Mapping[str, Any] | None, *, skip_status: bool = False
+    qs: QuerySet[Clue],
+    params: Mapping[str, Any] | None,
+    *,
+    skip_status: bool = False,
+    counting: bool = False,
 ) -> QuerySet[Clue]:
     """Apply the ledger filters and sort to an already visible queryset.
 
-    `skip_status` leaves the status filter out, for the per-status counts beside the list.
+    `skip_status` leaves the status filter out, for the per-status counts beside the list; `counting` says
+    every match will be read (the text search narrows by its index more readily then: text_filter.narrows).
     """
     v = params if isinstance(params, Parsed) else parse(params)
     q = ledger_q(v, skip_status=skip_status)
     text = text_of(v)
     if text:
-        named = ReportedSubject.objects.filter(clue=OuterRef("pk"), name__icontains=text)
-        q &= (
-            Q(number__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(source_ref__icontains=text)
-            | Q(Exists(named))
-        )
+        q &= text_q(text, counting=counting, cache=v)
     qs = qs.filter(q)
     return qs.order_by(*sort_of(v))
 
@@ -192,8 +193,19 @@ def sort_of(values: Mapping[str, Any], *, pk: str = "id") -> tuple[str, ...]:
 def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
     """How many clues of `qs` (already visible) match the other filters, per status (one query): the live form
     of visibility.answers.visible_status_counts."""
-    rows = filter_clues(qs, params, skip_status=True).order_by().values_list("status").annotate(n=Count("id"))
-    return {status: n for status, n in rows}
+    rows = filter_clues(qs, params, skip_status=True, counting=True).order_by().values_list("status")
+    return {status: n for status, n in without_jit(rows.annotate(n=Count("id")))}
+
+
+def without_jit(rows: QuerySet[Any]) -> list[Any]:
+    """The rows of a count over many clues, read with PostgreSQL's JIT compilation off: a count over a
+    million rows costs enough for the planner to compile it, which took longer than the count itself."""
+    alias = rows.db
+    if connections[alias].vendor != "postgresql":
+        return list(rows)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        return list(rows)
 
 
 def listed_total(counts: Mapping[str, int], values: Mapping[str, Any]) -> int:

@@ -1,0 +1,85 @@
+"""The ledger's text search `q`: a substring, ignoring case, of the clue's number, summary or source reference,
+or of one of its reported subjects' names (matches_q, the rule). filters.filter_clues applies it.
+
+On PostgreSQL a GIN index on each side narrows the clues first (migration 0007_text_filter_grams: the arrays
+of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates, so
+the matches are the rule's (tests/clues/test_text_filter.py). The index pays for a rare term, not for one in
+most clues: `narrows` asks the planner how many candidates the term has and keeps the plain scan for a
+frequent one. Why not pg_trgm, and the figures: docs/clues.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+from taizhang.clues.models import ReportedSubject
+
+# The clues whose texts hold every gram of the term: all the clues matches_q finds, and a few more.
+CANDIDATES = """
+    SELECT id FROM clues_clue
+    WHERE taizhang_grams(number, summary, source_ref) @> taizhang_query_grams(%s)
+    UNION
+    SELECT clue_id FROM clues_reportedsubject WHERE taizhang_grams(name) @> taizhang_query_grams(%s)
+"""
+# Counting reads every match: narrowing pays while the candidates are fewer than a quarter of the clues
+# (the scan reads them all). A page stops at its first rows: a scan in date order finds a term of frequency
+# f after about 50/f rows, the index path reads every candidate, and the two meet near 4·√clues candidates.
+COUNTING_SHARE = 0.25
+PAGE_FLOOR = 1_000
+
+
+def matches_q(text: str) -> Q:
+    """The rule: `text` is a substring, ignoring case, of the number, summary or source reference, or of a
+    reported subject's name."""
+    named = ReportedSubject.objects.filter(clue=OuterRef("pk"), name__icontains=text)
+    return (
+        Q(number__icontains=text)
+        | Q(summary__icontains=text)
+        | Q(source_ref__icontains=text)
+        | Q(Exists(named))
+    )
+
+
+def narrowed_q(text: str) -> Q:
+    """matches_q among the index's candidates (PostgreSQL only)."""
+    return Q(pk__in=RawSQL(CANDIDATES, [text, text])) & matches_q(text)  # noqa: S611 - constant SQL, bound term
+
+
+def estimate(text: str) -> tuple[float, float]:
+    """The planner's estimate of the term's candidates, and the clues in the table (PostgreSQL's statistics;
+    no clue is read)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'clues_clue'::regclass")
+        clues = float(cursor.fetchone()[0])
+        cursor.execute("EXPLAIN (FORMAT JSON) " + CANDIDATES, [text, text])
+        plan: Any = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"]), clues
+
+
+def narrows(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -> bool:
+    """Whether the index should narrow the search for `text` (PostgreSQL), for counts (every match is read)
+    or for a page. `cache` keeps the estimate for the other question of the same request."""
+    if connection.vendor != "postgresql":
+        return False
+    if cache is not None and cache.get("_text_estimate", (None,))[0] == text:
+        found, clues = cache["_text_estimate"][1]
+    else:
+        found, clues = estimate(text)
+        if cache is not None:
+            cache["_text_estimate"] = (text, (found, clues))
+    if counting:
+        return found <= max(PAGE_FLOOR, COUNTING_SHARE * clues)
+    return found <= max(PAGE_FLOOR, 4 * math.sqrt(clues))
+
+
+def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
+    """The rule as a filter: narrowed by the index where it pays (narrows), the same matches either way."""
+    return narrowed_q(text) if narrows(text, counting=counting, cache=cache) else matches_q(text)

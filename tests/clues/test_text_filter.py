@@ -1,0 +1,166 @@
+"""The ledger's text filter `q` finds exactly what the substring rule finds (filters.matches_q), for every
+persona, on a random sample of terms drawn from the clues' own texts: on PostgreSQL through the gram indexes
+(clues/text_filter.py, migration 0007_text_filter_grams), on SQLite by the plain scan. Pages and counts alike."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from taizhang.clues import actions, text_filter
+from taizhang.clues.actions import SubjectData
+from taizhang.clues.filters import filter_clues, parse, sort_of, status_counts
+from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.clues.text_filter import CANDIDATES, matches_q
+from taizhang.clues.visibility.answers import page_of, visible_status_counts
+
+from .test_unit_pages import _ledger
+
+pytestmark = pytest.mark.django_db
+ON_POSTGRES = connection.vendor == "postgresql"
+# Texts with Latin letters in both cases, digits, spaces and LIKE's own wildcards and escape.
+SUMMARIES = [
+    "王某某团伙在城东村强揽土方工程",
+    "举报Zhang某 与 KTV 老板勾结，放贷利率 36%",
+    "村支书李某某把持换届_选举",
+    "线索甲：涉及0123号地块\\违规审批",
+]
+SOURCE_REFS = ["", "沪信〔2026〕0123号", "Ab-12_x%", "市信访局转 No.7"]
+NAMES = ["赵某某", "钱多多", "Li Ming", "周某", "城东建筑有限公司", "ĲSSEL Ltd"]
+FIXED = [
+    "0123",
+    "%",
+    "_",
+    "\\",
+    "某",
+    "sh",
+    "SH",
+    "zhang",
+    "ktv",
+    "li m",
+    "不存在",
+    "36%",
+    "n_.",
+    "某某团伙强揽工程",
+]
+
+
+def _world(world, walk) -> None:
+    given, _sectors = _ledger(world, walk)
+    rng = random.Random(25)
+    for i, clue in enumerate(given):
+        Clue.objects.filter(pk=clue.pk).update(summary=SUMMARIES[i % 4], source_ref=SOURCE_REFS[i % 4])
+        ReportedSubject.objects.create(clue=clue, name=NAMES[rng.randrange(len(NAMES))])
+    # A write path too: the index follows an edit (the expression index is PostgreSQL's to keep).
+    edited = Clue.objects.get(pk=given[0].pk)
+    actions.do_edit_clue(
+        edited.pk,
+        actor=world.people["office_staff"],
+        version=edited.version,
+        summary="改后：刘某某非法采砂",
+        subjects=[SubjectData(name="孙某某")],
+    )
+
+
+def _terms() -> list[str]:
+    """FIXED, and random substrings (1 to 5 characters, case flipped at random) of every text the filter reads."""
+    texts = [
+        *Clue.objects.values_list("number", flat=True),
+        *Clue.objects.values_list("summary", flat=True),
+        *Clue.objects.exclude(source_ref="").values_list("source_ref", flat=True),
+        *ReportedSubject.objects.values_list("name", flat=True),
+    ]
+    rng = random.Random(20261204)
+    terms = list(FIXED)
+    while len(terms) < len(FIXED) + 60:
+        text = rng.choice(texts)
+        size = rng.randint(1, 5)
+        start = rng.randrange(max(1, len(text) - size + 1))
+        term = text[start : start + size].strip()
+        if term:
+            terms.append(term.swapcase() if rng.random() < 0.3 else term)
+    return terms
+
+
+@pytest.mark.parametrize("narrow", [True, False], ids=["index", "scan"])
+def test_the_text_filter_finds_what_the_substring_rule_finds_for_every_persona(
+    world, walk, monkeypatch, narrow
+):
+    """Both paths (text_filter.narrows chooses by the planner's estimate, forced here); on SQLite, the scan."""
+    monkeypatch.setattr(text_filter, "narrows", lambda *args, **kw: narrow and ON_POSTGRES)
+    _world(world, walk)
+    terms = _terms()
+    found = 0
+    for key, user in world.people.items():
+        visible = Clue.objects.visible_to(user)
+        for term in terms:
+            v = parse({"q": term, "sort": "number"})
+            want = list(visible.filter(matches_q(term)).order_by(*sort_of(v)).values_list("pk", flat=True))
+            got = list(filter_clues(visible, v).values_list("pk", flat=True))
+            assert got == want, (key, term)
+            assert [c.pk for c in page_of(user, Clue.objects.all(), v, 0, 5)] == want[:5], (key, term)
+            statuses = Counter(Clue.objects.filter(pk__in=want).values_list("status", flat=True))
+            assert visible_status_counts(user, {"q": term}) == dict(statuses), (key, term)
+            found += len(want)
+    # The sample exercises the rule: most terms find something, the edit is found and the old text is not.
+    assert found > len(terms) * 3
+    office = Clue.objects.visible_to(world.people["office_staff"])
+    assert filter_clues(office, parse({"q": "刘某某非法"})).count() == 1
+    assert filter_clues(office, parse({"q": "孙某某"})).count() == 1
+    assert not filter_clues(office, parse({"q": "强揽土方"})).filter(summary__startswith="改后").exists()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
+def test_on_postgresql_the_index_candidates_hold_every_match_and_the_filter_reads_them(world, walk):
+    _world(world, walk)
+    for term in _terms():
+        with connection.cursor() as cursor:
+            cursor.execute(CANDIDATES, [term, term])
+            candidates = {row[0] for row in cursor.fetchall()}
+        matches = set(Clue.objects.filter(matches_q(term)).values_list("pk", flat=True))
+        assert matches <= candidates, term
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT taizhang_query_grams('王'), taizhang_query_grams('ab王'), taizhang_query_grams('x0123'),"
+            " taizhang_grams('aB王', NULL, '')"
+        )
+        one, three, five, grams = cursor.fetchone()
+    assert (one, three) == (["王"], ["AB王"])
+    assert sorted(five) == ["012", "123", "X01"]
+    assert sorted(set(grams)) == sorted(["A", "B", "王", "AB", "B王", "AB王"])
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
+def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(monkeypatch):
+    def estimated(found, clues):
+        monkeypatch.setattr(text_filter, "estimate", lambda text: (found, clues))
+
+    def sql(**kw):
+        return str(filter_clues(Clue.objects.all(), parse({"q": "莫"}), **kw).query)
+
+    estimated(500, 1_000_000)
+    assert "taizhang_query_grams" in sql() and "taizhang_query_grams" in sql(counting=True)
+    # 20,000 of a million: the page scans (its first rows come soon), the counts narrow.
+    estimated(20_000, 1_000_000)
+    assert "taizhang_query_grams" not in sql() and "taizhang_query_grams" in sql(counting=True)
+    estimated(900_000, 1_000_000)
+    assert "taizhang_query_grams" not in sql(counting=True)
+    # The estimate is asked once for the page and the counts of one request.
+    asked = []
+    monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
+    values = parse({"q": "莫"})
+    filter_clues(Clue.objects.all(), values)
+    filter_clues(Clue.objects.all(), values, counting=True)
+    assert asked == ["莫"]
+
+
+def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):
+    walk.assigned()
+    with CaptureQueriesContext(connection) as ctx:
+        counts = status_counts(Clue.objects.visible_to(world.people["office_staff"]), {"category": "evil"})
+    assert counts == {"assigned": 1}
+    assert any("SET LOCAL jit = off" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
