@@ -285,7 +285,7 @@ def share_unit_choices(step_forms: list[Any], user: Any) -> None:
         for form in step_forms
         for name in ("unit", "receiver_unit")
         if isinstance(form.fields.get(name), forms.ModelChoiceField)
-        and form.fields[name].queryset.model is Unit  # type: ignore[attr-defined]
+        and form.fields[name].queryset.model is Unit
     ]
     if len(fields) < 2:
         return
@@ -294,7 +294,7 @@ def share_unit_choices(step_forms: list[Any], user: Any) -> None:
     rows = list((units | lower).order_by("path"))
     for form, field in fields:
         offered = rows if isinstance(form, AssignForm) else [u for u in rows if u.kind != UnitKind.OFFICE]
-        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in offered)]  # type: ignore[attr-defined]
+        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in offered)]
 
 
 class ReassignForm(AssignForm):
