@@ -390,6 +390,8 @@ PAGES: dict[str, Rule] = {
     "reports:open": page(frozenset(), method="POST"),
     "reports:note_add": page(frozenset(), method="POST"),
     "reports:detail": page(STAFF, obj="report"),
+    # A report from a lower instance (#21): none in the matrix world; tests/exchange checks who sees one.
+    "reports:from_below": page(frozenset(), obj="missing"),
     # Only the unit's leader submits its report (construction's is submitted already).
     "reports:step": step(
         {"own": frozenset({"unit_leader"})}, obj="report", params={"name": "submit"}, data="submit"
