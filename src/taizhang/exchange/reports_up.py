@@ -90,6 +90,7 @@ class Outgoing:
             }
         relayed = (
             ReportFromBelow.objects.filter(id__gt=self.cursor.value)
+            .exclude(origin=self.instance_id)  # never our own report back (a loop)
             .select_related("report_type")
             .prefetch_related("figures")
             .order_by("id")
