@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from taizhang.core.errors import ActionError
 from taizhang.exchange.models import Received
+from taizhang.ferry import package
 from taizhang.org.choices import RoleCode
 from taizhang.reports import board, bulletin, dashboard
 from taizhang.reports.actions import (
@@ -88,3 +89,20 @@ def test_the_quarterly_bulletin_lists_every_level(levels):
     rows = bulletin.level_rows(data)
     assert [r[0] for r in rows] == ["本级", "县扫黑办（本级）", "合计"]
     assert bulletin.render_docx(data)
+
+
+def test_a_relayed_report_that_claims_to_come_from_the_receiver_is_refused_and_changes_nothing(levels):
+    period = Period.of("month", timezone.localdate())
+    ReportFromBelow.objects.create(
+        unit=levels.county_unit,
+        origin="city",  # the receiver's own instance id: a loop, or a forgery
+        origin_name="测试市扫黑办",
+        report_type=ReportType.objects.get(code="monthly"),
+        period_start=period.start,
+        period_end=period.end,
+        sequence=1,
+    )
+    path = levels.send_up()
+    with pytest.raises(package.PackageRefused, match="不在"):
+        levels.apply_above(path)
+    assert ReportFromBelow.objects.count() == 1 and not PeriodicReport.objects.exists()

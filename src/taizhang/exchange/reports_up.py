@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.core.actors import SystemActor
+from taizhang.core.errors import ActionError
+from taizhang.exchange import keys
 from taizhang.exchange.down import intake_office
 from taizhang.exchange.models import Partner, SentReport
 from taizhang.ferry import package
@@ -53,7 +55,14 @@ class Outgoing:
         self.count = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        office = intake_office()
+        yield from self._own()
+        yield from self._relayed()
+
+    def _own(self) -> Iterator[dict[str, Any]]:
+        try:
+            office = intake_office()
+        except ActionError:
+            return  # no office set up here yet: nothing of our own to send
         sent = SentReport.objects.filter(partner=self.parent).values("report_id")
         own = (
             PeriodicReport.objects.filter(unit=office, status__in=FILED_STATUSES, period_start__isnull=False)
@@ -88,6 +97,8 @@ class Outgoing:
                     for v in report.values.all()
                 ],
             }
+
+    def _relayed(self) -> Iterator[dict[str, Any]]:
         relayed = (
             ReportFromBelow.objects.filter(id__gt=self.cursor.value)
             .exclude(origin=self.instance_id)  # never our own report back (a loop)
@@ -133,18 +144,41 @@ def _when(value: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _claimed_elsewhere(origin: str, partner: Partner) -> bool:
-    """A relayed report must come from below that child: not from another partner of ours, nor from an
-    office whose reports reached us through another child."""
-    if Partner.objects.filter(instance_id=origin).exclude(pk=partner.pk).exists():
+def _claimed_elsewhere(origin: str, partner: Partner, me: str) -> bool:
+    """A relayed report must come from below that child: not from us, not from another partner of ours, nor
+    from an office whose reports reached us through another child."""
+    if origin == me or Partner.objects.filter(instance_id=origin).exclude(pk=partner.pk).exists():
         return True
     return ReportFromBelow.objects.filter(origin=origin).exclude(unit=partner.unit).exists()
+
+
+def _keep(
+    row: dict[str, Any], partner: Partner, report_type: ReportType, below: SystemActor, sequence: int
+) -> None:
+    period = Period.of(report_type.period_kind, dt.date.fromisoformat(str(row["period_start"])))
+    direct = row["origin"] == partner.instance_id
+    do_file_from_below(
+        actor=below,
+        unit=partner.unit,
+        direct=direct,
+        origin=str(row["origin"]),
+        origin_name=str(row["office"]),
+        via="、".join(v for v in (str(row.get("via", "")), "" if direct else partner.unit.name) if v),
+        report_type=report_type,
+        period=period,
+        narrative=str(row.get("narrative", "")),
+        submitted_at=_when(row.get("submitted_at")),
+        first_submitted_at=_when(row.get("first_submitted_at")),
+        figures=list(row.get("figures", [])),
+        sequence=sequence,
+    )
 
 
 def apply(pkg: package.Package, partner: Partner) -> int:
     """Keep every report of the package (all in the caller's transaction); the number kept."""
     below = SystemActor.acting_for(_("下级：%(unit)s") % {"unit": partner.unit.name})
     types = {t.code: t for t in ReportType.objects.all()}
+    me = keys.own().instance_id
     kept = 0
     for row in pkg.lines(REPORTS):
         report_type = types.get(str(row["type"]))
@@ -155,29 +189,21 @@ def apply(pkg: package.Package, partner: Partner) -> int:
                 digest=pkg.digest,
                 sequence=pkg.sequence,
             )
-        period = Period.of(report_type.period_kind, dt.date.fromisoformat(str(row["period_start"])))
-        direct = row["origin"] == partner.instance_id
-        if not direct and _claimed_elsewhere(str(row["origin"]), partner):
+        origin = str(row.get("origin", ""))
+        if origin != partner.instance_id and _claimed_elsewhere(origin, partner, me):
             raise package.PackageRefused(
                 _("数据包中转报的报告来自“%(office)s”，该实例不在“%(unit)s”之下。")
-                % {"office": row["office"], "unit": partner.unit.name},
+                % {"office": row.get("office", ""), "unit": partner.unit.name},
                 digest=pkg.digest,
                 sequence=pkg.sequence,
             )
-        do_file_from_below(
-            actor=below,
-            unit=partner.unit,
-            direct=direct,
-            origin=str(row["origin"]),
-            origin_name=str(row["office"]),
-            via="、".join(v for v in (str(row.get("via", "")), "" if direct else partner.unit.name) if v),
-            report_type=report_type,
-            period=period,
-            narrative=str(row.get("narrative", "")),
-            submitted_at=_when(row.get("submitted_at")),
-            first_submitted_at=_when(row.get("first_submitted_at")),
-            figures=list(row.get("figures", [])),
-            sequence=pkg.sequence,
-        )
+        try:
+            _keep(row, partner, report_type, below, pkg.sequence)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            raise package.PackageRefused(
+                _("数据包中“%(office)s”的报告格式不正确，未导入。") % {"office": row.get("office", "")},
+                digest=pkg.digest,
+                sequence=pkg.sequence,
+            ) from exc
         kept += 1
     return kept
