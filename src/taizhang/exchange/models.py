@@ -152,3 +152,23 @@ class SentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}→{self.partner_id} #{self.sequence}"
+
+
+class GapAcceptance(models.Model):
+    """A person accepted, on the exchange page, that the packages missing from a partner will not come: the
+    next worker pass applies the package waiting behind the gap with this reason (audited there as
+    exchange.gap_accepted); until then it is shown as pending."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    missing = models.CharField(_("缺少的序号"), max_length=200)
+    reason = models.CharField(_("原因"), max_length=200)
+    accepted_by = models.CharField(_("确认人"), max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(_("已导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("确认缺号")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.missing}"
