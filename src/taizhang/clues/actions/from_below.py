@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from taizhang.clues.actions.common import AUDITED_FIELDS, _lock, _move, _save, _set_deadline
@@ -112,7 +112,36 @@ class StepsFromBelow:
 
     def flush(self) -> None:
         if self.moved:
-            fields = sorted({*AUDITED_FIELDS, "version", "updated_at"})
-            Clue.objects.bulk_update([self.clues[pk] for pk in sorted(self.moved)], fields, batch_size=500)
+            _write([self.clues[pk] for pk in sorted(self.moved)])
             emit_many_on_commit(model="clues.clue", object_ids=sorted(self.moved), action=MOVED)
         self.clues, self.assignments, self.moved = {}, {}, set()
+
+
+# The columns a move from below changes (`_apply`: status and deadline; the version and the time).
+_WRITTEN = ("status", "deadline_at", "deadline_step", "version", "updated_at")
+
+
+def _write(clues: list[Clue], batch: int = 500) -> None:
+    """One UPDATE per `batch` clues. On PostgreSQL an UPDATE ... FROM (VALUES ...): Django's bulk_update writes
+    a CASE per column over every id, which took 2 s for 500 clues there (0.13 s this way)."""
+    if connection.vendor != "postgresql":
+        Clue.objects.bulk_update(clues, list(_WRITTEN), batch_size=batch)
+        return
+    table = Clue._meta.db_table
+    sets = ", ".join(f"{name} = v.{name}" for name in _WRITTEN)
+    with connection.cursor() as cursor:
+        for start in range(0, len(clues), batch):
+            part = clues[start : start + batch]
+            rows = ", ".join(["(%s, %s, %s::timestamptz, %s, %s, %s::timestamptz)"] * len(part))
+            sql = (
+                f"UPDATE {table} AS c SET {sets} FROM (VALUES {rows}) "  # noqa: S608 - names from the model
+                f"AS v(id, {', '.join(_WRITTEN)}) WHERE c.id = v.id"
+            )
+            cursor.execute(
+                sql,
+                [
+                    value
+                    for c in part
+                    for value in (c.pk, c.status, c.deadline_at, c.deadline_step, c.version, c.updated_at)
+                ],
+            )
