@@ -71,13 +71,15 @@ LOWER_STEPS = """
 import time
 from django.db import transaction
 from taizhang.core import audit
+from taizhang.core.actors import SystemActor
 from taizhang.exchange.models import Received
+bench = SystemActor.acting_for("基准测试")
 started = time.monotonic()
 ids = list(Received.objects.values_list("clue_id", flat=True))
 for start in range(0, len(ids), 2000):
     with transaction.atomic():
         for cid in ids[start:start + 2000]:
-            audit.record("clue.report_first", actor="bench", object_type="clues.clue", object_id=cid,
+            audit.record("clue.report_first", actor=bench, object_type="clues.clue", object_id=cid,
                          object_repr=str(cid), after={"status": "verifying", "body": "已成立专班核查"})
 print(json.dumps({"seconds": time.monotonic() - started, "steps": len(ids)}))
 """

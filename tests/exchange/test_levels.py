@@ -2,7 +2,8 @@
 database, keys and `taizhang` process; packages carried between them as files.
 
 A clue registered at the province as 12337平台交办 goes to the city, then to the county, is verified there; its
-finding goes up two levels; the province's 催办 comes down two levels.
+finding goes up two levels; the province's 催办 comes down two levels; the county's monthly report reaches the
+province's dashboard through the city, and every figure there equals the sum of what was sent.
 """
 
 from __future__ import annotations
@@ -93,6 +94,41 @@ print(json.dumps({
 }))
 """
 
+FILE_MONTHLY = """
+from django.utils import timezone
+from taizhang.org.models import User
+from taizhang.reports.actions import do_open_report, do_save_report, do_submit_report
+from taizhang.reports.models import ReportType
+from taizhang.reports.periods import Period
+staff = User.objects.get(username="staff")
+period = Period.of("month", timezone.localdate())
+report = do_open_report(actor=staff, report_type=ReportType.objects.get(code="monthly"), unit=staff.unit,
+    period=period)
+do_save_report(report.pk, actor=staff, version=report.version, narrative="本月工作情况")
+report.refresh_from_db()
+do_submit_report(report.pk, actor=staff, version=report.version)
+print(json.dumps({"period": period.key, "figures": {
+    v.indicator.code: [float(v.value), v.records.get("numbers", [])] for v in report.values.all()
+    if v.indicator.code.startswith("clues.")}}))
+"""
+
+PROVINCE_DASHBOARD = """
+from taizhang.org.models import Unit, User
+from taizhang.reports import board, dashboard
+from taizhang.reports.models import ReportType
+from taizhang.reports.periods import Period
+staff = User.objects.get(username="staff")
+period = Period.parse("month", PARAMS["period"])
+levels = dashboard.dashboard_data(staff, staff.unit, period)["levels"]
+rows = board.status_board(staff, staff.unit, ReportType.objects.get(code="monthly"), period)
+print(json.dumps({
+    "codes": [c["code"] for c in levels["codes"]],
+    "rows": [[r["name"], r["via"], [f and f["value"] for f in r["figures"]]] for r in levels["rows"]],
+    "total": [f["value"] for f in levels["total"]["figures"]],
+    "board": {r["unit"].code: r["state"] for r in rows},
+}))
+"""
+
 
 def instance(tmp_path, name: str) -> Site:
     site = Site("ledger", tmp_path / name, tmp_path / "drop")
@@ -150,3 +186,22 @@ def test_a_clue_goes_down_two_levels_and_its_finding_comes_up_two(tmp_path):
     county_state = county.py(STATE)
     assert any("请于三日内报送核查结论" in t for t in county_state["above"])
     assert any(t.startswith("上级催办") for t in county_state["inbox"])
+
+    # The county's monthly report goes up to the city, which files its own and relays the county's.
+    county_sent = county.py(FILE_MONTHLY)
+    city_sent = city.py(FILE_MONTHLY)
+    carry(county, city)
+    carry(city, province)
+    assert county_sent["figures"]["clues.received"] == [1.0, [at_county["number"]]]
+    at_province = province.py(PROVINCE_DASHBOARD, period=county_sent["period"])
+    assert at_province["board"]["CITY-EXT"] in ("on_time", "late")  # the city's report counts as filed
+    rows = {name: (via, values) for name, via, values in at_province["rows"]}
+    assert set(rows) == {"本级", "市扫黑办", "县扫黑办"} and rows["县扫黑办"][0] == "市扫黑办"
+    codes = at_province["codes"]
+    for name, sent in (("市扫黑办", city_sent), ("县扫黑办", county_sent)):
+        assert rows[name][1] == [sent["figures"][code][0] for code in codes]
+    for i, code in enumerate(codes):
+        if code != "clues.conclusion_rate":
+            assert at_province["total"][i] == sum(values[i] for _via, values in rows.values())
+    # One clue, registered at each level: received once per row, three in all; none concluded yet.
+    assert at_province["total"][codes.index("clues.received")] == 3

@@ -312,6 +312,10 @@ PAGES: dict[str, Rule] = {
     # ---- the exchange between levels (#21): office staff and leaders; no conflict in the matrix world ----
     "exchange:state": page(OFFICE_ACTORS),
     "exchange:resolve": Rule(allow=frozenset(), obj="missing", method="POST"),
+    # The registry and gaps: the exchange office's leaders; no partner in the matrix world (tests/exchange).
+    "exchange:accept_gap": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "exchange:revoke_key": Rule(allow=frozenset(), obj="missing", method="POST"),
+    "exchange:leave": Rule(allow=frozenset(), obj="missing", method="POST"),
     "publicity:survey": page(frozenset(), obj="missing"),
     "publicity:survey_status": Rule(allow=frozenset(), obj="missing", method="POST"),
     # The public survey page: no survey is open in the matrix world.
@@ -390,6 +394,8 @@ PAGES: dict[str, Rule] = {
     "reports:open": page(frozenset(), method="POST"),
     "reports:note_add": page(frozenset(), method="POST"),
     "reports:detail": page(STAFF, obj="report"),
+    # A report from a lower instance (#21): none in the matrix world; tests/exchange checks who sees one.
+    "reports:from_below": page(frozenset(), obj="missing"),
     # Only the unit's leader submits its report (construction's is submitted already).
     "reports:step": step(
         {"own": frozenset({"unit_leader"})}, obj="report", params={"name": "submit"}, data="submit"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.clues.models import Assignment, Clue
 from taizhang.org.choices import InstanceLink
 from taizhang.org.models import Unit
+from taizhang.reports.models import PeriodicReport
 
 
 class Partner(models.Model):
@@ -133,3 +134,41 @@ class FromAbove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue_id} {self.step}"
+
+
+class SentReport(models.Model):
+    """A report of this office that went up to the parent instance, and in which package."""
+
+    report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveIntegerField(_("数据包序号"))
+    sent_at = models.DateTimeField(_("发出时间"))
+
+    class Meta:
+        verbose_name = _("已上报报告")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "partner"], name="exchange_report_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}→{self.partner_id} #{self.sequence}"
+
+
+class GapAcceptance(models.Model):
+    """A person accepted, on the exchange page, that the packages missing from a partner will not come: the
+    next worker pass applies the package waiting behind the gap with this reason (audited there as
+    exchange.gap_accepted); until then it is shown as pending."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    missing = models.CharField(_("缺少的序号"), max_length=200)
+    reason = models.CharField(_("原因"), max_length=200)
+    accepted_by = models.CharField(_("确认人"), max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(_("已导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("确认缺号")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.missing}"

@@ -19,9 +19,9 @@ from nacl.public import PublicKey
 from nacl.signing import VerifyKey
 
 from taizhang.core import audit, clock
-from taizhang.core.actors import EXCHANGE
+from taizhang.core.actors import EXCHANGE, recorded_label
 from taizhang.core.errors import ActionError
-from taizhang.exchange.models import Conflict, Partner, PartnerKey
+from taizhang.exchange.models import Conflict, GapAcceptance, Partner, PartnerKey
 from taizhang.ferry import package
 from taizhang.org.actors import Actor
 from taizhang.org.choices import InstanceLink
@@ -171,3 +171,31 @@ def do_resolve_conflict(conflict_id: int, *, actor: Actor, note: str) -> None:
         object_id=conflict.clue_id,
         after={"step": conflict.step, "body": note[:200]},
     )
+
+
+@transaction.atomic
+def do_accept_gap(*, actor: Actor, partner: Partner, missing: list[int], reason: str) -> GapAcceptance:
+    """Accept, from the page, that the packages `missing` from `partner` will not come: the worker's next pass
+    applies the package waiting behind them with this reason (a request does not import a package)."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("required", _("确认缺号须说明原因。"))
+    if not missing:
+        raise ActionError("no_gap", _("该实例目前没有缺少的数据包。"))
+    Partner.objects.select_for_update().filter(pk=partner.pk).first()
+    if GapAcceptance.objects.filter(partner=partner, used_at=None).exists():
+        raise ActionError("pending", _("已确认缺号，正在等待下一次自动导入。"))
+    accepted = GapAcceptance.objects.create(
+        partner=partner,
+        missing="、".join(str(n) for n in missing)[:200],
+        reason=reason[:200],
+        accepted_by=recorded_label(actor)[:150],
+    )
+    audit.record(
+        "exchange.gap_accept_requested",
+        actor=actor,
+        obj=partner,
+        after={"missing": missing},
+        reason=reason[:200],
+    )
+    return accepted

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from taizhang.core.actors import EXCHANGE
-from taizhang.exchange import down, keys, registry, supervise, up
+from taizhang.exchange import down, keys, registry, reports_up, supervise, up
 from taizhang.exchange.models import FromAbove, Partner
 from taizhang.ferry import journal, package
 from taizhang.ferry.choices import Direction
@@ -51,7 +51,9 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
             counts = down.apply(pkg, partner, me.sealing_keys)
             counts["notices"] = supervise.apply(pkg, partner)
             return counts
-        return up.apply(pkg, partner)
+        counts = up.apply(pkg, partner)
+        counts["reports"] = reports_up.apply(pkg, partner)
+        return counts
 
     return journal.import_package(
         path,
@@ -102,7 +104,9 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
                 mark = up.cursor(partner)
                 streamed = _Collected(up.updates(partner, mark.value), mark.value)
                 writer.add_stream(up.UPDATES, package.jsonl(streamed))
-                counts = {"updates": streamed.count}
+                reports = reports_up.Outgoing(partner, me.instance_id)
+                writer.add_stream(reports_up.REPORTS, package.jsonl(reports))
+                counts = {"updates": streamed.count, "reports": reports.count}
             if not any(counts.values()):
                 writer.discard()
                 return None
@@ -127,6 +131,8 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
                 FromAbove.objects.filter(
                     partner=partner, clue__from_above__upper_number__in=streamed.clues, answered_at=None
                 ).update(answered_at=now)
+            if not is_child:
+                reports.mark_sent(sequence, now)
             mark.value = streamed.last
             mark.save(update_fields=["value"])
             log = journal.record_written(

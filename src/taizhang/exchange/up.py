@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from taizhang.clues.actions.assignment import do_step_from_below
+from taizhang.clues.actions.from_below import StepsFromBelow
 from taizhang.clues.choices import ClueStatus
 from taizhang.clues.models import Clue
 from taizhang.clues.timeline import FROM_BELOW, describe
@@ -28,6 +28,7 @@ from taizhang.ferry import package
 from taizhang.ferry.models import Cursor
 
 UPDATES = "parts/updates.jsonl"
+CHUNK = 1000  # updates read, checked and written together
 FEEDBACK_STEPS = (
     "clue.register",
     "clue.assign",
@@ -79,64 +80,104 @@ def updates(parent: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], in
         )
 
 
-def _conflict_reason(clue: Clue, hand_down_at: Any) -> str:
-    if clue.status == ClueStatus.MERGED:
+def _conflict_reason(status: str, reopened: list[Any], hand_down_at: Any) -> str:
+    """Why an update may not be written on the upper clue (a decision taken here since), or ''."""
+    if status == ClueStatus.MERGED:
         return _("本级已将该线索串并，下级的更新未写入。")
-    reopened = AuditEntry.objects.filter(
-        object_type="clues.clue", object_id=str(clue.pk), action="clue.reopen", at__gt=hand_down_at
-    ).exists()
-    if reopened:
+    if any(at > hand_down_at for at in reopened):
         return _("本级已在交办后重新启动该线索，下级的更新未写入。")
     return ""
 
 
-def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
-    """Record every update on the upper clue's timeline, or as a conflict; all in the caller's transaction."""
-    counts = {"updates": 0, "conflicts": 0, "moved": 0}
-    handed: dict[str, tuple[int, str]] = {}  # upper number -> (clue id, conflict reason), once per package
-    below = SystemActor.acting_for(_("下级：%(unit)s") % {"unit": partner.unit.name})
+def _handed(partner: Partner, refs: set[str]) -> dict[str, tuple[int, str]]:
+    """Upper number -> (clue id, conflict reason) for the refs of one chunk, in three queries."""
+    found: dict[str, tuple[int, Any]] = {}
+    rows = (
+        HandDown.objects.filter(partner=partner, clue__number__in=refs)
+        .order_by("id")
+        .values_list("clue__number", "clue_id", "sent_at")
+    )
+    for number, clue_id, sent_at in rows:
+        found[number] = (clue_id, sent_at)  # the latest hand-down wins
+    ids = [cid for cid, _at in found.values()]
+    status = dict(Clue.objects.filter(pk__in=ids).values_list("id", "status"))
+    reopened: dict[int, list[Any]] = {}
+    for object_id, at in AuditEntry.objects.filter(
+        object_type="clues.clue", object_id__in=[str(i) for i in ids], action="clue.reopen"
+    ).values_list("object_id", "at"):
+        reopened.setdefault(int(object_id), []).append(at)
+    return {
+        ref: (cid, _conflict_reason(status[cid], reopened.get(cid, []), sent_at))
+        for ref, (cid, sent_at) in found.items()
+    }
+
+
+def _chunks(pkg: package.Package, size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
     for row in pkg.lines(UPDATES):
-        ref = str(row["ref"])
-        if ref not in handed:
-            found = (
-                HandDown.objects.filter(partner=partner, clue__number=ref)
-                .order_by("-id")
-                .values_list("clue_id", "sent_at")
-                .first()
-            )
-            if found is None:
-                raise package.PackageRefused(
-                    _("数据包中的反馈对应的线索 %(ref)s 并未交办给“%(unit)s”。")
-                    % {"ref": ref, "unit": partner.unit.name},
-                    digest=pkg.digest,
-                    sequence=pkg.sequence,
-                )
-            clue = Clue.objects.only("id", "status").get(pk=found[0])
-            handed[ref] = (found[0], _conflict_reason(clue, found[1]))
-        clue_id, reason = handed[ref]
-        after = {
-            "step": row["step"],
-            "body": row.get("text", ""),
-            "number": row.get("number", ""),
-            "their_status": row.get("status", ""),
-            "their_at": row.get("at", ""),
-            "sequence": pkg.sequence,
-        }
-        if reason:
-            Conflict.objects.create(
-                partner=partner,
-                clue_id=clue_id,
-                step=row["step"],
-                detail=row.get("text", ""),
-                reason=reason,
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def apply(pkg: package.Package, partner: Partner) -> dict[str, int]:
+    """Record every update on the upper clue's timeline, or as a conflict, and move the clue as a local unit's
+    step would; all in the caller's transaction, chunk by chunk (reads per chunk, writes in bulk, the audit
+    entries chained in package order by append_many)."""
+    counts = {"updates": 0, "conflicts": 0, "moved": 0}
+    below = SystemActor.acting_for(_("下级：%(unit)s") % {"unit": partner.unit.name})
+    batch = StepsFromBelow(below)
+    for chunk in _chunks(pkg):
+        handed = _handed(partner, {str(row["ref"]) for row in chunk})
+        missing = next((str(r["ref"]) for r in chunk if str(r["ref"]) not in handed), None)
+        if missing is not None:
+            raise package.PackageRefused(
+                _("数据包中的反馈对应的线索 %(ref)s 并未交办给“%(unit)s”。")
+                % {"ref": missing, "unit": partner.unit.name},
+                digest=pkg.digest,
                 sequence=pkg.sequence,
             )
-            audit.record(
-                "exchange.conflict", actor=below, object_type="clues.clue", object_id=clue_id, after=after
+        batch.load(cid for cid, reason in handed.values() if not reason)
+        entries: list[AuditEntry] = []
+        conflicts: list[Conflict] = []
+        for row in chunk:
+            clue_id, reason = handed[str(row["ref"])]
+            after = {
+                "step": row["step"],
+                "body": row.get("text", ""),
+                "number": row.get("number", ""),
+                "their_status": row.get("status", ""),
+                "their_at": row.get("at", ""),
+                "sequence": pkg.sequence,
+            }
+            if reason:
+                conflicts.append(
+                    Conflict(
+                        partner=partner,
+                        clue_id=clue_id,
+                        step=row["step"],
+                        detail=row.get("text", ""),
+                        reason=reason,
+                        sequence=pkg.sequence,
+                    )
+                )
+                action = "exchange.conflict"
+            else:
+                action = FROM_BELOW
+            entries.append(
+                audit.entry(action, actor=below, object_type="clues.clue", object_id=clue_id, after=after)
             )
-            counts["conflicts"] += 1
-            continue
-        audit.record(FROM_BELOW, actor=below, object_type="clues.clue", object_id=clue_id, after=after)
-        counts["updates"] += 1
-        counts["moved"] += int(do_step_from_below(clue_id, actor=below, step=str(row["step"])))
+            if reason:
+                counts["conflicts"] += 1
+                continue
+            counts["updates"] += 1
+            if (moved := batch.step(clue_id, str(row["step"]))) is not None:
+                entries.append(moved)
+                counts["moved"] += 1
+        batch.flush()
+        Conflict.objects.bulk_create(conflicts)
+        audit.append_many(entries)
     return counts

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from taizhang.exchange import keys, transport
+from taizhang.exchange.models import GapAcceptance
 from taizhang.ferry import journal, package
 from taizhang.ferry.keys import KeysMissing
 
@@ -19,6 +20,17 @@ def _move(path: Path, folder: str) -> None:
     target = path.parent / folder
     target.mkdir(exist_ok=True)
     path.replace(target / path.name)
+
+
+def _apply_accepted_gap(path: Path, now: dt.datetime) -> bool:
+    """Apply a package waiting behind a gap that a person accepted on the exchange page (once)."""
+    sender, _kind = package.peek(path)
+    accepted = GapAcceptance.objects.filter(partner__instance_id=sender, used_at=None).first()
+    if accepted is None:
+        return False
+    transport.apply(path, accept_gap_reason=accepted.reason)
+    GapAcceptance.objects.filter(pk=accepted.pk).update(used_at=now)
+    return True
 
 
 def run(now: dt.datetime) -> int:
@@ -39,7 +51,10 @@ def run(now: dt.datetime) -> int:
         except journal.AlreadyApplied:
             pass
         except journal.GapRefused:
-            continue  # stays in the inbox until the missing package arrives (or a person accepts the gap)
+            # Stays in the inbox until the missing package arrives, or a person accepts the gap (on the page).
+            if not _apply_accepted_gap(path, now):
+                continue
+            done += 1
         except package.PackageRefused:
             _move(path, "refused")
             continue

@@ -17,6 +17,7 @@ from taizhang.core.workflow import bump_version, check_step, check_version
 from taizhang.org.actors import Actor
 from taizhang.org.models import Unit, User
 from taizhang.pure.numbers import parse_number
+from taizhang.reports import from_below
 from taizhang.reports import permissions as perm
 from taizhang.reports.choices import REPORT_STEPS, NoteKind, ReportStatus, ReportStep
 from taizhang.reports.figures import computed_results
@@ -212,6 +213,8 @@ def _snapshot_computed(report: PeriodicReport, actor: Actor) -> None:
                 "value": Decimal(str(result["value"])),
                 "persons": result.get("persons"),
                 "is_computed": True,
+                # The clue numbers behind a clue figure, frozen with it (they go up with the report).
+                "records": from_below.clue_records(actor, code, result),
             },
         )
 
@@ -260,6 +263,11 @@ def do_return_report(
     if not comment.strip():
         raise ActionError("comment_required", _("退回须填写审核意见。"))
     check_version(report, version, ["status"])
+    if report.from_below.exists():
+        raise ActionError(
+            "from_below",
+            _("该报告来自下级台账（数据包报送），不能在本级退回；请通过督办告知下级办公室修改后重新报送。"),
+        )
     before = audit.snapshot(report, AUDITED)
     _move(report, ReportStep.RETURN)
     report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment.strip()

@@ -13,7 +13,7 @@ import io
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from taizhang.core.gongwen import (
     set_fonts,
 )
 from taizhang.org.models import Unit
-from taizhang.reports import assessment, board, dashboard, numbers
+from taizhang.reports import assessment, board, dashboard, from_below, numbers
 from taizhang.reports.figures import figures_with_changes
 from taizhang.reports.indicators import batch
 from taizhang.reports.models import BulletinNote, Indicator
@@ -67,6 +67,8 @@ class BulletinData:
     overdue: list[Clue]
     notes: list[BulletinNote]
     monthly: dict[str, Any]
+    # This office beside every lower instance that sent its report for the period (from_below.levels).
+    levels: dict[str, Any] = field(default_factory=dict)
 
 
 def default_number(office: Unit, period: Period) -> str:
@@ -131,6 +133,7 @@ def gather(user: Any, office: Unit, period: Period, number: str = "") -> Bulleti
         overdue,
         notes,
         series["monthly"],
+        from_below.levels(user, office, period, lambda: series["cards"]),
     )
 
 
@@ -207,6 +210,26 @@ def figure_rows(data: BulletinData) -> list[list[str]]:
     return rows
 
 
+def level_rows(data: BulletinData) -> list[list[str]]:
+    """Each level's row (this office, then every lower office as sent) and the totals, as people write them."""
+    codes = [c["code"] for c in data.levels.get("codes", [])]
+    out = []
+    for row in [*data.levels.get("rows", []), data.levels.get("total")]:
+        if row is None:
+            continue
+        name = row["name"] + (_("（经%(via)s转报）") % {"via": row["via"]} if row["via"] else "")
+        cells = [
+            "—"
+            if f is None
+            else numbers.show(f["value"], "%")
+            if code == "clues.conclusion_rate"
+            else numbers.count(f["value"])
+            for code, f in zip(codes, row["figures"], strict=True)
+        ]
+        out.append([name, *cells])
+    return out
+
+
 def ranking_rows(data: BulletinData) -> list[list[Any]]:
     out = []
     for r in data.ranking:
@@ -238,6 +261,11 @@ def render_docx(data: BulletinData) -> bytes:
     doc.para(summary_text(data), indent=True)
     doc.heading(_("一、主要数据"))
     _table(doc.doc, [_("指标"), _("本期"), _("同比"), _("环比")], figure_rows(data))
+    if data.levels.get("rows"):
+        doc.para(
+            _("本级与下级台账报送的数据如下（下级数据为其报告报送时的数值，合计为各行之和）："), indent=True
+        )
+        _table(doc.doc, [_("单位"), *(c["name"] for c in data.levels["codes"])], level_rows(data))
     chart = charts.bar_chart(
         data.monthly["months"],
         [

@@ -13,7 +13,7 @@ from taizhang.org.models import Unit
 from taizhang.rectification import filters as letter_filters
 from taizhang.rectification.choices import LetterBucket
 from taizhang.rectification.models import Letter
-from taizhang.reports import drill, measures
+from taizhang.reports import drill, from_below, measures
 from taizhang.reports.figures import call, providers
 from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
 from taizhang.reports.periods import Period
@@ -243,6 +243,7 @@ def dashboard_data(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
     """Everything the dashboard draws, for one unit subtree and period."""
     data = clue_series(user, unit, period)
     data.update(optional_series(user, unit, period))
+    data["levels"] = from_below.levels(user, unit, period, lambda: data["cards"])
     data["unit"] = {"id": unit.pk, "name": unit.name}
     data["period"] = {
         "kind": period.kind,

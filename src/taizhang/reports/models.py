@@ -135,6 +135,9 @@ class ReportValue(models.Model):
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
     persons = models.PositiveIntegerField(_("人数"), null=True, blank=True)
     is_computed = models.BooleanField(default=False)
+    # For a computed clue figure, frozen at submission: {"numbers": [the clue numbers counted]}; a rate keeps
+    # its numerator's numbers and {"numerator": n, "denominator": d} (so levels above can total it).
+    records = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("报送数值")
@@ -287,3 +290,61 @@ class ClueTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.month} {self.dim}={self.value}: {self.n}"
+
+
+class ReportFromBelow(models.Model):
+    """A periodic report a lower Taizhang instance filed, as it came up through the exchange (written by
+    taizhang.exchange through from_below.do_file_from_below, read here): read-only, one per sending office,
+    type and period. `unit` is the unit of this tree the package came through (the child instance)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("报送渠道"), on_delete=models.PROTECT, related_name="+")
+    origin = models.CharField(_("报送实例"), max_length=60)
+    origin_name = models.CharField(_("报送单位"), max_length=100)
+    via = models.CharField(_("转报单位"), max_length=300, blank=True)
+    report_type = models.ForeignKey(ReportType, verbose_name=_("报送类型"), on_delete=models.PROTECT)
+    period_start = models.DateField(_("期初"))
+    period_end = models.DateField(_("期末"))
+    narrative = models.TextField(_("工作情况"), blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    # The report of the child instance's unit on this instance's board (None for one relayed from further down).
+    report = models.ForeignKey(
+        PeriodicReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="from_below"
+    )
+    sequence = models.PositiveIntegerField(_("数据包序号"))
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+
+    objects = UnitTreeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("下级台账报送")
+        verbose_name_plural = _("下级台账报送")
+        ordering = ["unit__path", "via", "origin_name", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "report_type", "period_start"], name="report_from_below_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_name} {self.period_start}"
+
+
+class FigureFromBelow(models.Model):
+    """One figure of a report from below, as sent: for a clue figure, the clue numbers (theirs) it counts."""
+
+    source = models.ForeignKey(ReportFromBelow, on_delete=models.CASCADE, related_name="figures")
+    code = models.CharField(_("指标代码"), max_length=60)
+    name = models.CharField(_("指标名称"), max_length=100)
+    unit_label = models.CharField(_("计量单位"), max_length=10)
+    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
+    persons = models.PositiveIntegerField(_("人数"), null=True, blank=True)
+    is_computed = models.BooleanField(default=False)
+    # {"numbers": [clue numbers]}, for a rate also {"numerator": n, "denominator": d} (see ReportValue.records).
+    records = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("下级台账报送数值")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"

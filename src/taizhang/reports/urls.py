@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from taizhang.reports.views import filing, stats
+from taizhang.reports.views import filing, from_below, stats
 
 app_name = "reports"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("open/", filing.open_report, name="open"),
     path("<int:pk>/", filing.detail, name="detail"),
     path("<int:pk>/<str:name>/", filing.step, name="step"),
+    path("from-below/<int:pk>/", from_below.detail, name="from_below"),
     path("figures/", stats.figures, name="figures"),
     path("dashboard/", stats.dashboard_page, name="dashboard"),
     path("dashboard/data/", stats.dashboard_data, name="dashboard_data"),

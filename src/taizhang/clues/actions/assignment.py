@@ -195,38 +195,3 @@ def do_recuse_unit(
     _save(clue, "clue.recuse", actor, before, reason=reason, unit=unit.name)
     notify_on_commit(ClueNotice.RECUSED, clue, actor)
     return recusal
-
-
-# What a step taken by a unit that runs its own instance (reported in its feedback package) does to the clue
-# here: the same move and the same next deadline as when a local unit takes it, so the deadline and overdue
-# boards count such a unit as they count a local one. Other steps only show on the timeline.
-_STEPS_FROM_BELOW = {
-    "clue.report_first": ((ClueStep.FIRST_REPORT,), "verification"),
-    "clue.finding_signed": ((ClueStep.RECORD_FINDING, ClueStep.SIGN), "review"),
-}
-
-
-@transaction.atomic
-def do_step_from_below(clue_id: int, *, actor: Actor, step: str) -> bool:
-    """Move a clue held by a lower instance as its step `step` (an audit action there) requires; False when the
-    step moves nothing here or the clue is no longer where the step fits (the timeline still shows it)."""
-    if step not in _STEPS_FROM_BELOW:
-        return False
-    moves, deadline = _STEPS_FROM_BELOW[step]
-    clue = _lock(clue_id, actor)
-    current = Assignment.objects.filter(clue=clue, is_current=True).select_related("unit")
-    assignment = current.first()
-    if assignment is None or assignment.unit.instance_link != InstanceLink.CHILD:
-        return False
-    before = audit.snapshot(clue, AUDITED_FIELDS)
-    try:
-        for move in moves:
-            _move(clue, move)
-    except ActionError:
-        return False
-    if deadline == "verification":
-        _set_deadline(clue, deadline, at=assignment.due_at)
-    else:
-        _set_deadline(clue, deadline)
-    _save(clue, "clue.moved_from_below", actor, before, step=step)
-    return True

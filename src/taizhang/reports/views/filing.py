@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -125,6 +126,7 @@ ACTION_LABELS = {
     "report.accept": _l("审核采用"),
     "report.return": _l("退回修改"),
     "report.legacy_figures": _l("录入历史数据"),
+    "report.from_below": _l("下级台账经数据包报送"),
 }
 
 
@@ -161,6 +163,12 @@ def _render_detail(
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     with batch():
         rows = _rows(report, user)
+    source = report.from_below.order_by("-id").first()
+    if source is not None:
+        # Filed from a lower instance: its figures lead to what was sent (the clues live over there).
+        sent = reverse("reports:from_below", args=[source.pk])
+        for row in rows:
+            row["url"] = f"{sent}#{row['indicator'].code}" if row["computed"] else ""
     narrative = report.narrative
     error_field = (error.detail or {}).get("field", "") if error and isinstance(error.detail, dict) else ""
     if typed:
@@ -176,6 +184,7 @@ def _render_detail(
         "reports/detail.html",
         {
             "report": report,
+            "source": source,
             "rows": rows,
             "narrative": narrative,
             "error": error.message if error else "",

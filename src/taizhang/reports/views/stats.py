@@ -17,7 +17,7 @@ from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
-from taizhang.reports import actions, assessment, bulletin, dashboard, exports
+from taizhang.reports import actions, assessment, bulletin, dashboard, exports, from_below
 from taizhang.reports.choices import NoteKind, PeriodKind
 from taizhang.reports.figures import figures_with_changes
 from taizhang.reports.indicators import batch
@@ -70,7 +70,9 @@ def figures(request: HttpRequest) -> HttpResponse:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: the page; the charts load their data from dashboard_data."""
     unit, period = chosen_unit(request), chosen_period(request)
-    return render(request, "reports/dashboard.html", _filters(request, unit, period))
+    user: Any = request.user
+    levels = from_below.levels(user, unit, period, lambda: dashboard.clue_series(user, unit, period)["cards"])
+    return render(request, "reports/dashboard.html", {"levels": levels, **_filters(request, unit, period)})
 
 
 @login_required
