@@ -38,7 +38,11 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 FORMAT = "taizhang-ferry"
-VERSION = 1
+# 1: reports, messages, files; replies, statuses, sectors (and the exchange's parts).
+# 2: adds the public survey: open surveys ledger→portal (parts/surveys.jsonl), answers portal→ledger
+#    (parts/survey_answers.jsonl). A version-1 package has neither part and is still read as before; a
+#    version above this one is refused.
+VERSION = 2
 MAGIC = b"TAIZHANG-FERRY\n"
 SIGNATURE_HEX = 128
 PORTAL_TO_LEDGER = "portal-to-ledger"

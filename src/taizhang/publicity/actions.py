@@ -222,8 +222,10 @@ def do_set_survey_status(pk: int, *, actor: Actor, status: str) -> Survey:
     check_transition(SURVEY_TRANSITIONS, survey.status, status, labels=SurveyStatus)
     before = {"status": survey.status}
     survey.status = status
+    if status == SurveyStatus.CLOSED:
+        survey.closed_at = timezone.now()
     survey.version += 1
-    survey.save(update_fields=["status", "version"])
+    survey.save(update_fields=["status", "closed_at", "version"])
     audit.record("survey.status", actor=actor, obj=survey, before=before, after={"status": status})
     return survey
 
@@ -245,11 +247,22 @@ def _clean_answers(survey: Survey, questions: list[Question], answers: dict[int,
     return clean
 
 
-def _write(survey: Survey, district: Unit, channel: str, rows: Iterable[dict[int, int]], day: dt.date) -> int:
+def _write(
+    survey: Survey,
+    district: Unit,
+    channel: str,
+    rows: Iterable[dict[int, int]],
+    day: dt.date,
+    refs: list[str] | None = None,
+) -> int:
     responses, answers = [], []
     batch = list(rows)
+    keys = refs if refs is not None else [None] * len(batch)
     created = Response.objects.bulk_create(
-        [Response(survey=survey, district=district, channel=channel, day=day) for _row in batch]
+        [
+            Response(survey=survey, district=district, channel=channel, day=day, ref=ref)
+            for _row, ref in zip(batch, keys, strict=True)
+        ]
     )
     for response, row in zip(created, batch, strict=True):
         answers += [
