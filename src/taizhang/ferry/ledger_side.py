@@ -143,7 +143,7 @@ def _apply(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> dict[str, i
         counts["files"] += len(attachments)
     if pkg.has("parts/survey_answers.jsonl"):  # since format version 2
         written = online.do_record_portal_answers(actor=ACTOR, answers=_survey_answers(pkg, secrets))
-        counts.update({"survey_answers": 0, "survey_refused": 0, **written})
+        counts.update(written)  # only what happened: written, refused, already written
     return counts
 
 
@@ -237,8 +237,9 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
                 "replies": len(replies),
                 "statuses": len(statuses),
                 "sectors": len(sectors) if sectors_changed else 0,
-                "surveys": len(surveys) if surveys_changed else 0,
             }
+            if surveys_changed:
+                counts["surveys"] = len(surveys)
             path, digest = writer.finish(
                 kind=package.LEDGER_TO_PORTAL,
                 sender=own.site_id,

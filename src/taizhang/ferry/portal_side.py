@@ -66,9 +66,10 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
             counts = {"submissions": len(reports), "messages": len(messages)}
             writer.add_stream("parts/submissions.jsonl", package.jsonl(_submissions(writer, reports)))
             writer.add_stream("parts/messages.jsonl", package.jsonl(_messages(writer, messages)))
-            writer.add_stream("parts/survey_answers.jsonl", package.jsonl(_answers(answers)))
             counts["files"] = len(writer.seen)
-            counts["survey_answers"] = len(answers)
+            if answers:  # since format version 2
+                writer.add_stream("parts/survey_answers.jsonl", package.jsonl(_answers(answers)))
+                counts["survey_answers"] = len(answers)
             path, digest = writer.finish(
                 kind=package.PORTAL_TO_LEDGER,
                 sender=own.site_id,
@@ -154,7 +155,7 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
 
 
 def _apply(pkg: package.Package) -> dict[str, int]:
-    counts = {"replies": 0, "statuses": 0, "sectors": 0, "surveys": 0, "acknowledged": 0}
+    counts = {"replies": 0, "statuses": 0, "sectors": 0, "acknowledged": 0}
     refs: dict[str, int] = {}
 
     def report_id(ref: str) -> int | None:

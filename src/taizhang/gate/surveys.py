@@ -54,11 +54,11 @@ def clean_answers(survey: PublicSurvey, district: str, raw: dict[str, Any]) -> t
         raise ActionError("invalid_district", _("请选择所在区县。"))
     clean: dict[str, int] = {}
     for n, q in enumerate(sorted(survey.questions, key=lambda q: (q["order"], q["id"])), start=1):
-        value = raw.get(str(q["id"]))
-        if value in (None, ""):
+        value = str(raw.get(str(q["id"])) or "")
+        if not value:
             raise ActionError("unanswered", _("请回答第 %(n)s 题：%(t)s") % {"n": n, "t": q["text"]})
         allowed = range(1, 6) if q["kind"] == QuestionKind.LIKERT else range(len(q["options"]))
-        if not str(value).isdigit() or int(value) not in allowed:
+        if not value.isdigit() or len(value) > 3 or int(value) not in allowed:
             raise ActionError("invalid_answer", _("第 %(n)s 题的答案无效。") % {"n": n})
         clean[str(q["id"])] = int(value)
     return int(district), clean

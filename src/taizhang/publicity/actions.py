@@ -257,7 +257,7 @@ def _write(
 ) -> int:
     responses, answers = [], []
     batch = list(rows)
-    keys = refs if refs is not None else [None] * len(batch)
+    keys: list[str | None] = list(refs) if refs is not None else [None] * len(batch)
     created = Response.objects.bulk_create(
         [
             Response(survey=survey, district=district, channel=channel, day=day, ref=ref)
