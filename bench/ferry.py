@@ -1,6 +1,7 @@
 """The ferry: N portal submissions with attachments exported on the portal site and imported on the ledger site.
 
     PYTHONPATH=src python scripts/with_postgres.py -- python bench/ferry.py [--count 10000] [--small 2000]
+        [--profile /tmp/import.prof]   (cProfile of the larger import; prints its top costs)
 
 Two sites on this machine, each its own `taizhang` process: the portal on SQLite in its own var folder, the
 ledger on TAIZHANG_DATABASE_URL (PostgreSQL under with_postgres.py; SQLite in its own folder without it).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -29,11 +31,14 @@ TAIZHANG = str(Path(sys.executable).parent / "taizhang")
 
 # Runs one `taizhang` command inside this interpreter and prints its peak memory (KiB) last.
 CHILD = """
-import resource, sys, json
+import cProfile, os, resource, sys, json
 from taizhang.cli import main
 sys.argv = ["taizhang", *sys.argv[1:]]
 try:
-    main()
+    if os.environ.get("BENCH_FERRY_PROFILE"):
+        cProfile.run("main()", os.environ["BENCH_FERRY_PROFILE"])
+    else:
+        main()
 finally:
     print("@@peak " + str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), flush=True)
 """
@@ -98,7 +103,9 @@ def _py(env: dict[str, str], script: str, **params: object) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[str, float]:
+def round_trip(
+    root: Path, count: int, file_bytes: int, ledger_db: str, profile: str = ""
+) -> dict[str, float]:
     """Fill, export, import and answer back once; the figures of each step."""
     portal = _env("portal", root / "portal", "")
     ledger = _env("ledger", root / "ledger", ledger_db)
@@ -114,7 +121,10 @@ def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[
     drop = root / "drop"
     export_s, export_kib, _ = _run(portal, "ferry", "export", "--out", str(drop))
     (package,) = sorted(drop.glob("*.pkg"))
-    import_s, import_kib, _ = _run(ledger, "ferry", "import", str(package))
+    profiled = {**ledger, "BENCH_FERRY_PROFILE": profile} if profile else ledger
+    import_s, import_kib, _ = _run(profiled, "ferry", "import", str(package))
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     back_s, back_kib, _ = _run(ledger, "ferry", "export", "--out", str(root / "back"))
     (answer,) = sorted((root / "back").glob("*.pkg"))
     apply_s, apply_kib, _ = _run(portal, "ferry", "import", str(answer))
@@ -143,6 +153,11 @@ def main() -> None:
         "--small", type=int, default=0, help="a smaller run for the memory comparison (count/5)"
     )
     parser.add_argument("--file-bytes", type=int, default=64 * 1024, help="attachment size (default 64 KiB)")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a cProfile of the larger import to this file and print its top costs",
+    )
     args = parser.parse_args()
     ledger_db = os.environ.get("TAIZHANG_DATABASE_URL", "")
     small = args.small or max(1, args.count // 5)
@@ -155,7 +170,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-ferry-") as tmp:
             if ledger_db.startswith("postgres"):
                 _reset_postgres(ledger_db)
-            results.append(round_trip(Path(tmp), count, args.file_bytes, ledger_db))
+            profile = args.profile if args.profile and count == args.count else ""
+            results.append(round_trip(Path(tmp), count, args.file_bytes, ledger_db, profile))
     for r in results:
         print(
             f"{r['count']:>6} submissions, package {r['package_mb']:.1f} MB | export {r['export_s']:.1f} s, "
