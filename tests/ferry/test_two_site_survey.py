@@ -108,7 +108,10 @@ def test_a_survey_opened_on_the_ledger_is_answered_on_the_portal_and_counted_onc
     assert "感谢您的参与" in sent["results"][0][1]
     # A question left unanswered: a clear message, and what was chosen is kept.
     assert "请回答第 1 题" in sent["results"][4][1] and 'value="0" required checked' in sent["results"][4][1]
-    assert "2026年第四季度群众安全感满意度调查" in sent["listing"]
+    assert (
+        "2026年第四季度群众安全感满意度调查" in sent["listing"]
+        and 'href="/report/survey/"' in sent["listing"]
+    )
     assert portal.py(PORTAL_STATE)["answers"] == 4
 
     _ferry(portal, ledger, tmp_path / "up")
