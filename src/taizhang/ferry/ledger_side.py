@@ -150,19 +150,20 @@ def _apply(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> dict[str, i
 def _survey_answers(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> Iterator[online.PortalAnswer]:
     """The portal's survey answers, opened; each known by the portal's site id and its reference there."""
     for row in pkg.lines("parts/survey_answers.jsonl"):
-        sealed = json.loads(_open(secrets, _b64(row["sealed"])))
         try:
-            yield online.PortalAnswer(
+            sealed = json.loads(_open(secrets, _b64(row["sealed"])))
+            answer = online.PortalAnswer(
                 ref=f"{pkg.sender}:{row['id']}",
                 survey_id=int(sealed["survey"]),
                 district_id=int(sealed["district"]),
                 answers={int(k): v for k, v in dict(sealed["answers"]).items()},
                 answered_at=dt.datetime.fromisoformat(sealed["answered_at"]),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:  # a ValueError covers bad base64 and JSON
             raise package.PackageRefused(
                 _("数据包中的问卷答卷无法读取。"), digest=pkg.digest, sequence=pkg.sequence
             ) from exc
+        yield answer
 
 
 def _write(
