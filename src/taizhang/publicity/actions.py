@@ -230,7 +230,8 @@ def do_set_survey_status(pk: int, *, actor: Actor, status: str) -> Survey:
     return survey
 
 
-def _clean_answers(survey: Survey, questions: list[Question], answers: dict[int, Any]) -> dict[int, int]:
+def clean_answers(survey: Survey, questions: list[Question], answers: dict[int, Any]) -> dict[int, int]:
+    """Every question answered with a value it allows (Likert 1–5, or an option's index), or a clear refusal."""
     clean: dict[int, int] = {}
     for q in questions:
         raw = answers.get(q.pk)
@@ -247,7 +248,7 @@ def _clean_answers(survey: Survey, questions: list[Question], answers: dict[int,
     return clean
 
 
-def _write(
+def write_responses(
     survey: Survey,
     district: Unit,
     channel: str,
@@ -255,6 +256,7 @@ def _write(
     day: dt.date,
     refs: list[str] | None = None,
 ) -> int:
+    """Responses and their answers in bulk (`refs`: the portal site's references, one per row, or none)."""
     responses, answers = [], []
     batch = list(rows)
     keys: list[str | None] = list(refs) if refs is not None else [None] * len(batch)
@@ -290,8 +292,8 @@ def _open_survey(pk: int, district_id: int) -> tuple[Survey, Unit, list[Question
 def do_answer_survey(pk: int, *, district_id: int, answers: dict[int, Any]) -> Response:
     """An anonymous answer from the public site (its proof-of-work and limits are checked by the view)."""
     survey, district, questions = _open_survey(pk, district_id)
-    clean = _clean_answers(survey, questions, answers)
-    _write(survey, district, Channel.PORTAL, [clean], timezone.localdate())
+    clean = clean_answers(survey, questions, answers)
+    write_responses(survey, district, Channel.PORTAL, [clean], timezone.localdate())
     return Response.objects.filter(survey=survey).latest("pk")
 
 
@@ -316,10 +318,10 @@ def do_enter_answers(
     clean = []
     for line, row in enumerate(rows, start=1):
         try:
-            clean.append(_clean_answers(survey, questions, row))
+            clean.append(clean_answers(survey, questions, row))
         except ActionError as exc:
             raise ActionError(exc.code, _("第 %(l)s 份答卷：%(m)s") % {"l": line, "m": exc.message}) from exc
-    count = _write(survey, district, channel, clean, timezone.localdate())
+    count = write_responses(survey, district, channel, clean, timezone.localdate())
     audit.record(
         "survey.enter",
         actor=actor,

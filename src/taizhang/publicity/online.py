@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from taizhang.core import audit
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import Actor
-from taizhang.publicity.actions import _clean_answers, _write
+from taizhang.publicity.actions import clean_answers, write_responses
 from taizhang.publicity.choices import Channel, SurveyStatus
 from taizhang.publicity.models import Question, Response, Survey
 
@@ -107,7 +107,7 @@ def do_record_portal_answers(*, actor: Actor, answers: Iterable[PortalAnswer]) -
             found = surveys[survey_id]
             assert found is not None
             district = found[0].districts.get(pk=district_id)
-            totals["survey_answers"] += _write(found[0], district, Channel.PORTAL, rows, day, refs)
+            totals["survey_answers"] += write_responses(found[0], district, Channel.PORTAL, rows, day, refs)
     for survey_id, counts in per_survey.items():
         found = surveys.get(survey_id)
         if found is not None:
@@ -141,7 +141,7 @@ def _check(
     if answer.district_id not in districts or set(answer.answers) - {q.pk for q in questions}:
         return "invalid"
     try:
-        return _clean_answers(survey, questions, answer.answers)
+        return clean_answers(survey, questions, answer.answers)
     except ActionError:
         return "invalid"
 
