@@ -1,6 +1,7 @@
 """The ferry: N portal submissions with attachments exported on the portal site and imported on the ledger site.
 
     PYTHONPATH=src python scripts/with_postgres.py -- python bench/ferry.py [--count 10000] [--small 2000]
+        [--profile /tmp/import.prof]   (cProfile of the larger import; prints its top costs)
 
 Two sites on this machine, each its own `taizhang` process: the portal on SQLite in its own var folder, the
 ledger on TAIZHANG_DATABASE_URL (PostgreSQL under with_postgres.py; SQLite in its own folder without it).
@@ -8,8 +9,9 @@ The portal is filled through gate.actions.do_submit_sealed (every report sealed 
 reporter's, one attachment each) with the passphrase derivation replaced by a cheap one in the filling
 process only: the argon2id cost belongs to a citizen's submission and is what bench/portal.py measures, not
 the ferry. Then `taizhang ferry export` and `taizhang ferry import` run as they would in production, each
-timed with its peak resident memory (getrusage in the child). The same is done with --small submissions, so
-the two peaks show whether memory stays flat as the package grows. Goal: import ≥ 200 submissions per second
+timed with its peak resident memory and its CPU time (getrusage in the child: on a loaded machine the CPU
+seconds compare runs better than the wall time; the database server's CPU is not in them). The same is done
+with --small submissions, so the two peaks show whether memory stays flat as the package grows. Goal: import ≥ 200 submissions per second
 on PostgreSQL, memory flat. The reverse package (one status per report) is timed too.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -29,13 +32,17 @@ TAIZHANG = str(Path(sys.executable).parent / "taizhang")
 
 # Runs one `taizhang` command inside this interpreter and prints its peak memory (KiB) last.
 CHILD = """
-import resource, sys, json
+import cProfile, os, resource, sys, json
 from taizhang.cli import main
 sys.argv = ["taizhang", *sys.argv[1:]]
 try:
-    main()
+    if os.environ.get("BENCH_FERRY_PROFILE"):
+        cProfile.run("main()", os.environ["BENCH_FERRY_PROFILE"])
+    else:
+        main()
 finally:
-    print("@@peak " + str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), flush=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"@@peak {usage.ru_utime + usage.ru_stime:.3f} {usage.ru_maxrss}", flush=True)
 """
 
 FILL = """
@@ -78,8 +85,11 @@ def _env(role: str, var: Path, database_url: str) -> dict[str, str]:
     return env
 
 
+_CPU: list[float] = []  # CPU seconds (user + system) of each command's process, last one last
+
+
 def _run(env: dict[str, str], *args: str) -> tuple[float, int, str]:
-    """(seconds, peak KiB, stdout) of one `taizhang` command in its own process."""
+    """(seconds, peak KiB, stdout) of one `taizhang` command in its own process (its CPU time into _CPU)."""
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True, check=False
@@ -89,6 +99,7 @@ def _run(env: dict[str, str], *args: str) -> tuple[float, int, str]:
         raise SystemExit(f"taizhang {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     lines = done.stdout.strip().splitlines()
     peak = int(lines[-1].split()[-1]) if lines and lines[-1].startswith("@@peak") else 0
+    _CPU.append(float(lines[-1].split()[1]) if lines and lines[-1].startswith("@@peak") else 0.0)
     return seconds, peak, "\n".join(lines[:-1])
 
 
@@ -98,7 +109,9 @@ def _py(env: dict[str, str], script: str, **params: object) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[str, float]:
+def round_trip(
+    root: Path, count: int, file_bytes: int, ledger_db: str, profile: str = ""
+) -> dict[str, float]:
     """Fill, export, import and answer back once; the figures of each step."""
     portal = _env("portal", root / "portal", "")
     ledger = _env("ledger", root / "ledger", ledger_db)
@@ -114,7 +127,11 @@ def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[
     drop = root / "drop"
     export_s, export_kib, _ = _run(portal, "ferry", "export", "--out", str(drop))
     (package,) = sorted(drop.glob("*.pkg"))
-    import_s, import_kib, _ = _run(ledger, "ferry", "import", str(package))
+    profiled = {**ledger, "BENCH_FERRY_PROFILE": profile} if profile else ledger
+    import_s, import_kib, _ = _run(profiled, "ferry", "import", str(package))
+    import_cpu = _CPU[-1]
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     back_s, back_kib, _ = _run(ledger, "ferry", "export", "--out", str(root / "back"))
     (answer,) = sorted((root / "back").glob("*.pkg"))
     apply_s, apply_kib, _ = _run(portal, "ferry", "import", str(answer))
@@ -127,6 +144,7 @@ def round_trip(root: Path, count: int, file_bytes: int, ledger_db: str) -> dict[
         "import_s": import_s,
         "import_mib": import_kib / 1024,
         "import_per_s": count / import_s,
+        "import_cpu_s": import_cpu,
         "reverse_export_s": back_s,
         "reverse_export_mib": back_kib / 1024,
         "reverse_apply_s": apply_s,
@@ -143,6 +161,11 @@ def main() -> None:
         "--small", type=int, default=0, help="a smaller run for the memory comparison (count/5)"
     )
     parser.add_argument("--file-bytes", type=int, default=64 * 1024, help="attachment size (default 64 KiB)")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a cProfile of the larger import to this file and print its top costs",
+    )
     args = parser.parse_args()
     ledger_db = os.environ.get("TAIZHANG_DATABASE_URL", "")
     small = args.small or max(1, args.count // 5)
@@ -155,11 +178,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-ferry-") as tmp:
             if ledger_db.startswith("postgres"):
                 _reset_postgres(ledger_db)
-            results.append(round_trip(Path(tmp), count, args.file_bytes, ledger_db))
+            profile = args.profile if args.profile and count == args.count else ""
+            results.append(round_trip(Path(tmp), count, args.file_bytes, ledger_db, profile))
     for r in results:
         print(
             f"{r['count']:>6} submissions, package {r['package_mb']:.1f} MB | export {r['export_s']:.1f} s, "
-            f"peak {r['export_mib']:.0f} MiB | import {r['import_s']:.1f} s = {r['import_per_s']:.0f}/s, "
+            f"peak {r['export_mib']:.0f} MiB | import {r['import_s']:.1f} s = {r['import_per_s']:.0f}/s "
+            f"(CPU of the process {r['import_cpu_s']:.1f} s), "
             f"peak {r['import_mib']:.0f} MiB | reverse export {r['reverse_export_s']:.1f} s "
             f"({r['reverse_export_mib']:.0f} MiB), apply {r['reverse_apply_s']:.1f} s ({r['reverse_apply_mib']:.0f} MiB)"
         )

@@ -161,7 +161,7 @@ def _resign(sites, path: Path, **changes) -> Path:
 def test_a_package_from_a_future_format_is_refused(sites):
     sites.submit()
     future = _resign(sites, sites.export(), version=package.VERSION + 1)
-    with pytest.raises(package.PackageRefused, match="版本 2 高于"):
+    with pytest.raises(package.PackageRefused, match=f"版本 {package.VERSION + 1} 高于"):
         sites.apply(future)
     assert Clue.objects.count() == 0
 

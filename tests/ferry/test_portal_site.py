@@ -29,9 +29,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve
 c = Client()
-pages = {url: c.get(url).status_code for url in ["/report/", "/report/new/", "/report/follow-up/"]}
+pages = {url: c.get(url).status_code for url in ["/report/", "/report/new/", "/report/follow-up/", "/report/survey/"]}
 routes = {}
-for url in ["/clues/", "/accounts/login/", "/admin/", "/api/", "/reporters/", "/ferry/", "/supervision/"]:
+for url in ["/clues/", "/accounts/login/", "/admin/", "/api/", "/reporters/", "/ferry/", "/supervision/",
+            "/publicity/", "/publicity/answer/1/"]:
     try:
         resolve(url)
         routes[url] = True

@@ -240,6 +240,7 @@ def test_public_answer_needs_proof_of_work_and_stores_no_network_detail(world, s
         "district",
         "channel",
         "day",
+        "ref",  # an answer from the portal site: "<portal site id>:<random reference>", nothing of the network
     ]
     replay = client.post(
         f"/publicity/answer/{survey.pk}/", {**data, "challenge": challenge, "pow_answer": answer}

@@ -39,6 +39,7 @@ from taizhang.portal import actions as portal_actions
 from taizhang.portal.choices import Sender, public_status
 from taizhang.portal.models import Message, Receipt
 from taizhang.portal.uploads import CleanFile
+from taizhang.publicity import online
 from taizhang.reporters.models import FeedbackRecord
 
 ACTOR = FERRY
@@ -140,7 +141,29 @@ def _apply(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> dict[str, i
         )
         counts["messages"] += 1
         counts["files"] += len(attachments)
+    if pkg.has("parts/survey_answers.jsonl"):  # since format version 2
+        written = online.do_record_portal_answers(actor=ACTOR, answers=_survey_answers(pkg, secrets))
+        counts.update(written)  # only what happened: written, refused, already written
     return counts
+
+
+def _survey_answers(pkg: package.Package, secrets: tuple[PrivateKey, ...]) -> Iterator[online.PortalAnswer]:
+    """The portal's survey answers, opened; each known by the portal's site id and its reference there."""
+    for row in pkg.lines("parts/survey_answers.jsonl"):
+        try:
+            sealed = json.loads(_open(secrets, _b64(row["sealed"])))
+            answer = online.PortalAnswer(
+                ref=f"{pkg.sender}:{row['id']}",
+                survey_id=int(sealed["survey"]),
+                district_id=int(sealed["district"]),
+                answers={int(k): v for k, v in dict(sealed["answers"]).items()},
+                answered_at=dt.datetime.fromisoformat(sealed["answered_at"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:  # a ValueError covers bad base64 and JSON
+            raise package.PackageRefused(
+                _("数据包中的问卷答卷无法读取。"), digest=pkg.digest, sequence=pkg.sequence
+            ) from exc
+        yield answer
 
 
 def _write(
@@ -177,7 +200,8 @@ def _seal(public_hex: str, value: dict[str, Any]) -> str:
 
 
 def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | None:
-    """One package of office replies, changed status / released wording / feedback, sectors and the receipt."""
+    """One package of office replies, changed status / released wording / feedback, sectors, the open surveys
+    (when their list changed) and the receipt."""
     own, peer = keys.own(), keys.peer()
     now = now or timezone.now()
     with transaction.atomic():
@@ -195,7 +219,11 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
         ]
         sectors_digest = hashlib.sha256(json.dumps(sectors, ensure_ascii=False).encode()).hexdigest()
         sectors_changed = not SentState.objects.filter(ref="@sectors", digest=sectors_digest).exists()
-        if not replies and not statuses and not sectors_changed and acknowledged == ack_cursor.value:
+        surveys = online.portal_surveys()
+        surveys_digest = hashlib.sha256(json.dumps(surveys, ensure_ascii=False).encode()).hexdigest()
+        surveys_changed = not SentState.objects.filter(ref="@surveys", digest=surveys_digest).exists()
+        changed = replies or statuses or sectors_changed or surveys_changed
+        if not changed and acknowledged == ack_cursor.value:
             return None
         sequence = journal.last_sequence(Direction.OUT, peer.site_id) + 1
         writer = package.PackageWriter(out_dir)
@@ -204,11 +232,15 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
             writer.add_stream("parts/statuses.jsonl", package.jsonl(s for s, _ in statuses))
             if sectors_changed:
                 writer.add_stream("parts/sectors.jsonl", package.jsonl(sectors))
+            if surveys_changed:  # the whole list of open surveys: the portal closes those not in it
+                writer.add_stream("parts/surveys.jsonl", package.jsonl(surveys))
             counts = {
                 "replies": len(replies),
                 "statuses": len(statuses),
                 "sectors": len(sectors) if sectors_changed else 0,
             }
+            if surveys_changed:
+                counts["surveys"] = len(surveys)
             path, digest = writer.finish(
                 kind=package.LEDGER_TO_PORTAL,
                 sender=own.site_id,
@@ -232,6 +264,8 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
                 SentState.objects.update_or_create(ref=row["ref"], defaults={"digest": digest_of})
             if sectors_changed:
                 SentState.objects.update_or_create(ref="@sectors", defaults={"digest": sectors_digest})
+            if surveys_changed:
+                SentState.objects.update_or_create(ref="@surveys", defaults={"digest": surveys_digest})
             log = journal.record_written(
                 package.LEDGER_TO_PORTAL, peer.site_id, sequence, digest, counts, path, audit_as=ACTOR
             )

@@ -30,6 +30,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,7 +39,11 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 FORMAT = "taizhang-ferry"
-VERSION = 1
+# 1: reports, messages, files; replies, statuses, sectors (and the exchange's parts).
+# 2: adds the public survey: open surveys ledger→portal (parts/surveys.jsonl), answers portal→ledger
+#    (parts/survey_answers.jsonl). A version-1 package has neither part and is still read as before; a
+#    version above this one is refused.
+VERSION = 2
 MAGIC = b"TAIZHANG-FERRY\n"
 SIGNATURE_HEX = 128
 PORTAL_TO_LEDGER = "portal-to-ledger"
@@ -79,6 +84,7 @@ class PackageWriter:
         self.target_dir = target_dir
         self._scratch = Path(tempfile.mkdtemp(prefix=".ferry-", dir=target_dir))
         self._parts: list[dict[str, Any]] = []
+        self._names: set[str] = set()  # the parts' names (a set: a package of 10,000 files has 10,000 parts)
         self.seen: set[str] = set()  # part names already added (one sealed file shared by two rows goes once)
 
     def add_bytes(self, name: str, data: bytes) -> str:
@@ -86,8 +92,9 @@ class PackageWriter:
         return self.add_stream(name, [data])
 
     def add_stream(self, name: str, chunks: Iterable[bytes]) -> str:
-        if not name.startswith("parts/") or ".." in name or any(p["name"] == name for p in self._parts):
+        if not name.startswith("parts/") or ".." in name or name in self._names:
             raise ValueError(name)
+        self._names.add(name)
         digest, size = hashlib.sha256(), 0
         # A unique scratch file: parts may be added while another part is being streamed (files met in a record).
         fd, scratch = tempfile.mkstemp(dir=self._scratch)
@@ -180,8 +187,9 @@ class Package:
             raise PackageRefused(_("数据包在导入过程中被改动。"), digest=self.digest, sequence=self.sequence)
         return data
 
-    @property
+    @cached_property
     def _listed(self) -> dict[str, str]:
+        # Built once: every file of a package is a part, so rebuilding it per part read was quadratic in them.
         return {p["name"]: p["sha256"] for p in self.manifest["parts"]}
 
     def lines(self, name: str) -> Iterator[dict[str, Any]]:

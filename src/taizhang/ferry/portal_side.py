@@ -1,7 +1,8 @@
 """The ferry on the internet portal site: export sealed reports and messages; apply the ledger's answers.
 
-Nothing here can read what it carries: reports and reporter messages are sealed to the ledger's key, the
-ledger's replies and status updates arrive sealed to each reporter's key.
+Nothing here can read what it carries: reports, reporter messages and survey answers are sealed to the
+ledger's key, the ledger's replies and status updates arrive sealed to each reporter's key. The ledger's open
+surveys arrive in clear (they are public) and are kept for the survey page (gate.surveys).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from taizhang.core import files
 from taizhang.ferry import journal, keys, package
 from taizhang.ferry.choices import Direction
 from taizhang.ferry.models import PackageLog
-from taizhang.gate.models import SealedFile, SealedReport, SectorOption, ThreadMessage
+from taizhang.gate import surveys
+from taizhang.gate.models import SealedFile, SealedReport, SectorOption, SurveyAnswer, ThreadMessage
 
 _BATCH = 500
 
@@ -55,7 +57,8 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
         messages = list(
             ThreadMessage.objects.filter(package__isnull=True, sender="reporter").values_list("id", flat=True)
         )
-        if not reports and not messages:
+        answers = list(SurveyAnswer.objects.filter(package__isnull=True).values_list("id", flat=True))
+        if not reports and not messages and not answers:
             return None
         sequence = journal.last_sequence(Direction.OUT, peer.site_id) + 1
         writer = package.PackageWriter(out_dir)
@@ -64,6 +67,9 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
             writer.add_stream("parts/submissions.jsonl", package.jsonl(_submissions(writer, reports)))
             writer.add_stream("parts/messages.jsonl", package.jsonl(_messages(writer, messages)))
             counts["files"] = len(writer.seen)
+            if answers:  # since format version 2
+                writer.add_stream("parts/survey_answers.jsonl", package.jsonl(_answers(answers)))
+                counts["survey_answers"] = len(answers)
             path, digest = writer.finish(
                 kind=package.PORTAL_TO_LEDGER,
                 sender=own.site_id,
@@ -81,6 +87,8 @@ def export(out_dir: Path, *, now: dt.datetime | None = None) -> PackageLog | Non
                 SealedReport.objects.filter(id__in=reports[start : start + _BATCH]).update(package=sequence)
             for start in range(0, len(messages), _BATCH):
                 ThreadMessage.objects.filter(id__in=messages[start : start + _BATCH]).update(package=sequence)
+            for start in range(0, len(answers), _BATCH):
+                SurveyAnswer.objects.filter(id__in=answers[start : start + _BATCH]).update(package=sequence)
             return journal.record_written(
                 package.PORTAL_TO_LEDGER, peer.site_id, sequence, digest, counts, path
             )
@@ -115,6 +123,16 @@ def _messages(writer: package.PackageWriter, ids: list[int]) -> Iterator[dict[st
                 "sealed": message.for_ledger,
                 "files": _file_parts(writer, by_message.get(message.id, [])),
             }
+
+
+def _answers(ids: list[int]) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(ids), _BATCH):
+        for ref, sealed in (
+            SurveyAnswer.objects.filter(id__in=ids[start : start + _BATCH])
+            .order_by("id")
+            .values_list("ref", "for_ledger")
+        ):
+            yield {"id": ref, "sealed": sealed}
 
 
 def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
@@ -170,6 +188,8 @@ def _apply(pkg: package.Package) -> dict[str, int]:
                 code=s["code"], defaults={"name": s["name"], "sort_order": s["sort_order"]}
             )
         counts["sectors"] = len(sectors)
+    if pkg.has("parts/surveys.jsonl"):  # since format version 2
+        counts["surveys"] = surveys.store(pkg.lines("parts/surveys.jsonl"))
     acknowledged = int(pkg.manifest.get("acknowledged") or 0)
     if acknowledged:
         counts["acknowledged"] = _forget_delivered(acknowledged)
@@ -188,6 +208,7 @@ def _forget_delivered(through: int) -> int:
         for_ledger=""
     )
     done = delivered.update(for_ledger="")
+    SurveyAnswer.objects.filter(package__lte=through).delete()
     # Files go after the commit: a rolled-back package must still find them.
     transaction.on_commit(lambda: _unlink_all(paths))
     return done

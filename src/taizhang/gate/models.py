@@ -114,3 +114,41 @@ class SpentChallenge(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class PublicSurvey(models.Model):
+    """A 群众安全感满意度 survey as the ledger last sent it (the portal has no survey table of the ledger's).
+
+    `ledger_id` is the survey's id on the ledger (the page's address and what answers name); questions and
+    districts are kept as sent: [{"id", "order", "text", "kind", "options"}], [{"id", "name"}]."""
+
+    ledger_id = models.PositiveBigIntegerField(unique=True)
+    title = models.CharField(max_length=120)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    questions = models.JSONField(default=list)
+    districts = models.JSONField(default=list)
+    # False once a return package no longer lists it (the office closed it): the page then takes no answers.
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-period_start", "-ledger_id"]
+        verbose_name = _("网上调查问卷")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyAnswer(models.Model):
+    """One anonymous answer, sealed to the ledger's key (district, values, time); no network detail.
+
+    `ref` is random and is what the ledger writes it once by; the row goes once the ledger acknowledged the
+    package that carried it."""
+
+    survey = models.ForeignKey(PublicSurvey, on_delete=models.PROTECT, related_name="answers")
+    ref = models.CharField(max_length=32, unique=True)
+    for_ledger = models.TextField()
+    package = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.ref

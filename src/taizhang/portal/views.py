@@ -76,7 +76,7 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def _parse(request: HttpRequest) -> None:
+def parse(request: HttpRequest) -> None:
     """Refuse a body over the limit before reading it, and turn parser failures into a clear error."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -97,7 +97,7 @@ def _parse(request: HttpRequest) -> None:
         raise Malformed(400, _("提交的数据格式不正确，请刷新页面后重试。")) from exc
 
 
-def _guard(request: HttpRequest, bucket: str, form: Any) -> str:
+def guard(request: HttpRequest, bucket: str) -> str:
     """Limits, honeypot and proof-of-work; returns the challenge nonce to spend with the write."""
     abuse.hit(bucket, abuse.client_address(request))
     if request.POST.get("website"):
@@ -155,12 +155,12 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _blank_report_page(request)
     try:
-        _parse(request)
+        parse(request)
     except Malformed as exc:
         return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
     form = ReportForm(request.POST)
     try:
-        nonce = _guard(request, "submit", form)
+        nonce = guard(request, "submit")
         if not form.is_valid():
             raise ActionError("invalid", _("请按提示修改后重新提交。"))
         clean_files = uploads.check_files(request.FILES.getlist("attachments"))
@@ -214,12 +214,12 @@ def followup(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "portal/followup.html", _context(FollowupForm()))
     try:
-        _parse(request)
+        parse(request)
     except Malformed as exc:
         return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
     form = FollowupForm(request.POST)
     try:
-        abuse.spend_challenge(_guard(request, "open", form))
+        abuse.spend_challenge(guard(request, "open"))
         if not form.is_valid():
             raise ActionError("invalid", _("请填写回执码和查询密码。"))
         code = credentials.normalise_code(form.cleaned_data["code"])
@@ -272,12 +272,12 @@ def add_message(request: HttpRequest) -> HttpResponse:
     if context is None:
         return redirect("portal:followup")
     try:
-        _parse(request)
+        parse(request)
     except Malformed as exc:
         return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
     form = MessageForm(request.POST)
     try:
-        nonce = _guard(request, "message", form)
+        nonce = guard(request, "message")
         with transaction.atomic():  # a replayed nonce fails alone, not the request's connection
             abuse.spend_challenge(nonce)
         if not form.is_valid():

@@ -222,13 +222,16 @@ def do_set_survey_status(pk: int, *, actor: Actor, status: str) -> Survey:
     check_transition(SURVEY_TRANSITIONS, survey.status, status, labels=SurveyStatus)
     before = {"status": survey.status}
     survey.status = status
+    if status == SurveyStatus.CLOSED:
+        survey.closed_at = timezone.now()
     survey.version += 1
-    survey.save(update_fields=["status", "version"])
+    survey.save(update_fields=["status", "closed_at", "version"])
     audit.record("survey.status", actor=actor, obj=survey, before=before, after={"status": status})
     return survey
 
 
-def _clean_answers(survey: Survey, questions: list[Question], answers: dict[int, Any]) -> dict[int, int]:
+def clean_answers(survey: Survey, questions: list[Question], answers: dict[int, Any]) -> dict[int, int]:
+    """Every question answered with a value it allows (Likert 1–5, or an option's index), or a clear refusal."""
     clean: dict[int, int] = {}
     for q in questions:
         raw = answers.get(q.pk)
@@ -245,11 +248,23 @@ def _clean_answers(survey: Survey, questions: list[Question], answers: dict[int,
     return clean
 
 
-def _write(survey: Survey, district: Unit, channel: str, rows: Iterable[dict[int, int]], day: dt.date) -> int:
+def write_responses(
+    survey: Survey,
+    district: Unit,
+    channel: str,
+    rows: Iterable[dict[int, int]],
+    day: dt.date,
+    refs: list[str] | None = None,
+) -> int:
+    """Responses and their answers in bulk (`refs`: the portal site's references, one per row, or none)."""
     responses, answers = [], []
     batch = list(rows)
+    keys: list[str | None] = list(refs) if refs is not None else [None] * len(batch)
     created = Response.objects.bulk_create(
-        [Response(survey=survey, district=district, channel=channel, day=day) for _row in batch]
+        [
+            Response(survey=survey, district=district, channel=channel, day=day, ref=ref)
+            for _row, ref in zip(batch, keys, strict=True)
+        ]
     )
     for response, row in zip(created, batch, strict=True):
         answers += [
@@ -277,8 +292,8 @@ def _open_survey(pk: int, district_id: int) -> tuple[Survey, Unit, list[Question
 def do_answer_survey(pk: int, *, district_id: int, answers: dict[int, Any]) -> Response:
     """An anonymous answer from the public site (its proof-of-work and limits are checked by the view)."""
     survey, district, questions = _open_survey(pk, district_id)
-    clean = _clean_answers(survey, questions, answers)
-    _write(survey, district, Channel.PORTAL, [clean], timezone.localdate())
+    clean = clean_answers(survey, questions, answers)
+    write_responses(survey, district, Channel.PORTAL, [clean], timezone.localdate())
     return Response.objects.filter(survey=survey).latest("pk")
 
 
@@ -303,10 +318,10 @@ def do_enter_answers(
     clean = []
     for line, row in enumerate(rows, start=1):
         try:
-            clean.append(_clean_answers(survey, questions, row))
+            clean.append(clean_answers(survey, questions, row))
         except ActionError as exc:
             raise ActionError(exc.code, _("第 %(l)s 份答卷：%(m)s") % {"l": line, "m": exc.message}) from exc
-    count = _write(survey, district, channel, clean, timezone.localdate())
+    count = write_responses(survey, district, channel, clean, timezone.localdate())
     audit.record(
         "survey.enter",
         actor=actor,

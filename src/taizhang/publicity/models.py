@@ -102,6 +102,9 @@ class Survey(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
+    # When it was closed: an answer given on the internet portal before then still counts when the ferry
+    # brings it later; one given after is refused (publicity.online).
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -140,6 +143,8 @@ class Response(models.Model):
     district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     day = models.DateField()
+    # An answer from the internet portal site: "<portal site id>:<its id there>", so it is written once.
+    ref = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         indexes = [models.Index(fields=["survey", "district"], name="survey_response_district")]

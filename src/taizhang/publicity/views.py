@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -308,6 +309,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "channels": [(Channel.PAPER, Channel.PAPER.label), (Channel.PHONE, Channel.PHONE.label)],
         "districts": survey.districts.order_by("path"),
+        # A separate ledger site: citizens answer on the internet portal site, the ferry brings the answers.
+        "on_portal_site": settings.SITE == "ledger",
         "next_status": {SurveyStatus.DRAFT: SurveyStatus.OPEN, SurveyStatus.OPEN: SurveyStatus.CLOSED}.get(
             SurveyStatus(survey.status)
         ),
@@ -330,7 +333,7 @@ def public_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page of an open survey: anonymous, no IP stored, proof-of-work and limits as the portal."""
     survey = Survey.objects.filter(pk=pk, status=SurveyStatus.OPEN).first()
     if survey is None:
-        return render(request, "publicity/public_closed.html", status=404)
+        return render(request, "gate/survey_closed.html", status=404)
     questions = list(survey.questions.all())
     chosen: dict[str, str] = {}
     if request.method == "POST":
@@ -353,7 +356,7 @@ def public_answer(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionError as exc:
             messages.error(request, exc.message)
         else:
-            return render(request, "publicity/public_thanks.html", {"survey": survey})
+            return render(request, "gate/survey_thanks.html", {"survey": survey})
     context = {
         "survey": survey,
         "questions": questions,

@@ -15,10 +15,13 @@ Numbers stay unique and gapless: a rolled-back package rolls its block back with
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connections, router
 
 from taizhang.clues import permissions as perm
 from taizhang.clues.actions.common import _add_recusals
@@ -94,9 +97,7 @@ class BulkRegistration:
         for year in sorted({d.year for d in self.done}):
             ids = [d.pk for d in self.done if d.year == year]
             numbers.update(zip(ids, reserve_numbers(office, year, len(ids)), strict=True))
-        Clue.objects.bulk_update(
-            [Clue(pk=pk, number=number) for pk, number in numbers.items()], ["number"], batch_size=500
-        )
+        _set_numbers(numbers)
         audit.append_many(self._entries(numbers))
         ids = [d.pk for d in self.done]
         emit_many_on_commit(
@@ -118,3 +119,21 @@ class BulkRegistration:
                 object_repr=f"{numbers[d.pk]} {d.summary}",
                 after=d.after,
             )
+
+
+def _set_numbers(numbers: dict[int, str]) -> None:
+    """Give the clues their numbers: on PostgreSQL one UPDATE joined to the pairs sent as one json text (the
+    ORM's bulk_update builds a CASE of every row in Python, a second per 600 clues); elsewhere bulk_update."""
+    connection = connections[router.db_for_write(Clue)]
+    if connection.vendor != "postgresql":
+        Clue.objects.bulk_update(
+            [Clue(pk=pk, number=number) for pk, number in numbers.items()], ["number"], batch_size=500
+        )
+        return
+    table = Clue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET number = r->>1 FROM json_array_elements(%s::json) AS r "  # noqa: S608 - ours
+            f"WHERE {table}.id = (r->>0)::bigint",
+            [json.dumps(list(numbers.items()), ensure_ascii=False)],
+        )
