@@ -46,3 +46,20 @@ def test_a_dead_link_shows_the_chinese_page_in_the_layout(journey, world):
         for tab in ("领导驾驶舱", "数据汇总", "季度通报", "年度考评"):
             assert page.get_by_text(tab, exact=True).count() == 0, tab
     assert not journey.csp_violations, journey.csp_violations
+
+
+def test_a_link_to_a_section_loaded_after_the_clue_page_reaches_it(journey, world):
+    clue = Walk(world).assigned(summary="某某团伙强揽土方工程，长期纠集社会闲散人员威胁竞争对手")
+    page = journey.open_tab(
+        session=session_for(world.people["office_staff"]), viewport={"width": 1024, "height": 500}
+    )
+    with journey.step("the supervision section by its anchor"):
+        page.goto(f"/clues/{clue.pk}/#supervision")
+        page.wait_for_selector("#supervision")
+        for _ in range(50):  # the scroll follows the htmx swap
+            top = page.evaluate("document.getElementById('supervision').getBoundingClientRect().top")
+            if 0 <= top < 500:
+                break
+            page.wait_for_timeout(100)
+        assert 0 <= top < 500, top
+    assert not journey.csp_violations, journey.csp_violations

@@ -61,7 +61,14 @@
     Array.prototype.forEach.call(root.querySelectorAll("select[data-picker=filter]"), setUpPicker);
   }
   document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
-  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
+  document.addEventListener("htmx:load", function (event) {
+    setUpAll(event.target);
+    // A link to a part loaded after the page (the clue page's sections: /clues/7/#supervision) reaches it
+    // once it is there.
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && event.target.contains(target)) target.scrollIntoView();
+  });
   // Rows you add and remove ([data-rows]: a table of inputs; "添加一行" copies the last row emptied, "删除"
   // removes a row, or empties it when it is the only one).
   document.addEventListener("click", function (event) {
