@@ -415,10 +415,9 @@ def recount_trigger_tables() -> None:
 def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True) -> int:
     """Add `n` clues (and their related rows) to the current PostgreSQL database; returns the clue count."""
     from django.db import connection
-    from django.utils import timezone
     from tqdm import tqdm
 
-    from taizhang.clues.models import Assignment, Clue, ClueCounter
+    from taizhang.clues.models import Clue, ClueCounter
 
     if connection.vendor == "sqlite":
         return _generate_sqlite(n, seed)
@@ -426,15 +425,7 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
         raise SystemExit(
             "bench/generate.py needs PostgreSQL (TAIZHANG_DATABASE_URL=postgres://...) or SQLite"
         )
-    ensure_org(seed)
-    rng = random.Random(seed)
-    pools = Pools(rng)
-    now = timezone.now()
-    start_id = (Clue.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    state: dict[str, Any] = {
-        "counters": {(c.office_id, c.year): c.last for c in ClueCounter.objects.all()},
-        "assignment_id": Assignment.objects.order_by("-id").values_list("id", flat=True).first() or 0,
-    }
+    rng, pools, now, start_id, state = _start(seed)
     bar = tqdm(total=n, unit="clue", disable=not progress, desc="clues")
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
@@ -474,22 +465,29 @@ def generate(n: int = 1_000_000, seed: int = 20261122, *, progress: bool = True)
     return Clue.objects.count()
 
 
-def _generate_sqlite(n: int, seed: int) -> int:
-    """The SQLite path: the same rows, inserted in batches inside one transaction per batch."""
-    from django.db import connection, transaction
+def _start(seed: int) -> tuple[random.Random, Pools, Any, int, dict[str, Any]]:
+    """What both paths start from: the organisation, the random source, the next clue id and the counters."""
     from django.utils import timezone
 
     from taizhang.clues.models import Assignment, Clue, ClueCounter
 
     ensure_org(seed)
     rng = random.Random(seed)
-    pools = Pools(rng)
-    now = timezone.now()
-    start_id = (Clue.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     state: dict[str, Any] = {
         "counters": {(c.office_id, c.year): c.last for c in ClueCounter.objects.all()},
         "assignment_id": Assignment.objects.order_by("-id").values_list("id", flat=True).first() or 0,
     }
+    start_id = (Clue.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    return rng, Pools(rng), timezone.now(), start_id, state
+
+
+def _generate_sqlite(n: int, seed: int) -> int:
+    """The SQLite path: the same rows, inserted in batches inside one transaction per batch."""
+    from django.db import connection, transaction
+
+    from taizhang.clues.models import Clue, ClueCounter
+
+    rng, pools, now, start_id, state = _start(seed)
     done = 0
     while done < n:
         size = min(BATCH, n - done)
