@@ -9,7 +9,9 @@ province's dashboard through the city, and every figure there equals the sum of 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from taizhang.reports.periods import Period
 from tests.ferry.sites import Site
 
 pytestmark = pytest.mark.slow
@@ -95,13 +97,12 @@ print(json.dumps({
 """
 
 FILE_MONTHLY = """
-from django.utils import timezone
 from taizhang.org.models import User
 from taizhang.reports.actions import do_open_report, do_save_report, do_submit_report
 from taizhang.reports.models import ReportType
 from taizhang.reports.periods import Period
 staff = User.objects.get(username="staff")
-period = Period.of("month", timezone.localdate())
+period = Period.parse("month", PARAMS["period"])
 report = do_open_report(actor=staff, report_type=ReportType.objects.get(code="monthly"), unit=staff.unit,
     period=period)
 do_save_report(report.pk, actor=staff, version=report.version, narrative="本月工作情况")
@@ -188,8 +189,10 @@ def test_a_clue_goes_down_two_levels_and_its_finding_comes_up_two(tmp_path):
     assert any(t.startswith("上级催办") for t in county_state["inbox"])
 
     # The county's monthly report goes up to the city, which files its own and relays the county's.
-    county_sent = county.py(FILE_MONTHLY)
-    city_sent = city.py(FILE_MONTHLY)
+    # One month for both levels, stated once (two processes reading the date could straddle a month's end).
+    month = Period.of("month", timezone.localdate()).key
+    county_sent = county.py(FILE_MONTHLY, period=month)
+    city_sent = city.py(FILE_MONTHLY, period=month)
     carry(county, city)
     carry(city, province)
     assert county_sent["figures"]["clues.received"] == [1.0, [at_county["number"]]]
