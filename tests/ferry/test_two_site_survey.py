@@ -33,7 +33,7 @@ CITIZEN_ANSWERS = """
 import html, re
 from django.test import Client
 from taizhang.portal import abuse
-c = Client()
+c = Client(REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="AgentSmith/9.9", HTTP_X_FORWARDED_FOR="198.51.100.23")
 url = f"/report/survey/{PARAMS['survey']}/"
 results = []
 for district, values in PARAMS["answers"]:
@@ -53,8 +53,14 @@ print(json.dumps({"results": results, "listing": listing}))
 PORTAL_STATE = """
 from django.db import connection
 from taizhang.gate.models import PublicSurvey, SurveyAnswer
+tables = connection.introspection.table_names()
+with connection.cursor() as cursor:
+    rows = []
+    for table in tables:
+        cursor.execute(f'SELECT * FROM "{table}"')
+        rows.extend(repr(row) for row in cursor.fetchall())
 print(json.dumps({"surveys": list(PublicSurvey.objects.values_list("ledger_id", "is_open")),
-                  "answers": SurveyAnswer.objects.count(), "tables": connection.introspection.table_names()}))
+                  "answers": SurveyAnswer.objects.count(), "tables": tables, "text": "\\n".join(rows)}))
 """
 
 RESULTS = """
@@ -68,6 +74,7 @@ print(json.dumps({
                     for r in table["rows"]},
     "responses": list(Response.objects.order_by("pk").values_list("channel", "district__code")),
     "audit": list(AuditEntry.objects.filter(action="survey.portal_answers").values_list("after", flat=True)),
+    "rows": repr(list(Response.objects.values())) + repr(list(AuditEntry.objects.values())),
 }))
 """
 
@@ -112,13 +119,17 @@ def test_a_survey_opened_on_the_ledger_is_answered_on_the_portal_and_counted_onc
         "2026年第四季度群众安全感满意度调查" in sent["listing"]
         and 'href="/report/survey/"' in sent["listing"]
     )
-    assert portal.py(PORTAL_STATE)["answers"] == 4
+    held = portal.py(PORTAL_STATE)
+    assert held["answers"] == 4
+    NETWORK = ("203.0.113.77", "AgentSmith", "198.51.100.23")  # what the citizens' requests carried
+    assert not any(trace in held["text"] for trace in NETWORK)
 
     _ferry(portal, ledger, tmp_path / "up")
     counted = ledger.py(RESULTS, survey=survey)
     assert counted["by_district"] == {"EAST": [3, 2], "WEST": [1, 0]}
     assert counted["responses"] == [["portal", "EAST"]] * 3 + [["portal", "WEST"]]
     assert counted["audit"] == [{"channel": "portal", "responses": 4}]
+    assert not any(trace in counted["rows"] for trace in NETWORK)
 
     # Replaying the package changes nothing.
     (up,) = sorted((tmp_path / "up").glob("*.pkg"))
