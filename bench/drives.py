@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -116,9 +115,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="print the page's queries and top functions")
     args = parser.parse_args()
-    os.environ.setdefault("TAIZHANG_DEBUG", "0")
-    os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
-    os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
     setup_django()
     from django.conf import settings
     from django.core.management import call_command

@@ -159,10 +159,6 @@ def main() -> None:
             args.clues = 10_000
         (ROOT / "var").mkdir(exist_ok=True)
         os.environ.setdefault("TAIZHANG_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-ledger.sqlite3'}")
-    # Production settings, as a server runs them (DEBUG would keep every query and template debug info).
-    os.environ.setdefault("TAIZHANG_DEBUG", "0")
-    os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
-    os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
     setup_django()
     from django.conf import settings
 

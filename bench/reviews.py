@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
@@ -38,8 +37,6 @@ def main() -> None:
     parser.add_argument("--clues", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    os.environ.setdefault("TAIZHANG_DEBUG", "0")
-    os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
     setup_django()
     from django.core.management import call_command
     from django.db.models import Max

@@ -303,6 +303,9 @@ def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple]) -> Non
 
 
 def setup() -> None:
+    from generate import production_env  # bench/ is on the path of the scripts that import this module
+
+    production_env()
     django.setup()
     from django.core.management import call_command
 

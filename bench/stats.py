@@ -26,11 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
 
-import django  # noqa: E402
+from bench.generate import setup_django  # noqa: E402
 
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -40,9 +39,10 @@ from bench.generate import ensure_org, generate  # noqa: E402
 from taizhang.cases.choices import CaseStage, OrgType  # noqa: E402
 from taizhang.cases.models import Case, CaseStageEvent  # noqa: E402
 from taizhang.clues.models import Clue  # noqa: E402
+from taizhang.clues.visibility import tally  # noqa: E402
 from taizhang.org.choices import UnitKind  # noqa: E402
 from taizhang.org.models import Unit, User  # noqa: E402
-from taizhang.reports import bulletin, dashboard, tally  # noqa: E402
+from taizhang.reports import bulletin, dashboard  # noqa: E402
 from taizhang.reports.periods import Period  # noqa: E402
 
 SEED = 20261122

@@ -214,9 +214,10 @@ def main() -> None:
     if not os.environ.get("TAIZHANG_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("run under scripts/with_postgres.py (PostgreSQL required)")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    import django
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import setup_django
 
-    django.setup()
+    setup_django()  # the worker processes it starts inherit its environment: DEBUG off
     from django.core.management import call_command
 
     from taizhang.org.models import Unit

@@ -8,8 +8,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from taizhang.clues.models import Clue
+from taizhang.org.choices import UnitKind
+from taizhang.org.models import Unit
 from taizhang.reports import dashboard, drill
-from taizhang.reports.indicators import INDICATORS
+from taizhang.reports.indicators import INDICATORS, batch, clue_counts, prefetch_units
 from taizhang.reports.periods import Period
 
 MARCH = Period("month", dt.date(2026, 3, 1), dt.date(2026, 3, 31))
@@ -154,3 +156,31 @@ def test_prefetched_neighbours_match_the_figures_counted_one_by_one(
         assert row["previous"] == figure(code, user, city, MARCH)["value"]
     received = next(r for r in rows if r["indicator"].code == "clues.received")
     assert (received["value"], received["previous"], received["pop"]) == (1, 4, -75.0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["office_staff", "office_leader", "liaison", "district_staff"])
+@pytest.mark.parametrize("period", [MARCH, APRIL], ids=["march", "april"])
+def test_counts_prefetched_for_many_units_equal_each_units_own(
+    world, ledger, who, period, django_assert_num_queries
+):
+    """A ranking counts every member unit in one grouped query; each unit's counts equal its own count (the
+    tally's on PostgreSQL), and once prefetched no unit is counted again."""
+    user = world.people[who]
+    units = list(Unit.objects.order_by("path"))
+    members = [u for u in units if u.kind != UnitKind.OFFICE]
+    alone = {u.pk: clue_counts(user=user, unit=u, start=period.start, end=period.end) for u in units}
+    if who != "district_staff":  # the others see the member units' clues of the ledger: nothing vacuous
+        assert any(any(alone[u.pk].values()) for u in members)
+    with batch():
+        prefetch_units(user, units, period.start, period.end)
+        with django_assert_num_queries(0):
+            together = {
+                u.pk: clue_counts(user=user, unit=u, start=period.start, end=period.end) for u in members
+            }
+        together |= {
+            u.pk: clue_counts(user=user, unit=u, start=period.start, end=period.end)
+            for u in units
+            if u.kind == UnitKind.OFFICE
+        }
+    assert together == alone

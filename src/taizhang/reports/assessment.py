@@ -26,6 +26,7 @@ from taizhang.reports import board, drill
 from taizhang.reports import numbers as figures_text
 from taizhang.reports.choices import FormulaKind, PeriodKind
 from taizhang.reports.figures import call, providers
+from taizhang.reports.indicators import batch, prefetch_units
 from taizhang.reports.models import AssessmentDeduction, AssessmentItem, AssessmentScheme
 from taizhang.reports.periods import Period
 
@@ -76,11 +77,17 @@ RANKING_RULE = _(
 def score(user: Any, scheme: AssessmentScheme, period: Period | None = None) -> list[dict[str, Any]]:
     """Every expected unit's score with its lines (item, basis in words, points, link), ranked as RANKING_RULE
     says; `period` (default: the scheme's year) lets the quarterly bulletin rank by the same scheme."""
+    with batch():
+        return _score(user, scheme, period)
+
+
+def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[dict[str, Any]]:
     office = scheme.office
     year = period or Period.parse(PeriodKind.YEAR, str(scheme.year))
     lo, hi = year.bounds()
     items = list(scheme.items.all())
     units = board.expected_units(user, office)
+    prefetch_units(user, units, lo, hi)  # the clue figures below, one query for every member unit
     found = providers()
     # One GROUP BY for the clue figures of every unit (responsible unit), instead of a loop of queries.
     clue_rows = {

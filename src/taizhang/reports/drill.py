@@ -25,7 +25,10 @@ def unit_q(unit: Unit) -> Q:
     """The clues that count for `unit` (see the module docstring)."""
     if unit.kind == UnitKind.OFFICE:
         return Q(office__path__startswith=unit.path)
-    return Q(responsible_unit_id=unit.pk)
+    return Q(**{MEMBER_FIELD: unit.pk})
+
+
+MEMBER_FIELD = "responsible_unit_id"  # the clue field naming the (non-office) unit whose clues it is
 
 
 def unit_params(unit: Unit) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 
 from taizhang.clues.choices import OPEN_STATUSES, FindingResult
 from taizhang.clues.models import Clue
+from taizhang.org.choices import UnitKind
 from taizhang.org.models import Unit
 from taizhang.reports import drill, measures
 from taizhang.reports.periods import LOCAL, local_midnight
@@ -50,7 +51,11 @@ _batch: ContextVar[dict[tuple, dict[str, int]] | None] = ContextVar("reports_clu
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """Share clue counts between the indicators computed inside the block (one page, one document)."""
+    """Share clue counts between the indicators computed inside the block (one page, one document); inside an
+    outer block, the outer one's."""
+    if _batch.get() is not None:
+        yield
+        return
     token = _batch.set({})
     try:
         yield
@@ -163,19 +168,49 @@ def _clue_counts(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> dict
     return _aggregate(Clue.objects.visible_to(user).filter(drill.unit_q(unit)), start, end, timezone.now())
 
 
-def _aggregate(qs: Any, start: dt.date, end: dt.date, now: dt.datetime) -> dict[str, int]:
+def _counting(start: dt.date, end: dt.date, now: dt.datetime) -> tuple[Q, dict[str, Count]]:
+    """The rows that can count (received or concluded in the period, or overdue now) and the five counts."""
     lo, hi = _bounds(start, end)
     got = Q(received_at__gte=lo, received_at__lt=hi)
     done = Q(concluded_at__gte=lo, concluded_at__lt=hi)
     late = Q(status__in=OPEN_STATUSES, deadline_at__lt=now)
-    # Only rows that can count: received or concluded in the period, or overdue now (fewer rows to aggregate).
-    return qs.filter(got | done | late).aggregate(
-        received=Count("id", filter=got),
-        concluded=Count("id", filter=done),
-        substantiated=Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
-        received_concluded=Count("id", filter=got & Q(concluded_at__lt=hi)),
-        overdue=Count("id", filter=late),
+    return got | done | late, {
+        "received": Count("id", filter=got),
+        "concluded": Count("id", filter=done),
+        "substantiated": Count("id", filter=done & Q(finding_result=FindingResult.SUBSTANTIATED)),
+        "received_concluded": Count("id", filter=got & Q(concluded_at__lt=hi)),
+        "overdue": Count("id", filter=late),
+    }
+
+
+def _aggregate(qs: Any, start: dt.date, end: dt.date, now: dt.datetime) -> dict[str, int]:
+    window, counts = _counting(start, end, now)
+    return qs.filter(window).aggregate(**counts)
+
+
+def prefetch_units(user: Any, units: list[Unit], start: Any, end: Any) -> None:
+    """Inside `batch()`, count one period for many member units in one grouped query over the same rule
+    (`visible_to(user)` and `drill.unit_q`: the clues each unit is responsible for), so a ranking of every
+    unit is one scan instead of a query per unit. Offices (their subtree) are left to `clue_counts`."""
+    from django.utils import timezone
+
+    memo = _batch.get()
+    members = [u.pk for u in units if u.kind != UnitKind.OFFICE]
+    if memo is None or not members:
+        return
+    start, end = local_days(start, end)
+    window, counts = _counting(start, end, timezone.now())
+    rows = (
+        Clue.objects.visible_to(user)
+        .filter(**{f"{drill.MEMBER_FIELD}__in": members})
+        .filter(window)
+        .values(drill.MEMBER_FIELD)
+        .annotate(**counts)
+        .order_by()
     )
+    found = {row.pop(drill.MEMBER_FIELD): row for row in rows}
+    for pk in members:
+        memo[(getattr(user, "pk", None), pk, start, end)] = found.get(pk) or dict.fromkeys(counts, 0)
 
 
 def rate(part: int, whole: int) -> float:
