@@ -133,3 +133,39 @@ def test_listed_cases_figure_equals_drill_down(world, cases):
     assert figure is not None and figure["value"] == 1
     count, _persons, rows = _drill(world.client_for("office_staff"), figure["url"])
     assert count == 1 and rows == [listed]
+
+
+@pytest.mark.parametrize("who", ["office_staff", "office_leader", "district_staff", "police_liaison"])
+def test_listed_cases_for_every_unit_at_once_equal_each_units_own(world, cases, who):
+    """A ranking asks the figure for every unit in one statement; each unit's answer is its own figure's."""
+    from taizhang.org.models import Unit
+    from taizhang.reports.figures import call_for_units
+    from taizhang.reports.periods import Period
+    from taizhang.supervision.actions import records
+
+    fn = INDICATORS["supervision.listed_cases"]
+    staff = world.people["office_staff"]
+    for name, office, units in (
+        ("挂牌案甲", "city", ("police",)),
+        ("挂牌案乙", "district", ("district_police",)),
+        ("挂牌案丙", "city", ("district_police", "police")),
+    ):
+        case = cases.register(name=name, office=office, units=units)
+        records.do_list_target(
+            case,
+            actor=staff,
+            level="city",
+            authority="市扫黑办",
+            reason="群众反映强烈",
+            deadline_at=timezone.now() + dt.timedelta(days=30),
+        )
+    cases.register(name="未挂牌案")
+    user = world.people[who]
+    period = Period.of("month", timezone.localdate())
+    start, end = period.bounds()
+    units = list(Unit.objects.order_by("path"))
+    alone = {u.pk: fn(user=user, unit=u, start=start, end=end) for u in units}
+    together = call_for_units(fn, user=user, units=units, period=period)
+    assert together == alone
+    if who == "office_staff":
+        assert sum(f["value"] for f in together.values()) >= 4  # not vacuous: units of both subtrees count

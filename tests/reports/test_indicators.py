@@ -184,3 +184,14 @@ def test_counts_prefetched_for_many_units_equal_each_units_own(
             if u.kind == UnitKind.OFFICE
         }
     assert together == alone
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["clues.conclusion_rate", "clues.substantiated", "clues.overdue"])
+def test_a_clue_figure_for_every_unit_at_once_equals_each_units_own(world, ledger, code):
+    from taizhang.reports.figures import call, call_for_units
+
+    user = world.people["office_leader"]
+    units = list(Unit.objects.order_by("path"))
+    together = call_for_units(INDICATORS[code], user=user, units=units, period=MARCH)
+    assert together == {u.pk: call(INDICATORS[code], user=user, unit=u, period=MARCH) for u in units}

@@ -52,10 +52,16 @@ class CaseQuerySet(VisibleQuerySet):
 
     def within(self, unit: Unit) -> CaseQuerySet:
         """Cases of `unit`'s subtree: owned by an office in it or handled by a unit in it."""
+        return self.within_path(unit.path)
+
+    def within_path(self, path: str | OuterRef) -> CaseQuerySet:
+        """`within` for a unit's path, or for OuterRef("path") inside a query over units (a figure for every
+        unit in one statement: cases.indicators)."""
+        inner = OuterRef(path) if isinstance(path, OuterRef) else path
         handled = Case.handling_units.through.objects.filter(
-            case=OuterRef("pk"), unit__path__startswith=unit.path
+            Q(case=OuterRef("pk")) & Q(unit__path__startswith=inner)
         )
-        return self.filter(Q(office__path__startswith=unit.path) | Q(Exists(handled)))
+        return self.filter(Q(office__path__startswith=path) | Q(Exists(handled)))
 
 
 class Case(Versioned):

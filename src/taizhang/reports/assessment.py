@@ -25,8 +25,8 @@ from taizhang.org.models import Unit
 from taizhang.reports import board, drill
 from taizhang.reports import numbers as figures_text
 from taizhang.reports.choices import FormulaKind, PeriodKind
-from taizhang.reports.figures import call, providers
-from taizhang.reports.indicators import batch, prefetch_units
+from taizhang.reports.figures import call_for_units, providers
+from taizhang.reports.indicators import batch
 from taizhang.reports.models import AssessmentDeduction, AssessmentItem, AssessmentScheme
 from taizhang.reports.periods import Period
 
@@ -87,8 +87,13 @@ def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[d
     lo, hi = year.bounds()
     items = list(scheme.items.all())
     units = board.expected_units(user, office)
-    prefetch_units(user, units, lo, hi)  # the clue figures below, one query for every member unit
     found = providers()
+    # Each item's figure for every unit at once (one grouped query where the indicator offers it).
+    figures = {
+        item.pk: call_for_units(found[item.indicator_code], user=user, units=units, period=year)
+        for item in items
+        if item.formula in (FormulaKind.RATE, FormulaKind.PER_RECORD) and item.indicator_code in found
+    }
     # One GROUP BY for the clue figures of every unit (responsible unit), instead of a loop of queries.
     clue_rows = {
         row["responsible_unit_id"]: row
@@ -115,11 +120,10 @@ def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[d
         for item in items:
             lines.extend(
                 _lines(
-                    user,
                     item,
                     unit,
                     year,
-                    found,
+                    figures.get(item.pk, {}).get(unit.pk),
                     clues,
                     punctual.get(unit.pk, {}),
                     deductions.get(unit.pk, []) if period is None else [],
@@ -161,11 +165,10 @@ def _timeliness_url(unit: Unit) -> str:
 
 
 def _lines(
-    user: Any,
     item: AssessmentItem,
     unit: Unit,
     year: Period,
-    found: dict,
+    result: dict[str, Any] | None,
     clues: dict,
     punctual: dict,
     deductions: list[AssessmentDeduction],
@@ -177,7 +180,7 @@ def _lines(
             {"item": item.name, "basis": d.reason, "points": -_q(d.points), "url": "", "weight": None}
             for d in deductions
         ]
-    lines = _scored_lines(user, item, unit, year, found, clues, punctual, has_work)
+    lines = _scored_lines(item, unit, year, result, clues, punctual, has_work)
     for line in lines:
         line["weight"] = weight
     return lines
@@ -188,11 +191,10 @@ def _not_applicable(item: AssessmentItem, why: str) -> list[dict[str, Any]]:
 
 
 def _scored_lines(
-    user: Any,
     item: AssessmentItem,
     unit: Unit,
     year: Period,
-    found: dict,
+    result: dict[str, Any] | None,
     clues: dict,
     punctual: dict,
     has_work: bool,
@@ -227,8 +229,6 @@ def _scored_lines(
                 "applicable": True,
             }
         ]
-    fn = found.get(item.indicator_code)
-    result = call(fn, user=user, unit=unit, period=year) if fn else None
     if result is None:
         return _not_applicable(item, _("系统暂不统计该项数据，不适用"))
     value = Decimal(str(result["value"]))

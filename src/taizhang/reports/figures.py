@@ -39,6 +39,19 @@ def call(fn: Provider, *, user: Any, unit: Unit, period: Period) -> dict[str, An
     return fn(user=user, unit=unit, start=start, end=end)
 
 
+def call_for_units(
+    fn: Provider, *, user: Any, units: list[Unit], period: Period
+) -> dict[int, dict[str, Any] | None]:
+    """One indicator for many units (a ranking): the provider's own `for_units(user=, units=, start=, end=)`
+    when it has one (a grouped query answering exactly what `call` answers per unit), else `call` per unit."""
+    many = getattr(fn, "for_units", None)
+    if many is None:
+        return {unit.pk: call(fn, user=user, unit=unit, period=period) for unit in units}
+    start, end = period.bounds()
+    found: dict[int, dict[str, Any] | None] = many(user=user, units=units, start=start, end=end)
+    return found
+
+
 def compute(code: str, *, user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
     """One computed figure, or None when no app computes it."""
     fn = providers().get(code)

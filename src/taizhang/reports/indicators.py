@@ -225,7 +225,13 @@ def _provider(code: str) -> Callable[..., Result]:
         counts = clue_counts(user=user, unit=unit, start=start, end=end)
         return measures.figure(code, counts, start, end, drill.unit_params(unit))
 
+    def for_units(*, user: Any, units: list[Unit], start: Any, end: Any) -> dict[int, Result]:
+        with batch():
+            prefetch_units(user, units, start, end)
+            return {unit.pk: compute(user=user, unit=unit, start=start, end=end) for unit in units}
+
     compute.__name__ = code.replace(".", "_")
+    compute.for_units = for_units  # type: ignore[attr-defined]  # see reports.figures.call_for_units
     return compute
 
 
