@@ -37,9 +37,8 @@ def _pinyin_readings() -> tuple[array[int], tuple[str, ...], int]:
     """(index of each code point's syllable from the first one listed, 0 for none; the syllables; that first
     code point): 400 KiB, read from the table by the first name keyed."""
     rows = [line.split(" ", 1) for line in _PINYIN_TABLE.read_text(encoding="utf-8").splitlines()]
-    codes = [ord(char) for _syllable, chars in rows for char in chars]
-    first = min(codes)
-    index = array("H", [0]) * (max(codes) - first + 1)
+    first = min(ord(min(chars)) for _syllable, chars in rows)
+    index = array("H", [0]) * (max(ord(max(chars)) for _syllable, chars in rows) - first + 1)
     for number, (_syllable, chars) in enumerate(rows, start=1):
         for char in chars:
             index[ord(char) - first] = number
