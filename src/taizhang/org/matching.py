@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from taizhang.org.models import Unit
 
 # A near spelling: one wrong character in a name of eight or more.
@@ -58,6 +56,8 @@ def _is_abbreviation(short: str, full: str) -> bool:
 
 def score(text_forms: set[str], unit_forms: set[str]) -> int:
     """How surely a written name means a unit (0: it does not)."""
+    from rapidfuzz import fuzz  # loaded by the first unit name matched, not by every process
+
     best = 0
     for t in text_forms:
         for u in unit_forms:

@@ -18,7 +18,6 @@ from typing import NamedTuple
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
 from taizhang.cases.models import Accountability, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
@@ -104,6 +103,8 @@ FOUND_FIELDS = [
 
 def score(k: Keys, other: Found) -> tuple[float, list[str]]:
     """How likely a subject and an existing mention are one entity, and why (reasons in Chinese)."""
+    from rapidfuzz import fuzz  # loaded by the first pair scored, not by every server process
+
     reasons: list[str] = []
     total = 0.0
     other_full = full_id(other.id_key) if len(other.id_key) == 18 else ""

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from taizhang.core.errors import ActionError
 from taizhang.core.files import safe_name
@@ -112,6 +111,8 @@ def sniff(data: bytes) -> str | None:
 
 def strip_image(data: bytes, kind: str) -> bytes:
     """Re-encode an image from its pixels alone (no EXIF, XMP, ICC comments or thumbnails survive)."""
+    from PIL import Image, ImageOps  # Pillow (3 MiB) is loaded by the first image, not by every process
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -198,6 +199,8 @@ def strip_office(data: bytes) -> bytes:
 
 def image_pixels(data: bytes) -> int:
     """Width x height from the image's header (nothing is decoded); 0 when it cannot be read."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as img:
             return int(img.width) * int(img.height)

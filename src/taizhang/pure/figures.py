@@ -7,8 +7,6 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import cn2an
-
 from taizhang.pure.catalogue import BLOCKERS, PERSON_COMPANIONS, TRIGGERS, by_code
 from taizhang.pure.cleaning import clean
 
@@ -65,6 +63,8 @@ def _value(match: re.Match[str]) -> Decimal | None:
         if match.group("ar"):
             number = Decimal(match.group("ar").replace(",", ""))
         else:
+            import cn2an  # 5 MiB with its dependencies: loaded by the first figure in Chinese numerals
+
             number = Decimal(str(cn2an.cn2an(match.group("cn"), "normal")))
     except (ValueError, InvalidOperation, KeyError, IndexError, TypeError):
         return None

@@ -8,7 +8,9 @@ spacing or punctuation); its pinyin key (without tones) finds homophone variants
 from __future__ import annotations
 
 import re
+from array import array
 from functools import lru_cache
+from pathlib import Path
 
 from taizhang.pure.fold import fold
 
@@ -25,18 +27,39 @@ def fold_name(name: str) -> str:
     return _NOISE_RE.sub("", fold(name or ""))[:100]
 
 
+# Each character's first toneless reading, as pypinyin gives it without its phrase dictionary (written by
+# scripts/pinyin_table.py): read here instead of loading pypinyin, which costs 11 MiB in every server process.
+_PINYIN_TABLE = Path(__file__).with_name("pinyin_first.txt")
+
+
+@lru_cache(maxsize=1)
+def _pinyin_readings() -> tuple[array[int], tuple[str, ...], int]:
+    """(index of each code point's syllable from the first one listed, 0 for none; the syllables; that first
+    code point): 400 KiB, read from the table by the first name keyed."""
+    rows = [line.split(" ", 1) for line in _PINYIN_TABLE.read_text(encoding="utf-8").splitlines()]
+    first = min(ord(min(chars)) for _syllable, chars in rows)
+    index = array("H", [0]) * (max(ord(max(chars)) for _syllable, chars in rows) - first + 1)
+    for number, (_syllable, chars) in enumerate(rows, start=1):
+        for char in chars:
+            index[ord(char) - first] = number
+    return index, ("", *(syllable for syllable, _chars in rows)), first
+
+
 @lru_cache(maxsize=4096)
 def pinyin_key(name: str) -> str:
-    """The toneless pinyin of a folded name, syllables run together as people type them ("zhangsan"); Latin
-    letters in the name stay as they are."""
+    """The toneless pinyin of a folded name, syllables run together as people type them ("zhangsan"): each
+    character by its first reading (what pypinyin's `lazy_pinyin(name, errors="ignore")` gives without its
+    phrase dictionary); characters without a reading (Latin letters, digits) are left out."""
     folded = fold_name(name)
     if not folded:
         return ""
-    # pypinyin's dictionaries (about 57 MiB) are loaded by the first name resolved, not by every process.
-    from pypinyin import lazy_pinyin
-
-    syllables = lazy_pinyin(folded, errors="ignore")
-    return "".join(syllables)[:200]
+    index, syllables, first = _pinyin_readings()
+    found = []
+    for char in folded:
+        offset = ord(char) - first
+        if 0 <= offset < len(index) and index[offset]:
+            found.append(syllables[index[offset]])
+    return "".join(found)[:200]
 
 
 def id_key(fragment: str) -> str:

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-import cn2an
-
 # A measure word after the number (3次, 12人, 5件, 2场) says what was counted, not how many.
 _MEASURE = re.compile(r"[次个人件起场期篇条名户家处宗份项批张本元]+$")
 _CHINESE = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+$")
@@ -26,6 +24,8 @@ def parse_number(text: str) -> Decimal | None:
         if _ARABIC.match(raw):
             return Decimal(raw)
         if _CHINESE.match(raw) or _MIXED.match(raw):
+            import cn2an  # 5 MiB with its dependencies: loaded by the first number written in Chinese numerals
+
             return Decimal(str(cn2an.cn2an(raw.replace("两", "二"), "smart")))
     except (ValueError, InvalidOperation, KeyError):
         return None
