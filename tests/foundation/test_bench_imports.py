@@ -77,4 +77,3 @@ def test_bench_imports_resolve(stem: str) -> None:
                 except ImportError:
                     missing.append(f"{module}.{name}")
     assert not missing, f"bench/{stem}.py imports what does not exist: {missing}"
-
