@@ -100,9 +100,13 @@ def _save_local(target: FileSystemStorage, name: str, content: bytes) -> str:
 def _save(name: str, content: IO[bytes] | bytes) -> str:
     """Save under `name` unless it is there already (the same content); the name it was saved under."""
     target = storage()
-    if isinstance(content, bytes) and isinstance(target, FileSystemStorage):
-        if target.directory_permissions_mode is None:  # else Django's own way, which sets the folders' mode
-            return _save_local(target, name, content)
+    # With a folders' mode set, Django's own way, which applies it.
+    if (
+        isinstance(content, bytes)
+        and isinstance(target, FileSystemStorage)
+        and target.directory_permissions_mode is None
+    ):
+        return _save_local(target, name, content)
     if target.exists(name):
         return name
     # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
