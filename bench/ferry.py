@@ -10,7 +10,8 @@ reporter's, one attachment each) with the passphrase derivation replaced by a ch
 process only: the argon2id cost belongs to a citizen's submission and is what bench/portal.py measures, not
 the ferry. Then `taizhang ferry export` and `taizhang ferry import` run as they would in production, each
 timed with its peak resident memory and its CPU time (getrusage in the child: on a loaded machine the CPU
-seconds compare runs better than the wall time; the database server's CPU is not in them). The same is done
+seconds compare runs better than the wall time). The import's line also gives the CPU the PostgreSQL
+cluster spent meanwhile (its processes' counters in /proc, when this machine runs it). The same is done
 with --small submissions, so the two peaks show whether memory stays flat as the package grows. Goal: import ≥ 200 submissions per second
 on PostgreSQL, memory flat. The reverse package (one status per report) is timed too.
 """
