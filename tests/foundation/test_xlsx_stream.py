@@ -25,6 +25,11 @@ ROW = [
     "",
     "控制\x01字符",
     " 前后空格 ",
+    "末尾换行\n",
+    "\u3000全角空格开头",
+    "@SUM(A1)",
+    "-1",
+    "<&>",
 ]
 
 
@@ -50,7 +55,22 @@ def test_streamed_workbook_reads_like_the_xlsxwriter_one():
     values = streamed[1]
     assert values[1] == '\'=HYPERLINK("http://x","点此")' and values[2] == "'+1"
     assert values[3] == "普通文字 <b>&amp;" and values[4] == 12.3456 and values[6] is True
-    assert all(ws.cell(row=2, column=c).data_type != "f" for c in range(1, 14))
+    assert all(ws.cell(row=2, column=c).data_type != "f" for c in range(1, len(ROW) + 1))
+    assert values[13:] == ["末尾换行\n", "\u3000全角空格开头", "'@SUM(A1)", "'-1", "<&>"]
+
+
+def test_repeated_and_styled_texts_read_the_same():
+    # The streaming writer keeps the cells of texts it has seen; a bold row of the same texts stays bold.
+    out = io.BytesIO()
+    book = StreamBook(out)
+    sheet = book.sheet("重复")
+    for style in ("", "bold", ""):
+        sheet.row(["市公安局", " 前后空格 ", "=1+1", 3], style=style)
+    book.close()
+    ws = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows == [["市公安局", " 前后空格 ", "'=1+1", 3]] * 3
+    assert [ws.cell(row=r, column=1).font.b for r in (1, 2, 3)] == [False, True, False]
 
 
 def test_an_empty_streamed_workbook_still_opens():

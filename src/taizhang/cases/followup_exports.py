@@ -36,8 +36,12 @@ def headers() -> list[str]:
     ]
 
 
+_TEN_THOUSAND = Decimal(10_000)
+_FOUR_PLACES = Decimal("0.0001")
+
+
 def _wan(value: Decimal) -> float:
-    return float((value / 10_000).quantize(Decimal("0.0001")))
+    return float((value / _TEN_THOUSAND).quantize(_FOUR_PLACES))
 
 
 def _labels(choices: Any) -> dict[str, str]:

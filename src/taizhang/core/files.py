@@ -4,12 +4,15 @@ checksums.
 Every node reads and writes the same store: a folder every node mounts (FileSystemStorage on MEDIA_ROOT /
 TAIZHANG_FILES_DIR, the default) or S3-compatible object storage (TAIZHANG_STORAGE_URL=s3://…, through
 django-storages). An upload is streamed to a local temporary file while its size is checked and its SHA-256
-computed, then saved under `ab/cd/<sha256>`; identical content is stored once.
+computed, then saved under `ab/cd/<sha256>`; identical content is stored once. Content already in memory (a
+list of byte strings: the portal's cleaned uploads, the ferry's opened attachments) is hashed and saved as it is,
+without the temporary copy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -23,7 +26,8 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.utils.translation import gettext as _
 
 from taizhang.core.errors import ActionError
@@ -66,28 +70,74 @@ def _checked(storage_path: str) -> str:
     return storage_path
 
 
+def _too_large(limit: int) -> ActionError:
+    return ActionError(
+        "file_too_large", _("文件超过大小限制（最大 %(mb)s MB）。") % {"mb": round(limit / 1024 / 1024, 1)}
+    )
+
+
+def _save_local(target: FileSystemStorage, name: str, content: bytes) -> str:
+    """`_save` of bytes on a filesystem store: one exclusive create, as FileSystemStorage does, without its
+    name checks and path building per file (a ferry package stores thousands); an existing file is the same
+    content."""
+    path = target.path(name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, flags, 0o666)
+    except FileExistsError:
+        return name
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+        if target.file_permissions_mode is not None:
+            os.fchmod(out.fileno(), target.file_permissions_mode)
+    return name
+
+
+def _save(name: str, content: IO[bytes] | bytes) -> str:
+    """Save under `name` unless it is there already (the same content); the name it was saved under."""
+    target = storage()
+    # With a folders' mode set, Django's own way, which applies it.
+    if (
+        isinstance(content, bytes)
+        and isinstance(target, FileSystemStorage)
+        and target.directory_permissions_mode is None
+    ):
+        return _save_local(target, name, content)
+    if target.exists(name):
+        return name
+    # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
+    if isinstance(content, bytes):
+        return target.save(name, ContentFile(content, name=name))
+    content.seek(0)
+    return target.save(name, File(content, name=name))
+
+
 def store(chunks: Iterable[bytes], *, max_bytes: int | None = None, prefix: str = "") -> StoredFile:
-    """Stream chunks to the store, refusing past `max_bytes`; identical content is stored once."""
+    """Stream chunks to the store, refusing past `max_bytes`; identical content is stored once. A list or
+    tuple of chunks is in memory already: it is hashed and written once, with no temporary file."""
     limit = max_bytes if max_bytes is not None else settings.ATTACHMENT_MAX_BYTES
+    if isinstance(chunks, list | tuple):
+        data = b"".join(chunks)  # one chunk: the same object, no copy
+        if len(data) > limit:
+            raise _too_large(limit)
+        sha = hashlib.sha256(data).hexdigest()
+        name = _save(f"{prefix}{sha[:2]}/{sha[2:4]}/{sha}", data)
+        return StoredFile(storage_path=name, sha256=sha, size=len(data))
     digest = hashlib.sha256()
     size = 0
     with tempfile.TemporaryFile() as tmp:
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
-                raise ActionError(
-                    "file_too_large",
-                    _("文件超过大小限制（最大 %(mb)s MB）。") % {"mb": round(limit / 1024 / 1024, 1)},
-                )
+                raise _too_large(limit)
             digest.update(chunk)
             tmp.write(chunk)
         sha = digest.hexdigest()
-        name = f"{prefix}{sha[:2]}/{sha[2:4]}/{sha}"
-        target = storage()
-        if not target.exists(name):
-            tmp.seek(0)
-            # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
-            name = target.save(name, File(tmp, name=name))
+        name = _save(f"{prefix}{sha[:2]}/{sha[2:4]}/{sha}", tmp)
     return StoredFile(storage_path=name, sha256=sha, size=size)
 
 

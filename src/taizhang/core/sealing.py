@@ -67,13 +67,19 @@ def reset_keyring_cache() -> None:
     _keyring_cached.cache_clear()
 
 
+@lru_cache(maxsize=8)
+def _cipher(key: bytes) -> tuple[AESGCM, str]:
+    # The cipher object and the key's id, made once per key: a bulk registration seals thousands of identities.
+    return AESGCM(key), key_id(key)
+
+
 def seal(value: dict[str, Any], *, key: bytes | None = None, aad: bytes = b"identity") -> str:
     """Encrypt a JSON-able dict; authenticated, so any change to the text is detected on open."""
-    current = key or keyring()[0]
+    cipher, kid = _cipher(key or keyring()[0])
     nonce = os.urandom(12)
     data = json.dumps(value, ensure_ascii=False).encode()
-    blob = nonce + AESGCM(current).encrypt(nonce, data, aad)
-    return f"v1:{key_id(current)}:{base64.b64encode(blob).decode()}"
+    blob = nonce + cipher.encrypt(nonce, data, aad)
+    return f"v1:{kid}:{base64.b64encode(blob).decode()}"
 
 
 def sealed_key_id(sealed: str) -> str:
@@ -93,7 +99,7 @@ def open_sealed(
         raise SealError(f"no key {kid!r} to open this value")
     blob = base64.b64decode(payload)
     try:
-        plain = AESGCM(known[kid]).decrypt(blob[:12], blob[12:], aad)
+        plain = _cipher(known[kid])[0].decrypt(blob[:12], blob[12:], aad)
     except Exception as exc:  # InvalidTag: wrong key or tampered
         raise SealError("sealed value failed authentication") from exc
     result: dict[str, Any] = json.loads(plain)

@@ -155,6 +155,29 @@ def _inline(value: str) -> str:
     return f"<t>{value}</t>"
 
 
+# Text that needs more than copying into <t>: a formula start or a space first, a space last, XML's three or a
+# character XML cannot carry (else `_inline`). `\s` is what str.isspace() means; `\Z` is the very end.
+_TROUBLE = re.compile(r"\A[=+\-@\s]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\s\Z")
+_EPOCH_DATE = _EPOCH.date()
+
+
+def _cell(value: Any, attr: str) -> str | None:
+    """A cell's attributes and content after "<c" for the less common values; None for an empty one."""
+    if value == "":
+        return None
+    if isinstance(value, bool):
+        return f'{attr} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | decimal.Decimal):
+        return f"{attr}><v>{float(value)!r}</v></c>"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        serial = (local.replace(tzinfo=None) - _EPOCH) / dt.timedelta(days=1)
+        return f' s="4"><v>{serial!r}</v></c>'
+    if isinstance(value, dt.date):
+        return f' s="3"><v>{(value - _EPOCH_DATE).days}</v></c>'
+    return f'{attr} t="inlineStr"><is>{_inline(str(value))}</is></c>'
+
+
 class StreamSheet:
     """The one sheet of a StreamBook: rows go straight into the zip member as XML text."""
 
@@ -166,6 +189,7 @@ class StreamSheet:
         self._next = 0
         self._out: IO[bytes] | None = None
         self._pending: list[str] = []  # rows not yet written (500 at a time)
+        self._texts: dict[str, str] = {}  # the cells of the first texts seen (a ledger repeats its labels)
 
     def freeze_header(self) -> None:
         self._frozen = True
@@ -195,28 +219,36 @@ class StreamSheet:
         r = str(self._next)
         s = _STYLE[style]
         attr = f' s="{s}"' if s else ""
-        cells = []
+        cells: list[str] = []
+        add = cells.append
+        texts = self._texts
         expected = 0  # a cell names its place only after a gap (the reference is optional in the format)
+        # The common types first, tested by exact type (a ledger is mostly text, numbers and dates); the rest
+        # (bool, Decimal, datetime, subclasses, lazy text) as _cell says.
         for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            at = "" if col == expected else f' r="{_column(col)}{r}"'
-            expected = col + 1
             kind = type(value)
             if kind is str:
-                cells.append(f'<c{at}{attr} t="inlineStr"><is>{_inline(value)}</is></c>')
-            elif kind is bool:
-                cells.append(f'<c{at}{attr} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float | decimal.Decimal):
-                cells.append(f"<c{at}{attr}><v>{float(value)!r}</v></c>")
-            elif isinstance(value, dt.datetime):
-                local = timezone.localtime(value) if timezone.is_aware(value) else value
-                serial = (local.replace(tzinfo=None) - _EPOCH) / dt.timedelta(days=1)
-                cells.append(f'<c{at} s="4"><v>{serial!r}</v></c>')
-            elif isinstance(value, dt.date):
-                cells.append(f'<c{at} s="3"><v>{(value - _EPOCH.date()).days}</v></c>')
+                if not value:
+                    continue
+                cell = texts.get(value) if attr == "" else None
+                if cell is None:
+                    text = f"<t>{value}</t>" if _TROUBLE.search(value) is None else _inline(value)
+                    cell = f'{attr} t="inlineStr"><is>{text}</is></c>'
+                    if attr == "" and len(texts) < 2048:
+                        texts[value] = cell
+            elif value is None:
+                continue
+            elif kind is int or kind is float:
+                cell = f"{attr}><v>{float(value)!r}</v></c>"
+            elif kind is dt.date:
+                cell = f' s="3"><v>{(value - _EPOCH_DATE).days}</v></c>'
             else:
-                cells.append(f'<c{at}{attr} t="inlineStr"><is>{_inline(str(value))}</is></c>')
+                other = _cell(value, attr)
+                if other is None:
+                    continue
+                cell = other
+            add("<c" + cell if col == expected else f'<c r="{_column(col)}{r}"{cell}')
+            expected = col + 1
         self._pending.append(f'<row r="{r}">{"".join(cells)}</row>')
         if len(self._pending) >= 500:
             self._flush()
