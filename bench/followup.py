@@ -20,23 +20,16 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TAIZHANG_VAR_DIR", "/tmp/taizhang-bench-followup")
-# Production settings, as a server runs them (with DEBUG on Django keeps every query's SQL and the templates'
-# debug information, which a server does not).
-os.environ.setdefault("TAIZHANG_DEBUG", "0")
-os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
-os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
 
-import django
+from bench.generate import setup_django  # noqa: E402
 
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["testserver"]  # the test Client's host, whatever TAIZHANG_ALLOWED_HOSTS says
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -90,6 +90,12 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [
+        *settings.ALLOWED_HOSTS,
+        "testserver",
+    ]  # the test Client's host, whatever is set
 
 
 def ensure_org(seed: int) -> None:

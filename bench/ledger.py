@@ -160,9 +160,7 @@ def main() -> None:
         (ROOT / "var").mkdir(exist_ok=True)
         os.environ.setdefault("TAIZHANG_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-ledger.sqlite3'}")
     setup_django()
-    from django.conf import settings
 
-    settings.ALLOWED_HOSTS = ["testserver"]
     if not args.no_migrate:
         from django.core.management import call_command
 
