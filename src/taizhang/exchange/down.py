@@ -201,7 +201,9 @@ class _Intake:
     def __init__(self, pkg: package.Package, partner: Partner, secrets: tuple[PrivateKey, ...]) -> None:
         self.pkg, self.partner, self.secrets = pkg, partner, secrets
         self.office = intake_office()
-        self.pool = matching.candidates()
+        self.pool: list[matching.Candidate] | None = (
+            None  # read with the first clue (notices alone need none)
+        )
         self.sectors = {s.code: s for s in Sector.objects.all()}
         self.batch = BulkRegistration(ACTOR)
         self.counts = {"clues": 0, "files": 0, "again": 0}
@@ -261,41 +263,20 @@ class _Intake:
         Received.objects.bulk_create([received for received, _stored, _metas in arrivals])
 
     def _prepare(self, row: dict[str, Any]) -> Registration:
-        pkg = self.pkg
-        rep = row.get("reporter") or {}
-        identity: dict[str, str] = {}
-        if rep.get("sealed"):
-            identity = json.loads(open_sealed_box(self.secrets, base64.b64decode(rep["sealed"]), pkg))
-        channel = row.get("channel")
+        if self.pool is None:
+            self.pool = matching.candidates()
         try:
             return prepare_registration(
                 actor=ACTOR,
                 office=self.office,
                 unit_pool=self.pool,
-                channel=channel
-                if channel in (Channel.PLATFORM_12337, Channel.SUPERIOR)
-                else Channel.SUPERIOR,
-                received_at=clock.now(),
-                summary=str(row["summary"]),
-                facts=str(row["facts"]),
-                subjects=[
-                    SubjectData(**{k: v for k, v in s.items() if k != "unit_id"}) for s in row["subjects"]
-                ],
-                sector=self.sectors.get(str(row.get("sector") or "")),
-                place=str(row.get("place") or ""),
-                alleges_umbrella=bool(row.get("alleges_umbrella")),
-                reporter=ReporterData(
-                    kind=str(rep.get("kind") or "anonymous"),
-                    identity=identity,
-                    wants_feedback=bool(rep.get("wants_feedback")),
-                ),
-                source_ref=str(row["ref"]),
+                **registration_fields(self.pkg, row, self.secrets, self.sectors),
             )
         except ActionError as exc:
             raise package.PackageRefused(
                 _("上级交办的线索 %(ref)s 无法登记：%(why)s") % {"ref": row["ref"], "why": exc.message},
-                digest=pkg.digest,
-                sequence=pkg.sequence,
+                digest=self.pkg.digest,
+                sequence=self.pkg.sequence,
             ) from exc
 
     def _store(self, metas: list[dict[str, Any]]) -> list[files.StoredFile]:
@@ -309,3 +290,30 @@ class _Intake:
                 )
             stored.append(files.store([data]))
         return stored
+
+
+def registration_fields(
+    pkg: package.Package, row: dict[str, Any], secrets: tuple[PrivateKey, ...], sectors: dict[str, Sector]
+) -> dict[str, Any]:
+    """What a clue's record registers here: the fields of `prepare_registration` (and `do_register_clue`)."""
+    rep = row.get("reporter") or {}
+    identity: dict[str, str] = {}
+    if rep.get("sealed"):
+        identity = json.loads(open_sealed_box(secrets, base64.b64decode(rep["sealed"]), pkg))
+    channel = row.get("channel")
+    return {
+        "channel": channel if channel in (Channel.PLATFORM_12337, Channel.SUPERIOR) else Channel.SUPERIOR,
+        "received_at": clock.now(),
+        "summary": str(row["summary"]),
+        "facts": str(row["facts"]),
+        "subjects": [SubjectData(**{k: v for k, v in s.items() if k != "unit_id"}) for s in row["subjects"]],
+        "sector": sectors.get(str(row.get("sector") or "")),
+        "place": str(row.get("place") or ""),
+        "alleges_umbrella": bool(row.get("alleges_umbrella")),
+        "reporter": ReporterData(
+            kind=str(rep.get("kind") or "anonymous"),
+            identity=identity,
+            wants_feedback=bool(rep.get("wants_feedback")),
+        ),
+        "source_ref": str(row["ref"]),
+    }
