@@ -245,3 +245,24 @@ def test_the_upper_audits_each_clue_handed_down(levels):
         (str(c.pk), {"detail": {"unit": "测试县扫黑办"}, "sequence": 1}) for c in clues
     ]
     assert audit.verify_chain()[1] is None
+
+
+def test_answers_going_up_clear_what_came_from_above_statement_by_statement(levels, monkeypatch):
+    from taizhang.exchange import transport
+    from taizhang.exchange.models import FromAbove
+    from taizhang.supervision.actions.records import do_issue_urging_notice
+
+    monkeypatch.setattr(transport, "_IN_BATCH", 1)  # one upper number a statement
+    uppers = [_upper(levels, f"第{i}件") for i in range(3)]
+    levels.apply_below(levels.send_down())
+    levels.as_upper()
+    for clue in uppers:
+        do_issue_urging_notice(
+            Clue.objects.get(pk=clue.pk), actor=levels.world.people["office_staff"], note="请加快核查进度"
+        )
+    levels.apply_below(levels.send_down())
+    assert FromAbove.objects.filter(answered_at=None).count() == 3
+    for received in Received.objects.all():
+        do_triage_clue(received.clue_id, actor=levels.county_staff, in_scope=True, category="evil")
+    levels.send_up()
+    assert not FromAbove.objects.filter(answered_at=None).exists()
