@@ -6,8 +6,8 @@ Two instances on this machine, each its own `taizhang` process, var folder and d
 with_postgres.py: two databases of the throwaway cluster; SQLite files without it). The upper instance is
 filled in bulk (clues assigned to the lower instance's unit, written with bulk_create: filling is not what is
 measured). Then, each as in production and timed with its peak resident memory (getrusage in the child):
-`exchange export` at the upper (the hand-down package), `exchange import` at the lower (each clue registered
-through the registration action: numbered, subjects, recusals, reporter sealed, audited); at the lower one
+`exchange export` at the upper (the hand-down package), `exchange import` at the lower (the clues registered
+under the registration's rules by the bulk path: numbered, subjects, recusals, reporter sealed, audited); at the lower one
 audit step per received clue (what a first report writes, filled with audit.record), `exchange export` (the
 feedback package) and `exchange import` at the upper (each update on the clue's timeline, the clue moved as a
 local unit's first report moves it). The same with --small to compare peak memory. Goal: ≥ 500 updates/s

@@ -1,5 +1,6 @@
 """Clues handed down: the upper instance writes each new assignment to a lower instance into the package;
-the lower instance registers it as its own clue through the normal registration action.
+the lower instance registers it as its own clue under the rules of a registration by hand
+(`prepare_registration`), written in bulk by the one bulk path (clues.actions.bulk, as the ferry's import).
 
 A clue's record (parts/clues.jsonl, schema in exchange/records.schema.json):
 {ref (the upper number), channel, summary, facts, place, sector, alleges_umbrella, subjects, due_at,
@@ -25,21 +26,25 @@ from django.utils.translation import gettext as _
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from taizhang.clues.actions.bulk import BulkRegistration
 from taizhang.clues.actions.common import ReporterData, SubjectData
-from taizhang.clues.actions.registration import do_register_clue
+from taizhang.clues.actions.registration import Registration, prepare_registration
 from taizhang.clues.choices import Channel
 from taizhang.clues.models import Assignment, Attachment, Clue, ReportedSubject
 from taizhang.core import audit, clock, files, sealing
 from taizhang.core.actors import EXCHANGE
 from taizhang.core.errors import ActionError
+from taizhang.core.models import AuditEntry
 from taizhang.exchange.models import HandDown, Partner, Received
 from taizhang.ferry import package
+from taizhang.org import matching
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
 ACTOR = EXCHANGE
 CLUES = "parts/clues.jsonl"
 _BATCH = 500
+_CHUNK = 200  # clues registered per bulk write on arrival (the ferry's import writes as many)
 
 
 def seal_to(public_hex: str, data: bytes) -> bytes:
@@ -136,7 +141,12 @@ def _file(writer: package.PackageWriter, partner: Partner, att: Attachment) -> d
 
 
 def mark_sent(partner: Partner, ids: list[int], sequence: int) -> None:
-    """Each assignment carried by package `sequence`, and the clue's timeline says so."""
+    """Each assignment carried by package `sequence`, and the clue's timeline says so (the audit entries
+    chained in one go at the end, as every bulk write does)."""
+    audit.append_many(_hand_downs(partner, ids, sequence))
+
+
+def _hand_downs(partner: Partner, ids: list[int], sequence: int) -> Iterator[AuditEntry]:
     now = clock.now()
     for start in range(0, len(ids), _BATCH):
         chunk = list(
@@ -149,7 +159,7 @@ def mark_sent(partner: Partner, ids: list[int], sequence: int) -> None:
             ]
         )
         for _aid, cid in chunk:
-            audit.record(
+            yield audit.entry(
                 "exchange.handed_down",
                 actor=ACTOR,
                 object_type="clues.clue",
@@ -169,91 +179,141 @@ def intake_office() -> Unit:
 
 
 def apply(pkg: package.Package, partner: Partner, secrets: tuple[PrivateKey, ...]) -> dict[str, int]:
-    """Register every clue of the package here (all in the caller's transaction)."""
-    counts = {"clues": 0, "files": 0, "again": 0}
-    office = intake_office()
-    sectors = dict(Sector.objects.values_list("code", "id"))
+    """Register every clue of the package here (all in the caller's transaction), in bulk, chunk by chunk."""
+    intake = _Intake(pkg, partner, secrets)
+    rows: list[dict[str, Any]] = []
     for row in pkg.lines(CLUES):
-        received = Received.objects.filter(partner=partner, upper_number=row["ref"]).first()
-        if received is not None:  # handed down again (reassigned back to us): the new deadline, same clue
-            received.upper_due_at = row["due_at"]
-            received.instructions = row.get("instructions", "")
-            received.save(update_fields=["upper_due_at", "instructions"])
-            counts["again"] += 1
-            continue
-        clue = _register(pkg, partner, row, office, sectors, secrets)
-        counts["files"] += _attach(pkg, clue, row.get("files", []), secrets)
-        Received.objects.create(
-            clue=clue,
-            partner=partner,
-            upper_number=str(row["ref"])[:40],
-            upper_due_at=row.get("due_at") or None,
-            instructions=row.get("instructions", ""),
-            sequence=pkg.sequence,
+        rows.append(row)
+        if len(rows) >= _CHUNK:
+            intake.take(rows)
+            rows = []
+    intake.take(rows)
+    intake.batch.finish()
+    return intake.counts
+
+
+class _Intake:
+    """The package's clues registered under the rules of a registration by hand (`prepare_registration`:
+    recusals and 保护伞 from the subjects, the identity sealed again here) and written by the one bulk path
+    (clues.actions.bulk, as the ferry's import): a few statements per chunk, numbers and audit entries last.
+    Between chunks only a few small values per clue are kept, so memory does not grow with the package."""
+
+    def __init__(self, pkg: package.Package, partner: Partner, secrets: tuple[PrivateKey, ...]) -> None:
+        self.pkg, self.partner, self.secrets = pkg, partner, secrets
+        self.office = intake_office()
+        self.pool: list[matching.Candidate] | None = (
+            None  # read with the first clue (notices alone need none)
         )
-        counts["clues"] += 1
-    return counts
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.batch = BulkRegistration(ACTOR)
+        self.counts = {"clues": 0, "files": 0, "again": 0}
+
+    def take(self, rows: list[dict[str, Any]]) -> None:
+        """One chunk: new clues registered, those handed down again get the new deadline (same clue)."""
+        refs = [str(row["ref"])[:40] for row in rows]
+        known = {
+            r.upper_number: r
+            for r in Received.objects.filter(partner=self.partner, upper_number__in=set(refs))
+        }
+        arrivals: list[tuple[Received, list[files.StoredFile], list[dict[str, Any]]]] = []
+        for ref, row in zip(refs, rows, strict=True):
+            received = known.get(ref)
+            if received is not None:  # handed down again (reassigned back to us): the new deadline, same clue
+                received.upper_due_at = row.get("due_at") or None
+                received.instructions = row.get("instructions", "")
+                if received.pk is not None:
+                    received.save(update_fields=["upper_due_at", "instructions"])
+                self.counts["again"] += 1
+                continue
+            self.batch.add(self._prepare(row))
+            metas = list(row.get("files", []))
+            received = Received(
+                partner=self.partner,
+                upper_number=ref,
+                upper_due_at=row.get("due_at") or None,
+                instructions=row.get("instructions", ""),
+                sequence=self.pkg.sequence,
+            )
+            arrivals.append((received, self._store(metas), metas))
+            known[ref] = received  # the same number twice in one package: the second is "again"
+            self.counts["clues"] += 1
+            self.counts["files"] += len(metas)
+        self._write(arrivals)
+
+    def _write(self, arrivals: list[tuple[Received, list[files.StoredFile], list[dict[str, Any]]]]) -> None:
+        clues = self.batch.flush()
+        attachments: list[Attachment] = []
+        now = clock.now()
+        for clue, (received, stored, metas) in zip(clues, arrivals, strict=True):
+            received.clue = clue
+            attachments += [
+                Attachment(
+                    clue=clue,
+                    original_name=str(meta["name"])[:200],
+                    content_type=str(meta["content_type"])[:100],
+                    size=blob.size,
+                    sha256=blob.sha256,
+                    storage_path=blob.storage_path,
+                    uploaded_by=None,
+                    uploaded_at=now,
+                )
+                for meta, blob in zip(metas, stored, strict=True)
+            ]
+        Attachment.objects.bulk_create(attachments)
+        Received.objects.bulk_create([received for received, _stored, _metas in arrivals])
+
+    def _prepare(self, row: dict[str, Any]) -> Registration:
+        if self.pool is None:
+            self.pool = matching.candidates()
+        try:
+            return prepare_registration(
+                actor=ACTOR,
+                office=self.office,
+                unit_pool=self.pool,
+                **registration_fields(self.pkg, row, self.secrets, self.sectors),
+            )
+        except ActionError as exc:
+            raise package.PackageRefused(
+                _("上级交办的线索 %(ref)s 无法登记：%(why)s") % {"ref": row["ref"], "why": exc.message},
+                digest=self.pkg.digest,
+                sequence=self.pkg.sequence,
+            ) from exc
+
+    def _store(self, metas: list[dict[str, Any]]) -> list[files.StoredFile]:
+        """The clue's attachments opened, checked against their checksum and stored."""
+        stored = []
+        for meta in metas:
+            data = open_sealed_box(self.secrets, self.pkg.read_part(str(meta["part"])), self.pkg)
+            if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), str(meta["sha256"])):
+                raise package.PackageRefused(
+                    _("数据包中的附件与线索内容不符。"), digest=self.pkg.digest, sequence=self.pkg.sequence
+                )
+            stored.append(files.store([data]))
+        return stored
 
 
-def _register(
-    pkg: package.Package,
-    partner: Partner,
-    row: dict[str, Any],
-    office: Unit,
-    sectors: dict[str, int],
-    secrets: tuple[PrivateKey, ...],
-) -> Clue:
+def registration_fields(
+    pkg: package.Package, row: dict[str, Any], secrets: tuple[PrivateKey, ...], sectors: dict[str, Sector]
+) -> dict[str, Any]:
+    """What a clue's record registers here: the fields of `prepare_registration` (and `do_register_clue`)."""
     rep = row.get("reporter") or {}
     identity: dict[str, str] = {}
     if rep.get("sealed"):
         identity = json.loads(open_sealed_box(secrets, base64.b64decode(rep["sealed"]), pkg))
     channel = row.get("channel")
-    sector_id = sectors.get(str(row.get("sector") or ""))
-    try:
-        return do_register_clue(
-            actor=ACTOR,
-            office=office,
-            channel=channel if channel in (Channel.PLATFORM_12337, Channel.SUPERIOR) else Channel.SUPERIOR,
-            received_at=clock.now(),
-            summary=str(row["summary"]),
-            facts=str(row["facts"]),
-            subjects=[SubjectData(**{k: v for k, v in s.items() if k != "unit_id"}) for s in row["subjects"]],
-            sector=Sector.objects.get(pk=sector_id) if sector_id else None,
-            place=str(row.get("place") or ""),
-            alleges_umbrella=bool(row.get("alleges_umbrella")),
-            reporter=ReporterData(
-                kind=str(rep.get("kind") or "anonymous"),
-                identity=identity,
-                wants_feedback=bool(rep.get("wants_feedback")),
-            ),
-            source_ref=str(row["ref"]),
-        )
-    except ActionError as exc:
-        raise package.PackageRefused(
-            _("上级交办的线索 %(ref)s 无法登记：%(why)s") % {"ref": row["ref"], "why": exc.message},
-            digest=pkg.digest,
-            sequence=pkg.sequence,
-        ) from exc
-
-
-def _attach(
-    pkg: package.Package, clue: Clue, rows: list[dict[str, Any]], secrets: tuple[PrivateKey, ...]
-) -> int:
-    for row in rows:
-        data = open_sealed_box(secrets, pkg.read_part(str(row["part"])), pkg)
-        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), str(row["sha256"])):
-            raise package.PackageRefused(
-                _("数据包中的附件与线索内容不符。"), digest=pkg.digest, sequence=pkg.sequence
-            )
-        stored = files.store([data])
-        Attachment.objects.create(
-            clue=clue,
-            original_name=str(row["name"])[:200],
-            content_type=str(row["content_type"])[:100],
-            size=stored.size,
-            sha256=stored.sha256,
-            storage_path=stored.storage_path,
-            uploaded_by=None,
-            uploaded_at=clock.now(),
-        )
-    return len(rows)
+    return {
+        "channel": channel if channel in (Channel.PLATFORM_12337, Channel.SUPERIOR) else Channel.SUPERIOR,
+        "received_at": clock.now(),
+        "summary": str(row["summary"]),
+        "facts": str(row["facts"]),
+        "subjects": [SubjectData(**{k: v for k, v in s.items() if k != "unit_id"}) for s in row["subjects"]],
+        "sector": sectors.get(str(row.get("sector") or "")),
+        "place": str(row.get("place") or ""),
+        "alleges_umbrella": bool(row.get("alleges_umbrella")),
+        "reporter": ReporterData(
+            kind=str(rep.get("kind") or "anonymous"),
+            identity=identity,
+            wants_feedback=bool(rep.get("wants_feedback")),
+        ),
+        "source_ref": str(row["ref"]),
+    }

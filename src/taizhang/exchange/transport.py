@@ -25,6 +25,7 @@ from taizhang.ferry.models import PackageLog
 from taizhang.org.choices import InstanceLink
 
 ACTOR = EXCHANGE
+_IN_BATCH = 500
 
 
 def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
@@ -127,10 +128,15 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
             if ids:
                 down.mark_sent(partner, ids, sequence)
             if not is_child and streamed.clues:
-                # The lower office answered: what came from above on those clues leaves its to-do list.
-                FromAbove.objects.filter(
-                    partner=partner, clue__from_above__upper_number__in=streamed.clues, answered_at=None
-                ).update(answered_at=now)
+                # The lower office answered: what came from above on those clues leaves its to-do list (a few
+                # hundred numbers a statement: a package of 100,000 would pass SQLite's limit of variables).
+                refs = sorted(streamed.clues)
+                for start in range(0, len(refs), _IN_BATCH):
+                    FromAbove.objects.filter(
+                        partner=partner,
+                        clue__from_above__upper_number__in=refs[start : start + _IN_BATCH],
+                        answered_at=None,
+                    ).update(answered_at=now)
             if not is_child:
                 reports.mark_sent(sequence, now)
             mark.value = streamed.last

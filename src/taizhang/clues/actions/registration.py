@@ -167,7 +167,7 @@ def prepare_registration(
 ) -> Registration:
     """Every rule of a registration (受理登记) short of writing it: who may register, the dates and texts, the
     deadline, subjects matched to units (recusals follow from them), the 保护伞 flag, the sealed identity.
-    `do_register_clue` writes one; clues.actions.bulk writes many (the ferry's import)."""
+    `do_register_clue` writes one; clues.actions.bulk writes many (the ferry's import, the hand-down)."""
     if office.kind != UnitKind.OFFICE:
         raise ActionError("invalid_office", _("线索只能由扫黑办受理登记。"))
     probe = Clue(office=office)
