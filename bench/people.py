@@ -22,6 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
 os.environ.setdefault("TAIZHANG_VAR_DIR", "/tmp/taizhang-bench-people")
+# Production settings, as a server runs them (DEBUG keeps every query in memory: a 1M-clue resolution under
+# DEBUG grows without bound). The test Client talks plain HTTP as "testserver" (in the default ALLOWED_HOSTS).
+os.environ.setdefault("TAIZHANG_DEBUG", "0")
+os.environ.setdefault("TAIZHANG_SSL_REDIRECT", "0")
+os.environ.setdefault("TAIZHANG_SECRET_KEY", "bench-" + "k" * 60)
 
 import django
 
