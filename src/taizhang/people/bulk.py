@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus
@@ -37,11 +38,30 @@ from taizhang.people.resolve import (
     subject_fields,
     subject_keys,
 )
+from taizhang.supervision.bulk import insert_new
 
 # Rows read per key value: MAX_KEY_ROWS for the subject, as many again for its own entity's rows it skips (a
 # subject whose own entity holds more of them than that is read by its own probe).
 OVERREAD = 2
 KEY_COLUMNS = {"name_key", "pinyin_key", "id_key", "phone_key"}
+# The columns written, in entity_fields() order, with their PostgreSQL types.
+ENTITY_COLUMNS = [
+    ("kind", "text"),
+    ("name", "text"),
+    ("name_key", "text"),
+    ("pinyin_key", "text"),
+    ("id_number", "text"),
+    ("employer", "text"),
+    ("post", "text"),
+]
+# subject_fields()' keys, written after the entity's id (the two foreign keys as their columns).
+MENTION_FIELDS = (
+    "role", "clue", "subject", "name", "unit_name", "post", "id_fragment", "phone_fragment",
+    "name_key", "pinyin_key", "id_key", "phone_key", "employer_key",
+)  # fmt: skip
+MENTION_COLUMNS = [("entity_id", "bigint")] + [
+    (f"{name}_id", "bigint") if name in ("clue", "subject") else (name, "text") for name in MENTION_FIELDS
+]
 
 
 def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
@@ -52,9 +72,10 @@ def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
         .order_by("-pk")
         .values_list("id_number", "pk")
     )
-    new: list[Entity] = []
+    new: list[list[object]] = []
     slot: list[tuple[bool, int]] = []  # (new?, index into `new` or an entity id)
     pending: dict[str, int] = {}
+    now = timezone.now()
     for k in keys:
         if k.full_id and k.full_id in held:
             slot.append((False, held[k.full_id]))
@@ -64,9 +85,18 @@ def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
             if k.full_id:
                 pending[k.full_id] = len(new)
             slot.append((True, len(new)))
-            new.append(Entity(**entity_fields(k)))
-    Entity.objects.bulk_create(new, batch_size=1000)
-    return [new[i].pk if is_new else i for is_new, i in slot], {e.pk for e in new}
+            new.append([*entity_fields(k).values(), now])
+    ids = _insert(Entity, [*ENTITY_COLUMNS, ("created_at", "timestamptz")], new)
+    return [ids[i] if is_new else i for is_new, i in slot], set(ids)
+
+
+def _insert(model: type[models.Model], columns: list[tuple[str, str]], rows: list[list[object]]) -> list[int]:
+    """Insert rows in one statement (per row on SQLite), their ids in order; a row skipped by a unique key (a
+    registration naming the same full ID meanwhile) fails the batch, which is then resolved clue by clue."""
+    ids = [row[0] for row in insert_new(f'"{model._meta.db_table}"', columns, rows, returning="id")]
+    if len(ids) != len(rows):
+        raise IntegrityError(f"{model._meta.db_table}: {len(rows) - len(ids)} rows taken meanwhile")
+    return ids
 
 
 def _first_rows(column: str, values: list[str], limit: int) -> dict[str, list[Found]]:
@@ -183,10 +213,11 @@ def resolve_fresh_clues(clue_ids: list[int]) -> int:
         return 0
     keys = [subject_keys(s) for s in subjects]
     entity_ids, created = _entities(keys)
-    mentions = [
-        Mention(entity_id=entity_id, **subject_fields(clues[s.clue_id], s, k))
-        for s, k, entity_id in zip(subjects, keys, entity_ids, strict=True)
-    ]
-    Mention.objects.bulk_create(mentions, batch_size=1000)
-    _proposals(keys, entity_ids, [m.pk for m in mentions], created)
+    rows = []
+    for s, k, entity_id in zip(subjects, keys, entity_ids, strict=True):
+        fields = subject_fields(clues[s.clue_id], s, k)
+        fields["clue"], fields["subject"] = s.clue_id, s.pk
+        rows.append([entity_id, *(fields[name] for name in MENTION_FIELDS)])
+    mention_ids = _insert(Mention, MENTION_COLUMNS, rows)
+    _proposals(keys, entity_ids, mention_ids, created)
     return len(subjects)

@@ -71,12 +71,30 @@ def visible_among(
     rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
     records instead of gathering every record the person may see (an office's whole ledger) for each question."""
     clues, accountability, cases = _visible_records(user, since, until)
-    clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
-    accountability = accountability.filter(
-        pk__in=rows.exclude(accountability_id=None).values("accountability_id")
+    # The records named, read first as ids: handed to the rule as lists, PostgreSQL probes each by its primary
+    # key. As subqueries it misjudged them (the rule's OR of reaches) and scanned the whole clue table.
+    clue_ids, accountability_ids, case_ids = set(), set(), set()
+    for clue_id, accountability_id, case_id, suspect_id in rows.values_list(
+        "clue_id", "accountability_id", "case_id", "suspect_id"
+    ):
+        if clue_id:
+            clue_ids.add(clue_id)
+        if accountability_id:
+            accountability_ids.add(accountability_id)
+        if suspect_id and case_id:
+            case_ids.add(case_id)
+    seen_clues = list(clues.filter(pk__in=clue_ids).values_list("pk", flat=True)) if clue_ids else []
+    seen_rows = (
+        list(accountability.filter(pk__in=accountability_ids).values_list("pk", flat=True))
+        if accountability_ids
+        else []
     )
-    cases = cases.filter(pk__in=rows.exclude(suspect_id=None).values("case_id"))
-    return rows.filter(_named_by(clues, accountability, cases))
+    seen_cases = list(cases.filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else []
+    return rows.filter(
+        Q(clue_id__in=seen_clues)
+        | Q(accountability_id__in=seen_rows)
+        | Q(suspect__isnull=False, case_id__in=seen_cases)
+    )
 
 
 def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
@@ -312,8 +330,8 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
         match |= Q(name_key=key)
     # The mentions the name or number finds (by the indexes, newest first, capped for a very common name),
     # then the entities among them that a record the person sees names.
-    newest = Mention.objects.filter(match).order_by("-pk").values("pk")[:MAX_HINT_ROWS]
-    found_rows = Mention.objects.filter(pk__in=newest)
+    newest = Mention.objects.filter(match).order_by("-pk").values_list("pk", flat=True)[:MAX_HINT_ROWS]
+    found_rows = Mention.objects.filter(pk__in=list(newest))
     ids = set(visible_among(user, found_rows).values_list("entity_id", flat=True))
     if not ids:
         return []

@@ -459,11 +459,15 @@ def _resolve_clues(batch: int, tick: Callable[[int], None], one_by_one: bool) ->
             else set(Mention.objects.filter(clue_id__in=ids).values_list("clue_id", flat=True).distinct())
         )
         for fresh, run in groupby(ids, key=lambda pk: not one_by_one and pk not in resolved):
-            if fresh:
-                resolve_fresh_clues(list(run))
-            else:
-                for pk in run:
-                    resolve_clue(pk)
+            run_ids = list(run)
+            try:
+                if fresh:
+                    resolve_fresh_clues(run_ids)
+                    continue
+            except IntegrityError:
+                pass  # a registration took one of the run's ID numbers meanwhile: one by one, as it would
+            for pk in run_ids:
+                resolve_clue(pk)
         rows += len(ids)
         last = ids[-1]
         tick(len(ids))
