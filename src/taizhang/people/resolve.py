@@ -153,7 +153,7 @@ def score(k: Keys, other: Found) -> tuple[float, list[str]]:
     return min(total, 1.0), reasons
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _score_of(k: Keys, tail: tuple[str, ...], language: str | None) -> tuple[float, tuple[str, ...]]:
     s, reasons = score(k, Found(0, 0, *tail))
     return s, tuple(reasons)
