@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 
@@ -64,37 +64,66 @@ def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date 
     return Mention.objects.filter(_named_by(*_visible_records(user, since, until)))
 
 
+NAMED = ("clue_id", "accountability_id", "case_id", "suspect_id")
+
+
+class _Seen(NamedTuple):
+    """Which of some records the person may see (ids)."""
+
+    clues: set[int]
+    accountability: set[int]
+    cases: set[int]
+
+    def names(
+        self, clue_id: int | None, accountability_id: int | None, case_id: int | None, suspect_id: int | None
+    ) -> bool:
+        """Whether a mention naming these records comes from one the person sees (the filter of visible_among)."""
+        return (
+            (clue_id is not None and clue_id in self.clues)
+            or (accountability_id is not None and accountability_id in self.accountability)
+            or (suspect_id is not None and case_id is not None and case_id in self.cases)
+        )
+
+
+def _seen(user: Any, named: list[tuple[Any, ...]], since: dt.date | None, until: dt.date | None) -> _Seen:
+    """The rule asked about the records a few mentions name (rows of NAMED), each kind of record by its ids.
+
+    Handed to the rule as lists of ids, PostgreSQL probes each record by its primary key; as subqueries of the
+    mentions it misjudged them (the rule's OR of reaches) and scanned the whole clue table."""
+    clues, accountability, cases = _visible_records(user, since, until)
+    clue_ids = {row[0] for row in named if row[0]}
+    accountability_ids = {row[1] for row in named if row[1]}
+    case_ids = {row[2] for row in named if row[3] and row[2]}
+    return _Seen(
+        set(clues.filter(pk__in=clue_ids).values_list("pk", flat=True)) if clue_ids else set(),
+        set(accountability.filter(pk__in=accountability_ids).values_list("pk", flat=True))
+        if accountability_ids
+        else set(),
+        set(cases.filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set(),
+    )
+
+
 def visible_among(
     user: Any, rows: QuerySet, *, since: dt.date | None = None, until: dt.date | None = None
 ) -> QuerySet:
     """The mentions among `rows` (one entity's, a few entities', one clue's) that the person may see: the same
     rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
     records instead of gathering every record the person may see (an office's whole ledger) for each question."""
-    clues, accountability, cases = _visible_records(user, since, until)
-    # The records named, read first as ids: handed to the rule as lists, PostgreSQL probes each by its primary
-    # key. As subqueries it misjudged them (the rule's OR of reaches) and scanned the whole clue table.
-    clue_ids, accountability_ids, case_ids = set(), set(), set()
-    for clue_id, accountability_id, case_id, suspect_id in rows.values_list(
-        "clue_id", "accountability_id", "case_id", "suspect_id"
-    ):
-        if clue_id:
-            clue_ids.add(clue_id)
-        if accountability_id:
-            accountability_ids.add(accountability_id)
-        if suspect_id and case_id:
-            case_ids.add(case_id)
-    seen_clues = list(clues.filter(pk__in=clue_ids).values_list("pk", flat=True)) if clue_ids else []
-    seen_rows = (
-        list(accountability.filter(pk__in=accountability_ids).values_list("pk", flat=True))
-        if accountability_ids
-        else []
-    )
-    seen_cases = list(cases.filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else []
+    seen = _seen(user, list(rows.values_list(*NAMED)), since, until)
     return rows.filter(
-        Q(clue_id__in=seen_clues)
-        | Q(accountability_id__in=seen_rows)
-        | Q(suspect__isnull=False, case_id__in=seen_cases)
+        Q(clue_id__in=seen.clues)
+        | Q(accountability_id__in=seen.accountability)
+        | Q(suspect__isnull=False, case_id__in=seen.cases)
     )
+
+
+def visible_values(
+    user: Any, rows: QuerySet, *fields: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[tuple[Any, ...]]:
+    """visible_among(user, rows).values_list(*fields), with one read of the rows instead of two."""
+    read = list(rows.values_list(*fields, *NAMED))
+    seen = _seen(user, [row[len(fields) :] for row in read], since, until)
+    return [row[: len(fields)] for row in read if seen.names(*row[len(fields) :])]
 
 
 def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
@@ -113,8 +142,9 @@ def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
     """Which of these entities the person may know of: those with a mention in a record they see."""
     if not ids:
         return set()
-    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
-    return set(rows.values_list("entity_id", flat=True))
+    return {
+        eid for (eid,) in visible_values(user, Mention.objects.filter(entity_id__in=list(ids)), "entity_id")
+    }
 
 
 def sees_entity(user: Any, entity_id: int) -> bool:
@@ -194,11 +224,13 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
 
 def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
     """Each entity's name as the records the person sees write it most often."""
+    rows = visible_values(user, Mention.objects.filter(entity_id__in=list(ids)), "entity_id", "name")
+    return _most_written(rows)
+
+
+def _most_written(rows: list[tuple[Any, ...]]) -> dict[int, str]:
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids))).values_list(
-        "entity_id", "name"
-    )
-    for eid, name in rows:
+    for eid, name, *_rest in rows:
         counts[eid][name] += 1
     return {eid: c.most_common(1)[0][0] for eid, c in counts.items()}
 
@@ -332,29 +364,32 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
     # then the entities among them that a record the person sees names.
     newest = Mention.objects.filter(match).order_by("-pk").values_list("pk", flat=True)[:MAX_HINT_ROWS]
     found_rows = Mention.objects.filter(pk__in=list(newest))
-    ids = set(visible_among(user, found_rows).values_list("entity_id", flat=True))
+    ids = {eid for (eid,) in visible_values(user, found_rows, "entity_id")}
     if not ids:
         return []
-    counted = list(
-        visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
-        .values("entity_id")
-        .annotate(clues=Count("clue_id", distinct=True))
-    )
-    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
-    top = [r["entity_id"] for r in counted[:limit]]
-    # The picked entities' visible mentions in one read: names, employers and the records they name.
+    # The found entities' visible mentions in one read: their counts, names, employers and records.
     written: dict[int, list[tuple[str, str]]] = defaultdict(list)
     clue_ids: dict[int, set[int]] = defaultdict(set)
     case_ids: dict[int, set[int]] = defaultdict(set)
-    own = visible_among(user, Mention.objects.filter(entity_id__in=top))
-    for eid, name_, unit, clue_id, case_id in own.values_list(
-        "entity_id", "name", "unit_name", "clue_id", "case_id"
+    for eid, name_, unit, clue_id, case_id in visible_values(
+        user,
+        Mention.objects.filter(entity_id__in=list(ids)),
+        "entity_id",
+        "name",
+        "unit_name",
+        "clue_id",
+        "case_id",
     ):
         written[eid].append((name_, unit))
         if clue_id:
             clue_ids[eid].add(clue_id)
         elif case_id:
             case_ids[eid].add(case_id)
+    counted = [{"entity_id": eid, "clues": len(clue_ids.get(eid, ()))} for eid in written]
+    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
+    top = {r["entity_id"] for r in counted[:limit]}
+    clue_ids = defaultdict(set, {eid: v for eid, v in clue_ids.items() if eid in top})
+    case_ids = defaultdict(set, {eid: v for eid, v in case_ids.items() if eid in top})
     cases = _cases_by_entity(user, clue_ids, case_ids)
     found = []
     for row in counted[:limit]:
@@ -405,8 +440,13 @@ def graph(
     for level in range(1, depth + 1):
         found: set[int] = set()
         if CO_RECORD in kinds:
-            named = list(
-                seen(Mention.objects.filter(entity_id__in=list(frontier))).values_list("clue_id", "case_id")
+            named = visible_values(
+                user,
+                Mention.objects.filter(entity_id__in=list(frontier)),
+                "clue_id",
+                "case_id",
+                since=since,
+                until=until,
             )
             clue_ids = {c for c, _k in named if c}
             case_ids = {k for c, k in named if not c and k}
@@ -416,10 +456,14 @@ def graph(
                 Mention.objects.filter(clue_id__in=clue_ids).values_list("entity_id", "clue_id", "case_id")
             )
             if case_ids:
-                pairs += list(
-                    seen(Mention.objects.filter(case_id__in=case_ids, clue__isnull=True)).values_list(
-                        "entity_id", "clue_id", "case_id"
-                    )
+                pairs += visible_values(
+                    user,
+                    Mention.objects.filter(case_id__in=case_ids, clue__isnull=True),
+                    "entity_id",
+                    "clue_id",
+                    "case_id",
+                    since=since,
+                    until=until,
                 )
             by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
             for eid, clue_id, case_id in pairs:
@@ -448,8 +492,26 @@ def graph(
         if not frontier:
             break
     edges = {k: v for k, v in edges.items() if k[0] in nodes and k[1] in nodes}
-    names = display_names(user, set(nodes))
-    sizes = record_counts(user, set(nodes), seen(Mention.objects.filter(entity_id__in=list(nodes))))
+    # The nodes' visible mentions in one read: each node's most written name and its number of records.
+    rows = visible_values(
+        user,
+        Mention.objects.filter(entity_id__in=list(nodes)),
+        "entity_id",
+        "name",
+        "clue_id",
+        "case_id",
+        since=since,
+        until=until,
+    )
+    # Names come from every visible record, records counted in the period only.
+    names = _most_written(rows) if not since and not until else display_names(user, set(nodes))
+    records: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for eid, _name, clue_id, case_id in rows:
+        if clue_id:
+            records[eid].add(("clue", clue_id))
+        if case_id:
+            records[eid].add(("case", case_id))
+    sizes = {eid: len(found) for eid, found in records.items()}
     kinds_of = dict(Entity.objects.filter(pk__in=list(nodes)).values_list("pk", "kind"))
     labels = dict(RelationKind.choices)
     return {
