@@ -148,7 +148,7 @@ def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
 
 
 def sees_entity(user: Any, entity_id: int) -> bool:
-    return visible_among(user, Mention.objects.filter(entity_id=entity_id)).exists()
+    return bool(visible_values(user, Mention.objects.filter(entity_id=entity_id), "pk"))
 
 
 def cases_of(user: Any, mentions: QuerySet) -> QuerySet:
@@ -596,4 +596,5 @@ def reviewable_candidates(user: Any) -> QuerySet:
 def may_decide(user: Any, first_id: int, second_id: int) -> bool:
     """Whether every record naming either entity is visible to the person (see reviewable_candidates)."""
     every = Mention.objects.filter(entity_id__in=[first_id, second_id])
-    return every.exists() and not every.exclude(pk__in=visible_among(user, every).values("pk")).exists()
+    seen = visible_values(user, every, "pk")
+    return bool(seen) and len(seen) == every.count()
