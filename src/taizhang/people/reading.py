@@ -65,6 +65,7 @@ def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date 
 
 
 NAMED = ("clue_id", "accountability_id", "case_id", "suspect_id")
+MENTION_SHOWN = ("entity_id", "role", *NAMED, "name", "unit_name", "post", "id_fragment", "phone_fragment")
 
 
 class _Seen(NamedTuple):
@@ -189,7 +190,14 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
     if entity is None:
         return None
     mentions = visible_among(user, Mention.objects.filter(entity_id=entity_id))
-    rows = list(mentions.select_related("clue", "case").order_by("-clue__received_at", "-id"))
+    # The clue columns the page shows only (a busy entity's page lists hundreds of clues).
+    rows = list(
+        mentions.select_related("clue", "case")
+        .only(
+            *MENTION_SHOWN, "clue__number", "clue__summary", "clue__received_at", "case__number", "case__name"
+        )
+        .order_by("-clue__received_at", "-id")
+    )
     if not rows:
         return None
     by_clue: dict[int, dict[str, Any]] = {}
