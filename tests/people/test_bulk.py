@@ -64,7 +64,9 @@ def _ledger(world, seed: int, clues: int = 45) -> list[int]:
 def _snapshot() -> tuple[dict, set, dict]:
     """The resolution's result with entities named by their first subject (ids differ between runs)."""
     first = {}
-    for entity_id, subject_id in Mention.objects.order_by("subject_id").values_list("entity_id", "subject_id"):
+    for entity_id, subject_id in Mention.objects.order_by("subject_id").values_list(
+        "entity_id", "subject_id"
+    ):
         first.setdefault(entity_id, subject_id)
     entities = {
         first[row[0]]: row[1:]
@@ -73,9 +75,7 @@ def _snapshot() -> tuple[dict, set, dict]:
         )
     }
     fields = [f.name for f in Mention._meta.fields if f.name not in ("id", "entity")]
-    mentions = {
-        (first[row[0]], *row[1:]) for row in Mention.objects.values_list("entity_id", *fields)
-    }
+    mentions = {(first[row[0]], *row[1:]) for row in Mention.objects.values_list("entity_id", *fields)}
     proposals = {
         (first[a], first[b]): (score, tuple(reasons), status)
         for a, b, score, reasons, status in MergeCandidate.objects.values_list(

@@ -118,8 +118,8 @@ def _first_rows(column: str, values: list[str], limit: int) -> dict[str, list[Fo
             cursor.execute(sql, [values, limit])
             for key, *row in cursor.fetchall():
                 out[key].append(Found(*row))
-        for found in out.values():
-            found.sort()
+        for listed in out.values():
+            listed.sort()
     else:
         rows = (
             Mention.objects.filter(**{f"{column}__in": values})
@@ -129,8 +129,8 @@ def _first_rows(column: str, values: list[str], limit: int) -> dict[str, list[Fo
             .values_list(*FOUND_FIELDS)
         )
         for row in rows:
-            found = Found(*row)
-            out[getattr(found, column)].append(found)
+            one = Found(*row)
+            out[getattr(one, column)].append(one)
     return out
 
 
@@ -184,9 +184,10 @@ def _write(best: dict[tuple[int, int], tuple[float, list[str]]], created: set[in
     for chunk in _chunks(older, 500):
         firsts = {a for a, _b in chunk}
         seconds = {b for _a, b in chunk}
-        for row in MergeCandidate.objects.filter(first_id__in=firsts, second_id__in=seconds):
-            existing[(row.first_id, row.second_id)] = row
-    new, raised = [], []
+        for proposed in MergeCandidate.objects.filter(first_id__in=firsts, second_id__in=seconds):
+            existing[(proposed.first_id, proposed.second_id)] = proposed
+    new: list[MergeCandidate] = []
+    raised: list[MergeCandidate] = []
     for (first, second), (s, reasons) in best.items():
         row = existing.get((first, second))
         if row is None:
