@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/people.py --clues 2000            # SQLite under /tmp
     PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/people.py --clues 20000
-It migrates a fresh database, bulk-creates clues with ~1.3 subjects each drawn from a pool of names with
-Traditional, spaced and homophone variants (some with full valid IDs), resolves the whole ledger (time and
-peak memory), then times one new clue's resolution, the hint, an entity page and a depth-2 graph around the
-busiest entity as the city office leader sees them (best of 5, milliseconds).
+It migrates a fresh database, bulk-creates clues with ~1.3 subjects each drawn from a city's people (surnames by
+their population shares, Zipf given names, employers of their own, some regulars; Traditional and spaced
+variants, full or partial IDs), resolves the whole ledger set-based (time, resident memory at each tenth, peak),
+then times one new clue's resolution, the hint, an entity page and a depth-2 graph around the busiest entity
+(≥ 250 records) as the city office leader sees them (best of 5, milliseconds). Production settings (DEBUG off).
 """
 
 from __future__ import annotations
