@@ -429,10 +429,7 @@ def graph(
     """Nodes and edges around `root` up to `depth` hops, from visible records only: staff relations whose record
     the person sees, and co-mentions (two entities named by one visible record). None when the root is hidden."""
 
-    def seen(rows: QuerySet) -> QuerySet:
-        return visible_among(user, rows, since=since, until=until)
-
-    if not seen(Mention.objects.filter(entity_id=root)).exists():
+    if not visible_values(user, Mention.objects.filter(entity_id=root), "pk", since=since, until=until):
         return None
     depth = max(1, min(depth, 3))
     kinds = kinds or {*RelationKind.values, CO_RECORD}
