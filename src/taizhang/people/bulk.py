@@ -54,6 +54,14 @@ ENTITY_COLUMNS = [
     ("employer", "text"),
     ("post", "text"),
 ]
+CANDIDATE_COLUMNS = [
+    ("first_id", "bigint"),
+    ("second_id", "bigint"),
+    ("score", "double precision"),
+    ("reasons", "jsonb"),
+    ("status", "text"),
+    ("created_at", "timestamptz"),
+]
 # subject_fields()' keys, written after the entity's id (the two foreign keys as their columns).
 MENTION_FIELDS = (
     "role", "clue", "subject", "name", "unit_name", "post", "id_fragment", "phone_fragment",
@@ -188,6 +196,7 @@ def _write(best: dict[tuple[int, int], tuple[float, list[str]]], created: set[in
             existing[(proposed.first_id, proposed.second_id)] = proposed
     new: list[MergeCandidate] = []
     raised: list[MergeCandidate] = []
+    now = timezone.now()
     for (first, second), (s, reasons) in best.items():
         row = existing.get((first, second))
         if row is None:
@@ -195,7 +204,13 @@ def _write(best: dict[tuple[int, int], tuple[float, list[str]]], created: set[in
         elif row.status == CandidateStatus.OPEN and s > row.score:
             row.score, row.reasons = round(s, 3), reasons
             raised.append(row)
-    MergeCandidate.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    # A pair another registration proposed meanwhile is left as it is (the unique pair, as propose() does).
+    insert_new(
+        f'"{MergeCandidate._meta.db_table}"',
+        CANDIDATE_COLUMNS,
+        [[c.first_id, c.second_id, c.score, c.reasons, c.status, now] for c in new],
+        returning="id",
+    )
     MergeCandidate.objects.bulk_update(raised, ["score", "reasons"], batch_size=500)
 
 
