@@ -88,10 +88,11 @@ class Mention(models.Model):
         indexes = [
             models.Index(fields=["entity", "clue"], name="mention_entity_clue"),
             models.Index(fields=["clue"], name="mention_clue"),
-            models.Index(fields=["name_key"], name="mention_name_key"),
-            models.Index(fields=["pinyin_key"], name="mention_pinyin_key"),
-            models.Index(fields=["id_key"], name="mention_id_key"),
-            models.Index(fields=["phone_key"], name="mention_phone_key"),
+            # Each key with the id: resolution reads a key's oldest rows straight from the index.
+            models.Index(fields=["name_key", "id"], name="mention_name_key_id"),
+            models.Index(fields=["pinyin_key", "id"], name="mention_pinyin_key_id"),
+            models.Index(fields=["id_key", "id"], name="mention_id_key_id"),
+            models.Index(fields=["phone_key", "id"], name="mention_phone_key_id"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 
@@ -64,19 +64,67 @@ def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date 
     return Mention.objects.filter(_named_by(*_visible_records(user, since, until)))
 
 
+NAMED = ("clue_id", "accountability_id", "case_id", "suspect_id")
+MENTION_SHOWN = ("entity_id", "role", *NAMED, "name", "unit_name", "post", "id_fragment", "phone_fragment")
+
+
+class _Seen(NamedTuple):
+    """Which of some records the person may see (ids)."""
+
+    clues: set[int]
+    accountability: set[int]
+    cases: set[int]
+
+    def names(
+        self, clue_id: int | None, accountability_id: int | None, case_id: int | None, suspect_id: int | None
+    ) -> bool:
+        """Whether a mention naming these records comes from one the person sees (the filter of visible_among)."""
+        return (
+            (clue_id is not None and clue_id in self.clues)
+            or (accountability_id is not None and accountability_id in self.accountability)
+            or (suspect_id is not None and case_id is not None and case_id in self.cases)
+        )
+
+
+def _seen(user: Any, named: list[tuple[Any, ...]], since: dt.date | None, until: dt.date | None) -> _Seen:
+    """The rule asked about the records a few mentions name (rows of NAMED), each kind of record by its ids.
+
+    Handed to the rule as lists of ids, PostgreSQL probes each record by its primary key; as subqueries of the
+    mentions it misjudged them (the rule's OR of reaches) and scanned the whole clue table."""
+    clues, accountability, cases = _visible_records(user, since, until)
+    clue_ids = {row[0] for row in named if row[0]}
+    accountability_ids = {row[1] for row in named if row[1]}
+    case_ids = {row[2] for row in named if row[3] and row[2]}
+    return _Seen(
+        set(clues.filter(pk__in=clue_ids).values_list("pk", flat=True)) if clue_ids else set(),
+        set(accountability.filter(pk__in=accountability_ids).values_list("pk", flat=True))
+        if accountability_ids
+        else set(),
+        set(cases.filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set(),
+    )
+
+
 def visible_among(
     user: Any, rows: QuerySet, *, since: dt.date | None = None, until: dt.date | None = None
 ) -> QuerySet:
     """The mentions among `rows` (one entity's, a few entities', one clue's) that the person may see: the same
     rule as visible_mentions, asked only about the records `rows` name. Narrowed first, the rule probes those
     records instead of gathering every record the person may see (an office's whole ledger) for each question."""
-    clues, accountability, cases = _visible_records(user, since, until)
-    clues = clues.filter(pk__in=rows.exclude(clue_id=None).values("clue_id"))
-    accountability = accountability.filter(
-        pk__in=rows.exclude(accountability_id=None).values("accountability_id")
+    seen = _seen(user, list(rows.values_list(*NAMED)), since, until)
+    return rows.filter(
+        Q(clue_id__in=seen.clues)
+        | Q(accountability_id__in=seen.accountability)
+        | Q(suspect__isnull=False, case_id__in=seen.cases)
     )
-    cases = cases.filter(pk__in=rows.exclude(suspect_id=None).values("case_id"))
-    return rows.filter(_named_by(clues, accountability, cases))
+
+
+def visible_values(
+    user: Any, rows: QuerySet, *fields: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[tuple[Any, ...]]:
+    """visible_among(user, rows).values_list(*fields), with one read of the rows instead of two."""
+    read = list(rows.values_list(*fields, *NAMED))
+    seen = _seen(user, [row[len(fields) :] for row in read], since, until)
+    return [row[: len(fields)] for row in read if seen.names(*row[len(fields) :])]
 
 
 def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
@@ -95,12 +143,13 @@ def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
     """Which of these entities the person may know of: those with a mention in a record they see."""
     if not ids:
         return set()
-    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
-    return set(rows.values_list("entity_id", flat=True))
+    return {
+        eid for (eid,) in visible_values(user, Mention.objects.filter(entity_id__in=list(ids)), "entity_id")
+    }
 
 
 def sees_entity(user: Any, entity_id: int) -> bool:
-    return visible_among(user, Mention.objects.filter(entity_id=entity_id)).exists()
+    return bool(visible_values(user, Mention.objects.filter(entity_id=entity_id), "pk"))
 
 
 def cases_of(user: Any, mentions: QuerySet) -> QuerySet:
@@ -141,7 +190,14 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
     if entity is None:
         return None
     mentions = visible_among(user, Mention.objects.filter(entity_id=entity_id))
-    rows = list(mentions.select_related("clue", "case").order_by("-clue__received_at", "-id"))
+    # The clue columns the page shows only (a busy entity's page lists hundreds of clues).
+    rows = list(
+        mentions.select_related("clue", "case")
+        .only(
+            *MENTION_SHOWN, "clue__number", "clue__summary", "clue__received_at", "case__number", "case__name"
+        )
+        .order_by("-clue__received_at", "-id")
+    )
     if not rows:
         return None
     by_clue: dict[int, dict[str, Any]] = {}
@@ -176,11 +232,13 @@ def entity_page(user: Any, entity_id: int) -> EntityPage | None:
 
 def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
     """Each entity's name as the records the person sees write it most often."""
+    rows = visible_values(user, Mention.objects.filter(entity_id__in=list(ids)), "entity_id", "name")
+    return _most_written(rows)
+
+
+def _most_written(rows: list[tuple[Any, ...]]) -> dict[int, str]:
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = visible_among(user, Mention.objects.filter(entity_id__in=list(ids))).values_list(
-        "entity_id", "name"
-    )
-    for eid, name in rows:
+    for eid, name, *_rest in rows:
         counts[eid][name] += 1
     return {eid: c.most_common(1)[0][0] for eid, c in counts.items()}
 
@@ -312,31 +370,34 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
         match |= Q(name_key=key)
     # The mentions the name or number finds (by the indexes, newest first, capped for a very common name),
     # then the entities among them that a record the person sees names.
-    newest = Mention.objects.filter(match).order_by("-pk").values("pk")[:MAX_HINT_ROWS]
-    found_rows = Mention.objects.filter(pk__in=newest)
-    ids = set(visible_among(user, found_rows).values_list("entity_id", flat=True))
+    newest = Mention.objects.filter(match).order_by("-pk").values_list("pk", flat=True)[:MAX_HINT_ROWS]
+    found_rows = Mention.objects.filter(pk__in=list(newest))
+    ids = {eid for (eid,) in visible_values(user, found_rows, "entity_id")}
     if not ids:
         return []
-    counted = list(
-        visible_among(user, Mention.objects.filter(entity_id__in=list(ids)))
-        .values("entity_id")
-        .annotate(clues=Count("clue_id", distinct=True))
-    )
-    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
-    top = [r["entity_id"] for r in counted[:limit]]
-    # The picked entities' visible mentions in one read: names, employers and the records they name.
+    # The found entities' visible mentions in one read: their counts, names, employers and records.
     written: dict[int, list[tuple[str, str]]] = defaultdict(list)
     clue_ids: dict[int, set[int]] = defaultdict(set)
     case_ids: dict[int, set[int]] = defaultdict(set)
-    own = visible_among(user, Mention.objects.filter(entity_id__in=top))
-    for eid, name_, unit, clue_id, case_id in own.values_list(
-        "entity_id", "name", "unit_name", "clue_id", "case_id"
+    for eid, name_, unit, clue_id, case_id in visible_values(
+        user,
+        Mention.objects.filter(entity_id__in=list(ids)),
+        "entity_id",
+        "name",
+        "unit_name",
+        "clue_id",
+        "case_id",
     ):
         written[eid].append((name_, unit))
         if clue_id:
             clue_ids[eid].add(clue_id)
         elif case_id:
             case_ids[eid].add(case_id)
+    counted = [{"entity_id": eid, "clues": len(clue_ids.get(eid, ()))} for eid in written]
+    counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
+    top = {r["entity_id"] for r in counted[:limit]}
+    clue_ids = defaultdict(set, {eid: v for eid, v in clue_ids.items() if eid in top})
+    case_ids = defaultdict(set, {eid: v for eid, v in case_ids.items() if eid in top})
     cases = _cases_by_entity(user, clue_ids, case_ids)
     found = []
     for row in counted[:limit]:
@@ -368,10 +429,7 @@ def graph(
     """Nodes and edges around `root` up to `depth` hops, from visible records only: staff relations whose record
     the person sees, and co-mentions (two entities named by one visible record). None when the root is hidden."""
 
-    def seen(rows: QuerySet) -> QuerySet:
-        return visible_among(user, rows, since=since, until=until)
-
-    if not seen(Mention.objects.filter(entity_id=root)).exists():
+    if not visible_values(user, Mention.objects.filter(entity_id=root), "pk", since=since, until=until):
         return None
     depth = max(1, min(depth, 3))
     kinds = kinds or {*RelationKind.values, CO_RECORD}
@@ -387,8 +445,13 @@ def graph(
     for level in range(1, depth + 1):
         found: set[int] = set()
         if CO_RECORD in kinds:
-            named = list(
-                seen(Mention.objects.filter(entity_id__in=list(frontier))).values_list("clue_id", "case_id")
+            named = visible_values(
+                user,
+                Mention.objects.filter(entity_id__in=list(frontier)),
+                "clue_id",
+                "case_id",
+                since=since,
+                until=until,
             )
             clue_ids = {c for c, _k in named if c}
             case_ids = {k for c, k in named if not c and k}
@@ -398,10 +461,14 @@ def graph(
                 Mention.objects.filter(clue_id__in=clue_ids).values_list("entity_id", "clue_id", "case_id")
             )
             if case_ids:
-                pairs += list(
-                    seen(Mention.objects.filter(case_id__in=case_ids, clue__isnull=True)).values_list(
-                        "entity_id", "clue_id", "case_id"
-                    )
+                pairs += visible_values(
+                    user,
+                    Mention.objects.filter(case_id__in=case_ids, clue__isnull=True),
+                    "entity_id",
+                    "clue_id",
+                    "case_id",
+                    since=since,
+                    until=until,
                 )
             by_record: dict[tuple[str, int], set[int]] = defaultdict(set)
             for eid, clue_id, case_id in pairs:
@@ -430,8 +497,26 @@ def graph(
         if not frontier:
             break
     edges = {k: v for k, v in edges.items() if k[0] in nodes and k[1] in nodes}
-    names = display_names(user, set(nodes))
-    sizes = record_counts(user, set(nodes), seen(Mention.objects.filter(entity_id__in=list(nodes))))
+    # The nodes' visible mentions in one read: each node's most written name and its number of records.
+    rows = visible_values(
+        user,
+        Mention.objects.filter(entity_id__in=list(nodes)),
+        "entity_id",
+        "name",
+        "clue_id",
+        "case_id",
+        since=since,
+        until=until,
+    )
+    # Names come from every visible record, records counted in the period only.
+    names = _most_written(rows) if not since and not until else display_names(user, set(nodes))
+    records: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for eid, _name, clue_id, case_id in rows:
+        if clue_id:
+            records[eid].add(("clue", clue_id))
+        if case_id:
+            records[eid].add(("case", case_id))
+    sizes = {eid: len(found) for eid, found in records.items()}
     kinds_of = dict(Entity.objects.filter(pk__in=list(nodes)).values_list("pk", "kind"))
     labels = dict(RelationKind.choices)
     return {
@@ -516,4 +601,5 @@ def reviewable_candidates(user: Any) -> QuerySet:
 def may_decide(user: Any, first_id: int, second_id: int) -> bool:
     """Whether every record naming either entity is visible to the person (see reviewable_candidates)."""
     every = Mention.objects.filter(entity_id__in=[first_id, second_id])
-    return every.exists() and not every.exclude(pk__in=visible_among(user, every).values("pk")).exists()
+    seen = visible_values(user, every, "pk")
+    return bool(seen) and len(seen) == every.count()

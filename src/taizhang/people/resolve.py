@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
 from typing import NamedTuple
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from taizhang.cases.models import Accountability, CaseSuspect
@@ -27,12 +30,13 @@ from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_k
 
 # A pair is proposed to people at this score (0–1); same folded name alone (0.35) is not enough.
 PROPOSE = 0.5
-# How many mention rows one key may bring back (a very common name must not flood resolution).
+# How many mention rows one key may bring back (a very common name must not flood resolution): the oldest ones,
+# so that the set-based first pass (people/bulk.py) finds exactly what one-by-one resolution finds.
 MAX_KEY_ROWS = 200
 BATCH = 500
 
 
-@dataclass
+@dataclass(frozen=True)
 class Keys:
     """A subject as resolution compares it."""
 
@@ -150,36 +154,62 @@ def score(k: Keys, other: Found) -> tuple[float, list[str]]:
     return min(total, 1.0), reasons
 
 
+@lru_cache(maxsize=8192)
+def _score_of(k: Keys, tail: tuple[str, ...], language: str | None) -> tuple[float, tuple[str, ...]]:
+    s, reasons = score(k, Found(0, 0, *tail))
+    return s, tuple(reasons)
+
+
+def scored(k: Keys, other: Found) -> tuple[float, list[str]]:
+    """score(), remembered: a common name meets the same few spellings, units and fragments again and again."""
+    s, reasons = _score_of(k, tuple(other[2:]), get_language())
+    return s, list(reasons)
+
+
+def probes_of(k: Keys) -> list[tuple[str, str]]:
+    """The (indexed column, value) pairs a subject is looked up by, in the order their rows are read."""
+    probes = [("name_key", k.name_key)] if k.name_key else []
+    if k.pinyin_key:
+        probes.append(("pinyin_key", k.pinyin_key))
+    if k.id_key and len(k.id_key.replace("*", "")) >= 6:
+        probes.append(("id_key", k.id_key))
+    if k.phone_key and len(k.phone_key) >= 7:
+        probes.append(("phone_key", k.phone_key))
+    return probes
+
+
+def probe_rows(column: str, value: str, exclude_entity: int, before: int | None = None) -> list[Found]:
+    """The oldest MAX_KEY_ROWS mentions (of other entities) holding `value` in `column`, from its index."""
+    rows = Mention.objects.filter(**{column: value}).exclude(entity_id=exclude_entity)
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    return [Found(*row) for row in rows.order_by("pk").values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]]
+
+
 def _found_by_keys(k: Keys, exclude_entity: int) -> list[Found]:
     """Existing mentions sharing any key with the subject, from the indexes (each key capped)."""
     found: dict[int, Found] = {}
-    probes = [Q(name_key=k.name_key)] if k.name_key else []
-    if k.pinyin_key:
-        probes.append(Q(pinyin_key=k.pinyin_key))
-    if k.id_key and len(k.id_key.replace("*", "")) >= 6:
-        probes.append(Q(id_key=k.id_key))
-    if k.phone_key and len(k.phone_key) >= 7:
-        probes.append(Q(phone_key=k.phone_key))
-    for probe in probes:
-        rows = (
-            Mention.objects.filter(probe)
-            .exclude(entity_id=exclude_entity)
-            .values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]
-        )
-        for row in rows:
-            found.setdefault(row[0], Found(*row))
+    for column, value in probes_of(k):
+        for row in probe_rows(column, value, exclude_entity):
+            found.setdefault(row.pk, row)
     return list(found.values())
+
+
+def best_scores(k: Keys, entity_id: int, found: Iterable[Found]) -> dict[int, tuple[float, list[str]]]:
+    """The best score (and its reasons) of each other entity among `found`, those at PROPOSE or above."""
+    best: dict[int, tuple[float, list[str]]] = {}
+    for m in found:
+        if m.entity_id == entity_id:
+            continue
+        s, reasons = scored(k, m)
+        if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
+            best[m.entity_id] = (s, reasons)
+    return best
 
 
 def propose(entity: Entity, k: Keys) -> int:
     """Write (or raise the score of) merge proposals between `entity` and entities sharing keys with it."""
-    best: dict[int, tuple[float, list[str]]] = {}
-    for m in _found_by_keys(k, entity.pk):
-        if m.entity_id == entity.pk:
-            continue
-        s, reasons = score(k, m)
-        if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
-            best[m.entity_id] = (s, reasons)
+    best = best_scores(k, entity.pk, _found_by_keys(k, entity.pk))
     if not best:
         return 0
     # The pairs already proposed, in one read; the new ones written in one insert.
@@ -216,6 +246,42 @@ def _live(entity_id: int) -> int:
         current = nxt
 
 
+def entity_fields(k: Keys) -> dict[str, str]:
+    """A new entity's columns, from the first subject naming it."""
+    return {
+        "kind": k.kind if k.kind in EntityKind.values else EntityKind.PERSON,
+        "name": k.name[:100],
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_number": k.full_id,
+        "employer": k.employer_key[:120],
+        "post": k.post[:100],
+    }
+
+
+def subject_keys(s: ReportedSubject) -> Keys:
+    return keys_of(s.kind, s.name, s.unit_name, s.position, s.id_fragment, s.phone_fragment)
+
+
+def subject_fields(clue: Clue, s: ReportedSubject, k: Keys) -> dict[str, object]:
+    """A clue subject's mention columns (but its entity)."""
+    return {
+        "role": _subject_role(clue, s),
+        "clue": clue,
+        "subject": s,
+        "name": s.name[:100],
+        "unit_name": s.unit_name[:120],
+        "post": s.position[:100],
+        "id_fragment": s.id_fragment,
+        "phone_fragment": s.phone_fragment,
+        "name_key": k.name_key,
+        "pinyin_key": k.pinyin_key,
+        "id_key": k.id_key,
+        "phone_key": k.phone_key,
+        "employer_key": k.employer_key,
+    }
+
+
 def _entity_for(k: Keys, reuse: int | None) -> tuple[Entity, bool]:
     """The entity a subject is: the one holding its valid full ID, else the one it had before an edit, else new."""
     if k.full_id:
@@ -229,15 +295,7 @@ def _entity_for(k: Keys, reuse: int | None) -> tuple[Entity, bool]:
             entity.id_number = k.full_id
             entity.save(update_fields=["id_number"])
         return entity, False
-    fields = {
-        "kind": k.kind if k.kind in EntityKind.values else EntityKind.PERSON,
-        "name": k.name[:100],
-        "name_key": k.name_key,
-        "pinyin_key": k.pinyin_key,
-        "id_number": k.full_id,
-        "employer": k.employer_key[:120],
-        "post": k.post[:100],
-    }
+    fields = entity_fields(k)
     if not k.full_id:
         return Entity.objects.create(**fields), True
     try:
@@ -268,7 +326,7 @@ def resolve_clue(clue_id: int) -> int:
     loose = [m for m in old if m.subject_id is None or m.subject_id not in {s.pk for s in subjects}]
     keep: set[int] = set()
     for s in subjects:
-        k = keys_of(s.kind, s.name, s.unit_name, s.position, s.id_fragment, s.phone_fragment)
+        k = subject_keys(s)
         mention = by_subject.get(s.pk)
         if mention is None:
             mention = next(
@@ -277,22 +335,7 @@ def resolve_clue(clue_id: int) -> int:
             )
         reuse = mention.entity_id if mention else None
         entity, created = _entity_for(k, reuse)
-        fields = {
-            "entity": entity,
-            "role": _subject_role(clue, s),
-            "clue": clue,
-            "subject": s,
-            "name": s.name[:100],
-            "unit_name": s.unit_name[:120],
-            "post": s.position[:100],
-            "id_fragment": s.id_fragment,
-            "phone_fragment": s.phone_fragment,
-            "name_key": k.name_key,
-            "pinyin_key": k.pinyin_key,
-            "id_key": k.id_key,
-            "phone_key": k.phone_key,
-            "employer_key": k.employer_key,
-        }
+        fields = {"entity": entity, **subject_fields(clue, s, k)}
         if mention is None:
             mention = Mention.objects.create(**fields)
         else:
@@ -401,10 +444,43 @@ def _resolve_table(
         tick(len(ids))
 
 
-def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH) -> dict[str, int]:
+def _resolve_clues(batch: int, tick: Callable[[int], None], one_by_one: bool) -> int:
+    """Resolve every clue by keyset batches of ids (constant memory): the clues never resolved set-based
+    (people/bulk.py, one transaction per run of them), the others one by one (re-read after an edit)."""
+    from taizhang.people.bulk import resolve_fresh_clues
+
+    last, rows = 0, 0
+    while True:
+        ids = list(Clue.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return rows
+        resolved = (
+            set()
+            if one_by_one
+            else set(Mention.objects.filter(clue_id__in=ids).values_list("clue_id", flat=True).distinct())
+        )
+        for fresh, run in groupby(ids, key=lambda pk: not one_by_one and pk not in resolved):
+            run_ids = list(run)
+            try:
+                if fresh:
+                    resolve_fresh_clues(run_ids)
+                    continue
+            except IntegrityError:
+                pass  # a registration took one of the run's ID numbers meanwhile: one by one, as it would
+            for pk in run_ids:
+                resolve_clue(pk)
+        rows += len(ids)
+        last = ids[-1]
+        tick(len(ids))
+
+
+def resolve_all(
+    progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH, one_by_one: bool = False
+) -> dict[str, int]:
     """Resolve the whole ledger (clues, then cases' suspects and accountability records) in batches of ids
-    read by keyset (constant memory), one transaction per record: running it again only re-reads what is
-    already resolved."""
+    read by keyset (constant memory). Clues never resolved are resolved a batch at a time, set-based; the
+    rest one record per transaction: running it again only re-reads what is already resolved. `one_by_one`
+    resolves every clue alone (what the set-based pass must equal)."""
     total = Clue.objects.count() + CaseSuspect.objects.count() + Accountability.objects.count()
     done = 0
 
@@ -416,7 +492,7 @@ def resolve_all(progress: Callable[[int, int], None] | None = None, *, batch: in
 
     if progress:
         progress(0, total)
-    clues = _resolve_table(Clue, resolve_clue, batch, tick)
+    clues = _resolve_clues(batch, tick, one_by_one)
     suspects = _resolve_table(CaseSuspect, resolve_suspect, batch, tick)
     rows = _resolve_table(Accountability, resolve_accountability, batch, tick)
     return {

@@ -69,6 +69,7 @@ def id_key(fragment: str) -> str:
     return cleaned[:20] if len(cleaned.replace("*", "")) >= 4 else ""
 
 
+@lru_cache(maxsize=65536)  # python-stdnum's check reads its birth-place table: the costliest key
 def full_id(fragment: str) -> str:
     """The ID number if `fragment` is a whole, valid 18-digit resident ID (check digit and date), else ''."""
     key = id_key(fragment)
