@@ -91,12 +91,31 @@ def _env(var_dir: str, pow_bits: int, hash_profile: str) -> dict[str, str]:
 def _setup(env: dict[str, str]) -> None:
     py = sys.executable
     subprocess.run([py, "-m", "taizhang.cli", "migrate", "--no-input", "-v", "0"], env=env, check=True)
+    if env.get("TAIZHANG_SITE") == "portal":
+        _portal_keys(env)
+        return
     script = (
         "import django; django.setup();"
         "from taizhang.org.models import Unit;"
         "Unit.objects.get_or_create(code='BENCH', defaults={'name': '基准市扫黑办', 'kind': 'office'})"
     )
     subprocess.run([py, "-c", script], env={**env, "DJANGO_SETTINGS_MODULE": "taizhang.settings"}, check=True)
+
+
+def _portal_keys(env: dict[str, str]) -> None:
+    """The portal site seals every submission to the ledger's public key: make a ledger's keys in a scratch
+    folder (its own SQLite database) and have the portal trust its public key, as docs/portal.md sets them up."""
+    py = sys.executable
+    var = Path(env["TAIZHANG_VAR_DIR"])
+    ledger = {k: v for k, v in env.items() if k != "TAIZHANG_DATABASE_URL"}
+    ledger.update(TAIZHANG_SITE="ledger", TAIZHANG_VAR_DIR=str(var / "ledger"))
+    (var / "ledger").mkdir()
+    cli = [py, "-m", "taizhang.cli"]
+    subprocess.run([*cli, "migrate", "--no-input", "-v", "0"], env=ledger, check=True)
+    for site, site_env in (("ledger", ledger), ("portal", env)):
+        subprocess.run([*cli, "ferry", "keys", "init", "--site-id", site], env=site_env, check=True)
+    subprocess.run([*cli, "ferry", "keys", "public", str(var / "ledger.pub")], env=ledger, check=True)
+    subprocess.run([*cli, "ferry", "keys", "trust", str(var / "ledger.pub")], env=env, check=True)
 
 
 # --- the ceiling --------------------------------------------------------------------------------------------
@@ -224,16 +243,19 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         env={**env, "DJANGO_SETTINGS_MODULE": "taizhang.settings"},
         cwd=str(ROOT),
     )
+    # The portal site serves only the public pages: its form is its probe.
+    probe_path = "/report/" if env.get("TAIZHANG_SITE") == "portal" else "/healthz"
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
             probe = Browser(port)
-            up = probe.request("GET", "/healthz")[0] == 200
+            up = probe.request("GET", probe_path)[0] == 200
             probe.close()
             if up:
                 return proc
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.terminate()
     raise SystemExit("gunicorn did not start")
 
@@ -312,7 +334,9 @@ def submit_one(port: int, bits: int, marker: str) -> tuple[str, str]:
         facts=f"这是一条基准测试举报，标记 {marker}，用于测量举报平台的吞吐量。",
     )
     try:
-        status, text, _loc = browser.request("POST", "/report/new/", data)
+        status, text, location = browser.request("POST", "/report/new/", data)
+        if status in (302, 303) and location:  # post/redirect/get: the receipt is the page it leads to
+            status, text, _loc = browser.request("GET", location)
     finally:
         browser.close()
     if status != 200 or "data-receipt-code" not in text:
@@ -381,6 +405,13 @@ def main() -> None:
         help="argon2id parameters: OWASP's minimum, RFC 9106's low-memory profile, or what the settings say "
         "(the default: RFC 9106's unless TAIZHANG_PORTAL_ARGON2_* say otherwise)",
     )
+    parser.add_argument(
+        "--site",
+        choices=["combined", "portal"],
+        default="combined",
+        help="combined: one process, as `make run`; portal: the internet site alone, sealing each submission "
+        "to the ledger's key at the door (docs/portal.md)",
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("TAIZHANG_DATABASE_URL", "")
@@ -388,6 +419,8 @@ def main() -> None:
         print("warning: TAIZHANG_DATABASE_URL is not PostgreSQL; run through scripts/with_postgres.py")
     var_dir = tempfile.mkdtemp(prefix="taizhang-bench-portal-")
     env = _env(var_dir, args.pow_bits, args.hash_profile)
+    if args.site == "portal":
+        env["TAIZHANG_SITE"] = "portal"
     _setup(env)
     _init_django(env)
 
