@@ -201,9 +201,7 @@ class _Intake:
     def __init__(self, pkg: package.Package, partner: Partner, secrets: tuple[PrivateKey, ...]) -> None:
         self.pkg, self.partner, self.secrets = pkg, partner, secrets
         self.office = intake_office()
-        self.pool: list[matching.Candidate] | None = (
-            None  # read with the first clue (notices alone need none)
-        )
+        self.pool: list[matching.Candidate] | None = None  # read with the first new clue
         self.sectors = {s.code: s for s in Sector.objects.all()}
         self.batch = BulkRegistration(ACTOR)
         self.counts = {"clues": 0, "files": 0, "again": 0}

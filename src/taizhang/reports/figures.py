@@ -48,8 +48,7 @@ def call_for_units(
     if many is None:
         return {unit.pk: call(fn, user=user, unit=unit, period=period) for unit in units}
     start, end = period.bounds()
-    found: dict[int, dict[str, Any] | None] = many(user=user, units=units, start=start, end=end)
-    return found
+    return dict(many(user=user, units=units, start=start, end=end))
 
 
 def compute(code: str, *, user: Any, unit: Unit, period: Period) -> dict[str, Any] | None:
