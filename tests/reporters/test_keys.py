@@ -95,3 +95,13 @@ def test_a_tampered_identity_is_refused(world, key_file):
     tampered = sealed[:-6] + ("A" if sealed[-6] != "A" else "B") + sealed[-5:]
     with pytest.raises(sealing.SealError):
         sealing.open_sealed(tampered)
+
+
+def test_a_reset_keyring_keeps_no_cipher_of_an_old_key():
+    """Ciphers are kept per key for bulk sealing; resetting the keyring (as rotation does) drops them all."""
+    key = bytes(range(32))
+    sealed = sealing.seal({"name": NAME}, key=key)
+    assert sealing.sealed_key_id(sealed)
+    assert sealing._cipher.cache_info().currsize >= 1
+    sealing.reset_keyring_cache()
+    assert sealing._cipher.cache_info().currsize == 0

@@ -65,6 +65,7 @@ def keyring() -> tuple[bytes, dict[str, bytes]]:
 
 def reset_keyring_cache() -> None:
     _keyring_cached.cache_clear()
+    _cipher.cache_clear()  # no key a rotation removed stays in memory
 
 
 @lru_cache(maxsize=8)
