@@ -186,3 +186,34 @@ def test_clue_page_links_its_subjects_with_what_else_the_person_sees(client, wor
     assert "另见" not in text  # nothing else the staff see names them yet
     text = _client(client, world, "handler").get(f"/clues/{network['own'].pk}/?sections=all").content.decode()
     assert "涉及人员" not in text  # not a people user
+
+
+def test_entity_page_lists_its_clues_by_pages_of_visible_records_only(client, world, ledger, monkeypatch):
+    from taizhang.people import reading
+
+    monkeypatch.setattr(reading, "CLUES_PER_PAGE", 1)
+    shared = "11010519491231002X"
+    seen = [
+        ledger.assigned(SubjectData(name="张三", id_fragment=shared), unit=u)
+        for u in ("transport", "construction")
+    ]
+    hidden = ledger.assigned(
+        SubjectData(name="张三", id_fragment=shared, is_official=True, position="所长"),
+        unit="discipline",
+        umbrella=True,
+    )
+    entity_id = Mention.objects.get(clue=hidden).entity_id
+    c = _client(client, world, "office_staff")
+    shown = []
+    for number in (1, 2):
+        text = c.get(f"/people/{entity_id}/", {"page": number}).content.decode()
+        assert "2 条线索、0 起案件" in text and "共 2 条" in text
+        assert hidden.number not in text and "所长" not in text
+        shown += [clue.number for clue in seen if clue.number in text]
+    assert sorted(shown) == sorted(clue.number for clue in seen)
+    # A page past the last, or no number at all, is still a page of what the person sees.
+    for page in ("3", "99999999999999999999", "x"):
+        text = c.get(f"/people/{entity_id}/", {"page": page}).content.decode()
+        assert "共 2 条" in text and hidden.number not in text
+    text = _client(client, world, "office_leader").get(f"/people/{entity_id}/", {"page": 3}).content.decode()
+    assert "3 条线索" in text and "共 3 条" in text and 'aria-current="page">3<' in text

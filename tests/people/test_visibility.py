@@ -118,6 +118,25 @@ def _relate(world) -> None:
             )
 
 
+def _check_pages(user, entity_id, whole) -> None:
+    """The paged form lists the whole form's clues in its order, each once, and counts them all on every page;
+    a page past the last is the last."""
+    listed, number = [], 1
+    while True:
+        paged = reading.entity_page(user, entity_id, page=number, per_page=2)
+        assert paged is not None and paged.page is not None
+        assert paged.clue_total == len(whole.clues) and paged.record_count == whole.record_count
+        assert len(paged.clues) <= 2
+        assert [c["case"].pk for c in paged.cases] == [c["case"].pk for c in whole.cases]
+        listed += [item["clue"].pk for item in paged.clues]
+        if not paged.page.has_next():
+            break
+        number += 1
+    assert listed == [item["clue"].pk for item in whole.clues]
+    beyond = reading.entity_page(user, entity_id, page=number + 5, per_page=2)
+    assert [item["clue"].pk for item in beyond.clues] == [item["clue"].pk for item in paged.clues]
+
+
 def _check_persona(user) -> None:
     from taizhang.people.models import Relation
 
@@ -136,6 +155,7 @@ def _check_persona(user) -> None:
         # The generated cases are built from no clue: an entity's cases are the ones naming it as a suspect.
         assert {item["case"].pk for item in page.cases} == want["cases"]
         assert set(page.names) == want["names"]
+        _check_pages(user, entity_id, page)
         # Relations: stated by a visible clue, with both ends known to the person.
         want_relations = {
             r.pk

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from django.core.paginator import Page, Paginator
 
 from django.db.models import Count, Q, QuerySet
 
@@ -65,7 +68,6 @@ def visible_mentions(user: Any, *, since: dt.date | None = None, until: dt.date 
 
 
 NAMED = ("clue_id", "accountability_id", "case_id", "suspect_id")
-MENTION_SHOWN = ("entity_id", "role", *NAMED, "name", "unit_name", "post", "id_fragment", "phone_fragment")
 
 
 class _Seen(NamedTuple):
@@ -152,16 +154,36 @@ def sees_entity(user: Any, entity_id: int) -> bool:
     return bool(visible_values(user, Mention.objects.filter(entity_id=entity_id), "pk"))
 
 
-def cases_of(user: Any, mentions: QuerySet) -> QuerySet:
-    """Visible cases built from visible clues naming the entity, or whose accountability record names it."""
-    clue_ids = mentions.exclude(clue_id=None).values("clue_id")
-    case_ids = mentions.exclude(case_id=None).values("case_id")
-    return Case.objects.visible_to(user).filter(Q(clues__in=clue_ids) | Q(pk__in=case_ids)).distinct()
+def cases_of(user: Any, clue_ids: Iterable[int], case_ids: Iterable[int]) -> QuerySet:
+    """Visible cases built from these (visible) clues naming the entity, or naming it themselves (its
+    accountability or suspect records, `case_ids`)."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(Q(clues__in=list(clue_ids)) | Q(pk__in=list(case_ids)))
+        .distinct()
+    )
+
+
+# The entity page lists this many clues at a time (a busy person is named by hundreds).
+CLUES_PER_PAGE = 50
+# An entity's mention as its page reads it (tuples: a busy entity has hundreds): what the record wrote, then
+# the clue's date for the order, then the records it names (NAMED).
+PAGE_FIELDS = (
+    "pk",
+    "role",
+    "name",
+    "unit_name",
+    "post",
+    "id_fragment",
+    "phone_fragment",
+    "clue__received_at",
+)
 
 
 @dataclass
 class EntityPage:
-    """What one person may read about an entity."""
+    """What one person may read about an entity. `clues` holds one page of the visible clues naming it (all
+    of them unless a page was asked for); `clue_total` counts them all."""
 
     entity: Entity
     name: str
@@ -173,61 +195,80 @@ class EntityPage:
     phones: list[str]
     clues: list[dict[str, Any]]
     cases: list[dict[str, Any]]
+    clue_total: int = 0
+    page: Page | None = None
+    # Every record naming the entity is one the person sees (a merge may be undone only then).
+    every_record_seen: bool = False
     relations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def record_count(self) -> int:
-        return len(self.clues) + len(self.cases)
+        return self.clue_total + len(self.cases)
+
+    @property
+    def page_links(self) -> list[int | str]:
+        """The page numbers to link (the first, the last and two on each side of this one; "…" between)."""
+        if self.page is None:
+            return []
+        return list(self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
 
 
 def _common(values: list[str]) -> list[str]:
     return [v for v, _n in Counter(v for v in values if v).most_common()]
 
 
-def entity_page(user: Any, entity_id: int) -> EntityPage | None:
-    """The entity as the person may see it, or None (404) when no record they see names it."""
+def entity_page(
+    user: Any, entity_id: int, *, page: int | None = None, per_page: int | None = None
+) -> EntityPage | None:
+    """The entity as the person may see it, or None (404) when no record they see names it. With `page`, the
+    clues listed are that page of them (newest first, `per_page` or CLUES_PER_PAGE each; a page past the last is
+    the last)."""
     entity = Entity.objects.filter(pk=entity_id, merged_into=None).first()
     if entity is None:
         return None
-    mentions = visible_among(user, Mention.objects.filter(entity_id=entity_id))
-    # The clue columns the page shows only (a busy entity's page lists hundreds of clues).
-    rows = list(
-        mentions.select_related("clue", "case")
-        .only(
-            *MENTION_SHOWN, "clue__number", "clue__summary", "clue__received_at", "case__number", "case__name"
-        )
-        .order_by("-clue__received_at", "-id")
-    )
+    # Every mention of the entity in one read (tuples), then the rule asked once per kind of record they name.
+    every = list(Mention.objects.filter(entity_id=entity_id).values_list(*PAGE_FIELDS, *NAMED))
+    width = len(PAGE_FIELDS)
+    seen = _seen(user, [row[width:] for row in every], None, None)
+    rows = [row for row in every if seen.names(*row[width:])]
     if not rows:
         return None
-    by_clue: dict[int, dict[str, Any]] = {}
+    roles = dict(MentionRole.choices)
+    # Newest clue first (by its date, then its newest mention), as the list always read.
+    rows.sort(key=lambda row: (row[7] is not None, row[7] or dt.datetime.min, row[0]), reverse=True)
+    by_clue: dict[int, set[str]] = {}
     direct_cases: dict[int, set[str]] = defaultdict(set)
-    for m in rows:
-        if m.clue_id:
-            item = by_clue.setdefault(m.clue_id, {"clue": m.clue, "roles": set(), "names": set()})
-            item["roles"].add(m.get_role_display())
-            item["names"].add(m.name)
-        elif m.case_id:
-            direct_cases[m.case_id].add(m.get_role_display())
-    clue_ids = list(by_clue)
+    for _pk, role, *_written, _received, clue_id, _acc, case_id, _suspect in rows:
+        if clue_id:
+            by_clue.setdefault(clue_id, set()).add(str(roles.get(role, role)))
+        elif case_id:
+            direct_cases[case_id].add(str(roles.get(role, role)))
+    ordered = list(by_clue)
+    paged = Paginator(ordered, per_page or CLUES_PER_PAGE).get_page(page) if page is not None else None
+    shown = list(paged.object_list) if paged is not None else ordered
+    clues = Clue.objects.filter(pk__in=shown).only("pk", "number", "summary", "received_at").in_bulk()
     cases = []
-    for case in cases_of(user, mentions).prefetch_related("clues").order_by("-created_at"):
+    for case in cases_of(user, ordered, direct_cases).prefetch_related("clues").order_by("-created_at"):
         via = sorted(c.number for c in case.clues.all() if c.pk in by_clue)
         cases.append({"case": case, "roles": sorted(direct_cases.get(case.pk, set())), "via": via})
-    page = EntityPage(
+    names = _common([row[2] for row in rows])
+    view = EntityPage(
         entity=entity,
-        name=_common([m.name for m in rows])[0],
-        names=_common([m.name for m in rows]),
+        name=names[0],
+        names=names,
         kind=entity.get_kind_display(),
-        employers=_common([m.unit_name for m in rows]),
-        posts=_common([m.post for m in rows]),
-        id_fragments=_common([m.id_fragment for m in rows]),
-        phones=_common([m.phone_fragment for m in rows]),
-        clues=[{**v, "roles": sorted(v["roles"])} for v in by_clue.values()],
+        employers=_common([row[3] for row in rows]),
+        posts=_common([row[4] for row in rows]),
+        id_fragments=_common([row[5] for row in rows]),
+        phones=_common([row[6] for row in rows]),
+        clues=[{"clue": clues[pk], "roles": sorted(by_clue[pk])} for pk in shown if pk in clues],
         cases=cases,
+        clue_total=len(ordered),
+        page=paged,
+        every_record_seen=len(rows) == len(every),
     )
-    page.relations = relations_of(user, entity_id, clue_ids=clue_ids)
-    return page
+    view.relations = relations_of(user, entity_id)
+    return view
 
 
 def display_names(user: Any, ids: set[int] | list[int]) -> dict[int, str]:
@@ -243,7 +284,7 @@ def _most_written(rows: list[tuple[Any, ...]]) -> dict[int, str]:
     return {eid: c.most_common(1)[0][0] for eid, c in counts.items()}
 
 
-def relations_of(user: Any, entity_id: int, *, clue_ids: list[int] | None = None) -> list[dict[str, Any]]:
+def relations_of(user: Any, entity_id: int) -> list[dict[str, Any]]:
     """Staff-entered relations of the entity whose record and other end the person may see."""
     rows = list(
         visible_relations(user, Relation.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id)))

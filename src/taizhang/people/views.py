@@ -23,7 +23,7 @@ from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.access import page_rule
 from taizhang.core.errors import ActionError
-from taizhang.core.params import MAX_ID
+from taizhang.core.params import MAX_COUNT, MAX_ID, as_int
 from taizhang.core.xlsx import xlsx_response
 from taizhang.org.actors import acting
 from taizhang.people import actions, reading
@@ -55,11 +55,11 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One entity: the records naming it and its role in each, its relations (all from visible records)."""
-    view = reading.entity_page(request.user, pk)
+    view = reading.entity_page(request.user, pk, page=as_int(request.GET.get("page"), 1, MAX_COUNT) or 1)
     if view is None:
         raise Http404()
     merges = []
-    if may_decide(request.user) and reading.may_decide(request.user, pk, pk):
+    if may_decide(request.user) and view.every_record_seen:
         merges = list(MergeRecord.objects.filter(kept_id=pk, undone_at=None).order_by("-merged_at"))
     return render(
         request,
@@ -127,15 +127,15 @@ def _graph_args(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def graph_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The relationship graph around an entity (ECharts); its data comes from graph_data."""
-    view = reading.entity_page(request.user, pk)
-    if view is None:
+    name = reading.display_names(request.user, [pk]).get(pk)
+    if name is None:
         raise Http404()
     form = GraphForm(request.GET or None, initial={"depth": 1})
     query = request.GET.urlencode()
     return render(
         request,
         "people/graph.html",
-        {"view": view, "form": form, "query": query, "kinds": graph_kinds()},
+        {"entity_id": pk, "name": name, "form": form, "query": query, "kinds": graph_kinds()},
     )
 
 
