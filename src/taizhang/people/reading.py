@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-
 from django.db.models import Count, Q, QuerySet
 
 from taizhang.cases.models import Accountability, Case
@@ -94,16 +92,16 @@ def _seen(user: Any, named: list[tuple[Any, ...]], since: dt.date | None, until:
     Handed to the rule as lists of ids, PostgreSQL probes each record by its primary key; as subqueries of the
     mentions it misjudged them (the rule's OR of reaches) and scanned the whole clue table."""
     clues, accountability, cases = _visible_records(user, since, until)
-    clue_ids = {row[0] for row in named if row[0]}
-    accountability_ids = {row[1] for row in named if row[1]}
-    case_ids = {row[2] for row in named if row[3] and row[2]}
     return _Seen(
-        set(clues.filter(pk__in=clue_ids).values_list("pk", flat=True)) if clue_ids else set(),
-        set(accountability.filter(pk__in=accountability_ids).values_list("pk", flat=True))
-        if accountability_ids
-        else set(),
-        set(cases.filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set(),
+        _among(clues, {row[0] for row in named if row[0]}),
+        _among(accountability, {row[1] for row in named if row[1]}),
+        _among(cases, {row[2] for row in named if row[3] and row[2]}),
     )
+
+
+def _among(visible: QuerySet, ids: set[int]) -> set[int]:
+    """Which of these ids the visible records hold (by primary key; no query for none)."""
+    return set(visible.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
 
 
 def visible_among(
@@ -150,18 +148,43 @@ def seen_entities(user: Any, ids: set[int] | list[int]) -> set[int]:
     }
 
 
+# sees_entity asks the rule about the newest mentions first: one visible record is enough.
+FIRST_LOOK = 16
+
+
 def sees_entity(user: Any, entity_id: int) -> bool:
-    return bool(visible_values(user, Mention.objects.filter(entity_id=entity_id), "pk"))
+    """Whether a record the person sees names the entity (the pages' check)."""
+    named = list(Mention.objects.filter(entity_id=entity_id).order_by("-pk").values_list(*NAMED))
+    for part in (named[:FIRST_LOOK], named[FIRST_LOOK:]):
+        seen = _seen(user, part, None, None) if part else None
+        if seen is not None and any(seen.names(*row) for row in part):
+            return True
+    return False
 
 
-def cases_of(user: Any, clue_ids: Iterable[int], case_ids: Iterable[int]) -> QuerySet:
-    """Visible cases built from these (visible) clues naming the entity, or naming it themselves (its
-    accountability or suspect records, `case_ids`)."""
-    return (
-        Case.objects.visible_to(user)
-        .filter(Q(clues__in=list(clue_ids)) | Q(pk__in=list(case_ids)))
-        .distinct()
-    )
+def _cases_of(user: Any, clue_ids: list[int], direct: dict[int, set[str]]) -> list[dict[str, Any]]:
+    """Visible cases built from these (visible) clues naming the entity, with those clues' numbers, or naming it
+    themselves (its accountability or suspect records: `direct`, with its roles there)."""
+    links = list(Case.clues.through.objects.filter(clue_id__in=clue_ids).values_list("case_id", "clue_id"))
+    wanted = set(direct) | {case for case, _clue in links}
+    if not wanted:
+        return []
+    cases = list(Case.objects.visible_to(user).filter(pk__in=wanted).order_by("-created_at", "-pk"))
+    shown = {case.pk for case in cases}
+    via: dict[int, set[int]] = defaultdict(set)
+    for case, clue in links:
+        if case in shown:
+            via[case].add(clue)
+    every = set().union(*via.values()) if via else set()
+    numbers = dict(Clue.objects.filter(pk__in=every).values_list("pk", "number")) if every else {}
+    return [
+        {
+            "case": case,
+            "roles": sorted(direct.get(case.pk, set())),
+            "via": sorted(numbers[c] for c in via.get(case.pk, ()) if c in numbers),
+        }
+        for case in cases
+    ]
 
 
 # The entity page lists this many clues at a time (a busy person is named by hundreds).
@@ -247,10 +270,6 @@ def entity_page(
     paged = Paginator(ordered, per_page or CLUES_PER_PAGE).get_page(page) if page is not None else None
     shown = list(paged.object_list) if paged is not None else ordered
     clues = Clue.objects.filter(pk__in=shown).only("pk", "number", "summary", "received_at").in_bulk()
-    cases = []
-    for case in cases_of(user, ordered, direct_cases).prefetch_related("clues").order_by("-created_at"):
-        via = sorted(c.number for c in case.clues.all() if c.pk in by_clue)
-        cases.append({"case": case, "roles": sorted(direct_cases.get(case.pk, set())), "via": via})
     names = _common([row[2] for row in rows])
     view = EntityPage(
         entity=entity,
@@ -262,7 +281,7 @@ def entity_page(
         id_fragments=_common([row[5] for row in rows]),
         phones=_common([row[6] for row in rows]),
         clues=[{"clue": clues[pk], "roles": sorted(by_clue[pk])} for pk in shown if pk in clues],
-        cases=cases,
+        cases=_cases_of(user, ordered, direct_cases),
         clue_total=len(ordered),
         page=paged,
         every_record_seen=len(rows) == len(every),
@@ -286,11 +305,17 @@ def _most_written(rows: list[tuple[Any, ...]]) -> dict[int, str]:
 
 def relations_of(user: Any, entity_id: int) -> list[dict[str, Any]]:
     """Staff-entered relations of the entity whose record and other end the person may see."""
-    rows = list(
-        visible_relations(user, Relation.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id)))
+    around = list(
+        Relation.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id))
         .select_related("clue", "case")
         .order_by("kind", "id")
     )
+    if not around:
+        return []
+    # visible_relations' rule, asked about these relations' records by their ids.
+    clues = _among(Clue.objects.visible_to(user), {r.clue_id for r in around if r.clue_id})
+    cases = _among(Case.objects.visible_to(user), {r.case_id for r in around if r.case_id})
+    rows = [r for r in around if r.clue_id in clues or r.case_id in cases]
     others = {r.target_id if r.source_id == entity_id else r.source_id for r in rows}
     seen = seen_entities(user, others)
     names = display_names(user, seen)
