@@ -1,8 +1,10 @@
-"""The set-based first resolution of clues: a batch of never-resolved clues at a time, a few queries per batch.
+"""The set-based first resolution of records: a batch of never-resolved clues (or case suspect records, or
+accountability records) at a time, a few queries per batch.
 
-It gives exactly what resolving the same clues one by one in id order (resolve.resolve_clue) gives — the same
-entities, mentions and proposals with the same scores and reasons (tests/people/test_bulk.py compares them on
-random ledgers) — at a cost that no longer grows with the records each name already has:
+It gives exactly what resolving the same records one by one in id order (resolve.resolve_clue,
+resolve_suspect, resolve_accountability) gives — the same entities, mentions and proposals with the same scores
+and reasons (tests/people/test_bulk.py compares them on random ledgers) — at a cost that no longer grows with
+the records each name already has:
 
 - the batch's subjects are read at once and keyed; an entity is created per subject, except that a valid full
   ID number already held (before the batch or by an earlier subject of it) names its entity;
@@ -11,7 +13,8 @@ random ledgers) — at a cost that no longer grows with the records each name al
   the (key, id) indexes on PostgreSQL), and every subject takes, per key, the oldest MAX_KEY_ROWS rows of other
   entities older than its own mention — what resolve_clue's probe reads at that moment;
 - each pair's first best score over the batch's subjects is written in one insert (and one update of the
-  proposals already open with a lower score).
+  proposals already open with a lower score). A clue's subject always seeks proposals; a case's record only
+  when it made a new entity (one joining an entity by its full ID proposes nothing, as one by one).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from taizhang.cases.models import Accountability, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus
 from taizhang.people.models import Entity, Mention, MergeCandidate
@@ -31,12 +35,14 @@ from taizhang.people.resolve import (
     FOUND_FIELDS,
     Found,
     Keys,
+    accountability_record,
     best_scores,
     entity_fields,
     probe_rows,
     probes_of,
     subject_fields,
     subject_keys,
+    suspect_record,
 )
 from taizhang.supervision.bulk import insert_new
 
@@ -62,19 +68,31 @@ CANDIDATE_COLUMNS = [
     ("status", "text"),
     ("created_at", "timestamptz"),
 ]
-# subject_fields()' keys, written after the entity's id (the two foreign keys as their columns).
-MENTION_FIELDS = (
-    "role", "clue", "subject", "name", "unit_name", "post", "id_fragment", "phone_fragment",
+# A mention's columns after its entity's id: the records it names, then what the record wrote and its keys.
+MENTION_LINKS = ("clue_id", "subject_id", "case_id", "accountability_id", "suspect_id")
+MENTION_TEXT = (
+    "role", "name", "unit_name", "post", "id_fragment", "phone_fragment",
     "name_key", "pinyin_key", "id_key", "phone_key", "employer_key",
 )  # fmt: skip
-MENTION_COLUMNS = [("entity_id", "bigint")] + [
-    (f"{name}_id", "bigint") if name in ("clue", "subject") else (name, "text") for name in MENTION_FIELDS
+MENTION_COLUMNS = [
+    ("entity_id", "bigint"),
+    *((name, "bigint") for name in MENTION_LINKS),
+    *((name, "text") for name in MENTION_TEXT),
 ]
 
 
-def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
+def _mention_row(entity_id: int, fields: dict[str, object]) -> list[object]:
+    """A mention's row in MENTION_COLUMNS order, from its columns as the one-by-one path writes them."""
+    return [
+        entity_id,
+        *(fields.get(name) for name in MENTION_LINKS),
+        *(fields.get(name, "") for name in MENTION_TEXT),
+    ]
+
+
+def _entities(keys: list[Keys]) -> tuple[list[int], set[int], list[bool]]:
     """The entity of each subject: the live one holding its full valid ID, else a new one (inserted in order);
-    and the ids of the new ones."""
+    the ids of the new ones; and whether each subject made its entity (rather than joined one by its ID)."""
     held = dict(
         Entity.objects.filter(id_number__in={k.full_id for k in keys if k.full_id}, merged_into=None)
         .order_by("-pk")
@@ -82,6 +100,7 @@ def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
     )
     new: list[list[object]] = []
     slot: list[tuple[bool, int]] = []  # (new?, index into `new` or an entity id)
+    made: list[bool] = []
     pending: dict[str, int] = {}
     now = timezone.now()
     for k in keys:
@@ -94,8 +113,11 @@ def _entities(keys: list[Keys]) -> tuple[list[int], set[int]]:
                 pending[k.full_id] = len(new)
             slot.append((True, len(new)))
             new.append([*entity_fields(k).values(), now])
+            made.append(True)
+            continue
+        made.append(False)
     ids = _insert(Entity, [*ENTITY_COLUMNS, ("created_at", "timestamptz")], new)
-    return [ids[i] if is_new else i for is_new, i in slot], set(ids)
+    return [ids[i] if is_new else i for is_new, i in slot], set(ids), made
 
 
 def _insert(model: type[models.Model], columns: list[tuple[str, str]], rows: list[list[object]]) -> list[int]:
@@ -157,19 +179,26 @@ def _window(rows: list[Found], limit: int, own: int, before: int, cap: int) -> l
     return taken if len(rows) < limit else None
 
 
-def _proposals(keys: list[Keys], entity_ids: list[int], mention_ids: list[int], created: set[int]) -> None:
+def _proposals(
+    keys: list[Keys], entity_ids: list[int], mention_ids: list[int], created: set[int], proposing: list[bool]
+) -> None:
+    """The proposals of the subjects that seek them (`proposing`), each against what its probe would read."""
     from taizhang.people import resolve
 
     cap = resolve.MAX_KEY_ROWS
     limit = cap * OVERREAD
-    probes = [probes_of(k) for k in keys]
+    probes = [probes_of(k) if seeks else [] for k, seeks in zip(keys, proposing, strict=True)]
     wanted: dict[str, set[str]] = defaultdict(set)
     for subject_probes in probes:
         for column, value in subject_probes:
             wanted[column].add(value)
     rows = {column: _first_rows(column, sorted(values), limit) for column, values in wanted.items()}
     best: dict[tuple[int, int], tuple[float, list[str]]] = {}
-    for k, own, mention, subject_probes in zip(keys, entity_ids, mention_ids, probes, strict=True):
+    for k, own, mention, subject_probes, seeks in zip(
+        keys, entity_ids, mention_ids, probes, proposing, strict=True
+    ):
+        if not seeks:
+            continue
         found: dict[int, Found] = {}
         for column, value in subject_probes:
             window = _window(rows[column].get(value, []), limit, own, mention, cap)
@@ -219,21 +248,44 @@ def _chunks(items: list[tuple[int, int]], size: int) -> Iterable[list[tuple[int,
         yield items[start : start + size]
 
 
+def _resolve_fresh(keys: list[Keys], fields: list[dict[str, object]], *, every_proposes: bool) -> int:
+    """Entities, mentions and proposals of records none of which has a mention yet, in their order. A clue's
+    subject always seeks proposals (resolve_clue); a case's record only when it made a new entity
+    (resolve._resolve_record)."""
+    if not keys:
+        return 0
+    entity_ids, created, made = _entities(keys)
+    rows = [_mention_row(entity_id, f) for entity_id, f in zip(entity_ids, fields, strict=True)]
+    mention_ids = _insert(Mention, MENTION_COLUMNS, rows)
+    _proposals(keys, entity_ids, mention_ids, created, [True] * len(keys) if every_proposes else made)
+    return len(keys)
+
+
 @transaction.atomic
 def resolve_fresh_clues(clue_ids: list[int]) -> int:
     """Resolve clues none of whose subjects has a mention yet, as resolve_clue would one by one in id order;
     returns how many subjects it resolved."""
     clues = {c.pk: c for c in Clue.objects.filter(pk__in=clue_ids).only("pk", "is_umbrella")}
     subjects = list(ReportedSubject.objects.filter(clue_id__in=clue_ids).order_by("clue_id", "pk"))
-    if not subjects:
-        return 0
     keys = [subject_keys(s) for s in subjects]
-    entity_ids, created = _entities(keys)
-    rows = []
-    for s, k, entity_id in zip(subjects, keys, entity_ids, strict=True):
-        fields = subject_fields(clues[s.clue_id], s, k)
-        fields["clue"], fields["subject"] = s.clue_id, s.pk
-        rows.append([entity_id, *(fields[name] for name in MENTION_FIELDS)])
-    mention_ids = _insert(Mention, MENTION_COLUMNS, rows)
-    _proposals(keys, entity_ids, mention_ids, created)
-    return len(subjects)
+    fields = []
+    for s, k in zip(subjects, keys, strict=True):
+        one = subject_fields(clues[s.clue_id], s, k)
+        one["clue_id"], one["subject_id"] = s.clue_id, s.pk
+        fields.append(one)
+    return _resolve_fresh(keys, fields, every_proposes=True)
+
+
+@transaction.atomic
+def resolve_fresh_suspects(row_ids: list[int]) -> int:
+    """Resolve case suspect records without a mention, as resolve_suspect would one by one in id order."""
+    records = [suspect_record(row) for row in CaseSuspect.objects.filter(pk__in=row_ids).order_by("pk")]
+    return _resolve_fresh([k for k, _f in records], [f for _k, f in records], every_proposes=False)
+
+
+@transaction.atomic
+def resolve_fresh_accountability(row_ids: list[int]) -> int:
+    """Resolve accountability records without a mention, as resolve_accountability would one by one."""
+    rows = Accountability.objects.filter(pk__in=row_ids).select_related("check_row").order_by("pk")
+    records = [accountability_record(row, row.check_row.case_id) for row in rows]
+    return _resolve_fresh([k for k, _f in records], [f for _k, f in records], every_proposes=False)

@@ -349,11 +349,9 @@ def resolve_clue(clue_id: int) -> int:
     return len(subjects)
 
 
-def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) -> None:
-    """Write the one mention a case's record (an accountability or a suspect row) gives its entity."""
-    mention = Mention.objects.select_for_update().filter(**lookup).first()
-    entity, created = _entity_for(k, mention.entity_id if mention else None)
-    fields = {
+def record_keys(fields: dict[str, object], k: Keys) -> dict[str, object]:
+    """A case record's mention columns (but its entity): what the record wrote, with the subject's keys."""
+    return {
         **fields,
         "name_key": k.name_key,
         "pinyin_key": k.pinyin_key,
@@ -361,6 +359,41 @@ def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) 
         "phone_key": k.phone_key,
         "employer_key": k.employer_key,
     }
+
+
+def accountability_record(row: Accountability, case_id: int) -> tuple[Keys, dict[str, object]]:
+    """The keys and mention columns of the official an accountability record (问责) names."""
+    k = keys_of(EntityKind.PERSON, row.person_name, row.unit_name, row.post, "", "")
+    fields = {
+        "role": MentionRole.HELD_TO_ACCOUNT,
+        "case_id": case_id,
+        "accountability_id": row.pk,
+        "name": row.person_name[:100],
+        "unit_name": row.unit_name[:120],
+        "post": row.post[:100],
+    }
+    return k, record_keys(fields, k)
+
+
+def suspect_record(row: CaseSuspect) -> tuple[Keys, dict[str, object]]:
+    """The keys and mention columns of the person a case's suspect record names (犯罪嫌疑人)."""
+    k = keys_of(EntityKind.PERSON, row.name, "", "", row.id_fragment, row.phone_fragment)
+    fields = {
+        "role": MentionRole.SUSPECT,
+        "case_id": row.case_id,
+        "suspect_id": row.pk,
+        "name": row.name[:100],
+        "id_fragment": row.id_fragment,
+        "phone_fragment": row.phone_fragment,
+    }
+    return k, record_keys(fields, k)
+
+
+def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) -> None:
+    """Write the one mention a case's record (an accountability or a suspect row) gives its entity; a new
+    entity's proposals are sought (a record joining an entity by its full ID proposes nothing)."""
+    mention = Mention.objects.select_for_update().filter(**lookup).first()
+    entity, created = _entity_for(k, mention.entity_id if mention else None)
     if mention is None:
         Mention.objects.create(entity=entity, **fields)
     else:
@@ -375,16 +408,7 @@ def resolve_accountability(row_id: int) -> bool:
     row = Accountability.objects.select_related("check_row").filter(pk=row_id).first()
     if row is None:
         return False
-    k = keys_of(EntityKind.PERSON, row.person_name, row.unit_name, row.post, "", "")
-    fields = {
-        "role": MentionRole.HELD_TO_ACCOUNT,
-        "case_id": row.check_row.case_id,
-        "accountability": row,
-        "name": row.person_name[:100],
-        "unit_name": row.unit_name[:120],
-        "post": row.post[:100],
-    }
-    _resolve_record({"accountability_id": row_id}, k, fields)
+    _resolve_record({"accountability_id": row_id}, *accountability_record(row, row.check_row.case_id))
     return True
 
 
@@ -394,81 +418,74 @@ def resolve_suspect(row_id: int) -> bool:
     row = CaseSuspect.objects.filter(pk=row_id).first()
     if row is None:
         return False
-    k = keys_of(EntityKind.PERSON, row.name, "", "", row.id_fragment, row.phone_fragment)
-    fields = {
-        "role": MentionRole.SUSPECT,
-        "case_id": row.case_id,
-        "suspect": row,
-        "name": row.name[:100],
-        "id_fragment": row.id_fragment,
-        "phone_fragment": row.phone_fragment,
-    }
-    _resolve_record({"suspect_id": row_id}, k, fields)
+    _resolve_record({"suspect_id": row_id}, *suspect_record(row))
     return True
 
 
 def resolve_case_suspects(case_id: int) -> int:
-    """Resolve every suspect record of a case (after one is added or changed); returns how many."""
+    """Resolve every suspect record of a case (after one is added or changed; the new ones set-based);
+    returns how many."""
     ids = list(CaseSuspect.objects.filter(case_id=case_id).order_by("pk").values_list("pk", flat=True))
-    for pk in ids:
-        resolve_suspect(pk)
+    _resolve_ids(_tables()[1], ids, one_by_one=False)
     return len(ids)
 
 
-def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
-    batch: list[int] = []
-    for i in ids:
-        batch.append(i)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+class _Table(NamedTuple):
+    """A table of records naming persons: the mention column naming a row, and its two resolutions."""
+
+    model: type[models.Model]
+    link: str
+    one: Callable[[int], object]
+    fresh: Callable[[list[int]], int]
 
 
-def _resolve_table(
-    model: type[models.Model], resolve: Callable[[int], object], batch: int, tick: Callable[[int], None]
-) -> int:
+def _tables() -> tuple[_Table, _Table, _Table]:
+    """Clues, then case suspects, then accountability records (the order resolve_all goes in)."""
+    from taizhang.people import bulk
+
+    return (
+        _Table(Clue, "clue_id", resolve_clue, bulk.resolve_fresh_clues),
+        _Table(CaseSuspect, "suspect_id", resolve_suspect, bulk.resolve_fresh_suspects),
+        _Table(
+            Accountability, "accountability_id", resolve_accountability, bulk.resolve_fresh_accountability
+        ),
+    )
+
+
+def _resolve_ids(table: _Table, ids: list[int], *, one_by_one: bool) -> None:
+    """Resolve these rows in id order: each run of rows never resolved set-based (people/bulk.py, one
+    transaction per run), the others one by one (re-read after an edit)."""
+    resolved = (
+        set()
+        if one_by_one
+        else set(
+            Mention.objects.filter(**{f"{table.link}__in": ids}).values_list(table.link, flat=True).distinct()
+        )
+    )
+    for fresh, run in groupby(ids, key=lambda pk: not one_by_one and pk not in resolved):
+        run_ids = list(run)
+        try:
+            if fresh:
+                table.fresh(run_ids)
+                continue
+        except IntegrityError:
+            pass  # a registration took one of the run's ID numbers meanwhile: one by one, as it would
+        for pk in run_ids:
+            table.one(pk)
+
+
+def _resolve_table(table: _Table, batch: int, tick: Callable[[int], None], one_by_one: bool) -> int:
     """Resolve every row of one table by keyset batches of ids (constant memory)."""
     last, rows = 0, 0
     while True:
         ids = list(
-            model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+            table.model._default_manager.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
         )
         if not ids:
             return rows
-        for pk in ids:
-            resolve(pk)
-        rows += len(ids)
-        last = ids[-1]
-        tick(len(ids))
-
-
-def _resolve_clues(batch: int, tick: Callable[[int], None], one_by_one: bool) -> int:
-    """Resolve every clue by keyset batches of ids (constant memory): the clues never resolved set-based
-    (people/bulk.py, one transaction per run of them), the others one by one (re-read after an edit)."""
-    from taizhang.people.bulk import resolve_fresh_clues
-
-    last, rows = 0, 0
-    while True:
-        ids = list(Clue.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
-            return rows
-        resolved = (
-            set()
-            if one_by_one
-            else set(Mention.objects.filter(clue_id__in=ids).values_list("clue_id", flat=True).distinct())
-        )
-        for fresh, run in groupby(ids, key=lambda pk: not one_by_one and pk not in resolved):
-            run_ids = list(run)
-            try:
-                if fresh:
-                    resolve_fresh_clues(run_ids)
-                    continue
-            except IntegrityError:
-                pass  # a registration took one of the run's ID numbers meanwhile: one by one, as it would
-            for pk in run_ids:
-                resolve_clue(pk)
+        _resolve_ids(table, ids, one_by_one=one_by_one)
         rows += len(ids)
         last = ids[-1]
         tick(len(ids))
@@ -478,9 +495,9 @@ def resolve_all(
     progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH, one_by_one: bool = False
 ) -> dict[str, int]:
     """Resolve the whole ledger (clues, then cases' suspects and accountability records) in batches of ids
-    read by keyset (constant memory). Clues never resolved are resolved a batch at a time, set-based; the
+    read by keyset (constant memory). Records never resolved are resolved a batch at a time, set-based; the
     rest one record per transaction: running it again only re-reads what is already resolved. `one_by_one`
-    resolves every clue alone (what the set-based pass must equal)."""
+    resolves every record alone (what the set-based pass must equal)."""
     total = Clue.objects.count() + CaseSuspect.objects.count() + Accountability.objects.count()
     done = 0
 
@@ -492,9 +509,7 @@ def resolve_all(
 
     if progress:
         progress(0, total)
-    clues = _resolve_clues(batch, tick, one_by_one)
-    suspects = _resolve_table(CaseSuspect, resolve_suspect, batch, tick)
-    rows = _resolve_table(Accountability, resolve_accountability, batch, tick)
+    clues, suspects, rows = (_resolve_table(table, batch, tick, one_by_one) for table in _tables())
     return {
         "clues": clues,
         "suspects": suspects,
