@@ -28,7 +28,6 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from taizhang.cases.models import Accountability, CaseSuspect
-from taizhang.clues.models import Clue, ReportedSubject
 from taizhang.people.choices import CandidateStatus
 from taizhang.people.models import Entity, Mention, MergeCandidate
 from taizhang.people.resolve import (
@@ -37,6 +36,7 @@ from taizhang.people.resolve import (
     Keys,
     accountability_record,
     best_scores,
+    clue_subjects,
     entity_fields,
     probe_rows,
     probes_of,
@@ -265,14 +265,9 @@ def _resolve_fresh(keys: list[Keys], fields: list[dict[str, object]], *, every_p
 def resolve_fresh_clues(clue_ids: list[int]) -> int:
     """Resolve clues none of whose subjects has a mention yet, as resolve_clue would one by one in id order;
     returns how many subjects it resolved."""
-    clues = {c.pk: c for c in Clue.objects.filter(pk__in=clue_ids).only("pk", "is_umbrella")}
-    subjects = list(ReportedSubject.objects.filter(clue_id__in=clue_ids).order_by("clue_id", "pk"))
-    keys = [subject_keys(s) for s in subjects]
-    fields = []
-    for s, k in zip(subjects, keys, strict=True):
-        one = subject_fields(clues[s.clue_id], s, k)
-        one["clue_id"], one["subject_id"] = s.clue_id, s.pk
-        fields.append(one)
+    subjects = clue_subjects(clue_ids)
+    keys = [subject_keys(s) for s, _umbrella in subjects]
+    fields = [subject_fields(umbrella, s, k) for (s, umbrella), k in zip(subjects, keys, strict=True)]
     return _resolve_fresh(keys, fields, every_proposes=True)
 
 

@@ -17,8 +17,8 @@ from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Q, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -156,14 +156,9 @@ def score(k: Keys, other: Found) -> tuple[float, list[str]]:
 
 @lru_cache(maxsize=8192)
 def _score_of(k: Keys, tail: tuple[str, ...], language: str | None) -> tuple[float, tuple[str, ...]]:
+    """score(), remembered: a common name meets the same few spellings, units and fragments again and again."""
     s, reasons = score(k, Found(0, 0, *tail))
     return s, tuple(reasons)
-
-
-def scored(k: Keys, other: Found) -> tuple[float, list[str]]:
-    """score(), remembered: a common name meets the same few spellings, units and fragments again and again."""
-    s, reasons = _score_of(k, tuple(other[2:]), get_language())
-    return s, list(reasons)
 
 
 def probes_of(k: Keys) -> list[tuple[str, str]]:
@@ -178,32 +173,53 @@ def probes_of(k: Keys) -> list[tuple[str, str]]:
     return probes
 
 
-def probe_rows(column: str, value: str, exclude_entity: int, before: int | None = None) -> list[Found]:
+def _probe(column: str, value: str, exclude_entity: int, before: int | None = None) -> models.QuerySet:
     """The oldest MAX_KEY_ROWS mentions (of other entities) holding `value` in `column`, from its index."""
     rows = Mention.objects.filter(**{column: value}).exclude(entity_id=exclude_entity)
     if before is not None:
         rows = rows.filter(pk__lt=before)
-    return [Found(*row) for row in rows.order_by("pk").values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]]
+    return rows.order_by("pk")
+
+
+def probe_rows(column: str, value: str, exclude_entity: int, before: int | None = None) -> list[Found]:
+    """The oldest MAX_KEY_ROWS mentions (of other entities) holding `value` in `column`, from its index."""
+    rows = _probe(column, value, exclude_entity, before)
+    return [Found(*row) for row in rows.values_list(*FOUND_FIELDS)[:MAX_KEY_ROWS]]
 
 
 def _found_by_keys(k: Keys, exclude_entity: int) -> list[Found]:
-    """Existing mentions sharing any key with the subject, from the indexes (each key capped)."""
+    """Existing mentions sharing any key with the subject, from the indexes (each key capped), in the order
+    the probes read them: by key, then oldest first."""
+    probes = probes_of(k)
     found: dict[int, Found] = {}
-    for column, value in probes_of(k):
-        for row in probe_rows(column, value, exclude_entity):
-            found.setdefault(row.pk, row)
+    if len(probes) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # Every key's rows in one round trip (UNION ALL of the capped probes), put back in probe order.
+        parts = [
+            _probe(column, value, exclude_entity)
+            .annotate(probe=Value(i))
+            .values_list(*FOUND_FIELDS, "probe")[:MAX_KEY_ROWS]
+            for i, (column, value) in enumerate(probes)
+        ]
+        read = sorted(parts[0].union(*parts[1:], all=True), key=lambda row: (row[-1], row[0]))
+        for *row, _probe_index in read:
+            found.setdefault(row[0], Found(*row))
+        return list(found.values())
+    for column, value in probes:
+        for one in probe_rows(column, value, exclude_entity):
+            found.setdefault(one.pk, one)
     return list(found.values())
 
 
 def best_scores(k: Keys, entity_id: int, found: Iterable[Found]) -> dict[int, tuple[float, list[str]]]:
     """The best score (and its reasons) of each other entity among `found`, those at PROPOSE or above."""
     best: dict[int, tuple[float, list[str]]] = {}
+    language = get_language()  # once, not per row (a common name brings hundreds)
     for m in found:
         if m.entity_id == entity_id:
             continue
-        s, reasons = scored(k, m)
+        s, reasons = _score_of(k, tuple(m[2:]), language)
         if s >= PROPOSE and s > best.get(m.entity_id, (0.0, []))[0]:
-            best[m.entity_id] = (s, reasons)
+            best[m.entity_id] = (s, list(reasons))
     return best
 
 
@@ -263,12 +279,22 @@ def subject_keys(s: ReportedSubject) -> Keys:
     return keys_of(s.kind, s.name, s.unit_name, s.position, s.id_fragment, s.phone_fragment)
 
 
-def subject_fields(clue: Clue, s: ReportedSubject, k: Keys) -> dict[str, object]:
-    """A clue subject's mention columns (but its entity)."""
+def clue_subjects(clue_ids: list[int]) -> list[tuple[ReportedSubject, bool]]:
+    """The subjects of these clues in resolution order, each with whether its clue is a 保护伞 clue (one read)."""
+    rows = (
+        ReportedSubject.objects.filter(clue_id__in=clue_ids)
+        .annotate(umbrella=F("clue__is_umbrella"))
+        .order_by("clue_id", "pk")
+    )
+    return [(s, bool(s.umbrella)) for s in rows]
+
+
+def subject_fields(umbrella: bool, s: ReportedSubject, k: Keys) -> dict[str, object]:
+    """A clue subject's mention columns (but its entity); `umbrella`: its clue is a 保护伞 clue."""
     return {
-        "role": _subject_role(clue, s),
-        "clue": clue,
-        "subject": s,
+        "role": MentionRole.UMBRELLA if umbrella and s.is_official else MentionRole.REPORTED,
+        "clue_id": s.clue_id,
+        "subject_id": s.pk,
         "name": s.name[:100],
         "unit_name": s.unit_name[:120],
         "post": s.position[:100],
@@ -308,24 +334,19 @@ def _entity_for(k: Keys, reuse: int | None) -> tuple[Entity, bool]:
         return Entity.objects.get(id_number=k.full_id, merged_into=None), False
 
 
-def _subject_role(clue: Clue, subject: ReportedSubject) -> str:
-    return MentionRole.UMBRELLA if clue.is_umbrella and subject.is_official else MentionRole.REPORTED
-
-
 @transaction.atomic
 def resolve_clue(clue_id: int) -> int:
     """Bring a clue's mentions in line with its subjects (after registration or an edit); returns how many
     subjects it resolved. A subject kept through an edit keeps its entity (and any merge decided on it)."""
-    clue = Clue.objects.filter(pk=clue_id).first()
-    if clue is None:
+    subjects = clue_subjects([clue_id])
+    if not subjects and not Clue.objects.filter(pk=clue_id).exists():
         return 0
-    subjects = list(ReportedSubject.objects.filter(clue_id=clue_id).order_by("pk"))
     old = list(Mention.objects.select_for_update().filter(clue_id=clue_id))
     by_subject = {m.subject_id: m for m in old if m.subject_id}
     # Rows from before an edit (their subject rows were written afresh): matched again by name and ID.
-    loose = [m for m in old if m.subject_id is None or m.subject_id not in {s.pk for s in subjects}]
+    loose = [m for m in old if m.subject_id is None or m.subject_id not in {s.pk for s, _u in subjects}]
     keep: set[int] = set()
-    for s in subjects:
+    for s, umbrella in subjects:
         k = subject_keys(s)
         mention = by_subject.get(s.pk)
         if mention is None:
@@ -335,7 +356,7 @@ def resolve_clue(clue_id: int) -> int:
             )
         reuse = mention.entity_id if mention else None
         entity, created = _entity_for(k, reuse)
-        fields = {"entity": entity, **subject_fields(clue, s, k)}
+        fields = {"entity": entity, **subject_fields(umbrella, s, k)}
         if mention is None:
             mention = Mention.objects.create(**fields)
         else:
@@ -345,7 +366,8 @@ def resolve_clue(clue_id: int) -> int:
         keep.add(mention.pk)
         if created or reuse is None:
             propose(entity, k)
-    Mention.objects.filter(clue_id=clue_id).exclude(pk__in=keep).delete()
+    if old:  # a first resolution has nothing left over
+        Mention.objects.filter(clue_id=clue_id).exclude(pk__in=keep).delete()
     return len(subjects)
 
 
