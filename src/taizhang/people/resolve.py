@@ -223,18 +223,24 @@ def best_scores(k: Keys, entity_id: int, found: Iterable[Found]) -> dict[int, tu
     return best
 
 
-def propose(entity: Entity, k: Keys) -> int:
-    """Write (or raise the score of) merge proposals between `entity` and entities sharing keys with it."""
+def propose(entity: Entity, k: Keys, *, new_entity: bool = False) -> int:
+    """Write (or raise the score of) merge proposals between `entity` and entities sharing keys with it.
+    `new_entity`: created in this transaction, so no pair with it is proposed yet (nothing to read)."""
     best = best_scores(k, entity.pk, _found_by_keys(k, entity.pk))
     if not best:
         return 0
     # The pairs already proposed, in one read; the new ones written in one insert.
-    existing = {
-        (row.first_id, row.second_id): row
-        for row in MergeCandidate.objects.filter(
-            Q(first_id=entity.pk, second_id__in=list(best)) | Q(second_id=entity.pk, first_id__in=list(best))
-        )
-    }
+    existing = (
+        {}
+        if new_entity
+        else {
+            (row.first_id, row.second_id): row
+            for row in MergeCandidate.objects.filter(
+                Q(first_id=entity.pk, second_id__in=list(best))
+                | Q(second_id=entity.pk, first_id__in=list(best))
+            )
+        }
+    )
     new = []
     for other, (s, reasons) in best.items():
         first, second = min(entity.pk, other), max(entity.pk, other)
@@ -365,7 +371,7 @@ def resolve_clue(clue_id: int) -> int:
             mention.save()
         keep.add(mention.pk)
         if created or reuse is None:
-            propose(entity, k)
+            propose(entity, k, new_entity=created)
     if old:  # a first resolution has nothing left over
         Mention.objects.filter(clue_id=clue_id).exclude(pk__in=keep).delete()
     return len(subjects)
@@ -421,7 +427,7 @@ def _resolve_record(lookup: dict[str, int], k: Keys, fields: dict[str, object]) 
     else:
         Mention.objects.filter(pk=mention.pk).update(**fields, entity=entity)
     if created:
-        propose(entity, k)
+        propose(entity, k, new_entity=True)
 
 
 @transaction.atomic
