@@ -200,6 +200,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clues", type=int, default=2000)
     parser.add_argument(
+        "--suspects",
+        type=int,
+        default=0,
+        help="also time the first resolution of this many new case suspect records set-based, and as many "
+        "one by one (adds cases to the ledger)",
+    )
+    parser.add_argument(
         "--again",
         action="store_true",
         help="only time the per-request paths, on the ledger an earlier run left in the database "
@@ -210,6 +217,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if args.again:
         measure(User.objects.get(username="bench_leader"))
+        if args.suspects:
+            measure_suspects(args.suspects, total=n)
         return
     if Clue.objects.exists():
         print("database not empty; run on a fresh database", file=sys.stderr)
@@ -217,6 +226,54 @@ def main() -> None:
     leader, _city = build_in_chunks(n)
     resolve_ledger(n)
     measure(leader)
+    if args.suspects:
+        measure_suspects(args.suspects, total=n)
+
+
+def measure_suspects(count: int, *, total: int) -> None:
+    """Time the first resolution of `count` new suspect records set-based (as `taizhang people resolve` and a
+    case's new suspects go), then of `count` others one by one (the path before): the city's people again,
+    half of them with a full ID, in cases of four."""
+    from taizhang.cases.models import Case, CaseSuspect
+    from taizhang.people.resolve import _resolve_ids, _tables
+
+    rng = random.Random(2412)
+    city = Unit.objects.get(code="P-CITY")
+    persons = max(50, total // 2)
+    stamp = int(time.time())
+    timings = {}
+    for one_by_one in (False, True):
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    number=f"P-CASE-{stamp}-{one_by_one:d}-{i}",
+                    name="基准恶势力案",
+                    org_type="gang",
+                    office=city,
+                )
+                for i in range(max(1, count // 4))
+            ]
+        )
+        rows = []
+        for i in range(count):
+            name, id_number, _employer = person(rng.randrange(persons))
+            rows.append(
+                CaseSuspect(
+                    case=cases[i % len(cases)],
+                    name=name,
+                    id_fragment=id_number if rng.random() < 0.5 else id_number[-4:],
+                    group_role="member",
+                    status="caught",
+                )
+            )
+        ids = [row.pk for row in CaseSuspect.objects.bulk_create(rows, batch_size=2000)]
+        start = time.perf_counter()
+        for at in range(0, len(ids), BATCH):
+            _resolve_ids(_tables()[1], ids[at : at + BATCH], one_by_one=one_by_one)
+        timings[one_by_one] = time.perf_counter() - start
+    for one_by_one, took in timings.items():
+        label = f"{count} new suspect records, " + ("one by one" if one_by_one else "set-based")
+        print(f"{label:<44} {took:8.2f} s   {took / count * 1000:.2f} ms/record")
 
 
 def resolve_ledger(n: int) -> None:

@@ -215,5 +215,12 @@ def test_entity_page_lists_its_clues_by_pages_of_visible_records_only(client, wo
     for page in ("3", "99999999999999999999", "x"):
         text = c.get(f"/people/{entity_id}/", {"page": page}).content.decode()
         assert "共 2 条" in text and hidden.number not in text
-    text = _client(client, world, "office_leader").get(f"/people/{entity_id}/", {"page": 3}).content.decode()
+    response = _client(client, world, "office_leader").get(f"/people/{entity_id}/", {"page": 3})
+    text = response.content.decode()
     assert "3 条线索" in text and "共 3 条" in text and 'aria-current="page">3<' in text
+    assert 'href="?page=2#entity-clues"' in text
+    assert sum(clue.number in text for clue in (*seen, hidden)) == 1
+
+    from tests.proof.test_hardening import _check_html
+
+    assert not _check_html(response, "page 3")
