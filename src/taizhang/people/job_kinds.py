@@ -26,14 +26,15 @@ def _resolve_all(job: Any, progress: Progress) -> dict[str, Any]:
 
 
 def _resolve_clues(job: Any, progress: Progress) -> dict[str, Any]:
-    """The clues a bulk registration (the ferry's import) named, resolved one by one after its commit."""
-    from taizhang.people.resolve import resolve_clue
+    """The clues a bulk registration (the ferry's import) named, resolved after its commit in id order, a batch
+    at a time: those never resolved set-based (people/bulk.py), the others one by one."""
+    from taizhang.people.resolve import BATCH, resolve_clues
 
-    ids = [int(i) for i in job.params.get("ids", [])]
+    ids = sorted({int(i) for i in job.params.get("ids", [])})
     progress(0, len(ids))
-    for done, pk in enumerate(ids, start=1):
-        resolve_clue(pk)
-        progress(done, len(ids))
+    for start in range(0, len(ids), BATCH):
+        resolve_clues(ids[start : start + BATCH])
+        progress(min(start + BATCH, len(ids)), len(ids))
     return {"clues": len(ids), "message": _("人员识别已完成：%(c)s 条线索。") % {"c": len(ids)}}
 
 

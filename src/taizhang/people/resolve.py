@@ -450,6 +450,11 @@ def resolve_suspect(row_id: int) -> bool:
     return True
 
 
+def resolve_clues(clue_ids: list[int]) -> None:
+    """Resolve these clues in id order: the ones never resolved set-based, the others one by one."""
+    _resolve_ids(_tables()[0], sorted(clue_ids), one_by_one=False)
+
+
 def resolve_case_suspects(case_id: int) -> int:
     """Resolve every suspect record of a case (after one is added or changed; the new ones set-based);
     returns how many."""
