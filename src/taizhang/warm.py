@@ -11,6 +11,7 @@ Nothing here touches the database: a connection opened before the fork would be 
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,16 @@ def warm_up() -> int:
 
     A template that does not compile here (one only the other site renders) is left to fail, as before,
     where it is rendered."""
+    from django.conf import settings
     from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
     from django.urls import get_resolver
 
     get_resolver().reverse_dict  # noqa: B018 - builds the resolver's tables, importing every view
+    # What requests import on first use: the database driver (psycopg, ~11 MiB) with each backend, and the
+    # fuzzy matcher that scores the people named by a newly registered clue.
+    for database in settings.DATABASES.values():
+        import_module(f"{database['ENGINE']}.base")
+    import_module("rapidfuzz.fuzz")
     compiled = 0
     for engine in engines.all():
         for folder in engine.template_dirs:
