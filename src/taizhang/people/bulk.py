@@ -25,6 +25,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.core.bulk import insert_new
 from taizhang.people.choices import CandidateStatus
 from taizhang.people.models import Entity, Mention, MergeCandidate
 from taizhang.people.resolve import (
@@ -38,7 +39,6 @@ from taizhang.people.resolve import (
     subject_fields,
     subject_keys,
 )
-from taizhang.supervision.bulk import insert_new
 
 # Rows read per key value: MAX_KEY_ROWS for the subject, as many again for its own entity's rows it skips (a
 # subject whose own entity holds more of them than that is read by its own probe).
