@@ -31,7 +31,7 @@ def warm_up() -> int:
     # fuzzy matcher that scores the people named by a newly registered clue.
     for database in settings.DATABASES.values():
         import_module(f"{database['ENGINE']}.base")
-    import_module("rapidfuzz.fuzz")
+    import rapidfuzz.fuzz  # noqa: F401
     compiled = 0
     for engine in engines.all():
         for folder in engine.template_dirs:
