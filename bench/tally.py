@@ -102,7 +102,7 @@ def size() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE reports_cluetally")
+        cursor.execute("VACUUM FULL ANALYZE reports_cluetally")  # its size without dead rows
         cursor.execute("SELECT kind, count(*) FROM reports_cluetally GROUP BY kind ORDER BY kind")
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in cursor.fetchall())
         cursor.execute(
@@ -156,8 +156,32 @@ class _Rollback(Exception):
     pass
 
 
-def writes(runs: int) -> None:
+def _timed(install: str | None, sql: str, ids: list[int]) -> float:
+    """Median ms of `sql` once per id, in one transaction under the trigger function `install` (None: the tally's
+    triggers off), rolled back."""
     from django.db import connection, transaction
+
+    times = []
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if install is None:
+                cursor.execute("ALTER TABLE clues_clue DISABLE TRIGGER reports_tally_update")
+                cursor.execute("ALTER TABLE clues_clue DISABLE TRIGGER reports_tally_insert")
+            else:
+                cursor.execute(install)
+            for clue in ids:
+                started = time.perf_counter()
+                cursor.execute(sql, [clue] * sql.count("%s"))
+                times.append((time.perf_counter() - started) * 1000)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return statistics.median(times)
+
+
+def writes(runs: int) -> None:
+    """Each write under each trigger function, the variants taking turns (the load drifts)."""
+    from django.db import connection
 
     from taizhang.clues.visibility import tally
 
@@ -171,34 +195,19 @@ def writes(runs: int) -> None:
         cursor.execute("SELECT min(id), max(id) FROM clues_clue")
         low, high = cursor.fetchone()
         insert = _insert_sql(cursor)
-    ids = [low + (high - low - 10_000) * i // (runs * 2) for i in range(runs * 2)]
-    print(
-        f"\n{'write (ms per statement, median of ' + str(runs) + ')':44}"
-        + "".join(f"{v:>20}" for v, _ in variants)
-    )
-    for label, sql, _n in _writes():
-        row = []
-        for _variant, install in variants:
-            times = []
-            try:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    if install is None:
-                        cursor.execute("ALTER TABLE clues_clue DISABLE TRIGGER reports_tally_update")
-                        cursor.execute("ALTER TABLE clues_clue DISABLE TRIGGER reports_tally_insert")
-                    else:
-                        cursor.execute(install)
-                    for clue in ids:
-                        started = time.perf_counter()
-                        if sql == "INSERT":
-                            cursor.execute(insert, [clue])
-                        else:
-                            cursor.execute(sql, [clue] * sql.count("%s"))
-                        times.append((time.perf_counter() - started) * 1000)
-                    raise _Rollback
-            except _Rollback:
-                pass
-            row.append(statistics.median(times[runs // 2 :] if len(times) > 2 else times))
-        print(f"{label:44}" + "".join(f"{ms:20.2f}" for ms in row))
+    print(f"\n{'write, ms per statement (median)':44}" + "".join(f"{v:>20}" for v, _ in variants))
+    for label, sql, n in _writes():
+        sql = insert if sql == "INSERT" else sql
+        turns, per_turn = (runs, 20) if n == 1 else (max(3, runs // 3), 1)
+        times: dict[str, list[float]] = {name: [] for name, _ in variants}
+        for turn in range(turns):
+            ids = [
+                low + (high - low - 10_000) * (turn * per_turn + i) // (turns * per_turn)
+                for i in range(per_turn)
+            ]
+            for name, install in variants:
+                times[name].append(_timed(install, sql, ids))
+        print(f"{label:44}" + "".join(f"{statistics.median(times[name]):20.2f}" for name, _ in variants))
 
 
 def main() -> None:
