@@ -258,7 +258,7 @@ def main() -> None:
         (
             "office",
             "status counts, category+channel (live)",
-            "/clues/?fragment=counts&category=evil&channel=phone",
+            "/clues/?fragment=counts&category=evil&channel=phone&per={per}",
         ),
         # The text filter `q` (substring of number, summary, source, subject names): text_filter_pages.
         *text_filter_pages(_text_terms()),

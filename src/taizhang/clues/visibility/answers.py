@@ -138,7 +138,7 @@ def tally_status_counts(
     except EmptyResultSet:  # no lineage, or an `office` that does not exist: nothing to take off
         pass
     else:
-        sql += f" UNION ALL SELECT status, -n FROM ({less}) AS recused"
+        sql += f" UNION ALL SELECT status, -n FROM ({less}) AS recused"  # noqa: S608 - Django's own SQL
         args += params_of_less
     return signed_counts(sql, args)
 

@@ -16,6 +16,10 @@ answers None for those and rule.form_for has them counted live. Recusal (a unit 
 the few clues recused for the viewer's units live and subtracting them. Today's part of "overdue now" (open
 clues whose deadline passed since local midnight) is counted live, the days before from the tally.
 Periods must be whole local months (every report period is); other ranges are counted live.
+
+The ledger's counts per status read it too: unfiltered from the status facts, and under one of the filters
+CROSSED with status (kind 'S', kept per office, 保护伞 flag and received month) from those facts; `narrowing`
+says which filters it keeps. No monthly figure reads kind 'S' (`read` names the kinds it sums).
 """
 
 from __future__ import annotations
@@ -332,10 +336,11 @@ class Narrowing:
     def where(self, office_path: str | None) -> tuple[str, str, list[Any]]:
         """(the column holding the status, the SQL condition on the tally, its parameters); `office_path` is
         the `office` filter's unit's path (None: no such unit)."""
+        params: list[Any] = [self.dim, self.value] if self.dim else []
         if self.dim:
-            column, sql, params = "status", "kind = 'S' AND dim = %s AND value = %s", [self.dim, self.value]
+            column, sql = "status", "kind = 'S' AND dim = %s AND value = %s"
         else:
-            column, sql, params = "value", "kind = 'R' AND dim = 'status'", []
+            column, sql = "value", "kind = 'R' AND dim = 'status'"
         if self.office is not None and office_path is None:
             sql += " AND false"  # no such office: no clue
         elif self.office is not None:
