@@ -114,10 +114,10 @@ def tally_status_counts(
 
     The office's ledger opens on the whole city: a scan of a million clues, where the tally holds a few
     thousand rows per status and month; a filter the tally crosses with status (category, channel, sector,
-    finding) reads that filter's rows only, and the keyed ones (office, responsible unit, 保护伞, received
-    months) narrow either (tally.narrowing). The tally's keys express the rule of office people only
-    (tally.scope_keys); the clues recused for the viewer's units, under the same filters, are counted live and
-    taken off, as the reports do. One query.
+    finding) reads that value's rows only, and the keyed ones (office, 保护伞, received months; the responsible
+    unit without a crossed one) narrow either (tally.narrowing). The tally's keys express the rule of office
+    people only (tally.scope_keys); the clues recused for the viewer's units, under the same filters, are
+    counted live and taken off, as the reports do. One query (and the office filter's path, looked up once).
     """
     from taizhang.core.triggers import signed_counts
 
