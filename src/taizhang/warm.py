@@ -32,6 +32,7 @@ def warm_up() -> int:
     for database in settings.DATABASES.values():
         import_module(f"{database['ENGINE']}.base")
     import rapidfuzz.fuzz  # noqa: F401
+
     compiled = 0
     for engine in engines.all():
         for folder in engine.template_dirs:
