@@ -118,6 +118,15 @@ def _text_terms() -> list[tuple[str, str]]:
     ]
 
 
+def _whole_months() -> str:
+    """received_from/received_to of the twelve whole months before this one."""
+    import datetime as dt
+
+    this_month = dt.date.today().replace(day=1)
+    start = (this_month - dt.timedelta(days=365)).replace(day=1)
+    return f"received_from={start:%Y-%m-%d}&received_to={this_month - dt.timedelta(days=1):%Y-%m-%d}"
+
+
 def text_filter_pages(terms: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """The list and its counts (the htmx fragment) under each text term, for both personas."""
     pages = []
@@ -239,6 +248,18 @@ def main() -> None:
         ("unit", "status counts (htmx fragment)", "/clues/?fragment=counts&per={per}"),
         ("office", "status counts, category filter", "/clues/?fragment=counts&category=evil&per={per}"),
         ("unit", "status counts, category filter", "/clues/?fragment=counts&category=evil&per={per}"),
+        # Filters the tally crosses with status (docs/clues.md), then one it does not keep (counted live).
+        ("office", "status counts, channel filter", "/clues/?fragment=counts&channel=phone&per={per}"),
+        (
+            "office",
+            "status counts, category + whole received months",
+            f"/clues/?fragment=counts&category=evil&{_whole_months()}&per={{per}}",
+        ),
+        (
+            "office",
+            "status counts, category+channel (live)",
+            "/clues/?fragment=counts&category=evil&channel=phone&per={per}",
+        ),
         # The text filter `q` (substring of number, summary, source, subject names): text_filter_pages.
         *text_filter_pages(_text_terms()),
         ("office", "detail", f"/clues/{detail_clue}/"),

@@ -12,7 +12,8 @@ which is not what the goals are about). Afterwards every receipt a citizen got m
 audit chain must verify. Prints requests, errors, throughput and p50/p95/p99 per kind; exits 1 when an
 error happened, a receipt does not open, the chain is broken or p95 ≥ 300 ms. Also prints the CPU the
 server, PostgreSQL and the load generator used (they share the machine's cores) and the load average.
-BENCH_SERVER_WORKERS / BENCH_SERVER_THREADS (default 2 and 4) change gunicorn's shape for experiments.
+BENCH_SERVER_WORKERS / BENCH_SERVER_THREADS (default 2 and 4) change gunicorn's shape for experiments; it runs with
+--preload as production does (BENCH_SERVER_PRELOAD=0 without).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ RSS_GOAL_MIB = 110.0
 # worker per core, since a Python process runs one thread at a time; its threads overlap database waits.
 WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_SERVER_THREADS", "4"))
+# --preload, as production runs it (README): the application is loaded once and its pages shared by the
+# workers (taizhang.wsgi). BENCH_SERVER_PRELOAD=0 measures without it.
+PRELOAD = os.environ.get("BENCH_SERVER_PRELOAD", "1") != "0"
 
 
 @dataclass
@@ -110,19 +114,27 @@ def _cpu_accounts(server: subprocess.Popen[bytes], database_url: str) -> dict[st
     return accounts
 
 
-def _worker_rss_mib(server: subprocess.Popen[bytes]) -> list[float]:
-    """Resident memory (VmRSS, MiB) of each gunicorn worker: the server's processes but its arbiter."""
+def _worker_memory_mib(server: subprocess.Popen[bytes]) -> list[dict[str, float]]:
+    """Each gunicorn worker's memory (the server's processes but its arbiter), MiB, from smaps_rollup:
+    resident (RSS: every page it maps, shared or not), proportional (PSS: shared pages divided among the
+    processes sharing them, so the workers' PSS add up to what they cost together) and private (pages only it
+    holds: what one more worker costs)."""
     workers = _processes(lambda pid, ppid, pgrp, cmd: ppid == server.pid)
     sizes = []
     for pid in workers:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        if found:
-            sizes.append(int(found.group(1)) / 1024)
-    return sorted(sizes)
+        kb = {key: int(value) for key, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.MULTILINE)}
+        sizes.append(
+            {
+                "rss": kb["Rss"] / 1024,
+                "pss": kb["Pss"] / 1024,
+                "private": (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024,
+            }
+        )
+    return sorted(sizes, key=lambda size: size["rss"])
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -206,7 +218,7 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         # Keep idle connections open longer than a session waits between requests (as nginx would), so a
         # client never reuses a connection the server is closing at that moment.
         "--keep-alive", "30",
-    ]  # fmt: skip
+    ] + (["--preload"] if PRELOAD else [])  # fmt: skip
     log = open(Path(env["TAIZHANG_VAR_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=log, stderr=log)
     deadline = time.time() + 60
@@ -505,7 +517,7 @@ def main() -> int:
         machine_after = _machine_busy()
         load_average = os.getloadavg()
         bad_receipts = _check_receipts(base, stats.receipts) if portal else 0
-        worker_rss = _worker_rss_mib(server)
+        worker_memory = _worker_memory_mib(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -535,9 +547,9 @@ def main() -> int:
     )
     print("load average at the end: " + " ".join(f"{value:.2f}" for value in load_average))
     print(
-        "memory per worker after the run (RSS): "
-        + ", ".join(f"{mib:.0f} MiB" for mib in worker_rss)
-        + f" (goal < {RSS_GOAL_MIB:.0f} MiB)"
+        f"memory per worker after the run (goal < {RSS_GOAL_MIB:.0f} MiB), resident / proportional / private: "
+        + ", ".join(f"{m['rss']:.0f} / {m['pss']:.0f} / {m['private']:.0f} MiB" for m in worker_memory)
+        + ("" if PRELOAD else " (without --preload)")
     )
     print("slowest paths by p95:")
     ranked = sorted(stats.by_path.items(), key=lambda item: -_pct(item[1], 0.95))

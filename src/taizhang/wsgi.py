@@ -1,8 +1,15 @@
-"""WSGI entry point (gunicorn taizhang.wsgi)."""
+"""WSGI entry point (gunicorn taizhang.wsgi; run it with --preload: taizhang.warm says why)."""
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
 application = get_wsgi_application()
+
+from taizhang.warm import warm_up  # noqa: E402 - after the settings are set up
+
+warm_up()
+gc.collect()
+gc.freeze()

@@ -103,3 +103,29 @@ def test_member_units_are_counted_from_their_handled_rows_after_every_kind_of_wr
     before = sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status", "is_umbrella"))
     handled.rebuild()
     assert sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status", "is_umbrella")) == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="HandledClue is kept by PostgreSQL triggers")
+def test_a_clue_inserted_after_its_links_reaches_its_units_as_a_restore_inserts_it(world, walk):
+    """The clue trigger's INSERT branch: links first (foreign keys are checked at commit), then the clue."""
+    from django.db import transaction
+
+    from taizhang.clues.models import Assignment, HandledClue
+    from taizhang.clues.visibility import handled
+
+    given = walk.assigned()
+    walk.assigned(unit="construction")  # another clue's links, which the new clue must not pick up
+    with transaction.atomic():
+        new_id = Clue.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+        link = Assignment.objects.get(clue=given)
+        link.pk, link.clue_id = None, new_id
+        link.save()
+        assert not HandledClue.objects.filter(clue_id=new_id).exists()  # no clue yet: no pair
+        copy = Clue.objects.get(pk=given.pk)
+        copy.pk, copy.number = new_id, f"{given.number}-恢复"
+        Clue.objects.bulk_create([copy])
+        pairs = set(HandledClue.objects.filter(clue_id=new_id).values_list("unit_id", "status"))
+        assert pairs == {(world.units["transport"].pk, given.status)}
+    before = sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status"))
+    handled.rebuild()
+    assert sorted(HandledClue.objects.values_list("unit_id", "clue_id", "status")) == before

@@ -37,8 +37,8 @@ from .test_unit_pages import _cases, _ledger
 
 pytestmark = pytest.mark.django_db
 ON_POSTGRES = connection.vendor == "postgresql"
-# Cells no form can fill: the tally keeps counts, never clue ids, and no filter columns but the month (its
-# status counts answer the unfiltered ledger only); neither derived table copies the text the `q` search reads.
+# Cells no form can fill: the tally keeps counts, never clue ids, and only some filters (its status counts
+# answer the filters tally.narrowing accepts); neither derived table copies the text the `q` search reads.
 NOT_ANSWERED = {(Form.TALLY, Question.ONE), (Form.TALLY, Question.PAGE)}
 
 
@@ -106,8 +106,8 @@ def _status_counts(form, user, scope, one_ids, params) -> dict[str, int] | None:
         return handled.counts_by_status(
             handled.rows_of(scope).filter(ledger_q(v, pk="clue_id", skip_status=True))
         )
-    # The tally keeps no filter columns: it answers the unfiltered counts (the ledger's tabs as it opens).
-    return answers.tally_status_counts(user) if answers.NOT_FILTERS.issuperset(params) else None
+    # The tally answers under the filters it keeps (tally.narrowing), None under the others.
+    return answers.tally_status_counts(user, params)
 
 
 def _period_counts(form, user, scope, one_ids, periods, now) -> list[dict[str, int]]:

@@ -177,5 +177,5 @@ def test_the_database_runs_the_trigger_sql_of_the_app():
     """Migrations run frozen SQL; the latest must be handled.py's, so what the code describes is what runs."""
     from taizhang.clues.visibility import handled
 
-    latest = importlib.import_module("taizhang.clues.migrations.0005_handledclue_ledger_columns")
+    latest = importlib.import_module("taizhang.clues.migrations.0008_handled_insert_narrowed")
     assert latest.INSTALL_SQL == handled.INSTALL_SQL

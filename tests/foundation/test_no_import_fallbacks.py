@@ -21,6 +21,7 @@ CATCH_ALLOWED = {
 IMPORT_MODULE_ALLOWED = {
     "core/discovery.py": "hook modules named by convention in every installed app",
     "core/seeding.py": "migration modules, whose names (0002_…) cannot be imported by statement",
+    "warm.py": "the database backends settings.DATABASES names, loaded before gunicorn forks",
 }
 
 

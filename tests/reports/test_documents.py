@@ -43,10 +43,11 @@ def test_bulletin_docx_opens_and_has_the_expected_tables(world, ledger):
     received = next(r for r in figures.rows if r.cells[0].text == "受理线索")
     assert received.cells[1].text == "4条"  # A, B, D, E for office staff
     names = [r.cells[1].text for r in ranking.rows[1:]]
-    # Every unit expected to report is listed, with or without clues; transport and construction (the units
-    # with clue work) rank, the others are listed as not ranked.
-    assert set(names[:2]) == {"测试市交通运输局", "测试市住建局"}
-    assert [r.cells[0].text for r in ranking.rows[3:]] == ["不参与排名"] * (len(ranking.rows) - 3)
+    # Every unit expected to report is listed, with or without clues; transport, construction and the district
+    # office (the units with clue work: for an office, its subtree's clues, as on the dashboard) rank, the others
+    # are listed as not ranked.
+    assert set(names[:3]) == {"测试市交通运输局", "测试市住建局", "测试区扫黑办"}
+    assert [r.cells[0].text for r in ranking.rows[4:]] == ["不参与排名"] * (len(ranking.rows) - 4)
     expected = Unit.objects.filter(path__startswith=city.path, is_active=True).exclude(pk=city.pk)
     assert sorted(names) == sorted(expected.values_list("name", flat=True))
     construction = next(r for r in data.ranking if r["name"] == "测试市住建局")

@@ -10,14 +10,16 @@ concluded in April, so the quarter has 查结 1 while none of its own clues is c
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from openpyxl import load_workbook
 
 from taizhang.clues.models import Clue
-from taizhang.reports import assessment, bulletin, dashboard, drill, measures
+from taizhang.reports import assessment, board, bulletin, dashboard, drill, exports, measures
 from taizhang.reports.figures import figures_with_changes
 from taizhang.reports.indicators import batch
 from taizhang.reports.models import Indicator
@@ -159,17 +161,64 @@ def test_the_quarter_that_misled_reads_true(world, ledger):
 
 
 @pytest.mark.django_db
-def test_assessment_rate_lines_state_their_numbers(world, ledger):
+@pytest.mark.parametrize("period", PERIODS[1:], ids=str)
+def test_assessment_lines_state_their_numbers(world, ledger, period):
+    """The rate lines and the timeliness line (受理…，超期未办结…) of every unit, offices included, state the
+    catalogue's figures: each count equals its list, and a unit's 受理 is the same in both lines."""
     user, city = world.people["office_staff"], world.units["city"]
     walk = Walk(user)
     scheme = assessment.default_scheme(city, 2026)
-    for result in assessment.score(user, scheme, PERIODS[1]):
+    timeliness = 0
+    for result in assessment.score(user, scheme, period):
+        received: set[int] = set()
+        where = f"{result['unit'].name} assessment"
         for line in result["lines"]:
-            found = re.match(r"已查结(\d+)条 ÷ 受理(\d+)条 = ([\d.]+)%", line["basis"])
-            if found:
-                walk.count(int(found[1]), line["url"], f"{result['unit'].name} assessment")
-                assert float(found[3]) == measures.percent(int(found[1]), int(found[2]))
-    assert walk.checked >= 1
+            rate = re.match(r"已查结(\d+)条 ÷ 受理(\d+)条 = ([\d.]+)%", line["basis"])
+            if rate:
+                walk.count(int(rate[1]), line["url"], where)
+                assert float(rate[3]) == measures.percent(int(rate[1]), int(rate[2]))
+                received.add(int(rate[2]))
+            late = re.match(r"受理(\d+)条，超期未办结(\d+)条", line["basis"])
+            if late:
+                walk.count(int(late[2]), line["url"], where)
+                received.add(int(late[1]))
+                timeliness += 1
+        assert len(received) <= 1, (where, received)
+        # The unit's own figures, as its dashboard shows them, decide whether it had work and what it received.
+        totals = dashboard.counts_for(user, result["unit"], period).totals
+        shown = {
+            key: measures.figure(
+                f"clues.{key}", totals, period.start, period.end, drill.unit_params(result["unit"])
+            )["value"]
+            for key in ("received", "concluded", "overdue")
+        }
+        assert result["ranked"] == any(shown.values()), (where, shown)
+        if result["ranked"]:
+            assert received == {shown["received"]}, (where, shown)
+    assert walk.checked >= 2 and timeliness >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", PERIODS, ids=str)
+def test_the_summary_sheet_states_each_units_own_figures(world, ledger, period):
+    """The monthly summary sheet's row of a unit, an office included (its whole subtree), holds the figures its
+    own links list — the same rows as the bulletin's ranking."""
+    user, city = world.people["office_staff"], world.units["city"]
+    walk = Walk(user)
+    units = board.expected_units(user, city)
+    own = dashboard.own_figures(user, units, period)
+    sheet = load_workbook(io.BytesIO(exports.summary_xlsx(user, city, period))).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    for unit in units:
+        figures = own[unit.pk]
+        walk.count(figures["received"], figures["received_url"], unit.name)
+        walk.count(figures["received_concluded"], figures["received_concluded_url"], unit.name)
+        walk.count(figures["overdue"], figures["overdue_url"], unit.name)
+        rate = figures["rate"] if figures["rate"] is not None else "—"
+        expected = (figures["received"], figures["received_concluded"], rate, figures["overdue"])
+        assert rows[unit.name][1:5] == expected, unit.name
+    if period == PERIODS[1]:  # the district received clue E in the first quarter
+        assert own[world.units["district"].pk]["received"] == 1
 
 
 def test_every_measure_links_to_filters_the_ledger_accepts():

@@ -141,9 +141,7 @@ def ledger_q(params: Mapping[str, Any] | None, *, pk: str = "pk", skip_status: b
     if v.get("unit"):
         q &= Q(responsible_unit_id=v["unit"])
     if v.get("office"):
-        if "_office_path" not in v:
-            v["_office_path"] = Unit.objects.filter(pk=v["office"]).values_list("path", flat=True).first()
-        path = v["_office_path"]
+        path = office_path(v)
         if path:
             q &= Q(office_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
         else:
@@ -155,6 +153,15 @@ def ledger_q(params: Mapping[str, Any] | None, *, pk: str = "pk", skip_status: b
     q &= _between("received_at", v.get("received_from"), v.get("received_to"))
     q &= _between("concluded_at", v.get("concluded_from"), v.get("concluded_to"))
     return q
+
+
+def office_path(values: Parsed) -> str | None:
+    """The path of the `office` filter's unit (None when there is no such unit), looked up once per Parsed."""
+    if "_office_path" not in values:
+        values["_office_path"] = (
+            Unit.objects.filter(pk=values["office"]).values_list("path", flat=True).first()
+        )
+    return values["_office_path"]
 
 
 def text_of(values: Mapping[str, Any]) -> str:

@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from taizhang.cases.models import Accountability, CaseSuspect
+from taizhang.core.bulk import insert_new
 from taizhang.people.choices import CandidateStatus
 from taizhang.people.models import Entity, Mention, MergeCandidate
 from taizhang.people.resolve import (
@@ -44,7 +45,6 @@ from taizhang.people.resolve import (
     subject_keys,
     suspect_record,
 )
-from taizhang.supervision.bulk import insert_new
 
 # Rows read per key value: MAX_KEY_ROWS for the subject, as many again for its own entity's rows it skips (a
 # subject whose own entity holds more of them than that is read by its own probe).

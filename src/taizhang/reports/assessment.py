@@ -4,7 +4,8 @@ Decision: no expression language. Each item picks one of the formula kinds in ch
 plain functions of figures the system computes (and deductions the office enters), so nothing user-written is
 ever evaluated and every point can be explained in words:
 - rate: weight × (indicator value in %) ÷ 100, e.g. 查结率 90% on a 30-point item gives 27;
-- timeliness: weight × (1 − overdue clues ÷ clues received in the year), floored at 0;
+- timeliness: weight × (1 − overdue clues ÷ clues received in the year), floored at 0, both the catalogue's
+  figures (reports.measures: clues.overdue, clues.received), as the dashboard shows them for the unit;
 - punctuality: weight × (monthly reports filed by the due day ÷ reports due so far);
 - per_record: per_record points for each record the indicator counts (e.g. 挂牌督办 items concluded), up to weight;
 - deductions: minus every deduction the office entered for the unit, each with its reason.
@@ -15,14 +16,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.clues.choices import OPEN_STATUSES
-from taizhang.clues.models import Clue
 from taizhang.org.models import Unit
-from taizhang.reports import board, drill
+from taizhang.reports import board
 from taizhang.reports import numbers as figures_text
 from taizhang.reports.choices import FormulaKind, PeriodKind
 from taizhang.reports.figures import call_for_units, providers
@@ -67,6 +64,9 @@ def _q(value: float | Decimal) -> Decimal:
     return Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+# The clue figures that say a unit had work this period (RANKING_RULE); the timeliness item reads two of them.
+CLUE_WORK = ("received", "concluded", "overdue")
+
 RANKING_RULE = _(
     "排名按考评得分从高到低：各项得分之和按适用项目的满分折算为百分制，再减去扣分。单位本期没有线索办理任务"
     "（受理、查结、超期均为0）时，查结率、按期办理和按件计分项目不适用，该单位不参与排名，单列其报送情况；"
@@ -84,7 +84,6 @@ def score(user: Any, scheme: AssessmentScheme, period: Period | None = None) -> 
 def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[dict[str, Any]]:
     office = scheme.office
     year = period or Period.parse(PeriodKind.YEAR, str(scheme.year))
-    lo, hi = year.bounds()
     items = list(scheme.items.all())
     units = board.expected_units(user, office)
     found = providers()
@@ -94,18 +93,10 @@ def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[d
         for item in items
         if item.formula in (FormulaKind.RATE, FormulaKind.PER_RECORD) and item.indicator_code in found
     }
-    # One GROUP BY for the clue figures of every unit (responsible unit), instead of a loop of queries.
-    clue_rows = {
-        row["responsible_unit_id"]: row
-        for row in Clue.objects.visible_to(user)
-        .filter(office__path__startswith=office.path)
-        .values("responsible_unit_id")
-        .annotate(
-            received=Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi)),
-            concluded=Count("id", filter=Q(concluded_at__gte=lo, concluded_at__lt=hi)),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())),
-        )
-        .order_by()
+    # The clue figures that decide the timeliness item and whether a unit had work: the catalogue's own
+    # (reports.measures), for every unit at once, so they are the figures and links the dashboard shows.
+    clue_figures = {
+        key: call_for_units(found[f"clues.{key}"], user=user, units=units, period=year) for key in CLUE_WORK
     }
     punctual = board.punctuality(user, office, year.start.year, units=units, period=year)
     deductions: dict[int, list[AssessmentDeduction]] = {}
@@ -114,8 +105,11 @@ def _score(user: Any, scheme: AssessmentScheme, period: Period | None) -> list[d
     full = sum((i.weight for i in items if i.formula != FormulaKind.DEDUCTIONS), Decimal(0))
     results: list[dict[str, Any]] = []
     for unit in units:
-        clues = clue_rows.get(unit.pk, {})
-        has_work = any(clues.get(k, 0) for k in ("received", "concluded", "overdue"))
+        clues: dict[str, dict[str, Any]] = {}
+        for key, figures_of in clue_figures.items():
+            if (figure := figures_of.get(unit.pk)) is not None:
+                clues[key] = figure
+        has_work = any(figure["value"] for figure in clues.values())
         lines = []
         for item in items:
             lines.extend(
@@ -159,11 +153,6 @@ def _rank(results: list[dict[str, Any]]) -> None:
         row.setdefault("rank", None)
 
 
-def _timeliness_url(unit: Unit) -> str:
-    """Overdue clues of which `unit` is the responsible unit (what the timeliness item counts)."""
-    return f"{drill.CLUE_LIST}?unit={unit.pk}&overdue=1"
-
-
 def _lines(
     item: AssessmentItem,
     unit: Unit,
@@ -203,10 +192,11 @@ def _scored_lines(
     if item.formula != FormulaKind.PUNCTUALITY and not has_work:
         return _not_applicable(item, _("本期无线索办理任务，不适用"))
     if item.formula == FormulaKind.TIMELINESS:
-        received, overdue = clues.get("received", 0), clues.get("overdue", 0)
+        received = clues["received"]["value"] if "received" in clues else 0
+        overdue = clues["overdue"]["value"] if "overdue" in clues else 0
         share = max(Decimal(0), 1 - Decimal(overdue) / Decimal(received)) if received else Decimal(1)
         basis = _("受理%(r)d条，超期未办结%(o)d条") % {"r": received, "o": overdue}
-        url = _timeliness_url(unit)
+        url = clues["overdue"]["url"] if "overdue" in clues else ""
         return [
             {"item": item.name, "basis": basis, "points": _q(weight * share), "url": url, "applicable": True}
         ]

@@ -79,14 +79,19 @@ def default_number(office: Unit, period: Period) -> str:
 
 
 def gather(user: Any, office: Unit, period: Period, number: str = "") -> BulletinData:
-    """Collect the figures, the ranking, the overdue list and the notes of a period."""
-    indicators = list(Indicator.objects.filter(code__in=BULLETIN_CODES, is_active=True))
+    """Collect the figures, the ranking, the overdue list and the notes of a period (in one batch: the
+    ranking's figures and the units' own rows are counted once)."""
     with batch():
-        figures = figures_with_changes(user, office, period, indicators)
+        return _gather(user, office, period, number)
+
+
+def _gather(user: Any, office: Unit, period: Period, number: str) -> BulletinData:
+    indicators = list(Indicator.objects.filter(code__in=BULLETIN_CODES, is_active=True))
+    figures = figures_with_changes(user, office, period, indicators)
     series = dashboard.clue_series(user, office, period)
     units = board.expected_units(user, office)
     punctual = board.punctuality(user, office, period.start.year, units=units, period=period)
-    figures_by_unit = {row["unit_id"]: row for row in series["units"]}
+    figures_by_unit = dashboard.own_figures(user, units, period)
     scheme = assessment.default_scheme(office, period.start.year)
     ranking = []
     # The assessment scheme's score for the quarter ranks every unit expected to report (RANKING_RULE).

@@ -14,8 +14,9 @@ from taizhang.rectification import filters as letter_filters
 from taizhang.rectification.choices import LetterBucket
 from taizhang.rectification.models import Letter
 from taizhang.reports import drill, from_below, measures
-from taizhang.reports.figures import call, providers
+from taizhang.reports.figures import call, call_for_units, providers
 from taizhang.reports.grouping import ClueCounts, counts_for, twelve_months
+from taizhang.reports.indicators import batch
 from taizhang.reports.periods import Period
 
 ORG_CODES = ["orgs.mafia", "orgs.criminal_group", "orgs.gang", "orgs.village_bully"]
@@ -114,9 +115,39 @@ def clue_series(user: Any, unit: Unit, period: Period) -> dict[str, Any]:
     }
 
 
+def own_figures(user: Any, units: list[Unit], period: Period) -> dict[int, dict[str, Any]]:
+    """Each unit's clue figures by the catalogue's unit rule (reports.drill.unit_q: an office's whole subtree,
+    a member unit's own clues): what its assessment score was computed from and its own dashboard shows, with
+    their ledger links."""
+    found = providers()
+    with batch():  # both figures from one count per unit (joins the caller's batch)
+        rates = call_for_units(found["clues.conclusion_rate"], user=user, units=units, period=period)
+        late = call_for_units(found["clues.overdue"], user=user, units=units, period=period)
+    rows = {}
+    for unit in units:
+        rate, overdue = rates.get(unit.pk), late.get(unit.pk)
+        if rate is None or overdue is None:
+            continue
+        received = rate["denominator"]["value"]
+        rows[unit.pk] = {
+            "unit_id": unit.pk,
+            "received": received,
+            "received_url": rate["denominator"]["url"],
+            "received_concluded": rate["numerator"]["value"],
+            "received_concluded_url": rate["numerator"]["url"],
+            "rate": rate["value"] if received else None,
+            "rate_url": rate["url"] if received else "",
+            "overdue": overdue["value"],
+            "overdue_url": overdue["url"],
+        }
+    return rows
+
+
 def _by_unit(counts: ClueCounts, names: dict[int, str], unit: Unit, period: Period) -> list[dict[str, Any]]:
-    """Conclusion rate and overdue clues per responsible unit, best first (a unit without clues received in
-    the period has no rate: it is listed after the units that have one)."""
+    """Conclusion rate and overdue clues per responsible unit of `unit`'s clues (a breakdown of its figures,
+    where a district office's row holds the clues it is responsible for itself; a row per unit with the unit's
+    own figures is own_figures), best first (a unit without clues received in the period has no rate: it is
+    listed after the units that have one)."""
     rows = []
     for uid, c in counts.units.items():
         base = {**drill.unit_params(unit), "unit": uid}

@@ -19,7 +19,7 @@ from taizhang.reports.periods import Period
 def summary_xlsx(user: Any, office: Unit, period: Period) -> bytes:
     """One row per unit: clue figures (computed) and the entered figures of its filed reports for the period."""
     units = board.expected_units(user, office)
-    clue_rows = {r["unit_id"]: r for r in dashboard.clue_series(user, office, period)["units"]}
+    clue_rows = dashboard.own_figures(user, units, period)
     entered = list(Indicator.objects.filter(kind="entered", is_active=True))
     values: dict[tuple[int, int], Any] = {
         (row["report__unit_id"], row["indicator_id"]): row["value"]

@@ -272,12 +272,14 @@ class ClueTally(models.Model):
     unit_id = models.IntegerField(default=0)  # the responsible unit; 0 when none
     is_umbrella = models.BooleanField()
     # R: received in `month`, by dim/value; U: received in `month`, concluded in `month2` (or never);
-    # C: concluded in `month`, value = finding; D: deadline on the local day `month`, value = status.
+    # C: concluded in `month`, value = finding; D: deadline on the local day `month`, value = status;
+    # S: received in `month`, by dim/value (a ledger filter, tally.CROSSED) and `status` (the ledger's counts).
     kind = models.CharField(max_length=1)
     month = models.DateField()
     month2 = models.DateField(null=True)
     dim = models.CharField(max_length=10, blank=True)
     value = models.CharField(max_length=24, blank=True)
+    status = models.CharField(max_length=20, blank=True, default="", db_default="")  # kind S only
     n = models.IntegerField()
     compacted = models.BooleanField(default=False)
 
@@ -285,6 +287,8 @@ class ClueTally(models.Model):
         verbose_name = _("线索统计汇总")
         indexes = [
             models.Index(fields=["kind", "month"], name="tally_kind_month"),
+            # The ledger's counts per status under one filter read that filter value's rows (tally.narrowing).
+            models.Index(fields=["kind", "dim", "value", "month"], name="tally_dim_value"),
             models.Index(fields=["id"], name="tally_fresh", condition=Q(compacted=False)),
         ]
 

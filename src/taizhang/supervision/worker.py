@@ -35,11 +35,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from taizhang.core import clock, deadlines
+from taizhang.core.bulk import existing, insert_new
 from taizhang.core.discovery import hooks
 from taizhang.core.gongwen import date_text
 from taizhang.org.models import User
 from taizhang.org.visibility import readers
-from taizhang.supervision.bulk import existing, insert_new
 from taizhang.supervision.choices import DispatchKind, DispatchStatus, EmailState
 from taizhang.supervision.models import Dispatch, Notification, UrgingNotice
 from taizhang.supervision.notify import notify_rows

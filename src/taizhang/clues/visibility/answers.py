@@ -17,12 +17,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, QuerySet
 
 from taizhang.clues.filters import (
     Parsed,
     filter_clues,
     ledger_q,
+    office_path,
     parse,
     sort_of,
     status_counts,
@@ -38,8 +40,13 @@ from taizhang.org.visibility import scope_of
 NOT_FILTERS = frozenset({"status", "sort", "page"})
 
 
-def _filtered(values: Mapping[str, Any]) -> bool:
-    return any(value not in (None, "", [], False) for key, value in values.items() if key not in NOT_FILTERS)
+def _filters(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters that narrow the counts per status (less the page's own choices and parse's caches)."""
+    return {
+        key: value
+        for key, value in values.items()
+        if key not in NOT_FILTERS and not key.startswith("_") and value not in (None, "", [], False)
+    }
 
 
 def handled_rows(user: Any, values: Mapping[str, Any]) -> QuerySet[HandledClue] | None:
@@ -80,12 +87,16 @@ def page_of(
 
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
     """`filters.status_counts` of what `user` sees, by the form form_for chooses: TALLY for office people's
-    unfiltered counts, HANDLED for a member unit's (filtered or not, except by the text search), else LIVE."""
+    counts under no filter or filters the tally keeps (tally.narrowing), HANDLED for a member unit's (filtered
+    or not, except by the text search), else LIVE."""
     v = params if isinstance(params, Parsed) else parse(params)
     scope = scope_of(user)
-    form = form_for(scope, Question.STATUS_COUNTS, text=bool(text_of(v)), filtered=_filtered(v))
-    if form is Form.TALLY:
-        counts = tally_status_counts(user)
+    filters = _filters(v)
+    narrowed = tally.narrowing(filters)
+    filtered = bool(filters) and narrowed is None
+    form = form_for(scope, Question.STATUS_COUNTS, text=bool(text_of(v)), filtered=filtered)
+    if form is Form.TALLY and narrowed is not None:
+        counts = tally_status_counts(user, v, narrowed)
         if counts is not None:
             return counts
     if form is Form.HANDLED and scope is not None:
@@ -95,28 +106,41 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
     return status_counts(Clue.objects.visible_to(user), v)
 
 
-def tally_status_counts(user: Any) -> dict[str, int] | None:
-    """Counts per status of everything `user` sees, unfiltered, from the trigger-kept tally.
+def tally_status_counts(
+    user: Any, params: Mapping[str, Any] | None = None, narrowed: tally.Narrowing | None = None
+) -> dict[str, int] | None:
+    """Counts per status of what `user` sees under the ledger filters `params`, from the trigger-kept tally;
+    None when the tally cannot answer (the person's rule or the filters are not the tally's: counted live).
 
-    The office's ledger opens unfiltered on the whole city: a scan of a million clues, where the tally holds
-    a few thousand rows per status and month. The tally's keys express the rule of office people only
-    (tally.scope_keys; None otherwise: counted live); the clues recused for the viewer's units are counted
-    live and taken off, as the reports do. One query.
+    The office's ledger opens on the whole city: a scan of a million clues, where the tally holds a few
+    thousand rows per status and month; a filter the tally crosses with status (category, channel, sector,
+    finding) reads that value's rows only, and the keyed ones (office, 保护伞, received months; the responsible
+    unit without a crossed one) narrow either (tally.narrowing). The tally's keys express the rule of office
+    people only (tally.scope_keys); the clues recused for the viewer's units, under the same filters, are
+    counted live and taken off, as the reports do. One query (and the office filter's path, looked up once).
     """
     from taizhang.core.triggers import signed_counts
 
+    v = params if isinstance(params, Parsed) else parse(params)
+    if narrowed is None:
+        narrowed = tally.narrowing(_filters(v))
     unit = getattr(user, "unit", None)
     keys = tally.scope_keys(user, unit) if unit is not None else None
-    if keys is None or keys.unit_id is not None:
+    if keys is None or keys.unit_id is not None or narrowed is None:
         return None
-    where, params = keys.where()
-    sql = f"""
-        SELECT value, SUM(n) FROM {tally.TABLE} WHERE kind = 'R' AND dim = 'status' AND {where} GROUP BY value
-        UNION ALL
-        SELECT status, -COUNT(*) FROM clues_clue
-        WHERE {where} AND id IN (SELECT clue_id FROM clues_recusal WHERE unit_id = ANY(%s)) GROUP BY status
-    """  # noqa: S608 - constants only; values are parameters
-    return signed_counts(sql, [*params, *params, list(keys.lineage)])
+    where, params_of_keys = keys.where()
+    column, narrow, params_of_filters = narrowed.where(office_path(v) if narrowed.office else None)
+    sql = f"SELECT {column}, SUM(n) FROM {tally.TABLE} WHERE {narrow} AND {where} GROUP BY {column}"  # noqa: S608
+    args = [*params_of_filters, *params_of_keys]
+    recused = tally.recused_of(keys).filter(ledger_q(v, skip_status=True)).order_by()
+    try:
+        less, params_of_less = recused.values_list("status").annotate(n=Count("id")).query.sql_with_params()
+    except EmptyResultSet:  # no lineage, or an `office` that does not exist: nothing to take off
+        pass
+    else:
+        sql += f" UNION ALL SELECT status, -n FROM ({less}) AS recused"  # noqa: S608 - Django's own SQL
+        args += params_of_less
+    return signed_counts(sql, args)
 
 
 def period_keys(user: Any, unit: Unit, periods: list[tuple[dt.date, dt.date]]) -> tally.Keys | None:

@@ -18,7 +18,8 @@ copies the columns to the clue's pairs where any of them differs; a deleted clue
 TRUNCATE recounts. The link insert first locks the clue FOR SHARE, so a concurrent change of the clue either
 commits first (and is read) or waits (and its trigger then updates the new pair).
 Loads that switch triggers off (`session_replication_role = replica`, as bench/generate.py does) must call
-`rebuild()` afterwards. Migrations run this SQL frozen as text (0004, 0005): change it with a new migration.
+`rebuild()` afterwards. Migrations run this SQL frozen as text (0004, 0005, 0008): change it with a new
+migration.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ _ALL_PAIRS = " UNION ".join(
     f"SELECT {col} AS unit_id, clue_id FROM {table} WHERE {col} IS NOT NULL"  # noqa: S608 - constants
     for table, col in LINKS.items()
 )
+# The pairs of the clues a statement inserted (a restore may insert links first): narrowed to those clues inside
+# each branch, so a registration probes the links' clue indexes instead of reading every link (250 ms a clue at
+# 100,000 clues with _ALL_PAIRS).
+_NEW_PAIRS = " UNION ".join(
+    f"SELECT {col} AS unit_id, clue_id FROM {table} "  # noqa: S608 - constants
+    f"WHERE {col} IS NOT NULL AND clue_id IN (SELECT id FROM new_rows)"
+    for table, col in LINKS.items()
+)
 REBUILD_SQL = f"""
     DELETE FROM {TABLE};
     INSERT INTO {TABLE} (unit_id, clue_id, {_COLUMNS})
@@ -107,7 +116,7 @@ BEGIN
     -- Usually nothing: a new clue has not been given to anyone yet. A restore may insert the links first.
     INSERT INTO {TABLE} (unit_id, clue_id, {_COLUMNS})
     SELECT p.unit_id, p.clue_id, {_of("n")}
-    FROM new_rows n JOIN ({_ALL_PAIRS}) AS p ON p.clue_id = n.id
+    FROM new_rows n JOIN ({_NEW_PAIRS}) AS p ON p.clue_id = n.id
     ON CONFLICT (unit_id, clue_id) DO NOTHING;
   ELSIF TG_OP = 'UPDATE' THEN
     UPDATE {TABLE} h SET ({_COLUMNS}) = ({_of("n")}) FROM new_rows n

@@ -126,8 +126,9 @@ def form_for(
 ) -> Form:
     """The form that answers `question` for `scope`: every form gives what the live rule gives
     (tests/clues/test_one_rule.py), the derived ones faster. `text`: the ledger's text search is on (it reads
-    Clue's own text, which no derived table copies); `filtered`: any ledger filter besides status, sort and
-    page (the tally keeps no filter columns); `whole_months`: the periods asked for are whole local months
+    Clue's own text, which no derived table copies); `filtered`: a ledger filter the tally does not keep
+    (tally.narrowing answers None: two of the filters it crosses with status at once, received dates that are
+    not whole months, overdue, concluded dates); `whole_months`: the periods asked for are whole local months
     (the tally's grain)."""
     if question is Question.ONE:
         return Form.ONE

@@ -16,11 +16,16 @@ answers None for those and rule.form_for has them counted live. Recusal (a unit 
 the few clues recused for the viewer's units live and subtracting them. Today's part of "overdue now" (open
 clues whose deadline passed since local midnight) is counted live, the days before from the tally.
 Periods must be whole local months (every report period is); other ranges are counted live.
+
+The ledger's counts per status read it too: unfiltered from the status facts, and under one of the filters
+CROSSED with status (kind 'S', kept per office, 保护伞 flag and received month) from those facts; `narrowing`
+says which filters it keeps. No monthly figure reads kind 'S' (`read` names the kinds it sums).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,33 +41,49 @@ from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
 TABLE = "reports_cluetally"
-COLUMNS = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value, n, compacted"
-KEY = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value"
+COLUMNS = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value, status, n, compacted"
+KEY = "office_id, unit_id, is_umbrella, kind, month, month2, dim, value, status"
 _ZONE = (
     "Asia/Shanghai"  # report periods are Asia/Shanghai months (reports.periods.LOCAL, held equal by a test)
 )
 LOCAL = ZoneInfo(_ZONE)
 
 
+# The ledger filters whose values the tally crosses with status (kind 'S'), and the clue column of each. These
+# facts leave the responsible unit out (unit_id 0): keyed by unit they would be some 30 times as many rows (one
+# per unit and month and value and status), and office people's counts need the office, not the unit.
+CROSSED = {
+    "category": "c.category::text",
+    "channel": "c.channel::text",
+    "sector": "coalesce(c.sector_id::text, '')",
+    "finding": "c.finding_result::text",
+}
+
+
 def _facts(source: str, sign: str) -> str:
     """The facts of every clue row in `source`, each counted `sign` (one row per kind/dim)."""
+    crossed = "".join(
+        f",\n        ('S', 0, d.rm, NULL::date, '{dim}', {column}, c.status::text)"
+        for dim, column in CROSSED.items()
+    )
     return f"""
-    SELECT c.office_id, coalesce(c.responsible_unit_id, 0) AS unit_id, c.is_umbrella, k.kind, k.month,
-           k.month2, k.dim, k.value, {sign} AS n
+    SELECT c.office_id, k.unit_id, c.is_umbrella, k.kind, k.month, k.month2, k.dim, k.value, k.status,
+           {sign} AS n
     FROM {source} AS c
     CROSS JOIN LATERAL (SELECT
         date_trunc('month', c.received_at AT TIME ZONE '{_ZONE}')::date AS rm,
         date_trunc('month', c.concluded_at AT TIME ZONE '{_ZONE}')::date AS cm,
-        (c.deadline_at AT TIME ZONE '{_ZONE}')::date AS dd) AS d
+        (c.deadline_at AT TIME ZONE '{_ZONE}')::date AS dd,
+        coalesce(c.responsible_unit_id, 0) AS unit) AS d
     CROSS JOIN LATERAL (VALUES
-        ('R', d.rm, NULL::date, 'channel', c.channel::text),
-        ('R', d.rm, NULL::date, 'category', c.category::text),
-        ('R', d.rm, NULL::date, 'status', c.status::text),
-        ('R', d.rm, NULL::date, 'sector', coalesce(c.sector_id::text, '')),
-        ('U', d.rm, d.cm, '', ''),
-        ('C', d.cm, NULL::date, '', c.finding_result::text),
-        ('D', d.dd, NULL::date, 'status', c.status::text)
-    ) AS k(kind, month, month2, dim, value)
+        ('R', d.unit, d.rm, NULL::date, 'channel', c.channel::text, ''),
+        ('R', d.unit, d.rm, NULL::date, 'category', c.category::text, ''),
+        ('R', d.unit, d.rm, NULL::date, 'status', c.status::text, ''),
+        ('R', d.unit, d.rm, NULL::date, 'sector', coalesce(c.sector_id::text, ''), ''),
+        ('U', d.unit, d.rm, d.cm, '', '', ''),
+        ('C', d.unit, d.cm, NULL::date, '', c.finding_result::text, ''),
+        ('D', d.unit, d.dd, NULL::date, 'status', c.status::text, ''){crossed}
+    ) AS k(kind, unit_id, month, month2, dim, value, status)
     WHERE k.month IS NOT NULL
     """  # noqa: S608 - `source` is a table name from this module
 
@@ -268,15 +289,12 @@ def read(
     return sums
 
 
-def recused_clues(keys: Keys, sums: Sums) -> Any:
-    """The clues the tally counts for `keys` that the viewer may not see (a unit of theirs is named), or None
-    when no clue names a unit of theirs (the usual case; `read` counted the recusals)."""
+def recused_of(keys: Keys) -> Any:
+    """The clues the tally counts for `keys` that the viewer may not see: a unit of theirs is named."""
     from django.db.models import Q
 
     from taizhang.clues.models import Clue, Recusal
 
-    if not sums.recusals:
-        return None
     named = Recusal.objects.filter(unit_id__in=keys.lineage)
     q = Q(pk__in=named.values("clue_id"))
     for path in keys.office_paths:
@@ -286,3 +304,80 @@ def recused_clues(keys: Keys, sums: Sums) -> Any:
     if not keys.umbrella:
         q &= Q(is_umbrella=False)
     return Clue.objects.filter(q)
+
+
+def recused_clues(keys: Keys, sums: Sums) -> Any:
+    """`recused_of(keys)`, or None when no clue names a unit of the viewer's (the usual case; `read` counted
+    the recusals)."""
+    return recused_of(keys) if sums.recusals else None
+
+
+# --- counts per status under the ledger's filters -------------------------------------------------------
+
+# The ledger filters the tally's own key columns answer: office subtree, 保护伞 flag and received month (whole
+# months only), and the responsible unit where no CROSSED filter is given (those facts keep no unit). Any of
+# them combine with at most one CROSSED filter.
+KEYED = frozenset({"office", "unit", "umbrella", "received_from", "received_to"})
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Ledger filters under which the tally answers counts per status: the status facts crossed with `dim`
+    (kind 'S'), or the plain status facts (kind 'R') when no CROSSED filter is given, narrowed by the keyed
+    filters."""
+
+    dim: str  # a CROSSED filter, or ''
+    value: str
+    office: int | None  # the `office` filter: that office's subtree
+    unit_id: int | None  # the `unit` filter (without a CROSSED one): the responsible unit
+    umbrella_only: bool
+    months: tuple[dt.date | None, dt.date | None]  # received month starts, both included
+
+    def where(self, office_path: str | None) -> tuple[str, str, list[Any]]:
+        """(the column holding the status, the SQL condition on the tally, its parameters); `office_path` is
+        the `office` filter's unit's path (None: no such unit)."""
+        params: list[Any] = [self.dim, self.value] if self.dim else []
+        if self.dim:
+            column, sql = "status", "kind = 'S' AND dim = %s AND value = %s"
+        else:
+            column, sql = "value", "kind = 'R' AND dim = 'status'"
+        if self.office is not None and office_path is None:
+            sql += " AND false"  # no such office: no clue
+        elif self.office is not None:
+            sql += " AND office_id IN (SELECT id FROM org_unit WHERE path LIKE %s)"
+            params.append(f"{office_path}%")
+        if self.unit_id is not None:
+            sql += " AND unit_id = %s"
+            params.append(self.unit_id)
+        if self.umbrella_only:
+            sql += " AND is_umbrella"
+        for bound, op in zip(self.months, (">=", "<="), strict=True):
+            if bound is not None:
+                sql += f" AND month {op} %s"
+                params.append(bound)
+        return column, sql, params
+
+
+def narrowing(values: Mapping[str, Any]) -> Narrowing | None:
+    """The Narrowing equal to the ledger filters `values` (cleaned, less status, sort, page and the text
+    search), or None when the tally does not keep them: two CROSSED filters at once, one with the responsible
+    unit, received dates that are not whole months, or any other filter (overdue, concluded dates) — those
+    are counted live."""
+    given = {key: value for key, value in values.items() if value not in (None, "", [], False)}
+    crossed = [key for key in given if key in CROSSED]
+    if len(crossed) > 1 or any(key not in CROSSED and key not in KEYED for key in given):
+        return None
+    if crossed and "unit" in given:
+        return None
+    start, end = given.get("received_from"), given.get("received_to")
+    if (start and start.day != 1) or (end and (end + dt.timedelta(days=1)).day != 1):
+        return None
+    dim = crossed[0] if crossed else ""
+    return Narrowing(
+        dim=dim,
+        value=str(given[dim]) if dim else "",
+        office=given.get("office"),
+        unit_id=given.get("unit"),
+        umbrella_only=bool(given.get("umbrella")),
+        months=(start, _month(end) if end else None),
+    )

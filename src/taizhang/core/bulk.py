@@ -1,4 +1,5 @@
-"""Bulk `INSERT … ON CONFLICT DO NOTHING RETURNING` for the worker's hot paths.
+"""Bulk `INSERT … ON CONFLICT DO NOTHING RETURNING` for the hot paths of several apps (the worker's
+supervision planning, people's whole-ledger resolution).
 
 On PostgreSQL the rows travel as ONE json text parameter (rows as arrays) unpacked by `json_array_elements`
 and cast per column: json.dumps is C code, whereas psycopg dumps list parameters value by value in Python
