@@ -50,7 +50,7 @@ class _Plain:
     use_tz = None
 
 
-_CONTEXT = _Plain()
+_CONTEXT: Any = _Plain()  # duck-typed: the three attributes render_value_in_context reads
 
 
 class _Fallback(Exception):
