@@ -136,6 +136,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form renderer with the common widgets written in Python (the same HTML, a fraction of the time).
+FORM_RENDERER = "taizhang.core.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

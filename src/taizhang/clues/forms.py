@@ -287,14 +287,25 @@ def share_unit_choices(step_forms: list[Any], user: Any) -> None:
         if isinstance(form.fields.get(name), forms.ModelChoiceField)
         and form.fields[name].queryset.model is Unit
     ]
+    if len(fields) == 1:
+        # One list: read as a plain query (a ModelChoiceField reads its own through a server-side cursor on
+        # PostgreSQL: three round trips).
+        _offer(fields[0][1], list(fields[0][1].queryset))
     if len(fields) < 2:
         return
     units = _assignable_units(user)
     lower = Unit.objects.visible_to(user).filter(is_active=True, instance_link=InstanceLink.CHILD)
     rows = list((units | lower).order_by("path"))
     for form, field in fields:
-        offered = rows if isinstance(form, AssignForm) else [u for u in rows if u.kind != UnitKind.OFFICE]
-        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in offered)]
+        _offer(
+            field, rows if isinstance(form, AssignForm) else [u for u in rows if u.kind != UnitKind.OFFICE]
+        )
+
+
+def _offer(field: Any, units: list[Unit]) -> None:
+    """The field's choices as its own iterator would list them, from units already read."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *((u.pk, field.label_from_instance(u)) for u in units)]
 
 
 class ReassignForm(AssignForm):

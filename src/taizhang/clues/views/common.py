@@ -13,7 +13,7 @@ from taizhang.core.errors import ActionError
 def visible_clue(request: HttpRequest, pk: int) -> Clue:
     """The clue if the person may see it; missing and forbidden are the same 404."""
     qs = Clue.objects.visible_one(request.user, pk).select_related(
-        "office", "sector", "responsible_unit", "responsible_person", "merged_into", "reporter"
+        "office", "sector", "responsible_unit", "responsible_person", "reporter"
     )
     return get_object_or_404(qs)
 
