@@ -266,3 +266,27 @@ def test_answers_going_up_clear_what_came_from_above_statement_by_statement(leve
         do_triage_clue(received.clue_id, actor=levels.county_staff, in_scope=True, category="evil")
     levels.send_up()
     assert not FromAbove.objects.filter(answered_at=None).exists()
+
+
+def _stored(root: Path) -> set[Path]:
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_a_package_refused_in_a_later_chunk_leaves_no_file_it_stored(levels, settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(down, "_CHUNK", 2)
+    with time_machine.travel(MOMENT, tick=False):
+        _upper(levels, "第一件", attach=True)
+        _upper(levels, "第二件", attach=True)
+        bad = _upper(levels, "第三件")
+        ReportedSubject.objects.filter(clue=bad).delete()
+        path = levels.send_down()
+        # The two instances share one database here: the city's rows would name the same files.
+        Attachment.objects.all().delete()
+        # The county's own store, where one of the files is already kept for a clue of its own.
+        settings.MEDIA_ROOT = tmp_path / "county-files"
+        kept = files.store(["第一件".encode()])
+        before = _stored(tmp_path / "county-files")
+        with pytest.raises(package.PackageRefused):
+            levels.apply_below(path)
+    assert _stored(tmp_path / "county-files") == before  # the second file was stored, then removed
+    assert files.storage().exists(kept.storage_path)

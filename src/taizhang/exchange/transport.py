@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.core import files
 from taizhang.core.actors import EXCHANGE
 from taizhang.exchange import down, keys, registry, reports_up, supervise, up
 from taizhang.exchange.models import FromAbove, Partner
@@ -56,15 +57,16 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
         counts["reports"] = reports_up.apply(pkg, partner)
         return counts
 
-    return journal.import_package(
-        path,
-        check=check,
-        work=work,
-        kind=kind if kind in (package.EXCHANGE_DOWN, package.EXCHANGE_UP) else "",
-        peer=claimed[:60],
-        accept_gap_reason=accept_gap_reason,
-        audit_as=ACTOR,
-    )
+    with files.removed_on_failure():  # a refused or failed package leaves none of the files it stored
+        return journal.import_package(
+            path,
+            check=check,
+            work=work,
+            kind=kind if kind in (package.EXCHANGE_DOWN, package.EXCHANGE_UP) else "",
+            peer=claimed[:60],
+            accept_gap_reason=accept_gap_reason,
+            audit_as=ACTOR,
+        )
 
 
 class _Collected:
