@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.db.models import F
 
 from taizhang.clues.actions import ReporterData, SubjectData, do_register_clue
 from taizhang.clues.actions.assignment import do_assign_clue, do_withdraw_assignment
@@ -290,3 +291,22 @@ def test_a_package_refused_in_a_later_chunk_leaves_no_file_it_stored(levels, set
             levels.apply_below(path)
     assert _stored(tmp_path / "county-files") == before  # the second file was stored, then removed
     assert files.storage().exists(kept.storage_path)
+
+
+def test_a_clue_changed_between_its_insert_and_its_numbering_stops_the_package(levels, monkeypatch):
+    """The audit entries are written from the rows at the end: nothing may change a clue before that."""
+    monkeypatch.setattr(down, "_CHUNK", 1)
+    with time_machine.travel(MOMENT, tick=False):
+        _upper(levels, "第一件")
+        _upper(levels, "第二件")
+        path = levels.send_down()
+        real_write = down._Intake._write
+
+        def write_then_edit(self: Any, arrivals: Any) -> None:
+            real_write(self, arrivals)
+            Clue.objects.filter(number__startswith=PROVISIONAL).update(version=F("version") + 1)
+
+        monkeypatch.setattr(down._Intake, "_write", write_then_edit)
+        with pytest.raises(RuntimeError, match="changed between its insert and its numbering"):
+            levels.apply_below(path)
+    assert not Clue.objects.filter(office=levels.county_office).exists()
