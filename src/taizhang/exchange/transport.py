@@ -70,17 +70,31 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
 
 
 class _Collected:
-    """Records streamed into a part, and the highest audit id among them (the cursor's next value)."""
+    """Records streamed into a part, the highest audit id among them (the cursor's next value), and which of the
+    `watched` references they name (kept small: memory does not grow with the package)."""
 
-    def __init__(self, source: Iterator[tuple[dict[str, Any], int]], start: int) -> None:
-        self.source, self.last, self.count = source, start, 0
+    def __init__(
+        self, source: Iterator[tuple[dict[str, Any], int]], start: int, watched: frozenset[str] = frozenset()
+    ) -> None:
+        self.source, self.last, self.count, self.watched = source, start, 0, watched
         self.clues: set[str] = set()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for record, eid in self.source:
             self.last, self.count = eid, self.count + 1
-            self.clues.add(str(record["ref"]))
+            if (ref := str(record["ref"])) in self.watched:
+                self.clues.add(ref)
             yield record
+
+
+def _awaiting_answer(partner: Partner) -> frozenset[str]:
+    """The upper numbers of the clues with something from above still on the to-do list (few: what an answer
+    going up clears)."""
+    return frozenset(
+        FromAbove.objects.filter(partner=partner, answered_at=None).values_list(
+            "clue__from_above__upper_number", flat=True
+        )
+    )
 
 
 def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -> PackageLog | None:
@@ -105,7 +119,7 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
             else:
                 ids = []
                 mark = up.cursor(partner)
-                streamed = _Collected(up.updates(partner, mark.value), mark.value)
+                streamed = _Collected(up.updates(partner, mark.value), mark.value, _awaiting_answer(partner))
                 writer.add_stream(up.UPDATES, package.jsonl(streamed))
                 reports = reports_up.Outgoing(partner, me.instance_id)
                 writer.add_stream(reports_up.REPORTS, package.jsonl(reports))
