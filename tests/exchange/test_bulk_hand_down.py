@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.db.models import F
 
 from taizhang.clues.actions import ReporterData, SubjectData, do_register_clue
 from taizhang.clues.actions.assignment import do_assign_clue, do_withdraw_assignment
@@ -266,3 +267,46 @@ def test_answers_going_up_clear_what_came_from_above_statement_by_statement(leve
         do_triage_clue(received.clue_id, actor=levels.county_staff, in_scope=True, category="evil")
     levels.send_up()
     assert not FromAbove.objects.filter(answered_at=None).exists()
+
+
+def _stored(root: Path) -> set[Path]:
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_a_package_refused_in_a_later_chunk_leaves_no_file_it_stored(levels, settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(down, "_CHUNK", 2)
+    with time_machine.travel(MOMENT, tick=False):
+        _upper(levels, "第一件", attach=True)
+        _upper(levels, "第二件", attach=True)
+        bad = _upper(levels, "第三件")
+        ReportedSubject.objects.filter(clue=bad).delete()
+        path = levels.send_down()
+        # The two instances share one database here: the city's rows would name the same files.
+        Attachment.objects.all().delete()
+        # The county's own store, where one of the files is already kept for a clue of its own.
+        settings.MEDIA_ROOT = tmp_path / "county-files"
+        kept = files.store(["第一件".encode()])
+        before = _stored(tmp_path / "county-files")
+        with pytest.raises(package.PackageRefused):
+            levels.apply_below(path)
+    assert _stored(tmp_path / "county-files") == before  # the second file was stored, then removed
+    assert files.storage().exists(kept.storage_path)
+
+
+def test_a_clue_changed_between_its_insert_and_its_numbering_stops_the_package(levels, monkeypatch):
+    """The audit entries are written from the rows at the end: nothing may change a clue before that."""
+    monkeypatch.setattr(down, "_CHUNK", 1)
+    with time_machine.travel(MOMENT, tick=False):
+        _upper(levels, "第一件")
+        _upper(levels, "第二件")
+        path = levels.send_down()
+        real_write = down._Intake._write
+
+        def write_then_edit(self: Any, arrivals: Any) -> None:
+            real_write(self, arrivals)
+            Clue.objects.filter(number__startswith=PROVISIONAL).update(version=F("version") + 1)
+
+        monkeypatch.setattr(down._Intake, "_write", write_then_edit)
+        with pytest.raises(RuntimeError, match="changed between its insert and its numbering"):
+            levels.apply_below(path)
+    assert not Clue.objects.filter(office=levels.county_office).exists()

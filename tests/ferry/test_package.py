@@ -194,3 +194,21 @@ def test_every_manifest_written_matches_the_schema_in_the_repository(sites):
         with open(path, "rb") as handle:
             body, _sig, _start = package.read_header(handle)
         jsonschema.validate(json.loads(body), schema)
+
+
+def test_a_package_refused_after_its_reports_leaves_none_of_their_files(sites, settings, monkeypatch):
+    from taizhang.ferry import ledger_side
+
+    monkeypatch.setattr(ledger_side, "_BATCH", 1)  # each report written in a chunk of its own
+    first = sites.submit(1)
+    sites.export()  # never arrives
+    sites.submit(1, data=b"photo one")
+    sites.submit(1, data=b"photo two")
+    sites.add_message(first[0].report.pk, "补充")  # on a report of the missing package
+    second = sites.export()
+    root = Path(settings.MEDIA_ROOT)
+    before = {p for p in root.rglob("*") if p.is_file()}
+    with pytest.raises(package.PackageRefused, match="找不到对应的举报"):
+        sites.apply(second, accept_gap_reason="第1号包丢失")
+    assert Clue.objects.count() == 0 and Attachment.objects.count() == 0
+    assert {p for p in root.rglob("*") if p.is_file()} == before  # the two photos were stored, then removed

@@ -35,3 +35,35 @@ def test_in_memory_content_over_the_limit_is_refused_and_not_written(db):
         files.store([b"y" * 2048], max_bytes=1024)
     digest = hashlib.sha256(b"y" * 2048).hexdigest()
     assert not files.storage().exists(f"{digest[:2]}/{digest[2:4]}/{digest}")
+
+
+def test_a_failed_block_removes_the_files_it_wrote_unless_a_row_points_at_them(db, settings, tmp_path):
+    from taizhang.clues.models import ImportJob
+    from tests.factories import UnitFactory, UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    earlier = files.store([b"stored before the block"])
+    office = UnitFactory(code="F-OFF")
+    with pytest.raises(RuntimeError), files.removed_on_failure():
+        assert files.store([b"stored before the block"]) == earlier  # not written here: never removed
+        alone = files.store([b"written by the block"])
+        linked = files.store(iter([b"written, ", b"then linked"]))  # streamed through a temporary file
+        with files.removed_on_failure():  # an inner block that succeeded hands its files to the outer one
+            inner = files.store([b"written by an inner block"])
+        # A row pointing at a file (as one committed meanwhile by someone storing the same content would).
+        ImportJob.objects.create(
+            office=office,
+            created_by=UserFactory(unit=office),
+            original_name="台账.xlsx",
+            sha256=linked.sha256,
+            storage_path=linked.storage_path,
+        )
+        raise RuntimeError("the import failed")
+    assert files.storage().exists(earlier.storage_path)
+    assert files.storage().exists(linked.storage_path)
+    assert not files.storage().exists(alone.storage_path)
+    assert not files.storage().exists(inner.storage_path)
+    # A block that succeeds keeps what it wrote.
+    with files.removed_on_failure():
+        kept = files.store([b"written by a block that succeeded"])
+    assert files.storage().exists(kept.storage_path)

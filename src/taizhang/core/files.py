@@ -12,27 +12,33 @@ without the temporary copy.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.db import DatabaseError
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from taizhang.core.errors import ActionError
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+log = logging.getLogger("taizhang.files")
 _STORAGE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$")
 
 
@@ -76,7 +82,7 @@ def _too_large(limit: int) -> ActionError:
     )
 
 
-def _save_local(target: FileSystemStorage, name: str, content: bytes) -> str:
+def _save_local(target: FileSystemStorage, name: str, content: bytes) -> tuple[str, bool]:
     """`_save` of bytes on a filesystem store: one exclusive create, as FileSystemStorage does, without its
     name checks and path building per file (a ferry package stores thousands); an existing file is the same
     content."""
@@ -89,16 +95,25 @@ def _save_local(target: FileSystemStorage, name: str, content: bytes) -> str:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             fd = os.open(path, flags, 0o666)
     except FileExistsError:
-        return name
+        return name, False
     with os.fdopen(fd, "wb") as out:
         out.write(content)
         if target.file_permissions_mode is not None:
             os.fchmod(out.fileno(), target.file_permissions_mode)
-    return name
+    return name, True
 
 
 def _save(name: str, content: IO[bytes] | bytes) -> str:
-    """Save under `name` unless it is there already (the same content); the name it was saved under."""
+    """Save under `name` unless it is there already (the same content); the name it was saved under. A file
+    written here is noted for an enclosing `removed_on_failure`."""
+    saved, created = _save_new(name, content)
+    if created and (noted := _created.get()) is not None:
+        noted += saved.encode() + b"\n"
+    return saved
+
+
+def _save_new(name: str, content: IO[bytes] | bytes) -> tuple[str, bool]:
+    """(the name it was saved under, whether this call wrote it)."""
     target = storage()
     # With a folders' mode set, Django's own way, which applies it.
     if (
@@ -108,12 +123,66 @@ def _save(name: str, content: IO[bytes] | bytes) -> str:
     ):
         return _save_local(target, name, content)
     if target.exists(name):
-        return name
+        return name, False
     # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
     if isinstance(content, bytes):
-        return target.save(name, ContentFile(content, name=name))
+        return target.save(name, ContentFile(content, name=name)), True
     content.seek(0)
-    return target.save(name, File(content, name=name))
+    return target.save(name, File(content, name=name)), True
+
+
+# The files written inside the innermost `removed_on_failure`, one name a line (compact: a package may store
+# 100,000 files).
+_created: ContextVar[bytearray | None] = ContextVar("taizhang_files_created", default=None)
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[None]:
+    """Files this block writes to the store are removed again if it fails, once no row points at them.
+
+    For work whose rows roll back on an error (a package's import): a file stored before the failure would be
+    left with nothing linking to it. Only files the block wrote itself are candidates (content stored before is
+    shared by the rows that link to it), and each is kept if a row of any model with a `storage_path` (committed
+    meanwhile by someone who stored the same content) points at it. Nested blocks hand what they wrote to the
+    enclosing one when they succeed."""
+    noted = bytearray()
+    outer = _created.get()
+    token = _created.set(noted)
+    try:
+        yield
+    except BaseException:
+        _created.reset(token)
+        _remove_unreferenced(noted)
+        raise
+    _created.reset(token)
+    if outer is not None:
+        outer += noted
+
+
+def _remove_unreferenced(noted: bytearray, batch: int = 500) -> None:
+    names = [name.decode() for name in noted.split(b"\n") if name]
+    owners = [
+        model
+        for model in apps.get_models()
+        if any(f.name == "storage_path" for f in model._meta.concrete_fields)
+    ]
+    for start in range(0, len(names), batch):
+        chunk = names[start : start + batch]
+        try:
+            used = {
+                name
+                for model in owners
+                for name in model._default_manager.filter(storage_path__in=chunk).values_list(
+                    "storage_path", flat=True
+                )
+            }
+        except (DatabaseError, TransactionManagementError):
+            log.warning("stored files of a failed import kept: the database could not say they are unused")
+            return
+        for name in chunk:
+            if name not in used:
+                with suppress(OSError, ActionError):
+                    delete(name)
 
 
 def store(chunks: Iterable[bytes], *, max_bytes: int | None = None, prefix: str = "") -> StoredFile:

@@ -61,7 +61,14 @@ def _extra(action: str, after: dict[str, Any]) -> tuple[str, dt.datetime | None]
 
 def notices(child: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], int]]:
     """(record, audit id) for every supervision step since `after_id` on a clue handed to `child`."""
-    handed = dict(HandDown.objects.filter(partner=child).values_list("clue_id", "clue__number"))
+    if not HandDown.objects.filter(partner=child).exists():
+        return
+
+    def handed(ids: list[int]) -> dict[int, str]:
+        return dict(
+            HandDown.objects.filter(partner=child, clue_id__in=ids).values_list("clue_id", "clue__number")
+        )
+
     for step in steps_since(handed, after_id, DOWN_STEPS):
         eid, ref, action, at, after, reason = step.id, step.ref, step.action, step.at, step.after, step.reason
         relayed = action == FROM_ABOVE

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.core import files
 from taizhang.core.actors import EXCHANGE
 from taizhang.exchange import down, keys, registry, reports_up, supervise, up
 from taizhang.exchange.models import FromAbove, Partner
@@ -56,29 +57,44 @@ def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
         counts["reports"] = reports_up.apply(pkg, partner)
         return counts
 
-    return journal.import_package(
-        path,
-        check=check,
-        work=work,
-        kind=kind if kind in (package.EXCHANGE_DOWN, package.EXCHANGE_UP) else "",
-        peer=claimed[:60],
-        accept_gap_reason=accept_gap_reason,
-        audit_as=ACTOR,
-    )
+    with files.removed_on_failure():  # a refused or failed package leaves none of the files it stored
+        return journal.import_package(
+            path,
+            check=check,
+            work=work,
+            kind=kind if kind in (package.EXCHANGE_DOWN, package.EXCHANGE_UP) else "",
+            peer=claimed[:60],
+            accept_gap_reason=accept_gap_reason,
+            audit_as=ACTOR,
+        )
 
 
 class _Collected:
-    """Records streamed into a part, and the highest audit id among them (the cursor's next value)."""
+    """Records streamed into a part, the highest audit id among them (the cursor's next value), and which of the
+    `watched` references they name (kept small: memory does not grow with the package)."""
 
-    def __init__(self, source: Iterator[tuple[dict[str, Any], int]], start: int) -> None:
-        self.source, self.last, self.count = source, start, 0
+    def __init__(
+        self, source: Iterator[tuple[dict[str, Any], int]], start: int, watched: frozenset[str] = frozenset()
+    ) -> None:
+        self.source, self.last, self.count, self.watched = source, start, 0, watched
         self.clues: set[str] = set()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for record, eid in self.source:
             self.last, self.count = eid, self.count + 1
-            self.clues.add(str(record["ref"]))
+            if (ref := str(record["ref"])) in self.watched:
+                self.clues.add(ref)
             yield record
+
+
+def _awaiting_answer(partner: Partner) -> frozenset[str]:
+    """The upper numbers of the clues with something from above still on the to-do list (few: what an answer
+    going up clears)."""
+    return frozenset(
+        FromAbove.objects.filter(partner=partner, answered_at=None).values_list(
+            "clue__from_above__upper_number", flat=True
+        )
+    )
 
 
 def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -> PackageLog | None:
@@ -103,7 +119,7 @@ def export(out_dir: Path, partner: Partner, *, now: dt.datetime | None = None) -
             else:
                 ids = []
                 mark = up.cursor(partner)
-                streamed = _Collected(up.updates(partner, mark.value), mark.value)
+                streamed = _Collected(up.updates(partner, mark.value), mark.value, _awaiting_answer(partner))
                 writer.add_stream(up.UPDATES, package.jsonl(streamed))
                 reports = reports_up.Outgoing(partner, me.instance_id)
                 writer.add_stream(reports_up.REPORTS, package.jsonl(reports))

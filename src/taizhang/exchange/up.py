@@ -56,7 +56,14 @@ def cursor(partner: Partner) -> Cursor:
 
 def updates(parent: Partner, after_id: int) -> Iterator[tuple[dict[str, Any], int]]:
     """(record, audit id) for every step since `after_id` on a clue that came from `parent`."""
-    upper = dict(Received.objects.filter(partner=parent).values_list("clue_id", "upper_number"))
+    if not Received.objects.filter(partner=parent).exists():
+        return
+
+    def upper(ids: list[int]) -> dict[int, str]:
+        return dict(
+            Received.objects.filter(partner=parent, clue_id__in=ids).values_list("clue_id", "upper_number")
+        )
+
     for step in steps_since(upper, after_id, FEEDBACK_STEPS):
         eid, ref, repr_, action, at, after = (
             step.id,

@@ -58,21 +58,22 @@ def _open(secrets: tuple[PrivateKey, ...], blob: bytes) -> bytes:
 def apply(path: Path, *, accept_gap_reason: str = "") -> PackageLog:
     """Apply one package from the portal, all or nothing; refusals are logged, audited and raised."""
     own, peer = keys.own(), keys.peer()
-    return journal.import_package(
-        path,
-        check=lambda: package.verify(
+    with files.removed_on_failure():  # a refused or failed package leaves none of the files it stored
+        return journal.import_package(
             path,
-            sender_key=peer.verify_key,
-            sender=peer.site_id,
-            receiver=own.site_id,
+            check=lambda: package.verify(
+                path,
+                sender_key=peer.verify_key,
+                sender=peer.site_id,
+                receiver=own.site_id,
+                kind=package.PORTAL_TO_LEDGER,
+            ),
+            work=lambda pkg: _apply(pkg, own.sealing_keys),
             kind=package.PORTAL_TO_LEDGER,
-        ),
-        work=lambda pkg: _apply(pkg, own.sealing_keys),
-        kind=package.PORTAL_TO_LEDGER,
-        peer=peer.site_id,
-        accept_gap_reason=accept_gap_reason,
-        audit_as=ACTOR,
-    )
+            peer=peer.site_id,
+            accept_gap_reason=accept_gap_reason,
+            audit_as=ACTOR,
+        )
 
 
 def _clean_files(

@@ -38,11 +38,28 @@ from taizhang.org.models import Sector, Unit
 
 
 def _next_number(office: Unit, year: int) -> str:
-    return reserve_numbers(office, year, 1)[0]
+    return reserve_block(office, year, 1).take()
 
 
-def reserve_numbers(office: Unit, year: int, count: int) -> list[str]:
-    """The office's next `count` numbers of the year, taken in one statement.
+@dataclass
+class NumberBlock:
+    """Numbers reserved in one go, given out one by one (a package of 100,000 never holds them all)."""
+
+    office_code: str
+    year: int
+    pattern: str
+    next_seq: int
+    top: int
+
+    def take(self) -> str:
+        if self.next_seq > self.top:
+            raise ValueError("the reserved block of numbers is used up")
+        seq, self.next_seq = self.next_seq, self.next_seq + 1
+        return self.pattern.format(year=self.year, seq=seq, code=self.office_code)
+
+
+def reserve_block(office: Unit, year: int, count: int) -> NumberBlock:
+    """The office's next `count` numbers of the year, reserved in one statement.
 
     The UPDATE locks the counter row until the registration commits (a concurrent one waits and then counts on
     from the committed value); a rolled-back registration rolls its numbers back too, so numbers are unique and
@@ -73,8 +90,8 @@ def reserve_numbers(office: Unit, year: int, count: int) -> list[str]:
             )
             cursor.execute(bump, [count, office.pk, year])
             row = cursor.fetchone()
-    top, pattern = int(row[0]), str(row[1])
-    return [pattern.format(year=year, seq=seq, code=office.code) for seq in range(top - count + 1, top + 1)]
+    top = int(row[0])
+    return NumberBlock(office.code, year, str(row[1]), top - count + 1, top)
 
 
 def _match_units(
