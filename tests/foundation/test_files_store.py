@@ -3,6 +3,7 @@ digest, size, bytes and file mode — and identical content is stored once."""
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import stat
 
@@ -67,3 +68,24 @@ def test_a_failed_block_removes_the_files_it_wrote_unless_a_row_points_at_them(d
     with files.removed_on_failure():
         kept = files.store([b"written by a block that succeeded"])
     assert files.storage().exists(kept.storage_path)
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["in memory", "streamed"])
+def test_a_failed_block_keeps_a_file_someone_else_stored_meanwhile(db, settings, tmp_path, streamed):
+    """Another request stores the same content while the import runs; its row is not committed when the import
+    fails, so no row points at the file yet — the reuse itself must keep it."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    content = b"the same scanned letter, by two ways at once"
+
+    def elsewhere() -> files.StoredFile:  # outside the block (a fresh context: another request's)
+        chunks = iter([content[:10], content[10:]]) if streamed else [content]
+        return contextvars.Context().run(files.store, chunks)
+
+    with pytest.raises(RuntimeError), files.removed_on_failure():
+        written = files.store([content])
+        assert elsewhere() == written
+        alone = files.store([b"only the import wrote this"])
+        raise RuntimeError("the import failed")
+    assert files.read_bytes(written.storage_path) == content
+    assert not files.storage().exists(alone.storage_path)
+    assert not list((tmp_path / "files").rglob("*.removing-*"))

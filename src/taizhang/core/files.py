@@ -88,14 +88,18 @@ def _save_local(target: FileSystemStorage, name: str, content: bytes) -> tuple[s
     content."""
     path = target.path(name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
+    while True:
         try:
-            fd = os.open(path, flags, 0o666)
-        except FileNotFoundError:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd = os.open(path, flags, 0o666)
-    except FileExistsError:
-        return name, False
+            try:
+                fd = os.open(path, flags, 0o666)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                fd = os.open(path, flags, 0o666)
+            break
+        except FileExistsError:
+            if _mark_reused(path):
+                return name, False
+            # removed by a failed import's clean-up between the two calls: write it again
     with os.fdopen(fd, "wb") as out:
         out.write(content)
         if target.file_permissions_mode is not None:
@@ -107,9 +111,26 @@ def _save(name: str, content: IO[bytes] | bytes) -> str:
     """Save under `name` unless it is there already (the same content); the name it was saved under. A file
     written here is noted for an enclosing `removed_on_failure`."""
     saved, created = _save_new(name, content)
-    if created and (noted := _created.get()) is not None:
-        noted += saved.encode() + b"\n"
+    if (
+        created
+        and (noted := _created.get()) is not None
+        and isinstance(target := storage(), FileSystemStorage)
+    ):
+        # The name with the modification time this write left: a later reuse moves it (_mark_reused).
+        noted += f"{saved}\t{os.stat(target.path(saved)).st_mtime_ns}\n".encode()
     return saved
+
+
+def _mark_reused(path: str) -> bool:
+    """Mark an existing file as reused by moving its modification time on by a second (a failed import's
+    clean-up then keeps it: `_remove_untouched`); False when it is gone (removed by such a clean-up just now),
+    so the caller writes it again."""
+    try:
+        found = os.stat(path)
+        os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns + 1_000_000_000))
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _save_new(name: str, content: IO[bytes] | bytes) -> tuple[str, bool]:
@@ -122,7 +143,7 @@ def _save_new(name: str, content: IO[bytes] | bytes) -> tuple[str, bool]:
         and target.directory_permissions_mode is None
     ):
         return _save_local(target, name, content)
-    if target.exists(name):
+    if target.exists(name) and (not isinstance(target, FileSystemStorage) or _mark_reused(target.path(name))):
         return name, False
     # Two nodes storing the same content at once: the second gets a suffixed name of the same bytes.
     if isinstance(content, bytes):
@@ -143,8 +164,10 @@ def removed_on_failure() -> Iterator[None]:
     For work whose rows roll back on an error (a package's import): a file stored before the failure would be
     left with nothing linking to it. Only files the block wrote itself are candidates (content stored before is
     shared by the rows that link to it), and each is kept if a row of any model with a `storage_path` (committed
-    meanwhile by someone who stored the same content) points at it. Nested blocks hand what they wrote to the
-    enclosing one when they succeed."""
+    meanwhile by someone who stored the same content) points at it, or if anyone stored the same content since
+    (their row may not be committed yet): see `_remove_untouched`. Only a filesystem store cleans up; on an object
+    store the files stay (nothing there can tell a reuse still in flight). Nested blocks hand what they wrote to
+    the enclosing one when they succeed."""
     noted = bytearray()
     outer = _created.get()
     token = _created.set(noted)
@@ -160,7 +183,8 @@ def removed_on_failure() -> Iterator[None]:
 
 
 def _remove_unreferenced(noted: bytearray, batch: int = 500) -> None:
-    names = [name.decode() for name in noted.split(b"\n") if name]
+    written = dict(line.decode().split("\t") for line in noted.split(b"\n") if line)
+    names = list(written)
     owners = [
         model
         for model in apps.get_models()
@@ -181,8 +205,21 @@ def _remove_unreferenced(noted: bytearray, batch: int = 500) -> None:
             return
         for name in chunk:
             if name not in used:
-                with suppress(OSError, ActionError):
-                    delete(name)
+                with suppress(OSError, ActionError, SuspiciousFileOperation):
+                    _remove_untouched(_checked(name), int(written[name]))
+
+
+def _remove_untouched(name: str, mtime_ns: int) -> None:
+    """Remove a file this process wrote unless someone stored the same content since (its modification time
+    moved: `_mark_reused`). The file is first renamed aside, so a writer arriving meanwhile finds it absent and
+    writes it again; one that marked it before the rename has it put back (the same bytes either way)."""
+    path = storage().path(name)
+    aside = f"{path}.removing-{os.getpid()}"
+    os.rename(path, aside)
+    if os.stat(aside).st_mtime_ns != mtime_ns:
+        os.rename(aside, path)
+    else:
+        os.unlink(aside)
 
 
 def store(chunks: Iterable[bytes], *, max_bytes: int | None = None, prefix: str = "") -> StoredFile:
