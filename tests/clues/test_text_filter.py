@@ -142,13 +142,24 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     def sql(**kw):
         return str(filter_clues(Clue.objects.all(), parse({"q": "莫"}), **kw).query)
 
+    def really(count):
+        monkeypatch.setattr(text_filter, "candidates_up_to", lambda text, limit: min(count, limit + 1))
+
     estimated(500, 1_000_000)
     assert "taizhang_query_grams" in sql() and "taizhang_query_grams" in sql(counting=True)
-    # 20,000 of a million: the page scans (its first rows come soon), the counts narrow.
+    # 20,000 of a million, and the index holds as many: the page scans (its first rows come soon), the counts
+    # narrow.
     estimated(20_000, 1_000_000)
+    really(20_000)
     assert "taizhang_query_grams" not in sql() and "taizhang_query_grams" in sql(counting=True)
+    # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): the
+    # page narrows too.
+    really(30)
+    assert "taizhang_query_grams" in sql()
+    # An estimate far above the page's limit is not checked: the scan.
     estimated(900_000, 1_000_000)
-    assert "taizhang_query_grams" not in sql(counting=True)
+    really(30)
+    assert "taizhang_query_grams" not in sql(counting=True) and "taizhang_query_grams" not in sql()
     # The estimate is asked once for the page and the counts of one request.
     asked = []
     monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
@@ -156,6 +167,16 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     filter_clues(Clue.objects.all(), values)
     filter_clues(Clue.objects.all(), values, counting=True)
     assert asked == ["莫"]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
+def test_the_index_probe_counts_candidates_up_to_its_limit(walk):
+    for summary in ("莫某强揽工程", "莫某放贷", "某某团伙"):
+        walk.register(summary=summary)
+    walk.register(summary="无关", subjects=[SubjectData(name="莫某")])
+    assert text_filter.candidates_up_to("莫", 10) == 3  # two summaries and a subject's name
+    assert text_filter.candidates_up_to("莫", 1) == 2  # stops past the limit
+    assert text_filter.candidates_up_to("不存在", 10) == 0
 
 
 def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):

@@ -5,7 +5,8 @@ On PostgreSQL a GIN index on each side narrows the clues first (migration 0007_t
 of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates, so
 the matches are the rule's (tests/clues/test_text_filter.py). The index pays for a rare term, not for one in
 most clues: `narrows` asks the planner how many candidates the term has and keeps the plain scan for a
-frequent one. Why not pg_trgm, and the figures: docs/clues.md.
+frequent one (and, where that estimate is only the planner's guess, reads the index up to the limit: PROBE).
+Why not pg_trgm, and the figures: docs/clues.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ CANDIDATES = """
 # f after about 50/f rows, the index path reads every candidate, and the two meet near 4·√clues candidates.
 COUNTING_SHARE = 0.25
 PAGE_FLOOR = 1_000
+# The planner's estimate for a gram it has no statistics for (most rare ones) is a share of the table, so at a
+# million clues a term in no clue was estimated above the page's limit and scanned for seconds. For a page, an
+# estimate within PROBE_FACTOR of the limit is checked by reading the index itself, up to the limit.
+PROBE_FACTOR = 50
+# The same candidates, each side's counted (an upper bound of the distinct ones), stopping past the limit.
+PROBE = f"SELECT count(*) FROM ({CANDIDATES.replace('UNION', 'UNION ALL')} LIMIT %s) AS found"  # noqa: S608 - constant SQL
 
 
 def matches_q(text: str) -> Q:
@@ -75,9 +82,26 @@ def narrows(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -
         found, clues = estimate(text)
         if cache is not None:
             cache["_text_estimate"] = (text, (found, clues))
-    if counting:
-        return found <= max(PAGE_FLOOR, COUNTING_SHARE * clues)
-    return found <= max(PAGE_FLOOR, 4 * math.sqrt(clues))
+    limit = max(PAGE_FLOOR, COUNTING_SHARE * clues if counting else 4 * math.sqrt(clues))
+    if found <= limit:
+        return True
+    if counting or found > PROBE_FACTOR * limit:  # counts: the estimate's error is small beside a quarter
+        return False
+    key = f"_text_probe_{int(limit)}"
+    if cache is not None and cache.get(key, (None,))[0] == text:
+        return bool(cache[key][1])
+    narrow = candidates_up_to(text, int(limit)) <= limit
+    if cache is not None:
+        cache[key] = (text, narrow)
+    return narrow
+
+
+def candidates_up_to(text: str, limit: int) -> int:
+    """How many candidates the index holds for `text`, counted up to limit + 1 (each side's: the clue's texts
+    and its subjects' names)."""
+    with connection.cursor() as cursor:
+        cursor.execute(PROBE, [text, text, limit + 1])
+        return int(cursor.fetchone()[0])
 
 
 def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
