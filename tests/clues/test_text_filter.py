@@ -139,27 +139,28 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     def estimated(found, clues):
         monkeypatch.setattr(text_filter, "estimate", lambda text: (found, clues))
 
-    def sql(**kw):
-        return str(filter_clues(Clue.objects.all(), parse({"q": "莫"}), **kw).query)
+    def narrowed(**kw):
+        """Whether the filter is narrowed to the index's candidates (`pk__in`) rather than the plain scan."""
+        return "pk__in" in str(text_filter.text_q("莫", **kw))
 
     def really(count):
         monkeypatch.setattr(text_filter, "candidates_up_to", lambda text, limit: min(count, limit + 1))
 
     estimated(500, 1_000_000)
-    assert "taizhang_query_grams" in sql() and "taizhang_query_grams" in sql(counting=True)
+    assert narrowed() and narrowed(counting=True)
     # 20,000 of a million, and the index holds as many: the page scans (its first rows come soon), the counts
     # narrow.
     estimated(20_000, 1_000_000)
     really(20_000)
-    assert "taizhang_query_grams" not in sql() and "taizhang_query_grams" in sql(counting=True)
+    assert not narrowed() and narrowed(counting=True)
     # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): the
     # page narrows too.
     really(30)
-    assert "taizhang_query_grams" in sql()
+    assert narrowed()
     # An estimate far above the page's limit is not checked: the scan.
     estimated(900_000, 1_000_000)
     really(30)
-    assert "taizhang_query_grams" not in sql(counting=True) and "taizhang_query_grams" not in sql()
+    assert not narrowed(counting=True) and not narrowed()
     # The estimate is asked once for the page and the counts of one request.
     asked = []
     monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
@@ -177,6 +178,19 @@ def test_the_index_probe_counts_candidates_up_to_its_limit(walk):
     assert text_filter.candidates_up_to("莫", 10) == 3  # two summaries and a subject's name
     assert text_filter.candidates_up_to("莫", 1) == 2  # stops past the limit
     assert text_filter.candidates_up_to("不存在", 10) == 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
+def test_a_page_narrowed_to_more_candidates_than_its_limit_still_finds_every_match(walk, monkeypatch):
+    """The page takes the candidates' ids only while they are at most its limit; past it (the estimate was
+    low), the index's whole subquery — never a truncated list."""
+    made = [walk.register(summary=f"莫某第{i}次强揽工程") for i in range(6)]
+    walk.register(summary="无关")
+    monkeypatch.setattr(text_filter, "PAGE_FLOOR", 1)
+    monkeypatch.setattr(text_filter, "estimate", lambda text: (1, 1))  # limit max(1, 4·√1) = 4 < 6
+    found = Clue.objects.filter(text_filter.text_q("莫"))
+    assert sorted(found.values_list("pk", flat=True)) == sorted(c.pk for c in made)
+    assert "pk__in" in str(text_filter.text_q("莫")) and "RawSQL" in str(text_filter.text_q("莫"))
 
 
 def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):

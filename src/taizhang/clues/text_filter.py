@@ -71,6 +71,10 @@ def estimate(text: str) -> tuple[float, float]:
     return float(plan[0]["Plan"]["Plan Rows"]), clues
 
 
+def _limit(clues: float, counting: bool) -> float:
+    return max(PAGE_FLOOR, COUNTING_SHARE * clues if counting else 4 * math.sqrt(clues))
+
+
 def narrows(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -> bool:
     """Whether the index should narrow the search for `text` (PostgreSQL), for counts (every match is read)
     or for a page. `cache` keeps the estimate for the other question of the same request."""
@@ -82,7 +86,7 @@ def narrows(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -
         found, clues = estimate(text)
         if cache is not None:
             cache["_text_estimate"] = (text, (found, clues))
-    limit = max(PAGE_FLOOR, COUNTING_SHARE * clues if counting else 4 * math.sqrt(clues))
+    limit = _limit(clues, counting)
     if found <= limit:
         return True
     if counting or found > PROBE_FACTOR * limit:  # counts: the estimate's error is small beside a quarter
@@ -104,6 +108,28 @@ def candidates_up_to(text: str, limit: int) -> int:
         return int(cursor.fetchone()[0])
 
 
+def candidate_ids(text: str, limit: int) -> list[int]:
+    """The clues the index holds for `text`, up to limit + 1 of them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM ({CANDIDATES}) AS found LIMIT %s", [text, text, limit + 1])  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
 def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
-    """The rule as a filter: narrowed by the index where it pays (narrows), the same matches either way."""
-    return narrowed_q(text) if narrows(text, counting=counting, cache=cache) else matches_q(text)
+    """The rule as a filter: narrowed by the index where it pays (narrows), the same matches either way.
+
+    A page narrowed takes the candidates' ids themselves (at most its limit): the planner, misled by the same
+    estimate, otherwise joined the candidates to a member unit's rule by walking every clue in date order
+    (3.3 s at a million clues for a term in none)."""
+    cache = cache if cache is not None else {}
+    if not narrows(text, counting=counting, cache=cache):
+        return matches_q(text)
+    if counting:
+        return narrowed_q(text)
+    known = cache.get("_text_estimate")
+    clues = known[1][1] if known and known[0] == text else estimate(text)[1]
+    limit = int(_limit(clues, counting=False))
+    ids = candidate_ids(text, limit)
+    if len(ids) > limit:  # more than the estimate said: the index's subquery, whole
+        return narrowed_q(text)
+    return Q(pk__in=ids) & matches_q(text)
