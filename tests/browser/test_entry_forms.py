@@ -79,3 +79,30 @@ def test_letter_case_picker_lists_cases_by_name_and_fills_the_number(journey, wo
         assert "AJ-2026-201" not in page.locator("#case-choices").inner_text()
     assert not journey.csp_violations, journey.csp_violations
     assert not journey.errors, journey.errors
+
+
+def test_a_refused_form_on_the_case_page_comes_back_filled_and_open(journey, world):
+    """Two forms post to the same path (one per check, told apart by a hidden kind): the second one is refused
+    (保护伞: no 逐案过筛 yet, or responsibility: no accountability record) and comes back filled, the first empty."""
+    from taizhang.cases.choices import CaseStage
+    from tests.cases.conftest import CaseMaker
+
+    case = CaseMaker(world).at(CaseStage.PROSECUTION)
+    page = journey.open_tab(session=session_for(world.people["discipline_handler"]))
+    finding = "监管部门对砂石场长期无证开采失察，待补问责记录"
+    conclude = f"form[action='/cases/{case.pk}/check/conclude/']"
+    with journey.step("the second check's form filled and sent"):
+        page.goto(f"/cases/{case.pk}/")
+        assert page.locator(conclude).count() == 2
+        second = page.locator(conclude).nth(1)
+        second.locator("[name=finding]").fill(finding)
+        if second.locator("[name=failures_found]").count():
+            second.locator("[name=failures_found]").check()
+        second.locator("button").click()
+        page.wait_for_selector(".alert-danger")
+    with journey.step("refused: the second form holds what was typed, the first stays empty"):
+        assert page.locator(".alert-danger").inner_text().strip()
+        assert page.locator(conclude).nth(1).locator("[name=finding]").input_value() == finding
+        assert page.locator(conclude).nth(0).locator("[name=finding]").input_value() == ""
+    assert not journey.csp_violations, journey.csp_violations
+    assert not journey.errors, journey.errors

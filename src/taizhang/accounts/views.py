@@ -23,6 +23,7 @@ from taizhang.accounts.actions import do_enrol_device, find_enrolment_code
 from taizhang.accounts.forms import EnrolmentCodeForm, SignInForm, TokenForm
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.core import audit
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 
 
@@ -40,10 +41,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
         # Counted before the password is looked at, so parallel guesses cannot all slip under the limit.
         if throttle.reserve_attempt(username) is None:
-            messages.error(
+            refuse(
                 request,
                 _("登录失败次数过多，账户已临时锁定，请%(minutes)s分钟后再试。")
                 % {"minutes": throttle.lock_minutes()},
+                keep=False,  # the form is shown again with the name; nothing to keep, no session to open
             )
             audit.record(
                 "auth.login_refused_locked", claimed_by=username, object_type="auth", object_id=username
@@ -158,7 +160,7 @@ def _enrol_device(request: HttpRequest, user: Any, code_id: int) -> HttpResponse
             enrolled = do_enrol_device(user, code_id, device, form.cleaned_data["token"])
         except ActionError as exc:
             request.session.pop(_ENROL_SESSION_KEY, None)
-            messages.error(request, exc.message)
+            refuse(request, exc.message, keep=False)
             return redirect(request.get_full_path())
         if enrolled:
             request.session.pop(_ENROL_SESSION_KEY, None)

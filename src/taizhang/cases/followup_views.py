@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -31,6 +30,7 @@ from taizhang.cases.choices import (
 from taizhang.cases.models import Accountability, AssetItem, Case
 from taizhang.cases.views import act, get_case
 from taizhang.core import audit
+from taizhang.core.drafts import refuse
 from taizhang.core.params import as_id
 from taizhang.org.actors import acting
 from taizhang.org.models import Unit
@@ -127,7 +127,7 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("decided_on"))
     if day is None:
-        messages.error(request, _("请填写决定日期（如 2026-12-04 或 2026年12月4日）。"))
+        refuse(request, _("请填写决定日期（如 2026-12-04 或 2026年12月4日）。"))
         return _back(_get(request, pk), "#followup")
     return _act(
         request,
@@ -153,7 +153,7 @@ def asset_add(request: HttpRequest, pk: int) -> HttpResponse:
     day = _date(p.get("measured_on"))
     custodian = Unit.objects.filter(pk=as_id(p.get("custodian")) or 0).first()
     if day is None or custodian is None:
-        messages.error(request, _("请填写采取措施日期并选择保管单位。"))
+        refuse(request, _("请填写采取措施日期并选择保管单位。"))
         return _back(_get(request, pk), "#assets")
     return _act(
         request,
@@ -203,7 +203,7 @@ def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     day = _date(p.get("disposed_on"))
     if day is None:
-        messages.error(request, _("请填写处置日期。"))
+        refuse(request, _("请填写处置日期。"))
         return _back(_get(request, pk), "#assets")
     return _act(
         request,

@@ -32,6 +32,7 @@ from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.access import page_rule
 from taizhang.core.audit import actor_name
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.models import AuditEntry
 from taizhang.org.actors import acting
@@ -234,7 +235,7 @@ def may_register_case(user: Any, pk: int | None = None) -> bool:
 def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     case = get_case(request, pk) if pk else None
     if case is not None and not perm.can_manage(request.user, case):
-        messages.error(request, _("您没有执行此操作的权限。"))
+        refuse(request, _("您没有执行此操作的权限。"))
         return redirect("cases:detail", pk=case.pk)
     initial: dict[str, Any] = {}
     if case is not None:
@@ -259,7 +260,7 @@ def case_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = _save_form(request, form, case)
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("案件已保存。"))
             return redirect("cases:detail", pk=saved.pk)
@@ -272,7 +273,7 @@ def act(request: HttpRequest, pk: int, call: Any, done: str, anchor: str = "") -
     try:
         call(case)
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, done)
     return redirect(reverse("cases:detail", args=[case.pk]) + anchor)
@@ -283,7 +284,7 @@ def act(request: HttpRequest, pk: int, call: Any, done: str, anchor: str = "") -
 def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写诉讼阶段和日期。"))
+        refuse(request, _("请填写诉讼阶段和日期。"))
         return redirect("cases:detail", pk=get_case(request, pk).pk)
     d = form.cleaned_data
     return act(
@@ -307,7 +308,7 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScreeningForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择过筛结果。"))
+        refuse(request, _("请选择过筛结果。"))
         return redirect("cases:detail", pk=get_case(request, pk).pk)
     d = form.cleaned_data
     return act(
@@ -340,7 +341,7 @@ def case_judgment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         day = dt.date.fromisoformat(judged_on)
     except ValueError:
-        messages.error(request, _("请填写宣判日期。"))
+        refuse(request, _("请填写宣判日期。"))
         return redirect("cases:detail", pk=get_case(request, pk).pk)
     return act(
         request,

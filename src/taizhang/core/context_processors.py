@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core import drafts
 from taizhang.core.access import allowed_url
 
 # (url name, label): an area appears once its app defines the URL.
@@ -39,4 +40,10 @@ def taizhang(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": _nav(request), "me_roles": user.role_labels(), "me_unit": user.unit}
+    return {
+        "nav_items": _nav(request),
+        "me_roles": user.role_labels(),
+        "me_unit": user.unit,
+        # Called by base.html only (a template calls it when it reads it): a refused form's typed values.
+        "kept_draft": lambda: drafts.take(request),
+    }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.exchange import registry
 from taizhang.exchange.down import intake_office
@@ -107,7 +108,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registry.do_resolve_conflict(pk, actor=acting(request), note=request.POST.get("note", ""))
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("已记录处理说明。"))
     return redirect("exchange:state")
@@ -121,7 +122,7 @@ def _done(request: HttpRequest, act: Callable[[], object], success: str) -> Http
     try:
         act()
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, success)
     return redirect("exchange:state")

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.figures.forms import FigureFormSet, SourceForm, TargetForm
 from taizhang.figures.reading import entered_values, find, marked, read_upload
@@ -112,11 +113,11 @@ def apply(request: HttpRequest) -> HttpResponse:
         if f.get("keep")
     ]
     if not figures:
-        messages.error(request, _("没有勾选要采用的数据。"))
+        refuse(request, _("没有勾选要采用的数据。"))
         return _review(request, formset, target, status=400)
     try:
         messages.success(request, _apply(request, figures, target.cleaned_data))
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return _review(request, formset, target, status=exc.status if exc.status != 404 else 400)
     return redirect("figures:index")

@@ -22,6 +22,7 @@ from taizhang.cases.models import Case
 from taizhang.clues.models import Clue
 from taizhang.core import audit
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.params import MAX_COUNT, MAX_ID, as_int
 from taizhang.core.xlsx import xlsx_response
@@ -91,7 +92,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404()
     form = RelationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请完整填写关系信息。"))
+        refuse(request, _("请完整填写关系信息。"))
         return redirect("people:entity", pk=pk)
     data = form.cleaned_data
     try:
@@ -105,7 +106,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("关系已录入。"))
     return redirect("people:entity", pk=pk)
@@ -227,7 +228,7 @@ def candidate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return redirect("people:candidates")
     messages.success(request, _("已合并。"))
     return redirect("people:entity", pk=record.kept_id)
@@ -242,7 +243,7 @@ def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("已标记为不是同一对象。"))
     return redirect("people:candidates")
@@ -257,7 +258,7 @@ def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404() from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         kept = MergeRecord.objects.filter(pk=pk).values_list("kept_id", flat=True).first()
         return redirect("people:entity", pk=kept) if kept else redirect("people:list")
     messages.success(request, _("已撤销合并。"))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.cases.models import Case
 from taizhang.core import audit
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.org.models import Unit
@@ -86,7 +87,7 @@ def typical_new(request: HttpRequest) -> HttpResponse:
                 listed=request.POST.get("listed") == "1",
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("已列为典型案例，摘要已自动脱敏，请核对后报领导审定。"))
             return redirect("publicity:typical", pk=typical.pk)
@@ -116,7 +117,7 @@ def typical_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 **values,
             )
         except ActionError as exc:
-            messages.error(request, exc.message)  # what was typed stays in the form below
+            refuse(request, exc.message)  # what was typed stays in the form below
         else:
             messages.success(request, _("已保存；修改后需重新审定。"))
             return redirect("publicity:typical", pk=typical.pk)
@@ -137,7 +138,7 @@ def typical_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_approve_typical(typical.pk, actor=acting(request))
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("典型案例已审定，可以导出。"))
     return redirect("publicity:typical", pk=typical.pk)
@@ -152,7 +153,7 @@ def typical_export(request: HttpRequest) -> HttpResponse:
         .order_by("approved_at", "id")
     )
     if not rows:
-        messages.error(request, _("没有已审定的典型案例可以导出。"))
+        refuse(request, _("没有已审定的典型案例可以导出。"))
         return redirect("publicity:index")
     audit.record("typical.export", actor=request.user, after={"typical": [t.pk for t in rows]})
     return documents.typical_response(rows, rows[0].case.office.name)
@@ -184,7 +185,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
                 title=form["title"],
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("宣传活动已登记。"))
             return redirect("publicity:activities")
@@ -260,7 +261,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                 questions=_questions(values["questions"]),
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("调查已创建，开始后群众即可填答。"))
             return redirect("publicity:survey", pk=survey.pk)
@@ -298,7 +299,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 rows=rows,
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("已录入 %(n)s 份答卷。") % {"n": count})
             return redirect("publicity:survey", pk=survey.pk)
@@ -325,7 +326,7 @@ def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_set_survey_status(survey.pk, actor=acting(request), status=request.POST.get("status", ""))
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return redirect("publicity:survey", pk=survey.pk)
 
 
@@ -354,7 +355,8 @@ def public_answer(request: HttpRequest, pk: int) -> HttpResponse:
                     answers={q.pk: request.POST.get(f"q{q.pk}") for q in questions},
                 )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            # A citizen's anonymous answers never rest in a session; the form below shows them again.
+            refuse(request, exc.message, keep=False)
         else:
             return render(request, "gate/survey_thanks.html", {"survey": survey})
     context = {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core import audit
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.reporters import actions
@@ -52,7 +53,7 @@ def reveal(request: HttpRequest, clue_id: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return redirect(clue_url(clue_id))
     obj = get_object_or_404(Clue.objects.visible_to(request.user), pk=clue_id)
     response = render(
@@ -75,7 +76,7 @@ def _do(request: HttpRequest, clue_id: int, call: object, done: str) -> HttpResp
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, done)
     return redirect(clue_url(clue_id))

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
@@ -152,7 +153,7 @@ def link(request: HttpRequest, clue_id: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return _back(request, clue_id)
 
 
@@ -169,5 +170,5 @@ def merge(request: HttpRequest, clue_id: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return _back(request, clue_id)

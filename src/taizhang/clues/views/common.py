@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from taizhang.clues.models import Clue
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 
 
@@ -24,7 +24,7 @@ def show_error(request: HttpRequest, exc: ActionError) -> None:
     text = exc.message
     if changes:
         text += " " + "；".join(f"{k}：{v}" for k, v in changes.items())
-    messages.error(request, text)
+    refuse(request, text)
 
 
 def back_to(clue_id: int, anchor: str = "") -> HttpResponse:

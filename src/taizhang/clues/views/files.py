@@ -15,6 +15,7 @@ from taizhang.clues.letters import transfer_letter
 from taizhang.clues.models import Attachment, Clue, Transfer
 from taizhang.clues.views.common import back_to, show_error, visible_clue
 from taizhang.core import audit, files
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 
@@ -26,7 +27,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     clue = visible_clue(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件。"))
+        refuse(request, _("请选择要上传的文件。"))
         return back_to(clue.pk, "step-attach")
     upload = form.cleaned_data["file"]
     try:

@@ -16,6 +16,7 @@ from taizhang.clues import actions
 from taizhang.clues import forms as f
 from taizhang.clues.models import Clue
 from taizhang.clues.views.common import back_to, show_error, visible_clue
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 
@@ -41,7 +42,7 @@ def run_step(
     clue = visible_clue(request, pk)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        refuse(request, form_errors(form))
         return back_to(clue.pk, anchor)
     try:
         run(clue, form.cleaned_data)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.drives import actions, board
@@ -179,7 +180,7 @@ def _step(request: HttpRequest, drive_id: int, call: Callable[[], Any], done: st
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, done)
     return redirect(request.POST.get("next") or reverse("drives:detail", args=[drive_id]))
@@ -206,7 +207,7 @@ def finding_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
     except ValueError:
-        messages.error(request, _("请填写有效的整改时限。"))
+        refuse(request, _("请填写有效的整改时限。"))
         return redirect("drives:detail", drive_id)
     return _step(
         request,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from taizhang.cases.models import Case
 from taizhang.core import audit
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.rectification import actions, exports, filters
@@ -116,7 +117,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 measures=form.cleaned_data["rows"],
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
             return redirect("rectification:letter", pk=letter.pk)
         messages.success(request, _("回复已登记。"))
         return redirect("rectification:letter", pk=letter.pk)
@@ -173,7 +174,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
                 else None,
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("文书已登记。"))
             return redirect("rectification:letter", pk=letter.pk)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.core import audit, files
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.core.uploads import check_ooxml
@@ -108,7 +109,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
                 rows=rows,
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -233,11 +234,11 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("整改进展已报送。"))
     else:
-        messages.error(request, _("请填写进展情况。"))
+        refuse(request, _("请填写进展情况。"))
     return redirect("rectification:measure", pk=measure.pk)
 
 
@@ -256,7 +257,7 @@ def measure_review(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
         else:
             messages.success(request, _("审核意见已登记。"))
     return redirect("rectification:measure", pk=measure.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from taizhang.core.audit import actor_name
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_int
 from taizhang.org.visibility import scope_of
@@ -75,7 +76,7 @@ def open_report(request: HttpRequest) -> HttpResponse:
         try:
             period = Period.parse(report_type.period_kind, request.POST.get("period", ""))
         except (ValueError, IndexError):
-            messages.error(request, _("请选择正确的报送期间。"))
+            refuse(request, _("请选择正确的报送期间。"))
             return redirect("reports:index")
     try:
         report = actions.do_open_report(
@@ -86,7 +87,7 @@ def open_report(request: HttpRequest) -> HttpResponse:
             title=request.POST.get("title", ""),
         )
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return redirect("reports:index")
     return redirect("reports:detail", pk=report.pk)
 
@@ -273,5 +274,5 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 PeriodicReport.objects.visible_to(user).select_related("unit", "report_type"), pk=pk
             )
             return _render_detail(request, report, typed=True, error=exc)
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return redirect("reports:detail", pk=pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core import audit
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.org.choices import UnitKind
@@ -105,7 +106,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         if fmt == "docx":
             return _download(body, DOCX, f"{name}.docx")
         if bulletin.soffice() is None:
-            messages.error(request, _("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。"))
+            refuse(request, _("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。"))
             return redirect(f"{request.path}?unit={office.pk}&period={period.key}&kind=quarter")
         # LibreOffice takes seconds to a minute: a job for the worker, followed on the job page.
         from taizhang.jobs import runner
@@ -141,7 +142,7 @@ def note_add(request: HttpRequest) -> HttpResponse:
     try:
         period = Period.parse(PeriodKind.QUARTER, request.POST.get("period", ""))
     except (ValueError, IndexError):
-        messages.error(request, _("请选择正确的通报期间（季度）。"))
+        refuse(request, _("请选择正确的通报期间（季度）。"))
         return redirect(f"/reports/bulletin/?unit={office.pk}&kind=quarter")
     target = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST.get("target") or 0)
     try:
@@ -155,7 +156,7 @@ def note_add(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("已添加通报事项。"))
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return redirect(f"/reports/bulletin/?unit={office.pk}&kind=quarter&period={period.key}")
 
 
@@ -217,5 +218,5 @@ def deduction_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
             from django.http import Http404
 
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     return redirect(f"/reports/assessment/?unit={scheme.office_id}&year={scheme.year}")

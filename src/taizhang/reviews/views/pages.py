@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core.access import page_rule
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.core.params import as_id
 from taizhang.org.actors import acting
@@ -90,7 +91,7 @@ def item_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("评查意见已提交。"))
     return redirect("reviews:detail", item.campaign_id)
@@ -175,14 +176,14 @@ def callback_assign(request: HttpRequest, pk: int) -> HttpResponse:
     assignee_id = as_id(request.POST.get("assignee"))
     assignee = User.objects.filter(pk=assignee_id, unit_id=task.office_id).first() if assignee_id else None
     if assignee is None:
-        messages.error(request, _("请选择本办的身份信息保管人作为回访人。"))
+        refuse(request, _("请选择本办的身份信息保管人作为回访人。"))
         return redirect("reviews:callbacks")
     try:
         callbacks.do_assign_callback(pk, actor=acting(request), assignee=assignee)
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("回访任务已分配。"))
     return redirect("reviews:callbacks")
@@ -199,7 +200,7 @@ def callback_contact(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return redirect("reviews:callbacks")
     task = get_object_or_404(CallbackTask.objects.visible_to(request.user), pk=pk)
     response = render(request, "reviews/contact.html", {"task": task, "contact": contact})
@@ -222,7 +223,7 @@ def callback_record(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, _("回访结果已登记。"))
     return redirect("reviews:callbacks")
@@ -272,7 +273,7 @@ def _campaign_step(request: HttpRequest, pk: int, call: Any, done: str) -> HttpR
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         messages.success(request, done)
     return redirect("reviews:detail", pk)
@@ -323,7 +324,7 @@ def callback_send(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
     else:
         if message.status == MessageStatus.SENT:
             messages.success(request, _("消息已发送。"))

@@ -60,6 +60,51 @@
   function setUpAll(root) {
     Array.prototype.forEach.call(root.querySelectorAll("select[data-picker=filter]"), setUpPicker);
   }
+  // A refused form keeps what was typed (core/drafts.py): the page carries the POST as JSON; the form posting
+  // to the same path (on the page, or in a part htmx loads after it) is filled again and brought into view.
+  var keptDraft = null;
+  function restoreDraft(root) {
+    if (!keptDraft) { return; }
+    var forms = root.tagName === "FORM" ? [root] : Array.prototype.slice.call(root.querySelectorAll("form"));
+    var values = {};
+    keptDraft.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    // The form posting to that path whose hidden fields are the ones posted (several forms may share a path:
+    // one per check, one per asset, told apart by a hidden kind or item).
+    var form = forms.filter(function (f) {
+      if (new URL(f.getAttribute("action") || "", location.href).pathname !== keptDraft.action) { return false; }
+      return Array.prototype.every.call(f.querySelectorAll("input[type=hidden][name]"), function (h) {
+        return !values[h.name] || values[h.name].indexOf(h.value) >= 0;
+      });
+    })[0];
+    if (!form) { return; }
+    keptDraft = null;
+    var used = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var list = values[el.name];
+      if (!el.name || /^(hidden|file|password|submit|button|reset)$/.test(el.type)) { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = !!list && list.indexOf(el.value) >= 0;  // unchecked boxes are not posted
+      } else if (!list) {
+        return;
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = list.indexOf(o.value) >= 0; });
+      } else {
+        var at = used[el.name] || 0;  // rows of inputs with one name: in order
+        if (at < list.length) { el.value = list[at]; }
+        used[el.name] = at + 1;
+      }
+    });
+    for (var node = form; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+      if (node.classList && node.classList.contains("collapse")) { node.classList.add("show"); }
+    }
+    form.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = document.getElementById("tz-kept-draft");
+    if (data) { keptDraft = JSON.parse(data.textContent); restoreDraft(document); }
+  });
+  document.addEventListener("htmx:load", function (event) { restoreDraft(event.target); });
   document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
   document.addEventListener("htmx:load", function (event) {
     setUpAll(event.target);

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core import clock, deadlines
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
 from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
@@ -74,7 +75,7 @@ def holiday_notice(request: HttpRequest) -> HttpResponse:
                 return redirect("supervision:holiday_notice")
             parsed = read_notice(text, year)
         except ActionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc.message)
             return render(request, "supervision/holiday_notice.html", context)
         cal = deadlines.calendar()
         context.update(

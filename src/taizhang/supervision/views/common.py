@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError, NotVisible
 
 
@@ -21,7 +22,7 @@ def run(request: HttpRequest, call: Callable[[], Any], *, ok: str, back: str) ->
 
         raise Http404 from None
     except ActionError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc.message)
         return redirect(back)
     messages.success(request, ok)
     return redirect(back)
@@ -30,4 +31,4 @@ def run(request: HttpRequest, call: Callable[[], Any], *, ok: str, back: str) ->
 def form_errors(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        refuse(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
