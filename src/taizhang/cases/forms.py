@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.cases.choices import CaseStage, OrgType, Screening
 from taizhang.clues.forms import BootstrapMixin
 from taizhang.clues.models import Clue
-from taizhang.core.formfields import FilteredSelectMultiple, TypedDateField
+from taizhang.core.formfields import FilteredSelectMultiple, ModelMultipleChoiceField, TypedDateField
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 
@@ -24,7 +24,7 @@ class CaseForm(BootstrapMixin, forms.Form):
     sector = forms.ModelChoiceField(
         Sector.objects.filter(is_active=True), label=_("行业领域"), required=False
     )
-    handling_units = forms.ModelMultipleChoiceField(
+    handling_units = ModelMultipleChoiceField(
         Unit.objects.none(),
         label=_("承办单位"),
         required=False,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.core.params import as_id
 from taizhang.pure.dates import DATE_FORMATS_HINT, parse_date_text
 
 
@@ -56,3 +57,18 @@ class FilteredSelectMultiple(forms.SelectMultiple):
             "data-picker-none": gettext_lazy("尚未选择"),
         }
         super().__init__(attrs={**words, "size": "8", **(attrs or {})})
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id no database column holds before it reaches the query: Django checks each id
+    alone (an out-of-range one finds nothing) but then asks for all of them with IN, where
+    99999999999999999999 is an OverflowError on SQLite and an out-of-range error on PostgreSQL (a 500)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if as_id(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.core.formfields import ModelMultipleChoiceField
 from taizhang.drives.actions import FindingData
 from taizhang.drives.choices import DriveKind, FindingKind
 from taizhang.org.models import Sector, Unit
@@ -61,10 +62,10 @@ class DriveForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("排查名称"), max_length=120)
     kind = forms.ChoiceField(label=gettext_lazy("排查类型"), choices=DriveKind.choices)
     lead_unit = forms.ModelChoiceField(label=gettext_lazy("牵头单位"), queryset=Unit.objects.none())
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=gettext_lazy("参加单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = ModelMultipleChoiceField(
         label=gettext_lazy("排查领域"),
         queryset=Sector.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from taizhang.clues.forms import BootstrapMixin
-from taizhang.core.formfields import FilteredSelectMultiple, TypedDateField
+from taizhang.core.formfields import FilteredSelectMultiple, ModelMultipleChoiceField, TypedDateField
 from taizhang.org.choices import UnitKind
 from taizhang.org.models import Sector, Unit
 from taizhang.pure.dates import DATE_FORMATS_HINT, parse_date_text
@@ -191,7 +191,7 @@ class ProblemListForm(BootstrapMixin, forms.Form):
     sector = forms.ModelChoiceField(
         Sector.objects.filter(is_active=True), label=_l("行业领域"), required=False
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         Unit.objects.filter(is_active=True).exclude(kind=UnitKind.OFFICE),
         label=_l("责任单位"),
         widget=FilteredSelectMultiple(),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from taizhang.core.drafts import refuse
 from taizhang.core.errors import ActionError
+from taizhang.core.params import as_id
 from taizhang.org.actors import acting
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
@@ -117,9 +118,7 @@ def duplicates_fragment(request: HttpRequest) -> HttpResponse:
     _require_office(request)
     data = request.POST if request.method == "POST" else request.GET
     exclude = data.get("clue", "")
-    found = duplicates.candidates(
-        request.user, probe_from(data), exclude_id=int(exclude) if exclude.isdigit() else None
-    )
+    found = duplicates.candidates(request.user, probe_from(data), exclude_id=as_id(exclude))
     return render(request, "search/_candidates.html", {"candidates": found, "clue": None})
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.access import page_rule
+from taizhang.core.params import as_id
 from taizhang.org.actors import acting
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.actions.meetings import AttendeeData
@@ -164,7 +165,11 @@ def task_create(request: HttpRequest) -> HttpResponse:
     decision = None
     back = reverse("supervision:task_list")
     if request.POST.get("decision"):
-        decision = get_object_or_404(Decision, pk=int(request.POST["decision"]))
+        # A decision of a meeting the person may see (another office's is the same 404 as a missing one).
+        decision = get_object_or_404(
+            Decision.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)),
+            pk=as_id(request.POST["decision"]) or 0,
+        )
         back = reverse("supervision:meeting_detail", args=[decision.meeting_id])
     if not form.is_valid():
         form_errors(request, form)

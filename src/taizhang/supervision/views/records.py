@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.clues.models import Clue
 from taizhang.core import audit
+from taizhang.core.params import as_id
 from taizhang.org.actors import acting
 from taizhang.supervision import actions, permissions
 from taizhang.supervision.documents import urging_docx
@@ -209,7 +210,7 @@ def talk_create(request: HttpRequest) -> HttpResponse:
     data = dict(form.cleaned_data)
     clue = None
     if request.POST.get("clue"):
-        clue = _clue(request, int(request.POST["clue"]))
+        clue = _clue(request, as_id(request.POST["clue"]) or 0)
     return run(
         request,
         lambda: actions.do_record_talk(actor=acting(request), clue=clue, **data),
@@ -234,7 +235,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         form_errors(request, form)
         return redirect(back)
-    clue = _clue(request, int(request.POST["clue"])) if request.POST.get("clue") else None
+    clue = _clue(request, as_id(request.POST["clue"]) or 0) if request.POST.get("clue") else None
     return run(
         request,
         lambda: actions.do_issue_point_notice(actor=acting(request), clue=clue, **form.cleaned_data),
