@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,17 +91,26 @@ def _long_history_clue(like: int) -> int:
     return twin.pk
 
 
+# The text filter's frequency range: characters in about this many clues per million (#25).
+PER_MILLION = (1_000, 5_000, 20_000, 100_000)
+
+
 def _text_terms() -> list[tuple[str, str]]:
     """The text filter's terms: the rarest Han character, Han pair and four Han characters in the summaries
     and subject names of the first 20,000 clues the office sees (not the 保护伞 ones; chosen from the data, so
     the same on every run on the same database), the most frequent character, a digit fragment of the
-    numbers and a term in no clue."""
+    numbers and a term in no clue; then a term of 1 or 2 characters of each frequency of PER_MILLION (the
+    nearest in the sample)."""
     from collections import Counter
 
     from taizhang.clues.models import Clue
 
-    rows = Clue.objects.filter(is_umbrella=False).order_by("pk").values_list("summary", "subjects__name")
-    texts = [f"{summary} {name or ''}" for summary, name in rows[:20_000]]
+    rows = (
+        Clue.objects.filter(is_umbrella=False).order_by("pk").values_list("pk", "summary", "subjects__name")
+    )
+    rows = list(rows[:20_000])
+    texts = [f"{summary} {name or ''}" for _pk, summary, name in rows]
+    sampled = len({pk for pk, _summary, _name in rows})
     han = re.compile(r"[\u4e00-\u9fff]+")
     grams: dict[int, Counter[str]] = {1: Counter(), 2: Counter(), 4: Counter()}
     for text in texts:
@@ -115,7 +125,14 @@ def _text_terms() -> list[tuple[str, str]]:
         ("digits", "0123"),
         ("frequent 1 char", grams[1].most_common(1)[0][0]),
         ("in no clue", "不存在"),
+        *((f"~{n // 1000}k per million", _near(grams, n * sampled / 1e6)) for n in PER_MILLION),
     ]
+
+
+def _near(grams: dict[int, Any], count: float) -> str:
+    """The 1- or 2-character term whose count in the sample is nearest `count`."""
+    pairs = [(abs(counter[g] - count), n, g) for n in (1, 2) for counter in [grams[n]] for g in counter]
+    return min(pairs)[2]
 
 
 def _whole_months() -> str:
@@ -157,6 +174,14 @@ def main() -> None:
     parser.add_argument("--clues", type=int, default=1_000_000, help="top the database up to this many clues")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-migrate", action="store_true")
+    parser.add_argument(
+        "--text-only",
+        action="store_true",
+        help="only the text filter's pages and counts (to re-time them on a database already built)",
+    )
+    parser.add_argument(
+        "--terms", help="with --text-only: these comma-separated terms instead of the chosen ones"
+    )
     parser.add_argument(
         "--sqlite",
         action="store_true",
@@ -207,7 +232,10 @@ def main() -> None:
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     total = Clue.objects.count()
-    print(f"clues in the database: {total:,}; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"clues in the database: {total:,}; load average {os.getloadavg()[0]:.2f} "
+        f"at {time.strftime('%H:%M', time.gmtime())} UTC"
+    )
 
     clients = {}
     for who in ("shb_staff", "jt_liaison"):
@@ -220,7 +248,7 @@ def main() -> None:
         .values_list("pk", flat=True)
         .first()
     )
-    long_clue = _long_history_clue(detail_clue)
+    long_clue = 0 if args.text_only else _long_history_clue(detail_clue)
     pages = [
         ("office", "list, first page", "/clues/?per={per}"),
         (
@@ -273,6 +301,9 @@ def main() -> None:
         ("office", "home page (all panels)", "/?per={per}"),
         ("unit", "home page (all panels)", "/?per={per}"),
     ]
+    if args.text_only:
+        terms = [("given", t) for t in args.terms.split(",")] if args.terms else _text_terms()
+        pages = text_filter_pages(terms)
     who_of = {"office": "shb_staff", "unit": "jt_liaison"}
     print(f"\n{'as':7} {'page':64} {'median ms (per=50)':>18} {'queries per=20':>15} {'per=100':>8}")
     measured = []
@@ -298,6 +329,12 @@ def main() -> None:
         print("pages over the goal: " + (", ".join(f"{w} {u} {m:.0f} ms" for w, u, m in slow) or "none"))
         return
 
+    if args.text_only:
+        print_text_counts(terms)
+        print(
+            f"\nload average after the pages: {os.getloadavg()[0]:.2f} at {time.strftime('%H:%M', time.gmtime())} UTC"
+        )
+        return
     print_text_counts(_text_terms())
     qs = filter_clues(Clue.objects.visible_to(User.objects.get(username="shb_staff")), parse({}))[:10_000]
     timings = []

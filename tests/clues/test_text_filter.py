@@ -86,12 +86,12 @@ def _terms() -> list[str]:
     return terms
 
 
-@pytest.mark.parametrize("narrow", [True, False], ids=["index", "scan"])
-def test_the_text_filter_finds_what_the_substring_rule_finds_for_every_persona(
-    world, walk, monkeypatch, narrow
-):
-    """Both paths (text_filter.narrows chooses by the planner's estimate, forced here); on SQLite, the scan."""
-    monkeypatch.setattr(text_filter, "narrows", lambda *args, **kw: narrow and ON_POSTGRES)
+@pytest.mark.parametrize("way", list(text_filter.Way), ids=[w.value for w in text_filter.Way])
+def test_the_text_filter_finds_what_the_substring_rule_finds_for_every_persona(world, walk, monkeypatch, way):
+    """Every path (text_filter.way chooses by the planner's estimate and the index, forced here: the ids read
+    first, the index's subquery, the scan); on SQLite, the scan."""
+    forced = way if ON_POSTGRES else text_filter.Way.SCAN
+    monkeypatch.setattr(text_filter, "way", lambda *args, **kw: forced)
     _world(world, walk)
     terms = _terms()
     found = 0
@@ -136,38 +136,54 @@ def test_on_postgresql_the_index_candidates_hold_every_match_and_the_filter_read
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
 def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(monkeypatch):
-    def estimated(found, clues):
+    """The decision at a million clues (limit 25·√clues = 25,000), by inflated estimates and index counts."""
+    Way = text_filter.Way
+
+    def estimated(found, clues=1_000_000):
         monkeypatch.setattr(text_filter, "estimate", lambda text: (found, clues))
 
-    def narrowed(**kw):
-        """Whether the filter is narrowed to the index's candidates (`pk__in`) rather than the plain scan."""
-        return "pk__in" in str(text_filter.text_q("莫", **kw))
-
     def really(count):
+        """The index holds `count` candidates: its probe and its ids say so."""
         monkeypatch.setattr(text_filter, "candidates_up_to", lambda text, limit: min(count, limit + 1))
+        monkeypatch.setattr(
+            text_filter, "candidate_ids", lambda text, limit: list(range(1, min(count, limit + 1) + 1))
+        )
 
-    estimated(500, 1_000_000)
-    assert narrowed() and narrowed(counting=True)
-    # 20,000 of a million, and the index holds as many: the page scans (its first rows come soon), the counts
-    # narrow.
-    estimated(20_000, 1_000_000)
-    really(20_000)
-    assert not narrowed() and narrowed(counting=True)
-    # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): the
-    # page narrows too.
+    def ways():
+        return text_filter.way("莫", counting=False), text_filter.way("莫", counting=True)
+
+    assert text_filter.limit_of(1_000_000) == 25_000 and text_filter.limit_of(100) == text_filter.PAGE_FLOOR
+    estimated(500)
+    really(500)
+    assert ways() == (Way.IDS, Way.IDS)
+    # 莫 at a million: some 5,000 candidates, estimated 10,000 (both sides): the ids, page and counts.
+    estimated(10_000)
+    really(5_000)
+    assert ways() == (Way.IDS, Way.IDS)
+    # 80,000 of a million, and the index holds as many: the page scans (its first rows come soon), the counts
+    # take the index's subquery.
+    estimated(80_000)
+    really(80_000)
+    assert ways() == (Way.SCAN, Way.INDEX)
+    # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): ids.
     really(30)
-    assert narrowed()
-    # An estimate far above the page's limit is not checked: the scan.
-    estimated(900_000, 1_000_000)
+    assert ways() == (Way.IDS, Way.IDS)
+    # Estimated under the limit but the index holds more: never a truncated list.
+    estimated(1_000)
+    really(30_000)
+    assert ways() == (Way.SCAN, Way.INDEX)
+    # An estimate far above the limit is not checked: the scan (past a quarter of the clues, counts too).
+    estimated(900_000)
     really(30)
-    assert not narrowed(counting=True) and not narrowed()
-    # The estimate is asked once for the page and the counts of one request.
-    asked = []
+    assert ways() == (Way.SCAN, Way.SCAN)
+    # The estimate and the ids are read once for the page and the counts of one request.
+    asked, listed = [], []
     monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
+    monkeypatch.setattr(text_filter, "candidate_ids", lambda text, limit: listed.append(text) or [1])
     values = parse({"q": "莫"})
     filter_clues(Clue.objects.all(), values)
     filter_clues(Clue.objects.all(), values, counting=True)
-    assert asked == ["莫"]
+    assert asked == ["莫"] and listed == ["莫"]
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
@@ -178,19 +194,26 @@ def test_the_index_probe_counts_candidates_up_to_its_limit(walk):
     assert text_filter.candidates_up_to("莫", 10) == 3  # two summaries and a subject's name
     assert text_filter.candidates_up_to("莫", 1) == 2  # stops past the limit
     assert text_filter.candidates_up_to("不存在", 10) == 0
+    assert len(text_filter.candidate_ids("莫", 10)) == 3 and len(text_filter.candidate_ids("莫", 1)) == 2
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
-def test_a_page_narrowed_to_more_candidates_than_its_limit_still_finds_every_match(walk, monkeypatch):
-    """The page takes the candidates' ids only while they are at most its limit; past it (the estimate was
-    low), the index's whole subquery — never a truncated list."""
+def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeypatch):
+    """The page and the counts take the candidates' ids only while they are at most the limit; past it (the
+    estimate was low), the scan or the index's whole subquery."""
     made = [walk.register(summary=f"莫某第{i}次强揽工程") for i in range(6)]
     walk.register(summary="无关")
     monkeypatch.setattr(text_filter, "PAGE_FLOOR", 1)
+    monkeypatch.setattr(text_filter, "IDS_PER_ROOT", 4)
     monkeypatch.setattr(text_filter, "estimate", lambda text: (1, 1))  # limit max(1, 4·√1) = 4 < 6
+    for counting in (False, True):
+        q = text_filter.text_q("莫", counting=counting)
+        found = Clue.objects.filter(q)
+        assert sorted(found.values_list("pk", flat=True)) == sorted(c.pk for c in made)
+        assert "unnest" not in str(found.query)
+    monkeypatch.setattr(text_filter, "IDS_PER_ROOT", 6)  # limit 6: the ids
     found = Clue.objects.filter(text_filter.text_q("莫"))
-    assert sorted(found.values_list("pk", flat=True)) == sorted(c.pk for c in made)
-    assert "pk__in" in str(text_filter.text_q("莫")) and "RawSQL" in str(text_filter.text_q("莫"))
+    assert "unnest" in str(found.query) and found.count() == 6
 
 
 def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):

@@ -4,8 +4,9 @@ or of one of its reported subjects' names (matches_q, the rule). filters.filter_
 On PostgreSQL a GIN index on each side narrows the clues first (migration 0007_text_filter_grams: the arrays
 of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates, so
 the matches are the rule's (tests/clues/test_text_filter.py). The index pays for a rare term, not for one in
-most clues: `narrows` asks the planner how many candidates the term has and keeps the plain scan for a
-frequent one (and, where that estimate is only the planner's guess, reads the index up to the limit: PROBE).
+most clues: `way` asks the planner how many candidates the term has and keeps the plain scan for a frequent
+one (and, where that estimate is only the planner's guess, counts the index's entries up to the limit: PROBE).
+Up to the limit the candidates' ids are read as a list, for the page and the counts alike.
 Why not pg_trgm, and the figures: docs/clues.md.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from enum import StrEnum
 from typing import Any
 
 from django.db import connection
@@ -29,16 +31,28 @@ CANDIDATES = """
     SELECT clue_id FROM clues_reportedsubject WHERE taizhang_grams(name) @> taizhang_query_grams(%s)
 """
 # Counting reads every match: narrowing pays while the candidates are fewer than a quarter of the clues
-# (the scan reads them all). A page stops at its first rows: a scan in date order finds a term of frequency
-# f after about 50/f rows, the index path reads every candidate, and the two meet near 4·√clues candidates.
+# (the scan reads them all). A page stops at its first rows: a scan in date order finds a term of frequency f
+# among what a person sees (a share s of the clues) after about 50/(f·s) rows, the index path reads every
+# candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at a million) both take the candidates' ids as a
+# list (a few ms to read from the index); the page and counts then apply the rule to those clues only.
 COUNTING_SHARE = 0.25
 PAGE_FLOOR = 1_000
+IDS_PER_ROOT = 25
 # The planner's estimate for a gram it has no statistics for (most rare ones) is a share of the table, so at a
-# million clues a term in no clue was estimated above the page's limit and scanned for seconds. For a page, an
-# estimate within PROBE_FACTOR of the limit is checked by reading the index itself, up to the limit.
-PROBE_FACTOR = 50
+# million clues a term in no clue was estimated above the page's limit and scanned for seconds. An estimate
+# within PROBE_FACTOR of the limit is checked by counting the index's entries up to the limit (no clue row is
+# read for a count of an all-visible page: cheaper than the ids).
+PROBE_FACTOR = 10
 # The same candidates, each side's counted (an upper bound of the distinct ones), stopping past the limit.
 PROBE = f"SELECT count(*) FROM ({CANDIDATES.replace('UNION', 'UNION ALL')} LIMIT %s) AS found"  # noqa: S608 - constant SQL
+# The candidates' ids, passed back as one array (a list of 25,000 placeholders costs Django and the parser).
+LISTED = "SELECT unnest(%s::bigint[])"
+
+
+class Way(StrEnum):
+    SCAN = "scan"  # the rule on every clue (a frequent term)
+    IDS = "ids"  # the rule on the candidates' ids, read first (at most the limit)
+    INDEX = "index"  # the rule on the index's subquery (counts of more candidates than the limit)
 
 
 def matches_q(text: str) -> Q:
@@ -71,33 +85,41 @@ def estimate(text: str) -> tuple[float, float]:
     return float(plan[0]["Plan"]["Plan Rows"]), clues
 
 
-def _limit(clues: float, counting: bool) -> float:
-    return max(PAGE_FLOOR, COUNTING_SHARE * clues if counting else 4 * math.sqrt(clues))
+def limit_of(clues: float) -> int:
+    """How many candidates a page or a count takes as a list of ids, for a table of `clues`."""
+    return int(max(PAGE_FLOOR, IDS_PER_ROOT * math.sqrt(clues)))
 
 
-def narrows(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -> bool:
-    """Whether the index should narrow the search for `text` (PostgreSQL), for counts (every match is read)
-    or for a page. `cache` keeps the estimate for the other question of the same request."""
+def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -> Way:
+    """How the filter reads `text` (PostgreSQL; SQLite scans), for counts (every match is read) or for a page.
+    `cache` keeps the estimate and the ids for the other question of the same request."""
     if connection.vendor != "postgresql":
-        return False
-    if cache is not None and cache.get("_text_estimate", (None,))[0] == text:
-        found, clues = cache["_text_estimate"][1]
-    else:
-        found, clues = estimate(text)
-        if cache is not None:
-            cache["_text_estimate"] = (text, (found, clues))
-    limit = _limit(clues, counting)
-    if found <= limit:
-        return True
-    if counting or found > PROBE_FACTOR * limit:  # counts: the estimate's error is small beside a quarter
-        return False
-    key = f"_text_probe_{int(limit)}"
-    if cache is not None and cache.get(key, (None,))[0] == text:
-        return bool(cache[key][1])
-    narrow = candidates_up_to(text, int(limit)) <= limit
-    if cache is not None:
-        cache[key] = (text, narrow)
-    return narrow
+        return Way.SCAN
+    cache = cache if cache is not None else {}
+    found, clues = _estimate(text, cache)
+    limit = limit_of(clues)
+    more = Way.INDEX if counting and found <= COUNTING_SHARE * clues else Way.SCAN
+    if found > PROBE_FACTOR * limit:
+        return more
+    if found > limit:  # a doubtful estimate: counted up to the limit first, cheaper than reading the ids
+        key = f"_text_probe_{limit}"
+        if cache.get(key, (None,))[0] != text:
+            cache[key] = (text, candidates_up_to(text, limit))
+        if cache[key][1] > limit:
+            return more
+    return Way.IDS if len(_ids(text, limit, cache)) <= limit else more
+
+
+def _estimate(text: str, cache: dict[str, Any]) -> tuple[float, float]:
+    if cache.get("_text_estimate", (None,))[0] != text:
+        cache["_text_estimate"] = (text, estimate(text))
+    return cache["_text_estimate"][1]
+
+
+def _ids(text: str, limit: int, cache: dict[str, Any]) -> list[int]:
+    if cache.get("_text_ids", (None,))[0] != text:
+        cache["_text_ids"] = (text, candidate_ids(text, limit))
+    return cache["_text_ids"][1]
 
 
 def candidates_up_to(text: str, limit: int) -> int:
@@ -116,20 +138,17 @@ def candidate_ids(text: str, limit: int) -> list[int]:
 
 
 def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
-    """The rule as a filter: narrowed by the index where it pays (narrows), the same matches either way.
+    """The rule as a filter: narrowed by the index where it pays (way), the same matches either way.
 
-    A page narrowed takes the candidates' ids themselves (at most its limit): the planner, misled by the same
-    estimate, otherwise joined the candidates to a member unit's rule by walking every clue in date order
-    (3.3 s at a million clues for a term in none)."""
+    Up to the limit, the candidates' ids themselves: misled by the index's estimate, the planner otherwise
+    joined the candidates to a member unit's rule by walking every clue in date order (3.3 s at a million
+    clues for a term in none) and, for its counts, hashed them against the rule over every clue (631 ms for
+    莫)."""
     cache = cache if cache is not None else {}
-    if not narrows(text, counting=counting, cache=cache):
+    chosen = way(text, counting=counting, cache=cache)
+    if chosen is Way.SCAN:
         return matches_q(text)
-    if counting:
+    if chosen is Way.INDEX:
         return narrowed_q(text)
-    known = cache.get("_text_estimate")
-    clues = known[1][1] if known and known[0] == text else estimate(text)[1]
-    limit = int(_limit(clues, counting=False))
-    ids = candidate_ids(text, limit)
-    if len(ids) > limit:  # more than the estimate said: the index's subquery, whole
-        return narrowed_q(text)
-    return Q(pk__in=ids) & matches_q(text)
+    listed = RawSQL(LISTED, [_ids(text, limit_of(_estimate(text, cache)[1]), cache)])  # noqa: S611
+    return Q(pk__in=listed) & matches_q(text)
