@@ -52,7 +52,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the plans of one query per person")
-    parser.add_argument("--people", default=",".join(PEOPLE), help="comma-separated, of: " + ", ".join(PEOPLE))
+    parser.add_argument(
+        "--people", default=",".join(PEOPLE), help="comma-separated, of: " + ", ".join(PEOPLE)
+    )
     args = parser.parse_args()
     search_data.setup()
     world = search_data.ensure(args.n, args.seed)
