@@ -104,7 +104,7 @@ def main() -> None:
                 # The total's own share: the capped count alone, as the page runs it (after its window).
                 window = _visible_window(user, source, query_terms(q), 21)
                 started = time.perf_counter()
-                count_visible(user, source, query_terms(q), probe_head=window.all_visible)
+                count_visible(user, source, query_terms(q), share=window.share)
                 count_times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]

@@ -56,14 +56,15 @@ def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(w
     source = source_for("clues.clue")
     # Each way of counting, for every person: all matches probed (cap 40), the first cap+1 deciding (12 for
     # the office) or the database's own intersection (12 for the others, 5; and straight away when the search
-    # saw matches the person may not see: probe_head False).
+    # saw few matches the person may see: a small share).
     for cap in (40, 12, 5):
         monkeypatch.setattr(query, "TOTAL_CAP", cap)
+        monkeypatch.setattr(query, "PROBE_LIMIT", 2 * cap)
         for who, user in world.people.items():
             seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
-            for probe_head in (True, False):
-                counted = query.count_visible(user, source, query_terms("过路费"), probe_head=probe_head)
-                assert counted == min(seen, cap + 1), (who, cap, probe_head)
+            for share in (1.0, 0.5, 0.01, 0.0):
+                counted = query.count_visible(user, source, query_terms("过路费"), share=share)
+                assert counted == min(seen, cap + 1), (who, cap, share)
     monkeypatch.setattr(query, "TOTAL_CAP", 12)
     monkeypatch.setattr(views, "TOTAL_CAP", 12)
     page = world.client_for("office_staff").get("/search/", {"q": "过路费"}).content.decode()

@@ -34,6 +34,8 @@ SCAN_LIMIT = 21 * RANK_WINDOW
 # The total shown beside the results is exact up to TOTAL_CAP and "TOTAL_CAP+" above (a count of a frequent
 # term over a million records would cost more than the page).
 TOTAL_CAP = 10_000
+# The most matching ids the capped count probes by primary key (beyond, the database intersects rule and match).
+PROBE_LIMIT = 2 * TOTAL_CAP
 
 
 @dataclass
@@ -180,7 +182,7 @@ class Window:
 
     ids: list[int]  # at most RANK_WINDOW
     exhausted: bool  # they are all there are: their number is the total, with no count to run
-    all_visible: bool  # every match read was visible (a hint for count_visible's first way)
+    share: float  # the part of the matches read that was visible (count_visible's guide)
 
 
 def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> Window:
@@ -203,37 +205,40 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
         chunk = list(newest.values_list("pk", "object_id")[start : start + size])
         read = start + len(chunk)
         if not chunk:  # nothing (more) matches: no need to build the visibility rule at all
-            return Window(allowed[:RANK_WINDOW], len(allowed) <= RANK_WINDOW, len(allowed) == read)
+            return Window(allowed[:RANK_WINDOW], len(allowed) <= RANK_WINDOW, len(allowed) / max(read, 1))
         probe = _only(source.visible(user).order_by(), [oid for _pk, oid in chunk])
         visible = set(probe.values_list("pk", flat=True))
         allowed += [pk for pk, oid in chunk if oid in visible]
         if len(chunk) < size or len(allowed) >= want:
             exhausted = len(chunk) < size and len(allowed) <= RANK_WINDOW
-            return Window(allowed[:RANK_WINDOW], exhausted, len(allowed) == read)
+            return Window(allowed[:RANK_WINDOW], exhausted, len(allowed) / read)
         start += size
         size = _next_slice(start, len(allowed), want)
     scoped = newest.filter(object_id__in=source.visible(user).values("pk"))
     ids = list(scoped.values_list("pk", flat=True)[: RANK_WINDOW + 1])
-    return Window(ids[:RANK_WINDOW], len(ids) <= RANK_WINDOW, False)
+    return Window(ids[:RANK_WINDOW], len(ids) <= RANK_WINDOW, len(allowed) / start)
 
 
-def count_visible(user: Any, source: SearchSource, terms: list[str], *, probe_head: bool = True) -> int:
+def count_visible(user: Any, source: SearchSource, terms: list[str], *, share: float = 1.0) -> int:
     """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
 
-    The first TOTAL_CAP + 1 matching ids are read. When they are all the matches, their records are probed
-    through the rule by primary key, as `_visible_window` does, instead of the rule being built over the
-    whole ledger. When there are more, the probe decides only if all TOTAL_CAP + 1 are visible (an office
-    leader and a frequent term); it is tried when `probe_head` (the search found every match it read
-    visible), else the database intersects rule and match at once: for an office's staff (who do not see
-    the 保护伞 clues) or a unit the probe could not decide and cost 80 ms of the 200 at 100,000 clues
-    (docs/search.md). Either way the same number."""
+    Matching ids are read and their records probed through the rule by primary key, as `_visible_window`
+    does, instead of the rule being built over the whole ledger (which reads every record: 100–400 ms at
+    100,000 clues, docs/search.md). How many are read follows `share`, the part of the newest matches the
+    search found visible: enough to find TOTAL_CAP + 1 visible ones at that share (with a fifth more), and at
+    most PROBE_LIMIT. When they are all the matches the probe counts them exactly; when more than TOTAL_CAP
+    of them are visible, the total is "more than TOTAL_CAP". Otherwise (a unit that sees a few percent of a
+    frequent term's matches, or a share that misled) the database intersects rule and match. Either way the
+    same number."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
     visible = source.visible(user).order_by()
-    ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
-    if len(ids) <= TOTAL_CAP or probe_head:
-        head = _only(visible, ids).count()
-        if head > TOTAL_CAP or len(ids) <= TOTAL_CAP:
-            return head
+    wanted = (TOTAL_CAP + 1) / share * 1.2 if share > 0 else PROBE_LIMIT
+    budget = int(min(PROBE_LIMIT, max(TOTAL_CAP + 1, wanted)))
+    ids = list(docs.values_list("object_id", flat=True)[: budget + 1])
+    if len(ids) <= budget or wanted <= PROBE_LIMIT:
+        seen = _only(visible, ids[:budget]).count()
+        if seen > TOTAL_CAP or len(ids) <= budget:
+            return min(seen, TOTAL_CAP + 1)
     scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
@@ -272,10 +277,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
                 rank=_rank(doc),
             )
         )
-    if window.exhausted:
-        total = len(window_ids)
-    else:
-        total = count_visible(user, source, terms, probe_head=window.all_visible)
+    exhausted, share = window.exhausted, window.share
+    total = len(window_ids) if exhausted else count_visible(user, source, terms, share=share)
     return Group(source.model, source.label, hits, more, total)
 
 
