@@ -60,6 +60,7 @@ def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(w
     for cap in (40, 12, 5):
         monkeypatch.setattr(query, "TOTAL_CAP", cap)
         monkeypatch.setattr(query, "PROBE_LIMIT", 2 * cap)
+        monkeypatch.setattr(query, "PROBE_FEW", cap // 2)
         for who, user in world.people.items():
             seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
             for share in (1.0, 0.5, 0.01, 0.0):

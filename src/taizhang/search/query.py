@@ -6,6 +6,7 @@ database query, so a recused unit or anyone outside a 保护伞 clue's reach fin
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ SCAN_LIMIT = 21 * RANK_WINDOW
 TOTAL_CAP = 10_000
 # The most matching ids the capped count probes by primary key (beyond, the database intersects rule and match).
 PROBE_LIMIT = 2 * TOTAL_CAP
+# ... and when the share seen is too small for that, the most it probes (all of a term's matches, or none).
+PROBE_FEW = TOTAL_CAP // 2
 
 
 @dataclass
@@ -225,17 +228,18 @@ def count_visible(user: Any, source: SearchSource, terms: list[str], *, share: f
     Matching ids are read and their records probed through the rule by primary key, as `_visible_window`
     does, instead of the rule being built over the whole ledger (which reads every record: 100–400 ms at
     100,000 clues, docs/search.md). How many are read follows `share`, the part of the newest matches the
-    search found visible: enough to find TOTAL_CAP + 1 visible ones at that share (with a fifth more), and at
-    most PROBE_LIMIT. When they are all the matches the probe counts them exactly; when more than TOTAL_CAP
-    of them are visible, the total is "more than TOTAL_CAP". Otherwise (a unit that sees a few percent of a
-    frequent term's matches, or a share that misled) the database intersects rule and match. Either way the
-    same number."""
+    search found visible: enough to find TOTAL_CAP + 1 visible ones at that share (with a fifth more) when
+    that is at most PROBE_LIMIT, else PROBE_FEW (only a term with few matches is worth probing for a person
+    who sees a few percent of them). When they are all the matches the probe counts them exactly; when more
+    than TOTAL_CAP of them are visible, the total is "more than TOTAL_CAP". Otherwise (a unit and a frequent
+    term, or a share that misled) the database intersects rule and match. Either way the same number."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
     visible = source.visible(user).order_by()
-    wanted = (TOTAL_CAP + 1) / share * 1.2 if share > 0 else PROBE_LIMIT
-    budget = int(min(PROBE_LIMIT, max(TOTAL_CAP + 1, wanted)))
+    wanted = (TOTAL_CAP + 1) / share * 1.2 if share > 0 else math.inf
+    decisive = wanted <= PROBE_LIMIT  # probing may find more than TOTAL_CAP visible
+    budget = int(max(TOTAL_CAP + 1, wanted)) if decisive else PROBE_FEW
     ids = list(docs.values_list("object_id", flat=True)[: budget + 1])
-    if len(ids) <= budget or wanted <= PROBE_LIMIT:
+    if len(ids) <= budget or decisive:
         seen = _only(visible, ids[:budget]).count()
         if seen > TOTAL_CAP or len(ids) <= budget:
             return min(seen, TOTAL_CAP + 1)
