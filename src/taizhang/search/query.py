@@ -38,7 +38,7 @@ TOTAL_CAP = 10_000
 # The most matching ids the capped count probes by primary key (beyond, the database intersects rule and match).
 PROBE_LIMIT = 2 * TOTAL_CAP
 # ... and when the share seen is too small for that, the most it probes (all of a term's matches, or none).
-PROBE_FEW = TOTAL_CAP // 2
+PROBE_FEW = TOTAL_CAP
 
 
 @dataclass
@@ -229,8 +229,8 @@ def count_visible(user: Any, source: SearchSource, terms: list[str], *, share: f
     does, instead of the rule being built over the whole ledger (which reads every record: 100–400 ms at
     100,000 clues, docs/search.md). How many are read follows `share`, the part of the newest matches the
     search found visible: enough to find TOTAL_CAP + 1 visible ones at that share (with a fifth more) when
-    that is at most PROBE_LIMIT, else PROBE_FEW (only a term with few matches is worth probing for a person
-    who sees a few percent of them). When they are all the matches the probe counts them exactly; when more
+    that is at most PROBE_LIMIT, else PROBE_FEW (only a term with at most that many matches is worth probing
+    for a person who sees a few percent of them). When they are all the matches the probe counts them exactly; when more
     than TOTAL_CAP of them are visible, the total is "more than TOTAL_CAP". Otherwise (a unit and a frequent
     term, or a share that misled) the database intersects rule and match. Either way the same number."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
