@@ -52,6 +52,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the plans of one query per person")
+    parser.add_argument(
+        "--people", default=",".join(PEOPLE), help="comma-separated, of: " + ", ".join(PEOPLE)
+    )
     args = parser.parse_args()
     search_data.setup()
     world = search_data.ensure(args.n, args.seed)
@@ -60,7 +63,7 @@ def main() -> None:
 
     from taizhang.pure.fold import query_terms
     from taizhang.search.models import SearchDocument
-    from taizhang.search.query import count_visible, search_source
+    from taizhang.search.query import _visible_window, count_visible, search_source
     from taizhang.search.sources import source_for
 
     if connection.vendor != "postgresql":
@@ -71,14 +74,26 @@ def main() -> None:
     two = [w[:2] for w in rng.sample(search_data.WORDS, args.queries)]
     one = [rng.choice(search_data.SURNAMES) for _ in range(10)]
     mixed = [f"{rng.choice(search_data.WORDS)[:2]} {rng.choice(search_data.WORDS)[:2]}" for _ in range(10)]
+    # Frequent single characters (each in a fifth to all of the clues), and rare queries: two subjects'
+    # names together (a few clues) and terms in no clue.
+    frequent = [rng.choice(search_data.WORDS)[0] for _ in range(9)] + ["某"]
+    names = search_data.SURNAMES
+    rare = [f"{rng.choice(names)}某甲 {rng.choice(names)}某乙" for _ in range(8)] + ["鬼", "魑魅"]
     print(f"documents: {SearchDocument.objects.count():,}")
     # Untimed: loads the folding tables and warms the connection, as a running server already has.
     search_source(world["people"]["bench_staff"], source, "渣土")
     if args.explain:
         explain(world, source, two[0])
-    for who in PEOPLE:
+    for who in args.people.split(","):
         user = world["people"][who]
-        for label, queries in (("2-char", two), ("1-char", one), ("2 words", mixed)):
+        classes = (
+            ("2-char", two),
+            ("1-char", one),
+            ("1-char frequent", frequent),
+            ("2 words", mixed),
+            ("rare", rare),
+        )
+        for label, queries in classes:
             times, counts, totals, count_times = [], [], [], []
             for q in queries:
                 started = time.perf_counter()
@@ -86,13 +101,15 @@ def main() -> None:
                 times.append((time.perf_counter() - started) * 1000)
                 counts.append(len(group.hits))
                 totals.append(group.total)
-                started = time.perf_counter()  # the total's own share: the capped count alone
-                count_visible(user, source, query_terms(q))
+                # The total's own share: the capped count alone, as the page runs it (after its window).
+                window = _visible_window(user, source, query_terms(q), 21)
+                started = time.perf_counter()
+                count_visible(user, source, query_terms(q), share=window.share)
                 count_times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
             print(
-                f"{who:14s} {label:8s} n={len(queries):3d} median {statistics.median(times):7.1f} ms"
+                f"{who:14s} {label:15s} n={len(queries):3d} median {statistics.median(times):7.1f} ms"
                 f"  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  (avg hits {statistics.mean(counts):.1f},"
                 f" median total {statistics.median(totals):,.0f}, capped {sum(t > 10_000 for t in totals)};"
                 f" the count alone {statistics.median(count_times):.1f} ms median)"

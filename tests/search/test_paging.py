@@ -38,25 +38,34 @@ def test_the_total_is_exact_up_to_the_cap_and_counts_only_what_the_person_sees(w
     from taizhang.search.sources import source_for
 
     for n in range(30):
-        reg.clue(summary=f"砂石码头强收过路费第{n}起", facts="有人在砂石码头强收过路费。")
+        office, umbrella = ("district" if n % 4 == 1 else "city"), n % 5 == 2  # not everyone sees them all
+        reg.clue(
+            summary=f"砂石码头强收过路费第{n}起",
+            facts="有人在砂石码头强收过路费。",
+            office=office,
+            umbrella=umbrella,
+        )
     # More than RANK_WINDOW's worth is not needed to reach the count: a small window makes it run.
     monkeypatch.setattr(query, "RANK_WINDOW", 5)
     monkeypatch.setattr(query, "RANK_MIN_VISIBLE", 5)
     monkeypatch.setattr(query, "SCAN_LIMIT", 10)
-    for who in ("office_staff", "liaison", "district_staff"):
-        user = world.people[who]
+    for who, user in world.people.items():
         seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
         groups = query.search(user, "过路费", models=["clues.clue"], limit=3)
         assert groups[0].total == seen, who
     source = source_for("clues.clue")
-    # Each way of counting: all matches probed (cap 40), the first cap+1 deciding (12 for the office) or the
-    # database's own intersection (12 for the others, 5).
+    # Each way of counting, for every person: all matches probed (cap 40), the first cap+1 deciding (12 for
+    # the office) or the database's own intersection (12 for the others, 5; and straight away when the search
+    # saw few matches the person may see: a small share).
     for cap in (40, 12, 5):
         monkeypatch.setattr(query, "TOTAL_CAP", cap)
-        for who in ("office_staff", "liaison", "district_staff", "office_leader"):
-            user = world.people[who]
+        monkeypatch.setattr(query, "PROBE_LIMIT", 2 * cap)
+        monkeypatch.setattr(query, "PROBE_FEW", cap // 2)
+        for who, user in world.people.items():
             seen = Clue.objects.visible_to(user).filter(summary__contains="过路费").count()
-            assert query.count_visible(user, source, query_terms("过路费")) == min(seen, cap + 1), (who, cap)
+            for share in (1.0, 0.5, 0.01, 0.0):
+                counted = query.count_visible(user, source, query_terms("过路费"), share=share)
+                assert counted == min(seen, cap + 1), (who, cap, share)
     monkeypatch.setattr(query, "TOTAL_CAP", 12)
     monkeypatch.setattr(views, "TOTAL_CAP", 12)
     page = world.client_for("office_staff").get("/search/", {"q": "过路费"}).content.decode()

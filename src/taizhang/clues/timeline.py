@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,53 +130,112 @@ class Entry:
         return self.actor_now or actor_name(self)
 
 
+_COLUMNS = (
+    "at",
+    "action",
+    "actor_id",
+    "actor_label",
+    "actor__display_name",
+    "actor__username",
+    "before",
+    "after",
+    "reason",
+)
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    at, action, actor_id, label, shown, username, before, after, reason = row[:9]
+    return Entry(
+        at, action, actor_id, label, (shown or username or "") if actor_id else "", before, after, reason
+    )
+
+
 def entries_of(clue_id: int) -> list[Entry]:
     """The clue's audit entries, oldest first (one query; the detail page reads its sign-off notes from them).
     Only the columns the timeline reads (not the hash chain), the actor by its current name."""
-    rows = (
-        AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id))
-        .order_by("at", "id")
-        .values_list(
-            "at",
-            "action",
-            "actor_id",
-            "actor_label",
-            "actor__display_name",
-            "actor__username",
-            "before",
-            "after",
-            "reason",
-        )
-    )
-    return [
-        Entry(
-            at, action, actor_id, label, (shown or username or "") if actor_id else "", before, after, reason
-        )
-        for at, action, actor_id, label, shown, username, before, after, reason in rows
-    ]
+    rows = AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue_id)).order_by("at", "id")
+    return [_entry(row) for row in rows.values_list(*_COLUMNS)]
+
+
+def _thread_ok(user: Any, clue: Any) -> bool:
+    """Whether the reporter thread's entries are shown to `user` (None: the auditor, who sees everything)."""
+    from taizhang.clues import permissions as perm
+
+    return user is None or (clue is not None and perm.can_manage(user, clue))
+
+
+def _seen_numbers(user: Any, entries: list[Entry]) -> tuple[set[str], set[str]]:
+    """The other clues' numbers the entries name, and those of them `user` may see (one query, if any)."""
+    from taizhang.clues.models import Clue
+
+    named = set().union(*(_other_numbers(e) for e in entries)) if entries else set()
+    if user is None or not named:
+        return named, named
+    return named, set(Clue.objects.visible_to(user).filter(number__in=named).values_list("number", flat=True))
 
 
 def readable_entries(
     clue_id: int, user: Any = None, *, clue: Any = None, entries: list[Entry] | None = None
 ) -> list[Entry]:
     """The clue's audit entries that `user` may read, oldest first (see `timeline`)."""
-    from taizhang.clues import permissions as perm
     from taizhang.clues.models import Clue
 
     if entries is None:
         entries = entries_of(clue_id)
     if clue is None:
         clue = Clue.objects.select_related("office").filter(pk=clue_id).first()
-    thread_ok = user is None or (clue is not None and perm.can_manage(user, clue))
-    named = set().union(*(_other_numbers(e) for e in entries)) if entries else set()
-    seen = named
-    if user is not None and named:
-        seen = set(Clue.objects.visible_to(user).filter(number__in=named).values_list("number", flat=True))
+    thread_ok = _thread_ok(user, clue)
+    _named, seen = _seen_numbers(user, entries)
     return [
         entry
         for entry in entries
         if (thread_ok or not entry.action.startswith(REPORTER_ACTIONS)) and not _other_numbers(entry) - seen
     ]
+
+
+SIGNED = "clue.finding_signed"
+
+
+@dataclass(slots=True)
+class Newest:
+    """The newest entries a reader may read (oldest first), how many readable ones came before them, and
+    every sign-off entry of the clue (the detail page shows each finding's sign-off opinion from them)."""
+
+    entries: list[Entry]
+    earlier: int
+    signed: list[Entry]
+
+
+def newest_readable(clue: Any, user: Any, shown: int) -> Newest:
+    """The clue's newest `shown` entries `user` may read, in one query whatever the history's length.
+
+    Besides those, the query returns only the entries whose reading is decided by another record or that
+    the page needs whatever their age ("kept": naming another clue — shown only if the reader may see it —
+    and sign-offs), and the count of all the entries the reader's thread rule lets through (a window over
+    the clue's rows: the database counts, nothing more is sent). Every other entry is readable, so the newest
+    `shown` readable ones are among the newest `shown` others and the kept ones; the earlier readable ones
+    are the count less the shown and the kept ones the reader may not read. Same answer as
+    `readable_entries` over the whole history (tests/clues/test_detail_queries.py)."""
+    keys = list(OTHER_CLUE_KEYS)
+    kept = Q(action=SIGNED) | Q(after__has_any_keys=keys) | Q(after__detail__has_any_keys=keys)
+    rows = AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue.pk))
+    if not _thread_ok(user, clue):
+        for prefix in REPORTER_ACTIONS:
+            rows = rows.exclude(action__startswith=prefix)
+    rows = rows.annotate(kept=Case(When(kept, then=Value(1)), default=Value(0), output_field=IntegerField()))
+    rows = rows.annotate(
+        total=Window(Count("id")),
+        # Kept rows are numbered apart from the others: each other row's place among the others.
+        place=Window(RowNumber(), partition_by="kept", order_by=[F("at").desc(), F("id").desc()]),
+    ).filter(place__lte=Case(When(kept=1, then=Value(2**31 - 1)), default=Value(shown)))
+    fetched = list(rows.order_by("-at", "-id").values_list(*_COLUMNS, "kept", "total"))
+    entries = [_entry(row) for row in fetched]
+    special = [entry for entry, row in zip(entries, fetched, strict=True) if row[9]]
+    _named, seen = _seen_numbers(user, special)
+    readable = [entry for entry in entries if not _other_numbers(entry) - seen]
+    total = (fetched[0][10] if fetched else 0) - (len(entries) - len(readable))
+    page = readable[:shown][::-1]
+    return Newest(page, total - len(page), [entry for entry in special if entry.action == SIGNED])
 
 
 def items_of(entries: list[Entry]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ database query, so a recused unit or anyone outside a 保护伞 clue's reach fin
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,10 @@ SCAN_LIMIT = 21 * RANK_WINDOW
 # The total shown beside the results is exact up to TOTAL_CAP and "TOTAL_CAP+" above (a count of a frequent
 # term over a million records would cost more than the page).
 TOTAL_CAP = 10_000
+# The most matching ids the capped count probes by primary key (beyond, the database intersects rule and match).
+PROBE_LIMIT = 2 * TOTAL_CAP
+# ... and when the share seen is too small for that, the most it probes (all of a term's matches, or none).
+PROBE_FEW = TOTAL_CAP
 
 
 @dataclass
@@ -174,9 +179,18 @@ def _next_slice(read: int, found: int, want: int) -> int:
     return max(RANK_WINDOW, min(SLICE_MAX, int(needed) + 1))
 
 
-def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> tuple[list[int], bool]:
-    """Ids of the newest matching documents the user may see (at most RANK_WINDOW), and whether they are all
-    there are (then their number is the total, with no count to run).
+@dataclass
+class Window:
+    """The newest matching documents a person may see, as `_visible_window` found them."""
+
+    ids: list[int]  # at most RANK_WINDOW
+    exhausted: bool  # they are all there are: their number is the total, with no count to run
+    share: float  # the part of the matches read that was visible (count_visible's guide)
+
+
+def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> Window:
+    """Ids of the newest matching documents the user may see (at most RANK_WINDOW), whether they are all
+    there are, and whether every match read on the way was visible.
 
     The newest matches are read in slices regardless of visibility (the GIN index or a newest-first index
     scan that stops early), and the visibility rule is applied to just those records: primary-key probes,
@@ -192,33 +206,43 @@ def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int
     while start < SCAN_LIMIT:
         size = min(size, SCAN_LIMIT - start)
         chunk = list(newest.values_list("pk", "object_id")[start : start + size])
+        read = start + len(chunk)
         if not chunk:  # nothing (more) matches: no need to build the visibility rule at all
-            return allowed[:RANK_WINDOW], len(allowed) <= RANK_WINDOW
+            return Window(allowed[:RANK_WINDOW], len(allowed) <= RANK_WINDOW, len(allowed) / max(read, 1))
         probe = _only(source.visible(user).order_by(), [oid for _pk, oid in chunk])
         visible = set(probe.values_list("pk", flat=True))
         allowed += [pk for pk, oid in chunk if oid in visible]
         if len(chunk) < size or len(allowed) >= want:
-            return allowed[:RANK_WINDOW], len(chunk) < size and len(allowed) <= RANK_WINDOW
+            exhausted = len(chunk) < size and len(allowed) <= RANK_WINDOW
+            return Window(allowed[:RANK_WINDOW], exhausted, len(allowed) / read)
         start += size
         size = _next_slice(start, len(allowed), want)
     scoped = newest.filter(object_id__in=source.visible(user).values("pk"))
     ids = list(scoped.values_list("pk", flat=True)[: RANK_WINDOW + 1])
-    return ids[:RANK_WINDOW], len(ids) <= RANK_WINDOW
+    return Window(ids[:RANK_WINDOW], len(ids) <= RANK_WINDOW, len(allowed) / start)
 
 
-def count_visible(user: Any, source: SearchSource, terms: list[str]) -> int:
+def count_visible(user: Any, source: SearchSource, terms: list[str], *, share: float = 1.0) -> int:
     """How many documents of the source match and are visible to the user, counted up to TOTAL_CAP + 1.
 
-    The first TOTAL_CAP + 1 matching ids are read and their records probed through the rule by primary key,
-    as `_visible_window` does, instead of the rule being built over the whole ledger: that decides when they
-    are all the matches or when more than TOTAL_CAP of them are visible (an office and a frequent term).
-    Otherwise the database intersects rule and match."""
+    Matching ids are read and their records probed through the rule by primary key, as `_visible_window`
+    does, instead of the rule being built over the whole ledger (which reads every record: 100–400 ms at
+    100,000 clues, docs/search.md). How many are read follows `share`, the part of the newest matches the
+    search found visible: enough to find TOTAL_CAP + 1 visible ones at that share (with a fifth more) when
+    that is at most PROBE_LIMIT, else PROBE_FEW (only a term with at most that many matches is worth probing
+    for a person who sees a few percent of them). When they are all the matches the probe counts them exactly; when more
+    than TOTAL_CAP of them are visible, the total is "more than TOTAL_CAP". Otherwise (a unit and a frequent
+    term, or a share that misled) the database intersects rule and match. Either way the same number."""
     docs = matching(SearchDocument.objects.filter(model=source.model), terms).order_by()
     visible = source.visible(user).order_by()
-    ids = list(docs.values_list("object_id", flat=True)[: TOTAL_CAP + 1])
-    head = _only(visible, ids).count()
-    if head > TOTAL_CAP or len(ids) <= TOTAL_CAP:
-        return head
+    wanted = (TOTAL_CAP + 1) / share * 1.2 if share > 0 else math.inf
+    decisive = wanted <= PROBE_LIMIT  # probing may find more than TOTAL_CAP visible
+    budget = int(max(TOTAL_CAP + 1, wanted)) if decisive else PROBE_FEW
+    ids = list(docs.values_list("object_id", flat=True)[: budget + 1])
+    if len(ids) <= budget or decisive:
+        seen = _only(visible, ids[:budget]).count()
+        if seen > TOTAL_CAP or len(ids) <= budget:
+            return min(seen, TOTAL_CAP + 1)
     scoped = docs.filter(object_id__in=visible.values("pk"))
     return scoped.values("pk")[: TOTAL_CAP + 1].count()
 
@@ -233,7 +257,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
     hits: list[Hit] = []
     if not terms:
         return Group(source.model, source.label, hits, False)
-    window_ids, exhausted = _visible_window(user, source, terms, limit + 1)
+    window = _visible_window(user, source, terms, limit + 1)
+    window_ids = window.ids
     if not window_ids:  # most sources match nothing for most words: skip building the ranked query
         return Group(source.model, source.label, hits, False)
     docs = ranked(_only(SearchDocument.objects.all(), window_ids), terms).order_by(
@@ -256,7 +281,8 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
                 rank=_rank(doc),
             )
         )
-    total = len(window_ids) if exhausted else count_visible(user, source, terms)
+    exhausted, share = window.exhausted, window.share
+    total = len(window_ids) if exhausted else count_visible(user, source, terms, share=share)
     return Group(source.model, source.label, hits, more, total)
 
 

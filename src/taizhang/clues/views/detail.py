@@ -30,7 +30,7 @@ from taizhang.clues.models import (
     StageReport,
     Transfer,
 )
-from taizhang.clues.timeline import Entry, entries_of, items_of, readable_entries
+from taizhang.clues.timeline import Entry, entries_of, items_of, newest_readable, readable_entries
 from taizhang.clues.views.common import visible_clue
 from taizhang.core.discovery import clue_sections
 from taizhang.org.models import Unit, User
@@ -169,11 +169,18 @@ def _with_sign_notes(entries: list[Entry], findings: Any) -> list[Finding]:
 TIMELINE_SHOWN = 20
 
 
-def _timeline_context(request: HttpRequest, clue: Clue, entries: list[Entry]) -> dict[str, Any]:
-    readable = readable_entries(clue.pk, request.user, clue=clue, entries=entries)
-    earlier = 0 if request.GET.get("timeline") == "all" else max(len(readable) - TIMELINE_SHOWN, 0)
-    # Only the entries shown are put in words: the page's work does not grow with the history.
-    return {"clue": clue, "timeline": items_of(readable[earlier:]), "timeline_earlier": earlier}
+def _timeline_context(request: HttpRequest, clue: Clue) -> tuple[dict[str, Any], list[Entry]]:
+    """The timeline's part of the context, and the sign-off entries (for the findings' opinions).
+
+    Only the newest TIMELINE_SHOWN readable entries are read (and put in words), with the count of the
+    earlier ones: the page's work does not grow with the history. `?timeline=all` reads them all."""
+    if request.GET.get("timeline") == "all":
+        entries = entries_of(clue.pk)
+        readable = readable_entries(clue.pk, request.user, clue=clue, entries=entries)
+        return {"clue": clue, "timeline": items_of(readable), "timeline_earlier": 0}, entries
+    newest = newest_readable(clue, request.user, TIMELINE_SHOWN)
+    context = {"clue": clue, "timeline": items_of(newest.entries), "timeline_earlier": newest.earlier}
+    return context, newest.signed
 
 
 def _transfers(clue: Clue) -> list[Transfer]:
@@ -254,7 +261,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = visible_clue(request, pk)
     htmx = bool(request.headers.get("HX-Request"))
     if htmx and request.GET.get("timeline") == "all":
-        return render(request, "clues/_timeline.html", _timeline_context(request, clue, entries_of(clue.pk)))
+        return render(request, "clues/_timeline.html", _timeline_context(request, clue)[0])
     if htmx and request.GET.get("reports") == "all":
         return render(request, "clues/_reports.html", _reports_context(request, clue))
     if htmx and request.GET.get("sections"):
@@ -262,12 +269,12 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     prefetch_related_objects(
         [clue], Prefetch("subjects", queryset=ReportedSubject.objects.select_related("unit"))
     )
-    entries = entries_of(clue.pk)
+    timeline, signed = _timeline_context(request, clue)
     transfers = _transfers(clue)
     manage = perm.can_manage(request.user, clue)
     inline = request.GET.get("sections") == "all"
     context = {
-        **_timeline_context(request, clue, entries),
+        **timeline,
         **(_more_context(request, clue) if inline else {}),
         "inline_more": inline,
         "reporter_label": reporter_label(clue),
@@ -277,7 +284,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("assigned_at", "id"),
         **_reports_context(request, clue),
         "findings": _with_sign_notes(
-            entries,
+            signed,
             _naming(Finding.objects.filter(clue=clue), "drafted_by", "signed_by", "reviewed_by"),
         ),
         "transfers": transfers,
