@@ -4,7 +4,7 @@
 - zh_Hant is generated from every msgid with OpenCC's plain s2t (mainland Traditional: 信息 stays 信息, 审核 is
   not turned into Taiwan's 稽核), so it is always complete.
 - en is filled from scripts/en_glossary.tsv (msgid<TAB>English); entries without a translation fall back to the
-  Simplified Chinese text.
+  Simplified Chinese text, and so do msgmerge's fuzzy guesses for msgids the glossary lacks (they are emptied).
 - Both are compiled to .mo, which is committed so `make run` needs no gettext tools.
 Needs xgettext/msgfmt (Debian package gettext) only when the strings changed.
 """
@@ -38,6 +38,21 @@ def _glossary() -> dict[str, str]:
     return pairs
 
 
+def settle_fuzzy(entry: polib.POEntry, lang: str, glossary: dict[str, str]) -> None:
+    """Drop the fuzzy flag; in English also msgmerge's guess unless the glossary supplied the text.
+
+    A fuzzy msgstr is msgmerge's guess from a similar msgid, often wrong ("回访" had become "Recused"); kept
+    without the flag it would pass for a translation. Emptied, the Chinese shows until the glossary has English.
+    """
+    if "fuzzy" not in entry.flags:
+        return
+    if lang == "en" and entry.msgid not in glossary:
+        entry.msgstr = ""
+        entry.msgstr_plural = {0: "", 1: ""} if entry.msgid_plural else {}
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = entry.previous_msgid_plural = None
+
+
 def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taizhang.settings"}
     env.setdefault("TAIZHANG_VAR_DIR", str(ROOT / "var"))
@@ -65,8 +80,7 @@ def main() -> int:
                     entry.msgstr_plural = {0: one, 1: many or one}
                 else:
                     entry.msgstr = english
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
+            settle_fuzzy(entry, lang, glossary)
         catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         catalogue.save()
         catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
