@@ -3,6 +3,7 @@
     .venv/bin/python bench/people.py --clues 2000            # SQLite under /tmp
     PYTHONPATH=src .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/people.py --clues 20000
     TAIZHANG_DATABASE_URL=… .venv/bin/python bench/people.py --again   # re-time on a ledger built before
+    … bench/people.py --clues 1000000 --build-only, then … --resolve   # build now, resolve and time later
 It migrates a fresh database, bulk-creates clues with ~1.3 subjects each drawn from a city's people (surnames by
 their population shares, Zipf given names, employers of their own, some regulars; Traditional and spaced
 variants, full or partial IDs), resolves the whole ledger set-based (time, resident memory at each tenth, peak),
@@ -171,9 +172,15 @@ def build_in_chunks(n: int) -> tuple[User, Unit]:
         size = min(CHUNK, n - done)
         leader, city = build(size, total=n, offset=done, leader=leader, city=city)
         done += size
-        print(f"  built {done}/{n} clues", flush=True)
+        print(f"  built {done}/{n} clues  {stamp()}", flush=True)
     assert leader is not None and city is not None
     return leader, city
+
+
+def stamp() -> str:
+    """The UTC time and the load average, printed beside each step of a long run."""
+    with open("/proc/loadavg") as f:
+        return time.strftime("%H:%M:%S UTC", time.gmtime()) + "  load " + " ".join(f.read().split()[:3])
 
 
 def rss_mib() -> float:
@@ -212,9 +219,24 @@ def main() -> None:
         help="only time the per-request paths, on the ledger an earlier run left in the database "
         "(TAIZHANG_DATABASE_URL): measure a change without building and resolving again",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build the ledger and stop (resolve it later with --resolve)",
+    )
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="resolve the ledger a --build-only run left in the database (TAIZHANG_DATABASE_URL), then time",
+    )
     args = parser.parse_args()
     n = max(100, min(args.clues, 1_000_000))
     call_command("migrate", verbosity=0)
+    if args.resolve:
+        n = Clue.objects.count()
+        resolve_ledger(n)
+        measure(User.objects.get(username="bench_leader"))
+        return
     if args.again:
         measure(User.objects.get(username="bench_leader"))
         if args.suspects:
@@ -224,6 +246,8 @@ def main() -> None:
         print("database not empty; run on a fresh database", file=sys.stderr)
         sys.exit(1)
     leader, _city = build_in_chunks(n)
+    if args.build_only:
+        return
     resolve_ledger(n)
     measure(leader)
     if args.suspects:
@@ -284,7 +308,7 @@ def resolve_ledger(n: int) -> None:
     def progress(done: int, total: int) -> None:
         if done >= marks[-1] or done == total:
             marks.append(done + max(1, total // 10))
-            print(f"  resolved {done}/{total}  rss {rss_mib():.0f} MiB", flush=True)
+            print(f"  resolved {done}/{total}  rss {rss_mib():.0f} MiB  {stamp()}", flush=True)
 
     before = rss_mib()
     start = time.perf_counter()

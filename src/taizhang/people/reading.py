@@ -127,6 +127,42 @@ def visible_values(
     return [row[: len(fields)] for row in read if seen.names(*row[len(fields) :])]
 
 
+def matters(user: Any, clue_ids: set[int] | list[int]) -> dict[int, int]:
+    """Each of these visible clues with the clue that carries its matter: a duplicate merged (串并) into a clue
+    the person also sees is that clue (along a chain of merges, as far as the person sees), any other clue is
+    itself. Every count of clues counts matters: a merged duplicate is no record of its own, and a target the
+    person cannot see leaves its duplicates apart (nothing tells of it). One query when nothing was merged."""
+    into: dict[int, int] = {}
+    known, asked = set(clue_ids), set(clue_ids)
+    while asked:
+        step = dict(
+            Clue.objects.filter(pk__in=asked, merged_into__isnull=False)
+            .order_by()
+            .values_list("pk", "merged_into_id")
+        )
+        targets = set(step.values()) - known
+        seen = _among(Clue.objects.visible_to(user), targets)
+        known |= seen
+        into.update({clue: target for clue, target in step.items() if target in known})
+        asked = seen
+
+    def top(clue: int) -> int:
+        passed = {clue}
+        while clue in into and into[clue] not in passed:
+            clue = into[clue]
+            passed.add(clue)
+        return clue
+
+    return {clue: top(clue) for clue in clue_ids}
+
+
+def count_matters(user: Any, clues_of: dict[int, set[int]]) -> dict[int, int]:
+    """How many matters (see `matters`) each entity's visible clues make."""
+    every = set().union(*clues_of.values()) if clues_of else set()
+    carried = matters(user, every) if every else {}
+    return {eid: len({carried[c] for c in clues}) for eid, clues in clues_of.items()}
+
+
 def visible_relations(user: Any, rows: QuerySet | None = None) -> QuerySet:
     """Relations (among `rows`, when given: narrowed first, as in visible_among) whose stating record the person
     may see; their ends are checked by the callers."""
@@ -266,10 +302,22 @@ def entity_page(
             by_clue.setdefault(clue_id, set()).add(str(roles.get(role, role)))
         elif case_id:
             direct_cases[case_id].add(str(roles.get(role, role)))
-    ordered = list(by_clue)
+    # One row per matter: its own clue when that names the entity, else its newest duplicate naming it; the
+    # other duplicates naming the entity are listed on that row.
+    carried = matters(user, list(by_clue))
+    rows_of: dict[int, int] = {}
+    merged: dict[int, list[int]] = defaultdict(list)
+    for clue_id in sorted(by_clue, key=lambda c: carried[c] != c):
+        first = rows_of.setdefault(carried[clue_id], clue_id)
+        if first != clue_id:
+            by_clue[first] |= by_clue[clue_id]
+            merged[first].append(clue_id)
+    listed = set(rows_of.values())
+    ordered = [clue_id for clue_id in by_clue if clue_id in listed]
     paged = Paginator(ordered, per_page or CLUES_PER_PAGE).get_page(page) if page is not None else None
     shown = list(paged.object_list) if paged is not None else ordered
-    clues = Clue.objects.filter(pk__in=shown).only("pk", "number", "summary", "received_at").in_bulk()
+    wanted = set(shown).union(*(merged[c] for c in shown))
+    clues = Clue.objects.filter(pk__in=wanted).only("pk", "number", "summary", "received_at").in_bulk()
     names = _common([row[2] for row in rows])
     view = EntityPage(
         entity=entity,
@@ -280,8 +328,16 @@ def entity_page(
         posts=_common([row[4] for row in rows]),
         id_fragments=_common([row[5] for row in rows]),
         phones=_common([row[6] for row in rows]),
-        clues=[{"clue": clues[pk], "roles": sorted(by_clue[pk])} for pk in shown if pk in clues],
-        cases=_cases_of(user, ordered, direct_cases),
+        clues=[
+            {
+                "clue": clues[pk],
+                "roles": sorted(by_clue[pk]),
+                "merged": [clues[c].number for c in merged[pk] if c in clues],
+            }
+            for pk in shown
+            if pk in clues
+        ],
+        cases=_cases_of(user, list(by_clue), direct_cases),
         clue_total=len(ordered),
         page=paged,
         every_record_seen=len(rows) == len(every),
@@ -339,11 +395,17 @@ def relations_of(user: Any, entity_id: int) -> list[dict[str, Any]]:
 def record_counts(user: Any, ids: set[int] | list[int], mentions: QuerySet | None = None) -> dict[int, int]:
     """How many visible records (clues and cases) name each entity."""
     narrowed = Mention.objects.filter(entity_id__in=list(ids))
-    base = mentions.filter(entity_id__in=list(ids)) if mentions is not None else visible_among(user, narrowed)
-    rows = base.values("entity_id").annotate(
-        clues=Count("clue_id", distinct=True), cases=Count("case_id", distinct=True)
-    )
-    return {r["entity_id"]: r["clues"] + r["cases"] for r in rows}
+    if mentions is not None:
+        read = list(mentions.filter(entity_id__in=list(ids)).values_list("entity_id", "clue_id", "case_id"))
+    else:
+        read = visible_values(user, narrowed, "entity_id", "clue_id", "case_id")
+    clues: dict[int, set[int]] = defaultdict(set)
+    cases: dict[int, set[int]] = defaultdict(set)
+    for eid, clue_id, case_id in read:
+        clues[eid].update([clue_id] if clue_id else [])
+        cases[eid].update([case_id] if case_id else [])
+    counted = count_matters(user, clues)
+    return {eid: counted.get(eid, 0) + len(cases[eid]) for eid in {*clues, *cases}}
 
 
 def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -378,16 +440,25 @@ def search(user: Any, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
     ids = [r["entity_id"] for r in rows]
     names = display_names(user, ids)
     kinds = dict(Entity.objects.filter(pk__in=ids).values_list("pk", "kind"))
-    return [
+    # The busiest are picked by their clues; their counts are matters (a merged duplicate is no record).
+    clues_of: dict[int, set[int]] = defaultdict(set)
+    for eid, clue_id in mentions.filter(entity_id__in=ids, clue__isnull=False).values_list(
+        "entity_id", "clue_id"
+    ):
+        clues_of[eid].add(clue_id)
+    counted = count_matters(user, clues_of)
+    found = [
         {
             "id": r["entity_id"],
             "name": names.get(r["entity_id"], ""),
             "kind": kinds.get(r["entity_id"], ""),
-            "clues": r["clues"],
+            "clues": counted.get(r["entity_id"], 0),
             "cases": r["cases"],
         }
         for r in rows
     ]
+    found.sort(key=lambda r: (-r["clues"], -r["cases"], r["id"]))
+    return found
 
 
 def _cases_by_entity(
@@ -459,7 +530,8 @@ def hint(user: Any, name: str, *, id_fragment: str = "", limit: int = 3) -> list
             clue_ids[eid].add(clue_id)
         elif case_id:
             case_ids[eid].add(case_id)
-    counted = [{"entity_id": eid, "clues": len(clue_ids.get(eid, ()))} for eid in written]
+    by_matter = count_matters(user, clue_ids)
+    counted = [{"entity_id": eid, "clues": by_matter.get(eid, 0)} for eid in written]
     counted.sort(key=lambda r: (r["entity_id"] not in same_id, -r["clues"], r["entity_id"]))
     top = {r["entity_id"] for r in counted[:limit]}
     clue_ids = defaultdict(set, {eid: v for eid, v in clue_ids.items() if eid in top})
@@ -582,7 +654,13 @@ def graph(
             records[eid].add(("clue", clue_id))
         if case_id:
             records[eid].add(("case", case_id))
-    sizes = {eid: len(found) for eid, found in records.items()}
+    carried = matters(
+        user, {number for found in records.values() for kind, number in found if kind == "clue"}
+    )
+    sizes = {
+        eid: len({(kind, carried[number] if kind == "clue" else number) for kind, number in found})
+        for eid, found in records.items()
+    }
     kinds_of = dict(Entity.objects.filter(pk__in=list(nodes)).values_list("pk", "kind"))
     labels = dict(RelationKind.choices)
     return {
@@ -615,15 +693,30 @@ def leads(user: Any, *, minimum: int = 2, limit: int = 100) -> list[dict[str, An
     """深挖保护伞: officials named as 保护伞 suspects or held to account in several visible records, with how
     many distinct sources (clue channels; a case counts as a source of its own) those records came from."""
     mentions = visible_mentions(user).filter(role__in=[MentionRole.UMBRELLA, MentionRole.HELD_TO_ACCOUNT])
-    rows = list(
-        mentions.values("entity_id")
-        .annotate(
-            clues=Count("clue_id", distinct=True),
-            cases=Count("case_id", distinct=True),
-            channels=Count("clue__channel", distinct=True),
-        )
-        .order_by("-clues", "-cases", "entity_id")
-    )
+    clues: dict[int, set[int]] = defaultdict(set)
+    cases: dict[int, set[int]] = defaultdict(set)
+    channels: dict[int, set[str]] = defaultdict(set)
+    for eid, clue_id, case_id, channel in mentions.values_list(
+        "entity_id", "clue_id", "case_id", "clue__channel"
+    ):
+        if clue_id:
+            clues[eid].add(clue_id)
+            channels[eid].add(channel)
+        if case_id:
+            cases[eid].add(case_id)
+    # Records are matters: a duplicate merged into another clue naming the official is no second record (its
+    # channel still counts as a source: another way the matter came in).
+    counted = count_matters(user, clues)
+    rows: list[dict[str, Any]] = [
+        {
+            "entity_id": eid,
+            "clues": counted.get(eid, 0),
+            "cases": len(cases[eid]),
+            "channels": len(channels[eid]),
+        }
+        for eid in {*clues, *cases}
+    ]
+    rows.sort(key=lambda r: (-r["clues"], -r["cases"], r["entity_id"]))
     picked = []
     for r in rows:
         records = r["clues"] + r["cases"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.cases.models import Accountability, CaseSuspect
 from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.core.memory import release_freed
 from taizhang.people.choices import CandidateStatus, EntityKind, MentionRole
 from taizhang.people.models import Entity, Mention, MergeCandidate
 from taizhang.pure.names import digits_key, fold_name, full_id, id_key, pinyin_key
@@ -521,6 +522,7 @@ def _resolve_table(table: _Table, batch: int, tick: Callable[[int], None], one_b
         _resolve_ids(table, ids, one_by_one=one_by_one)
         rows += len(ids)
         last = ids[-1]
+        release_freed()  # what the batch freed, back to the system: the resident size stays flat
         tick(len(ids))
 
 
