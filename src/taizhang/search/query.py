@@ -190,7 +190,7 @@ class Window:
 
 def _visible_window(user: Any, source: SearchSource, terms: list[str], need: int) -> Window:
     """Ids of the newest matching documents the user may see (at most RANK_WINDOW), whether they are all
-    there are, and whether every match read on the way was visible.
+    there are, and the share of the matches read on the way that was visible.
 
     The newest matches are read in slices regardless of visibility (the GIN index or a newest-first index
     scan that stops early), and the visibility rule is applied to just those records: primary-key probes,
@@ -281,8 +281,7 @@ def search_source(user: Any, source: SearchSource, q: str, limit: int = 20) -> G
                 rank=_rank(doc),
             )
         )
-    exhausted, share = window.exhausted, window.share
-    total = len(window_ids) if exhausted else count_visible(user, source, terms, share=share)
+    total = len(window_ids) if window.exhausted else count_visible(user, source, terms, share=window.share)
     return Group(source.model, source.label, hits, more, total)
 
 
