@@ -46,6 +46,7 @@ FIXED = [
     "36%",
     "n_.",
     "某某团伙强揽工程",
+    "团伙在城东",
 ]
 
 
@@ -55,6 +56,9 @@ def _world(world, walk) -> None:
     for i, clue in enumerate(given):
         Clue.objects.filter(pk=clue.pk).update(summary=SUMMARIES[i % 4], source_ref=SOURCE_REFS[i % 4])
         ReportedSubject.objects.create(clue=clue, name=NAMES[rng.randrange(len(NAMES))])
+    # A candidate that is no match: every 3-gram of 团伙在城东 is in this name, the term is not (nor in the clue's
+    # summary): the index's candidates are narrowed by the rule itself on every path.
+    ReportedSubject.objects.create(clue=given[1], name="团伙在城西，伙在城东")
     # A write path too: the index follows an edit (the expression index is PostgreSQL's to keep).
     edited = Clue.objects.get(pk=given[0].pk)
     actions.do_edit_clue(

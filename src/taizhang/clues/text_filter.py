@@ -18,10 +18,10 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 
-from taizhang.clues.models import ReportedSubject
+from taizhang.clues.models import Clue, ReportedSubject
 
 # The clues whose texts hold every gram of the term: all the clues matches_q finds, and a few more.
 CANDIDATES = """
@@ -161,3 +161,34 @@ def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = 
         return narrowed_q(text)
     listed = RawSQL(LISTED, [_ids(text, limit_of(_estimate(text, cache)[1]), cache)])  # noqa: S611
     return Q(pk__in=listed) & matches_q(text, per_row=not counting)
+
+
+class InList(Func):
+    """`expression = ANY(ids)`, the ids one array parameter: PostgreSQL estimates it by the array's length and
+    tests it by a hash, so it may walk a sorted index and keep the rows listed (a unit's rows in date order),
+    where a join to `unnest(ids)` (estimated at 200 rows) probed the table once per id."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s::bigint[])"
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, ids: list[int]) -> None:
+        super().__init__(expression, Value(ids))
+
+
+def listed(text: str, *, counting: bool, cache: dict[str, Any]) -> bool:
+    """Whether the filter reads `text` as a list of candidates' ids (Way.IDS): then rows that carry only a clue
+    id (HandledClue) can be narrowed by it (handled_text_q)."""
+    return way(text, counting=counting, cache=cache) is Way.IDS
+
+
+def handled_text_q(text: str, *, counting: bool, cache: dict[str, Any]) -> Q:
+    """The rule as a filter on rows naming a clue by `clue_id` (HandledClue), when `listed`: the candidates'
+    ids, then the rule on those clues alone. A member unit sees a few percent of the candidates: its own rows
+    among them are found first, and only those clues are read (a term in 14,400 clues at a million: the unit's
+    541). `counting` as in way, which must have chosen the ids."""
+    if way(text, counting=counting, cache=cache) is not Way.IDS:
+        raise ValueError("handled_text_q needs the candidates listed (text_filter.listed)")
+    ids = _ids(text, limit_of(_estimate(text, cache)[1]), cache)
+    named = Clue.objects.filter(pk=OuterRef("clue_id")).filter(matches_q(text, per_row=True))
+    return Q(InList(F("clue_id"), ids)) & Q(ExistsPerRow(named))

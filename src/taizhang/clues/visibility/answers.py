@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from taizhang.clues import text_filter
 from taizhang.clues.filters import (
     Parsed,
     filter_clues,
@@ -32,7 +33,13 @@ from taizhang.clues.filters import (
 )
 from taizhang.clues.models import Clue, HandledClue
 from taizhang.clues.visibility import handled, tally
-from taizhang.clues.visibility.rule import Form, Question, form_for
+from taizhang.clues.visibility.rule import (
+    Form,
+    Question,
+    derived_tables,
+    form_for,
+    handled_answers,
+)
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
@@ -49,12 +56,34 @@ def _filters(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def handled_rows(user: Any, values: Mapping[str, Any]) -> QuerySet[HandledClue] | None:
-    """The HandledClue rows of what `user` sees (to narrow with `ledger_q(..., pk="clue_id")`) when they answer
-    a page under the filters `values` (form_for: a plain member unit's person on PostgreSQL, no text search);
+def _text_form(scope: Any, v: Parsed, *, counting: bool) -> dict[str, bool]:
+    """form_for's `text` and `text_listed` for the values `v`: the listed question is asked (it reads the text
+    index) only of the people HandledClue answers for."""
+    text = text_of(v)
+    listed = bool(
+        text
+        and scope is not None
+        and handled_answers(scope)
+        and derived_tables()
+        and text_filter.listed(text, counting=counting, cache=v)
+    )
+    return {"text": bool(text), "text_listed": listed}
+
+
+def handled_q(v: Parsed, *, skip_status: bool = False, counting: bool = False) -> Q:
+    """The ledger's filters on HandledClue rows, its text search (when listed) included."""
+    q = ledger_q(v, pk="clue_id", skip_status=skip_status)
+    text = text_of(v)
+    return q & text_filter.handled_text_q(text, counting=counting, cache=v) if text else q
+
+
+def handled_rows(user: Any, v: Parsed) -> QuerySet[HandledClue] | None:
+    """The HandledClue rows of what `user` sees (to narrow with `handled_q(v)`) when they answer a page under
+    the filters `v` (form_for: a plain member unit's person on PostgreSQL, no text search but a listed one);
     None otherwise."""
     scope = scope_of(user)
-    if form_for(scope, Question.PAGE, text=bool(text_of(values))) is not Form.HANDLED or scope is None:
+    form = form_for(scope, Question.PAGE, **_text_form(scope, v, counting=False))
+    if form is not Form.HANDLED or scope is None:
         return None
     return handled.rows_of(scope)
 
@@ -70,16 +99,16 @@ def page_of(
     subquery.
 
     Where the ids come from (form_for). LIVE, for office people (and discipline handlers, SQLite, text
-    searches): the visible Clue rows; the covering indexes on Clue serve them without visiting the table, so a
-    deep page skips its offset in the index. HANDLED, for a member unit, which sees a few percent of the clues
-    scattered through those global indexes: its own HandledClue rows, which carry the same columns and an
-    index per sort led by the unit, so the page walks the unit's rows only.
+    searches not listed): the visible Clue rows; the covering indexes on Clue serve them without visiting the
+    table, so a deep page skips its offset in the index. HANDLED, for a member unit, which sees a few percent
+    of the clues scattered through those global indexes: its own HandledClue rows, which carry the same
+    columns and an index per sort led by the unit, so the page walks the unit's rows only.
     """
     v = params if isinstance(params, Parsed) else parse(params)
     own = handled_rows(user, v)
     ids: QuerySet[Any]
     if own is not None:
-        ids = own.filter(ledger_q(v, pk="clue_id")).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
+        ids = own.filter(handled_q(v)).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
     else:
         ids = filter_clues(Clue.objects.visible_to(user), v).values("pk")
     return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
@@ -88,20 +117,20 @@ def page_of(
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
     """`filters.status_counts` of what `user` sees, by the form form_for chooses: TALLY for office people's
     counts under no filter or filters the tally keeps (tally.narrowing), HANDLED for a member unit's (filtered
-    or not, except by the text search), else LIVE."""
+    or not, the text search when listed), else LIVE."""
     v = params if isinstance(params, Parsed) else parse(params)
     scope = scope_of(user)
     filters = _filters(v)
     narrowed = tally.narrowing(filters)
     filtered = bool(filters) and narrowed is None
-    form = form_for(scope, Question.STATUS_COUNTS, text=bool(text_of(v)), filtered=filtered)
+    form = form_for(scope, Question.STATUS_COUNTS, filtered=filtered, **_text_form(scope, v, counting=True))
     if form is Form.TALLY and narrowed is not None:
         counts = tally_status_counts(user, v, narrowed)
         if counts is not None:
             return counts
     if form is Form.HANDLED and scope is not None:
         return handled.counts_by_status(
-            handled.rows_of(scope).filter(ledger_q(v, pk="clue_id", skip_status=True))
+            handled.rows_of(scope).filter(handled_q(v, skip_status=True, counting=True))
         )
     return status_counts(Clue.objects.visible_to(user), v)
 
