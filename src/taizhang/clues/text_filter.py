@@ -165,8 +165,10 @@ def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = 
 
 class InList(Func):
     """`expression = ANY(ids)`, the ids one array parameter: PostgreSQL estimates it by the array's length and
-    tests it by a hash, so it may walk a sorted index and keep the rows listed (a unit's rows in date order),
-    where a join to `unnest(ids)` (estimated at 200 rows) probed the table once per id."""
+    tests it by a hash, so it may keep the rows listed while it reads a unit's own rows, where a join to
+    `unnest(ids)` (estimated at 200 rows) probed HandledClue once per id (a unit's page of a term in 14,400
+    clues: 64 → 33 ms). Not for Clue's own pages: there the planner walked a sort order the rule thins out
+    (a discipline handler's page by deadline, 146 → 856 ms); the join probes each candidate, predictably."""
 
     arg_joiner = " = ANY("
     template = "%(expressions)s::bigint[])"
