@@ -33,13 +33,7 @@ from taizhang.clues.filters import (
 )
 from taizhang.clues.models import Clue, HandledClue
 from taizhang.clues.visibility import handled, tally
-from taizhang.clues.visibility.rule import (
-    Form,
-    Question,
-    derived_tables,
-    form_for,
-    handled_answers,
-)
+from taizhang.clues.visibility.rule import Form, Question, form_for
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
@@ -56,22 +50,8 @@ def _filters(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _text_form(scope: Any, v: Parsed, *, counting: bool) -> dict[str, bool]:
-    """form_for's `text` and `text_listed` for the values `v`: the listed question is asked (it reads the text
-    index) only of the people HandledClue answers for."""
-    text = text_of(v)
-    listed = bool(
-        text
-        and scope is not None
-        and handled_answers(scope)
-        and derived_tables()
-        and text_filter.listed(text, counting=counting, cache=v)
-    )
-    return {"text": bool(text), "text_listed": listed}
-
-
 def handled_q(v: Parsed, *, skip_status: bool = False, counting: bool = False) -> Q:
-    """The ledger's filters on HandledClue rows, its text search (when listed) included."""
+    """The ledger's filters on HandledClue rows, its text search included."""
     q = ledger_q(v, pk="clue_id", skip_status=skip_status)
     text = text_of(v)
     return q & text_filter.handled_text_q(text, counting=counting, cache=v) if text else q
@@ -79,10 +59,10 @@ def handled_q(v: Parsed, *, skip_status: bool = False, counting: bool = False) -
 
 def handled_rows(user: Any, v: Parsed) -> QuerySet[HandledClue] | None:
     """The HandledClue rows of what `user` sees (to narrow with `handled_q(v)`) when they answer a page under
-    the filters `v` (form_for: a plain member unit's person on PostgreSQL, no text search but a listed one);
+    the filters `v` (form_for: a plain member unit's person on PostgreSQL);
     None otherwise."""
     scope = scope_of(user)
-    form = form_for(scope, Question.PAGE, **_text_form(scope, v, counting=False))
+    form = form_for(scope, Question.PAGE, text=bool(text_of(v)))
     if form is not Form.HANDLED or scope is None:
         return None
     return handled.rows_of(scope)
@@ -98,8 +78,8 @@ def page_of(
     whatever the page size or depth. `rows` must not widen what `user` sees: the rule is applied inside the
     subquery.
 
-    Where the ids come from (form_for). LIVE, for office people (and discipline handlers, SQLite, text
-    searches not listed): the visible Clue rows; the covering indexes on Clue serve them without visiting the
+    Where the ids come from (form_for). LIVE, for office people (and discipline handlers, SQLite): the
+    visible Clue rows; the covering indexes on Clue serve them without visiting the
     table, so a deep page skips its offset in the index. HANDLED, for a member unit, which sees a few percent
     of the clues scattered through those global indexes: its own HandledClue rows, which carry the same
     columns and an index per sort led by the unit, so the page walks the unit's rows only.
@@ -117,13 +97,13 @@ def page_of(
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
     """`filters.status_counts` of what `user` sees, by the form form_for chooses: TALLY for office people's
     counts under no filter or filters the tally keeps (tally.narrowing), HANDLED for a member unit's (filtered
-    or not, the text search when listed), else LIVE."""
+    or not, the text search too), else LIVE."""
     v = params if isinstance(params, Parsed) else parse(params)
     scope = scope_of(user)
     filters = _filters(v)
     narrowed = tally.narrowing(filters)
     filtered = bool(filters) and narrowed is None
-    form = form_for(scope, Question.STATUS_COUNTS, filtered=filtered, **_text_form(scope, v, counting=True))
+    form = form_for(scope, Question.STATUS_COUNTS, text=bool(text_of(v)), filtered=filtered)
     if form is Form.TALLY and narrowed is not None:
         counts = tally_status_counts(user, v, narrowed)
         if counts is not None:

@@ -121,14 +121,13 @@ def form_for(
     question: Question,
     *,
     text: bool = False,
-    text_listed: bool = False,
     filtered: bool = False,
     whole_months: bool = True,
 ) -> Form:
     """The form that answers `question` for `scope`: every form gives what the live rule gives
     (tests/clues/test_one_rule.py), the derived ones faster. `text`: the ledger's text search is on (it reads
-    Clue's own text, which no derived table copies); `text_listed`: its candidates are a list of clue ids
-    (text_filter.listed), which HandledClue rows can be narrowed to; `filtered`: a ledger filter the tally does not keep
+    Clue's own text, which no derived table copies: the tally cannot count it; HandledClue rows ask their
+    clue, text_filter.handled_text_q); `filtered`: a ledger filter the tally does not keep
     (tally.narrowing answers None: two of the filters it crosses with status at once, received dates that are
     not whole months, overdue, concluded dates); `whole_months`: the periods asked for are whole local months
     (the tally's grain)."""
@@ -136,12 +135,11 @@ def form_for(
         return Form.ONE
     if scope is None or not scope.unit_id or not derived_tables():
         return Form.LIVE
-    handled = handled_answers(scope) and (not text or text_listed)
     if question is Question.PAGE:
-        return Form.HANDLED if handled else Form.LIVE
+        return Form.HANDLED if handled_answers(scope) else Form.LIVE
     if question is Question.STATUS_COUNTS:
         if tally_answers(scope) and not filtered and not text:
             return Form.TALLY
-        return Form.HANDLED if handled else Form.LIVE
+        return Form.HANDLED if handled_answers(scope) else Form.LIVE
     # Question.PERIOD_COUNTS
     return Form.TALLY if tally_answers(scope) and whole_months else Form.LIVE
