@@ -6,7 +6,8 @@ of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides
 the matches are the rule's (tests/clues/test_text_filter.py). The index pays for a rare term, not for one in
 most clues: `way` asks the planner how many candidates the term has and keeps the plain scan for a frequent
 one (and, where that estimate is only the planner's guess, counts the index's entries up to the limit: PROBE).
-Up to the limit the candidates' ids are read as a list, for the page and the counts alike.
+Up to the limit the candidates' ids are read as a list, for the page and the counts alike. A member unit's
+page and counts read its own HandledClue rows instead, each row's clue asked the rule (handled_text_q).
 Why not pg_trgm, and the figures: docs/clues.md.
 """
 

@@ -59,8 +59,7 @@ def handled_q(v: Parsed, *, skip_status: bool = False, counting: bool = False) -
 
 def handled_rows(user: Any, v: Parsed) -> QuerySet[HandledClue] | None:
     """The HandledClue rows of what `user` sees (to narrow with `handled_q(v)`) when they answer a page under
-    the filters `v` (form_for: a plain member unit's person on PostgreSQL);
-    None otherwise."""
+    the filters `v` (form_for: a plain member unit's person on PostgreSQL); None otherwise."""
     scope = scope_of(user)
     form = form_for(scope, Question.PAGE, text=bool(text_of(v)))
     if form is not Form.HANDLED or scope is None:
@@ -79,10 +78,10 @@ def page_of(
     subquery.
 
     Where the ids come from (form_for). LIVE, for office people (and discipline handlers, SQLite): the
-    visible Clue rows; the covering indexes on Clue serve them without visiting the
-    table, so a deep page skips its offset in the index. HANDLED, for a member unit, which sees a few percent
-    of the clues scattered through those global indexes: its own HandledClue rows, which carry the same
-    columns and an index per sort led by the unit, so the page walks the unit's rows only.
+    visible Clue rows; the covering indexes on Clue serve them without visiting the table, so a deep page
+    skips its offset in the index. HANDLED, for a member unit, which sees a few percent of the clues scattered
+    through those global indexes: its own HandledClue rows, which carry the same columns and an index per sort
+    led by the unit, so the page walks the unit's rows only (a text search asks each row's clue).
     """
     v = params if isinstance(params, Parsed) else parse(params)
     own = handled_rows(user, v)
