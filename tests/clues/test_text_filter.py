@@ -251,3 +251,26 @@ def test_a_page_of_a_frequent_term_asks_each_clue_for_its_names_instead_of_hashi
     assert "SubPlan" in plan(page) and "hashed SubPlan" not in plan(page)
     counts = filter_clues(Clue.objects.visible_to(office), parse({"q": "某"}), counting=True).values("status")
     assert "hashed SubPlan" in plan(counts)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the planner's rewrite is PostgreSQL's")
+def test_a_member_units_text_search_asks_each_of_its_rows_clue_instead_of_joining_every_clue(
+    world, walk, monkeypatch
+):
+    """A member unit's text search reads its own HandledClue rows and asks each row's clue the rule
+    (text_filter.handled_text_q): the work is bounded by the unit's rows. A plain EXISTS would be turned into a
+    join, which may read every clue that holds the term (or, for a frequent one, every clue)."""
+    from taizhang.clues.visibility.answers import handled_q, handled_rows
+
+    monkeypatch.setattr(text_filter, "way", lambda *args, **kw: text_filter.Way.SCAN)
+    _world(world, walk)
+    v = parse({"q": "某"})
+    rows = handled_rows(world.people["liaison"], v)
+    assert rows is not None
+    for counting in (False, True):
+        sql, params = rows.filter(handled_q(v, counting=counting)).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The clue is read inside a subplan of the unit's rows, never joined to them.
+        assert "SubPlan" in plan and "Join" not in plan and "Nested Loop" not in plan, plan

@@ -179,7 +179,8 @@ def filter_clues(
     """Apply the ledger filters and sort to an already visible queryset.
 
     `skip_status` leaves the status filter out, for the per-status counts beside the list; `counting` says
-    every match will be read (the text search narrows by its index more readily then: text_filter.narrows).
+    every match will be read, as by counts and exports (the text search narrows by its index more readily
+    then, text_filter.way); without it the caller reads a page, which stops early.
     """
     v = params if isinstance(params, Parsed) else parse(params)
     q = ledger_q(v, skip_status=skip_status)

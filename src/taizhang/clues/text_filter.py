@@ -132,6 +132,11 @@ def _ids(text: str, limit: int, cache: dict[str, Any]) -> list[int]:
     return cache["_text_ids"][1]
 
 
+def _listed_ids(text: str, cache: dict[str, Any]) -> list[int]:
+    """The candidates' ids way read when it chose Way.IDS (from `cache`)."""
+    return _ids(text, limit_of(_estimate(text, cache)[1]), cache)
+
+
 def candidates_up_to(text: str, limit: int) -> int:
     """How many candidates the index holds for `text`, counted up to limit + 1 (each side's: the clue's texts
     and its subjects' names)."""
@@ -160,7 +165,7 @@ def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = 
         return matches_q(text, per_row=not counting)
     if chosen is Way.INDEX:
         return narrowed_q(text)
-    listed = RawSQL(LISTED, [_ids(text, limit_of(_estimate(text, cache)[1]), cache)])  # noqa: S611
+    listed = RawSQL(LISTED, [_listed_ids(text, cache)])  # noqa: S611
     return Q(pk__in=listed) & matches_q(text, per_row=not counting)
 
 
@@ -189,4 +194,4 @@ def handled_text_q(text: str, *, counting: bool, cache: dict[str, Any]) -> Q:
     rule = Q(ExistsPerRow(named))
     if way(text, counting=counting, cache=cache) is not Way.IDS:
         return rule
-    return Q(InList(F("clue_id"), _ids(text, limit_of(_estimate(text, cache)[1]), cache))) & rule
+    return Q(InList(F("clue_id"), _listed_ids(text, cache))) & rule

@@ -63,4 +63,4 @@ def apply_clue_params(qs: QuerySet, params: Any) -> QuerySet:
     """The ledger list's own filter (clues/filters.py) over `qs`, for tests and the bench to count a link."""
     from taizhang.clues.filters import filter_clues
 
-    return filter_clues(qs, params)
+    return filter_clues(qs, params, counting=True)
