@@ -36,9 +36,7 @@ print(rss() - before)
 
 
 def _kept_mib(mode: str) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROGRAM, mode], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", _PROGRAM, mode], capture_output=True, text=True, check=True)
     return float(done.stdout)
 
 

@@ -11,6 +11,7 @@ import pytest
 from taizhang.clues import actions
 from taizhang.clues.choices import FindingResult
 from taizhang.clues.models import Clue
+from taizhang.org.visibility import scope_of
 from taizhang.supervision import boards, owners
 from taizhang.supervision.actions import do_issue_urging_notice
 from taizhang.supervision.recipients import Directory
@@ -66,6 +67,22 @@ def test_each_step_is_charged_to_the_unit_that_owes_it(world, clock, late):
     assert {r.unit_id for r in boards.board(world.people["police_liaison"], clock.now)["rows"]} == {
         u["police"].pk
     }
+
+
+def test_a_units_overdue_clues_are_those_it_owes_among_all_it_sees(world, clock, late):
+    """A unit's list is narrowed by index to the clues it is responsible for or must answer a transfer of,
+    before the owner is asked: the same clues as asking the owner of every overdue clue it may see."""
+    charged = set()
+    for key, user in world.people.items():
+        found = set(boards.overdue_clues(user, clock.now).values_list("pk", flat=True))
+        every = Clue.objects.visible_to(user).overdue(clock.now).annotate(owner_id=owners.owner_expression())
+        scope = scope_of(user)
+        if scope is not None and not scope.office_path:
+            every = every.filter(owner_id=user.unit_id)
+            charged |= found
+        assert found == set(every.values_list("pk", flat=True)), key
+    # Police owe the transfer they have not registered although transport is its responsible unit.
+    assert {late["register_transfer"].pk, late["signoff"].pk, late["redo"].pk} <= charged
 
 
 def test_the_drill_down_names_the_owing_unit_and_the_step_in_chinese(world, clock, late):

@@ -41,11 +41,18 @@ def band_q(field_name: str, band: int, now: dt.datetime) -> Q:
 def overdue_clues(user: Any, now: dt.datetime) -> QuerySet[Clue]:
     """Overdue open clues the person may see, each annotated with `owner_id`, the unit that owes the late step
     (supervision/owners.py): the whole tree for an office, the steps their own unit owes for a unit."""
-    qs = Clue.objects.visible_to(user).overdue(now).annotate(owner_id=owners.owner_expression())
+    qs = Clue.objects.visible_to(user).overdue(now)
     scope = scope_of(user)
-    if scope is not None and not scope.office_path:
-        qs = qs.filter(owner_id=scope.unit_id)
-    return qs
+    if scope is None or scope.office_path:
+        return qs.annotate(owner_id=owners.owner_expression())
+    unit = scope.unit_id
+    if unit is None:
+        return qs.annotate(owner_id=owners.owner_expression()).none()
+    # A unit owes a step only as the clue's responsible unit or as the receiver of a transfer awaiting its
+    # answer (owners.owner_of): the expression is asked of those clues, found by index, not of every overdue
+    # clue the unit may see (a unit's home page at 1,000,000 clues: 315 -> 35 ms for this count).
+    qs = qs.filter(Q(responsible_unit_id=unit) | Q(pk__in=owners.awaiting_answer_from(unit)))
+    return qs.annotate(owner_id=owners.owner_expression()).filter(owner_id=unit)
 
 
 def overdue_tasks(user: Any, now: dt.datetime) -> QuerySet[Task]:

@@ -57,6 +57,17 @@ def receiver_of(clue_id: int) -> int | None:
     )
 
 
+def awaiting_answer_from(unit_id: int) -> list[int]:
+    """The clues with a transfer to `unit_id` still awaiting its answer: besides the clues it is responsible
+    for, the only ones whose step it can owe. A list, so that PostgreSQL finds them by the primary key
+    beside the responsible unit's index (an `IN (subquery)` under the OR would be tested on every row)."""
+    return list(
+        Transfer.objects.filter(receiver_unit_id=unit_id, answer=TransferAnswer.PENDING)
+        .values_list("clue_id", flat=True)
+        .distinct()
+    )
+
+
 def owner_expression() -> Any:
     """`owner_of` as an expression over Clue rows (annotate(owner_id=owner_expression()))."""
     office_side = (
