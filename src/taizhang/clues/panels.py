@@ -38,7 +38,7 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
             "triaged": by_status.get(ClueStatus.TRIAGED, 0),
             "review": by_status.get(ClueStatus.UNDER_REVIEW, 0),
             "open": sum(n for status, n in by_status.items() if status in OPEN_STATUSES),
-            "overdue": visible.filter(status__in=OPEN_STATUSES, deadline_at__lt=now).count(),
+            "overdue": visible.overdue(now).count(),
         }
         items = [
             {"label": _("待分流"), "count": c["registered"], "url": f"{url}?status=registered"},
