@@ -233,7 +233,7 @@ def test_a_page_of_a_frequent_term_asks_each_clue_for_its_names_instead_of_hashi
     world, walk, monkeypatch
 ):
     """A page stops after its rows: PostgreSQL must not first hash every subject whose name holds the term
-    (text_filter.ExistsPerRow; 0.7 s for a page of 某 at a million clues). The counts, which read every clue,
+    (core.expressions.ExistsPerRow; 0.7 s for a page of 某 at a million clues). The counts, which read every clue,
     may hash."""
     monkeypatch.setattr(text_filter, "way", lambda *args, **kw: text_filter.Way.SCAN)
     _world(world, walk)

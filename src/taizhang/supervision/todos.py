@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.clues.choices import ENDED_BY_RECUSAL, ClueStatus, TransferAnswer
 from taizhang.clues.models import Assignment, Clue, Transfer
+from taizhang.core.expressions import ExistsPerRow
 from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 from taizhang.supervision.choices import ExtensionStatus, ListingStatus, MeetingStatus, TaskStatus
@@ -61,8 +62,9 @@ def todos_for(user: Any) -> list[Todo]:
             Q(status=ClueStatus.TRANSFERRED) & ~Q(deadline_step="register_transfer")
         )
         stepped_back = Assignment.objects.filter(clue=OuterRef("pk"), ended_reason=ENDED_BY_RECUSAL)
+        # Asked per row: a plain EXISTS was hashed over every assignment ever ended (93 ms at 1M clues).
         mine = visible.filter(office_steps, office_id=scope.unit_id).annotate(
-            stepped_back=Exists(stepped_back)
+            stepped_back=ExistsPerRow(stepped_back)
         )
         for clue in mine.order_by("deadline_at")[: 2 * LIMIT]:
             if clue.stepped_back and clue.status == ClueStatus.TRIAGED:
