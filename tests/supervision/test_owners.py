@@ -85,6 +85,17 @@ def test_a_units_overdue_clues_are_those_it_owes_among_all_it_sees(world, clock,
     assert {late["register_transfer"].pk, late["signoff"].pk, late["redo"].pk} <= charged
 
 
+def test_a_transfer_awaiting_a_units_answer_is_on_its_todo_list_and_on_no_one_elses(world, clock, late):
+    from taizhang.supervision.notices import clue_url
+    from taizhang.supervision.todos import todos_for
+
+    url = clue_url(late["register_transfer"].pk)
+    police = [t for t in todos_for(world.people["police_liaison"]) if t.url == url]
+    assert [(t.kind, t.detail) for t in police] == [("transfer", "登记并答复移送")]
+    for key in ("liaison", "handler", "other_liaison", "discipline_handler", "district_police"):
+        assert all(t.kind != "transfer" for t in todos_for(world.people[key])), key
+
+
 def test_the_drill_down_names_the_owing_unit_and_the_step_in_chinese(world, clock, late):
     client = world.client_for("office_staff")
     for unit, names in (
