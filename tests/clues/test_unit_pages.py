@@ -180,3 +180,22 @@ def test_the_database_runs_the_trigger_sql_of_the_app():
 
     latest = importlib.import_module("taizhang.clues.migrations.0008_handled_insert_narrowed")
     assert latest.INSTALL_SQL == handled.INSTALL_SQL
+
+
+def test_the_home_panels_counts_are_the_live_rules_for_every_persona(world, walk, monkeypatch, rf):
+    """A member unit's home panel counts its own clues from its HandledClue rows on PostgreSQL
+    (clues/panels.py); every persona gets the counts the live rule gives."""
+    from taizhang.clues import panels
+    from taizhang.clues.visibility import handled
+
+    _ledger(world, walk)
+
+    def counts(user):
+        request = rf.get("/")
+        request.user = user
+        return [[item["count"] for item in panel["items"]] for panel in panels.home_panels(request)]
+
+    answered = {key: counts(user) for key, user in world.people.items()}
+    assert any(sum(c) for c in answered["liaison"])  # the data exercise the counts
+    monkeypatch.setattr(handled, "visible_rows", lambda user: None)
+    assert {key: counts(user) for key, user in world.people.items()} == answered
