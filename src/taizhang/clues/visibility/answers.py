@@ -2,7 +2,7 @@
 
 - page_of: one page of the filtered, sorted ledger (the ledger list, the API list);
 - visible_status_counts: counts per status under the ledger's filters (the ledger's tabs, the API, the home
-  panel);
+  panel); counted_rows: the rows a member unit's own counts read (its home panel);
 - period_keys: whether the tally answers a dashboard's or a report's counts by period, and with which keys
   (reports.grouping, reports.indicators sum them; otherwise they count `Clue.objects.visible_to(user)`);
 - one clue: `Clue.objects.visible_one(user, pk)` (clues/models.py, the rule's one-clue form).
@@ -62,6 +62,17 @@ def handled_rows(user: Any, v: Parsed) -> QuerySet[HandledClue] | None:
     the filters `v` (form_for: a plain member unit's person on PostgreSQL); None otherwise."""
     scope = scope_of(user)
     form = form_for(scope, Question.PAGE, text=bool(text_of(v)))
+    if form is not Form.HANDLED or scope is None:
+        return None
+    return handled.rows_of(scope)
+
+
+def counted_rows(user: Any) -> QuerySet[HandledClue] | None:
+    """The HandledClue rows of what `user` sees, for counts under filters on the columns HandledClue copies
+    (a home panel's), where form_for answers such counts with them (a plain member unit's person on
+    PostgreSQL; the rows name their clue `clue_id`); None otherwise: count `Clue.objects.visible_to(user)`."""
+    scope = scope_of(user)
+    form = form_for(scope, Question.STATUS_COUNTS, filtered=True)
     if form is not Form.HANDLED or scope is None:
         return None
     return handled.rows_of(scope)
