@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from taizhang.core import labels
         from taizhang.core.seeding import reseed
 
+        labels.install()  # choice labels by one lookup (core/labels.py)
         post_migrate.connect(reseed, dispatch_uid="taizhang.core.reseed")
