@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +52,10 @@ class ClueQuerySet(VisibleQuerySet):
         scope = scope_of(user)
         if scope is None or scope.unit_id is None:
             return self.none()
-        rule = self.model._default_manager.held_rule(scope, "one", lambda s: self.visibility_q(s, one=True))
-        return self.filter(Exists(rule.filter(pk=pk)), pk=pk)
+        rules = self.model._default_manager
+        return self.filter(
+            rules.held_exists(scope, "one", lambda s: self.visibility_q(s, one=True), pk), pk=pk
+        )
 
     def open(self) -> ClueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -328,6 +330,17 @@ class Finding(models.Model):
         return f"{self.clue_id} {self.result}"
 
 
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def awaiting_answer(self) -> TransferQuerySet:
+        """The transfers whose receiver has not answered yet (the latest of a clue's decides who owes it)."""
+        return self.filter(answer=TransferAnswer.PENDING)
+
+    def awaiting_answer_from(self, unit_id: int) -> TransferQuerySet:
+        """The transfers awaiting `unit_id`'s answer: the home panel's 待答复移送, the ledger's `awaiting`
+        filter, and (beside the clues it is responsible for) the only clues whose late step a unit can owe."""
+        return self.awaiting_answer().filter(receiver_unit_id=unit_id)
+
+
 class Transfer(models.Model):
     """A transfer (移交/移送) of a substantiated clue to police, procuratorate, discipline commission or regulator."""
 
@@ -349,6 +362,8 @@ class Transfer(models.Model):
     case_reference = models.CharField(_("立案/案件编号"), max_length=60, blank=True)
     answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("移送")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.clues.choices import ClueStatus, FindingResult, TransferAnswer
 from taizhang.core.audit import actor_name
 from taizhang.core.models import AuditEntry
+from taizhang.core.statements import held_rows
 
 ACTION_LABELS = {
     "clue.register": _("受理登记"),
@@ -206,6 +208,29 @@ class Newest:
     signed: list[Entry]
 
 
+def _newest(thread_ok: bool) -> Callable[[str, int], QuerySet[AuditEntry]]:
+    """The query of newest_readable, for a reader the thread rule lets through or not."""
+
+    def build(object_id: str, shown: int) -> QuerySet[AuditEntry]:
+        keys = list(OTHER_CLUE_KEYS)
+        kept = Q(action=SIGNED) | Q(after__has_any_keys=keys) | Q(after__detail__has_any_keys=keys)
+        rows = AuditEntry.objects.filter(object_type="clues.clue", object_id=object_id)
+        if not thread_ok:
+            for prefix in REPORTER_ACTIONS:
+                rows = rows.exclude(action__startswith=prefix)
+        rows = rows.annotate(
+            kept=Case(When(kept, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        rows = rows.annotate(
+            total=Window(Count("id")),
+            # Kept rows are numbered apart from the others: each other row's place among the others.
+            place=Window(RowNumber(), partition_by="kept", order_by=[F("at").desc(), F("id").desc()]),
+        ).filter(place__lte=Case(When(kept=1, then=Value(2**31 - 1)), default=Value(shown)))
+        return rows.order_by("-at", "-id").values_list(*_COLUMNS, "kept", "total")
+
+    return build
+
+
 def newest_readable(clue: Any, user: Any, shown: int) -> Newest:
     """The clue's newest `shown` entries `user` may read, in one query whatever the history's length.
 
@@ -216,19 +241,11 @@ def newest_readable(clue: Any, user: Any, shown: int) -> Newest:
     `shown` readable ones are among the newest `shown` others and the kept ones; the earlier readable ones
     are the count less the shown and the kept ones the reader may not read. Same answer as
     `readable_entries` over the whole history (tests/clues/test_detail_queries.py)."""
-    keys = list(OTHER_CLUE_KEYS)
-    kept = Q(action=SIGNED) | Q(after__has_any_keys=keys) | Q(after__detail__has_any_keys=keys)
-    rows = AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue.pk))
-    if not _thread_ok(user, clue):
-        for prefix in REPORTER_ACTIONS:
-            rows = rows.exclude(action__startswith=prefix)
-    rows = rows.annotate(kept=Case(When(kept, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    rows = rows.annotate(
-        total=Window(Count("id")),
-        # Kept rows are numbered apart from the others: each other row's place among the others.
-        place=Window(RowNumber(), partition_by="kept", order_by=[F("at").desc(), F("id").desc()]),
-    ).filter(place__lte=Case(When(kept=1, then=Value(2**31 - 1)), default=Value(shown)))
-    fetched = list(rows.order_by("-at", "-id").values_list(*_COLUMNS, "kept", "total"))
+    thread_ok = _thread_ok(user, clue)
+    # The query's shape depends only on thread_ok; compiled once (core.statements: 3.5 of its 5.5 ms).
+    fetched = held_rows(
+        ("clues.timeline.newest", thread_ok), AuditEntry, _newest(thread_ok), (str(clue.pk), shown)
+    )
     entries = [_entry(row) for row in fetched]
     special = [entry for entry, row in zip(entries, fetched, strict=True) if row[9]]
     _named, seen = _seen_numbers(user, special)
