@@ -187,3 +187,12 @@ def test_register_refuses_unknown_choices_and_oversized_text(world, api, change,
     assert response.status_code == 422, response.status_code
     assert response.json()["code"] == "invalid_input" and where in response.content.decode()
     assert not Clue.objects.exists()
+
+
+def test_the_api_takes_every_filter_the_ledger_has():
+    """A ledger filter the API's schema lacks would be dropped silently from API lists and exports (more rows
+    than asked); the schema names every field of the ledger's filter form."""
+    from taizhang.clues.api import FilterIn
+    from taizhang.clues.filters import ClueFilterForm
+
+    assert set(ClueFilterForm.base_fields) <= set(FilterIn.model_fields)

@@ -1,16 +1,24 @@
-"""The home page's ledger panel: every figure equals what the ledger it links to lists for the same person."""
+"""The home page's ledger panel: every figure equals what the ledger it links to lists for the same person
+(and so does every other app's figure that links to the ledger)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
+from django.http import QueryDict
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
-from taizhang.clues.choices import OPEN_STATUSES, ClueStatus
+from taizhang.clues import actions
+from taizhang.clues.choices import OPEN_STATUSES, ClueStatus, TransferAnswer
+from taizhang.clues.filters import listed_total, parse
 from taizhang.clues.models import Clue
 from taizhang.clues.panels import home_panels
+from taizhang.clues.visibility.answers import visible_status_counts
+from taizhang.core.discovery import PanelsHook, hooks
 
 # The outcome depends on the date: run at a stated clock, and at every moment of `make test-dates`.
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
@@ -55,3 +63,47 @@ def test_panel_counts_what_each_person_sees(world, walk):
     assert unit["已超期"] == 1
     assert _figures(world.people["police_liaison"])["待答复移送"] == 1
     assert _figures(world.people["other_liaison"])["交本单位办理"] == 0
+
+
+def _ledger_total(user, url):
+    """How many clues the ledger lists for `user` at `url` (its own counts: visible_status_counts)."""
+    values = parse(QueryDict(urlsplit(url).query))
+    return listed_total(visible_status_counts(user, values), values)
+
+
+def test_every_home_figure_is_what_its_link_lists(world, walk):
+    """Every figure of every app's home panel that links to the ledger counts exactly the clues the ledger
+    lists at that link, for every persona. Built so that a figure's narrower set differs from a loose link:
+    a clue of the unit it no longer handles (transferred), one due within three days, one late, a transfer
+    awaiting the police's answer beside one the police answered."""
+    walk.register()
+    walk.triaged()
+    walk.triaged(umbrella=True)
+    walk.assigned(unit="transport")
+    soon, late = walk.verifying(), walk.verifying()
+    Clue.objects.filter(pk=soon.pk).update(deadline_at=timezone.now() + dt.timedelta(days=1))
+    Clue.objects.filter(pk=late.pk).update(deadline_at=timezone.now() - dt.timedelta(days=1))
+    walk.transferred()
+    answered = walk.transferred()
+    actions.do_answer_transfer(
+        answered.transfers.get().pk,
+        actor=world.people["police_liaison"],
+        answer=TransferAnswer.FILED,
+        case_reference="测公立〔2026〕8号",
+    )
+    ledger = reverse("clues:list")
+    checked = 0
+    for who, user in world.people.items():
+        request = RequestFactory().get("/")
+        request.user = user
+        for module in hooks("panels", PanelsHook):
+            for panel in module.home_panels(request):
+                for item in panel.get("items", []):
+                    if not isinstance(item, dict):  # a to-do line, not a figure
+                        continue
+                    url, count = item.get("url"), item.get("count")
+                    if not url or count is None or urlsplit(url).path != ledger:
+                        continue
+                    assert count == _ledger_total(user, url), (who, str(item["label"]), url)
+                    checked += 1
+    assert checked >= 20

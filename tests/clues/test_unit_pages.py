@@ -101,6 +101,9 @@ def _cases(world, sectors):
         {"office": world.units["city"].pk, "sort": "number"},
         {"office": 999_999},
         {"overdue": True, "sort": "deadline_at"},
+        {"due_soon": True, "sort": "deadline_at"},
+        {"awaiting": world.units["police"].pk, "status": [ClueStatus.TRANSFERRED]},
+        {"awaiting": world.units["construction"].pk},
         {"umbrella": True},
         {"received_from": week_ago, "received_to": today - dt.timedelta(days=1), "sort": "received_at"},
         {"received_from": today},
@@ -135,6 +138,9 @@ def test_every_persona_gets_the_live_pages_and_counts_for_every_filter_and_sort(
     liaison = Clue.objects.visible_to(world.people["liaison"])
     assert liaison.count() >= 6
     assert filter_clues(liaison, parse({"overdue": True})).exists()
+    assert filter_clues(liaison, parse({"due_soon": True})).exists()
+    police = Clue.objects.visible_to(world.people["police_liaison"])
+    assert filter_clues(police, parse({"awaiting": world.units["police"].pk})).exists()
     assert filter_clues(liaison, parse({"office": world.units["district"].pk})).exists()
     _assert_every_page_and_count(world, cases)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from taizhang.clues import actions
 from taizhang.clues.actions import SubjectData
@@ -67,6 +70,27 @@ def test_list_marks_overdue(world, walk):
     assert len(response.context["page"].object_list) == 1
     assert _counts(world.client_for("office_staff"), {"overdue": "1"}).context["total"] == 1
     assert "tz-overdue" in response.content.decode()
+
+
+def test_list_filters_due_soon_and_transfers_awaiting_a_units_answer(world, walk):
+    """The home panel's 3日内到期 and 待答复移送 open these filters; each control shows what is chosen."""
+    soon, later = walk.assigned(), walk.assigned()
+    now = timezone.now()
+    Clue.objects.filter(pk=soon.pk).update(deadline_at=now + dt.timedelta(days=2))
+    Clue.objects.filter(pk=later.pk).update(deadline_at=now + dt.timedelta(days=4))
+    client = world.client_for("office_staff")
+    response = client.get(reverse("clues:list"), {"due_soon": "1"})
+    assert [c.pk for c in response.context["page"].object_list] == [soon.pk]
+    assert 'id="f-due-soon" checked' in response.content.decode()
+    waiting, answered = walk.transferred(), walk.transferred()
+    actions.do_answer_transfer(
+        answered.transfers.get().pk, actor=world.people["police_liaison"], answer=TransferAnswer.FILED
+    )
+    police = world.units["police"].pk
+    response = client.get(reverse("clues:list"), {"awaiting": police})
+    assert [c.pk for c in response.context["page"].object_list] == [waiting.pk]
+    assert f'<option value="{police}" selected>' in response.content.decode()
+    assert _counts(client, {"awaiting": police}).context["total"] == 1
 
 
 def test_list_anonymous_is_sent_to_sign_in(client):

@@ -168,6 +168,8 @@ class FilterIn(Schema):
     unit: int | None = None
     office: int | None = None
     overdue: bool = False
+    due_soon: bool = False
+    awaiting: int | None = None
     umbrella: bool = False
     finding: str = ""
     received_from: dt.date | None = None

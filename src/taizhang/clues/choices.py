@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from django.db import models
@@ -122,6 +123,8 @@ OPEN_STATUSES = frozenset(
         ClueStatus.TRANSFERRED,
     }
 )
+# "Due soon" (3日内到期): a deadline within this long from now (the home panel's figure, the ledger's filter).
+DUE_SOON = dt.timedelta(days=3)
 # States in which the assigned unit is the one expected to act.
 WITH_UNIT_STATUSES = frozenset(
     {ClueStatus.ASSIGNED, ClueStatus.VERIFYING, ClueStatus.AWAITING_SIGNOFF, ClueStatus.RETURNED}

@@ -3,7 +3,8 @@ Who sees what is the rule's (clues/visibility/): these filters narrow what it le
 HandledClue rows derived from it (visibility/answers.py chooses).
 
 GET parameters (documented in docs/clues.md; the reports dashboard links to `/clues/?<params>`):
-status (repeatable), category, sector, channel, unit, office, overdue=1, received_from, received_to,
+status (repeatable), category, sector, channel, unit, office, overdue=1, due_soon=1, awaiting=<unit>, received_from,
+received_to,
 concluded_from, concluded_to, finding, umbrella=1, q, sort, page.
 """
 
@@ -20,8 +21,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.clues.choices import OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
-from taizhang.clues.models import Clue
+from taizhang.clues.choices import DUE_SOON, OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
+from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.text_filter import text_q
 from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
@@ -65,6 +66,11 @@ class ClueFilterForm(forms.Form):
     unit = forms.IntegerField(label=_("责任单位"), required=False, min_value=1, max_value=MAX_ID)
     office = forms.IntegerField(label=_("受理机关（含下级）"), required=False, min_value=1, max_value=MAX_ID)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    due_soon = forms.BooleanField(label=_("3日内到期"), required=False)
+    # The clues with a transfer awaiting this unit's answer (the home panel's 待答复移送 links here).
+    awaiting = forms.IntegerField(
+        label=_("待答复移送的接收单位"), required=False, min_value=1, max_value=MAX_ID
+    )
     umbrella = forms.BooleanField(label=_("仅涉保护伞"), required=False)
     finding = forms.ChoiceField(label=_("核查结论"), required=False, choices=_blank(FindingResult.choices))
     received_from = forms.DateField(label=_("受理日期自"), required=False)
@@ -148,6 +154,12 @@ def ledger_q(params: Mapping[str, Any] | None, *, pk: str = "pk", skip_status: b
             q &= Q(**{f"{pk}__in": []})
     if v.get("overdue"):
         q &= Q(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())
+    if v.get("due_soon"):
+        now = timezone.now()
+        q &= Q(status__in=OPEN_STATUSES, deadline_at__gte=now, deadline_at__lt=now + DUE_SOON)
+    if v.get("awaiting"):
+        waiting = Transfer.objects.awaiting_answer_from(v["awaiting"]).values("clue_id")
+        q &= Q(**{f"{pk}__in": waiting})
     if v.get("umbrella"):
         q &= Q(is_umbrella=True)
     q &= _between("received_at", v.get("received_from"), v.get("received_to"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.clues.choices import OPEN_STATUSES, WITH_UNIT_STATUSES, ClueStatus, TransferAnswer
+from taizhang.clues.choices import DUE_SOON, OPEN_STATUSES, WITH_UNIT_STATUSES, ClueStatus
 from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.permissions import OFFICE_ACTORS, UNIT_REPORTERS
 from taizhang.clues.visibility import answers
@@ -24,7 +23,7 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
     if scope is None or scope.unit_id is None:
         return []
     now = timezone.now()
-    soon = now + dt.timedelta(days=3)
+    soon = now + DUE_SOON
     url = reverse("clues:list")
     visible = Clue.objects.visible_to(request.user)
     items: list[dict[str, Any]] = []
@@ -58,7 +57,7 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
         ]
     elif scope.has(*UNIT_REPORTERS):
         mine = Q(responsible_unit_id=scope.unit_id, status__in=WITH_UNIT_STATUSES)
-        unanswered = Transfer.objects.filter(receiver_unit_id=scope.unit_id, answer=TransferAnswer.PENDING)
+        unanswered = Transfer.objects.awaiting_answer_from(scope.unit_id)
         incoming = Q(status=ClueStatus.TRANSFERRED, pk__in=unanswered.values("clue_id"))
         # Only the unit's own clues and, apart (an OR of the two would read every transferred clue), the
         # transfers waiting for it: not all the unit ever handled. A member unit's own HandledClue rows carry
@@ -72,13 +71,22 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
             signoff=Count(key, filter=Q(status=ClueStatus.AWAITING_SIGNOFF)),
         )
         c["transfers"] = visible.filter(incoming).count()
-        base = f"{url}?unit={scope.unit_id}"
+        # Each link opens the ledger on exactly the clues its figure counts (tests/clues/test_panel.py).
+        base = f"{url}?unit={scope.unit_id}&" + "&".join(f"status={s}" for s in sorted(WITH_UNIT_STATUSES))
         items = [
             {"label": _("交本单位办理"), "count": c["assigned"], "url": f"{base}&sort=deadline_at"},
-            {"label": _("3日内到期"), "count": c["due_soon"], "url": f"{base}&sort=deadline_at"},
+            {"label": _("3日内到期"), "count": c["due_soon"], "url": f"{base}&due_soon=1&sort=deadline_at"},
             {"label": _("已超期"), "count": c["overdue"], "url": f"{base}&overdue=1", "alert": True},
-            {"label": _("待签字背书"), "count": c["signoff"], "url": f"{base}&status=awaiting_signoff"},
-            {"label": _("待答复移送"), "count": c["transfers"], "url": f"{url}?status=transferred"},
+            {
+                "label": _("待签字背书"),
+                "count": c["signoff"],
+                "url": f"{url}?unit={scope.unit_id}&status=awaiting_signoff",
+            },
+            {
+                "label": _("待答复移送"),
+                "count": c["transfers"],
+                "url": f"{url}?status=transferred&awaiting={scope.unit_id}",
+            },
         ]
     if not items:
         return []

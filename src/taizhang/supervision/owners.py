@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from taizhang.clues.choices import TransferAnswer
 from taizhang.clues.models import Transfer
 from taizhang.supervision.choices import DeadlineStep
 
@@ -40,7 +39,8 @@ def owner_of(
 def pending_receiver() -> Subquery:
     """The receiving unit of the clue's transfer still awaiting an answer (the latest, if several)."""
     return Subquery(
-        Transfer.objects.filter(clue_id=OuterRef("pk"), answer=TransferAnswer.PENDING)
+        Transfer.objects.awaiting_answer()
+        .filter(clue_id=OuterRef("pk"))
         .order_by("-sent_at", "-pk")
         .values("receiver_unit_id")[:1],
         output_field=IntegerField(),
@@ -50,7 +50,8 @@ def pending_receiver() -> Subquery:
 def receiver_of(clue_id: int) -> int | None:
     """The receiving unit of the clue's transfer awaiting an answer (the latest), for one clue."""
     return (
-        Transfer.objects.filter(clue_id=clue_id, answer=TransferAnswer.PENDING)
+        Transfer.objects.awaiting_answer()
+        .filter(clue_id=clue_id)
         .order_by("-sent_at", "-pk")
         .values_list("receiver_unit_id", flat=True)
         .first()
@@ -61,11 +62,7 @@ def awaiting_answer_from(unit_id: int) -> list[int]:
     """The clues with a transfer to `unit_id` still awaiting its answer: besides the clues it is responsible
     for, the only ones whose step it can owe. A list, so that PostgreSQL finds them by the primary key
     beside the responsible unit's index (an `IN (subquery)` under the OR would be tested on every row)."""
-    return list(
-        Transfer.objects.filter(receiver_unit_id=unit_id, answer=TransferAnswer.PENDING)
-        .values_list("clue_id", flat=True)
-        .distinct()
-    )
+    return list(Transfer.objects.awaiting_answer_from(unit_id).values_list("clue_id", flat=True).distinct())
 
 
 def owner_expression() -> Any:

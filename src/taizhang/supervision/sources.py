@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, Que
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from taizhang.clues.choices import OPEN_STATUSES, TransferAnswer
+from taizhang.clues.choices import OPEN_STATUSES
 from taizhang.clues.models import Clue, Transfer
 from taizhang.supervision.choices import DeadlineStep, ListingStatus, TaskStatus, step_label
 from taizhang.supervision.models import ListedSupervision, Task
@@ -104,7 +104,8 @@ def _clue_batch(rows: list[tuple], d: Directory, url: str) -> Iterator[Item]:
     waiting = [r[0] for r in rows if r[5] == DeadlineStep.REGISTER_TRANSFER]
     receivers = (
         dict(
-            Transfer.objects.filter(clue_id__in=waiting, answer=TransferAnswer.PENDING)
+            Transfer.objects.awaiting_answer()
+            .filter(clue_id__in=waiting)
             .order_by("sent_at", "pk")  # the latest pending transfer wins, as in owners.pending_receiver
             .values_list("clue_id", "receiver_unit_id")
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.clues import permissions as perm
 from taizhang.clues.actions.common import AUDITED_FIELDS, _lock, _move, _require_text, _save, _set_deadline
-from taizhang.clues.choices import ClueStatus, ClueStep, LinkKind, TransferAnswer
+from taizhang.clues.choices import ClueStatus, ClueStep, LinkKind
 from taizhang.clues.models import Assignment, Attachment, Clue, ClueLink, StageReport, Transfer
 from taizhang.core import audit, clock, files
 from taizhang.core.errors import ActionError, NotVisible
@@ -28,7 +28,7 @@ def do_conclude_clue(clue_id: int, *, actor: Actor, note: str = "", version: int
     _move(clue, ClueStep.CONCLUDE)
     if not clue.finding_result:
         raise ActionError("no_finding", _("没有经审核的核查结论，不能办结。"))
-    if clue.transfers.filter(answer=TransferAnswer.PENDING).exists():
+    if clue.transfers.awaiting_answer().exists():
         raise ActionError("transfer_pending", _("移送尚未得到接收单位答复，不能办结。"))
     clue.concluded_at = clock.now()
     _set_deadline(clue, None)
