@@ -126,7 +126,7 @@ def test_the_overdue_figure_is_counted_once_and_is_the_boards_for_everyone(world
         request.user = user
         with CaptureQueriesContext(connection) as run:
             home_panels(request)
-            shown = [p for p in supervision_panels.home_panels(request) if "overdue_clues" in p][0]
+            shown = next(p for p in supervision_panels.home_panels(request) if "overdue_clues" in p)
         assert shown["overdue_clues"] == boards.overdue_clues(user, timezone.now()).count(), who
         counts = [
             q["sql"] for q in run.captured_queries if "COUNT(" in q["sql"] and "deadline_at" in q["sql"]
