@@ -153,7 +153,8 @@ class VisibleQuerySet(models.QuerySet):
             query.bump_prefix(self.query)  # its own aliases (V0, U0…), as a subquery of the caller's
             sql, params = query.get_compiler(self.db).as_sql()
             at = [i for i, value in enumerate(params) if value == _ASKED]
-            assert len(at) == 1, "the stand-in id must be the query's one mention of the record"
+            if len(at) != 1:
+                raise ValueError("the stand-in id must be the rule's one mention of the record")
             return f"EXISTS({sql})", tuple(params), at[0]
 
         sql, params, at = _held(key, compile_rule)
