@@ -3,9 +3,8 @@ Who sees what is the rule's (clues/visibility/): these filters narrow what it le
 HandledClue rows derived from it (visibility/answers.py chooses).
 
 GET parameters (documented in docs/clues.md; the reports dashboard links to `/clues/?<params>`):
-status (repeatable), category, sector, channel, unit, office, overdue=1, due_soon=1, awaiting=<unit>, received_from,
-received_to,
-concluded_from, concluded_to, finding, umbrella=1, q, sort, page.
+status (repeatable), category, sector, channel, unit, office, overdue=1, due_soon=1, awaiting=<unit id>,
+received_from, received_to, concluded_from, concluded_to, finding, umbrella=1, q, sort, page.
 """
 
 from __future__ import annotations

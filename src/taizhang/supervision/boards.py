@@ -38,14 +38,21 @@ def band_q(field_name: str, band: int, now: dt.datetime) -> Q:
     return q
 
 
+def sees_the_tree(user: Any) -> bool:
+    """Whether the boards show the person every overdue record they may see (an office: its whole tree), rather
+    than only the steps their own unit owes."""
+    scope = scope_of(user)
+    return scope is None or bool(scope.office_path)
+
+
 def overdue_clues(user: Any, now: dt.datetime) -> QuerySet[Clue]:
     """Overdue open clues the person may see, each annotated with `owner_id`, the unit that owes the late step
     (supervision/owners.py): the whole tree for an office, the steps their own unit owes for a unit."""
     qs = Clue.objects.visible_to(user).overdue(now)
-    scope = scope_of(user)
-    if scope is None or scope.office_path:
+    if sees_the_tree(user):
         return qs.annotate(owner_id=owners.owner_expression())
-    unit = scope.unit_id
+    scope = scope_of(user)
+    unit = scope.unit_id if scope is not None else None
     if unit is None:
         return qs.annotate(owner_id=owners.owner_expression()).none()
     # A unit owes a step only as the clue's responsible unit or as the receiver of a transfer awaiting its

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from taizhang.clues.panels import overdue_count
 from taizhang.core import clock, deadlines
-from taizhang.org.visibility import scope_of
 from taizhang.supervision import boards
 from taizhang.supervision.worklist import todos_for
 
@@ -25,11 +24,6 @@ def _calendar_panel(request: Any) -> list[dict]:
     return [{"template": "supervision/_calendar_panel.html", "width": 12, "years": years}]
 
 
-def _office(user: Any) -> bool:
-    scope = scope_of(user)
-    return scope is None or bool(scope.office_path)
-
-
 def home_panels(request: Any) -> list[dict]:
     """One panel with the five soonest todos and, for offices, the overdue totals."""
     items = todos_for(request.user)
@@ -44,7 +38,7 @@ def home_panels(request: Any) -> list[dict]:
             "overdue_todos": sum(1 for t in items if t.overdue),
             # An office's figure is every overdue clue it sees, as on the ledger panel (counted once).
             "overdue_clues": overdue_count(request)
-            if _office(request.user)
+            if boards.sees_the_tree(request.user)
             else boards.overdue_clues(request.user, now).count(),
             "overdue_tasks": boards.overdue_tasks(request.user, now).count(),
         },
