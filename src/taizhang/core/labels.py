@@ -28,14 +28,19 @@ def _labels(field: models.Field[Any, Any]) -> dict[Any, Any]:
     return labels
 
 
+def label(field: models.Field[Any, Any], value: Any) -> Any:
+    """The label of `value` among the field's choices, or the value itself when it has none (for rows read
+    without their model: what the model's `get_FOO_display` would give)."""
+    return force_str(_labels(field).get(value, value), strings_only=True)
+
+
 def display(instance: models.Model, *, field: models.Field[Any, Any]) -> Any:
     """What Django's `_get_FIELD_display` returns: the value's label, or the value itself when it has none."""
     value = getattr(instance, field.attname)
     try:
-        label = _labels(field).get(value, value)
+        return label(field, value)
     except TypeError:  # an unhashable value (none of Taizhang's fields has one): Django's own way
         return models.Model._get_FIELD_display(instance, field)  # type: ignore[attr-defined]
-    return force_str(label, strings_only=True)
 
 
 def install() -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Model, QuerySet, Window
 
-from taizhang.clues.choices import FindingResult, ReportStage, ReviewDecision, TransferAnswer, TransferKind
 from taizhang.clues.models import Assignment, Finding, StageReport, Transfer
+from taizhang.core import labels
 from taizhang.core.statements import held_rows
 
 
@@ -30,15 +30,9 @@ def _name(display_name: str | None, username: str | None) -> str:
     return display_name or username or ""
 
 
-_LABELS: dict[Any, dict[str, Any]] = {
-    choices: dict(choices.choices)
-    for choices in (ReviewDecision, FindingResult, ReportStage, TransferAnswer, TransferKind)
-}
-
-
-def _label(choices: Any, value: str) -> str:
-    """The choice's label in the active language ("" for none), as get_FOO_display gives it."""
-    return str(_LABELS[choices].get(value, value)) if value else ""
+def _label(model: type[Model], name: str, value: str) -> str:
+    """The choice's label in the active language, as the model's get_FOO_display gives it (core.labels)."""
+    return labels.label(model._meta.get_field(name), value)  # type: ignore[arg-type] - a concrete field
 
 
 @dataclass(slots=True)
@@ -100,7 +94,7 @@ def _all_reports(clue_id: int) -> QuerySet[StageReport]:
 
 def _report(row: tuple[Any, ...]) -> ReportRow:
     stage, at, sd, su, us, un, body = row[:7]
-    return ReportRow(_label(ReportStage, stage), at, _name(sd, su), _name(us, un), body)
+    return ReportRow(_label(StageReport, "stage", stage), at, _name(sd, su), _name(us, un), body)
 
 
 def reports_of(clue_id: int, newest: int | None) -> tuple[list[ReportRow], int]:
@@ -164,8 +158,8 @@ def findings_of(clue_id: int) -> list[FindingRow]:
     return [
         FindingRow(
             pk,
-            _label(FindingResult, result),
-            _label(ReviewDecision, decision),
+            _label(Finding, "result", result),
+            _label(Finding, "decision", decision),
             basis,
             _name(dd, du),
             drafted_at,
@@ -237,7 +231,7 @@ def transfers_of(clue_id: int) -> list[TransferRow]:
         if transfer is None:
             transfer = found[pk] = TransferRow(
                 pk,
-                _label(TransferKind, kind),
+                _label(Transfer, "kind", kind),
                 receiver_id,
                 _name(rs, rn),
                 letter,
@@ -245,7 +239,7 @@ def transfers_of(clue_id: int) -> list[TransferRow]:
                 sent_at,
                 _name(sd, su),
                 answer,
-                _label(TransferAnswer, answer),
+                _label(Transfer, "answer", answer),
                 note,
                 case,
                 answered_at,
