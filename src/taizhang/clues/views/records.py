@@ -9,9 +9,9 @@ name (User.__str__: the display name, else the username), never more of the pers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Count, Field, Model, QuerySet, Window
 
 from taizhang.clues.models import Assignment, Finding, StageReport, Transfer
 from taizhang.core import labels
@@ -32,7 +32,7 @@ def _name(display_name: str | None, username: str | None) -> str:
 
 def _label(model: type[Model], name: str, value: str) -> str:
     """The choice's label in the active language, as the model's get_FOO_display gives it (core.labels)."""
-    return labels.label(model._meta.get_field(name), value)  # type: ignore[arg-type] - a concrete field
+    return labels.label(cast("Field[Any, Any]", model._meta.get_field(name)), value)
 
 
 @dataclass(slots=True)
