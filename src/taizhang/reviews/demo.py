@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from taizhang.clues.models import Clue
 from taizhang.core import clock
 from taizhang.core.actors import DEMO
 from taizhang.core.demo_context import DemoContext
@@ -64,11 +65,18 @@ def _callbacks(ctx: DemoContext) -> None:
     ):
         with clock.at(ctx.days_ago(3)):
             callbacks.do_record_callback(task.pk, actor=custodian or DEMO, outcome=outcome, notes=notes)
-    task = CallbackTask.objects.filter(office=office, month=month).first()
+    # The first drawn clue the office's staff may see (on some days the draw's first is a 保护伞 clue, which
+    # only the leaders see: sending as staff was refused and the demo build failed).
+    staff = ctx.users["shb_staff"]
+    task = (
+        CallbackTask.objects.filter(office=office, month=month, clue__in=Clue.objects.visible_to(staff))
+        .order_by("pk")
+        .first()
+    )
     if task is not None:
         notify.do_send_to_reporter(
             task.clue_id,
-            actor=ctx.users["shb_staff"],
+            actor=staff,
             channel=MessageChannel.SMS,
             body="您反映的问题已办结，如有意见请来电。",
         )
