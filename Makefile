@@ -44,9 +44,10 @@ test-browser: $(STAMP)
 # The date matrix: the `calendar` tests again on SQLite, each started at every moment (Asia/Shanghai, through
 # time-machine; one process): year end, New Year, mid-January, a 调休 Saturday and a day inside 春节 2027, a
 # leap day, the eve of National Day, a monthly report's due day and the day after.
+# The demo city is also built at three of them (tests/proof/test_demo_dates.py, marker `demo_dates`).
 TEST_DATES := 2026-12-31 23:59,2027-01-01 00:00,2027-01-15 09:00,2027-02-06 09:00,2027-02-10 09:00,2028-02-29 09:00,2026-09-30 09:00,2026-06-25 23:59,2026-06-26 00:01
 test-dates: $(STAMP)
-	TAIZHANG_TEST_DATES="$(TEST_DATES)" $(BIN)/python -m pytest tests -m calendar
+	TAIZHANG_TEST_DATES="$(TEST_DATES)" $(BIN)/python -m pytest tests -m "calendar or demo_dates"
 
 test: lint typecheck check test-sqlite test-dates test-postgres
 

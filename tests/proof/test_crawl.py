@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from taizhang.accounts.twofactor import requires_2fa
 from taizhang.org.demo import PEOPLE
 from taizhang.org.models import User
+from tests.conftest import CHOSEN_TEST_NOW, DEFAULT_TEST_NOW, shanghai
 from tests.proof.crawl import Visit, crawl
 
 PERSONAS = [username for username, *_ in PEOPLE]
@@ -53,8 +55,13 @@ class Walks(dict):
 
 @pytest.fixture(scope="module")
 def walks(django_db_setup: Any, django_db_blocker: Any):
-    """Build the demo city once; every persona's walk; everything is rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """Build the demo city once; every persona's walk; everything is rolled back at the end.
+
+    The city is built and walked from a stated moment (ticking), as tests/proof/test_demo_shape.py builds it:
+    the demo draws its clues' dates from the clock, so built at the real date the walk would depend on the day
+    it runs (a reporter message once went, as office staff, to a 保护伞 clue drawn on that day)."""
+    moment = shanghai(CHOSEN_TEST_NOW or DEFAULT_TEST_NOW)
+    with django_db_blocker.unblock(), transaction.atomic(), time_machine.travel(moment, tick=True):
         out = io.StringIO()
         before = len(getattr(mail, "outbox", []))
         call_command("demo", stdout=out)
