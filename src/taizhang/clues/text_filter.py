@@ -2,8 +2,10 @@
 or of one of its reported subjects' names (matches_q, the rule). filters.filter_clues applies it.
 
 On PostgreSQL a GIN index on each side narrows the clues first (migration 0007_text_filter_grams: the arrays
-of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates, so
-the matches are the rule's (tests/clues/test_text_filter.py). The index pays for a rare term, not for one in
+of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates of a
+longer term, so the matches are the rule's (tests/clues/test_text_filter.py). A term of 1-3 characters is
+itself a gram: a text holds it exactly when it contains the term, so its candidates are its matches and the
+rule is not asked again (`exact`). The index pays for a rare term, not for one in
 most clues: `way` asks the planner how many candidates the term has and keeps the plain scan for a frequent
 one (and, where that estimate is only the planner's guess, counts the index's entries up to the limit: PROBE).
 Up to the limit the candidates' ids are read as a list, for the page and the counts alike. A member unit's
@@ -49,6 +51,8 @@ PROBE_FACTOR = 10
 PROBE = f"SELECT count(*) FROM ({CANDIDATES.replace('UNION', 'UNION ALL')} LIMIT %s) AS found"  # noqa: S608 - constant SQL
 # The candidates' ids, passed back as one array (a list of 25,000 placeholders costs Django and the parser).
 LISTED = "SELECT unnest(%s::bigint[])"
+# The longest grams the indexes keep (taizhang_grams: 1, 2 and 3 characters).
+GRAM = 3
 
 
 class Way(StrEnum):
@@ -69,9 +73,17 @@ def matches_q(text: str, *, per_row: bool = False) -> Q:
     )
 
 
+def exact(text: str) -> bool:
+    """Whether the index's candidates for `text` are exactly the rule's matches: a term of up to GRAM characters
+    is one of the grams (taizhang_query_grams: the term itself, upper-cased as icontains compares), and a text's
+    grams hold it exactly when the upper-cased text contains it."""
+    return len(text) <= GRAM
+
+
 def narrowed_q(text: str) -> Q:
     """matches_q among the index's candidates (PostgreSQL only)."""
-    return Q(pk__in=RawSQL(CANDIDATES, [text, text])) & matches_q(text)  # noqa: S611 - constant SQL, bound term
+    candidates = Q(pk__in=RawSQL(CANDIDATES, [text, text]))  # noqa: S611 - constant SQL, bound term
+    return candidates if exact(text) else candidates & matches_q(text)
 
 
 def estimate(text: str) -> tuple[float, float]:
@@ -157,8 +169,8 @@ def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = 
         return matches_q(text, per_row=not counting)
     if chosen is Way.INDEX:
         return narrowed_q(text)
-    listed = RawSQL(LISTED, [_listed_ids(text, cache)])  # noqa: S611
-    return Q(pk__in=listed) & matches_q(text, per_row=not counting)
+    listed = Q(pk__in=RawSQL(LISTED, [_listed_ids(text, cache)]))  # noqa: S611
+    return listed if exact(text) else listed & matches_q(text, per_row=not counting)
 
 
 class InList(Func):
@@ -186,4 +198,5 @@ def handled_text_q(text: str, *, counting: bool, cache: dict[str, Any]) -> Q:
     rule = Q(ExistsPerRow(named))
     if way(text, counting=counting, cache=cache) is not Way.IDS:
         return rule
-    return Q(InList(F("clue_id"), _listed_ids(text, cache))) & rule
+    listed = Q(InList(F("clue_id"), _listed_ids(text, cache)))
+    return listed if exact(text) else listed & rule
