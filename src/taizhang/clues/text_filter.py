@@ -100,7 +100,9 @@ class IsCandidate(Func):
     def __init__(self, text: str) -> None:
         super().__init__(F("number"), F("summary"), F("source_ref"), F("pk"), Value(text))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # renders its own SQL: no function, template or joiner
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         *texts, pk, term = (compiler.compile(expression) for expression in self.get_source_expressions())
         columns = ", ".join(sql for sql, _params in texts)
         grams = f"taizhang_query_grams({term[0]})"
