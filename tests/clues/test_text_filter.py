@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from taizhang.clues import actions, text_filter
+from taizhang.clues import actions, filters, text_filter
 from taizhang.clues.actions import SubjectData
 from taizhang.clues.filters import filter_clues, parse, sort_of, status_counts
 from taizhang.clues.models import Clue, ReportedSubject
@@ -140,7 +140,8 @@ def test_on_postgresql_the_index_candidates_hold_every_match_and_the_filter_read
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
 def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(monkeypatch):
-    """The decision at a million clues (limit 25·√clues = 25,000), by inflated estimates and index counts."""
+    """The decision at a million clues (limit 25·√clues = 25,000), by inflated estimates and index counts: a
+    page, the counts over the clues, the counts over a member unit's own rows."""
     Way = text_filter.Way
 
     def estimated(found, clues=1_000_000):
@@ -154,32 +155,41 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
         )
 
     def ways():
-        return text_filter.way("莫", counting=False), text_filter.way("莫", counting=True)
+        return (
+            text_filter.way("莫", counting=False),
+            text_filter.way("莫", counting=True),
+            text_filter.way("莫", counting=True, own_rows=True),
+        )
 
     assert text_filter.limit_of(1_000_000) == 25_000 and text_filter.limit_of(100) == text_filter.PAGE_FLOOR
     estimated(500)
     really(500)
-    assert ways() == (Way.IDS, Way.IDS)
-    # 莫 at a million: some 5,000 candidates, estimated 10,000 (both sides): the ids, page and counts.
+    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
+    # 莫 at a million: some 5,000 candidates, estimated 10,000 (both sides): the page takes the ids.
     estimated(10_000)
     really(5_000)
-    assert ways() == (Way.IDS, Way.IDS)
-    # 80,000 of a million, and the index holds as many: the page scans (its first rows come soon), the counts
-    # take the index's subquery.
+    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
+    # 80,000 of a million, and the index holds as many: the page scans (its first rows come soon).
     estimated(80_000)
     really(80_000)
-    assert ways() == (Way.SCAN, Way.INDEX)
+    assert ways() == (Way.SCAN, Way.INDEX, Way.INDEX)
     # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): ids.
     really(30)
-    assert ways() == (Way.IDS, Way.IDS)
+    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
     # Estimated under the limit but the index holds more: never a truncated list.
     estimated(1_000)
     really(30_000)
-    assert ways() == (Way.SCAN, Way.INDEX)
-    # An estimate far above the limit is not checked: the scan (past a quarter of the clues, counts too).
+    assert ways() == (Way.SCAN, Way.INDEX, Way.INDEX)
+    # An estimate far above the limit is not checked; past a quarter of the clues a unit asks its own rows.
     estimated(900_000)
     really(30)
-    assert ways() == (Way.SCAN, Way.SCAN)
+    assert ways() == (Way.SCAN, Way.INDEX, Way.SCAN)
+    # A bitmap that would not fit the work_mem in force: the scan (bitmap_fits).
+    monkeypatch.setattr(text_filter, "bitmap_fits", lambda found: False)
+    estimated(500)
+    really(500)
+    assert ways() == (Way.IDS, Way.SCAN, Way.SCAN)
+    monkeypatch.undo()
     # The estimate and the ids are read once for the page and the counts of one request.
     asked, listed = [], []
     monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
@@ -220,12 +230,39 @@ def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeyp
     assert "unnest" in str(found.query) and found.count() == 6
 
 
-def test_counts_per_status_are_read_with_jit_off_on_postgresql(world, walk):
+def test_counts_per_status_are_read_with_jit_off_and_room_for_their_bitmaps_on_postgresql(world, walk):
     walk.assigned()
     with CaptureQueriesContext(connection) as ctx:
         counts = status_counts(Clue.objects.visible_to(world.people["office_staff"]), {"category": "evil"})
     assert counts == {"assigned": 1}
-    assert any("SET LOCAL jit = off" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+    for setting in ("SET LOCAL jit = off", "SET LOCAL work_mem"):
+        assert any(setting in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+    # A member unit's counts under the text search too (its own rows, visibility.answers).
+    with CaptureQueriesContext(connection) as ctx:
+        visible_status_counts(world.people["liaison"], {"q": "某"})
+    assert any("SET LOCAL work_mem" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
+def test_counts_take_the_candidates_bitmap_only_where_it_fits_the_work_mem_in_force(world, walk, monkeypatch):
+    """A bitmap past work_mem turns lossy, and PostgreSQL re-checks each row of a lossy page through the grams
+    function (an office's count of 工 at a million clues: 38 s). The index path is taken only where the bitmap
+    fits the work_mem in force, which the counts raise for their statement (filters.counting)."""
+    _world(world, walk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(relpages, 1), pg_size_bytes(current_setting('work_mem')) FROM pg_class"
+            " WHERE oid = 'clues_clue'::regclass"
+        )
+        pages, work_mem = cursor.fetchone()
+    found, _clues = text_filter.estimate("某")
+    # Each page's entry just too large for half the work_mem a plain statement has.
+    monkeypatch.setattr(text_filter, "BITMAP_BYTES_PER_PAGE", work_mem // (2 * min(found, pages)) + 1)
+    assert text_filter.way("某", counting=True) is text_filter.Way.SCAN
+    with filters.counting():
+        assert text_filter.way("某", counting=True) is text_filter.Way.INDEX
+        statuses = Counter(Clue.objects.filter(matches_q("某")).values_list("status", flat=True))
+        assert status_counts(Clue.objects.all(), {"q": "某"}) == dict(statuses)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the planner's rewrite is PostgreSQL's")

@@ -19,7 +19,7 @@ from ninja.responses import Status
 from taizhang.clues import actions, exports
 from taizhang.clues.actions import ReporterData, SubjectData
 from taizhang.clues.choices import FACTS_MAX_LENGTH, Channel, ClueStatus, ReporterKind, SubjectKind, labels
-from taizhang.clues.filters import filter_clues, listed_total, parse
+from taizhang.clues.filters import counting, filter_clues, listed_total, parse
 from taizhang.clues.models import Clue, ReportedSubject, Transfer
 from taizhang.clues.views.ledger import attach_subject_names, with_row_relations
 from taizhang.clues.visibility.answers import page_of, visible_status_counts
@@ -408,9 +408,10 @@ def list_clues(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]
 def export(request: HttpRequest, filters: Query[FilterIn]) -> FileResponse:
     data = filters.dict()
     data.pop("per", None)
-    qs = filter_clues(Clue.objects.visible_to(request.user), parse(data), counting=True)  # every match
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    count = exports.write_xlsx(qs, out)
+    with counting(Clue.objects.db):  # every match is read
+        qs = filter_clues(Clue.objects.visible_to(request.user), parse(data), counting=True)
+        count = exports.write_xlsx(qs, out)
     out.seek(0)
     audit.record(
         "clue.export", actor=request.user, object_type="clues.ledger", after={"rows": count, "api": True}

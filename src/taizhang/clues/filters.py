@@ -10,11 +10,12 @@ received_from, received_to, concluded_from, concluded_to, finding, umbrella=1, q
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.clues.choices import DUE_SOON, OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.models import Clue, Transfer
-from taizhang.clues.text_filter import text_q
+from taizhang.clues.text_filter import COUNTING_WORK_MEM, text_q
 from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
 
@@ -212,19 +213,27 @@ def sort_of(values: Mapping[str, Any], *, pk: str = "id") -> tuple[str, ...]:
 def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
     """How many clues of `qs` (already visible) match the other filters, per status (one query): the live form
     of visibility.answers.visible_status_counts."""
-    rows = filter_clues(qs, params, skip_status=True, counting=True).order_by().values_list("status")
-    return {status: n for status, n in without_jit(rows.annotate(n=Count("id")))}
+    with counting(qs.db):
+        rows = filter_clues(qs, params, skip_status=True, counting=True).order_by().values_list("status")
+        return {status: n for status, n in rows.annotate(n=Count("id"))}
 
 
-def without_jit(rows: QuerySet[Any]) -> list[Any]:
-    """The rows of a count over many clues, read with PostgreSQL's JIT compilation off: a count over a
-    million rows costs enough for the planner to compile it, which took longer than the count itself."""
-    alias = rows.db
+@contextmanager
+def counting(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """A transaction for a statement that reads every match (counts, exports), its filters built inside it.
+
+    On PostgreSQL, JIT compilation off (a count over a million rows costs enough for the planner to compile
+    it, which took longer than the count itself) and work_mem at COUNTING_WORK_MEM: the text search's index
+    path ORs bitmaps of its candidates, which past work_mem turn lossy, and a lossy page is re-checked row by
+    row through the grams function (text_filter.way takes that path only where the bitmap fits the work_mem
+    in force, which it reads inside this transaction)."""
     if connections[alias].vendor != "postgresql":
-        return list(rows)
+        yield
+        return
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        return list(rows)
+        cursor.execute(f"SET LOCAL work_mem = '{COUNTING_WORK_MEM}'")
+        yield
 
 
 def listed_total(counts: Mapping[str, int], values: Mapping[str, Any]) -> int:

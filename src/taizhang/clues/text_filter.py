@@ -5,11 +5,12 @@ On PostgreSQL a GIN index on each side narrows the clues first (migration 0007_t
 of 1-, 2- and 3-character grams of the upper-cased texts); the rule then decides among the candidates of a
 longer term, so the matches are the rule's (tests/clues/test_text_filter.py). A term of 1-3 characters is
 itself a gram: a text holds it exactly when it contains the term, so its candidates are its matches and the
-rule is not asked again (`exact`). The index pays for a rare term, not for one in
-most clues: `way` asks the planner how many candidates the term has and keeps the plain scan for a frequent
-one (and, where that estimate is only the planner's guess, counts the index's entries up to the limit: PROBE).
-Up to the limit the candidates' ids are read as a list, for the page and the counts alike. A member unit's
-page and counts read its own HandledClue rows instead, each row's clue asked the rule (handled_text_q).
+rule is not asked again (`exact`). `way` chooses how: counts (which read every match) take the candidates
+from the indexes' bitmaps, each read once, wherever the bitmap fits the work_mem in force; a page takes the
+candidates' ids as a list up to a limit and otherwise scans in its sort order, its first rows coming soon
+(the planner's estimate of the candidates decides; where it is only a guess, the index's entries are counted
+up to the limit: PROBE). A member unit's page and counts read its own HandledClue rows instead, each row's
+clue asked the rule or found among the candidates (handled_text_q).
 Why not pg_trgm, and the figures: docs/clues.md.
 """
 
@@ -20,7 +21,8 @@ import math
 from enum import StrEnum
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 
@@ -34,14 +36,25 @@ CANDIDATES = """
     UNION
     SELECT clue_id FROM clues_reportedsubject WHERE taizhang_grams(name) @> taizhang_query_grams(%s)
 """
-# Counting reads every match: narrowing pays while the candidates are fewer than a quarter of the clues
-# (the scan reads them all). A page stops at its first rows: a scan in date order finds a term of frequency f
-# among what a person sees (a share s of the clues) after about 50/(f·s) rows, the index path reads every
-# candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at a million) both take the candidates' ids as a
-# list (a few ms to read from the index); the page and counts then apply the rule to those clues only.
+# Counting reads every match: the candidates read once each from the clue's table (IsCandidate) beat the
+# scan, which asks the substring rule of every clue, at any share (at a million clues, office counts: 村,
+# 326,921 matches, 2.3 s → 368 ms; 某, 970,059, 3.8 → 1.9 s). A member unit's counts ask the rule of its own
+# rows only (a few percent of the clues), which costs less than reading the candidates past a quarter of the
+# clues (COUNTING_SHARE: 某 499 vs 1,072 ms). A page stops at its first rows: a scan in date order finds a term
+# of frequency f among what a person sees (a share s of the clues) after about 50/(f·s) rows, the index path
+# reads every candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at a million) a page takes the
+# candidates' ids as a list (a few ms to read from the index) and applies the rule to those clues only.
 COUNTING_SHARE = 0.25
 PAGE_FLOOR = 1_000
 IDS_PER_ROOT = 25
+# A count reads its candidates through bitmaps (IsCandidate, the unit's hashed CANDIDATES). A bitmap past
+# work_mem turns lossy, and PostgreSQL re-checks every row of a lossy page by the index's expression, the grams
+# of its texts (~50 µs a clue): at a million clues the office's count of 工 (182,191 matches) took 38 s, a
+# unit's 11 s. PostgreSQL's TIDBitmap keeps a page in 64 bytes (tidbitmap.c: a PagetableEntry and two
+# pointers); counts raise work_mem to COUNTING_WORK_MEM for their statement (filters.counting: the whole
+# table's pages at ten million clues), and `way` takes the bitmaps only where they fit the work_mem in force.
+BITMAP_BYTES_PER_PAGE = 64
+COUNTING_WORK_MEM = "64MB"
 # The planner's estimate for a gram it has no statistics for (most rare ones) is a share of the table, so at a
 # million clues a term in no clue was estimated above the page's limit and scanned for seconds. An estimate
 # within PROBE_FACTOR of the limit is checked by counting the index's entries up to the limit (no clue row is
@@ -114,7 +127,7 @@ class IsCandidate(Func):
 def estimate(text: str) -> tuple[float, float]:
     """The planner's estimate of the term's candidates, and the clues in the table (PostgreSQL's statistics;
     no clue is read)."""
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'clues_clue'::regclass")
         clues = float(cursor.fetchone()[0])
         cursor.execute("EXPLAIN (FORMAT JSON) " + CANDIDATES, [text, text])
@@ -124,29 +137,55 @@ def estimate(text: str) -> tuple[float, float]:
     return float(plan[0]["Plan"]["Plan Rows"]), clues
 
 
+def _db() -> BaseDatabaseWrapper:
+    """The database the clues are read from (the router's: a replica, or the primary inside a transaction):
+    the filter's own reads and the work_mem it checks are the statement's."""
+    return connections[router.db_for_read(Clue)]
+
+
 def limit_of(clues: float) -> int:
     """How many candidates a page or a count takes as a list of ids, for a table of `clues`."""
     return int(max(PAGE_FLOOR, IDS_PER_ROOT * math.sqrt(clues)))
 
 
-def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None) -> Way:
+def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None, own_rows: bool = False) -> Way:
     """How the filter reads `text` (PostgreSQL; SQLite scans), for counts (every match is read) or for a page.
-    `cache` keeps the estimate and the ids for the other question of the same request."""
-    if connection.vendor != "postgresql":
+    `cache` keeps the estimate and the ids for the other question of the same request.
+
+    Counts take the index's candidates (INDEX: each read once, by the two bitmaps ORed) wherever their bitmap
+    fits the work_mem in force (bitmap_fits), else the scan; counts over a member unit's `own_rows` take them
+    up to a quarter of the clues only, past which asking each of the unit's rows is cheaper. A page takes the
+    candidates' ids up to the limit (IDS), else scans in its sort order: its first rows come soon."""
+    if _db().vendor != "postgresql":
         return Way.SCAN
     cache = cache if cache is not None else {}
     found, clues = _estimate(text, cache)
+    if counting:
+        if (own_rows and found > COUNTING_SHARE * clues) or not bitmap_fits(found):
+            return Way.SCAN
+        return Way.INDEX
     limit = limit_of(clues)
-    more = Way.INDEX if counting and found <= COUNTING_SHARE * clues else Way.SCAN
     if found > PROBE_FACTOR * limit:
-        return more
+        return Way.SCAN
     if found > limit:  # a doubtful estimate: counted up to the limit first, cheaper than reading the ids
         key = f"_text_probe_{limit}"
         if cache.get(key, (None,))[0] != text:
             cache[key] = (text, candidates_up_to(text, limit))
         if cache[key][1] > limit:
-            return more
-    return Way.IDS if len(_ids(text, limit, cache)) <= limit else more
+            return Way.SCAN
+    return Way.IDS if len(_ids(text, limit, cache)) <= limit else Way.SCAN
+
+
+def bitmap_fits(found: float) -> bool:
+    """Whether a bitmap of `found` candidates' pages (each on a page of its own, up to every page of the
+    clues' table) fits half the work_mem in force, so that PostgreSQL keeps it exact (BITMAP_BYTES_PER_PAGE)."""
+    with _db().cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, pg_size_bytes(current_setting('work_mem')) FROM pg_class"
+            " WHERE oid = 'clues_clue'::regclass"
+        )
+        pages, work_mem = cursor.fetchone()
+    return min(found, max(pages, 1)) * BITMAP_BYTES_PER_PAGE <= work_mem / 2
 
 
 def _estimate(text: str, cache: dict[str, Any]) -> tuple[float, float]:
@@ -169,14 +208,14 @@ def _listed_ids(text: str, cache: dict[str, Any]) -> list[int]:
 def candidates_up_to(text: str, limit: int) -> int:
     """How many candidates the index holds for `text`, counted up to limit + 1 (each side's: the clue's texts
     and its subjects' names)."""
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(PROBE, [text, text, limit + 1])
         return int(cursor.fetchone()[0])
 
 
 def candidate_ids(text: str, limit: int) -> list[int]:
     """The clues the index holds for `text`, up to limit + 1 of them."""
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(f"SELECT id FROM ({CANDIDATES}) AS found LIMIT %s", [text, text, limit + 1])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
@@ -223,7 +262,7 @@ def handled_text_q(text: str, *, counting: bool, cache: dict[str, Any]) -> Q:
     for the query). A term of 1-3 characters is then answered by the candidates alone (`exact`)."""
     named = Clue.objects.filter(pk=OuterRef("clue_id")).filter(matches_q(text, per_row=True))
     rule = Q(ExistsPerRow(named))
-    chosen = way(text, counting=counting, cache=cache)
+    chosen = way(text, counting=counting, cache=cache, own_rows=True)
     if chosen is Way.SCAN:
         return rule
     if chosen is Way.IDS:

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from taizhang.clues import text_filter
 from taizhang.clues.filters import (
     Parsed,
+    counting,
     filter_clues,
     ledger_q,
     office_path,
@@ -119,9 +120,9 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
         if counts is not None:
             return counts
     if form is Form.HANDLED and scope is not None:
-        return handled.counts_by_status(
-            handled.rows_of(scope).filter(handled_q(v, skip_status=True, counting=True))
-        )
+        with counting(HandledClue.objects.db):
+            rows = handled.rows_of(scope).filter(handled_q(v, skip_status=True, counting=True))
+            return handled.counts_by_status(rows)
     return status_counts(Clue.objects.visible_to(user), v)
 
 
