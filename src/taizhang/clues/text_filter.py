@@ -37,14 +37,17 @@ CANDIDATES = """
     SELECT clue_id FROM clues_reportedsubject WHERE taizhang_grams(name) @> taizhang_query_grams(%s)
 """
 # Counting reads every match: the candidates read once each from the clue's table (IsCandidate) beat the
-# scan, which asks the substring rule of every clue, at any share (at a million clues, office counts: 村,
-# 326,921 matches, 2.3 s → 368 ms; 某, 970,059, 3.8 → 1.9 s). A member unit's counts ask the rule of its own
-# rows only (a few percent of the clues), which costs less than reading the candidates past a quarter of the
-# clues (COUNTING_SHARE: 某 499 vs 1,072 ms). A page stops at its first rows: a scan in date order finds a term
+# scan, which asks the substring rule of every clue, up to half the clues (CLUE_COUNTING_SHARE; at a million
+# clues, office counts of 村, 326,921 matches, 2.3 s → 368 ms). Past it the scan can win: a discipline
+# handler's rule discards most clues before the substring is asked (某, 970,059: 722 ms scanned, 2,029 through
+# the candidates; the office's 3.8 s against 1.9 s). A member unit's counts ask the rule of its own rows only
+# (a few percent of the clues), which costs less than reading the candidates past a quarter of the clues
+# (COUNTING_SHARE: 某 499 vs 1,072 ms). A page stops at its first rows: a scan in date order finds a term
 # of frequency f among what a person sees (a share s of the clues) after about 50/(f·s) rows, the index path
 # reads every candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at a million) a page takes the
 # candidates' ids as a list (a few ms to read from the index) and applies the rule to those clues only.
 COUNTING_SHARE = 0.25
+CLUE_COUNTING_SHARE = 0.5
 PAGE_FLOOR = 1_000
 IDS_PER_ROOT = 25
 # A count reads its candidates through bitmaps (IsCandidate, the unit's hashed CANDIDATES). A bitmap past
@@ -152,18 +155,18 @@ def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None, own_r
     """How the filter reads `text` (PostgreSQL; SQLite scans), for counts (every match is read) or for a page.
     `cache` keeps the estimate and the ids for the other question of the same request.
 
-    Counts take the index's candidates (INDEX: each read once, by the two bitmaps ORed) wherever their bitmap
-    fits the work_mem in force (bitmap_fits), else the scan; counts over a member unit's `own_rows` take them
-    up to a quarter of the clues only, past which asking each of the unit's rows is cheaper. A page takes the
+    Counts take the index's candidates (INDEX: each read once, by the two bitmaps ORed) up to half the clues
+    where their bitmap fits the work_mem in force (bitmap_fits), else the scan; counts over a member unit's
+    `own_rows` take them up to a quarter of the clues only, past which asking each of the unit's rows is
+    cheaper. A page takes the
     candidates' ids up to the limit (IDS), else scans in its sort order: its first rows come soon."""
     if _db().vendor != "postgresql":
         return Way.SCAN
     cache = cache if cache is not None else {}
     found, clues = _estimate(text, cache)
     if counting:
-        if (own_rows and found > COUNTING_SHARE * clues) or not bitmap_fits(found):
-            return Way.SCAN
-        return Way.INDEX
+        share = COUNTING_SHARE if own_rows else CLUE_COUNTING_SHARE
+        return Way.INDEX if found <= share * clues and bitmap_fits(found) else Way.SCAN
     limit = limit_of(clues)
     if found > PROBE_FACTOR * limit:
         return Way.SCAN
@@ -233,8 +236,11 @@ def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = 
         return matches_q(text, per_row=not counting)
     if chosen is Way.INDEX:
         return narrowed_q(text)
-    listed = Q(pk__in=RawSQL(LISTED, [_listed_ids(text, cache)]))  # noqa: S611
-    return listed if exact(text) else listed & matches_q(text, per_row=not counting)
+    # A page (counts never take the ids) asks the rule of its listed clues even for a term `exact` makes
+    # unnecessary: without the rule's cost on each row the planner walked a sort order that a discipline
+    # handler's rule thins out instead of probing the ids (乡工 at a million clues: 82 → 479 ms).
+    listed = RawSQL(LISTED, [_listed_ids(text, cache)])  # noqa: S611
+    return Q(pk__in=listed) & matches_q(text, per_row=not counting)
 
 
 class InList(Func):
