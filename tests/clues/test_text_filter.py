@@ -249,7 +249,7 @@ def test_counts_per_status_are_read_with_jit_off_and_room_for_their_bitmaps_on_p
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
 def test_counts_take_the_candidates_bitmap_only_where_it_fits_the_work_mem_in_force(world, walk, monkeypatch):
     """A bitmap past work_mem turns lossy, and PostgreSQL re-checks each row of a lossy page through the grams
-    function (an office's count of 工 at a million clues: 38 s). The index path is taken only where the bitmap
+    function (an office's count of 工 at a million clues: 12.5 s). The index path is taken only where the bitmap
     fits the work_mem in force, which the counts raise for their statement (filters.counting)."""
     _world(world, walk)
     with connection.cursor() as cursor:
