@@ -161,6 +161,10 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
             text_filter.way("莫", counting=True, own_rows=True),
         )
 
+    def page_of_few():
+        """A page for a person who sees few clues (a discipline handler: visibility.rule.sees_few)."""
+        return text_filter.way("莫", counting=False, few=True)
+
     assert text_filter.limit_of(1_000_000) == 25_000 and text_filter.limit_of(100) == text_filter.PAGE_FLOOR
     estimated(500)
     really(500)
@@ -173,9 +177,12 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     estimated(80_000)
     really(80_000)
     assert ways() == (Way.SCAN, Way.INDEX, Way.INDEX)
+    # ... unless the person sees few clues: a scan might read most of the ledger, the page reads the candidates.
+    assert page_of_few() is Way.INDEX
     # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): ids.
     really(30)
     assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
+    assert page_of_few() is Way.IDS
     # Estimated under the limit but the index holds more: never a truncated list.
     estimated(1_000)
     really(30_000)
@@ -185,10 +192,15 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     estimated(400_000)
     really(30)
     assert ways() == (Way.SCAN, Way.INDEX, Way.SCAN)
+    assert page_of_few() is Way.SCAN  # past a quarter of the clues the scan finds its rows soon enough
+    estimated(200_000)
+    really(200_000)
+    assert page_of_few() is Way.INDEX
     estimated(900_000)
     assert ways() == (Way.SCAN, Way.SCAN, Way.SCAN)
     # A bitmap that would not fit the work_mem in force: the scan (bitmap_fits).
     monkeypatch.setattr(text_filter, "bitmap_fits", lambda found: False)
+    assert page_of_few() is Way.SCAN
     estimated(500)
     really(500)
     assert ways() == (Way.IDS, Way.SCAN, Way.SCAN)
@@ -233,17 +245,60 @@ def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeyp
     assert "unnest" in str(found.query) and found.count() == 6
 
 
+@pytest.mark.parametrize("sort", list(filters.SORTS))
+def test_a_page_read_from_the_candidates_bitmaps_is_sorted_as_the_ledger_and_never_by_walking_an_index(
+    world, walk, monkeypatch, sort
+):
+    """Where the text search reads the index's candidates (Way.INDEX: counts, exports, and the pages of people
+    who see few clues), the query's order is the sort's in expressions no index serves (filters.sort_of,
+    `walked`): with a LIMIT the planner otherwise walked the sort's index asking each clue for its grams (a
+    discipline handler's page of 小 at a million clues: 8.5 s). The order is the sort's, NULL deadlines too."""
+    _world(world, walk)
+    Clue.objects.filter(pk__in=Clue.objects.order_by("pk").values("pk")[:3]).update(deadline_at=None)
+    chosen = []
+    forced = text_filter.Way.INDEX if ON_POSTGRES else text_filter.Way.SCAN
+
+    def recorded(text, **kw):
+        chosen.append(kw.get("few", False))
+        return forced
+
+    monkeypatch.setattr(text_filter, "way", recorded)
+    for key in ("office_staff", "discipline_handler"):
+        user = world.people[key]
+        v = parse({"q": "某", "sort": sort})
+        want = list(
+            Clue.objects.visible_to(user)
+            .filter(matches_q("某"))
+            .order_by(*sort_of(v))
+            .values_list("pk", flat=True)
+        )
+        assert want, key
+        with CaptureQueriesContext(connection) as ctx:
+            got = [c.pk for c in page_of(user, Clue.objects.all(), v, 0, 4)]
+        assert got == want[:4], (key, sort)
+        page = next(q["sql"] for q in reversed(ctx.captured_queries) if "ORDER BY" in q["sql"])
+        assert ("COALESCE" in page) == ON_POSTGRES, (key, sort)
+        # The discipline handler sees few clues: its page may read every candidate, with the counts' room.
+        assert any("set_config('work_mem'" in q["sql"] for q in ctx.captured_queries) == (
+            ON_POSTGRES and key == "discipline_handler"
+        )
+    assert chosen == [False, True]
+
+
 def test_counts_per_status_are_read_with_jit_off_and_room_for_their_bitmaps_on_postgresql(world, walk):
     walk.assigned()
     with CaptureQueriesContext(connection) as ctx:
         counts = status_counts(Clue.objects.visible_to(world.people["office_staff"]), {"category": "evil"})
     assert counts == {"assigned": 1}
-    for setting in ("SET LOCAL jit = off", "SET LOCAL work_mem"):
-        assert any(setting in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+    assert any("set_config('jit', 'off', true)" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+    if ON_POSTGRES:  # the settings in force inside counting() (for the enclosing transaction: SET LOCAL)
+        with filters.counting(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            assert cursor.fetchone() == ("off", text_filter.COUNTING_WORK_MEM)
     # A member unit's counts under the text search too (its own rows, visibility.answers).
     with CaptureQueriesContext(connection) as ctx:
         visible_status_counts(world.people["liaison"], {"q": "某"})
-    assert any("SET LOCAL work_mem" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
+    assert any("set_config('work_mem'" in q["sql"] for q in ctx.captured_queries) == ON_POSTGRES
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")

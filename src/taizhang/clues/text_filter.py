@@ -151,15 +151,25 @@ def limit_of(clues: float) -> int:
     return int(max(PAGE_FLOOR, IDS_PER_ROOT * math.sqrt(clues)))
 
 
-def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None, own_rows: bool = False) -> Way:
+def way(
+    text: str,
+    *,
+    counting: bool,
+    cache: dict[str, Any] | None = None,
+    own_rows: bool = False,
+    few: bool = False,
+) -> Way:
     """How the filter reads `text` (PostgreSQL; SQLite scans), for counts (every match is read) or for a page.
     `cache` keeps the estimate and the ids for the other question of the same request.
 
     Counts take the index's candidates (INDEX: each read once, by the two bitmaps ORed) up to half the clues
     where their bitmap fits the work_mem in force (bitmap_fits), else the scan; counts over a member unit's
     `own_rows` take them up to a quarter of the clues only, past which asking each of the unit's rows is
-    cheaper. A page takes the
-    candidates' ids up to the limit (IDS), else scans in its sort order: its first rows come soon."""
+    cheaper. A page takes the candidates' ids up to the limit (IDS), else scans in its sort order: its first
+    rows come soon, unless the person sees `few` of the clues (visibility.rule.sees_few): the scan then reads
+    most of the ledger for rows the rule lets through (a discipline handler's page of 小, 79,875 matches none of
+    which it sees: 3.3 s), and the page reads the candidates' bitmaps as counts do, up to a quarter of the
+    clues."""
     if _db().vendor != "postgresql":
         return Way.SCAN
     cache = cache if cache is not None else {}
@@ -168,15 +178,20 @@ def way(text: str, *, counting: bool, cache: dict[str, Any] | None = None, own_r
         share = COUNTING_SHARE if own_rows else CLUE_COUNTING_SHARE
         return Way.INDEX if found <= share * clues and bitmap_fits(found) else Way.SCAN
     limit = limit_of(clues)
-    if found > PROBE_FACTOR * limit:
-        return Way.SCAN
+    if found <= PROBE_FACTOR * limit and _listable(text, found, limit, cache):
+        return Way.IDS
+    return Way.INDEX if few and found <= COUNTING_SHARE * clues and bitmap_fits(found) else Way.SCAN
+
+
+def _listable(text: str, found: float, limit: int, cache: dict[str, Any]) -> bool:
+    """Whether the index holds at most `limit` candidates for `text` (estimated `found`)."""
     if found > limit:  # a doubtful estimate: counted up to the limit first, cheaper than reading the ids
         key = f"_text_probe_{limit}"
         if cache.get(key, (None,))[0] != text:
             cache[key] = (text, candidates_up_to(text, limit))
         if cache[key][1] > limit:
-            return Way.SCAN
-    return Way.IDS if len(_ids(text, limit, cache)) <= limit else Way.SCAN
+            return False
+    return len(_ids(text, limit, cache)) <= limit
 
 
 def bitmap_fits(found: float) -> bool:
@@ -223,15 +238,20 @@ def candidate_ids(text: str, limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
-    """The rule as a filter: narrowed by the index where it pays (way), the same matches either way.
+def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None, few: bool = False) -> Q:
+    """The rule as a filter: narrowed by the index where it pays (way), the same matches either way."""
+    cache = cache if cache is not None else {}
+    return q_for(text, way(text, counting=counting, cache=cache, few=few), cache, counting=counting)
+
+
+def q_for(text: str, chosen: Way, cache: dict[str, Any], *, counting: bool = False) -> Q:
+    """The rule as a filter, read the way `chosen` (way, with the same `cache`).
 
     Up to the limit, the candidates' ids themselves: misled by the index's estimate, the planner otherwise
     joined the candidates to a member unit's rule by walking every clue in date order (3.3 s at a million
     clues for a term in none) and, for its counts, hashed them against the rule over every clue (631 ms for
-    莫)."""
-    cache = cache if cache is not None else {}
-    chosen = way(text, counting=counting, cache=cache)
+    莫). The index's candidates (INDEX) are read by their bitmaps: a query reading them must not be sorted by an
+    index the planner could walk instead, asking each clue for its grams (filters.sort_of, `walked`)."""
     if chosen is Way.SCAN:
         return matches_q(text, per_row=not counting)
     if chosen is Way.INDEX:

@@ -34,7 +34,7 @@ from taizhang.clues.filters import (
 )
 from taizhang.clues.models import Clue, HandledClue
 from taizhang.clues.visibility import handled, tally
-from taizhang.clues.visibility.rule import Form, Question, form_for
+from taizhang.clues.visibility.rule import Form, Question, form_for, sees_few
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
@@ -97,12 +97,19 @@ def page_of(
     """
     v = params if isinstance(params, Parsed) else parse(params)
     own = handled_rows(user, v)
-    ids: QuerySet[Any]
     if own is not None:
         ids = own.filter(handled_q(v)).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
-    else:
-        ids = filter_clues(Clue.objects.visible_to(user), v).values("pk")
-    return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
+        return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
+    if not (text_of(v) and sees_few(scope_of(user))):
+        return _page(rows, filter_clues(Clue.objects.visible_to(user), v), v, start, stop)
+    # A person who sees few clues may have the text search read every candidate (text_filter.way), which
+    # wants the bitmaps' room that counts have.
+    with counting(Clue.objects.db):
+        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, few=True), v, start, stop)
+
+
+def _page(rows: QuerySet[Clue], chosen: QuerySet[Clue], v: Parsed, start: int, stop: int) -> list[Clue]:
+    return list(rows.filter(pk__in=chosen.values("pk")[start:stop]).order_by(*sort_of(v)))
 
 
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:

@@ -75,6 +75,14 @@ def reaches_umbrella(scope: Scope, office_path: str) -> bool:
     )
 
 
+def sees_few(scope: Scope | None) -> bool:
+    """Whether the rule above lets `scope` see only what was given to its unit (`handled`) and, for a
+    discipline-commission handler, the 保护伞 clues of the office it answers to: not an office person
+    (`in_tree`). Such a person sees a few percent of the ledger, so a page that walks the ledger in its sort
+    order until its rows are found may read most of it (text_filter.way)."""
+    return not (scope is not None and scope.office_path)
+
+
 # --- The derived forms: for whom each one states the rule exactly ------------------------------------------
 
 
