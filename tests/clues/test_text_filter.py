@@ -155,8 +155,10 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
         )
 
     def ways():
+        """A page of Clue's rows, a member unit's page (its own rows), counts over the clues, a unit's counts."""
         return (
             text_filter.way("莫", counting=False),
+            text_filter.way("莫", counting=False, own_rows=True),
             text_filter.way("莫", counting=True),
             text_filter.way("莫", counting=True, own_rows=True),
         )
@@ -168,51 +170,55 @@ def test_the_index_narrows_a_rare_term_and_leaves_a_frequent_one_to_the_scan(mon
     assert text_filter.limit_of(1_000_000) == 25_000 and text_filter.limit_of(100) == text_filter.PAGE_FLOOR
     estimated(500)
     really(500)
-    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
-    # 莫 at a million: some 5,000 candidates, estimated 10,000 (both sides): the page takes the ids.
+    assert ways() == (Way.INDEX, Way.IDS, Way.INDEX, Way.INDEX)
+    # 莫 at a million: some 5,000 candidates, estimated 10,000 (both sides): the page reads them, a unit's page
+    # lists their ids.
     estimated(10_000)
     really(5_000)
-    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
-    # 80,000 of a million, and the index holds as many: the page scans (its first rows come soon).
+    assert ways() == (Way.INDEX, Way.IDS, Way.INDEX, Way.INDEX)
+    # 80,000 of a million, and the index holds as many: the pages scan (their first rows come soon).
     estimated(80_000)
     really(80_000)
-    assert ways() == (Way.SCAN, Way.INDEX, Way.INDEX)
+    assert ways() == (Way.SCAN, Way.SCAN, Way.INDEX, Way.INDEX)
     # ... unless the person sees few clues: a scan might read most of the ledger, the page reads the candidates.
     assert page_of_few() is Way.INDEX
-    # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for): ids.
+    # The same estimate when the index holds 30 (the planner's guess for a gram it has no statistics for).
     really(30)
-    assert ways() == (Way.IDS, Way.INDEX, Way.INDEX)
-    assert page_of_few() is Way.IDS
-    # Estimated under the limit but the index holds more: never a truncated list.
+    assert ways() == (Way.INDEX, Way.IDS, Way.INDEX, Way.INDEX)
+    assert page_of_few() is Way.INDEX
+    # Estimated under the limit but the index holds more: never a truncated list, nor a page reading them all.
     estimated(1_000)
     really(30_000)
-    assert ways() == (Way.SCAN, Way.INDEX, Way.INDEX)
+    assert ways() == (Way.SCAN, Way.SCAN, Way.INDEX, Way.INDEX)
     # An estimate far above the limit is not checked; past a quarter of the clues a unit asks its own rows,
     # past half of them every count scans.
     estimated(400_000)
     really(30)
-    assert ways() == (Way.SCAN, Way.INDEX, Way.SCAN)
+    assert ways() == (Way.SCAN, Way.SCAN, Way.INDEX, Way.SCAN)
     assert page_of_few() is Way.SCAN  # past a quarter of the clues the scan finds its rows soon enough
     estimated(200_000)
     really(200_000)
     assert page_of_few() is Way.INDEX
     estimated(900_000)
-    assert ways() == (Way.SCAN, Way.SCAN, Way.SCAN)
-    # A bitmap that would not fit the work_mem in force: the scan (bitmap_fits).
+    assert ways() == (Way.SCAN, Way.SCAN, Way.SCAN, Way.SCAN)
+    # A bitmap that would not fit the work_mem in force: the pages list the ids, the counts scan (bitmap_fits).
     monkeypatch.setattr(text_filter, "bitmap_fits", lambda found: False)
     assert page_of_few() is Way.SCAN
     estimated(500)
     really(500)
-    assert ways() == (Way.IDS, Way.SCAN, Way.SCAN)
+    assert ways() == (Way.IDS, Way.IDS, Way.SCAN, Way.SCAN)
     monkeypatch.undo()
-    # The estimate and the ids are read once for the page and the counts of one request.
-    asked, listed = [], []
+    # The estimate and the probe are read once for the pages and the counts of one request; a Clue page does
+    # not list the ids.
+    asked, probed, listed = [], [], []
     monkeypatch.setattr(text_filter, "estimate", lambda text: asked.append(text) or (1, 1))
+    monkeypatch.setattr(text_filter, "candidates_up_to", lambda text, limit: probed.append(text) or 1)
     monkeypatch.setattr(text_filter, "candidate_ids", lambda text, limit: listed.append(text) or [1])
     values = parse({"q": "莫"})
     filter_clues(Clue.objects.all(), values)
     filter_clues(Clue.objects.all(), values, counting=True)
-    assert asked == ["莫"] and listed == ["莫"]
+    filter_clues(Clue.objects.all(), values)
+    assert asked == ["莫"] and probed == ["莫"] and listed == []
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the gram indexes are PostgreSQL's")
@@ -240,7 +246,12 @@ def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeyp
         found = Clue.objects.filter(q)
         assert sorted(found.values_list("pk", flat=True)) == sorted(c.pk for c in made)
         assert "unnest" not in str(found.query)
-    monkeypatch.setattr(text_filter, "IDS_PER_ROOT", 6)  # limit 6: the ids
+    monkeypatch.setattr(text_filter, "IDS_PER_ROOT", 6)  # limit 6: the candidates, read by their bitmaps
+    found = Clue.objects.filter(text_filter.text_q("莫"))
+    assert "unnest" not in str(found.query) and "taizhang_grams" in str(found.query) and found.count() == 6
+    monkeypatch.setattr(
+        text_filter, "bitmap_fits", lambda found: False
+    )  # or, where it would not fit, the ids
     found = Clue.objects.filter(text_filter.text_q("莫"))
     assert "unnest" in str(found.query) and found.count() == 6
 
