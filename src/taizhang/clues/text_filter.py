@@ -8,8 +8,9 @@ itself a gram: a text holds it exactly when it contains the term, so its candida
 rule is not asked again (`exact`). `way` chooses how: counts (which read every match) take the candidates
 from the indexes' bitmaps, each read once, wherever the bitmap fits the work_mem in force; so does a page up
 to a limit of candidates, and past it the page scans in its sort order, its first rows coming soon (the
-planner's estimate of the candidates and the index's entries counted up to the limit decide: PROBE). A member unit's page and counts read its own HandledClue rows instead, each row's
-clue asked the rule or found among the candidates (handled_text_q).
+planner's estimate of the candidates and the index's entries counted up to the limit decide: PROBE). A
+member unit's page and counts read its own HandledClue rows instead, each row's clue asked the rule or found
+among the candidates (handled_text_q).
 Why not pg_trgm, and the figures: docs/clues.md.
 """
 
