@@ -249,9 +249,8 @@ def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeyp
     monkeypatch.setattr(text_filter, "IDS_PER_ROOT", 6)  # limit 6: the candidates, read by their bitmaps
     found = Clue.objects.filter(text_filter.text_q("莫"))
     assert "unnest" not in str(found.query) and "taizhang_grams" in str(found.query) and found.count() == 6
-    monkeypatch.setattr(
-        text_filter, "bitmap_fits", lambda found: False
-    )  # or, where it would not fit, the ids
+    # Or, where their bitmap would not fit, the ids.
+    monkeypatch.setattr(text_filter, "bitmap_fits", lambda found: False)
     found = Clue.objects.filter(text_filter.text_q("莫"))
     assert "unnest" in str(found.query) and found.count() == 6
 
@@ -260,8 +259,8 @@ def test_more_candidates_than_the_limit_are_never_a_truncated_list(walk, monkeyp
 def test_a_page_read_from_the_candidates_bitmaps_is_sorted_as_the_ledger_and_never_by_walking_an_index(
     world, walk, monkeypatch, sort
 ):
-    """Where the text search reads the index's candidates (Way.INDEX: counts, exports, and the pages of people
-    who see few clues), the query's order is the sort's in expressions no index serves (filters.sort_of,
+    """Where the text search reads the index's candidates by their bitmaps (Way.INDEX: counts, exports, pages of
+    up to the limit's candidates and those of people who see few clues), the query's order is the sort's in expressions no index serves (filters.sort_of,
     `walked`): with a LIMIT the planner otherwise walked the sort's index asking each clue for its grams (a
     discipline handler's page of 小 at a million clues: 8.5 s). The order is the sort's, NULL deadlines too."""
     _world(world, walk)
