@@ -251,10 +251,11 @@ def candidate_ids(text: str, limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None, few: bool = False) -> Q:
-    """The rule as a filter: narrowed by the index where it pays (way), the same matches either way."""
+def text_q(text: str, *, counting: bool = False, cache: dict[str, Any] | None = None) -> Q:
+    """The rule as a filter, narrowed by the index where it pays (way), the same matches either way; for a
+    caller that does not sort by the ledger's keys (filters.filter_clues asks way and q_for itself)."""
     cache = cache if cache is not None else {}
-    return q_for(text, way(text, counting=counting, cache=cache, few=few), cache, counting=counting)
+    return q_for(text, way(text, counting=counting, cache=cache), cache, counting=counting)
 
 
 def q_for(text: str, chosen: Way, cache: dict[str, Any], *, counting: bool = False) -> Q:
