@@ -26,6 +26,7 @@ from taizhang.clues import text_filter
 from taizhang.clues.choices import DUE_SOON, OPEN_STATUSES, Category, Channel, ClueStatus, FindingResult
 from taizhang.clues.models import Clue, Transfer
 from taizhang.clues.text_filter import COUNTING_WORK_MEM
+from taizhang.clues.visibility.rule import Reach
 from taizhang.core.params import MAX_COUNT, MAX_ID
 from taizhang.org.models import Unit
 
@@ -189,21 +190,21 @@ def filter_clues(
     *,
     skip_status: bool = False,
     counting: bool = False,
-    few: bool = False,
+    reach: Reach = Reach.PART,
 ) -> QuerySet[Clue]:
     """Apply the ledger filters and sort to an already visible queryset.
 
     `skip_status` leaves the status filter out, for the per-status counts beside the list; `counting` says
     every match will be read, as by counts and exports (the text search narrows by its index more readily
-    then, text_filter.way); without it the caller reads a page, which stops early. `few`: the queryset is a
-    person's who sees few of the clues (visibility.rule.sees_few), so a page does not scan for its rows either.
+    then, text_filter.way); without it the caller reads a page, which stops early. `reach`: how much of the
+    ledger the queryset's person sees (visibility.rule.Reach), which text_filter.way weighs too.
     """
     v = params if isinstance(params, Parsed) else parse(params)
     q = ledger_q(v, skip_status=skip_status)
     text = text_of(v)
     walked = True
     if text:
-        chosen = text_filter.way(text, counting=counting, cache=v, few=few)
+        chosen = text_filter.way(text, counting=counting, cache=v, reach=reach)
         q &= text_filter.q_for(text, chosen, v, counting=counting)
         walked = chosen is not text_filter.Way.INDEX
     return qs.filter(q).order_by(*sort_of(v, walked=walked))
@@ -227,11 +228,17 @@ def _unindexed(key: str) -> Any:
     return expression.desc() if key.startswith("-") else expression.asc()
 
 
-def status_counts(qs: QuerySet[Clue], params: Mapping[str, Any] | None) -> dict[str, int]:
+def status_counts(
+    qs: QuerySet[Clue], params: Mapping[str, Any] | None, *, reach: Reach = Reach.PART
+) -> dict[str, int]:
     """How many clues of `qs` (already visible) match the other filters, per status (one query): the live form
-    of visibility.answers.visible_status_counts."""
+    of visibility.answers.visible_status_counts (`reach` as filter_clues')."""
     with counting(qs.db):
-        rows = filter_clues(qs, params, skip_status=True, counting=True).order_by().values_list("status")
+        rows = (
+            filter_clues(qs, params, skip_status=True, counting=True, reach=reach)
+            .order_by()
+            .values_list("status")
+        )
         return {status: n for status, n in rows.annotate(n=Count("id"))}
 
 

@@ -27,6 +27,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 
 from taizhang.clues.models import Clue, ReportedSubject
+from taizhang.clues.visibility.rule import Reach
 from taizhang.core.expressions import ExistsPerRow
 
 # The clues whose texts hold every gram of the term: all the clues matches_q finds, and a few more.
@@ -38,15 +39,17 @@ CANDIDATES = """
 """
 # Counting reads every match: the candidates read once each from the clue's table (IsCandidate) beat the
 # scan, which asks the substring rule of every clue, up to half the clues (CLUE_COUNTING_SHARE; at a million
-# clues, office counts of 村, 326,921 matches, 2.3 s → 368 ms). Past it the scan can win: a discipline
-# handler's rule discards most clues before the substring is asked (某, 970,059: 722 ms scanned, 2,029 through
-# the candidates; the office's 3.8 s against 1.9 s). A member unit's counts ask the rule of its own rows only
-# (a few percent of the clues), which costs less than reading the candidates past a quarter of the clues
-# (COUNTING_SHARE: 某 499 vs 1,072 ms). A page stops at its first rows: a scan in date order finds a term
-# of frequency f among what a person sees (a share s of the clues) after about 50/(f·s) rows, the index path
-# reads every candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at a million) a page reads the
-# candidates (by their bitmaps; a member unit's page takes their ids as a list, a few ms to read from the
-# index) and applies the rule to those clues only.
+# clues, office counts of 村, 326,921 matches, 2.3 s → 368 ms). Past it the scan wins where the rule discards
+# most clues before the substring is asked (某, 970,059: a discipline handler's counts 778 ms scanned, 2,431
+# through the candidates; a district office's 1,433 against 2,297), but not for the root office, whose rule
+# keeps every clue (visibility.rule.Reach.ALL: 4,628 against 2,270): its counts read the candidates at any
+# share. Exports (counting too) stop at exports.MAX_ROWS of the matches and keep the half. A member unit's
+# counts ask the rule of its own rows only (a few percent of the clues), which costs less than reading the
+# candidates past a quarter of the clues (COUNTING_SHARE: 某 499 vs 1,072 ms). A page stops at its first rows:
+# a scan in date order finds a term of frequency f among what a person sees (a share s of the clues) after
+# about 50/(f·s) rows, the index path reads every candidate. Up to IDS_PER_ROOT·√clues candidates (25,000 at
+# a million) a page reads the candidates (by their bitmaps; a member unit's page takes their ids as a list, a
+# few ms to read from the index) and applies the rule to those clues only.
 COUNTING_SHARE = 0.25
 CLUE_COUNTING_SHARE = 0.5
 PAGE_FLOOR = 1_000
@@ -158,20 +161,21 @@ def way(
     counting: bool,
     cache: dict[str, Any] | None = None,
     own_rows: bool = False,
-    few: bool = False,
+    reach: Reach = Reach.PART,
 ) -> Way:
     """How the filter reads `text` (PostgreSQL; SQLite scans), for counts (every match is read) or for a page.
     `cache` keeps the estimate and the ids for the other question of the same request.
 
     Counts take the index's candidates (INDEX: each read once, by the two bitmaps ORed) up to half the clues
-    where their bitmap fits the work_mem in force (bitmap_fits), else the scan; counts over a member unit's
+    where their bitmap fits the work_mem in force (bitmap_fits), else the scan, and at any share for a person
+    whose `reach` is the whole ledger (Reach.ALL, the root office's counts); counts over a member unit's
     `own_rows` take them up to a quarter of the clues only, past which asking each of the unit's rows is
     cheaper. A page of up to `limit` candidates (counted by the probe) reads them as counts do, in the table's
     order, and sorts them (the office's page of 庄违, 14,400 matches at a million clues: 158 → 45 ms, where
     the candidates' ids, listed first and probed one by one, took 110 ms); its bitmap fits the default
     work_mem, and where it would not the ids are listed (IDS), as they are for a member unit's `own_rows`
     (the unit's rows keep the listed ids in a hash). Past the limit a page scans in its sort order: its
-    first rows come soon, unless the person sees `few` of the clues (visibility.rule.sees_few): the scan
+    first rows come soon, unless the person sees few of the clues (`reach` Reach.FEW): the scan
     then reads most of the ledger for rows the rule lets through (a discipline handler's page of 小, 79,875
     matches none of which it sees: 3.3 s), and the page reads the candidates' bitmaps as counts do, up to a
     quarter of the clues."""
@@ -180,7 +184,7 @@ def way(
     cache = cache if cache is not None else {}
     found, clues = _estimate(text, cache)
     if counting:
-        share = COUNTING_SHARE if own_rows else CLUE_COUNTING_SHARE
+        share = COUNTING_SHARE if own_rows else 1.0 if reach is Reach.ALL else CLUE_COUNTING_SHARE
         return Way.INDEX if found <= share * clues and bitmap_fits(found) else Way.SCAN
     limit = limit_of(clues)
     if found <= PROBE_FACTOR * limit:
@@ -188,7 +192,8 @@ def way(
             return Way.INDEX
         if _listable(text, found, limit, cache):
             return Way.IDS
-    return Way.INDEX if few and found <= COUNTING_SHARE * clues and bitmap_fits(found) else Way.SCAN
+    few = reach is Reach.FEW and found <= COUNTING_SHARE * clues
+    return Way.INDEX if few and bitmap_fits(found) else Way.SCAN
 
 
 def _probed(text: str, limit: int, cache: dict[str, Any]) -> int:

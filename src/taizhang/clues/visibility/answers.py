@@ -34,7 +34,7 @@ from taizhang.clues.filters import (
 )
 from taizhang.clues.models import Clue, HandledClue
 from taizhang.clues.visibility import handled, tally
-from taizhang.clues.visibility.rule import Form, Question, form_for, sees_few
+from taizhang.clues.visibility.rule import Form, Question, Reach, form_for, reach_of
 from taizhang.org.models import Unit
 from taizhang.org.visibility import scope_of
 
@@ -100,12 +100,13 @@ def page_of(
     if own is not None:
         ids = own.filter(handled_q(v)).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
         return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
-    if not (text_of(v) and sees_few(scope_of(user))):
-        return _page(rows, filter_clues(Clue.objects.visible_to(user), v), v, start, stop)
+    reach = reach_of(scope_of(user))
+    if not (text_of(v) and reach is Reach.FEW):
+        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, reach=reach), v, start, stop)
     # A person who sees few clues may have the text search read every candidate (text_filter.way), which
     # wants the bitmaps' room that counts have.
     with counting(Clue.objects.db):
-        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, few=True), v, start, stop)
+        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, reach=reach), v, start, stop)
 
 
 def _page(rows: QuerySet[Clue], chosen: QuerySet[Clue], v: Parsed, start: int, stop: int) -> list[Clue]:
@@ -130,7 +131,7 @@ def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[s
         with counting(HandledClue.objects.db):
             rows = handled.rows_of(scope).filter(handled_q(v, skip_status=True, counting=True))
             return handled.counts_by_status(rows)
-    return status_counts(Clue.objects.visible_to(user), v)
+    return status_counts(Clue.objects.visible_to(user), v, reach=reach_of(scope))
 
 
 def tally_status_counts(

@@ -75,12 +75,23 @@ def reaches_umbrella(scope: Scope, office_path: str) -> bool:
     )
 
 
-def sees_few(scope: Scope | None) -> bool:
-    """Whether the rule above lets `scope` see only what was given to its unit (`handled`) and, for a
-    discipline-commission handler, the 保护伞 clues of the office it answers to: not an office person
-    (`in_tree`). Such a person sees a few percent of the ledger, so a page that walks the ledger in its sort
-    order until its rows are found may read most of it (text_filter.way)."""
-    return not (scope is not None and scope.office_path)
+class Reach(StrEnum):
+    """How much of the ledger the rule above lets a person see: the text search reads a frequent term's
+    matches by the index or by a scan according to it (text_filter.way)."""
+
+    ALL = "all"  # an office person of the tree's root office (the city's): `in_tree` is every clue
+    PART = "part"  # an office person of an office below it (a district's): its subtree
+    # Everyone else: what was given to the unit (`handled`) and, for a discipline-commission handler, the
+    # 保护伞 clues of the office it answers to; a few percent of the ledger, so a page that walks the ledger in
+    # its sort order until its rows are found may read most of it.
+    FEW = "few"
+
+
+def reach_of(scope: Scope | None) -> Reach:
+    """The Reach of `scope` (who sees nothing sees FEW)."""
+    if scope is None or not scope.office_path:
+        return Reach.FEW
+    return Reach.ALL if len(scope.lineage) == 1 else Reach.PART
 
 
 # --- The derived forms: for whom each one states the rule exactly ------------------------------------------
