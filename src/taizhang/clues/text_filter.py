@@ -184,7 +184,8 @@ def way(
     cache = cache if cache is not None else {}
     found, clues = _estimate(text, cache)
     if counting:
-        share = COUNTING_SHARE if own_rows else 1.0 if reach is Reach.ALL else CLUE_COUNTING_SHARE
+        # Reach.ALL: any share, the estimate included, which sums both sides' (某: 1.6 candidates a clue).
+        share = COUNTING_SHARE if own_rows else math.inf if reach is Reach.ALL else CLUE_COUNTING_SHARE
         return Way.INDEX if found <= share * clues and bitmap_fits(found) else Way.SCAN
     limit = limit_of(clues)
     if found <= PROBE_FACTOR * limit:
