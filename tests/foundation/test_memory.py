@@ -50,3 +50,43 @@ def test_a_large_block_freed_is_returned_to_the_system_once_the_threshold_is_hel
 @pytest.mark.skipif(memory._glibc() is None, reason="glibc's allocator only")
 def test_the_server_holds_the_threshold() -> None:
     assert _kept_mib("server") < 2
+
+
+# A thread allocates and frees blocks above pymalloc's 512 bytes (glibc's, from its thread's arena), then
+# glibc says how many heaps (arenas) the process has.
+_ARENAS = """
+import ctypes, sys, tempfile, threading
+from taizhang.core import memory
+if sys.argv[1] == "one":
+    assert memory.one_arena()
+elif sys.argv[1] == "server":
+    import taizhang.wsgi
+def work():
+    blocks = [bytearray(4096) for _ in range(256)]
+    del blocks
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+with tempfile.NamedTemporaryFile(suffix=".xml") as report:
+    handle = libc.fopen(report.name.encode(), b"w")
+    libc.malloc_info(0, handle)
+    libc.fclose(handle)
+    print(open(report.name).read().count("<heap nr="))
+"""
+
+
+def _heaps(mode: str) -> int:
+    done = subprocess.run([sys.executable, "-c", _ARENAS, mode], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(memory._glibc() is None, reason="glibc's allocator only")
+def test_the_servers_threads_allocate_from_one_heap() -> None:
+    assert _heaps("default") == 2  # the case the setting is for: the thread got an arena of its own
+    assert _heaps("one") == 1
+    assert _heaps("server") == 1
