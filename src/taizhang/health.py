@@ -1,4 +1,5 @@
-"""/healthz (core.views.healthz: the process and its database answer), /readyz (this node can serve: django-health-check) and /metrics.
+"""/healthz (core.views.healthz: the process and its database answer), /readyz (this node can serve:
+django-health-check, in taizhang.readiness, loaded by the first probe) and /metrics.
 
 /readyz fails (500) when the primary database, the cache or the file store is unusable: the load balancer
 takes the node out. A lagging or down replica and a missing worker are reported as warnings but keep the
@@ -10,65 +11,18 @@ Wiring like urls.py, so it sits beside it, above the apps whose state it reads (
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hmac
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from health_check.base import HealthCheck
-from health_check.exceptions import ServiceUnavailable, ServiceWarning
-from health_check.views import HealthCheckView
 from prometheus_client.core import GaugeMetricFamily
 
 from taizhang.org.choices import RoleCode
-
-
-@dataclasses.dataclass
-class ReplicaLag(HealthCheck):
-    def run(self) -> None:
-        from taizhang.core import replica
-
-        if replica.ALIAS not in settings.DATABASES:
-            return
-        ok, lag = replica.replica_state(force=True)
-        if lag is None:
-            raise ServiceWarning("replica unreachable; reads go to the primary")
-        if not ok:
-            raise ServiceWarning(f"replica {lag:.1f}s behind; reads go to the primary")
-
-
-@dataclasses.dataclass
-class WorkerHeartbeat(HealthCheck):
-    def run(self) -> None:
-        from django.db import connection
-
-        try:
-            age = worker_age()
-        finally:
-            connection.close()  # checks run in the view's executor threads: leave no connection behind
-        if age is None:
-            raise ServiceWarning("no worker has ever beaten")
-        if age > settings.WORKER_STALE_SECONDS:
-            raise ServiceWarning(f"newest worker heartbeat {age:.0f}s old")
-
-
-@dataclasses.dataclass
-class FilesWritable(HealthCheck):
-    """The file store (default_storage) takes a write, gives it back and deletes it."""
-
-    def run(self) -> None:
-        from health_check.checks import Storage
-
-        try:
-            Storage().run()
-        except ServiceUnavailable:
-            raise
-        except Exception as exc:
-            raise ServiceUnavailable("file store not writable") from exc
 
 
 def worker_age(now: dt.datetime | None = None) -> float | None:
@@ -80,31 +34,13 @@ def worker_age(now: dt.datetime | None = None) -> float | None:
     return ((now or timezone.now()) - newest).total_seconds()
 
 
-class ReadyView(HealthCheckView):
-    checks = (
-        "health_check.checks.Database",
-        "health_check.checks.Cache",
-        FilesWritable,
-        ReplicaLag,
-        WorkerHeartbeat,
-    )
+@transaction.non_atomic_requests  # as HealthCheckView.dispatch marks the view it makes
+async def readyz(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """/readyz: taizhang.readiness's view, imported by the first probe."""
+    from taizhang import readiness  # health_check imports dnspython: loaded where probed, not in every worker
 
-    async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = await super().get(request, *args, **kwargs)
-        # Warnings (replica, worker) keep the node in the pool; only real failures take it out.
-        if response.status_code == 500 and all(
-            r.error is None or isinstance(r.error, ServiceWarning) for r in self.results
-        ):
-            response.status_code = 200
-        return response
-
-    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        """The machine answer (JSON) where the package would render its HTML page (a browser's Accept):
-        /readyz is for load balancers and probes, not a page for people."""
-        return self.render_to_response_json(response_kwargs.get("status", 200))
-
-
-readyz = never_cache(ReadyView.as_view())
+    response: HttpResponse = await readiness.readyz(request, *args, **kwargs)
+    return response
 
 
 class TaizhangCollector:

@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "health_check",
     "django_prometheus",
     "taizhang.core",
     "taizhang.org",

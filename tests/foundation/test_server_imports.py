@@ -22,6 +22,8 @@ LOADED_WHERE_USED = {
     "openpyxl": "reading an .xlsx import",
     "xlsxwriter": "writing an export",
     "docx": "python-docx: documents",
+    "health_check": "django-health-check: taizhang.readiness, imported by the first /readyz (taizhang.health)",
+    "dns": "dnspython, which health_check's package imports for its DNS check (2.6 MiB per worker)",
 }
 # Loaded before the fork on purpose (taizhang.warm): what every worker uses.
 PRELOADED = ["psycopg", "rapidfuzz", "django.template.loaders.cached"]
