@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -101,16 +102,12 @@ def page_of(
         ids = own.filter(handled_q(v)).order_by(*sort_of(v, pk="clue_id")).values("clue_id")
         return list(rows.filter(pk__in=ids[start:stop]).order_by(*sort_of(v)))
     reach = reach_of(scope_of(user))
-    if not (text_of(v) and reach is Reach.FEW):
-        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, reach=reach), v, start, stop)
     # A person who sees few clues may have the text search read every candidate (text_filter.way), which
     # wants the bitmaps' room that counts have.
-    with counting(Clue.objects.db):
-        return _page(rows, filter_clues(Clue.objects.visible_to(user), v, reach=reach), v, start, stop)
-
-
-def _page(rows: QuerySet[Clue], chosen: QuerySet[Clue], v: Parsed, start: int, stop: int) -> list[Clue]:
-    return list(rows.filter(pk__in=chosen.values("pk")[start:stop]).order_by(*sort_of(v)))
+    room = counting(Clue.objects.db) if text_of(v) and reach is Reach.FEW else nullcontext()
+    with room:
+        chosen = filter_clues(Clue.objects.visible_to(user), v, reach=reach)
+        return list(rows.filter(pk__in=chosen.values("pk")[start:stop]).order_by(*sort_of(v)))
 
 
 def visible_status_counts(user: Any, params: Mapping[str, Any] | None) -> dict[str, int]:
