@@ -36,9 +36,15 @@ print(rss() - before)
 """
 
 
+def _printed(program: str, mode: str) -> str:
+    """What `program` prints, run in a fresh interpreter with `mode` as its argument."""
+    return subprocess.run(
+        [sys.executable, "-c", program, mode], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def _kept_mib(mode: str) -> float:
-    done = subprocess.run([sys.executable, "-c", _PROGRAM, mode], capture_output=True, text=True, check=True)
-    return float(done.stdout)
+    return float(_printed(_PROGRAM, mode))
 
 
 @pytest.mark.skipif(memory._glibc() is None, reason="glibc's allocator only")
@@ -81,8 +87,7 @@ with tempfile.NamedTemporaryFile(suffix=".xml") as report:
 
 
 def _heaps(mode: str) -> int:
-    done = subprocess.run([sys.executable, "-c", _ARENAS, mode], capture_output=True, text=True, check=True)
-    return int(done.stdout)
+    return int(_printed(_ARENAS, mode))
 
 
 @pytest.mark.skipif(memory._glibc() is None, reason="glibc's allocator only")

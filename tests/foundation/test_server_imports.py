@@ -8,10 +8,11 @@ import; a module-level import of one of them again would put it back into every 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.production import production_env
 
 # Module -> what it is and where it is loaded.
 LOADED_WHERE_USED = {
@@ -31,11 +32,7 @@ PRELOADED = ["psycopg", "rapidfuzz", "django.template.loaders.cached"]
 
 def _started_modules(tmp_path: Path) -> set[str]:
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "taizhang.settings",
-        "TAIZHANG_DEBUG": "0",
-        "TAIZHANG_SECRET_KEY": "s" * 60,
-        "TAIZHANG_VAR_DIR": str(tmp_path),
+        **production_env(tmp_path),
         "TAIZHANG_DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",  # the driver is imported, never connected
         "TAIZHANG_SITE": "combined",
     }

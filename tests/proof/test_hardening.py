@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.production import production_env
 from tests.proof import matrix
 from tests.proof.conftest import fill
 from tests.proof.discovery import page_routes
 
-ROOT = Path(__file__).resolve().parents[2]
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 _HANDLER = re.compile(r"<[^>]+\s on[a-z]+\s*=", re.I | re.X)
 _STYLE_ATTR = re.compile(r"<[^>]+\sstyle\s*=", re.I)
@@ -128,28 +125,10 @@ def test_api_docs_work_without_any_other_site(proof, db):
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
 
 
-def _production_env(tmp_path: Path) -> dict[str, str]:
-    # Nothing of the test process's own settings (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TAIZHANG_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
-    env.update(
-        TAIZHANG_DEBUG="0",
-        TAIZHANG_SECRET_KEY=secrets.token_urlsafe(60),
-        TAIZHANG_VAR_DIR=str(tmp_path),
-        TAIZHANG_ALLOWED_HOSTS="taizhang.example.org,testserver",
-        DJANGO_SETTINGS_MODULE="taizhang.settings",
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
-
-
 def test_deploy_check_is_clean_in_production_mode(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "taizhang.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(tmp_path),
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -181,7 +160,7 @@ print(json.dumps({
 def test_production_mode_sends_hsts_over_tls_and_secure_cookies(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", _PROBE],
-        env=_production_env(tmp_path),
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -198,7 +177,7 @@ def test_production_mode_sends_hsts_over_tls_and_secure_cookies(tmp_path):
 
 @pytest.mark.parametrize("bad_key", ["", "short-key"])
 def test_production_mode_refuses_a_missing_or_short_secret_key(tmp_path, bad_key):
-    env = _production_env(tmp_path)
+    env = production_env(tmp_path)
     env["TAIZHANG_SECRET_KEY"] = bad_key
     result = subprocess.run(
         [sys.executable, "-m", "taizhang.cli", "check"], env=env, capture_output=True, text=True, timeout=120

@@ -193,8 +193,9 @@ def way(
             return Way.INDEX
         if _listable(text, found, limit, cache):
             return Way.IDS
-    few = reach is Reach.FEW and found <= COUNTING_SHARE * clues
-    return Way.INDEX if few and bitmap_fits(found) else Way.SCAN
+    if reach is Reach.FEW and found <= COUNTING_SHARE * clues and bitmap_fits(found):
+        return Way.INDEX
+    return Way.SCAN
 
 
 def _probed(text: str, limit: int, cache: dict[str, Any]) -> int:
